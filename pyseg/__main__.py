@@ -1,0 +1,3 @@
+from pyseg.cli import main
+
+raise SystemExit(main())
