@@ -1,0 +1,213 @@
+"""The one place where pyseg talks to R.
+
+R code lives only in ``r_reference/*.R``. Each file is evaluated once into its own environment
+(rpy2's ``SignatureTranslatedAnonymousPackage``) and cached. Data goes to R as R objects, converted
+inside ``localconverter(default_converter + numpy2ri.converter)``; no R source is ever built from
+Python strings or user data.
+
+R warnings are collected in R (``pyseg_call`` in ``r_reference/bridge.R``) and returned with the
+value; anything R prints on its console is captured too, so nothing reaches the terminal raw.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+import shutil
+import threading
+from pathlib import Path
+from typing import Any
+
+from pyseg._errors import REvaluationError, RUnavailableError
+
+#: What a new user runs to get R, as Debian/Ubuntu packages.
+APT_FIX = "sudo apt-get install -y r-base-core r-cran-cluster"
+#: rpy2 3.6 needs R >= 4.5; this is the newest rpy2 that loads against older R.
+RPY2_FIX = "pip install 'rpy2==3.5.17'"
+
+_lock = threading.RLock()
+_console: list[str] = []
+
+
+def r_reference_dir() -> Path:
+    """Directory holding pyseg's ``.R`` files.
+
+    In a source checkout (editable install) that is ``r_reference/`` at the top of the repository;
+    an installed wheel carries a copy inside the package.
+    """
+    package_dir = Path(__file__).resolve().parent
+    for candidate in (package_dir / "r_reference", package_dir.parent / "r_reference"):
+        if (candidate / "bridge.R").is_file():
+            return candidate
+    raise RUnavailableError(
+        f"pyseg's R code is missing (looked in {package_dir / 'r_reference'} and "
+        f"{package_dir.parent / 'r_reference'}): reinstall pyseg"
+    )
+
+
+def _diagnose_load_failure(exc: BaseException) -> RUnavailableError:
+    text = " ".join(str(exc).split())
+    r_home = os.environ.get("R_HOME")
+    if isinstance(exc, ModuleNotFoundError) and exc.name and exc.name.startswith("rpy2"):
+        return RUnavailableError(f"rpy2 is not installed: run `{RPY2_FIX}` (and `{APT_FIX}`)")
+    if "undefined symbol" in text:
+        symbol = re.search(r"undefined symbol: (\w+)", text)
+        return RUnavailableError(
+            f"rpy2 cannot load against the installed R ({'missing ' + symbol.group(1) if symbol else text}):"
+            f" rpy2 >= 3.6 needs R >= 4.5; run `{RPY2_FIX}`"
+        )
+    if r_home and not (Path(r_home) / "bin" / "R").exists():
+        return RUnavailableError(
+            f"R_HOME={r_home!r} is not an R installation: run `unset R_HOME` (or set it to the "
+            f"output of `R RHOME`); if R is not installed, run `{APT_FIX}`"
+        )
+    if shutil.which("R") is None and not r_home:
+        return RUnavailableError(f"R is not installed: run `{APT_FIX}`")
+    return RUnavailableError(f"R could not be loaded through rpy2 ({text}): run `{APT_FIX}` "
+                             f"and `{RPY2_FIX}`")
+
+
+def _capture_console(text: str) -> None:
+    _console.append(text)
+
+
+@functools.cache
+def _rpy2() -> Any:
+    """Import and initialise rpy2 once, routing R's console into pyseg."""
+    r_home = os.environ.get("R_HOME")
+    if r_home and not (Path(r_home) / "bin" / "R").exists():
+        # rpy2 would otherwise fail later with a less helpful message, or abort the process.
+        raise _diagnose_load_failure(RuntimeError("invalid R_HOME"))
+    try:
+        import rpy2.rinterface_lib.callbacks as callbacks
+        import rpy2.robjects as robjects
+        from rpy2.robjects import default_converter, numpy2ri
+        from rpy2.robjects.conversion import localconverter
+        from rpy2.robjects.packages import SignatureTranslatedAnonymousPackage
+    except Exception as exc:  # rpy2 raises ImportError, OSError, RuntimeError or its own types
+        raise _diagnose_load_failure(exc) from exc
+    callbacks.consolewrite_print = _capture_console
+    callbacks.consolewrite_warnerror = _capture_console
+    return {
+        "robjects": robjects,
+        "converter": default_converter + numpy2ri.converter,
+        "localconverter": localconverter,
+        "STAP": SignatureTranslatedAnonymousPackage,
+    }
+
+
+@functools.cache
+def _script(name: str) -> Any:
+    rpy2 = _rpy2()
+    path = r_reference_dir() / name
+    if not path.is_file():
+        raise RUnavailableError(f"pyseg's R file {path} is missing: reinstall pyseg")
+    # Evaluating the file's own text (not text built here) defines its functions in a private env.
+    with rpy2["localconverter"](rpy2["converter"]):
+        try:
+            return rpy2["STAP"](path.read_text(encoding="utf-8"), name=path.stem)
+        except Exception as exc:
+            raise REvaluationError(f"{path}: {_one_line(exc)}") from exc
+
+
+def _one_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    text = re.sub(r"^Error( in [^:]*)?:\s*", "", text)
+    return " ".join(text.split())
+
+
+def _to_python(value: Any) -> Any:
+    """R objects (already through numpy2ri) to plain Python: dicts, lists, numpy arrays."""
+    import numpy as np
+    from rpy2.rinterface_lib.sexp import NULLType
+    from rpy2.rlike.container import OrdDict
+
+    if isinstance(value, NULLType) or value is None:
+        return None
+    if isinstance(value, OrdDict):
+        return {str(key): _to_python(item) for key, item in value.items()}
+    if isinstance(value, np.ndarray) and value.dtype.kind == "U":
+        return [str(item) for item in value]
+    if hasattr(value, "names") and hasattr(value, "__iter__") and not isinstance(value, np.ndarray):
+        items = [_to_python(item) for item in value]
+        names = list(value.names) if value.names is not None else []
+        return dict(zip(map(str, names), items)) if names and all(names) else items
+    return value
+
+
+def r_call(script: str, function: str, *args: Any, **kwargs: Any) -> tuple[Any, tuple[str, ...]]:
+    """Call an R function defined in ``r_reference/<script>``.
+
+    Parameters
+    ----------
+    script : str
+        File name in ``r_reference/``, e.g. ``"kmeans_course.R"``.
+    function : str
+        Name of a function defined at the top level of that file.
+    *args, **kwargs
+        Its arguments: numpy arrays (a 2-D float array becomes a numeric matrix), Python scalars
+        and strings.
+
+    Returns
+    -------
+    value : object
+        The function's value: named list -> dict, vector or matrix -> ndarray, character ->
+        list of str, NULL -> None.
+    warnings : tuple of str
+        R warnings raised during the call, plus anything R printed to its console.
+
+    Raises
+    ------
+    RUnavailableError
+        R or rpy2 is missing or cannot be loaded (the message holds the fix).
+    REvaluationError
+        R raised an error; the message is R's, on one line.
+    """
+    rpy2 = _rpy2()
+    with _lock:
+        bridge = _script("bridge.R")
+        module = _script(script)
+        try:
+            func = getattr(module, function.replace(".", "_"))
+        except AttributeError:
+            raise REvaluationError(f"{script} defines no function {function!r}") from None
+        robjects = rpy2["robjects"]
+        del _console[:]
+        with rpy2["localconverter"](rpy2["converter"]):
+            try:
+                call_args = robjects.vectors.ListVector.from_length(len(args) + len(kwargs))
+                names = [""] * len(args) + list(kwargs)
+                for index, arg in enumerate([*args, *kwargs.values()]):
+                    call_args[index] = rpy2["converter"].py2rpy(arg)
+                call_args.names = robjects.StrVector(names)
+                result = bridge.pyseg_call(func, call_args)
+            except Exception as exc:
+                if type(exc).__name__ != "RRuntimeError":
+                    raise
+                raise REvaluationError(f"R error in {function}(): {_one_line(exc)}") from exc
+            converted = _to_python(result)
+        printed = "".join(_console).strip()
+        del _console[:]
+    raw_warnings = converted.get("warnings")
+    # character(0) arrives as an empty float array, a single warning as a list of one str
+    warnings = [str(w) for w in raw_warnings] if isinstance(raw_warnings, list) else []
+    if printed:
+        warnings.append(f"R printed: {' '.join(printed.split())}")
+    return converted["value"], tuple(warnings)
+
+
+def r_available() -> bool:
+    """True when R can be loaded through rpy2 (loads it if needed)."""
+    try:
+        _rpy2()
+    except RUnavailableError:
+        return False
+    return True
+
+
+@functools.cache
+def r_version() -> str:
+    """R's version string, e.g. ``"R version 4.2.2 Patched (2022-11-10 r83330)"``."""
+    value, _ = r_call("bridge.R", "r_version_string")
+    return str(value[0])
