@@ -1,0 +1,180 @@
+"""``pyseg compare``: the parity check that gates CI."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import TYPE_CHECKING
+
+from pyseg.cli import add_data_arguments, positive_int
+
+if TYPE_CHECKING:
+    from pyseg._compare import Comparison
+
+DESCRIPTION = """\
+Fit the course's K-Means in Python (scikit-learn) and in R (kmeans, through rpy2), align the two
+labelings with the Hungarian algorithm and report how far they agree.
+
+exit status: 0 parity holds, 1 parity fails, 2 bad input or usage, 3 R missing or unusable
+"""
+
+
+def _fraction(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"{value} should be within [0, 1]")
+    return value
+
+
+def _seed(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
+
+
+def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    parser = subparsers.add_parser(
+        "compare",
+        help="run the course K-Means in Python and R and check that they agree",
+        description=DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    add_data_arguments(parser)
+    parser.add_argument("--k", type=positive_int, default=5, help="number of clusters (default 5)")
+    parser.add_argument(
+        "--mode",
+        choices=("course", "exact"),
+        default="course",
+        help="course: each language as the course wrote it (default); exact: both start from the "
+        "same k-means++ centers and run Lloyd, so labels must be identical",
+    )
+    parser.add_argument("--py-seed", type=_seed, default=None, help="Python random_state (42)")
+    parser.add_argument("--r-seed", type=_seed, default=None, help="R set.seed() value (29)")
+    parser.add_argument(
+        "--starts", type=positive_int, default=None, help="random starts on both sides (10)"
+    )
+    parser.add_argument(
+        "--min-agreement",
+        type=_fraction,
+        default=1.0,
+        help="fraction of rows that must agree after alignment (default 1.0)",
+    )
+    parser.add_argument("--json", action="store_true", help="print one JSON document")
+    parser.add_argument("--report", metavar="DIR", help="write report.json, report.html and PNGs")
+    parser.add_argument(
+        "--r-results",
+        metavar="FILE",
+        help="check Python against R results recorded by `pyseg record-r` instead of running R",
+    )
+    parser.set_defaults(func=run)
+    return parser
+
+
+def run(args: argparse.Namespace) -> int:
+    from dataclasses import replace
+    from pathlib import Path
+
+    from pyseg._compare import compare
+    from pyseg._data import load_dataset
+    from pyseg._engines import PYTHON_COURSE, R_COURSE
+    from pyseg._errors import ExitCode
+    from pyseg._provenance import versions
+
+    dataset = load_dataset(args.data, args.columns)
+    if dataset.notice:
+        print(f"pyseg: {dataset.notice}", file=sys.stderr)
+    python_settings, r_settings = PYTHON_COURSE, R_COURSE
+    if args.py_seed is not None:
+        python_settings = replace(python_settings, seed=args.py_seed)
+    if args.r_seed is not None:
+        r_settings = replace(r_settings, seed=args.r_seed)
+    if args.starts is not None:
+        python_settings = replace(python_settings, n_starts=args.starts)
+        r_settings = replace(r_settings, n_starts=args.starts)
+    r_engine = None
+    if args.r_results:
+        from pyseg._recorded import RecordedREngine
+
+        r_engine = RecordedREngine(Path(args.r_results))
+    comparison = compare(
+        dataset,
+        args.k,
+        mode=args.mode,
+        python_settings=python_settings,
+        r_settings=r_settings,
+        min_agreement=args.min_agreement,
+        r_engine=r_engine,
+    )
+    version_info = versions(include_r=r_engine is None)
+    if args.report:
+        from pyseg._report import write_compare_report
+
+        write_compare_report(comparison, dataset, Path(args.report), list(sys.argv))
+    if args.json:
+        sys.stdout.write(comparison.to_json(version_info))
+    else:
+        sys.stdout.write(format_summary(comparison, version_info))
+    return int(ExitCode.OK if comparison.passed else ExitCode.PARITY_FAILED)
+
+
+def _point(values: object) -> str:
+    import numpy as np
+
+    array = np.asarray(values, dtype=float)
+    if np.isnan(array).any():
+        return "-"
+    return "(" + ", ".join(f"{v:.2f}" for v in array) + ")"
+
+
+def format_summary(comparison: Comparison, version_info: dict[str, str | None]) -> str:
+    """The human-readable report printed by ``pyseg compare``."""
+    c = comparison
+    py, r = c.python, c.r
+    settings = c.settings
+    lines = [
+        f"data      {c.dataset.source} ({c.dataset.n_rows} rows; features: "
+        f"{', '.join(c.dataset.feature_names)})",
+        f"k={c.k}, mode={c.mode}",
+    ]
+    if c.mode == "course":
+        ps, rs = settings["python"], settings["r"]
+        lines += [
+            f"Python    scikit-learn {version_info.get('scikit_learn')}: KMeans(n_clusters={c.k}, "
+            f"init='k-means++', n_init={ps['n_init']}, max_iter={ps['max_iter']}, "
+            f"random_state={ps['random_state']})",
+            f"R         {version_info.get('r') or 'recorded R results'}: set.seed({rs['set.seed']}); "
+            f"kmeans(X, {c.k}, iter.max = {rs['iter.max']}, nstart = {rs['nstart']})",
+        ]
+    else:
+        lines.append(
+            f"both      start from one k-means++ draw (seed {settings['python']['seed']}), "
+            "then Lloyd until no label changes"
+        )
+    matched = c.agreement.alignment.matched
+    lines += [
+        "",
+        f"agreement {c.agreement.accuracy:.4%} ({matched}/{py.labels.size} rows)   "
+        f"ARI {c.agreement.ari:.6f}   NMI {c.agreement.nmi:.6f}",
+        f"WCSS      Python {py.wcss:.6f}   R {r.wcss:.6f}   relative difference {c.wcss_rel_diff:.3g}",
+        f"centers   max |difference| after alignment {c.max_center_diff:.3g}",
+        "",
+        f"{'cluster':>7}  {'size Py':>7}  {'size R':>6}  {'center Python':<24}  center R",
+    ]
+    r_sizes = r.sizes
+    for index in range(max(py.n_clusters, r.n_clusters)):
+        py_size = int(py.sizes[index]) if index < py.n_clusters else 0
+        r_size = int(r_sizes[index]) if index < r_sizes.size else 0
+        py_center = _point(py.centers[index]) if index < py.n_clusters else "-"
+        r_center = _point(r.centers[index]) if index < r.n_clusters else "-"
+        lines.append(f"{index:>7}  {py_size:>7}  {r_size:>6}  {py_center:<24}  {r_center}")
+    lines.append("")
+    lines += [f"- {note}" for note in c.diagnosis]
+    verdict = "PASS: parity holds" if c.passed else "FAIL: parity does not hold"
+    lines.append(
+        f"{verdict} (agreement {c.agreement.accuracy:.4f}, required >= {c.min_agreement:g})"
+    )
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,358 @@
+"""Run the course K-Means in both languages, align the labelings, and judge parity."""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any, Literal
+
+from pyseg._engines import (
+    EXACT_MAX_ITER,
+    PYTHON_COURSE,
+    R_COURSE,
+    CourseSettings,
+    Engine,
+    FitResult,
+)
+from pyseg._errors import InputError
+
+if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import NDArray
+
+    from pyseg._align import Agreement
+    from pyseg._data import Dataset
+
+Mode = Literal["course", "exact"]
+MODES: tuple[str, ...] = ("course", "exact")
+
+#: Largest center difference tolerated when the two partitions are identical.
+CENTER_TOLERANCE = 1e-9
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """The outcome of :func:`compare`.
+
+    Attributes
+    ----------
+    dataset : Dataset
+        The data both engines saw.
+    k : int
+        Number of clusters asked for.
+    mode : {"course", "exact"}
+        How the engines were started (see :func:`compare`).
+    python : FitResult
+        The scikit-learn fit, in its own numbering.
+    r : FitResult
+        The R fit, relabelled into Python's numbering (labels and centers; surplus R clusters, if
+        any, are numbered after Python's).
+    r_label_mapping : ndarray of shape (n_r_clusters,)
+        ``r_label_mapping[j]`` is the Python cluster that R's (0-based) cluster ``j`` became.
+    agreement : Agreement
+        Accuracy after alignment, ARI, NMI and the confusion matrix (rows: Python, columns: R).
+    max_center_diff : float
+        Largest absolute coordinate difference of matched centers (inf if the cluster counts
+        differ).
+    wcss_rel_diff : float
+        ``|wcss_py - wcss_r| / max(wcss_py, wcss_r)``.
+    min_agreement : float
+        The accuracy needed to pass.
+    passed : bool
+        Parity verdict; see :func:`compare`.
+    diagnosis : list of str
+        Plain-language explanation of any difference and what to change.
+    settings : dict
+        What each side ran with.
+    timings : dict
+        Seconds spent per step (not part of :meth:`to_dict`, which must be deterministic).
+    """
+
+    dataset: Dataset
+    k: int
+    mode: str
+    python: FitResult
+    r: FitResult
+    r_label_mapping: NDArray[np.int64]
+    agreement: Agreement
+    max_center_diff: float
+    wcss_rel_diff: float
+    min_agreement: float
+    passed: bool
+    diagnosis: list[str]
+    settings: dict[str, Any]
+    timings: dict[str, float] = field(default_factory=dict, compare=False)
+
+    def to_dict(self, versions: dict[str, str | None] | None = None) -> dict[str, Any]:
+        """JSON-ready dict; the same inputs always give the same dict (no timings, no clock)."""
+        result: dict[str, Any] = {
+            "n": int(self.python.labels.size),
+            "k": self.k,
+            "mode": self.mode,
+            "features": list(self.dataset.feature_names),
+            "data": {"source": self.dataset.source, "sha256": self.dataset.sha256},
+            "agreement": self.agreement.accuracy,
+            "ari": self.agreement.ari,
+            "nmi": self.agreement.nmi,
+            "max_center_diff": _finite_or_none(self.max_center_diff),
+            "wcss_rel_diff": self.wcss_rel_diff,
+            "min_agreement": self.min_agreement,
+            "passed": self.passed,
+            "python": _fit_dict(self.python, self.settings["python"]),
+            "r": {
+                **_fit_dict(self.r, self.settings["r"]),
+                "label_mapping": self.r_label_mapping.tolist(),
+            },
+            "confusion": self.agreement.alignment.confusion.tolist(),
+            "diagnosis": list(self.diagnosis),
+        }
+        if "initial_centers" in self.settings:
+            result["initial_centers"] = _floats(self.settings["initial_centers"])
+        if versions is not None:
+            result["versions"] = versions
+        return result
+
+    def to_json(self, versions: dict[str, str | None] | None = None) -> str:
+        """:meth:`to_dict` as JSON text: sorted keys, two-space indent, NaN/inf as null."""
+        return json.dumps(self.to_dict(versions), sort_keys=True, indent=2, allow_nan=False) + "\n"
+
+
+def _floats(values: Any) -> Any:
+    """Nested lists of floats with non-finite values as None (JSON has no NaN)."""
+    import numpy as np
+
+    array = np.asarray(values, dtype=np.float64)
+    if array.ndim > 1:
+        return [_floats(row) for row in array]
+    return [_finite_or_none(float(v)) for v in array]
+
+
+def _fit_dict(fit: FitResult, settings: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "centers": _floats(fit.centers),
+        "labels": fit.labels.tolist(),
+        "wcss": fit.wcss,
+        "sizes": fit.sizes.tolist(),
+        "n_iter": fit.n_iter,
+        "warnings": list(fit.warnings),
+        "settings": settings,
+    }
+
+
+def _finite_or_none(value: float) -> float | None:
+    return value if math.isfinite(value) else None
+
+
+def compare(
+    dataset: Dataset,
+    k: int = 5,
+    *,
+    mode: Mode = "course",
+    python_settings: CourseSettings = PYTHON_COURSE,
+    r_settings: CourseSettings = R_COURSE,
+    min_agreement: float = 1.0,
+    python_engine: Engine | None = None,
+    r_engine: Engine | None = None,
+) -> Comparison:
+    """Fit K-Means in Python and in R and say whether they agree.
+
+    Parameters
+    ----------
+    dataset : Dataset
+        From :func:`pyseg.load_dataset`.
+    k : int, default=5
+        Number of clusters.
+    mode : {"course", "exact"}, default="course"
+        ``"course"``: each language exactly as the course wrote it, i.e. scikit-learn
+        ``KMeans(n_clusters=k, init="k-means++", n_init=10, max_iter=300, random_state=42)`` and R
+        ``set.seed(29); kmeans(X, k, iter.max = 300, nstart = 10)`` (seeds and starts from
+        ``python_settings`` / ``r_settings``). ``"exact"``: both sides start from the same seeded
+        k-means++ draw (seed ``python_settings.seed``) and run Lloyd until no label changes —
+        R ``kmeans(X, centers, algorithm = "Lloyd")``, scikit-learn ``algorithm="lloyd", tol=0`` —
+        so labels must be identical and centers equal to floating-point noise.
+    python_settings, r_settings : CourseSettings
+        Course-mode settings of each side.
+    min_agreement : float, default=1.0
+        Fraction of rows whose aligned labels must agree for parity to pass.
+    python_engine, r_engine : Engine, optional
+        Default :class:`~pyseg.SklearnEngine` and :class:`~pyseg.REngine`; pass another object with
+        the same interface (for instance recorded R results) to replace one side.
+
+    Returns
+    -------
+    Comparison
+        ``passed`` is true when ``agreement >= min_agreement`` and, where the partitions are
+        identical, the matched centers differ by at most 1e-9.
+
+    Notes
+    -----
+    The R side of the default course mode is, in R::
+
+        X <- as.matrix(dataset[c("Annual Income (k$)", "Spending Score (1-100)")])
+        set.seed(29); km <- kmeans(X, 5, iter.max = 300, nstart = 10)
+    """
+    import numpy as np
+
+    from pyseg._align import agreement as measure_agreement
+    from pyseg._align import aligned_centers, max_center_difference
+    from pyseg._data import check_clusterable
+    from pyseg._engines import SklearnEngine, initial_centers_kmeanspp
+
+    if mode not in MODES:
+        raise InputError(f"mode={mode!r} should be one of {', '.join(MODES)}")
+    if not 0.0 <= min_agreement <= 1.0:
+        raise InputError(f"min_agreement={min_agreement} should be within [0, 1]")
+    check_clusterable(dataset, k)
+    if python_engine is None:
+        python_engine = SklearnEngine()
+    if r_engine is None:
+        from pyseg._rengine import REngine
+
+        r_engine = REngine()
+
+    X = dataset.X
+    timings: dict[str, float] = {}
+    settings: dict[str, Any]
+    if mode == "exact":
+        start = time.perf_counter()
+        initial = initial_centers_kmeanspp(X, k, python_settings.seed)
+        timings["initial_centers"] = time.perf_counter() - start
+        exact = {"init": "k-means++", "seed": python_settings.seed, "algorithm": "Lloyd",
+                 "max_iter": EXACT_MAX_ITER}
+        settings = {"python": exact, "r": exact, "initial_centers": initial}
+        start = time.perf_counter()
+        py_fit = python_engine.fit_from(X, initial, EXACT_MAX_ITER)
+        timings["python_fit"] = time.perf_counter() - start
+        start = time.perf_counter()
+        r_fit = r_engine.fit_from(X, initial, EXACT_MAX_ITER)
+        timings["r_fit"] = time.perf_counter() - start
+    else:
+        settings = {
+            "python": _settings_dict(python_settings, "python"),
+            "r": _settings_dict(r_settings, "r"),
+        }
+        start = time.perf_counter()
+        py_fit = python_engine.fit(X, k, python_settings)
+        timings["python_fit"] = time.perf_counter() - start
+        start = time.perf_counter()
+        r_fit = r_engine.fit(X, k, r_settings)
+        timings["r_fit"] = time.perf_counter() - start
+
+    start = time.perf_counter()
+    measured = measure_agreement(py_fit.labels, r_fit.labels, py_fit.n_clusters, r_fit.n_clusters)
+    alignment = measured.alignment
+    r_centers = aligned_centers(py_fit.centers, r_fit.centers, alignment)
+    r_aligned = replace(r_fit, labels=alignment.relabel(r_fit.labels), centers=r_centers)
+    width = r_centers.shape[0]
+    py_centers = np.full((width, X.shape[1]), np.nan)
+    py_centers[: py_fit.n_clusters] = py_fit.centers
+    max_diff = max_center_difference(py_centers, r_centers)
+    wcss_rel_diff = _relative_difference(py_fit.wcss, r_fit.wcss)
+    identical = measured.accuracy == 1.0
+    passed = measured.accuracy >= min_agreement and (
+        not identical or max_diff <= CENTER_TOLERANCE
+    )
+    timings["alignment"] = time.perf_counter() - start
+    diagnosis = _diagnose(py_fit, r_fit, measured, max_diff, wcss_rel_diff, mode, passed)
+    return Comparison(
+        dataset=dataset,
+        k=k,
+        mode=mode,
+        python=py_fit,
+        r=r_aligned,
+        r_label_mapping=alignment.mapping,
+        agreement=measured,
+        max_center_diff=max_diff,
+        wcss_rel_diff=wcss_rel_diff,
+        min_agreement=min_agreement,
+        passed=passed,
+        diagnosis=diagnosis,
+        settings=settings,
+        timings=timings,
+    )
+
+
+def _settings_dict(settings: CourseSettings, side: str) -> dict[str, Any]:
+    if side == "python":
+        return {"init": "k-means++", "random_state": settings.seed, "n_init": settings.n_starts,
+                "max_iter": settings.max_iter, "algorithm": "lloyd"}
+    return {"set.seed": settings.seed, "nstart": settings.n_starts, "iter.max": settings.max_iter,
+            "algorithm": "Hartigan-Wong"}
+
+
+def _relative_difference(a: float, b: float) -> float:
+    scale = max(abs(a), abs(b))
+    return abs(a - b) / scale if scale > 0 else 0.0
+
+
+#: Plain explanations of R warnings a learner may meet.
+_R_WARNING_HINTS = {
+    "Quick-TRANSfer": "Hartigan-Wong's Quick-TRANSfer stage hit its step limit, which happens with "
+    "many tied points; the fit is still returned but may be a worse optimum — more starts "
+    "(--starts) or --mode exact avoid relying on it",
+    "did not converge": "R stopped at its iteration limit before the clusters settled",
+    "empty cluster": "a cluster lost all its points during R's iterations",
+}
+
+
+def _diagnose(
+    py_fit: FitResult,
+    r_fit: FitResult,
+    measured: Agreement,
+    max_diff: float,
+    wcss_rel_diff: float,
+    mode: str,
+    passed: bool,
+) -> list[str]:
+    notes: list[str] = []
+    if measured.accuracy == 1.0:
+        notes.append(
+            f"The partitions are identical after relabelling; matched centers differ by at most "
+            f"{max_diff:.3g} and WCSS by {wcss_rel_diff:.3g} (relative)."
+        )
+        if not passed:
+            notes.append(
+                f"Identical partitions should give equal centers, but they differ by {max_diff:.3g}"
+                f" > {CENTER_TOLERANCE:g}: a numerical problem in one engine, not a clustering one."
+            )
+    else:
+        moved = measured.alignment.confusion.sum() - measured.alignment.matched
+        notes.append(
+            f"The partitions differ: {moved} of {py_fit.labels.size} rows "
+            f"({1 - measured.accuracy:.1%}) fall in different clusters after relabelling "
+            f"(ARI {measured.ari:.4f})."
+        )
+        py_used = int((py_fit.sizes > 0).sum())
+        r_used = int((r_fit.sizes > 0).sum())
+        if py_used != r_used:
+            notes.append(f"Python has {py_used} non-empty clusters and R has {r_used}.")
+        if wcss_rel_diff == 0.0:
+            notes.append(
+                "Both reach the same WCSS: the data allow two equally good partitions (ties), "
+                "so neither side is wrong."
+            )
+        else:
+            lower, higher = ("Python", "R") if py_fit.wcss < r_fit.wcss else ("R", "Python")
+            notes.append(
+                f"{lower} reached the lower WCSS ({min(py_fit.wcss, r_fit.wcss):.6g} against "
+                f"{max(py_fit.wcss, r_fit.wcss):.6g}): {higher}'s random starts ended in a worse "
+                "local optimum."
+            )
+        if mode == "course":
+            notes.append(
+                "To make them agree, give both sides more starts (--starts 50) or use --mode exact, "
+                "which starts both from the same centers."
+            )
+        else:
+            notes.append(
+                "In exact mode both sides start from the same centers, so a difference means the "
+                "two Lloyd implementations broke a near-tie differently; check the rows that moved."
+            )
+    for warning in r_fit.warnings:
+        hint = next((text for key, text in _R_WARNING_HINTS.items() if key in warning), None)
+        notes.append(f"R warned: {warning}" + (f" ({hint})." if hint else "."))
+    for warning in py_fit.warnings:
+        notes.append(f"scikit-learn warned: {warning}.")
+    return notes
