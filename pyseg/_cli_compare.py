@@ -10,6 +10,7 @@ from pyseg.cli import add_data_arguments, positive_int
 
 if TYPE_CHECKING:
     from pyseg._compare import Comparison
+    from pyseg._engines import Engine
 
 DESCRIPTION = """\
 Fit the course's K-Means in Python (scikit-learn) and in R (kmeans, through rpy2), align the two
@@ -75,6 +76,28 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
+    import os
+    from pathlib import Path
+
+    r_engine = None
+    if args.r_results:
+        from pyseg._recorded import RecordedREngine
+
+        r_engine = RecordedREngine(Path(args.r_results))
+    elif not os.environ.get("PYSEG_R_IN_PROCESS"):
+        from pyseg._rworker import RWorkerEngine
+
+        # Started first: R loads in the child while this process imports scikit-learn.
+        r_engine = RWorkerEngine()
+    try:
+        return _run(args, r_engine)
+    finally:
+        close = getattr(r_engine, "close", None)
+        if close is not None:
+            close()
+
+
+def _run(args: argparse.Namespace, r_engine: Engine | None) -> int:
     from dataclasses import replace
     from pathlib import Path
 
@@ -95,11 +118,6 @@ def run(args: argparse.Namespace) -> int:
     if args.starts is not None:
         python_settings = replace(python_settings, n_starts=args.starts)
         r_settings = replace(r_settings, n_starts=args.starts)
-    r_engine = None
-    if args.r_results:
-        from pyseg._recorded import RecordedREngine
-
-        r_engine = RecordedREngine(Path(args.r_results))
     comparison = compare(
         dataset,
         args.k,
@@ -109,7 +127,11 @@ def run(args: argparse.Namespace) -> int:
         min_agreement=args.min_agreement,
         r_engine=r_engine,
     )
+    # The R version comes from the engine that ran R (a worker process, or R in this process).
+    r_version = getattr(r_engine, "r_version", None)
     version_info = versions(include_r=r_engine is None)
+    if r_version is not None:
+        version_info["r"] = r_version()
     if args.report:
         from pyseg._report import write_compare_report
 
