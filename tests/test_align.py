@@ -1,0 +1,103 @@
+"""Alignment and agreement metrics: pure label arithmetic, no engines."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pyseg import agreement, align_labels, contingency_table
+
+LABELS = np.array([0, 0, 1, 1, 1, 2, 2, 3, 4, 4, 4, 4])
+
+
+def test_contingency_table_counts_pairs():
+    table = contingency_table([0, 0, 1, 2], [1, 1, 0, 0])
+    np.testing.assert_array_equal(table, [[0, 2], [1, 0], [1, 0]])
+
+
+def test_contingency_table_keeps_empty_clusters_when_counts_given():
+    table = contingency_table([0, 0], [1, 1], n_a=3, n_b=2)
+    assert table.shape == (3, 2)
+    assert table.sum() == 2
+
+
+def test_contingency_table_rejects_mismatched_lengths():
+    with pytest.raises(ValueError, match="equal length"):
+        contingency_table([0, 1], [0])
+
+
+@pytest.mark.parametrize("permutation", list(itertools.permutations(range(5))))
+def test_every_permutation_of_five_labels_is_undone(permutation):
+    renamed = np.asarray(permutation)[LABELS]
+    alignment = align_labels(LABELS, renamed)
+    np.testing.assert_array_equal(alignment.relabel(renamed), LABELS)
+    assert alignment.matched == LABELS.size
+    measured = agreement(LABELS, renamed)
+    assert measured.accuracy == 1.0
+    assert measured.ari == pytest.approx(1.0)
+    assert measured.nmi == pytest.approx(1.0)
+    np.testing.assert_array_equal(np.diag(alignment.confusion), np.bincount(LABELS))
+
+
+def test_one_moved_row_costs_one_match():
+    other = LABELS.copy()
+    other[0] = 1  # a row of cluster 0 lands in cluster 1
+    measured = agreement(LABELS, (other + 2) % 5)
+    assert measured.alignment.matched == LABELS.size - 1
+    assert measured.accuracy == pytest.approx(1 - 1 / LABELS.size)
+    assert measured.ari < 1.0
+
+
+def test_fewer_clusters_on_the_other_side():
+    # B merges A's clusters 3 and 4 into one: four B-clusters against five A-clusters.
+    merged = np.where(LABELS == 4, 3, LABELS)
+    renamed = np.array([2, 0, 3, 1])[merged]
+    alignment = align_labels(LABELS, renamed)
+    assert alignment.matched == LABELS.size - 1  # cluster 3 (one row) is lost to cluster 4
+    assert sorted(alignment.mapping.tolist()) == [0, 1, 2, 4]
+
+
+def test_more_clusters_on_the_other_side_numbers_surplus_after_reference():
+    split = LABELS.copy()
+    split[-1] = 5  # B splits one row of cluster 4 into a sixth cluster
+    alignment = align_labels(LABELS, split)
+    assert alignment.mapping[5] == 5
+    assert alignment.confusion.shape == (5, 6)
+    assert alignment.matched == LABELS.size - 1
+
+
+def test_agreement_rejects_empty_labelings():
+    with pytest.raises(ValueError, match="empty"):
+        agreement([], [])
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    labels=st.lists(st.integers(0, 5), min_size=1, max_size=60),
+    data=st.data(),
+)
+def test_alignment_is_invariant_to_renaming_either_side(labels, data):
+    a = np.asarray(labels)
+    other = data.draw(st.lists(st.integers(0, 5), min_size=a.size, max_size=a.size))
+    b = np.asarray(other)
+    base = agreement(a, b, 6, 6)
+    perm_a = np.asarray(data.draw(st.permutations(range(6))))
+    perm_b = np.asarray(data.draw(st.permutations(range(6))))
+    renamed = agreement(perm_a[a], perm_b[b], 6, 6)
+    assert renamed.alignment.matched == base.alignment.matched
+    assert renamed.ari == pytest.approx(base.ari)
+    assert renamed.nmi == pytest.approx(base.nmi)
+
+
+@settings(max_examples=100, deadline=None)
+@given(labels=st.lists(st.integers(0, 4), min_size=2, max_size=40))
+def test_matched_count_is_the_best_of_all_assignments(labels):
+    a = np.asarray(labels)
+    b = np.roll(a, 1)
+    table = contingency_table(a, b, 5, 5)
+    best = max(table[range(5), list(p)].sum() for p in itertools.permutations(range(5)))
+    assert align_labels(a, b, 5, 5).matched == best
