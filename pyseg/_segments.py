@@ -1,0 +1,197 @@
+"""Names for segments that follow from where their centers lie, not from label order.
+
+K-Means numbers its clusters arbitrarily: another seed, another engine, or a relabelling gives
+the same five groups different numbers. So the names here are a pure function of the centers and
+of the data's range on each feature, and permuting the centers permutes the names with them.
+
+For the course (two features, income and spending score, k = 5) every center is placed in the
+unit square (0 = the data's minimum, 1 = its maximum on that feature) and the five course segments
+are matched to their ideal corners / middle by the assignment with the least total squared
+distance, so each center gets a distinct course name. Any other k, or other features, gets
+descriptive names such as ``"High income / Low spending"``.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    import numpy as np
+    from numpy.typing import ArrayLike, NDArray
+
+#: The course's two features, as the Mall_Customers.csv header names them.
+COURSE_FEATURES = ("Annual Income (k$)", "Spending Score (1-100)")
+#: Short words for the course features, used in descriptive names.
+_SHORT_NAMES = {COURSE_FEATURES[0]: "income", COURSE_FEATURES[1]: "spending"}
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A named segment.
+
+    Attributes
+    ----------
+    name : str
+        Short name, e.g. ``"Target"``.
+    description : str
+        One line for a marketer: who these customers are and what to offer them.
+    """
+
+    name: str
+    description: str
+
+
+#: The course's five segments: ideal position (income, score) in the unit square, and meaning.
+COURSE_SEGMENTS: dict[str, tuple[tuple[float, float], str]] = {
+    "Careful": (
+        (1.0, 0.0),
+        "High income, low spending: earn their trust with quality, durability and personal "
+        "service rather than discounts.",
+    ),
+    "Standard": (
+        (0.5, 0.5),
+        "Average income and spending: keep them coming with regular promotions and a broad "
+        "mid-range offer.",
+    ),
+    "Target": (
+        (1.0, 1.0),
+        "High income, high spending: the prime audience for new collections, premium brands and "
+        "loyalty perks.",
+    ),
+    "Careless": (
+        (0.0, 1.0),
+        "Low income, high spending: impulse buyers; offer trendy items and bundles, without "
+        "pushing credit they cannot afford.",
+    ),
+    "Sensible": (
+        (0.0, 0.0),
+        "Low income, low spending: price-conscious; reach them with essentials, discounts and "
+        "value packs.",
+    ),
+}
+
+_LEVELS = ("Low", "Mid", "High")
+
+
+def _unit_positions(
+    centers: NDArray[np.float64], feature_ranges: NDArray[np.float64]
+) -> NDArray[np.float64]:
+    """Centers rescaled so that each feature's data minimum is 0 and maximum is 1."""
+    import numpy as np
+
+    low, high = feature_ranges[:, 0], feature_ranges[:, 1]
+    span = np.where(high > low, high - low, 1.0)
+    return (centers - low) / span
+
+
+def _canonical_order(centers: NDArray[np.float64]) -> list[int]:
+    """Center indices sorted by their coordinates, so that results ignore the input order."""
+    return sorted(range(len(centers)), key=lambda i: tuple(float(v) for v in centers[i]))
+
+
+def is_course_features(feature_names: Sequence[str]) -> bool:
+    """True when the features are the course's income and spending-score columns, in order."""
+    return tuple(feature_names) == COURSE_FEATURES
+
+
+def _course_names(positions: NDArray[np.float64]) -> list[str]:
+    order = _canonical_order(positions)
+    names = list(COURSE_SEGMENTS)
+    ideals = [COURSE_SEGMENTS[name][0] for name in names]
+    best_cost, best_perm = float("inf"), tuple(range(len(names)))
+    # 5! = 120 assignments: checking them all is exact and needs no solver; strict "<" keeps the
+    # first optimum in canonical order, so ties are broken the same way for any input order.
+    for perm in itertools.permutations(range(len(names))):
+        cost = sum(
+            (positions[center][0] - ideals[slot][0]) ** 2
+            + (positions[center][1] - ideals[slot][1]) ** 2
+            for center, slot in zip(order, perm, strict=True)
+        )
+        if cost < best_cost:
+            best_cost, best_perm = cost, perm
+    result = [""] * len(names)
+    for center, slot in zip(order, best_perm, strict=True):
+        result[center] = names[slot]
+    return result
+
+
+def _level(position: float) -> str:
+    if position < 1 / 3:
+        return _LEVELS[0]
+    if position > 2 / 3:
+        return _LEVELS[2]
+    return _LEVELS[1]
+
+
+def _descriptive_names(
+    positions: NDArray[np.float64], feature_names: Sequence[str]
+) -> list[str]:
+    words = [_SHORT_NAMES.get(name, name) for name in feature_names]
+    base = [
+        " / ".join(f"{_level(float(p))} {word}" for p, word in zip(row, words, strict=True))
+        for row in positions
+    ]
+    names = list(base)
+    for duplicate in {name for name in base if base.count(name) > 1}:
+        members = [i for i in _canonical_order(positions) if base[i] == duplicate]
+        for number, index in enumerate(members, start=1):
+            names[index] = f"{duplicate} ({number})"
+    return names
+
+
+def _descriptive_text(
+    center: NDArray[np.float64], feature_names: Sequence[str], name: str
+) -> str:
+    where = ", ".join(
+        f"{feature} {float(value):.1f}"
+        for feature, value in zip(feature_names, center, strict=True)
+    )
+    return f"{name}: customers around {where}."
+
+
+def segment_names(
+    centers: ArrayLike, feature_ranges: ArrayLike, feature_names: Sequence[str] = COURSE_FEATURES
+) -> list[Segment]:
+    """Name every center from its position relative to the data.
+
+    Parameters
+    ----------
+    centers : array-like of shape (n_clusters, n_features)
+        Cluster centers, in any order.
+    feature_ranges : array-like of shape (n_features, 2)
+        Minimum and maximum of each feature over the data the centers were fitted on.
+    feature_names : sequence of str, default=COURSE_FEATURES
+        Header names of the features.
+
+    Returns
+    -------
+    list of Segment, length n_clusters
+        ``result[i]`` names ``centers[i]``. Names are distinct. With the course features and
+        five centers they are the course's Careful, Standard, Target, Careless and Sensible;
+        otherwise descriptive, e.g. ``"High income / Low spending"``.
+    """
+    import numpy as np
+
+    centers_array = np.asarray(centers, dtype=np.float64)
+    ranges = np.asarray(feature_ranges, dtype=np.float64)
+    if centers_array.ndim != 2 or ranges.shape != (centers_array.shape[1], 2):
+        raise ValueError(
+            f"centers of shape {centers_array.shape} need feature_ranges of shape "
+            f"({centers_array.shape[1] if centers_array.ndim == 2 else '?'}, 2), got {ranges.shape}"
+        )
+    if len(feature_names) != centers_array.shape[1]:
+        raise ValueError(
+            f"{len(feature_names)} feature names for {centers_array.shape[1]} features"
+        )
+    positions = _unit_positions(centers_array, ranges)
+    if is_course_features(feature_names) and len(centers_array) == len(COURSE_SEGMENTS):
+        return [Segment(name, COURSE_SEGMENTS[name][1]) for name in _course_names(positions)]
+    names = _descriptive_names(positions, feature_names)
+    return [
+        Segment(name, _descriptive_text(center, feature_names, name))
+        for name, center in zip(names, centers_array, strict=True)
+    ]
