@@ -1,0 +1,130 @@
+"""The terminal form: type an income and a spending score, learn the customer's segment.
+
+``pyseg predict`` opens it when no numbers are given and a terminal is attached. Input and output
+are injectable (``read_line`` and ``output``) so tests can drive it without a terminal. The form
+re-prompts for a bad value (saying what was wrong) and loops until the user quits with ``q``,
+an empty line at the income prompt, end of input (Ctrl-D) or Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TextIO
+
+from pyseg._errors import InputError
+
+if TYPE_CHECKING:
+    from pyseg._model import Prediction
+
+#: Answers that end the form.
+QUIT_WORDS = frozenset({"q", "quit", "exit"})
+
+#: A valid spending score, used to check an income on its own before the score is asked for.
+_NEUTRAL_SCORE = 50.0
+
+
+class _Quit(Exception):
+    """The user asked to leave the form."""
+
+
+def parse_number(text: str, what: str) -> float:
+    """``text`` as a float, or InputError naming ``what`` and the bad text."""
+    try:
+        return float(text.strip())
+    except ValueError:
+        raise InputError(f"{what} {text.strip()!r} is not a number") from None
+
+
+def check_customer(income_text: str, score_text: str) -> tuple[float, float]:
+    """Parse and validate one customer typed as text (CLI, form and web page share this).
+
+    Returns
+    -------
+    income, score : float
+        Validated by :func:`pyseg._data.validate_customer`: income finite and >= 0, score finite
+        within 1..100.
+
+    Raises
+    ------
+    InputError
+        A value that is not a number or breaks those rules; the message says which.
+    """
+    from pyseg._data import validate_customer
+
+    return validate_customer(income_text, score_text)
+
+
+def format_prediction(prediction: Prediction, income: float, score: float) -> str:
+    """The one human line ``pyseg predict`` prints for a customer."""
+    center = ", ".join(f"{value:.2f}" for value in prediction.center)
+    return (
+        f"income {income:g} k$, spending score {score:g} -> {prediction.name} "
+        f"(segment {prediction.index}, distance {prediction.distance:.2f} to its center "
+        f"({center})): {prediction.description}"
+    )
+
+
+def run_form(
+    classify: Callable[[float, float], Prediction],
+    *,
+    read_line: Callable[[str], str] | None = None,
+    output: TextIO | None = None,
+) -> int:
+    """Prompt for customers until the user quits; returns the number of customers classified.
+
+    Parameters
+    ----------
+    classify : callable (income, score) -> Prediction
+        Usually ``model.predict_one``; may raise :class:`~pyseg.PysegError` (e.g. the engines
+        disagree), which ends the form by propagating.
+    read_line : callable (prompt) -> str, optional
+        Reads one answer; raises EOFError at end of input. Default: the built-in ``input``.
+    output : text stream, default=sys.stdout
+        Where answers and messages go.
+    """
+    out = output if output is not None else sys.stdout
+    if read_line is None:
+        read_line = input
+    print("Classify a new customer (q to quit).", file=out)
+    classified = 0
+    try:
+        while True:
+            income = _ask(
+                "Annual income (k$): ", read_line, out,
+                lambda text: check_customer(text, str(_NEUTRAL_SCORE))[0],
+                blank_quits=True,
+            )
+            score = _ask(
+                "Spending score (1-100): ", read_line, out,
+                lambda text, income=income: check_customer(str(income), text)[1],
+                blank_quits=False,
+            )
+            print(format_prediction(classify(income, score), income, score), file=out, flush=True)
+            classified += 1
+    except _Quit:
+        print("Bye.", file=out)
+    return classified
+
+
+def _ask(
+    prompt: str,
+    read_line: Callable[[str], str],
+    out: TextIO,
+    parse: Callable[[str], float],
+    blank_quits: bool,
+) -> float:
+    while True:
+        try:
+            out.flush()
+            answer = read_line(prompt)
+        except (EOFError, KeyboardInterrupt):
+            print(file=out)
+            raise _Quit from None
+        text = answer.strip()
+        if text.lower() in QUIT_WORDS or (blank_quits and not text):
+            raise _Quit
+        try:
+            return parse(text)
+        except InputError as exc:
+            print(f"  {exc} - please try again.", file=out)
