@@ -1,0 +1,101 @@
+"""End to end: the web form in a real headless Chromium (Debian's ``chromium`` via Playwright).
+
+The server runs in a thread on a free loopback port. Screenshots of the answers go to
+``tests/artifacts/`` (or ``$PYSEG_ARTIFACTS``); their paths are printed (``pytest -s`` shows them).
+Without /usr/bin/chromium the test is skipped, except under CI (``CI`` set), where it fails.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import threading
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+ARTIFACTS = Path(os.environ.get("PYSEG_ARTIFACTS") or Path(__file__).parent / "artifacts")
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def chromium_path() -> str:
+    if not CHROMIUM.exists():
+        reason = f"{CHROMIUM} not found: run `sudo apt-get install -y chromium`"
+        if os.environ.get("CI"):
+            pytest.fail(f"{reason} (CI must run the browser test)", pytrace=False)
+        pytest.skip(reason)
+    pytest.importorskip("playwright.sync_api", reason="pip install playwright (no browsers needed)")
+    return str(CHROMIUM)
+
+
+@pytest.fixture(scope="module")
+def server_url(course_csv):
+    from werkzeug.serving import make_server
+
+    from pyseg._model import SegmentModel
+    from pyseg._segments import COURSE_FEATURES
+    from pyseg._web import create_app
+
+    with open(course_csv, newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    X = np.array([[float(r[name]) for name in COURSE_FEATURES] for r in rows])
+    server = make_server("127.0.0.1", 0, create_app(SegmentModel().fit(X)), threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}/"
+    server.shutdown()
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def page(chromium_path):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 1100, "height": 1000})
+        yield context.new_page()
+        context.close()
+        browser.close()
+
+
+def fill_and_submit(page, url, income, score):
+    page.goto(url)
+    page.fill("#income", income)
+    page.fill("#score", score)
+    with page.expect_navigation():
+        page.click("#submit")
+
+
+@pytest.mark.parametrize(("income", "score", "name"), [("70", "80", "Target"),
+                                                       ("20", "15", "Sensible")])
+def test_typing_a_customer_shows_the_segment(page, server_url, income, score, name):
+    fill_and_submit(page, server_url, income, score)
+    assert page.inner_text("#segment-name") == name
+    assert page.inner_text("#segment-description").strip()
+    assert page.input_value("#income") == income  # the form keeps what was typed
+    plot_width = page.eval_on_selector("#plot", "img => img.naturalWidth")
+    assert plot_width > 300, "the cluster plot did not load"
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    shot = ARTIFACTS / f"browser-{name.lower()}.png"
+    page.screenshot(path=str(shot), full_page=True)
+    assert shot.stat().st_size > 10_000
+    print(f"screenshot: {shot}")
+
+
+def test_bad_input_shows_a_message_not_an_answer(page, server_url):
+    fill_and_submit(page, server_url, "-5", "50")
+    assert "negative" in page.inner_text("#error")
+    assert page.locator("#answer").count() == 0
+    shot = ARTIFACTS / "browser-error.png"
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(shot), full_page=True)
+    print(f"screenshot: {shot}")

@@ -1,0 +1,238 @@
+"""SegmentModel: fit, predict, save/load as JSON, and nearest-center parity with R."""
+
+from __future__ import annotations
+
+import csv
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from pyseg._engines import CourseSettings
+from pyseg._errors import InputError
+from pyseg._model import SegmentModel, nearest_center, r_nearest_center
+from pyseg._segments import COURSE_FEATURES, COURSE_SEGMENTS, segment_names
+
+# The issue's "must show" customers on the real course file.
+MUST_SHOW = [
+    ((70, 80), "Target"),
+    ((20, 80), "Careless"),
+    ((90, 15), "Careful"),
+    ((20, 15), "Sensible"),
+    ((55, 50), "Standard"),
+]
+
+
+def read_features(path):
+    with open(path, newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    return np.array([[float(r[name]) for name in COURSE_FEATURES] for r in rows])
+
+
+@pytest.fixture(scope="module")
+def course_X(course_csv):
+    return read_features(course_csv)
+
+
+@pytest.fixture(scope="module")
+def course_model(course_X):
+    return SegmentModel().fit(course_X)
+
+
+def course_grid(n=100):
+    income, score = np.meshgrid(np.linspace(0, 150, n), np.linspace(1, 100, n), indexing="ij")
+    return np.column_stack([income.ravel(), score.ravel()])
+
+
+def test_course_fit_reproduces_the_known_centers_and_wcss(course_model):
+    assert course_model.fit_["wcss"] == pytest.approx(44448.455, abs=1e-3)
+    expected = np.array(
+        [[55.30, 49.52], [86.54, 82.13], [25.73, 79.36], [88.20, 17.11], [26.30, 20.91]]
+    )
+    for center in expected:
+        assert np.min(np.abs(course_model.centers_ - center).max(axis=1)) < 0.01
+
+
+@pytest.mark.parametrize(("customer", "name"), MUST_SHOW)
+def test_must_show_customers(course_model, customer, name):
+    prediction = course_model.predict_one(*customer)
+    assert prediction.name == name
+    center = np.array(prediction.center)
+    assert prediction.distance == pytest.approx(np.hypot(*(np.array(customer) - center)))
+    assert prediction.description == COURSE_SEGMENTS[name][1]
+
+
+def test_predict_accepts_a_pair_an_array_and_a_dataframe(course_model):
+    import pandas as pd
+
+    pairs = np.array([customer for customer, _ in MUST_SHOW], dtype=float)
+    names = [name for _, name in MUST_SHOW]
+    assert list(course_model.predict(pairs).name) == names
+    assert course_model.predict((70, 80)).name == ("Target",)
+    frame = pd.DataFrame(pairs[:, ::-1], columns=list(COURSE_FEATURES[::-1]))  # order by name
+    result = course_model.predict(frame)
+    assert list(result.name) == names
+    assert result.center.shape == (5, 2) and result.distance.shape == (5,)
+    assert [p.index for p in result] == list(result.index)
+
+
+@pytest.mark.parametrize(
+    ("bad", "message"),
+    [((70, float("nan")), "not a finite number"), ((1, 2, 3), "2 values each"),
+     (("a", 2), "must be numbers")],
+)
+def test_predict_rejects_bad_customers(course_model, bad, message):
+    with pytest.raises(InputError, match=message):
+        course_model.predict(bad)
+
+
+def test_predict_rejects_a_table_without_the_features(course_model):
+    import pandas as pd
+
+    with pytest.raises(InputError, match="lacks the column"):
+        course_model.predict(pd.DataFrame({"Age": [30], "Spending Score (1-100)": [50]}))
+
+
+def test_nearest_center_ties_go_to_the_lowest_index():
+    centers = np.array([[0.0, 0.0], [2.0, 0.0], [1.0, 0.0]])
+    index, distance = nearest_center(np.array([[1.0, 5.0], [1.0, 0.0], [3.0, 0.0]]), centers)
+    assert index.tolist() == [2, 2, 1]
+    index, _ = nearest_center(np.array([[1.0, 0.0]]), centers[:2])
+    assert index.tolist() == [0]
+    assert distance.tolist() == [5.0, 0.0, 1.0]
+
+
+def test_names_do_not_depend_on_the_seed(course_X):
+    names_by_position = []
+    for seed in (0, 1, 7, 42, 2024):
+        model = SegmentModel(settings=CourseSettings(seed=seed)).fit(course_X)
+        names_by_position.append([p.name for p in model.predict([c for c, _ in MUST_SHOW])])
+    assert all(names == [n for _, n in MUST_SHOW] for names in names_by_position)
+
+
+@pytest.mark.r
+def test_r_fit_gets_the_same_names_for_the_same_groups(course_X, course_model):
+    from pyseg._engines import R_COURSE
+    from pyseg._rengine import REngine
+
+    r_fit = REngine().fit(course_X, 5, R_COURSE)
+    r_names = segment_names(r_fit.centers, course_model.feature_ranges_)
+    r_by_customer = [r_names[i].name for i in nearest_center(course_X, r_fit.centers)[0]]
+    assert r_by_customer == list(course_model.predict(course_X).name)
+
+
+def test_json_round_trip_is_byte_identical_and_predicts_the_same(course_model, tmp_path):
+    path = course_model.save(tmp_path / "model.json")
+    loaded = SegmentModel.load(path)
+    assert loaded.to_json() == path.read_text() == course_model.to_json()
+    assert loaded.training_X_ is None
+    grid = course_grid(40)
+    np.testing.assert_array_equal(loaded.predict(grid).index, course_model.predict(grid).index)
+    payload = json.loads(path.read_text())
+    assert payload["k"] == 5
+    assert payload["feature_names"] == list(COURSE_FEATURES)
+    assert payload["settings"]["seed"] == 42
+    assert len(payload["data"]["sha256"]) == 64
+    assert payload["versions"]["scikit_learn"]
+    assert not list(tmp_path.glob(".*.tmp")), "the atomic save left its temporary file"
+
+
+def test_refitting_gives_identical_json(course_X):
+    assert SegmentModel().fit(course_X).to_json() == SegmentModel().fit(course_X).to_json()
+
+
+@pytest.mark.parametrize(
+    ("mutate", "message"),
+    [
+        (lambda p: p.update(format="other"), "not a pyseg model"),
+        (lambda p: p.update(format_version=99), "format version 99"),
+        (lambda p: p.pop("centers"), "missing or malformed"),
+        (lambda p: p["centers"].pop(), "segments and k"),
+        (lambda p: p["segments"][1].update(name=p["segments"][0]["name"]), "not distinct"),
+    ],
+)
+def test_load_rejects_broken_models(course_model, tmp_path, mutate, message):
+    payload = course_model.to_dict()
+    mutate(payload)
+    path = tmp_path / "broken.json"
+    path.write_text(json.dumps(payload))
+    with pytest.raises(InputError, match=message) as caught:
+        SegmentModel.load(path)
+    assert str(path) in str(caught.value)
+
+
+def test_load_reports_missing_and_invalid_files(tmp_path):
+    with pytest.raises(InputError, match="does not exist"):
+        SegmentModel.load(tmp_path / "nope.json")
+    (tmp_path / "bad.json").write_text("{not json")
+    with pytest.raises(InputError, match="not valid JSON"):
+        SegmentModel.load(tmp_path / "bad.json")
+
+
+def test_save_into_a_missing_directory_is_an_input_error(course_model, tmp_path):
+    with pytest.raises(InputError, match="cannot write model"):
+        course_model.save(tmp_path / "missing" / "model.json")
+
+
+def test_unfitted_model_says_so():
+    with pytest.raises(InputError, match="not fitted"):
+        SegmentModel().predict((1, 2))
+
+
+def test_fit_rejects_too_few_distinct_customers():
+    with pytest.raises(InputError, match="distinct"):
+        SegmentModel(n_clusters=3).fit(np.array([[1.0, 2.0]] * 4 + [[3.0, 4.0]]))
+
+
+def test_loaded_model_predicts_with_numpy_only(course_model, tmp_path):
+    path = course_model.save(tmp_path / "model.json")
+    code = (
+        "import sys; from pyseg._model import SegmentModel; "
+        f"m = SegmentModel.load({str(path)!r}); print(m.predict_one(70, 80).name); "
+        "print(sorted(n for n in ('sklearn', 'pandas', 'scipy', 'rpy2', 'matplotlib') "
+        "if n in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split("\n")[:2] == ["Target", "[]"]
+
+
+@pytest.mark.r
+def test_r_nearest_center_matches_python_on_the_grid(course_model):
+    grid = course_grid(100)
+    py_index, py_distance = nearest_center(grid, course_model.centers_)
+    r_index, r_distance = r_nearest_center(grid, course_model.centers_)
+    np.testing.assert_array_equal(r_index, py_index)
+    np.testing.assert_array_equal(r_distance, py_distance)
+
+
+@pytest.mark.r
+def test_r_breaks_exact_ties_like_python():
+    centers = np.array([[0.0, 0.0], [2.0, 0.0], [1.0, 0.0], [1.0, 0.0]])
+    customers = np.array([[1.0, 5.0], [1.0, 0.0], [3.0, 0.0], [0.5, 0.0], [-1.0, 0.0]])
+    py_index, _ = nearest_center(customers, centers)
+    r_index, _ = r_nearest_center(customers, centers)
+    assert r_index.tolist() == py_index.tolist() == [2, 2, 1, 0, 0]
+
+
+def test_predict_r_script_runs_standalone(rscript):
+    from pyseg._rbridge import r_reference_dir
+
+    out = subprocess.run(
+        [rscript, str(r_reference_dir() / "predict.R"), "70", "80", "0", "0", "86", "82"],
+        capture_output=True, text=True, check=True,
+    )
+    assert out.stdout.split()[:2] == ["segment:", "2"]
+
+
+def test_fit_on_a_dataset_records_the_file_hash(course_csv, course_model):
+    import hashlib
+
+    from pyseg._data import load_dataset
+
+    model = SegmentModel().fit(load_dataset(course_csv))
+    assert model.data_["sha256"] == hashlib.sha256(course_csv.read_bytes()).hexdigest()
+    assert model.data_["n_rows"] == 200
+    np.testing.assert_array_equal(model.centers_, course_model.centers_)
+    assert [s.name for s in model.segments_] == [s.name for s in course_model.segments_]

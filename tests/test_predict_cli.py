@@ -1,0 +1,271 @@
+"""``pyseg fit`` / ``pyseg predict`` and the terminal form."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+
+import pytest
+
+from pyseg.cli import main
+
+MUST_SHOW = [
+    ("70", "80", "Target"),
+    ("20", "80", "Careless"),
+    ("90", "15", "Careful"),
+    ("20", "15", "Sensible"),
+    ("55", "50", "Standard"),
+]
+
+
+@pytest.fixture(scope="module")
+def model_json(course_csv, tmp_path_factory):
+    path = tmp_path_factory.mktemp("model") / "model.json"
+    assert main(["fit", "--data", str(course_csv), "--save", str(path)]) == 0
+    return path
+
+
+def run_cli(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.mark.parametrize(("income", "score", "name"), MUST_SHOW)
+def test_must_show_customers_by_fitting_on_the_course_file(capsys, course_csv, income, score,
+                                                           name):
+    code, out, _ = run_cli(capsys, "predict", "--data", str(course_csv),
+                           "--income", income, "--score", score)
+    assert code == 0
+    assert f"-> {name} (" in out
+
+
+@pytest.mark.parametrize(("income", "score", "name"), MUST_SHOW)
+def test_must_show_customers_from_the_saved_model(capsys, model_json, income, score, name):
+    code, out, _ = run_cli(capsys, "predict", "--model", str(model_json), "--income", income,
+                           "--score", score, "--json")
+    assert code == 0
+    payload = json.loads(out)
+    assert payload["prediction"]["name"] == name
+    assert payload["customer"] == {"income": float(income), "score": float(score)}
+
+
+def test_fit_json_is_the_saved_model(capsys, course_csv, model_json):
+    code, out, _ = run_cli(capsys, "fit", "--data", str(course_csv), "--json")
+    assert code == 0
+    assert out == model_json.read_text()
+
+
+@pytest.mark.r
+def test_engine_both_agrees_on_the_10000_point_grid(capsys, model_json):
+    code, out, _ = run_cli(capsys, "predict", "--model", str(model_json), "--engine", "both",
+                           "--grid", "100", "--json")
+    payload = json.loads(out)
+    assert code == 0
+    assert payload["n_customers"] == payload["n_agree"] == 10000
+    assert payload["agree"] is True
+    assert payload["max_distance_difference"] == 0.0
+    assert sum(payload["segment_counts"].values()) == 10000
+
+
+@pytest.mark.r
+def test_engine_both_exits_1_when_the_engines_disagree(capsys, model_json, monkeypatch):
+    import pyseg._model as model_module
+
+    real = model_module.r_nearest_center
+
+    def off_by_one(X, centers):
+        index, distance = real(X, centers)
+        return (index + 1) % len(centers), distance
+
+    monkeypatch.setattr(model_module, "r_nearest_center", off_by_one)
+    code, _, err = run_cli(capsys, "predict", "--model", str(model_json), "--engine", "both",
+                           "--income", "70", "--score", "80")
+    assert code == 1
+    assert "agree on 0 of 1" in err
+
+
+@pytest.mark.r
+def test_engine_r_alone_gives_the_same_answer(capsys, model_json):
+    code, out, _ = run_cli(capsys, "predict", "--model", str(model_json), "--engine", "r",
+                           "--income", "20", "--score", "80", "--json")
+    assert code == 0
+    assert json.loads(out)["prediction"]["name"] == "Careless"
+
+
+def test_input_csv_gets_labelled(capsys, model_json, tmp_path):
+    source = tmp_path / "new.csv"
+    source.write_text("id,income,score\n" + "".join(
+        f"c{i},{income},{score}\n" for i, (income, score, _) in enumerate(MUST_SHOW)
+    ) + "\n")
+    target = tmp_path / "labelled.csv"
+    code, _, _ = run_cli(capsys, "predict", "--model", str(model_json), "--input", str(source),
+                         "--output", str(target))
+    assert code == 0
+    with open(target, newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [row["segment_name"] for row in rows] == [name for _, _, name in MUST_SHOW]
+    assert [row["id"] for row in rows] == [f"c{i}" for i in range(5)]
+    assert all(float(row["distance"]) >= 0 for row in rows)
+
+
+def test_input_csv_with_the_course_headers_goes_to_stdout(capsys, model_json, tmp_path):
+    source = tmp_path / "new.csv"
+    source.write_text("Annual Income (k$),Spending Score (1-100)\n70,80\n")
+    code, out, _ = run_cli(capsys, "predict", "--model", str(model_json), "--input", str(source))
+    assert code == 0
+    assert out.splitlines()[1].startswith("70,80,1,Target,")
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("id,income,score\n1,70,80\n2,x,80\n", "row 2, column 'income': annual income 'x'"),
+        ("id,income,score\n1,70,0\n", "row 1, column 'score': spending score '0' is outside"),
+        ("id,income,score\n1,-1,50\n", "negative"),
+        ("id,income\n1,70\n", "the header needs the columns"),
+        ("id,income,score\n", "no customers"),
+        ("", "empty"),
+    ],
+)
+def test_bad_input_csv_exits_2_naming_file_row_and_column(capsys, model_json, tmp_path, content,
+                                                          message):
+    source = tmp_path / "bad.csv"
+    source.write_text(content)
+    code, out, err = run_cli(capsys, "predict", "--model", str(model_json), "--input", str(source))
+    assert code == 2
+    assert out == ""
+    assert err.startswith(f"pyseg: error: {source}")
+    assert message in err
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("income", "score", "message"),
+    [
+        ("-5", "50", "negative"),
+        ("abc", "50", "not a number"),
+        ("nan", "50", "not a finite number"),
+        ("inf", "50", "not a finite number"),
+        ("70", "0", "outside 1..100"),
+        ("70", "100.5", "outside 1..100"),
+        ("70", "", "not a number"),
+    ],
+)
+def test_bad_customer_exits_2(capsys, model_json, income, score, message):
+    code, out, err = run_cli(capsys, "predict", "--model", str(model_json),
+                             f"--income={income}", f"--score={score}")
+    assert code == 2 and out == ""
+    assert message in err and err.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--income", "70"], "give both --income and --score"),
+        (["--income", "70", "--score", "80", "--grid", "3"], "only one of"),
+        (["--data", "x.csv", "--income", "70", "--score", "80"], "either --model or --data"),
+        (["--output", "o.csv", "--income", "70", "--score", "80"], "--output needs"),
+    ],
+)
+def test_usage_errors_exit_2(capsys, model_json, argv, message):
+    code, _, err = run_cli(capsys, "predict", "--model", str(model_json), *argv)
+    assert code == 2 and message in err
+
+
+def test_without_numbers_and_without_a_terminal_it_says_what_to_give(capsys, model_json,
+                                                                    monkeypatch):
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
+    code, _, err = run_cli(capsys, "predict", "--model", str(model_json))
+    assert code == 2 and "needs a terminal" in err
+
+
+def test_missing_model_file_exits_2(capsys, tmp_path):
+    code, _, err = run_cli(capsys, "predict", "--model", str(tmp_path / "no.json"),
+                           "--income", "1", "--score", "2")
+    assert code == 2 and "does not exist" in err
+
+
+def test_predict_with_a_model_imports_neither_sklearn_pandas_scipy_nor_rpy2(model_json):
+    code = (
+        "import sys\n"
+        "from pyseg.cli import main\n"
+        f"rc = main(['predict', '--model', {str(model_json)!r}, '--income', '70', '--score', "
+        "'80'])\n"
+        "heavy = ('sklearn', 'pandas', 'scipy', 'rpy2', 'matplotlib', 'flask')\n"
+        "print(rc, sorted(m for m in sys.modules if m.split('.')[0] in heavy))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    lines = out.stdout.strip().splitlines()
+    assert "-> Target" in lines[0]
+    assert lines[-1] == "0 []"
+
+
+# -- the terminal form ------------------------------------------------------------------------
+
+
+class Typist:
+    """Feeds answers to the form and records the prompts it showed."""
+
+    def __init__(self, *answers):
+        self.answers = list(answers)
+        self.prompts = []
+
+    def __call__(self, prompt):
+        self.prompts.append(prompt)
+        if not self.answers:
+            raise EOFError
+        return self.answers.pop(0)
+
+
+@pytest.fixture(scope="module")
+def loaded_model(model_json):
+    from pyseg._model import SegmentModel
+
+    return SegmentModel.load(model_json)
+
+
+def test_form_classifies_reprompts_on_bad_input_and_quits(loaded_model):
+    from pyseg._form import run_form
+
+    typist = Typist("abc", "-3", "70", "101", "80", "20", "15", "q")
+    out = io.StringIO()
+    classified = run_form(loaded_model.predict_one, read_line=typist, output=out)
+    text = out.getvalue()
+    assert classified == 2
+    assert "annual income 'abc' is not a number - please try again." in text
+    assert "negative" in text
+    assert "spending score '101' is outside 1..100" in text
+    assert "-> Target (" in text and "-> Sensible (" in text
+    assert text.rstrip().endswith("Bye.")
+    assert typist.prompts == [
+        "Annual income (k$): ", "Annual income (k$): ", "Annual income (k$): ",
+        "Spending score (1-100): ", "Spending score (1-100): ",
+        "Annual income (k$): ", "Spending score (1-100): ", "Annual income (k$): ",
+    ]
+
+
+@pytest.mark.parametrize("ending", [[], [""], ["quit"], ["55", "q"]])
+def test_form_ends_on_eof_blank_or_quit(loaded_model, ending):
+    from pyseg._form import run_form
+
+    out = io.StringIO()
+    assert run_form(loaded_model.predict_one, read_line=Typist(*ending), output=out) == 0
+    assert "Bye." in out.getvalue()
+
+
+def test_cli_opens_the_form_when_a_terminal_is_attached(capsys, model_json, monkeypatch):
+    class FakeTerminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    monkeypatch.setattr(sys, "stdin", FakeTerminal())
+    typist = Typist("90", "15", "exit")
+    monkeypatch.setattr("builtins.input", typist)
+    code, out, _ = run_cli(capsys, "predict", "--model", str(model_json))
+    assert code == 0
+    assert "-> Careful (" in out
+    assert typist.prompts[0] == "Annual income (k$): "
