@@ -1,0 +1,58 @@
+"""Progress bars for the steps that can run long (many k, many starts, large data).
+
+A bar is drawn only for a person watching a terminal: when stderr is a TTY and the output is not
+machine-readable (``--json``). Everywhere else the same code runs with a silent no-op bar, so
+pipes, logs and JSON consumers never see control characters.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any, Protocol
+
+
+class ProgressBar(Protocol):
+    """The part of :class:`tqdm.tqdm` pyseg uses."""
+
+    def update(self, n: int = 1) -> Any: ...
+
+    def set_description_str(self, desc: str) -> Any: ...
+
+    def close(self) -> Any: ...
+
+
+class _SilentBar:
+    def update(self, n: int = 1) -> None:
+        return None
+
+    def set_description_str(self, desc: str) -> None:
+        return None
+
+    def close(self) -> None:
+        return None
+
+
+def progress_wanted(json_output: bool = False) -> bool:
+    """True when a bar helps: stderr is a terminal and the output is not JSON."""
+    return not json_output and sys.stderr.isatty()
+
+
+def progress_bar(total: int, description: str, enabled: bool) -> ProgressBar:
+    """A tqdm bar on stderr with ``total`` steps, or a silent stand-in when ``enabled`` is false.
+
+    Parameters
+    ----------
+    total : int
+        Number of steps the caller will report with ``update()``.
+    description : str
+        Text shown left of the bar.
+    enabled : bool
+        Usually :func:`progress_wanted`; false gives an object with the same methods that prints
+        nothing.
+    """
+    if not enabled:
+        return _SilentBar()
+    from tqdm import tqdm
+
+    # leave=False: the bar disappears when done so the table printed after it stays clean.
+    return tqdm(total=total, desc=description, file=sys.stderr, leave=False, unit="step")
