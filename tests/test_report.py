@@ -1,0 +1,162 @@
+"""``compare --report DIR`` / ``elbow --report DIR``: deterministic JSON, self-contained HTML,
+atomic writes, segment profiles and provenance."""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from pyseg import _report
+from pyseg._data import load_dataset
+from pyseg._errors import InputError
+from pyseg._report import segment_profile
+from pyseg._synth import mall_like_csv_bytes
+from pyseg.cli import main
+
+
+@pytest.fixture(scope="module")
+def course_report(course_csv: Path, tmp_path_factory: pytest.TempPathFactory):
+    """The same ``compare --report DIR`` run twice; returns DIR and both report.json texts."""
+    outdir = tmp_path_factory.mktemp("reports") / "report"
+    texts = []
+    for _ in range(2):
+        # a real process, so that the recorded command line is the real one
+        subprocess.run([sys.executable, "-m", "pyseg", "compare", "--data", str(course_csv),
+                        "--report", str(outdir)], check=True, capture_output=True)
+        texts.append((outdir / "report.json").read_text())
+    return outdir, texts
+
+
+@pytest.mark.r
+@pytest.mark.slow
+def test_two_runs_differ_only_in_generated_at(course_report):
+    _, texts = course_report
+    first, second = (json.loads(text) for text in texts)
+    assert first["generated_at"] != "" and re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ",
+                                                         first["generated_at"])
+    first.pop("generated_at")
+    second.pop("generated_at")
+    assert first == second
+    assert texts[0].count('"generated_at"') == 1  # a single timestamp field
+    # byte-identical apart from that line
+    strip = re.compile(r'^  "generated_at": .*\n', re.MULTILINE)
+    assert strip.sub("", texts[0]) == strip.sub("", texts[1])
+
+
+@pytest.mark.r
+@pytest.mark.slow
+def test_report_html_embeds_every_figure(course_report):
+    outdir, _ = course_report
+    record = json.loads((outdir / "report.json").read_text())
+    html = (outdir / "report.html").read_text()
+    files = [figure["file"] for figure in record["figures"]]
+    assert set(files) == {"elbow.png", "clusters.png", "confusion.png", "r_clusplot.png"}
+    embedded = re.findall(r'src="data:image/png;base64,([A-Za-z0-9+/=]+)"', html)
+    assert len(embedded) == len(files)
+    for name, data in zip(files, embedded, strict=True):
+        assert base64.b64decode(data) == (outdir / name).read_bytes()
+    assert "http://" not in html and "https://" not in html  # nothing fetched from the network
+    assert record["notes"] == []
+
+
+@pytest.mark.r
+@pytest.mark.slow
+def test_report_has_profiles_elbow_flags_and_provenance(course_report):
+    outdir, texts = course_report
+    record = json.loads(texts[1])
+    python_segments = record["segments"]["python"]
+    assert sum(s["size"] for s in python_segments) == 200
+    assert {s["name"] for s in python_segments} == {
+        "Careful", "Standard", "Target", "Careless", "Sensible"}
+    assert all(set(s["gender_shares"]) == {"Female", "Male"} for s in python_segments)
+    assert 5 in record["elbow"]["differing_k"]
+    provenance = record["provenance"]
+    assert provenance["data_sha256"] == record["data"]["sha256"]
+    assert provenance["data_rows"] == 200
+    assert provenance["command_line"].startswith("pyseg compare --data")
+    for key in ("python", "numpy", "scipy", "scikit_learn", "pandas", "matplotlib", "rpy2", "r",
+                "blas"):
+        assert provenance["versions"][key], key
+    assert provenance["r_session_info"][0].startswith("R version")
+    html = (outdir / "report.html").read_text()
+    assert "sessionInfo()" in html and "Careless" in html
+
+
+def test_segment_profile_matches_pandas(tmp_path):
+    path = tmp_path / "mall.csv"
+    path.write_bytes(mall_like_csv_bytes(n=90, seed=2))
+    dataset = load_dataset(path)
+    labels = (dataset.X[:, 0] > np.median(dataset.X[:, 0])).astype(np.int64)
+    profile = segment_profile(dataset, labels, ["Low", "High"])
+    frame = dataset.frame.assign(segment=labels)
+    for row in profile:
+        members = frame[frame.segment == row["segment"] - 1]
+        assert row["size"] == len(members)
+        assert row["mean_age"] == pytest.approx(members["Age"].mean())
+        income = dataset.feature_names[0]
+        assert row["means"][income] == pytest.approx(members[income].mean())
+        shares = members["Genre"].value_counts(normalize=True).to_dict()
+        assert row["gender_shares"] == pytest.approx(shares)
+
+
+def test_html_is_autoescaped():
+    record = {"title": "<script>alert(1)</script>", "generated_at": "t",
+              "data": {"source": "a<b>.csv", "n_rows": 1, "features": ["x"], "sha256": "0",
+                       "notice": None},
+              "comparison": None, "notes": [], "segments": None, "elbow": None,
+              "recorded_r_results": None,
+              "provenance": {"command_line": "pyseg", "data_sha256": "0", "data_rows": 1,
+                             "versions": {}, "r_components": None, "r_session_info": None}}
+    html = _report._render_html(record, [])
+    assert "<script>alert" not in html and "&lt;script&gt;" in html
+    assert "a&lt;b&gt;.csv" in html
+
+
+def test_failed_write_leaves_no_half_report(tmp_path, monkeypatch):
+    outdir = tmp_path / "report"
+    calls = []
+
+    def fail_after_first_file(self, content):
+        calls.append(self.name)
+        if len(calls) == 2:
+            raise OSError(28, "No space left on device")
+        return len(content)
+
+    monkeypatch.setattr(Path, "write_bytes", fail_after_first_file)
+    with pytest.raises(InputError, match="No space left"):
+        _report._write_atomically(outdir, {"report.json": b"{}", "report.html": b"<p>"})
+    monkeypatch.undo()
+    assert not outdir.exists()
+    assert list(tmp_path.iterdir()) == []  # no staging directory left behind
+
+
+def test_rewrite_replaces_an_earlier_report_but_never_foreign_files(tmp_path):
+    outdir = tmp_path / "report"
+    _report._write_atomically(outdir, {"report.json": b"1", "old.png": b"x"})
+    _report._write_atomically(outdir, {"report.json": b"2"})
+    assert sorted(p.name for p in outdir.iterdir()) == ["report.json"]
+    assert (outdir / "report.json").read_bytes() == b"2"
+    (outdir / "notes.txt").write_text("mine")
+    with pytest.raises(InputError, match=r"notes\.txt"):
+        _report._write_atomically(outdir, {"report.json": b"3"})
+    assert (outdir / "notes.txt").read_text() == "mine"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report"]
+
+
+@pytest.mark.r
+def test_elbow_report(tmp_path):
+    data = tmp_path / "mall.csv"
+    data.write_bytes(mall_like_csv_bytes(n=100, seed=5))
+    outdir = tmp_path / "elbow-report"
+    assert main(["elbow", "--data", str(data), "--k-max", "6", "--report", str(outdir)]) == 0
+    assert sorted(p.name for p in outdir.iterdir()) == ["elbow.png", "report.html",
+                                                        "report.json"]
+    record = json.loads((outdir / "report.json").read_text())
+    assert record["kind"] == "elbow" and len(record["elbow"]["rows"]) == 6
