@@ -1,0 +1,171 @@
+"""``pyseg elbow`` (choosing k in both languages) and ``pyseg record-r`` (recorded R results)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import TYPE_CHECKING
+
+from pyseg.cli import add_data_arguments, positive_int
+
+if TYPE_CHECKING:
+    from pyseg._elbow import ElbowResult
+
+ELBOW_DESCRIPTION = """\
+Run the elbow method in Python and in R for k = K_MIN..K_MAX and compare them k by k: both WCSS
+values, how many customers land in the same segment, both silhouettes, and - where the two differ -
+which side is lower and why. The knee of each WCSS curve is found with kneed.
+
+modes:
+  course   each language as the course wrote it: Python KMeans(k, init='k-means++',
+           random_state=42) with n_init=10 per k; R set.seed(6) once, then kmeans(X, k) with a
+           single random start per k (R's single start can stop in a local optimum)
+  matched  both sides keep the best of --starts starts per k
+
+exit status: 0 done (differences are reported, not failures), 2 bad input or usage,
+3 R missing or unusable
+"""
+
+RECORD_DESCRIPTION = """\
+Run the R side once on the data and write its results (course fits, exact-mode fits and both
+elbows for k = 1..K_MAX, with R's silhouettes) to a JSON file, together with the R version,
+sessionInfo() and the SHA-256 of the R code. `pyseg compare --r-results FILE` and
+`pyseg elbow --r-results FILE` then check Python against these numbers on machines without R.
+The file holds derived numbers only, never the data.
+"""
+
+
+def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    elbow_parser = subparsers.add_parser(
+        "elbow",
+        help="elbow method and silhouettes in Python and R, k by k",
+        description=ELBOW_DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    add_data_arguments(elbow_parser)
+    elbow_parser.add_argument("--k-min", type=positive_int, default=1, help="smallest k (1)")
+    elbow_parser.add_argument("--k-max", type=positive_int, default=10, help="largest k (10)")
+    elbow_parser.add_argument("--mode", choices=("course", "matched"), default="course",
+                              help="course settings (default) or matched starts on both sides")
+    elbow_parser.add_argument("--starts", type=positive_int, default=None,
+                              help="starts per k on both sides; needs --mode matched (default 10)")
+    elbow_parser.add_argument("--json", action="store_true", help="print one JSON document")
+    elbow_parser.add_argument("--report", metavar="DIR",
+                              help="write report.json, report.html and elbow.png to DIR")
+    elbow_parser.add_argument("--r-results", metavar="FILE",
+                              help="take R's side from `pyseg record-r` results instead of R")
+    elbow_parser.set_defaults(func=run)
+
+    record_parser = subparsers.add_parser(
+        "record-r",
+        help="record R's results on a data set for checks without R",
+        description=RECORD_DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    add_data_arguments(record_parser)
+    record_parser.add_argument("--output", metavar="FILE",
+                               help="where to write (default r_reference/results/<data>.json)")
+    record_parser.add_argument("--k-max", type=positive_int, default=10,
+                               help="record k = 1..K_MAX (default 10)")
+    record_parser.add_argument("--starts", type=positive_int, default=10,
+                               help="starts per k of the recorded matched elbow (default 10)")
+    record_parser.set_defaults(func=run_record)
+    return elbow_parser
+
+
+def run(args: argparse.Namespace) -> int:
+    import json
+    from pathlib import Path
+
+    from pyseg._data import load_dataset
+    from pyseg._elbow import elbow
+    from pyseg._errors import ExitCode, InputError
+    from pyseg._progress import progress_wanted
+
+    if args.k_min > args.k_max:
+        raise InputError(f"--k-min {args.k_min} is larger than --k-max {args.k_max}")
+    if args.starts is not None and args.mode != "matched":
+        raise InputError(f"--starts {args.starts} needs --mode matched: course mode runs the "
+                         "course's own starts (Python 10, R 1)")
+    dataset = load_dataset(args.data, args.columns)
+    if dataset.notice:
+        print(f"pyseg: {dataset.notice}", file=sys.stderr)
+    r_results = None
+    if args.r_results:
+        from pyseg._recorded import RecordedREngine
+
+        r_results = RecordedREngine(Path(args.r_results))
+    result = elbow(
+        dataset,
+        range(args.k_min, args.k_max + 1),
+        mode=args.mode,
+        starts=args.starts if args.starts is not None else 10,
+        progress=progress_wanted(args.json),
+        r_results=r_results,
+    )
+    if args.report:
+        from pyseg._report import write_elbow_report
+
+        write_elbow_report(result, dataset, Path(args.report), list(sys.argv))
+    if args.json:
+        document = {"data": {"source": str(dataset.source), "sha256": dataset.sha256,
+                             "n_rows": int(dataset.n_rows),
+                             "features": list(dataset.feature_names)},
+                    **result.to_dict()}
+        sys.stdout.write(json.dumps(document, sort_keys=True, indent=2, allow_nan=False) + "\n")
+    else:
+        sys.stdout.write(format_table(result, dataset.source, dataset.n_rows))
+    return int(ExitCode.OK)
+
+
+def _optional(value: float | None, spec: str) -> str:
+    return format("-", ">7") if value is None else format(value, spec)
+
+
+def format_table(result: ElbowResult, source: str, n_rows: int) -> str:
+    """The human-readable elbow comparison printed by ``pyseg elbow``."""
+    lines = [
+        f"data    {source} ({n_rows} rows), mode={result.mode}",
+        f"Python  {result.python_settings}",
+        f"R       {result.r_settings}",
+        "",
+        f"{'k':>3}  {'WCSS Python':>14}  {'WCSS R':>14}  {'same seg.':>9}  {'sil. Py':>7}  "
+        f"{'sil. R':>7}  lower WCSS",
+    ]
+    for row in result.rows:
+        lower = {"same": "same", "python": "Python", "r": "R"}[row.lower]
+        flag = "  <- differs" if row.differs else ""
+        lines.append(
+            f"{row.k:>3}  {row.python_wcss:>14.2f}  {row.r_wcss:>14.2f}  {row.accuracy:>9.1%}  "
+            f"{_optional(row.python_silhouette, '7.4f')}  {_optional(row.r_silhouette, '7.4f')}  "
+            f"{lower}{flag}"
+        )
+    lines.append("")
+    lines += [f"- {line}" for line in result.summary()]
+    if result.silhouette_check is not None:
+        lines.append(f"- Silhouettes of the same labels, scikit-learn vs cluster::silhouette: "
+                     f"max difference {result.silhouette_check:.3g}.")
+    return "\n".join(lines) + "\n"
+
+
+def run_record(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from pyseg._data import load_dataset
+    from pyseg._errors import ExitCode
+    from pyseg._progress import progress_wanted
+    from pyseg._recorded import record_r_results
+
+    dataset = load_dataset(args.data, args.columns)
+    if dataset.notice:
+        print(f"pyseg: {dataset.notice}", file=sys.stderr)
+    path = record_r_results(
+        dataset,
+        Path(args.output) if args.output else None,
+        k_values=range(1, args.k_max + 1),
+        command_line=list(sys.argv),
+        elbow_starts=args.starts,
+        progress=progress_wanted(),
+    )
+    print(f"recorded R results for {dataset.source} ({dataset.n_rows} rows) in {path}")
+    return int(ExitCode.OK)
