@@ -37,11 +37,32 @@ _EXPORTS: dict[str, str] = {
     # data
     "Dataset": "pyseg._data",
     "load_dataset": "pyseg._data",
+    "check_clusterable": "pyseg._data",
+    "validate_customer": "pyseg._data",
+    "resolve_data_path": "pyseg._data",
+    "COURSE_COLUMNS": "pyseg._data",
     "generate_mall_like": "pyseg._synth",
+    "write_csv_atomic": "pyseg._synth",
     # comparison
     "compare": "pyseg._compare",
     "Comparison": "pyseg._compare",
     "versions": "pyseg._provenance",
+    # elbow, silhouettes, report, recorded R results
+    "elbow": "pyseg._elbow",
+    "ElbowResult": "pyseg._elbow",
+    "ElbowRow": "pyseg._elbow",
+    "silhouette_python": "pyseg._silhouette",
+    "silhouette_r": "pyseg._silhouette",
+    "write_compare_report": "pyseg._report",
+    "write_elbow_report": "pyseg._report",
+    "RecordedREngine": "pyseg._recorded",
+    "record_r_results": "pyseg._recorded",
+    # prediction of new customers
+    "SegmentModel": "pyseg._model",
+    "Prediction": "pyseg._model",
+    "Predictions": "pyseg._model",
+    "Segment": "pyseg._segments",
+    "segment_names": "pyseg._segments",
 }
 
 __all__ = sorted([*_EXPORTS, "__version__"])
@@ -69,7 +90,15 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         contingency_table,
     )
     from pyseg._compare import Comparison, compare
-    from pyseg._data import Dataset, load_dataset
+    from pyseg._data import (
+        COURSE_COLUMNS,
+        Dataset,
+        check_clusterable,
+        load_dataset,
+        resolve_data_path,
+        validate_customer,
+    )
+    from pyseg._elbow import ElbowResult, ElbowRow, elbow
     from pyseg._engines import (
         PYTHON_COURSE,
         R_COURSE,
@@ -86,6 +115,11 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         REvaluationError,
         RUnavailableError,
     )
+    from pyseg._model import Prediction, Predictions, SegmentModel
     from pyseg._provenance import versions
+    from pyseg._recorded import RecordedREngine, record_r_results
     from pyseg._rengine import REngine
-    from pyseg._synth import generate_mall_like
+    from pyseg._report import write_compare_report, write_elbow_report
+    from pyseg._segments import Segment, segment_names
+    from pyseg._silhouette import silhouette_python, silhouette_r
+    from pyseg._synth import generate_mall_like, write_csv_atomic
