@@ -135,7 +135,13 @@ def _run(args: argparse.Namespace, r_engine: Engine | None) -> int:
     if args.report:
         from pyseg._report import write_compare_report
 
-        write_compare_report(comparison, dataset, Path(args.report), list(sys.argv))
+        write_compare_report(
+            comparison,
+            dataset,
+            Path(args.report),
+            args.command_line,
+            r_results=Path(args.r_results) if args.r_results else None,
+        )
     if args.json:
         sys.stdout.write(comparison.to_json(version_info))
     else:
@@ -152,15 +158,25 @@ def _point(values: object) -> str:
     return "(" + ", ".join(f"{v:.2f}" for v in array) + ")"
 
 
+def _same(a: object, b: object) -> bool:
+    import numpy as np
+
+    from pyseg._compare import CENTER_TOLERANCE
+
+    return bool(np.all(np.abs(np.asarray(a) - np.asarray(b)) <= CENTER_TOLERANCE))
+
+
 def format_summary(comparison: Comparison, version_info: dict[str, str | None]) -> str:
     """The human-readable report printed by ``pyseg compare``."""
+    from pyseg._compare import CENTER_TOLERANCE
+
     c = comparison
     py, r = c.python, c.r
     settings = c.settings
     lines = [
-        f"data      {c.dataset.source} ({c.dataset.n_rows} rows; features: "
-        f"{', '.join(c.dataset.feature_names)})",
-        f"k={c.k}, mode={c.mode}",
+        f"data      {c.dataset.source}",
+        f"          {c.dataset.n_rows} rows; features {', '.join(c.dataset.feature_names)}; "
+        f"k={c.k}; mode={c.mode}",
     ]
     if c.mode == "course":
         ps, rs = settings["python"], settings["r"]
@@ -168,7 +184,8 @@ def format_summary(comparison: Comparison, version_info: dict[str, str | None]) 
             f"Python    scikit-learn {version_info.get('scikit_learn')}: KMeans(n_clusters={c.k}, "
             f"init='k-means++', n_init={ps['n_init']}, max_iter={ps['max_iter']}, "
             f"random_state={ps['random_state']})",
-            f"R         {version_info.get('r') or 'recorded R results'}: set.seed({rs['set.seed']}); "
+            f"R         {version_info.get('r') or 'recorded R results'}: "
+            f"set.seed({rs['set.seed']}); "
             f"kmeans(X, {c.k}, iter.max = {rs['iter.max']}, nstart = {rs['nstart']})",
         ]
     else:
@@ -181,18 +198,27 @@ def format_summary(comparison: Comparison, version_info: dict[str, str | None]) 
         "",
         f"agreement {c.agreement.accuracy:.4%} ({matched}/{py.labels.size} rows)   "
         f"ARI {c.agreement.ari:.6f}   NMI {c.agreement.nmi:.6f}",
-        f"WCSS      Python {py.wcss:.6f}   R {r.wcss:.6f}   relative difference {c.wcss_rel_diff:.3g}",
+        f"WCSS      Python {py.wcss:.6f}   R {r.wcss:.6f}   "
+        f"relative difference {c.wcss_rel_diff:.3g}",
         f"centers   max |difference| after alignment {c.max_center_diff:.3g}",
         "",
-        f"{'cluster':>7}  {'size Py':>7}  {'size R':>6}  {'center Python':<24}  center R",
+        f"{'cluster':>7}  {'segment':<12}  {'size Py':>7}  {'size R':>6}  "
+        f"{'center Python':<24}  center R",
     ]
+    names = c.segment_names()
     r_sizes = r.sizes
     for index in range(max(py.n_clusters, r.n_clusters)):
         py_size = int(py.sizes[index]) if index < py.n_clusters else 0
         r_size = int(r_sizes[index]) if index < r_sizes.size else 0
         py_center = _point(py.centers[index]) if index < py.n_clusters else "-"
         r_center = _point(r.centers[index]) if index < r.n_clusters else "-"
-        lines.append(f"{index:>7}  {py_size:>7}  {r_size:>6}  {py_center:<24}  {r_center}")
+        if index < min(py.n_clusters, r.n_clusters) and _same(py.centers[index], r.centers[index]):
+            # Rounding both to two decimals could show noise-level differences as real ones.
+            r_center = f"same (within {CENTER_TOLERANCE:g})"
+        name = names[index] if index < len(names) else "-"
+        lines.append(
+            f"{index:>7}  {name:<12}  {py_size:>7}  {r_size:>6}  {py_center:<24}  {r_center}"
+        )
     lines.append("")
     lines += [f"- {note}" for note in c.diagnosis]
     verdict = "PASS: parity holds" if c.passed else "FAIL: parity does not hold"

@@ -106,7 +106,7 @@ def run(args: argparse.Namespace) -> int:
     if args.report:
         from pyseg._report import write_elbow_report
 
-        write_elbow_report(result, dataset, Path(args.report), list(sys.argv))
+        write_elbow_report(result, dataset, Path(args.report), args.command_line)
     if args.json:
         document = {"data": {"source": str(dataset.source), "sha256": dataset.sha256,
                              "n_rows": int(dataset.n_rows),
@@ -163,7 +163,7 @@ def run_record(args: argparse.Namespace) -> int:
         dataset,
         Path(args.output) if args.output else None,
         k_values=range(1, args.k_max + 1),
-        command_line=list(sys.argv),
+        command_line=args.command_line,
         elbow_starts=args.starts,
         progress=progress_wanted(),
     )

@@ -86,6 +86,17 @@ class Comparison:
     settings: dict[str, Any]
     timings: dict[str, float] = field(default_factory=dict, compare=False)
 
+    def segment_names(self) -> list[str]:
+        """Names of Python's clusters (and so of R's aligned ones), from where the centers lie."""
+        import numpy as np
+
+        from pyseg._segments import segment_names
+
+        X = self.dataset.X
+        ranges = np.column_stack([X.min(axis=0), X.max(axis=0)])
+        segments = segment_names(self.python.centers, ranges, self.dataset.feature_names)
+        return [segment.name for segment in segments]
+
     def to_dict(self, versions: dict[str, str | None] | None = None) -> dict[str, Any]:
         """JSON-ready dict; the same inputs always give the same dict (no timings, no clock)."""
         result: dict[str, Any] = {
@@ -107,6 +118,7 @@ class Comparison:
                 "label_mapping": self.r_label_mapping.tolist(),
             },
             "confusion": self.agreement.alignment.confusion.tolist(),
+            "segments": self.segment_names(),
             "diagnosis": list(self.diagnosis),
         }
         if "initial_centers" in self.settings:
@@ -315,8 +327,8 @@ def _relative_difference(a: float, b: float) -> float:
 
 #: Plain explanations of R warnings a learner may meet.
 _R_WARNING_HINTS = {
-    "Quick-TRANSfer": "Hartigan-Wong's Quick-TRANSfer stage hit its step limit, which happens with "
-    "many tied points; the fit is still returned but may be a worse optimum — more starts "
+    "Quick-TRANSfer": "Hartigan-Wong's Quick-TRANSfer stage hit its step limit, which happens "
+    "with many tied points; the fit is still returned but may be a worse optimum — more starts "
     "(--starts) or --mode exact avoid relying on it",
     "did not converge": "R stopped at its iteration limit before the clusters settled",
     "empty cluster": "a cluster lost all its points during R's iterations",
@@ -368,8 +380,8 @@ def _diagnose(
             )
         if mode == "course":
             notes.append(
-                "To make them agree, give both sides more starts (--starts 50) or use --mode exact, "
-                "which starts both from the same centers."
+                "To make them agree, give both sides more starts (--starts 50) or use "
+                "--mode exact, which starts both from the same centers."
             )
         else:
             notes.append(

@@ -94,6 +94,10 @@ class RecordedREngine:
         self.path = path
         self.record = load_recorded(path)
 
+    def r_version(self) -> str:
+        """The version of the R that produced the recorded results."""
+        return str(self.record["r_version"])
+
     def _entries(self, X: NDArray[np.float64], kind: str) -> list[dict[str, Any]]:
         key = features_sha256(X)
         if key != self.record["data"]["features_sha256"]:

@@ -9,6 +9,7 @@ engine.
 
 from __future__ import annotations
 
+import contextlib
 import pickle
 import subprocess
 import sys
@@ -89,10 +90,8 @@ class RWorkerEngine:
         self.close()
 
     def __del__(self) -> None:
-        try:
+        with contextlib.suppress(Exception):
             self.close()
-        except Exception:
-            pass
 
 
 def _serve(requests: BinaryIO, replies: BinaryIO) -> None:

@@ -69,7 +69,8 @@ def positive_int(text: str) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog=PROG,
-        description="Customer segmentation with K-Means in Python and R, and proof that they agree.",
+        description="Customer segmentation with K-Means in Python and R, "
+        "and proof that they agree.",
     )
     from pyseg import __version__
 
@@ -91,7 +92,11 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``pyseg`` command line and return its exit code."""
     parser = build_parser()
-    args = parser.parse_args(argv)
+    words = list(sys.argv[1:] if argv is None else argv)
+    args = parser.parse_args(words)
+    # What the user typed, for provenance: the same whether run as `pyseg` or `python -m pyseg`,
+    # and the real arguments (not pytest's) when main() is called from a test.
+    args.command_line = [PROG, *words]
     if getattr(args, "func", None) is None:
         parser.print_help()
         return ExitCode.USAGE_ERROR
