@@ -9,7 +9,10 @@ from typing import TYPE_CHECKING
 from pyseg.cli import add_data_arguments, positive_int
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from pyseg._compare import Comparison
+    from pyseg._data import Dataset
     from pyseg._engines import Engine
 
 DESCRIPTION = """\
@@ -79,7 +82,8 @@ def run(args: argparse.Namespace) -> int:
     import os
     from pathlib import Path
 
-    r_engine = None
+    r_engine: Engine | None = None
+    pending_dataset = None
     if args.r_results:
         from pyseg._recorded import RecordedREngine
 
@@ -87,27 +91,42 @@ def run(args: argparse.Namespace) -> int:
     elif not os.environ.get("PYSEG_R_IN_PROCESS"):
         from pyseg._rworker import RWorkerEngine
 
-        # Started first: R loads in the child while this process imports scikit-learn.
-        r_engine = RWorkerEngine()
+        # Started first: the worker reads the data file and loads R while this process imports
+        # scikit-learn, the longest step of a cold run. The report needs the whole table (ages,
+        # genders), so it reads the file here instead.
+        worker = RWorkerEngine()
+        r_engine = worker
+        if not args.report:
+            pending_dataset = worker.load_dataset_async(args.data, args.columns)
     try:
-        return _run(args, r_engine)
+        return _run(args, r_engine, pending_dataset)
     finally:
         close = getattr(r_engine, "close", None)
         if close is not None:
-            close()
+            close(wait=False)
 
 
-def _run(args: argparse.Namespace, r_engine: Engine | None) -> int:
+def _run(
+    args: argparse.Namespace,
+    r_engine: Engine | None,
+    pending_dataset: Callable[[], Dataset] | None,
+) -> int:
     from dataclasses import replace
     from pathlib import Path
 
     from pyseg._compare import compare
-    from pyseg._data import load_dataset
     from pyseg._engines import PYTHON_COURSE, R_COURSE
     from pyseg._errors import ExitCode
     from pyseg._provenance import versions
 
-    dataset = load_dataset(args.data, args.columns)
+    if pending_dataset is not None:
+        import sklearn.cluster  # noqa: F401  (imported while the worker reads the data)
+
+        dataset = pending_dataset()
+    else:
+        from pyseg._data import load_dataset
+
+        dataset = load_dataset(args.data, args.columns)
     if dataset.notice:
         print(f"pyseg: {dataset.notice}", file=sys.stderr)
     python_settings, r_settings = PYTHON_COURSE, R_COURSE

@@ -84,8 +84,10 @@ class Dataset:
         For display and error messages: the path as given, or a description of generated data.
     sha256 : str
         Hex SHA-256 of the file bytes (generated data: of the CSV ``pyseg synth`` would write).
-    frame : pandas.DataFrame
+    frame : pandas.DataFrame or None
         The whole table; feature columns are numeric, id-like columns (``CustomerID``) text.
+        None when only the features were kept (a data set read by ``compare``'s R worker
+        process, which spares the parent process from importing pandas).
     notice : str or None
         One line to show the user, e.g. that generated data stands in for the course file.
     is_course_schema : bool
@@ -97,7 +99,7 @@ class Dataset:
     path: Path | None
     source: str
     sha256: str
-    frame: pd.DataFrame
+    frame: pd.DataFrame | None
     notice: str | None = None
     is_course_schema: bool = False
 

@@ -1,10 +1,14 @@
-"""R in a worker process, so that the R fit overlaps the Python side.
+"""R in a worker process, so that the R side overlaps the Python side.
 
-:class:`RWorkerEngine` starts ``python -m pyseg._rworker`` at once; the child loads rpy2 and R
-(about 0.4 s) while the parent imports scikit-learn and reads the data. Requests and replies are
-pickled over the child's stdin and stdout: both ends are this package, nothing else writes there.
-The child runs the very same :class:`~pyseg.REngine`, so results are identical to the in-process
-engine.
+:class:`RWorkerEngine` starts ``python -m pyseg._rworker`` at once. While the parent imports
+scikit-learn (the longest step of a cold ``pyseg compare``), the child can read and check the
+data file (:meth:`RWorkerEngine.load_dataset_async`) and then loads rpy2 and R, so that the
+parent's critical path holds little more than scikit-learn itself.
+
+Requests and replies are pickled over the child's stdin and stdout: both ends are this package and
+nothing else writes there (the child moves its own stdout out of the way). The child runs the very
+same :class:`~pyseg.REngine` and :func:`~pyseg.load_dataset`, so results are identical to the
+in-process path.
 """
 
 from __future__ import annotations
@@ -14,23 +18,31 @@ import pickle
 import subprocess
 import sys
 import threading
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from pyseg._engines import CourseSettings, FitResult
-from pyseg._errors import PysegError, REvaluationError, RUnavailableError
+from pyseg._errors import InputError, PysegError, REvaluationError, RUnavailableError
 
 if TYPE_CHECKING:
     import numpy as np
     from numpy.typing import NDArray
 
+    from pyseg._data import Dataset
+
 _ERRORS: dict[str, type[PysegError]] = {
     "RUnavailableError": RUnavailableError,
     "REvaluationError": REvaluationError,
+    "InputError": InputError,
 }
 
 
 class RWorkerEngine:
-    """:class:`~pyseg.REngine` running in a child process (same interface, same results)."""
+    """:class:`~pyseg.REngine` running in a child process (same interface, same results).
+
+    Requests are answered in the order they are sent; :meth:`load_dataset_async` sends one and
+    lets the caller collect the reply later.
+    """
 
     name = "r"
 
@@ -43,22 +55,47 @@ class RWorkerEngine:
         )
         self._lock = threading.Lock()
 
-    def _request(self, *message: Any) -> Any:
-        with self._lock:
-            assert self._process.stdin is not None and self._process.stdout is not None
-            try:
-                pickle.dump(message, self._process.stdin, protocol=pickle.HIGHEST_PROTOCOL)
-                self._process.stdin.flush()
-                status, payload = pickle.load(self._process.stdout)
-            except (BrokenPipeError, EOFError) as exc:
-                raise RUnavailableError(
-                    "the R worker process ended unexpectedly (R crashed while loading?): run "
-                    "`python -m pyseg compare` with PYSEG_R_IN_PROCESS=1 to see R's own error"
-                ) from exc
+    def _send(self, *message: Any) -> None:
+        assert self._process.stdin is not None
+        try:
+            pickle.dump(message, self._process.stdin, protocol=pickle.HIGHEST_PROTOCOL)
+            self._process.stdin.flush()
+        except BrokenPipeError as exc:
+            raise _worker_died() from exc
+
+    def _receive(self) -> Any:
+        assert self._process.stdout is not None
+        try:
+            status, payload = pickle.load(self._process.stdout)
+        except EOFError as exc:
+            raise _worker_died() from exc
         if status == "ok":
             return payload
         error_type, text = payload
         raise _ERRORS.get(error_type, REvaluationError)(text)
+
+    def _request(self, *message: Any) -> Any:
+        with self._lock:
+            self._send(*message)
+            return self._receive()
+
+    def load_dataset_async(
+        self, path: str | None, columns: str | None
+    ) -> Callable[[], Dataset]:
+        """Start reading a data set in the worker; call the returned function for the result.
+
+        The :class:`~pyseg.Dataset` comes back without its ``frame`` (only ``X`` and the facts
+        about the file), which spares this process from importing pandas. Send nothing else to the
+        worker before collecting it.
+        """
+        with self._lock:
+            self._send("load_dataset", path, columns)
+
+        def result() -> Dataset:
+            with self._lock:
+                return self._receive()
+
+        return result
 
     def fit(self, X: NDArray[np.float64], k: int, settings: CourseSettings) -> FitResult:
         return self._request("fit", X, k, settings)
@@ -71,13 +108,14 @@ class RWorkerEngine:
     def r_version(self) -> str:
         return self._request("r_version")
 
-    def close(self) -> None:
-        if self._process.poll() is None:
-            try:
-                assert self._process.stdin is not None
-                self._process.stdin.close()
-            except OSError:
-                pass
+    def close(self, wait: bool = True) -> None:
+        """Tell the worker to stop; with ``wait``, also wait (up to 5 s) until it has."""
+        if self._process.poll() is not None:
+            return
+        with contextlib.suppress(OSError):
+            assert self._process.stdin is not None
+            self._process.stdin.close()
+        if wait:
             try:
                 self._process.wait(timeout=5)
             except subprocess.TimeoutExpired:
@@ -91,36 +129,67 @@ class RWorkerEngine:
 
     def __del__(self) -> None:
         with contextlib.suppress(Exception):
-            self.close()
+            self.close(wait=False)
 
 
-def _serve(requests: BinaryIO, replies: BinaryIO) -> None:
+def _worker_died() -> RUnavailableError:
+    return RUnavailableError(
+        "the R worker process ended unexpectedly (R crashed while loading?): run the command "
+        "with PYSEG_R_IN_PROCESS=1 to see R's own error"
+    )
+
+
+def _handle(command: str, args: tuple[Any, ...]) -> Any:
+    if command == "load_dataset":
+        from dataclasses import replace
+
+        from pyseg._data import load_dataset
+
+        return replace(load_dataset(*args), frame=None)
     from pyseg._rbridge import r_version
     from pyseg._rengine import REngine
 
-    load_error: PysegError | None = None
+    if command == "r_version":
+        return r_version()
+    if command in ("fit", "fit_from"):
+        return getattr(REngine(), command)(*args)
+    raise REvaluationError(f"the R worker does not know the request {command!r}")
+
+
+def _load_r() -> PysegError | None:
+    from pyseg._rbridge import r_version
+
     try:
-        r_version()  # load R now, while the parent is busy with its own imports
+        r_version()
     except PysegError as exc:
-        load_error = exc
-    engine = REngine()
+        return exc
+    return None
+
+
+def _serve(requests: BinaryIO, replies: BinaryIO) -> None:
+    import select
+
+    # Load R at once, unless a request is already waiting: then answer it first (the CLI sends
+    # the data file, which the parent needs sooner than R) and load R right after.
+    r_loaded = False
+    load_error: PysegError | None = None
+    if not select.select([requests], [], [], 0.0)[0]:
+        load_error, r_loaded = _load_r(), True
     while True:
         try:
             command, *args = pickle.load(requests)
         except EOFError:
             return
         try:
-            if load_error is not None:
+            if load_error is not None and command != "load_dataset":
                 raise load_error
-            if command == "r_version":
-                reply: Any = r_version()
-            else:
-                reply = getattr(engine, command)(*args)
-            answer: tuple[str, Any] = ("ok", reply)
+            answer: tuple[str, Any] = ("ok", _handle(command, tuple(args)))
         except PysegError as exc:
             answer = ("error", (type(exc).__name__, str(exc)))
         pickle.dump(answer, replies, protocol=pickle.HIGHEST_PROTOCOL)
         replies.flush()
+        if not r_loaded:
+            load_error, r_loaded = _load_r(), True
 
 
 if __name__ == "__main__":
