@@ -12,6 +12,7 @@ value; anything R prints on its console is captured too, so nothing reaches the 
 from __future__ import annotations
 
 import functools
+import logging
 import os
 import re
 import shutil
@@ -53,9 +54,10 @@ def _diagnose_load_failure(exc: BaseException) -> RUnavailableError:
         return RUnavailableError(f"rpy2 is not installed: run `{RPY2_FIX}` (and `{APT_FIX}`)")
     if "undefined symbol" in text:
         symbol = re.search(r"undefined symbol: (\w+)", text)
+        detail = f"missing {symbol.group(1)}" if symbol else text
         return RUnavailableError(
-            f"rpy2 cannot load against the installed R ({'missing ' + symbol.group(1) if symbol else text}):"
-            f" rpy2 >= 3.6 needs R >= 4.5; run `{RPY2_FIX}`"
+            f"rpy2 cannot load against the installed R ({detail}): rpy2 >= 3.6 needs R >= 4.5; "
+            f"run `{RPY2_FIX}`"
         )
     if r_home and not (Path(r_home) / "bin" / "R").exists():
         return RUnavailableError(
@@ -79,6 +81,9 @@ def _rpy2() -> Any:
     if r_home and not (Path(r_home) / "bin" / "R").exists():
         # rpy2 would otherwise fail later with a less helpful message, or abort the process.
         raise _diagnose_load_failure(RuntimeError("invalid R_HOME"))
+    # rpy2 logs its failures to find R at ERROR level; with no logging configured Python would
+    # print them raw on stderr, before the one-line message pyseg gives with the fix.
+    logging.getLogger("rpy2").addHandler(logging.NullHandler())
     try:
         import rpy2.rinterface_lib.callbacks as callbacks
         import rpy2.robjects as robjects
@@ -132,7 +137,7 @@ def _to_python(value: Any) -> Any:
     if hasattr(value, "names") and hasattr(value, "__iter__") and not isinstance(value, np.ndarray):
         items = [_to_python(item) for item in value]
         names = list(value.names) if value.names is not None else []
-        return dict(zip(map(str, names), items)) if names and all(names) else items
+        return dict(zip(map(str, names), items, strict=True)) if names and all(names) else items
     return value
 
 
@@ -179,7 +184,10 @@ def r_call(script: str, function: str, *args: Any, **kwargs: Any) -> tuple[Any, 
                 call_args = robjects.vectors.ListVector.from_length(len(args) + len(kwargs))
                 names = [""] * len(args) + list(kwargs)
                 for index, arg in enumerate([*args, *kwargs.values()]):
-                    call_args[index] = rpy2["converter"].py2rpy(arg)
+                    # rpy2 turns a Python str into nothing a list can hold; R wants a character
+                    # vector of length 1 (data, never evaluated: file names stay plain strings)
+                    value = robjects.StrVector([arg]) if isinstance(arg, str) else arg
+                    call_args[index] = rpy2["converter"].py2rpy(value)
                 call_args.names = robjects.StrVector(names)
                 result = bridge.pyseg_call(func, call_args)
             except Exception as exc:
@@ -194,7 +202,8 @@ def r_call(script: str, function: str, *args: Any, **kwargs: Any) -> tuple[Any, 
     warnings = [str(w) for w in raw_warnings] if isinstance(raw_warnings, list) else []
     if printed:
         warnings.append(f"R printed: {' '.join(printed.split())}")
-    return converted["value"], tuple(warnings)
+    # kmeans(nstart = 10) repeats one warning per start; say each distinct warning once
+    return converted["value"], tuple(dict.fromkeys(warnings))
 
 
 def r_available() -> bool:
