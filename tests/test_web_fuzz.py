@@ -1,0 +1,219 @@
+"""Fuzzing the web form's handler (issue 5, item 4).
+
+Whatever arrives (any unicode text, numbers in every spelling, huge values, markup, missing,
+repeated or extra fields, odd methods and content types, oversized bodies) the answer is 200, 400,
+405 or 413 and never a server error; a refused value gets a message on the page naming the field;
+everything echoed is escaped; every response carries the security headers. ``pyseg serve`` listens
+on loopback unless ``--allow-remote`` is given, and then warns.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import re
+import subprocess
+import sys
+import urllib.request
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+
+from pyseg._errors import InputError
+from pyseg._web import MAX_REQUEST_BYTES, create_app
+
+REPO = Path(__file__).resolve().parents[1]
+FUZZ = settings(max_examples=250, deadline=None,
+                suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                       HealthCheck.too_slow])
+ERROR_PARAGRAPH = re.compile(r'<p class="error" id="error" role="alert">(.*?)</p>', re.S)
+
+
+@pytest.fixture(scope="module")
+def client():
+    from pyseg._data import load_dataset
+    from pyseg._model import SegmentModel
+
+    model = SegmentModel(n_clusters=5).fit(load_dataset(None))  # generated data: no file needed
+    app = create_app(model)
+    return app.test_client()
+
+
+text = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=60)
+number_spellings = st.one_of(
+    st.floats().map(repr),
+    st.floats().map(lambda v: f"{v:e}"),
+    st.integers(-(10**400), 10**400).map(str),
+    st.sampled_from(["nan", "NaN", "inf", "-inf", "Infinity", "1e308", "1e309", "-0", "0", "1",
+                     "100", "100.0000001", "0.9999", "1e100", "1e101", "0x10", "1_000", "١٢",
+                     "+5", ".5", "5.", " 70 ", "\t80\n", "70,5", "1e-400", ""]),
+)
+markup = st.builds(lambda tag, rest: f'<x-{tag} onerror="alert(1)">{rest}',
+                   st.text(alphabet="abcdefghij", min_size=1, max_size=8), text)
+#: Valid for both fields, so that the answer page (with its plot) is fuzzed too.
+plausible = st.one_of(st.floats(1.0, 100.0).map(repr), st.integers(1, 100).map(str))
+field = st.one_of(st.none(), text, number_spellings, plausible, plausible, markup,
+                  st.text(alphabet="0123456789.e-", min_size=100, max_size=3000))
+
+
+def expected_valid(income: str | None, score: str | None) -> bool:
+    from pyseg._form import check_customer
+
+    try:
+        check_customer(income or "", score or "")
+    except InputError:
+        return False
+    return True
+
+
+def assert_secure_headers(response) -> None:
+    assert "default-src 'none'" in response.headers["Content-Security-Policy"]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+@FUZZ
+@given(income=field, score=field, extra=st.dictionaries(text, text, max_size=3))
+def test_any_form_values_get_a_page_never_a_server_error(client, income, score, extra) -> None:
+    form = {key: value for key, value in extra.items() if key not in {"income", "score"}}
+    if income is not None:
+        form["income"] = income
+    if score is not None:
+        form["score"] = score
+
+    response = client.post("/", data=form)
+    page = response.get_data(as_text=True)
+
+    assert response.status_code in (200, 400, 413), response.status_code
+    assert_secure_headers(response)
+    if response.status_code == 413:
+        assert "larger than" in page
+        return
+    valid = expected_valid(income, score)
+    event("valid" if valid else "refused")
+    assert (response.status_code == 200) is valid
+    if valid:
+        assert 'id="segment-name"' in page and 'id="error"' not in page
+    else:
+        message = ERROR_PARAGRAPH.search(page)
+        assert message is not None, "a refused value must be explained on the page"
+        assert "annual income" in message.group(1) or "spending score" in message.group(1)
+        assert 'id="segment-name"' not in page
+    for value in (income, score):
+        if value and value.startswith("<x-"):
+            assert value.split(" ")[0] not in page, "markup was echoed unescaped"
+
+
+@FUZZ
+@given(income=st.lists(number_spellings, min_size=2, max_size=4),
+       score=st.lists(number_spellings, min_size=0, max_size=3))
+def test_repeated_fields_are_handled(client, income, score) -> None:
+    response = client.post("/", data={"income": income, "score": score})
+    assert response.status_code in (200, 400)
+    first_score = score[0] if score else None
+    assert (response.status_code == 200) is expected_valid(income[0], first_score)
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(body=st.binary(max_size=400),
+       content_type=st.sampled_from(["application/x-www-form-urlencoded", "multipart/form-data",
+                                     "multipart/form-data; boundary=xyz", "text/plain",
+                                     "application/json", "application/x-www-form-urlencoded; "
+                                     "charset=latin-1"]))
+def test_raw_bodies_of_any_kind_never_crash(client, body, content_type) -> None:
+    response = client.post("/", data=body, content_type=content_type)
+    assert response.status_code in (200, 400, 413)
+    assert_secure_headers(response)
+
+
+@pytest.mark.parametrize("size", [MAX_REQUEST_BYTES + 1, 10 * MAX_REQUEST_BYTES])
+def test_request_size_is_bounded(client, size: int) -> None:
+    body = b"income=" + b"9" * size + b"&score=50"
+    response = client.post("/", data=body, content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 413
+    assert f"larger than {MAX_REQUEST_BYTES} bytes" in response.get_data(as_text=True)
+
+    upload = {"income": "70", "score": "50",
+              "file": (__import__("io").BytesIO(b"x" * size), "big.csv")}
+    response = client.post("/", data=upload, content_type="multipart/form-data")
+    assert response.status_code == 413
+
+
+def test_a_request_just_under_the_bound_is_answered(client) -> None:
+    padding = MAX_REQUEST_BYTES - len("income=70&score=50&pad=") - 1
+    body = f"income=70&score=50&pad={'x' * padding}".encode()
+    response = client.post("/", data=body, content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("method", ["PUT", "DELETE", "PATCH"])
+def test_other_methods_are_refused_cleanly(client, method: str) -> None:
+    response = client.open("/", method=method, data={"income": "70", "score": "50"})
+    assert response.status_code == 405
+
+
+def test_unknown_paths_are_404_not_500(client) -> None:
+    assert client.get("/../../etc/passwd").status_code == 404
+    assert client.get("/static/x.png").status_code == 404
+
+
+# --- binding -----------------------------------------------------------------------------------
+
+
+@settings(max_examples=300, deadline=None)
+@given(address=st.one_of(st.ip_addresses(v=4), st.ip_addresses(v=6)))
+def test_only_loopback_addresses_count_as_loopback(address) -> None:
+    from pyseg._cli_serve import is_loopback
+
+    assert is_loopback(str(address)) is ipaddress.ip_address(address).is_loopback
+    assert is_loopback(f"[{address}]") is ipaddress.ip_address(address).is_loopback
+
+
+@pytest.mark.parametrize(
+    "host", ["0.0.0.0", "::", "192.168.1.5", "example.org", "127.0.0.1.nip.io"]
+)
+def test_serve_refuses_a_non_loopback_host_without_the_flag(host: str) -> None:
+    env = {key: value for key, value in os.environ.items() if not key.startswith("PYSEG_")}
+    result = subprocess.run(
+        [sys.executable, "-m", "pyseg", "serve", "--host", host, "--port", "0"],
+        capture_output=True, text=True, env=env, cwd=REPO, timeout=120,
+    )
+    assert result.returncode == 2
+    lines = [line for line in result.stderr.splitlines() if line.startswith("pyseg: error:")]
+    assert len(lines) == 1 and "not a loopback address" in lines[0] and "--allow-remote" in lines[0]
+    assert "Traceback" not in result.stderr
+    assert "serving" not in result.stdout
+
+
+def test_serve_with_allow_remote_warns_and_serves() -> None:
+    env = {key: value for key, value in os.environ.items() if not key.startswith("PYSEG_")}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "pyseg", "serve", "--host", "0.0.0.0", "--port", "0",
+         "--allow-remote"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=REPO,
+    )
+    try:
+        assert process.stdout is not None and process.stderr is not None
+        line = process.stdout.readline()
+        assert line.startswith("pyseg: serving the form on http://0.0.0.0:"), line
+        port = int(line.split("http://0.0.0.0:")[1].split("/")[0])
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=30) as response:
+            assert response.status == 200
+    finally:
+        process.terminate()
+        _, err = process.communicate(timeout=30)
+    assert "pyseg: warning: serving on 0.0.0.0, reachable from other machines" in err
+
+
+@pytest.mark.parametrize(
+    ("income", "score"),
+    [("0", "1"), ("1e100", "100"), ("5e-324", "1.0000000000000002"), ("-0", "99.99999999999999"),
+     ("123456789012345678901234567890", "50")],
+)
+def test_extreme_valid_customers_get_an_answer_and_a_plot(client, income, score) -> None:
+    response = client.post("/", data={"income": income, "score": score})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200, ERROR_PARAGRAPH.search(page)
+    assert 'id="segment-name"' in page and 'src="data:image/png;base64,' in page
