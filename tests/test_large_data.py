@@ -14,7 +14,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -134,42 +133,41 @@ def million_rows(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def _compare_json(data: Path, *extra: str) -> tuple[subprocess.CompletedProcess[bytes], float]:
+def _compare_json(data: Path, *extra: str) -> subprocess.CompletedProcess[bytes]:
+    # Speed is measured by benchmarks/bench.py, not asserted here.
     env = {key: value for key, value in os.environ.items() if not key.startswith("PYSEG_")}
-    start = time.perf_counter()
-    result = subprocess.run(
+    return subprocess.run(
         [sys.executable, "-m", "pyseg", "compare", "--data", str(data), "--json", *extra],
         capture_output=True, env=env, cwd=REPO, timeout=300,
     )
-    return result, time.perf_counter() - start
 
 
 @pytest.mark.r
 @pytest.mark.slow
 def test_a_million_rows_in_exact_mode_give_identical_labels(million_rows: Path) -> None:
-    result, seconds = _compare_json(million_rows, "--mode", "exact")
+    result = _compare_json(million_rows, "--mode", "exact")
     assert result.returncode == 0, result.stderr.decode()
     assert result.stderr == b""
     record = json.loads(result.stdout)
     assert record["n"] == MILLION
     assert record["agreement"] == 1.0 and record["passed"]
     assert record["max_center_diff"] <= 1e-9
-    assert seconds < 60, f"took {seconds:.1f} s"
 
 
 @pytest.mark.r
 @pytest.mark.slow
 def test_a_million_rows_in_course_mode_give_the_same_partition(million_rows: Path) -> None:
-    result, seconds = _compare_json(million_rows)
-    # Exit 1 is allowed here: on this data scikit-learn stops on its tolerance (tol=1e-4) after 5
-    # iterations, so its reported centers are the means of the previous iteration's partition and
-    # differ from R's exact means by ~1e-3 although both partitions are identical (see the note in
-    # the issue-5 report). The partition is what this test pins down.
-    assert result.returncode in (0, 1), result.stderr.decode()
+    result = _compare_json(million_rows)
+    # On this data scikit-learn stops on its tolerance (tol=1e-4) after a few iterations, so its
+    # reported centers are the previous iteration's and differ from R's exact means by ~1e-3
+    # although both partitions are identical: parity holds and the diagnosis says why.
+    assert result.returncode == 0, result.stderr.decode()
     assert result.stderr == b""
     record = json.loads(result.stdout)
     assert record["n"] == MILLION
     assert record["agreement"] == 1.0 and record["ari"] == 1.0
     assert record["max_center_diff"] < 0.01
     assert record["wcss_rel_diff"] < 1e-6
-    assert seconds < 60, f"took {seconds:.1f} s"
+    assert record["passed"] is True
+    if record["max_center_diff"] > 1e-9:
+        assert any("tolerance (tol=1e-4)" in line for line in record["diagnosis"])
