@@ -141,11 +141,9 @@ def _worker_died() -> RUnavailableError:
 
 def _handle(command: str, args: tuple[Any, ...]) -> Any:
     if command == "load_dataset":
-        from dataclasses import replace
-
         from pyseg._data import load_dataset
 
-        return replace(load_dataset(*args), frame=None)
+        return load_dataset(*args, keep_table=False)
     from pyseg._rbridge import r_version
     from pyseg._rengine import REngine
 
