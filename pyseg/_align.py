@@ -134,19 +134,74 @@ def agreement(labels_a: ArrayLike, labels_b: ArrayLike, n_a: int | None = None,
     ARI and NMI do not depend on the alignment; accuracy does. Empty labelings are rejected.
     """
     import numpy as np
-    from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
     a = np.asarray(labels_a, dtype=np.int64)
-    b = np.asarray(labels_b, dtype=np.int64)
     if a.size == 0:
         raise ValueError("cannot measure agreement of empty labelings")
-    alignment = align_labels(a, b, n_a, n_b)
+    alignment = align_labels(a, labels_b, n_a, n_b)
+    table = alignment.confusion
     return Agreement(
         accuracy=alignment.matched / a.size,
-        ari=float(adjusted_rand_score(a, b)),
-        nmi=float(normalized_mutual_info_score(a, b)),
+        ari=adjusted_rand_index(table),
+        nmi=normalized_mutual_information(table),
         alignment=alignment,
     )
+
+
+def adjusted_rand_index(table: NDArray[np.int64]) -> float:
+    """Adjusted Rand index from a contingency table.
+
+    The same computation as :func:`sklearn.metrics.adjusted_rand_score` (through its pair
+    confusion matrix), started from the table that alignment has already counted: scikit-learn's
+    function takes labels and sorts them again, a third of a second at a million rows.
+    """
+    import numpy as np
+
+    table = np.asarray(table, dtype=np.int64)
+    n_samples = int(table.sum())
+    sum_squares = int((table**2).sum())
+    row_sums, column_sums = table.sum(axis=1), table.sum(axis=0)
+    pairs_split_in_b = int(table.dot(column_sums).sum()) - sum_squares
+    pairs_split_in_a = int(table.T.dot(row_sums).sum()) - sum_squares
+    together = sum_squares - n_samples
+    apart = n_samples**2 - pairs_split_in_b - pairs_split_in_a - sum_squares
+    if pairs_split_in_b == 0 and pairs_split_in_a == 0:
+        return 1.0
+    return 2.0 * (together * apart - pairs_split_in_a * pairs_split_in_b) / (
+        (together + pairs_split_in_a) * (pairs_split_in_a + apart)
+        + (together + pairs_split_in_b) * (pairs_split_in_b + apart)
+    )
+
+
+def normalized_mutual_information(table: NDArray[np.int64]) -> float:
+    """Normalised mutual information (arithmetic mean of the entropies) from a contingency table.
+
+    As :func:`sklearn.metrics.normalized_mutual_info_score` with its default normalisation; the
+    mutual information itself is scikit-learn's ``mutual_info_score`` given the table.
+    """
+    import numpy as np
+    from sklearn.metrics import mutual_info_score
+
+    table = np.asarray(table, dtype=np.int64)
+    row_sums, column_sums = table.sum(axis=1), table.sum(axis=0)
+    used_a, used_b = int((row_sums > 0).sum()), int((column_sums > 0).sum())
+    if used_a == used_b == 1 or used_a == used_b == 0:
+        return 1.0
+    mutual_information = mutual_info_score(None, None, contingency=table.astype(np.float64))
+    if mutual_information == 0:
+        return 0.0
+    mean_entropy = (_entropy(row_sums) + _entropy(column_sums)) / 2
+    return float(mutual_information / max(mean_entropy, np.finfo("float64").eps))
+
+
+def _entropy(counts: NDArray[np.int64]) -> float:
+    import numpy as np
+
+    counts = counts[counts > 0].astype(np.float64)
+    if counts.size <= 1:
+        return 0.0
+    total = counts.sum()
+    return float(-np.sum((counts / total) * (np.log(counts) - np.log(total))))
 
 
 def aligned_centers(

@@ -101,3 +101,27 @@ def test_matched_count_is_the_best_of_all_assignments(labels):
     table = contingency_table(a, b, 5, 5)
     best = max(table[range(5), list(p)].sum() for p in itertools.permutations(range(5)))
     assert align_labels(a, b, 5, 5).matched == best
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=st.data(), size=st.integers(1, 80), k_a=st.integers(1, 6), k_b=st.integers(1, 6))
+def test_ari_and_nmi_equal_scikit_learns(data, size, k_a, k_b):
+    from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
+
+    a = np.asarray(data.draw(st.lists(st.integers(0, k_a - 1), min_size=size, max_size=size)))
+    b = np.asarray(data.draw(st.lists(st.integers(0, k_b - 1), min_size=size, max_size=size)))
+    measured = agreement(a, b)
+    assert measured.ari == pytest.approx(adjusted_rand_score(a, b), abs=1e-12)
+    assert measured.nmi == pytest.approx(normalized_mutual_info_score(a, b), abs=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [([0, 0, 0], [1, 1, 1]), ([0, 1, 2], [0, 0, 0]), ([0, 1, 2], [2, 0, 1]), ([3, 3], [0, 5])],
+)
+def test_ari_and_nmi_degenerate_cases_equal_scikit_learns(a, b):
+    from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
+
+    measured = agreement(a, b)
+    assert measured.ari == pytest.approx(adjusted_rand_score(a, b), abs=1e-12)
+    assert measured.nmi == pytest.approx(normalized_mutual_info_score(a, b), abs=1e-12)
