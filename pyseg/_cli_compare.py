@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
-from pyseg.cli import add_data_arguments, positive_int
+from pyseg.cli import add_data_arguments, integer, positive_int
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -33,13 +33,6 @@ def _fraction(text: str) -> float:
     return value
 
 
-def _seed(text: str) -> int:
-    try:
-        return int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
-
-
 def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     parser = subparsers.add_parser(
         "compare",
@@ -56,8 +49,8 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
         help="course: each language as the course wrote it (default); exact: both start from the "
         "same k-means++ centers and run Lloyd, so labels must be identical",
     )
-    parser.add_argument("--py-seed", type=_seed, default=None, help="Python random_state (42)")
-    parser.add_argument("--r-seed", type=_seed, default=None, help="R set.seed() value (29)")
+    parser.add_argument("--py-seed", type=integer(), default=None, help="Python random_state (42)")
+    parser.add_argument("--r-seed", type=integer(), default=None, help="R set.seed() value (29)")
     parser.add_argument(
         "--starts", type=positive_int, default=None, help="random starts on both sides (10)"
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from pyseg.cli import add_data_arguments, positive_int
+from pyseg.cli import add_data_arguments, integer, positive_int
 
 DESCRIPTION = """\
 Start a local web page with the customer form: type an income and a spending score and see the
@@ -14,16 +14,6 @@ unless --allow-remote is given. Stop it with Ctrl-C.
 
 exit status: 0 stopped by Ctrl-C, 2 bad input or usage (e.g. the port is taken)
 """
-
-
-def _port(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
-    if not 0 <= value <= 65535:
-        raise argparse.ArgumentTypeError(f"{value} should be within 0-65535 (0: any free port)")
-    return value
 
 
 def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -39,7 +29,12 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
         "--k", type=positive_int, default=5, help="number of segments when fitting (default 5)"
     )
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
-    parser.add_argument("--port", type=_port, default=8000, help="port (default 8000; 0: any)")
+    parser.add_argument(
+        "--port",
+        type=integer(0, 65535, " (0: any free port)"),
+        default=8000,
+        help="port (default 8000; 0: any)",
+    )
     parser.add_argument(
         "--allow-remote",
         action="store_true",

@@ -7,18 +7,8 @@ import argparse
 from pyseg._errors import ExitCode
 
 
-def _non_negative_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"{value} should be >= 0")
-    return value
-
-
 def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    from pyseg.cli import positive_int
+    from pyseg.cli import integer, positive_int
 
     parser = subparsers.add_parser(
         "synth",
@@ -31,7 +21,7 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     )
     parser.add_argument("--n", type=positive_int, default=200, help="rows (default: 200)")
     parser.add_argument(
-        "--seed", type=_non_negative_int, default=0, help="random seed, >= 0 (default: 0)"
+        "--seed", type=integer(0), default=0, help="random seed, >= 0 (default: 0)"
     )
     parser.add_argument("--output", "-o", required=True, metavar="FILE", help="CSV file to write")
     parser.set_defaults(func=run)

@@ -18,7 +18,7 @@ import argparse
 import importlib
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from pyseg._errors import ExitCode, PysegError
 
@@ -55,15 +55,31 @@ def add_data_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def positive_int(text: str) -> int:
-    """argparse type for an integer >= 1, with a message that states the bad value."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{value} should be >= 1")
-    return value
+def integer(
+    minimum: int | None = None, maximum: int | None = None, note: str = ""
+) -> Callable[[str], int]:
+    """argparse type for an integer within bounds, with messages that state the bad value.
+
+    ``integer(1)`` refuses ``0`` with "0 should be >= 1"; ``integer(0, 65535, " (0: any)")``
+    refuses ``70000`` with "70000 should be within 0-65535 (0: any)".
+    """
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
+        if maximum is not None and minimum is not None and not minimum <= value <= maximum:
+            raise argparse.ArgumentTypeError(f"{value} should be within {minimum}-{maximum}{note}")
+        if minimum is not None and value < minimum:
+            raise argparse.ArgumentTypeError(f"{value} should be >= {minimum}{note}")
+        return value
+
+    return parse
+
+
+#: argparse type for an integer >= 1 (k, starts, counts).
+positive_int = integer(1)
 
 
 def build_parser() -> argparse.ArgumentParser:
