@@ -73,8 +73,8 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
 
 #: From this file size on, R's fit outlasts scikit-learn's import, so this process reads the
 #: file itself and hands R the data at once; below it, the R worker reads the file while this
-#: process imports scikit-learn (measured: course file 0.88x the two course scripts; 1M rows
-#: 6.7 s instead of 7.9 s).
+#: process imports scikit-learn (measured on 2 cores: course file 0.83x the two course scripts
+#: run in turn; 1M rows 7.1 s, the two fits alone 1.6 s + 5.9 s).
 LARGE_FILE_BYTES = 4 << 20
 
 
