@@ -64,6 +64,16 @@ def probe(kind: str, csv: Path, repeats: int = 1) -> dict[str, float]:
     return {key: statistics.median(run[key] for run in runs) for key in runs[0]}
 
 
+def peak_mib(command: list[str]) -> float:
+    """Peak resident memory of a command, read in a fresh Python process that runs only it."""
+    measure = ("import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True, "
+               "stdout=subprocess.DEVNULL); "
+               "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+    out = subprocess.run([PYTHON, "-c", measure, *command], check=True, capture_output=True,
+                         text=True, cwd=REPO)
+    return int(out.stdout) / 1024
+
+
 def verdict(value: float, target: float) -> str:
     return "met" if value <= target else "MISSED"
 
@@ -122,21 +132,34 @@ def main(argv: list[str] | None = None) -> int:
                 transfer = alone["transfer"] / alone["r_fit"]
                 raw_mib = n * 2 * 8 / 2**20
                 extra_mib = together["peak_mib"] - baseline["peak_mib"]
+                peer_python = peak_mib([PYTHON, str(SHARED / "bench" / "course_k5.py"), str(csv)])
+                peer_r = peak_mib(["Rscript", str(SHARED / "bench" / "course_k5.R"), str(csv)])
                 label = f"n={n:,}"
+                # The issue's targets are for a million rows; smaller sizes are dominated by the
+                # fixed cost of starting Python, scikit-learn and R, and are shown for the trend.
+                targeted = n >= 1_000_000
+
+                def target(text: str, value: float, limit: float) -> tuple[str, str]:
+                    return (text, verdict(value, limit)) if targeted else ("", "")  # noqa: B023
+
                 rows += [
                     (f"{label}: read / Python fit / R fit / transfer to R (s)",
                      f"{alone['load']:.3f} / {alone['python_fit']:.3f} / {alone['r_fit']:.3f} / "
                      f"{alone['transfer']:.4f}", "", ""),
-                    (f"{label}: total / (python fit + R fit)",
-                     f"{together['total']:.3f} / {fits:.3f} = {overhead:.2f}", "<= 1.05",
-                     verdict(overhead, 1.05)),
-                    (f"{label}: total / max(fits) (stretch)", f"{stretch:.2f}", "<= 1.20",
-                     verdict(stretch, 1.20)),
-                    (f"{label}: transfer to R / R fit", f"{transfer:.2%}", "<= 2%",
-                     verdict(transfer, 0.02)),
-                    (f"{label}: peak memory above course-data baseline",
+                    (f"{label}: compare total / (Python fit + R fit)",
+                     f"{together['total']:.3f} / {fits:.3f} = {overhead:.2f}",
+                     *target("<= 1.05", overhead, 1.05)),
+                    (f"{label}: compare total / max(fits) (stretch)", f"{stretch:.2f}",
+                     *target("<= 1.20", stretch, 1.20)),
+                    (f"{label}: transfer to R / R fit", f"{transfer:.2%}",
+                     *target("<= 2%", transfer, 0.02)),
+                    (f"{label}: peak memory above the course-data run",
                      f"{extra_mib:.0f} MiB = {extra_mib / raw_mib:.1f} x raw {raw_mib:.0f} MiB",
-                     "<= 3 x raw", verdict(extra_mib, 3 * raw_mib)),
+                     *target("<= 3 x raw", extra_mib, 3 * raw_mib)),
+                    (f"{label}: peak memory, Python side / course_k5.py",
+                     f"{together['main_peak_mib']:.0f} / {peer_python:.0f} MiB", "", ""),
+                    (f"{label}: peak memory, R worker / course_k5.R (Rscript)",
+                     f"{together['worker_peak_mib']:.0f} / {peer_r:.0f} MiB", "", ""),
                 ]
                 print(f"section 2 done for n={n}", flush=True)
 
