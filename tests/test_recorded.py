@@ -1,9 +1,10 @@
 """Recorded R results: ``pyseg record-r`` and ``compare --r-results`` / ``elbow --r-results``.
 
-The committed file ``r_reference/results/mall_customers.json`` was produced by
-``pyseg record-r --data Mall_Customers.csv`` with R 4.2.2 (Debian 12) from the R code whose
-SHA-256 it stores. The tests without the ``r`` marker use it as R's side on machines without R;
-the ``r`` tests recompute it with live R and require the same numbers.
+The committed file ``r_reference/results/course.json`` was produced by
+``pyseg record-r --data Mall_Customers.csv --output r_reference/results/course.json`` with
+R 4.2.2 (Debian 12) from the R code whose SHA-256 it stores. The tests without the ``r`` marker
+use it as R's side on machines without R; the ``r`` tests recompute it with live R and require the
+same numbers.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ from pyseg._synth import mall_like_csv_bytes
 from pyseg.cli import main
 
 REPO = Path(__file__).resolve().parents[1]
-COMMITTED = REPO / "r_reference" / "results" / "mall_customers.json"
+COMMITTED = REPO / "r_reference" / "results" / "course.json"
 
 
 @pytest.fixture(scope="module")
@@ -55,7 +56,8 @@ def test_committed_results_come_from_the_current_r_code_and_the_course_file(reco
         current = hashlib.sha256((REPO / "r_reference" / name).read_bytes()).hexdigest()
         assert record["r_code"][name] == current, (
             f"r_reference/{name} changed since the results were recorded: run "
-            "`pyseg record-r --data path/to/Mall_Customers.csv`")
+            "`pyseg record-r --data path/to/Mall_Customers.csv "
+            "--output r_reference/results/course.json`")
     assert record["data"]["sha256"] == course.sha256
     assert record["r_version"].startswith("R version")
     assert any(line.startswith("R version") for line in record["r_session_info"])
