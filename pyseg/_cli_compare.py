@@ -83,6 +83,10 @@ def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     python_settings, r_settings = _settings(args)
+    if args.report:
+        from pyseg._report import check_report_dir
+
+        check_report_dir(Path(args.report))
     if args.r_results:
         from pyseg._recorded import RecordedREngine
 

@@ -87,6 +87,10 @@ def run(args: argparse.Namespace) -> int:
     if args.starts is not None and args.mode != "matched":
         raise InputError(f"--starts {args.starts} needs --mode matched: course mode runs the "
                          "course's own starts (Python 10, R 1)")
+    if args.report:
+        from pyseg._report import check_report_dir
+
+        check_report_dir(Path(args.report))
     dataset = load_dataset(args.data, args.columns)
     if dataset.notice:
         print(f"pyseg: {dataset.notice}", file=sys.stderr)

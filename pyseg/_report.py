@@ -245,6 +245,24 @@ def _render_html(record: dict[str, Any], figures: Sequence[_Figure]) -> str:
     return environment.get_template(TEMPLATE).render(report=record, figures=embedded)
 
 
+def check_report_dir(outdir: Path) -> None:
+    """Refuse a report directory that is a file or holds files a pyseg report does not write.
+
+    The commands call this before any fitting, so a bad ``--report`` fails at once.
+    """
+    if outdir.exists() and not outdir.is_dir():
+        raise InputError(f"report directory {outdir} exists and is not a directory")
+    if outdir.is_dir():
+        foreign = sorted(p.name for p in outdir.iterdir()
+                         if not (p.is_file() and (p.name in (REPORT_JSON, REPORT_HTML)
+                                                  or p.suffix == ".png")))
+        if foreign:
+            raise InputError(
+                f"report directory {outdir} holds files pyseg did not write ({', '.join(foreign)}):"
+                " give a new or empty directory"
+            )
+
+
 def _write_atomically(outdir: Path, files: dict[str, bytes]) -> None:
     """Create ``outdir`` holding exactly ``files``, replacing an earlier pyseg report there.
 
@@ -259,17 +277,7 @@ def _write_atomically(outdir: Path, files: dict[str, bytes]) -> None:
     from pathlib import Path
 
     outdir = Path(outdir)
-    if outdir.exists() and not outdir.is_dir():
-        raise InputError(f"report directory {outdir} exists and is not a directory")
-    if outdir.is_dir():
-        foreign = sorted(p.name for p in outdir.iterdir()
-                         if not (p.is_file() and (p.name in (REPORT_JSON, REPORT_HTML)
-                                                  or p.suffix == ".png")))
-        if foreign:
-            raise InputError(
-                f"report directory {outdir} holds files pyseg did not write ({', '.join(foreign)}):"
-                " give a new or empty directory"
-            )
+    check_report_dir(outdir)
     try:
         outdir.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=f".{outdir.name}.tmp-", dir=outdir.parent))
