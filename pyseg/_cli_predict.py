@@ -424,7 +424,6 @@ def _write_labelled(
 ) -> None:
     import csv
 
-    from pyseg._errors import InputError
 
     extra = ["segment", "segment_name", "distance"]
     if run.engine == "both":
@@ -447,8 +446,11 @@ def _write_labelled(
     if not path or path == "-":
         csv.writer(sys.stdout, lineterminator="\n").writerows(lines())
         return
-    try:
-        with open(path, "w", newline="", encoding="utf-8") as handle:
-            csv.writer(handle, lineterminator="\n").writerows(lines())
-    except OSError as exc:
-        raise InputError(f"cannot write {path}: {exc.strerror or exc}") from None
+    import io
+
+    from pyseg._io import write_atomic
+
+    # Rows are built in memory first, so a failure half-way leaves no partial file.
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(lines())
+    write_atomic(buffer.getvalue().encode("utf-8"), path)

@@ -16,7 +16,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -386,24 +385,10 @@ class SegmentModel:
 
     def save(self, path: str | os.PathLike[str]) -> Path:
         """Write :meth:`to_json` to ``path`` atomically (a reader never sees half a file)."""
+        from pyseg._io import write_atomic
+
         target = Path(path)
-        text = self.to_json()
-        temporary: Path | None = None
-        try:
-            # Same directory as the target, so os.replace is an atomic rename.
-            with tempfile.NamedTemporaryFile(
-                "w", encoding="utf-8", dir=target.parent, prefix=f".{target.name}.",
-                suffix=".tmp", delete=False,
-            ) as handle:
-                temporary = Path(handle.name)
-                handle.write(text)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(temporary, target)
-        except OSError as exc:
-            if temporary is not None:
-                temporary.unlink(missing_ok=True)
-            raise InputError(f"cannot write model to {target}: {exc.strerror or exc}") from None
+        write_atomic(self.to_json().encode("utf-8"), target, what="model to ")
         return target
 
     @classmethod

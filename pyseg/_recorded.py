@@ -238,8 +238,6 @@ def record_r_results(
         R, rpy2 or R's ``cluster`` package is missing.
     """
     import hashlib
-    import os
-    import tempfile
     from pathlib import Path
 
     import numpy as np
@@ -315,19 +313,12 @@ def record_r_results(
         "elbows": elbows,
     }
     target = Path(path) if path is not None else default_results_path(dataset)
+    from pyseg._io import write_atomic
+
+    what = "recorded R results to "
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
     except OSError as exc:
-        raise InputError(f"cannot write recorded R results to {target}: "
-                         f"{exc.strerror or exc}") from None
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(_compact_json(record))
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, target)
-    except OSError as exc:
-        Path(temporary).unlink(missing_ok=True)
-        raise InputError(f"cannot write recorded R results to {target}: "
-                         f"{exc.strerror or exc}") from None
+        raise InputError(f"cannot write {what}{target}: {exc.strerror or exc}") from None
+    write_atomic(_compact_json(record).encode("utf-8"), target, what=what)
     return target

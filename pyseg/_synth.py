@@ -9,11 +9,8 @@ seconds, not minutes (see :func:`mall_like_csv_bytes`).
 
 from __future__ import annotations
 
-import hashlib
 import os
-import secrets
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -233,8 +230,8 @@ def mall_like_csv_bytes(n: int = 200, seed: int = 0) -> bytes:
 def write_csv_atomic(data: bytes | pd.DataFrame, path: str | os.PathLike[str]) -> str:
     """Write a CSV so that ``path`` is either the complete new file or untouched.
 
-    The bytes go to a temporary file in the same directory, are flushed to disk, and replace
-    ``path`` with :func:`os.replace`; on any failure the temporary file is removed.
+    A CSV-friendly front to :func:`pyseg._io.write_atomic` (temporary file in the same
+    directory, flushed, then :func:`os.replace`; nothing is left behind on failure).
 
     Parameters
     ----------
@@ -253,26 +250,8 @@ def write_csv_atomic(data: bytes | pd.DataFrame, path: str | os.PathLike[str]) -
     InputError
         The destination cannot be written (missing directory, a directory, no permission...).
     """
+    from pyseg._io import write_atomic
+
     if not isinstance(data, bytes):
         data = data.to_csv(index=False, lineterminator="\n").encode("utf-8")
-    target = Path(path)
-    if target.is_dir():
-        raise InputError(f"cannot write {target}: it is a directory; give a file name")
-    if not target.parent.is_dir():
-        raise InputError(f"cannot write {target}: directory {target.parent} does not exist")
-    temporary = target.with_name(f".{target.name}.{secrets.token_hex(6)}.tmp")
-    try:
-        # os.open with mode 0o666 lets the umask decide the permissions, as for any new file.
-        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-        with os.fdopen(descriptor, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, target)
-    except OSError as exc:
-        temporary.unlink(missing_ok=True)
-        raise InputError(f"cannot write {target}: {exc.strerror or exc}") from None
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-    return hashlib.sha256(data).hexdigest()
+    return write_atomic(data, path)
