@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -18,6 +17,7 @@ from pyseg._engines import (
     FitResult,
 )
 from pyseg._errors import InputError
+from pyseg._io import json_ready
 
 if TYPE_CHECKING:
     import numpy as np
@@ -108,7 +108,7 @@ class Comparison:
             "agreement": self.agreement.accuracy,
             "ari": self.agreement.ari,
             "nmi": self.agreement.nmi,
-            "max_center_diff": _finite_or_none(self.max_center_diff),
+            "max_center_diff": json_ready(self.max_center_diff),
             "wcss_rel_diff": self.wcss_rel_diff,
             "min_agreement": self.min_agreement,
             "passed": self.passed,
@@ -122,7 +122,7 @@ class Comparison:
             "diagnosis": list(self.diagnosis),
         }
         if "initial_centers" in self.settings:
-            result["initial_centers"] = _floats(self.settings["initial_centers"])
+            result["initial_centers"] = json_ready(self.settings["initial_centers"])
         if versions is not None:
             result["versions"] = versions
         return result
@@ -146,19 +146,9 @@ class Comparison:
         return text + "\n"
 
 
-def _floats(values: Any) -> Any:
-    """Nested lists of floats with non-finite values as None (JSON has no NaN)."""
-    import numpy as np
-
-    array = np.asarray(values, dtype=np.float64)
-    if array.ndim > 1:
-        return [_floats(row) for row in array]
-    return [_finite_or_none(float(v)) for v in array]
-
-
 def _fit_dict(fit: FitResult, settings: dict[str, Any]) -> dict[str, Any]:
     return {
-        "centers": _floats(fit.centers),
+        "centers": json_ready(fit.centers),
         "labels": fit.labels.tolist(),
         "wcss": fit.wcss,
         "sizes": fit.sizes.tolist(),
@@ -166,10 +156,6 @@ def _fit_dict(fit: FitResult, settings: dict[str, Any]) -> dict[str, Any]:
         "warnings": list(fit.warnings),
         "settings": settings,
     }
-
-
-def _finite_or_none(value: float) -> float | None:
-    return value if math.isfinite(value) else None
 
 
 def compare(

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from pyseg._errors import InputError
+from pyseg._io import json_ready
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
@@ -92,7 +93,7 @@ class ElbowRow:
             "r_wcss": self.r_wcss,
             "wcss_rel_diff": self.wcss_rel_diff,
             "accuracy": self.accuracy,
-            "ari": _json_float(self.ari),
+            "ari": json_ready(self.ari),
             "python_silhouette": self.python_silhouette,
             "r_silhouette": self.r_silhouette,
             "lower": self.lower,
@@ -182,12 +183,6 @@ class ElbowResult:
             "summary": self.summary(),
             "warnings": list(self.warnings),
         }
-
-
-def _json_float(value: float) -> float | None:
-    import math
-
-    return None if math.isnan(value) else value
 
 
 def settings_text(mode: str, starts: int) -> tuple[str, str]:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import math
 import os
 import secrets
 from pathlib import Path
+from typing import Any
 
 from pyseg._errors import InputError
 
@@ -59,3 +61,17 @@ def write_atomic(data: bytes, path: str | os.PathLike[str], what: str = "") -> s
         temporary.unlink(missing_ok=True)
         raise
     return hashlib.sha256(data).hexdigest()
+
+
+def json_ready(value: Any) -> Any:
+    """``value`` with numpy arrays and scalars as Python lists and numbers, and non-finite floats
+    (which JSON lacks) as None, recursively through dicts, lists and tuples."""
+    if hasattr(value, "tolist"):  # numpy arrays and numpy scalars
+        value = value.tolist()
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {str(key): json_ready(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [json_ready(item) for item in value]
+    return value

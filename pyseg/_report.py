@@ -9,7 +9,6 @@ deterministic: the only field that changes between two runs on the same inputs i
 from __future__ import annotations
 
 import json
-import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -208,20 +207,11 @@ def _data_dict(dataset: Dataset) -> dict[str, Any]:
     }
 
 
-def _json_ready(value: Any) -> Any:
-    """Replace non-finite floats (which JSON lacks) by None, recursively."""
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if isinstance(value, dict):
-        return {str(key): _json_ready(item) for key, item in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_json_ready(item) for item in value]
-    return value
-
-
 def report_json_text(record: dict[str, Any]) -> str:
     """``record`` as deterministic JSON: sorted keys, floats by repr, NaN/inf as null."""
-    return json.dumps(_json_ready(record), sort_keys=True, indent=2, allow_nan=False) + "\n"
+    from pyseg._io import json_ready
+
+    return json.dumps(json_ready(record), sort_keys=True, indent=2, allow_nan=False) + "\n"
 
 
 def _render_html(record: dict[str, Any], figures: Sequence[_Figure]) -> str:
