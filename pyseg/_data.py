@@ -631,20 +631,25 @@ def check_clusterable(dataset: Dataset, k: int) -> None:
         than ``k`` (R's ``kmeans`` would stop with "more cluster centers than distinct data
         points").
     """
+    check_points(dataset.X, k, dataset.source)
+
+
+def check_points(X: NDArray[np.float64], k: int, source: str) -> None:
+    """:func:`check_clusterable` for a bare matrix; ``source`` names it in messages."""
     if isinstance(k, bool) or not isinstance(k, numbers.Integral):
         raise InputError(f"k={k!r} is not an integer; the number of clusters must be >= 1")
     k = int(k)
     if k < 1:
         raise InputError(f"k={k} should be >= 1")
-    if dataset.n_rows < k:
+    n_rows = X.shape[0]
+    if n_rows < k:
         raise InputError(
-            f"{dataset.source}: n_samples={dataset.n_rows} should be >= n_clusters={k}: "
-            f"fewer rows than clusters"
+            f"{source}: n_samples={n_rows} should be >= n_clusters={k}: fewer rows than clusters"
         )
-    distinct = _distinct_rows(dataset.X, k)
+    distinct = _distinct_rows(X, k)
     if distinct < k:
         raise InputError(
-            f"{dataset.source}: only {distinct} distinct point(s) among {dataset.n_rows} rows, "
+            f"{source}: only {distinct} distinct point(s) among {n_rows} rows, "
             f"fewer than k={k} clusters (R's kmeans stops with 'more cluster centers than "
             f"distinct data points'); use k <= {distinct}"
         )

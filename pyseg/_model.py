@@ -216,14 +216,13 @@ class SegmentModel:
         SegmentModel
             ``self``, fitted.
         """
+        from pyseg._data import check_clusterable, check_points
         from pyseg._engines import PYTHON_COURSE, SklearnEngine
         from pyseg._provenance import versions
         from pyseg._segments import segment_names
 
         settings = self.settings or PYTHON_COURSE
         if hasattr(data, "feature_names") and hasattr(data, "X"):
-            from pyseg._data import check_clusterable
-
             check_clusterable(data, self.n_clusters)
             X = np.asarray(data.X, dtype=np.float64)
             names = tuple(data.feature_names)
@@ -242,7 +241,9 @@ class SegmentModel:
                 names = _course_features()
             else:
                 names = tuple(f"x{i + 1}" for i in range(X.shape[1]))
-            _check_array_clusterable(X, self.n_clusters)
+            if X.shape[0] == 0 or not np.isfinite(X).all():
+                raise InputError("data must be a non-empty array of finite numbers")
+            check_points(X, self.n_clusters, "array")
             data_info = {
                 "source": "array",
                 "sha256": hashlib.sha256(X.tobytes()).hexdigest(),
@@ -462,13 +463,3 @@ class SegmentModel:
                 f"{source}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
             ) from None
         return cls.from_dict(payload, source=str(source))
-
-
-def _check_array_clusterable(X: NDArray[np.float64], k: int) -> None:
-    if X.shape[0] == 0 or not np.isfinite(X).all():
-        raise InputError("data must be a non-empty array of finite numbers")
-    distinct = len(np.unique(X, axis=0))
-    if distinct < k:
-        raise InputError(
-            f"{k} segments need at least {k} distinct customers, the data has {distinct}"
-        )
