@@ -88,13 +88,11 @@ class Comparison:
 
     def segment_names(self) -> list[str]:
         """Names of Python's clusters (and so of R's aligned ones), from where the centers lie."""
-        import numpy as np
+        from pyseg._segments import segment_names_for_data
 
-        from pyseg._segments import segment_names
-
-        X = self.dataset.X
-        ranges = np.column_stack([X.min(axis=0), X.max(axis=0)])
-        segments = segment_names(self.python.centers, ranges, self.dataset.feature_names)
+        segments = segment_names_for_data(
+            self.python.centers, self.dataset.X, self.dataset.feature_names
+        )
         return [segment.name for segment in segments]
 
     def to_dict(self, versions: dict[str, str | None] | None = None) -> dict[str, Any]:

@@ -123,10 +123,9 @@ def _segment_names(centers: NDArray[np.float64], X: NDArray[np.float64],
     finite = ~np.isnan(centers).any(axis=1)
     if not finite.all():
         return fallback
-    from pyseg._segments import segment_names
+    from pyseg._segments import segment_names_for_data
 
-    ranges = np.column_stack([X.min(axis=0), X.max(axis=0)])
-    return [segment.name for segment in segment_names(centers, ranges, feature_names)]
+    return [segment.name for segment in segment_names_for_data(centers, X, feature_names)]
 
 
 def _elbow_parts(result: ElbowResult, parts: _ReportParts) -> None:

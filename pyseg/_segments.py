@@ -195,3 +195,14 @@ def segment_names(
         Segment(name, _descriptive_text(center, feature_names, name))
         for name, center in zip(names, centers_array, strict=True)
     ]
+
+
+def segment_names_for_data(
+    centers: ArrayLike, X: ArrayLike, feature_names: Sequence[str] = COURSE_FEATURES
+) -> list[Segment]:
+    """:func:`segment_names` with the feature ranges taken from the data ``X`` the centers fit."""
+    import numpy as np
+
+    data = np.asarray(X, dtype=np.float64)
+    ranges = np.column_stack([data.min(axis=0), data.max(axis=0)])
+    return segment_names(centers, ranges, feature_names)
