@@ -23,9 +23,11 @@ The rule, measured by installing and importing each rpy2 against R 4.2.2 (Debian
   R 4.6.1 (``STDVEC_DATAPTR``); 3.6.6 and 3.6.7 work in API mode on both.
 
 rpy2 3.6 is split into ``rpy2-rinterface`` and ``rpy2-robjects``, which write into the same
-``rpy2/`` package as the single 3.5 distribution; installing 3.5 over them leaves a broken mix
-("cannot import name 'SexpVectorCCompatibleAbstract'"), so the fix for R < 4.5 uninstalls all
-three first.
+``rpy2/`` package as the single 3.5 distribution, so changing series in place breaks rpy2 both
+ways: 3.5 installed over 3.6 fails with "cannot import name 'SexpVectorCCompatibleAbstract'", and
+``pip install 'rpy2>=3.6.7'`` over 3.5 deletes files the new rpy2-rinterface had just written
+("cannot import name 'default_converter' from 'rpy2.robjects' (unknown location)"). The fix
+therefore always uninstalls all three distributions first.
 """
 
 from __future__ import annotations
@@ -101,8 +103,10 @@ def rpy2_requirement(r_version: tuple[int, int]) -> str:
 def pip_fix(r_version: tuple[int, int]) -> str:
     """The one-line shell command that installs the rpy2 fitting an R version.
 
-    For R < 4.5 it first uninstalls every rpy2 distribution, because rpy2 3.5 installed over the
-    split rpy2 3.6 (``rpy2-rinterface``, ``rpy2-robjects``) does not import.
+    It first uninstalls every rpy2 distribution: rpy2 3.5 and the split rpy2 3.6
+    (``rpy2-rinterface``, ``rpy2-robjects``) share files, and pip replacing one series with the
+    other in place leaves an rpy2 that does not import. (pip only warns when uninstalling what
+    is not installed.)
 
     Parameters
     ----------
@@ -122,13 +126,10 @@ def pip_fix(r_version: tuple[int, int]) -> str:
     Examples
     --------
     >>> pip_fix((4, 6))
-    "pip install 'rpy2>=3.6.7'"
+    "pip uninstall -y rpy2 rpy2-rinterface rpy2-robjects && pip install 'rpy2>=3.6.7'"
     """
     requirement = rpy2_requirement(r_version)
-    install = f"pip install '{requirement}'"
-    if requirement == RPY2_FOR_OLD_R:
-        return f"pip uninstall -y {' '.join(RPY2_DISTRIBUTIONS)} && {install}"
-    return install
+    return f"pip uninstall -y {' '.join(RPY2_DISTRIBUTIONS)} && pip install '{requirement}'"
 
 
 def _version_tuple(version: str) -> tuple[int, ...] | None:
@@ -213,12 +214,10 @@ rpy2-rinterface rpy2-robjects && pip install 'rpy2>=3.5.17,<3.6'`"
                 f"{gone_from[0]}.{gone_from[1]}, so only rpy2's slower ABI mode can load R"
                 f"{fell_back}: run `{fix(gone_from)}`")
     if "cannot import name" in text and "rpy2" in text:
-        uninstall = f"pip uninstall -y {' '.join(RPY2_DISTRIBUTIONS)}"
         if r_version is None:
-            how = (f"`{uninstall} && pip install '{RPY2_FOR_OLD_R}'` (R < 4.5) or "
-                   f"`{uninstall} && pip install '{RPY2_FOR_NEW_R}'` (R >= 4.5)")
+            how = f"`{pip_fix((4, 4))}` (R < 4.5) or `{pip_fix(NEW_R)}` (R >= 4.5)"
         else:
-            how = f"`{uninstall} && pip install '{rpy2_requirement(r_version)}'`"
+            how = f"`{pip_fix(r_version)}`"
         return (f"{rpy2} is mixed with files of another rpy2 release on {r_name} "
                 f"({_first_error(text)}): run {how}")
     if (missing and r_version is not None and rpy2_version is not None

@@ -7,6 +7,9 @@ stderr) with a deliberately wrong rpy2, captured while writing ``.ci/r-matrix``:
   ``pip install 'rpy2==3.6.9'`` (pulls rpy2-rinterface 3.6.7, rpy2-robjects 3.6.6), once with
   ``RPY2_CFFI_MODE`` unset and once with ``RPY2_CFFI_MODE=API``; then ``pip install
   'rpy2>=3.5.17,<3.6'`` over it (the mixed install).
+* trixie chroot, the venv of ``.ci/r-matrix``: rpy2 3.5.17 (from pyproject.toml's pin), then
+  ``pip install 'rpy2>=3.6.7'`` over it; ``import rpy2.robjects`` then "works" (an empty namespace
+  package) and pyseg's next import fails.
 * trixie chroot (``debootstrap --variant=minbase``): R 4.5.0, Python 3.13, ``rpy2==3.5.17`` with
   ``RPY2_CFFI_MODE=API`` (unset, it loads silently through the ABI fallback).
 * forky chroot: R 4.6.1, Python 3.14, ``rpy2==3.5.17`` with ``RPY2_CFFI_MODE=API``, and
@@ -40,7 +43,7 @@ REPO = Path(__file__).resolve().parents[1]
 OLD = "rpy2>=3.5.17,<3.6"
 NEW = "rpy2>=3.6.7"
 FIX_OLD = f"pip uninstall -y rpy2 rpy2-rinterface rpy2-robjects && pip install '{OLD}'"
-FIX_NEW = f"pip install '{NEW}'"
+FIX_NEW = f"pip uninstall -y rpy2 rpy2-rinterface rpy2-robjects && pip install '{NEW}'"
 
 HOST_369_ANY_TEXT = """\
 Error importing in API mode: ImportError('/tmp/wrongvenv/lib/python3.11/site-packages/_rinterface_cffi_api.abi3.so: undefined symbol: R_ParentEnv')
@@ -85,6 +88,10 @@ Traceback (most recent call last):
     from rpy2.rinterface_lib.sexp import SexpVectorCCompatibleAbstract
 ImportError: cannot import name 'SexpVectorCCompatibleAbstract' from 'rpy2.rinterface_lib.sexp' (/tmp/wrongvenv/lib/python3.11/site-packages/rpy2/rinterface_lib/sexp.py)
 """  # noqa: E501
+
+TRIXIE_36_OVER_35_EXCEPTION = (
+    "cannot import name 'default_converter' from 'rpy2.robjects' (unknown location)"
+)
 
 TRIXIE_3517_API_TEXT = """\
 Traceback (most recent call last):
@@ -228,19 +235,25 @@ def test_mixed_35_over_36_install() -> None:
     )
 
 
+def test_36_upgraded_over_35_in_place() -> None:
+    message = diagnose_rpy2_failure(TRIXIE_36_OVER_35_EXCEPTION, (4, 5), "3.6.9")
+    assert message == (
+        "rpy2 3.6.9 is mixed with files of another rpy2 release on R 4.5 (cannot import name "
+        f"'default_converter' from 'rpy2.robjects' (unknown location)): run `{FIX_NEW}`"
+    )
+
+
 def test_mixed_install_on_new_r_uninstalls_too() -> None:
     message = diagnose_rpy2_failure(HOST_MIXED_TEXT, (4, 6), "3.6.9")
     assert message is not None
-    assert message.endswith(
-        f"run `pip uninstall -y rpy2 rpy2-rinterface rpy2-robjects && pip install '{NEW}'`"
-    )
+    assert message.endswith(f"run `{FIX_NEW}`")
 
 
 def test_mixed_install_with_unknown_r_names_both_fixes() -> None:
     message = diagnose_rpy2_failure(HOST_MIXED_TEXT, None, None)
     assert message is not None
     assert f"`{FIX_OLD}` (R < 4.5)" in message
-    assert f"pip install '{NEW}'` (R >= 4.5)" in message
+    assert f"`{FIX_NEW}` (R >= 4.5)" in message
 
 
 @pytest.mark.parametrize(
