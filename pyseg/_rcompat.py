@@ -8,6 +8,7 @@ so it also runs as a script, without pyseg or its dependencies installed
     python3 -I pyseg/_rcompat.py requirement          # for the R on PATH (or in $R_HOME)
     python3 -I pyseg/_rcompat.py requirement 4.6      # for a given R
     python3 -I pyseg/_rcompat.py pip-fix [X.Y]         # the pip command that installs it
+    .venv/bin/python -I pyseg/_rcompat.py check        # exit 1 unless that Python's rpy2 fits
 
 The rule, measured by installing and importing each rpy2 against R 4.2.2 (Debian 12), R 4.5.0
 (Debian 13) and R 4.6.1 (Debian forky) in chroots (see ``.ci/r-matrix``):
@@ -308,9 +309,18 @@ def installed_r_version(timeout: float = R_TIMEOUT) -> tuple[int, int] | None:
     return None
 
 
+def _installed_rpy2() -> str | None:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("rpy2")
+    except PackageNotFoundError:
+        return None
+
+
 def _main(argv: list[str]) -> int:
-    usage = "usage: _rcompat.py {requirement|pip-fix} [R_MAJOR.R_MINOR]"
-    if not argv or argv[0] not in ("requirement", "pip-fix") or len(argv) > 2:
+    usage = "usage: _rcompat.py {requirement|pip-fix|check} [R_MAJOR.R_MINOR]"
+    if not argv or argv[0] not in ("requirement", "pip-fix", "check") or len(argv) > 2:
         print(usage, file=sys.stderr)
         return 2
     if len(argv) == 2:
@@ -327,6 +337,13 @@ def _main(argv: list[str]) -> int:
                   "r-base-core r-cran-cluster)", file=sys.stderr)
             return 1
     assert r_version is not None
+    if argv[0] == "check":
+        rpy2_version = _installed_rpy2()
+        if rpy2_version is not None and rpy2_fits(r_version, rpy2_version):
+            return 0
+        print(f"rpy2 {rpy2_version or '(not installed)'} does not fit {_format_r(r_version)}: "
+              f"run `{pip_fix(r_version)}`", file=sys.stderr)
+        return 1
     print(rpy2_requirement(r_version) if argv[0] == "requirement" else pip_fix(r_version))
     return 0
 

@@ -405,6 +405,27 @@ def test_module_as_script_with_an_explicit_r(
     assert (done.returncode, done.stdout) == (0, expected + "\n")
 
 
+@pytest.mark.parametrize(
+    ("r", "expected_status"), [("4.2", 0), ("4.4", 0), ("4.5", 1), ("4.6", 1)]
+)
+def test_check_says_whether_this_pythons_rpy2_fits(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], r: str,
+    expected_status: int
+) -> None:
+    # A fixed rpy2 version stands in for the one installed where the script runs.
+    monkeypatch.setattr(_rcompat, "_installed_rpy2", lambda: "3.5.17")
+    assert _rcompat._main(["check", r]) == expected_status
+    if expected_status:
+        assert capsys.readouterr().err == (
+            f"rpy2 3.5.17 does not fit R {r}: run `{FIX_NEW}`\n"
+        )
+
+
+def test_check_without_rpy2_fails(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_rcompat, "_installed_rpy2", lambda: None)
+    assert _rcompat._main(["check", "4.2"]) == 1
+
+
 @pytest.mark.parametrize("args", [[], ["install"], ["requirement", "four"], ["pip-fix", "4", "5"]])
 def test_module_as_script_refuses_bad_arguments(fake_path: Path, args: list[str]) -> None:
     done = _script([sys.executable, "-I", _rcompat.__file__, *args], os.environ["PATH"])
