@@ -19,15 +19,19 @@ _EXPORTS: dict[str, str] = {
     "InputError": "pyseg._errors",
     "RUnavailableError": "pyseg._errors",
     "REvaluationError": "pyseg._errors",
+    # the course's settings
+    "CourseSettings": "pyseg._course",
+    "PYTHON_COURSE": "pyseg._course",
+    "R_COURSE": "pyseg._course",
     # engines
-    "CourseSettings": "pyseg._engines",
-    "FitResult": "pyseg._engines",
-    "Engine": "pyseg._engines",
-    "SklearnEngine": "pyseg._engines",
-    "PYTHON_COURSE": "pyseg._engines",
-    "R_COURSE": "pyseg._engines",
-    "initial_centers_kmeanspp": "pyseg._engines",
-    "REngine": "pyseg._rengine",
+    "FitResult": "pyseg.engines",
+    "KMeansEngine": "pyseg.engines",
+    "Engine": "pyseg.engines",
+    "SklearnEngine": "pyseg.engines",
+    "REngine": "pyseg.engines",
+    "RWorkerEngine": "pyseg.engines",
+    "RecordedREngine": "pyseg.engines",
+    "initial_centers_kmeanspp": "pyseg.engines",
     # alignment and metrics
     "contingency_table": "pyseg._align",
     "align_labels": "pyseg._align",
@@ -46,21 +50,25 @@ _EXPORTS: dict[str, str] = {
     # comparison
     "compare": "pyseg._compare",
     "Comparison": "pyseg._compare",
+    "compare_data": "pyseg._pipeline",
+    "CompareRun": "pyseg._pipeline",
     "versions": "pyseg._provenance",
-    # elbow, silhouettes, report, recorded R results
+    # elbow, report, recorded R results
     "elbow": "pyseg._elbow",
     "ElbowResult": "pyseg._elbow",
     "ElbowRow": "pyseg._elbow",
-    "silhouette_python": "pyseg._silhouette",
-    "silhouette_r": "pyseg._silhouette",
+    "elbow_data": "pyseg._pipeline",
+    "compare_report": "pyseg._pipeline",
+    "CompareReport": "pyseg._report",
+    "ElbowReport": "pyseg._report",
     "write_compare_report": "pyseg._report",
     "write_elbow_report": "pyseg._report",
-    "RecordedREngine": "pyseg._recorded",
-    "record_r_results": "pyseg._recorded",
+    "record_r_results": "pyseg._recorder",
     # prediction of new customers
     "SegmentModel": "pyseg._model",
     "Prediction": "pyseg._model",
     "Predictions": "pyseg._model",
+    "classify": "pyseg._model",
     "Segment": "pyseg._segments",
     "segment_names": "pyseg._segments",
 }
@@ -90,6 +98,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         contingency_table,
     )
     from pyseg._compare import Comparison, compare
+    from pyseg._course import PYTHON_COURSE, R_COURSE, CourseSettings
     from pyseg._data import (
         COURSE_COLUMNS,
         Dataset,
@@ -99,15 +108,6 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         validate_customer,
     )
     from pyseg._elbow import ElbowResult, ElbowRow, elbow
-    from pyseg._engines import (
-        PYTHON_COURSE,
-        R_COURSE,
-        CourseSettings,
-        Engine,
-        FitResult,
-        SklearnEngine,
-        initial_centers_kmeanspp,
-    )
     from pyseg._errors import (
         ExitCode,
         InputError,
@@ -115,11 +115,20 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         REvaluationError,
         RUnavailableError,
     )
-    from pyseg._model import Prediction, Predictions, SegmentModel
+    from pyseg._model import Prediction, Predictions, SegmentModel, classify
+    from pyseg._pipeline import CompareRun, compare_data, compare_report, elbow_data
     from pyseg._provenance import versions
-    from pyseg._recorded import RecordedREngine, record_r_results
-    from pyseg._rengine import REngine
-    from pyseg._report import write_compare_report, write_elbow_report
+    from pyseg._recorder import record_r_results
+    from pyseg._report import CompareReport, ElbowReport, write_compare_report, write_elbow_report
     from pyseg._segments import Segment, segment_names
-    from pyseg._silhouette import silhouette_python, silhouette_r
     from pyseg._synth import generate_mall_like, write_csv_atomic
+    from pyseg.engines import (
+        Engine,
+        FitResult,
+        KMeansEngine,
+        RecordedREngine,
+        REngine,
+        RWorkerEngine,
+        SklearnEngine,
+        initial_centers_kmeanspp,
+    )

@@ -1,3 +1,3 @@
-from pyseg.cli import main
+from pyseg.cli import run_console
 
-raise SystemExit(main())
+raise SystemExit(run_console())

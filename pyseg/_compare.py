@@ -5,26 +5,23 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Literal
 
-from pyseg._engines import (
-    EXACT_MAX_ITER,
-    PYTHON_COURSE,
-    R_COURSE,
-    CourseSettings,
-    Engine,
-    FitResult,
-)
+import numpy as np
+
+from pyseg._align import Agreement, aligned_centers, max_center_difference
+from pyseg._align import agreement as measure_agreement
+from pyseg._course import EXACT_MAX_ITER, PYTHON_COURSE, R_COURSE, CourseSettings
+from pyseg._data import Dataset, check_clusterable
 from pyseg._errors import InputError
 from pyseg._io import json_ready
+from pyseg._segments import segment_names_for_data
+from pyseg.engines import FitResult, KMeansEngine, REngine, SklearnEngine, initial_centers_kmeanspp
 
 if TYPE_CHECKING:
-    import numpy as np
     from numpy.typing import NDArray
-
-    from pyseg._align import Agreement
-    from pyseg._data import Dataset
 
 Mode = Literal["course", "exact"]
 MODES: tuple[str, ...] = ("course", "exact")
@@ -88,8 +85,6 @@ class Comparison:
 
     def segment_names(self) -> list[str]:
         """Names of Python's clusters (and so of R's aligned ones), from where the centers lie."""
-        from pyseg._segments import segment_names_for_data
-
         segments = segment_names_for_data(
             self.python.centers, self.dataset.X, self.dataset.feature_names
         )
@@ -164,8 +159,8 @@ def compare(
     python_settings: CourseSettings = PYTHON_COURSE,
     r_settings: CourseSettings = R_COURSE,
     min_agreement: float = 1.0,
-    python_engine: Engine | None = None,
-    r_engine: Engine | None = None,
+    python_engine: KMeansEngine | None = None,
+    r_engine: KMeansEngine | None = None,
 ) -> Comparison:
     """Fit K-Means in Python and in R and say whether they agree.
 
@@ -187,9 +182,9 @@ def compare(
         Course-mode settings of each side.
     min_agreement : float, default=1.0
         Fraction of rows whose aligned labels must agree for parity to pass.
-    python_engine, r_engine : Engine, optional
-        Default :class:`~pyseg.SklearnEngine` and :class:`~pyseg.REngine`; pass another object with
-        the same interface (for instance recorded R results) to replace one side.
+    python_engine, r_engine : KMeansEngine, optional
+        Default :class:`~pyseg.SklearnEngine` and :class:`~pyseg.REngine`; pass another engine
+        (R in a worker process, recorded R results...) to replace one side.
 
     Returns
     -------
@@ -206,13 +201,6 @@ def compare(
         X <- as.matrix(dataset[c("Annual Income (k$)", "Spending Score (1-100)")])
         set.seed(29); km <- kmeans(X, 5, iter.max = 300, nstart = 10)
     """
-    import numpy as np
-
-    from pyseg._align import agreement as measure_agreement
-    from pyseg._align import aligned_centers, max_center_difference
-    from pyseg._data import check_clusterable
-    from pyseg._engines import SklearnEngine, initial_centers_kmeanspp
-
     if mode not in MODES:
         raise InputError(f"mode={mode!r} should be one of {', '.join(MODES)}")
     if not 0.0 <= min_agreement <= 1.0:
@@ -221,8 +209,6 @@ def compare(
     if python_engine is None:
         python_engine = SklearnEngine()
     if r_engine is None:
-        from pyseg._rengine import REngine
-
         r_engine = REngine()
 
     X = dataset.X
@@ -293,8 +279,6 @@ def _fit_both(
     started it. scikit-learn's loops release the GIL, and an out-of-process R engine only waits
     on a pipe, so the two fits overlap on two cores.
     """
-    from concurrent.futures import ThreadPoolExecutor
-
     timings: dict[str, float] = {}
 
     def timed_python() -> FitResult:
@@ -340,8 +324,6 @@ def _explain_center_difference(
     X: NDArray[np.float64], py_fit: FitResult, r_aligned: FitResult, mode: str
 ) -> str:
     """Why identical partitions come with different centers: whose centers are not the means."""
-    import numpy as np
-
     k = py_fit.n_clusters
     counts = np.bincount(py_fit.labels, minlength=k).astype(np.float64)
     sums = np.column_stack(

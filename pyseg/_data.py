@@ -25,7 +25,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import math
 import numbers
 import os
 import re
@@ -36,8 +35,16 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from pyseg._course import (
+    COURSE_HEADER,
+    GENERATED_ROWS,
+    GENERATED_SEED,
+    INCOME_MIN,
+    SCORE_RANGE,
+)
 from pyseg._errors import InputError
-from pyseg._synth import COURSE_HEADER
+from pyseg._numbers import MAX_ABS_VALUE, NUMBER, parse_number, value_problem
+from pyseg._synth import mall_like_csv_bytes
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -45,27 +52,14 @@ if TYPE_CHECKING:
 
 #: The course file's header: ``CustomerID,Genre,Age,Annual Income (k$),Spending Score (1-100)``.
 COURSE_COLUMNS: tuple[str, ...] = COURSE_HEADER
-INCOME_COLUMN = COURSE_COLUMNS[3]
-SCORE_COLUMN = COURSE_COLUMNS[4]
-SCORE_RANGE = (1.0, 100.0)
-#: Largest accepted absolute value. K-Means sums squared distances over all rows; with values
-#: below 1e100 a squared difference stays below 4e200 and even 1e100 of them cannot overflow a
-#: float64 (max ~1.8e308), while 1e308 itself would overflow at the first squared distance.
-MAX_ABS_VALUE = 1e100
 #: Environment variable naming the default data file.
 DATA_ENV = "PYSEG_DATA"
 #: Looked for in the current directory when neither a path nor ``$PYSEG_DATA`` is given.
 DEFAULT_DATA_PATH = Path("data") / "Mall_Customers.csv"
-#: Size and seed of the generated data used when no file is found.
-GENERATED_ROWS = 200
-GENERATED_SEED = 0
 
 _BOM = b"\xef\xbb\xbf"
 _COUNT_CHUNK = 4 << 20
 _LINE_END = re.compile(rb"\r\n|\r|\n")
-_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
-_MISSING_MARKERS = frozenset({"nan", "na", "n/a", "null", "none", "missing", "?", "-", "--"})
-_INFINITY_WORDS = frozenset({"inf", "+inf", "-inf", "infinity", "+infinity", "-infinity"})
 _ID_HEADERS = frozenset({"customerid", "customer_id", "id"})
 
 
@@ -192,8 +186,6 @@ def load_dataset(
     """
     resolved, notice = resolve_data_path(path)
     if resolved is None:
-        from pyseg._synth import mall_like_csv_bytes
-
         data = mall_like_csv_bytes(GENERATED_ROWS, GENERATED_SEED)
         source = f"generated mall-like data ({GENERATED_ROWS} rows, seed {GENERATED_SEED})"
     else:
@@ -280,7 +272,7 @@ def _quoted_list(names: Sequence[str]) -> str:
 
 
 def _looks_like_data(names: Sequence[str]) -> bool:
-    return all(_NUMBER.fullmatch(name.strip()) for name in names)
+    return all(NUMBER.fullmatch(name.strip()) for name in names)
 
 
 @dataclass(frozen=True)
@@ -379,42 +371,6 @@ def _check_header(names: list[str], row: int, source: str) -> None:
         seen[name] = position
 
 
-def cell_problem(text: str, rule: str = "", *, decimal_comma: bool = False) -> str | None:
-    """What is wrong with one feature cell, or None if it is a valid value.
-
-    Parameters
-    ----------
-    text : str
-        The cell as written in the file.
-    rule : {"", "income", "score"}, default=""
-        Extra range rule: income >= 0, or a spending score within 1..100.
-    decimal_comma : bool, default=False
-        Accept ``15,5`` for 15.5 (semicolon- and tab-delimited files).
-    """
-    stripped = text.strip()
-    if not stripped:
-        return "empty cell; every row needs a number here"
-    candidate = stripped.replace(",", ".", 1) if decimal_comma else stripped
-    if not _NUMBER.fullmatch(candidate):
-        lowered = stripped.lower()
-        if lowered in _MISSING_MARKERS:
-            return f"{text!r} is not a number (missing values are not allowed)"
-        if lowered in _INFINITY_WORDS:
-            return f"{text!r} is not a finite number"
-        return f"{text!r} is not a number"
-    value = float(candidate)
-    if not abs(value) <= MAX_ABS_VALUE:
-        return (
-            f"{text!r} is too large: values must lie within +-{MAX_ABS_VALUE:g} so that squared "
-            f"distances cannot overflow"
-        )
-    if rule == "income" and value < 0:
-        return f"{text!r} is negative; annual income must be >= 0"
-    if rule == "score" and not SCORE_RANGE[0] <= value <= SCORE_RANGE[1]:
-        return f"{text!r} is outside 1..100, the range of a spending score"
-    return None
-
-
 def _first_problem(
     text: str, source: str, delimiter: str, names: list[str], features: _Features
 ) -> str | None:
@@ -452,7 +408,7 @@ def _first_problem(
                     f"{source}: row {start} has {len(record)} fields, so column {names[index]!r} "
                     f"(field {index + 1}) is missing"
                 )
-            problem = cell_problem(record[index], rule, decimal_comma=delimiter != ",")
+            problem = value_problem(record[index], rule, decimal_comma=delimiter != ",")
             if problem is not None:
                 return f"{source}: row {start}, column {names[index]!r}: {problem}"
 
@@ -585,7 +541,7 @@ def _parse(
     bad = ~(np.abs(values) <= MAX_ABS_VALUE)  # also catches NaN
     for position, rule in enumerate(features.rules):
         if rule == "income":
-            bad[:, position] |= values[:, position] < 0
+            bad[:, position] |= values[:, position] < INCOME_MIN
         elif rule == "score":
             bad[:, position] |= (values[:, position] < SCORE_RANGE[0]) | (
                 values[:, position] > SCORE_RANGE[1]
@@ -655,20 +611,6 @@ def check_points(X: NDArray[np.float64], k: int, source: str) -> None:
         )
 
 
-def _as_number(value: object, what: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (numbers.Real, str)):
-        raise InputError(f"{what} {value!r} is not a number")
-    if isinstance(value, str):
-        text = value.strip()
-        if not (_NUMBER.fullmatch(text) or text.lower() in _INFINITY_WORDS | {"nan"}):
-            raise InputError(f"{what} {value!r} is not a number")
-        value = text
-    number = float(value)
-    if not math.isfinite(number) or abs(number) > MAX_ABS_VALUE:
-        raise InputError(f"{what} {value!r} is not a finite number within +-{MAX_ABS_VALUE:g}")
-    return number
-
-
 def validate_customer(income: object, score: object) -> tuple[float, float]:
     """Check one new customer's features (for prediction).
 
@@ -689,10 +631,7 @@ def validate_customer(income: object, score: object) -> tuple[float, float]:
     InputError
         With the bad value and the rule it breaks.
     """
-    income_value = _as_number(income, "annual income")
-    score_value = _as_number(score, "spending score")
-    if income_value < 0:
-        raise InputError(f"annual income {income!r} is negative; it must be >= 0 (k$)")
-    if not SCORE_RANGE[0] <= score_value <= SCORE_RANGE[1]:
-        raise InputError(f"spending score {score!r} is outside 1..100")
-    return income_value, score_value
+    return (
+        parse_number(income, "annual income ", "income"),
+        parse_number(score, "spending score ", "score"),
+    )

@@ -19,32 +19,28 @@ side is lower and why. The knee of each WCSS curve comes from :mod:`kneed`.
 
 from __future__ import annotations
 
+import warnings
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
+from pyseg._align import agreement
+from pyseg._course import PYTHON_ELBOW, elbow_code
+from pyseg._data import Dataset
 from pyseg._errors import InputError
 from pyseg._io import json_ready
+from pyseg._progress import progress_bar
+from pyseg.engines import ELBOW_MODES, KMeansEngine, REngine, SklearnEngine
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Sequence
-
-    import numpy as np
     from numpy.typing import NDArray
 
-    from pyseg._data import Dataset
-    from pyseg._recorded import RecordedREngine
-
-#: Python's course elbow: ``random_state=42`` (and the old default ``n_init=10``) for every k.
-PYTHON_ELBOW_SEED = 42
-PYTHON_ELBOW_STARTS = 10
-#: R's course elbow: ``set.seed(6)`` once before the loop, ``kmeans(X, i)`` with one start.
-R_ELBOW_SEED = 6
-R_COURSE_ELBOW_STARTS = 1
-MAX_ITER = 300
 #: Relative WCSS difference above which the two sides count as different (identical partitions
 #: give the same WCSS up to rounding, about 1e-15 relative).
 WCSS_RELATIVE_TOLERANCE = 1e-9
-MODES = ("course", "matched")
+MODES = ELBOW_MODES
 
 
 @dataclass(frozen=True)
@@ -185,26 +181,15 @@ class ElbowResult:
         }
 
 
-def settings_text(mode: str, starts: int) -> tuple[str, str]:
-    """The Python and R code that ``mode`` runs, as shown in tables and reports."""
-    if mode == "course":
-        return (
-            f"for k in K: KMeans(n_clusters=k, init='k-means++', n_init={PYTHON_ELBOW_STARTS}, "
-            f"random_state={PYTHON_ELBOW_SEED})",
-            f"set.seed({R_ELBOW_SEED}); for (k in K) kmeans(X, k)  # one start per k",
-        )
-    return (
-        f"for k in K: KMeans(n_clusters=k, init='k-means++', n_init={starts}, "
-        f"random_state={PYTHON_ELBOW_SEED})",
-        f"for (k in K) {{ set.seed({R_ELBOW_SEED}); kmeans(X, k, iter.max = {MAX_ITER}, "
-        f"nstart = {starts}) }}",
-    )
+def check_elbow_arguments(X: NDArray[np.float64], k_values: Sequence[int], mode: str,
+                          starts: int) -> None:
+    """Refuse a bad mode, bad k values or bad starts before anything is fitted.
 
-
-def _check_arguments(X: NDArray[np.float64], k_values: Sequence[int], mode: str,
-                     starts: int) -> None:
-    import numpy as np
-
+    Raises
+    ------
+    InputError
+        The message states the value and what was needed.
+    """
     if mode not in MODES:
         raise InputError(f"mode {mode!r} is not one of {', '.join(MODES)}")
     if not k_values:
@@ -223,40 +208,8 @@ def _check_arguments(X: NDArray[np.float64], k_values: Sequence[int], mode: str,
         )
 
 
-def r_elbow(X: NDArray[np.float64], k_values: Sequence[int], mode: str,
-            starts: int) -> tuple[NDArray[np.float64], NDArray[np.int64], tuple[str, ...]]:
-    """WCSS and 0-based labels of R's elbow, computed by ``r_reference/elbow.R``.
-
-    Returns
-    -------
-    wcss : ndarray of shape (len(k_values),)
-    labels : ndarray of shape (n_samples, len(k_values)), dtype int64
-    warnings : tuple of str
-    """
-    import numpy as np
-
-    from pyseg._rbridge import r_call
-
-    X = np.asarray(X, dtype=np.float64)
-    if mode == "course":
-        # The course seeds once and loops from k = 1, so each k's random draw depends on the k
-        # before it: run the whole loop up to the largest k and pick the requested ones.
-        value, warnings = r_call("elbow.R", "course_elbow", X, max(k_values), R_ELBOW_SEED)
-        columns = [k - 1 for k in k_values]
-    else:
-        value, warnings = r_call("elbow.R", "matched_elbow", X,
-                                 np.asarray(k_values, dtype=np.int64), R_ELBOW_SEED, starts,
-                                 MAX_ITER)
-        columns = list(range(len(k_values)))
-    wcss = np.asarray(value["wcss"], dtype=np.float64)[columns]
-    clusters = np.asarray(value["clusters"], dtype=np.int64).reshape(X.shape[0], -1)
-    return wcss, clusters[:, columns] - 1, warnings
-
-
 def find_knee(k_values: Sequence[int], wcss: Sequence[float]) -> int | None:
     """Knee of a decreasing, convex WCSS curve by :class:`kneed.KneeLocator`, or ``None``."""
-    import warnings
-
     if len(k_values) < 3:
         return None
     from kneed import KneeLocator
@@ -289,11 +242,11 @@ def _difference_reason(mode: str, starts: int, python_wcss: float, r_wcss: float
         why = (
             "R's course elbow tries a single random start per k (kmeans' default nstart = 1 after "
             "one set.seed(6)) and that start stopped in a local optimum; Python keeps the best of "
-            f"{PYTHON_ELBOW_STARTS} k-means++ starts"
+            f"{PYTHON_ELBOW.n_starts} k-means++ starts"
         )
     elif mode == "course":
         why = (
-            f"Python's best of {PYTHON_ELBOW_STARTS} k-means++ starts stopped in a local optimum "
+            f"Python's best of {PYTHON_ELBOW.n_starts} k-means++ starts stopped in a local optimum "
             "that R's single random start happened to avoid"
         )
     else:
@@ -320,7 +273,8 @@ def elbow(
     mode: str = "course",
     starts: int = 10,
     progress: bool = False,
-    r_results: RecordedREngine | None = None,
+    python_engine: KMeansEngine | None = None,
+    r_engine: KMeansEngine | None = None,
 ) -> ElbowResult:
     """Run the elbow method in Python and in R and compare them k by k.
 
@@ -337,8 +291,9 @@ def elbow(
         Starts per k in matched mode (ignored in course mode, which uses the course's 10 and 1).
     progress : bool, default=False
         Show a progress bar on stderr (see :func:`pyseg._progress.progress_wanted`).
-    r_results : RecordedREngine, optional
-        Take R's side from results recorded by ``pyseg record-r`` instead of running R.
+    python_engine, r_engine : KMeansEngine, optional
+        Default :class:`~pyseg.SklearnEngine` and :class:`~pyseg.REngine`; for instance
+        ``RecordedREngine(path)`` takes R's side from results recorded by ``pyseg record-r``.
 
     Returns
     -------
@@ -350,85 +305,45 @@ def elbow(
         Bad mode, k values or starts.
     RUnavailableError
         R, rpy2 or R's ``cluster`` package is missing.
+
+    Notes
+    -----
+    R's side of the course mode is ``set.seed(6); for (i in 1:10) kmeans(X, i)``, with
+    ``cluster::silhouette(km$cluster, dist(X))`` per k.
     """
-    import numpy as np
-
-    from pyseg._align import agreement
-    from pyseg._engines import CourseSettings, SklearnEngine
-    from pyseg._progress import progress_bar
-    from pyseg._silhouette import (
-        Silhouette,
-        require_r_cluster,
-        silhouette_python,
-        silhouette_r,
-    )
-
     X = np.asarray(dataset.X, dtype=np.float64)
-    ks = sorted(int(k) for k in k_values)
-    _check_arguments(X, ks, mode, starts)
-    python_starts = PYTHON_ELBOW_STARTS if mode == "course" else starts
-    settings = CourseSettings(seed=PYTHON_ELBOW_SEED, n_starts=python_starts, max_iter=MAX_ITER)
-    recorded = None
-    if r_results is None:
-        require_r_cluster()  # fail before the long part, with the fix
-    else:
-        recorded = r_results.elbow(X, ks, mode, starts)
+    ks = tuple(sorted(int(k) for k in k_values))
+    check_elbow_arguments(X, ks, mode, starts)
+    python_engine = python_engine if python_engine is not None else SklearnEngine()
+    r_engine = r_engine if r_engine is not None else REngine()
+    r_engine.check_ready(silhouette=True)  # fail before the long part, with the fix
 
-    bar = progress_bar(total=4 * len(ks) + 1, description=f"elbow ({mode})", enabled=progress)
+    bar = progress_bar(total=3 * len(ks) + 2, description=f"elbow ({mode})", enabled=progress)
     try:
-        python_fits = {}
-        for k in ks:
-            bar.set_description_str(f"elbow: Python k={k}")
-            python_fits[k] = SklearnEngine().fit(X, k, settings)
-            bar.update()
+        bar.set_description_str("elbow: Python")
+        python_fits = python_engine.elbow(X, ks, mode, starts)
+        bar.update()
         bar.set_description_str("elbow: R")
-        if recorded is None:
-            r_wcss, r_clusters, r_warnings = r_elbow(X, ks, mode, starts)
-        else:
-            r_wcss, r_clusters, r_warnings = recorded["wcss"], recorded["labels"], ()
+        r_fits = r_engine.elbow(X, ks, mode, starts)
         bar.update()
         rows, python_labels, r_labels = [], {}, {}
         check = None
         for index, k in enumerate(ks):
             bar.set_description_str(f"elbow: silhouettes k={k}")
-            fit = python_fits[k]
-            r_k_labels = r_clusters[:, index]
-            both = agreement(fit.labels, r_k_labels, n_a=k, n_b=k)
-            python_sil = silhouette_python(X, fit.labels)
-            bar.update()
-            if recorded is None:
-                r_sil = silhouette_r(X, r_k_labels)
-            else:
-                widths = recorded["silhouette_widths"][index]
-                r_sil = None if widths is None else Silhouette(widths, float(widths.mean()))
-            same_labels_sil = silhouette_python(X, r_k_labels)
-            bar.update()
-            if r_sil is not None and same_labels_sil is not None:
-                gap = float(np.max(np.abs(r_sil.widths - same_labels_sil.widths)))
+            row, r_aligned, gap = _compare_at_k(
+                X, k, mode, starts, (python_engine, r_engine),
+                (python_fits.labels[:, index], float(python_fits.wcss[index])),
+                (r_fits.labels[:, index], float(r_fits.wcss[index])), bar,
+            )
+            if gap is not None:
                 check = gap if check is None else max(check, gap)
-            lower, reason = _difference_reason(mode, starts, fit.wcss, float(r_wcss[index]),
-                                               both.accuracy)
-            rows.append(ElbowRow(
-                k=k,
-                python_wcss=fit.wcss,
-                r_wcss=float(r_wcss[index]),
-                wcss_rel_diff=abs(fit.wcss - float(r_wcss[index]))
-                / max(fit.wcss, float(r_wcss[index]), 1e-300),
-                accuracy=both.accuracy,
-                ari=both.ari,
-                python_silhouette=None if python_sil is None else python_sil.mean,
-                r_silhouette=None if r_sil is None else r_sil.mean,
-                lower=lower,
-                reason=reason,
-            ))
-            python_labels[k] = fit.labels
-            r_labels[k] = both.alignment.relabel(r_k_labels)
-            bar.update()
+            rows.append(row)
+            python_labels[k] = python_fits.labels[:, index]
+            r_labels[k] = r_aligned
     finally:
         bar.close()
 
-    python_settings, r_settings = settings_text(mode, starts)
-    warnings = [w for fit in python_fits.values() for w in fit.warnings] + list(r_warnings)
+    python_settings, r_settings = elbow_code(mode, starts)
     return ElbowResult(
         mode=mode,
         rows=tuple(rows),
@@ -443,8 +358,48 @@ def elbow(
         silhouette_check=check,
         python_labels=python_labels,
         r_labels=r_labels,
-        warnings=tuple(dict.fromkeys(warnings)),
+        warnings=tuple(dict.fromkeys([*python_fits.warnings, *r_fits.warnings])),
     )
+
+
+def _compare_at_k(
+    X: NDArray[np.float64],
+    k: int,
+    mode: str,
+    starts: int,
+    engines: tuple[KMeansEngine, KMeansEngine],
+    python_fit: tuple[NDArray[np.int64], float],
+    r_fit: tuple[NDArray[np.int64], float],
+    bar: Any,
+) -> tuple[ElbowRow, NDArray[np.int64], float | None]:
+    """The row of one k; R's labels in Python's numbering; the silhouette cross-check there."""
+    python_engine, r_engine = engines
+    (python_k_labels, python_wcss), (r_k_labels, r_wcss) = python_fit, r_fit
+    both = agreement(python_k_labels, r_k_labels, n_a=k, n_b=k)
+    python_sil = python_engine.silhouette(X, python_k_labels)
+    bar.update()
+    r_sil = r_engine.silhouette(X, r_k_labels)
+    # scikit-learn on R's own labels: both silhouette implementations on the same partition.
+    same_labels_sil = python_engine.silhouette(X, r_k_labels)
+    bar.update()
+    gap = None
+    if r_sil is not None and same_labels_sil is not None:
+        gap = float(np.max(np.abs(r_sil.widths - same_labels_sil.widths)))
+    lower, reason = _difference_reason(mode, starts, python_wcss, r_wcss, both.accuracy)
+    row = ElbowRow(
+        k=k,
+        python_wcss=python_wcss,
+        r_wcss=r_wcss,
+        wcss_rel_diff=abs(python_wcss - r_wcss) / max(python_wcss, r_wcss, 1e-300),
+        accuracy=both.accuracy,
+        ari=both.ari,
+        python_silhouette=None if python_sil is None else python_sil.mean,
+        r_silhouette=None if r_sil is None else r_sil.mean,
+        lower=lower,
+        reason=reason,
+    )
+    bar.update()
+    return row, both.alignment.relabel(r_k_labels), gap
 
 
 def _best_silhouette(rows: Sequence[ElbowRow], attribute: str) -> int | None:

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, TextIO
 
 from pyseg._errors import InputError
+from pyseg._numbers import parse_number
 
 if TYPE_CHECKING:
     from pyseg._model import Prediction
@@ -20,39 +21,9 @@ if TYPE_CHECKING:
 #: Answers that end the form.
 QUIT_WORDS = frozenset({"q", "quit", "exit"})
 
-#: A valid spending score, used to check an income on its own before the score is asked for.
-_NEUTRAL_SCORE = 50.0
-
 
 class _Quit(Exception):
     """The user asked to leave the form."""
-
-
-def parse_number(text: str, what: str) -> float:
-    """``text`` as a float, or InputError naming ``what`` and the bad text."""
-    try:
-        return float(text.strip())
-    except ValueError:
-        raise InputError(f"{what} {text.strip()!r} is not a number") from None
-
-
-def check_customer(income_text: str, score_text: str) -> tuple[float, float]:
-    """Parse and validate one customer typed as text (CLI, form and web page share this).
-
-    Returns
-    -------
-    income, score : float
-        Validated by :func:`pyseg._data.validate_customer`: income finite and >= 0, score finite
-        within 1..100.
-
-    Raises
-    ------
-    InputError
-        A value that is not a number or breaks those rules; the message says which.
-    """
-    from pyseg._data import validate_customer
-
-    return validate_customer(income_text, score_text)
 
 
 def format_prediction(prediction: Prediction, income: float, score: float) -> str:
@@ -92,12 +63,12 @@ def run_form(
         while True:
             income = _ask(
                 "Annual income (k$): ", read_line, out,
-                lambda text: check_customer(text, str(_NEUTRAL_SCORE))[0],
+                lambda text: parse_number(text, "annual income ", "income"),
                 blank_quits=True,
             )
             score = _ask(
                 "Spending score (1-100): ", read_line, out,
-                lambda text, income=income: check_customer(str(income), text)[1],
+                lambda text: parse_number(text, "spending score ", "score"),
                 blank_quits=False,
             )
             print(format_prediction(classify(income, score), income, score), file=out, flush=True)

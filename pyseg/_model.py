@@ -6,9 +6,9 @@ where it came from (data SHA-256, settings, versions), so a loaded model predict
 and without importing scikit-learn, pandas, scipy or rpy2: this module needs numpy and the standard
 library only, and imports the fitting machinery inside :meth:`SegmentModel.fit`.
 
-Prediction is "nearest center". Squared distances are summed one feature at a time in column order,
-as ``r_reference/predict.R`` does, so both languages round alike; exact ties go to the lowest index
-(``numpy.argmin`` and R's ``which.min`` both return the first minimum).
+Prediction is "nearest center" (:meth:`~pyseg.engines.KMeansEngine.nearest_center` of an engine:
+numpy by default, R's ``r_reference/predict.R`` on request); :func:`predict_in_both` checks that
+both languages name the same segments.
 """
 
 from __future__ import annotations
@@ -22,70 +22,24 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from pyseg import __version__
+from pyseg._course import COURSE_FEATURES, PYTHON_COURSE, CourseSettings
+from pyseg._data import Dataset, check_clusterable, check_points, load_dataset
 from pyseg._errors import InputError
+from pyseg._io import write_atomic
+from pyseg._provenance import versions
+from pyseg._segments import Segment, segment_names
+from pyseg.engines import KMeansEngine, REngine, SklearnEngine, nearest_center
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
 
     from numpy.typing import ArrayLike, NDArray
 
-    from pyseg._data import Dataset
-    from pyseg._engines import CourseSettings
-
 #: Value of the ``format`` key of a saved model.
 MODEL_FORMAT = "pyseg-segment-model"
 #: Bumped whenever the JSON layout changes incompatibly.
 MODEL_FORMAT_VERSION = 1
-
-
-def nearest_center(
-    X: NDArray[np.float64], centers: NDArray[np.float64]
-) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
-    """Index of and Euclidean distance to the nearest center of every row.
-
-    Parameters
-    ----------
-    X : ndarray of shape (n_samples, n_features)
-    centers : ndarray of shape (n_clusters, n_features)
-
-    Returns
-    -------
-    index : ndarray of shape (n_samples,), dtype int64
-        0-based; on an exact tie the lowest index.
-    distance : ndarray of shape (n_samples,), dtype float64
-    """
-    squared = np.zeros((X.shape[0], centers.shape[0]), dtype=np.float64)
-    # One feature at a time, in order, exactly like predict.R, so near-ties round the same way.
-    for feature in range(X.shape[1]):
-        squared += (X[:, feature, None] - centers[None, :, feature]) ** 2
-    index = np.argmin(squared, axis=1).astype(np.int64) if centers.shape[0] else np.zeros(0)
-    distance = np.sqrt(squared[np.arange(X.shape[0]), index])
-    return index, distance
-
-
-def r_nearest_center(
-    X: NDArray[np.float64], centers: NDArray[np.float64]
-) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
-    """:func:`nearest_center` computed by R (``predict_nearest`` in ``r_reference/predict.R``).
-
-    Returns the same 0-based ``index`` and ``distance`` arrays. Needs R and rpy2.
-
-    Raises
-    ------
-    RUnavailableError
-        R or rpy2 cannot be loaded.
-    """
-    from pyseg._rbridge import r_call
-
-    value, _warnings = r_call(
-        "predict.R",
-        "predict_nearest",
-        np.ascontiguousarray(X, dtype=np.float64),
-        np.ascontiguousarray(centers, dtype=np.float64),
-    )
-    index = np.asarray(value["index"], dtype=np.int64).reshape(-1) - 1  # R counts from 1
-    distance = np.asarray(value["distance"], dtype=np.float64).reshape(-1)
-    return index, distance
 
 
 @dataclass(frozen=True)
@@ -157,12 +111,6 @@ class Predictions:
         return (self[row] for row in range(len(self)))
 
 
-def _course_features() -> tuple[str, ...]:
-    from pyseg._segments import COURSE_FEATURES
-
-    return COURSE_FEATURES
-
-
 class SegmentModel:
     """K-Means segmentation of customers, fitted the course's way, with named segments.
 
@@ -216,13 +164,8 @@ class SegmentModel:
         SegmentModel
             ``self``, fitted.
         """
-        from pyseg._data import check_clusterable, check_points
-        from pyseg._engines import PYTHON_COURSE, SklearnEngine
-        from pyseg._provenance import versions
-        from pyseg._segments import segment_names
-
         settings = self.settings or PYTHON_COURSE
-        if hasattr(data, "feature_names") and hasattr(data, "X"):
+        if isinstance(data, Dataset):
             check_clusterable(data, self.n_clusters)
             X = np.asarray(data.X, dtype=np.float64)
             names = tuple(data.feature_names)
@@ -238,7 +181,7 @@ class SegmentModel:
             if feature_names is not None:
                 names = tuple(feature_names)
             elif X.shape[1] == 2:
-                names = _course_features()
+                names = COURSE_FEATURES
             else:
                 names = tuple(f"x{i + 1}" for i in range(X.shape[1]))
             if X.shape[0] == 0 or not np.isfinite(X).all():
@@ -260,7 +203,7 @@ class SegmentModel:
         self.data_ = data_info
         self.fit_ = {"wcss": float(result.wcss), "n_iter": int(result.n_iter)}
         self.fit_warnings_ = tuple(result.warnings)
-        self.versions_ = versions(include_r=False)
+        self.versions_ = versions()
         self.training_X_: NDArray[np.float64] | None = X
         return self
 
@@ -300,7 +243,7 @@ class SegmentModel:
             )
         return matrix
 
-    def predict(self, X: Any) -> Predictions:
+    def predict(self, X: Any, engine: KMeansEngine | None = None) -> Predictions:
         """Segment of each customer: the nearest center.
 
         Parameters
@@ -308,6 +251,9 @@ class SegmentModel:
         X : array-like of shape (n_features,) or (n_samples, n_features), or DataFrame
             One customer (e.g. ``(70, 80)``: income, score), many, or a table holding the
             model's feature columns by name.
+        engine : KMeansEngine, optional
+            Who computes the nearest centers: numpy (default) or, e.g., ``pyseg.REngine()``
+            (R's ``predict_nearest`` in ``r_reference/predict.R``).
 
         Returns
         -------
@@ -322,7 +268,10 @@ class SegmentModel:
         """
         self._check_fitted()
         matrix = self._as_matrix(X)
-        index, distance = nearest_center(matrix, self.centers_)
+        if engine is None:
+            index, distance = nearest_center(matrix, self.centers_)
+        else:
+            index, distance = engine.nearest_center(matrix, self.centers_)
         return self.predictions_from_index(index, distance)
 
     def predictions_from_index(
@@ -347,15 +296,13 @@ class SegmentModel:
     def is_course_schema(self) -> bool:
         """True when the features are the course's income and spending score."""
         self._check_fitted()
-        return tuple(self.feature_names_) == _course_features()
+        return tuple(self.feature_names_) == COURSE_FEATURES
 
     # -- saving and loading ----------------------------------------------------------------
 
     def to_dict(self) -> dict[str, Any]:
         """Everything :meth:`load` needs, plus provenance, as plain JSON-able values."""
         self._check_fitted()
-        from pyseg import __version__
-
         settings = self.settings
         return {
             "format": MODEL_FORMAT,
@@ -386,8 +333,6 @@ class SegmentModel:
 
     def save(self, path: str | os.PathLike[str]) -> Path:
         """Write :meth:`to_json` to ``path`` atomically (a reader never sees half a file)."""
-        from pyseg._io import write_atomic
-
         target = Path(path)
         write_atomic(self.to_json().encode("utf-8"), target, what="model to ")
         return target
@@ -395,9 +340,6 @@ class SegmentModel:
     @classmethod
     def from_dict(cls, payload: Any, source: str = "model") -> SegmentModel:
         """Rebuild a fitted model from :meth:`to_dict` output; ``source`` names it in errors."""
-        from pyseg._engines import CourseSettings
-        from pyseg._segments import Segment
-
         def fail(problem: str) -> InputError:
             return InputError(f"{source}: {problem}; save a model with `pyseg fit --save FILE`")
 
@@ -463,3 +405,129 @@ class SegmentModel:
                 f"{source}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
             ) from None
         return cls.from_dict(payload, source=str(source))
+
+
+@dataclass(frozen=True)
+class PredictionParity:
+    """The same customers classified by Python and by R.
+
+    Attributes
+    ----------
+    python, r : Predictions
+    n_agree : int
+        Customers both languages put in the same segment.
+    first_disagreement : int or None
+        0-based row of the first customer they disagree on.
+    max_distance_difference : float
+        Largest difference of the distances to the chosen centers.
+    """
+
+    python: Predictions
+    r: Predictions
+    n_agree: int
+    first_disagreement: int | None
+    max_distance_difference: float
+
+    @property
+    def agree(self) -> bool:
+        return self.first_disagreement is None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "agree": self.agree,
+            "n_agree": self.n_agree,
+            "max_distance_difference": self.max_distance_difference,
+        }
+
+
+def predict_in_both(model: SegmentModel, X: Any, r_engine: KMeansEngine) -> PredictionParity:
+    """Classify ``X`` with numpy and with ``r_engine`` and say whether they agree.
+
+    R: ``predict_nearest(X, centers)`` of ``r_reference/predict.R``.
+    """
+    python = model.predict(X)
+    r = model.predict(X, engine=r_engine)
+    same = python.index == r.index
+    return PredictionParity(
+        python=python,
+        r=r,
+        n_agree=int(np.count_nonzero(same)),
+        first_disagreement=None if same.all() else int(np.argmin(same)),
+        max_distance_difference=float(
+            np.max(np.abs(python.distance - r.distance), initial=0.0)
+        ),
+    )
+
+
+#: ``predict --engine`` values: who computes the nearest centers.
+PREDICT_ENGINES = ("python", "r", "both")
+
+
+@dataclass(frozen=True)
+class Classification:
+    """Customers classified by Python, by R, or by both with a parity check.
+
+    Attributes
+    ----------
+    engine : {"python", "r", "both"}
+    primary : Predictions
+        Python's predictions (R's with ``engine="r"``).
+    parity : PredictionParity or None
+        Both languages' predictions and their agreement (``engine="both"`` only).
+    """
+
+    engine: str
+    primary: Predictions
+    parity: PredictionParity | None = None
+
+    @property
+    def agree(self) -> bool:
+        return self.parity is None or self.parity.agree
+
+    @property
+    def r(self) -> Predictions | None:
+        return None if self.parity is None else self.parity.r
+
+    def parity_dict(self) -> dict[str, Any]:
+        return {} if self.parity is None else self.parity.to_dict()
+
+
+def classify(
+    model: SegmentModel, X: Any, engine: str = "python", r_engine: KMeansEngine | None = None
+) -> Classification:
+    """Nearest centers of ``X`` by ``engine`` (``"both"``: Python and R, with their agreement).
+
+    ``r_engine`` defaults to :class:`~pyseg.REngine` (R in this process).
+    """
+    if engine not in PREDICT_ENGINES:
+        raise InputError(f"engine={engine!r} should be one of {', '.join(PREDICT_ENGINES)}")
+    if engine == "python":
+        return Classification(engine, model.predict(X))
+    r_engine = r_engine if r_engine is not None else REngine()
+    if engine == "r":
+        return Classification(engine, model.predict(X, engine=r_engine))
+    parity = predict_in_both(model, X, r_engine)
+    return Classification(engine, parity.python, parity)
+
+
+def load_or_fit(
+    model_path: str | os.PathLike[str] | None = None,
+    data: str | os.PathLike[str] | None = None,
+    columns: str | Sequence[str] | None = None,
+    k: int = 5,
+) -> tuple[SegmentModel, str | None]:
+    """A saved model (no refit), or one fitted on ``data``; with the data set's notice, if any.
+
+    Raises
+    ------
+    InputError
+        Both a model and data are given, or either is unusable.
+    """
+    if model_path is not None:
+        if data is not None or columns is not None:
+            raise InputError(
+                "--model already fixes the data: give either --model or --data/--columns"
+            )
+        return SegmentModel.load(model_path), None
+    dataset = load_dataset(data, columns)
+    return SegmentModel(n_clusters=k).fit(dataset), dataset.notice

@@ -1,22 +1,27 @@
 """The report's figures, drawn with matplotlib's object-oriented ``Figure`` API (no pyplot).
 
 ``Figure`` objects carry their own Agg canvas, so nothing here touches a global backend or needs a
-display, and figures are freed with the object. R's own course plot (``cluster::clusplot``) is
-drawn by R into a PNG file and returned as bytes.
+display, and figures are freed with the object. Every function draws results computed elsewhere;
+R's own course plot (``cluster::clusplot``) is drawn by R itself
+(:meth:`pyseg.engines.REngine.clusplot_png`).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import numpy as np
+
+from pyseg._course import COURSE_GRID
+
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    import numpy as np
     from matplotlib.figure import Figure
     from numpy.typing import ArrayLike, NDArray
 
     from pyseg._elbow import ElbowResult
+    from pyseg._model import Prediction, SegmentModel
 
 PYTHON_COLOR = "#1f77b4"
 R_COLOR = "#d62728"
@@ -129,8 +134,6 @@ def clusters_side_by_side_figure(
 
     Rows that R puts in a different cluster than Python are ringed in black in the R panel.
     """
-    import numpy as np
-
     python_labels = np.asarray(python_labels, dtype=np.int64)
     r_labels = np.asarray(r_labels, dtype=np.int64)
     n_colors = int(max(python_labels.max(), r_labels.max(), len(python_centers) - 1,
@@ -185,8 +188,6 @@ def confusion_figure(
     row_names, column_names : sequence of str, optional
         Tick labels; default ``"Cluster 1"``, ...
     """
-    import numpy as np
-
     table = np.asarray(confusion, dtype=np.int64)
     n_rows, n_columns = table.shape
     row_names = list(row_names) if row_names is not None else [
@@ -210,37 +211,78 @@ def confusion_figure(
     return figure
 
 
-def course_clusplot_png(
-    X: NDArray[np.float64],
-    labels: ArrayLike,
-    title: str = "Clusters of customers",
-    width: int = 900,
-    height: int = 700,
-) -> bytes:
-    """R's own course plot, ``cluster::clusplot``, drawn by R into a PNG; returns its bytes.
+def segment_map_figure(
+    model: SegmentModel,
+    points: NDArray[np.float64] | None = None,
+    customer: tuple[float, float] | None = None,
+    prediction: Prediction | None = None,
+) -> Figure:
+    """The segments as regions of the income x score plane, centers labelled, customer starred.
 
-    clusplot plots the first two principal components of ``X`` (for two features a centring and
-    rotation of the data), so its axes are labelled as components.
-
-    Raises
-    ------
-    RUnavailableError
-        R, rpy2 or R's ``cluster`` package is missing.
+    Parameters
+    ----------
+    model : SegmentModel
+    points : ndarray of shape (n_samples, 2), optional
+        Customers drawn as dots in their segment's color.
+    customer : (income, score), optional
+        The new customer, drawn as a star.
+    prediction : Prediction, optional
+        Its segment, named in the title.
     """
-    import tempfile
-    from pathlib import Path
+    from matplotlib import colormaps
+    from matplotlib.colors import ListedColormap
 
-    import numpy as np
+    k = len(model.segments_)
+    colors = [colormaps["tab10"](i % 10) for i in range(k)]
+    (_, income_max), (_, score_max) = COURSE_GRID
+    # One score unit of margin above the top of the scale, so points at 100 are not cut.
+    y_max = score_max + 1.0
+    x_max = max(income_max, float(model.feature_ranges_[0, 1]) * 1.05)
+    if customer is not None:
+        x_max = max(x_max, customer[0] * 1.05)
+    income_axis = np.linspace(0.0, x_max, 301)
+    score_axis = np.linspace(0.0, y_max, 203)
+    grid_income, grid_score = np.meshgrid(income_axis, score_axis)
+    regions = model.predict(np.column_stack([grid_income.ravel(), grid_score.ravel()])).index
 
-    from pyseg._rbridge import r_call
-    from pyseg._silhouette import require_r_cluster
-
-    require_r_cluster()
-    with tempfile.TemporaryDirectory(prefix="pyseg-clusplot-") as folder:
-        path = Path(folder) / "clusplot.png"
-        # The path goes to R as a character vector (data), never into R source.
-        r_call("elbow.R", "course_clusplot", np.asfortranarray(X, dtype=np.float64),
-               np.asarray(labels, dtype=np.int64) + 1, np.asarray([str(path)]),
-               main=np.asarray([title]), xlab=np.asarray(["Component 1"]),
-               ylab=np.asarray(["Component 2"]), width=width, height=height)
-        return path.read_bytes()
+    figure = _new_figure(8, 5.6)
+    axes = figure.subplots()
+    axes.imshow(
+        regions.reshape(grid_income.shape),
+        origin="lower",
+        extent=(0.0, x_max, 0.0, y_max),
+        aspect="auto",
+        cmap=ListedColormap(colors),
+        vmin=-0.5,
+        vmax=k - 0.5,
+        alpha=0.18,
+        interpolation="nearest",
+    )
+    if points is not None and len(points):
+        labels = model.predict(points).index
+        axes.scatter(
+            points[:, 0], points[:, 1], c=[colors[i] for i in labels], s=18, alpha=0.8,
+            edgecolors="none",
+        )
+    for index, (segment, center) in enumerate(zip(model.segments_, model.centers_, strict=True)):
+        axes.scatter(center[0], center[1], marker="X", s=140, color=colors[index],
+                     edgecolors="black", linewidths=0.8, label=segment.name, zorder=3)
+        axes.annotate(segment.name, (center[0], center[1]), xytext=(8, 6),
+                      textcoords="offset points", fontsize=10, weight="bold")
+    title = f"Customer segments (K-Means, k = {k})"
+    if customer is not None:
+        axes.scatter(customer[0], customer[1], marker="*", s=420, color="gold",
+                     edgecolors="black", linewidths=1.2, zorder=4, label="new customer")
+        if prediction is not None:
+            title = f"New customer ({customer[0]:g}, {customer[1]:g}) -> {prediction.name}"
+            axes.plot(
+                [customer[0], prediction.center[0]], [customer[1], prediction.center[1]],
+                color="black", linestyle="--", linewidth=1, zorder=2,
+            )
+    axes.set_xlim(0.0, x_max)
+    axes.set_ylim(0.0, y_max)
+    axes.set_xlabel(model.feature_names_[0])
+    axes.set_ylabel(model.feature_names_[1])
+    axes.set_title(title)
+    axes.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=9, frameon=False)
+    return figure

@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import importlib.metadata
+import os
 import platform
+import shlex
+from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
+
+from pyseg._errors import RUnavailableError
+from pyseg.engines import rpy2_version
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
     from pathlib import Path
+
+    from pyseg.engines import KMeansEngine
 
 
 def _dist_version(name: str) -> str | None:
@@ -45,12 +55,13 @@ def blas() -> str | None:
     return f"{text} ({details})" if details else text
 
 
-def versions(include_r: bool = True) -> dict[str, str | None]:
-    """Versions of Python, the numerical stack, and (if asked and available) R and rpy2.
+def versions(r_engine: KMeansEngine | None = None) -> dict[str, str | None]:
+    """Versions of Python, the numerical stack, and (given an R engine that can answer) R.
 
     Keys: ``python, numpy, scipy, scikit_learn, pandas, matplotlib, rpy2, r, blas`` (``None`` where
     a piece is not installed or R cannot be loaded). Package versions come from metadata; only
-    numpy (for the BLAS) and, when ``include_r`` is true, R itself are loaded.
+    numpy (for the BLAS) is loaded, and R is asked through ``r_engine`` (which may be recorded
+    results: then ``r`` is the recorded R's version).
     """
     info: dict[str, str | None] = {
         "python": platform.python_version(),
@@ -59,55 +70,20 @@ def versions(include_r: bool = True) -> dict[str, str | None]:
         "scikit_learn": _dist_version("scikit-learn"),
         "pandas": _dist_version("pandas"),
         "matplotlib": _dist_version("matplotlib"),
-        "rpy2": _dist_version("rpy2"),
+        "rpy2": rpy2_version(),
         "r": None,
         "blas": blas(),
     }
-    if include_r:
-        from pyseg._errors import RUnavailableError
-        from pyseg._rbridge import r_version
-
+    if r_engine is not None:
         try:
-            info["r"] = r_version()
+            info["r"] = r_engine.version()
         except RUnavailableError:
             info["r"] = None
     return info
 
 
-def r_session_info() -> list[str]:
-    """R's ``sessionInfo()`` as printed, one string per line, without the locale block.
-
-    Raises
-    ------
-    RUnavailableError
-        R or rpy2 cannot be loaded.
-    """
-    from pyseg._rbridge import r_call
-
-    lines, _ = r_call("provenance.R", "session_info_lines")
-    return [str(line).rstrip() for line in lines]
-
-
-def r_components() -> dict[str, str | None]:
-    """R's version and the versions of the R pieces pyseg uses: ``r, cluster, blas, lapack``.
-
-    Raises
-    ------
-    RUnavailableError
-        R or rpy2 cannot be loaded.
-    """
-    from pyseg._rbridge import r_call
-
-    value, _ = r_call("provenance.R", "r_component_versions")
-    # character NA arrives as the string "NA"
-    return {key: (None if not items or items[0] == "NA" else str(items[0]))
-            for key, items in value.items()}
-
-
 def file_sha256(path: str | Path) -> str:
     """Hex SHA-256 of a file's bytes, read in blocks."""
-    import hashlib
-
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
@@ -121,9 +97,6 @@ def command_line(argv: Sequence[str]) -> str:
     ``python -m pyseg`` puts the path of ``__main__.py`` in ``argv[0]``; it is shown as
     ``pyseg`` so the line does not depend on where the package is installed.
     """
-    import os
-    import shlex
-
     words = list(argv)
     if words and os.path.basename(words[0]) in ("__main__.py", "pyseg"):
         words[0] = "pyseg"
@@ -132,29 +105,22 @@ def command_line(argv: Sequence[str]) -> str:
 
 def timestamp() -> str:
     """Current UTC time in ISO 8601 with seconds, e.g. ``"2024-05-01T12:00:00Z"``."""
-    from datetime import datetime, timezone
-
     return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def provenance(include_r: bool = True) -> dict[str, Any]:
+def provenance(r_engine: Any = None) -> dict[str, Any]:
     """Everything about the software that produced a result (no data, no clock).
 
-    Keys: ``versions`` (:func:`versions`), and when R is used and loadable ``r_components``
-    (:func:`r_components`) and ``r_session_info`` (:func:`r_session_info`); otherwise those two
-    are ``None``.
+    Keys: ``versions`` (:func:`versions`), and, when ``r_engine`` is given and can answer,
+    ``r_components`` and ``r_session_info`` (its ``provenance()``); otherwise those two are
+    ``None``.
     """
-    from pyseg._errors import RUnavailableError
-
     record: dict[str, Any] = {
-        "versions": versions(include_r=include_r),
+        "versions": versions(r_engine),
         "r_components": None,
         "r_session_info": None,
     }
-    if include_r:
-        try:
-            record["r_components"] = r_components()
-            record["r_session_info"] = r_session_info()
-        except RUnavailableError:
-            pass
+    if r_engine is not None:
+        with contextlib.suppress(RUnavailableError):
+            record.update(r_engine.provenance())
     return record

@@ -1,25 +1,40 @@
 """The report directory: ``report.json``, a self-contained ``report.html`` and the PNG figures.
 
-Everything is computed in memory first, written into a fresh temporary directory beside the target
-and only then moved into place, so a failed run never leaves half a report. ``report.json`` is
+The report draws and writes results the library has already computed (a :class:`CompareReport`
+or an :class:`ElbowReport`, see :mod:`pyseg._pipeline`); it computes nothing itself. Everything
+is rendered in memory first, written into a fresh temporary directory beside the target and only
+then moved into place, so a failed run never leaves half a report. ``report.json`` is
 deterministic: the only field that changes between two runs on the same inputs is the top-level
 ``generated_at`` timestamp.
 """
 
 from __future__ import annotations
 
+import base64
 import json
+import os
+import shutil
+import tempfile
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pyseg._errors import InputError, PysegError, RUnavailableError
+import numpy as np
+
+from pyseg._course import R_CLUSPLOT_CODE
+from pyseg._errors import InputError
+from pyseg._io import json_ready
+from pyseg._plots import (
+    clusters_side_by_side_figure,
+    confusion_figure,
+    elbow_figure,
+    figure_to_png_bytes,
+)
+from pyseg._provenance import timestamp
+from pyseg._segments import names_or_numbers, segment_profile
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
-    from pathlib import Path
-
-    import numpy as np
-    from numpy.typing import NDArray
 
     from pyseg._compare import Comparison
     from pyseg._data import Dataset
@@ -28,9 +43,44 @@ if TYPE_CHECKING:
 REPORT_JSON = "report.json"
 REPORT_HTML = "report.html"
 TEMPLATE = "report.html.j2"
-#: The column names the course file (and common copies of it) use for age and gender.
-AGE_COLUMNS = ("age",)
-GENDER_COLUMNS = ("genre", "gender", "sex")
+
+
+@dataclass(frozen=True)
+class CompareReport:
+    """Everything a ``compare`` report shows, computed beforehand.
+
+    Attributes
+    ----------
+    comparison : Comparison
+    dataset : Dataset
+        The data compared; its ``frame`` supplies age and gender for the profiles.
+    provenance : dict
+        From :func:`pyseg._pipeline.run_provenance`.
+    elbow : ElbowResult or None
+    r_clusplot_png : bytes or None
+        R's own course plot, drawn by R.
+    notes : tuple of str
+        What was left out, and why.
+    recorded_r_results : dict or None
+        :meth:`pyseg.engines.RecordedREngine.summary` when R's side was recorded.
+    """
+
+    comparison: Comparison
+    dataset: Dataset
+    provenance: dict[str, Any]
+    elbow: ElbowResult | None = None
+    r_clusplot_png: bytes | None = field(default=None, repr=False)
+    notes: tuple[str, ...] = ()
+    recorded_r_results: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True)
+class ElbowReport:
+    """Everything an ``elbow`` report shows: the elbow, its data and provenance."""
+
+    elbow: ElbowResult
+    dataset: Dataset
+    provenance: dict[str, Any]
 
 
 @dataclass
@@ -54,83 +104,7 @@ class _ReportParts:
     notes: list[str] = field(default_factory=list)
 
 
-def _column(frame: Any, candidates: Sequence[str]) -> str | None:
-    if frame is None:
-        return None
-    for name in frame.columns:
-        if str(name).strip().lower() in candidates:
-            return str(name)
-    return None
-
-
-def segment_profile(
-    dataset: Dataset, labels: NDArray[np.int64], names: Sequence[str]
-) -> list[dict[str, Any]]:
-    """Per segment: size, share, mean of each feature, mean age and gender shares.
-
-    Parameters
-    ----------
-    dataset : Dataset
-        Its ``frame`` supplies age and gender when the table has them (course header: ``Age``,
-        ``Genre``); its ``X`` supplies the features.
-    labels : ndarray of shape (n_samples,)
-        0-based segment of every row.
-    names : sequence of str
-        Name of each segment, indexed by label.
-
-    Returns
-    -------
-    list of dict
-        One dict per segment in label order with keys ``segment``, ``name``, ``size``, ``share``,
-        ``means`` (feature name -> mean), ``mean_age`` (or None) and ``gender_shares`` (value ->
-        fraction, sorted by value; empty without a gender column).
-    """
-    import numpy as np
-
-    frame = getattr(dataset, "frame", None)
-    age_column = _column(frame, AGE_COLUMNS)
-    gender_column = _column(frame, GENDER_COLUMNS)
-    ages = None if age_column is None else np.asarray(frame[age_column], dtype=np.float64)
-    genders = None if gender_column is None else np.asarray(frame[gender_column]).astype(str)
-    X = np.asarray(dataset.X, dtype=np.float64)
-    profile = []
-    for segment, name in enumerate(names):
-        members = labels == segment
-        size = int(members.sum())
-        shares: dict[str, float] = {}
-        if genders is not None and size:
-            values, counts = np.unique(genders[members], return_counts=True)
-            shares = {str(v): int(c) / size for v, c in zip(values, counts, strict=True)}
-        profile.append({
-            "segment": segment + 1,
-            "name": str(name),
-            "size": size,
-            "share": size / labels.size,
-            "means": {feature: (float(X[members, j].mean()) if size else None)
-                      for j, feature in enumerate(dataset.feature_names)},
-            "mean_age": float(ages[members].mean()) if ages is not None and size else None,
-            "gender_shares": shares,
-        })
-    return profile
-
-
-def _segment_names(centers: NDArray[np.float64], X: NDArray[np.float64],
-                   feature_names: Sequence[str]) -> list[str]:
-    """Names of the segments from pyseg._segments, or ``Cluster i`` when that cannot name them."""
-    import numpy as np
-
-    fallback = [f"Cluster {i + 1}" for i in range(len(centers))]
-    finite = ~np.isnan(centers).any(axis=1)
-    if not finite.all():
-        return fallback
-    from pyseg._segments import segment_names_for_data
-
-    return [segment.name for segment in segment_names_for_data(centers, X, feature_names)]
-
-
 def _elbow_parts(result: ElbowResult, parts: _ReportParts) -> None:
-    from pyseg._plots import elbow_figure, figure_to_png_bytes
-
     parts.figures.append(_Figure(
         "elbow.png",
         "Elbow method and silhouettes, Python and R",
@@ -142,16 +116,7 @@ def _elbow_parts(result: ElbowResult, parts: _ReportParts) -> None:
 
 
 def _compare_figures(comparison: Comparison, parts: _ReportParts,
-                     names: tuple[list[str], list[str]]) -> None:
-    import numpy as np
-
-    from pyseg._plots import (
-        clusters_side_by_side_figure,
-        confusion_figure,
-        course_clusplot_png,
-        figure_to_png_bytes,
-    )
-
+                     names: tuple[list[str], list[str]], clusplot: bytes | None) -> None:
     X = np.asarray(comparison.dataset.X, dtype=np.float64)
     python_names, r_names = names
     features = list(comparison.dataset.feature_names)
@@ -180,16 +145,11 @@ def _compare_figures(comparison: Comparison, parts: _ReportParts,
         figure_to_png_bytes(confusion_figure(confusion, python_names, column_names[
             :confusion.shape[1]])),
     ))
-    try:
-        clusplot = course_clusplot_png(X, comparison.r.labels)
-    except RUnavailableError as exc:
-        parts.notes.append(f"R's own course plot (cluster::clusplot) was not drawn: {exc}")
-    else:
+    if clusplot is not None:
         parts.figures.append(_Figure(
             "r_clusplot.png",
             "R's course plot (cluster::clusplot, drawn by R)",
-            "The course's R plot: clusplot(X, y_kmeans, lines = 0, shade = TRUE, color = TRUE, "
-            "labels = 2, plotchar = FALSE, span = TRUE). clusplot draws the first two principal "
+            f"The course's R plot: {R_CLUSPLOT_CODE}. clusplot draws the first two principal "
             "components (for two features a centred, rotated copy of the data), so its axes are "
             "components, not income and score; points carry their row numbers.",
             clusplot,
@@ -208,14 +168,10 @@ def _data_dict(dataset: Dataset) -> dict[str, Any]:
 
 def report_json_text(record: dict[str, Any]) -> str:
     """``record`` as deterministic JSON: sorted keys, floats by repr, NaN/inf as null."""
-    from pyseg._io import json_ready
-
     return json.dumps(json_ready(record), sort_keys=True, indent=2, allow_nan=False) + "\n"
 
 
 def _render_html(record: dict[str, Any], figures: Sequence[_Figure]) -> str:
-    import base64
-
     import jinja2
 
     environment = jinja2.Environment(
@@ -260,11 +216,6 @@ def _write_atomically(outdir: Path, files: dict[str, bytes]) -> None:
     replaced only if it holds nothing but files a pyseg report writes, so nobody's other files are
     ever deleted.
     """
-    import os
-    import shutil
-    import tempfile
-    from pathlib import Path
-
     outdir = Path(outdir)
     check_report_dir(outdir)
     try:
@@ -299,8 +250,6 @@ def _write_atomically(outdir: Path, files: dict[str, bytes]) -> None:
 
 
 def _finish(outdir: Path, record: dict[str, Any], parts: _ReportParts) -> None:
-    from pyseg._provenance import timestamp
-
     record["figures"] = [figure.to_dict() for figure in parts.figures]
     record["notes"] = list(parts.notes)
     record["generated_at"] = timestamp()
@@ -311,66 +260,30 @@ def _finish(outdir: Path, record: dict[str, Any], parts: _ReportParts) -> None:
     _write_atomically(outdir, files)
 
 
-def _provenance_dict(dataset: Dataset, command_line: Sequence[str] | str,
-                     include_r: bool) -> dict[str, Any]:
-    from pyseg._provenance import command_line as format_command
-    from pyseg._provenance import provenance
-
-    record = provenance(include_r=include_r)
-    record["command_line"] = (command_line if isinstance(command_line, str)
-                              else format_command(command_line))
-    record["data_sha256"] = dataset.sha256
-    record["data_rows"] = int(dataset.n_rows)
-    return record
-
-
-def write_compare_report(
-    comparison: Comparison,
-    dataset: Dataset,
-    outdir: Path,
-    command_line: Sequence[str] | str,
-    elbow_result: ElbowResult | None = None,
-    include_elbow: bool = True,
-    r_results: Path | None = None,
-) -> Path:
+def write_compare_report(report: CompareReport, outdir: Path) -> Path:
     """Write the parity report of ``pyseg compare`` into ``outdir``.
 
     Parameters
     ----------
-    comparison : Comparison
-        From :func:`pyseg.compare`.
-    dataset : Dataset
-        The data compared (for the segment profiles: age and gender columns of its ``frame``).
+    report : CompareReport
+        From :func:`pyseg._pipeline.compare_report`.
     outdir : Path
         Report directory; created, or replaced if it holds an earlier pyseg report.
-    command_line : sequence of str or str
-        ``sys.argv`` of the run (recorded as provenance).
-    elbow_result : ElbowResult, optional
-        Elbow to include. When omitted and ``include_elbow`` is true, the course elbow over
-        k = 1..10 is computed (skipped with a note when R is unavailable).
-    include_elbow : bool, default=True
-    r_results : Path, optional
-        The file of recorded R results the comparison used instead of live R (``compare
-        --r-results``); its R version and code hashes go into the report in place of the local
-        R session.
 
     Returns
     -------
     Path
         ``outdir``.
     """
-    import numpy as np
-
+    comparison, dataset = report.comparison, report.dataset
     X = np.asarray(dataset.X, dtype=np.float64)
     features = list(dataset.feature_names)
-    python_names = _segment_names(comparison.python.centers, X, features)
-    r_names = _segment_names(comparison.r.centers, X, features)
-    parts = _ReportParts()
-    if elbow_result is None and include_elbow:
-        elbow_result = _course_elbow_or_note(dataset, parts, r_results)
-    if elbow_result is not None:
-        _elbow_parts(elbow_result, parts)
-    _compare_figures(comparison, parts, (python_names, r_names))
+    python_names = names_or_numbers(comparison.python.centers, X, features)
+    r_names = names_or_numbers(comparison.r.centers, X, features)
+    parts = _ReportParts(notes=list(report.notes))
+    if report.elbow is not None:
+        _elbow_parts(report.elbow, parts)
+    _compare_figures(comparison, parts, (python_names, r_names), report.r_clusplot_png)
     record: dict[str, Any] = {
         "kind": "compare",
         "title": f"pyseg parity report: K-Means with k = {comparison.k} in Python and R",
@@ -381,69 +294,28 @@ def write_compare_report(
             "python": segment_profile(dataset, comparison.python.labels, python_names),
             "r": segment_profile(dataset, comparison.r.labels, r_names),
         },
-        "elbow": None if elbow_result is None else elbow_result.to_dict(),
-        "provenance": _provenance_dict(dataset, command_line, include_r=r_results is None),
-        "recorded_r_results": None if r_results is None else _recorded_summary(r_results),
+        "elbow": None if report.elbow is None else report.elbow.to_dict(),
+        "provenance": report.provenance,
+        "recorded_r_results": report.recorded_r_results,
     }
-    _finish(outdir, record, parts)
-    return outdir
+    _finish(Path(outdir), record, parts)
+    return Path(outdir)
 
 
-def _recorded_summary(path: Path) -> dict[str, Any]:
-    from pyseg._recorded import load_recorded
-
-    recorded = load_recorded(path)
-    summary = {key: recorded.get(key) for key in ("r_version", "r_components", "r_code", "data",
-                                                  "recorded_by")}
-    summary["file"] = str(path)
-    return summary
-
-
-def _course_elbow_or_note(dataset: Dataset, parts: _ReportParts,
-                          r_results: Path | None = None) -> ElbowResult | None:
-    import numpy as np
-
-    from pyseg._elbow import elbow
-
-    distinct = np.unique(np.asarray(dataset.X), axis=0).shape[0]
-    try:
-        recorded = None
-        if r_results is not None:
-            from pyseg._recorded import RecordedREngine
-
-            recorded = RecordedREngine(r_results)
-        return elbow(dataset, range(1, min(10, distinct) + 1), mode="course",
-                     r_results=recorded)
-    except (RUnavailableError, InputError) as exc:
-        parts.notes.append(f"The elbow section was left out: {exc}")
-        return None
-    except PysegError as exc:  # an error inside R on this data: report it, keep the rest
-        parts.notes.append(f"The elbow section was left out: R failed ({exc})")
-        return None
-
-
-def write_elbow_report(
-    elbow_result: ElbowResult,
-    dataset: Dataset,
-    outdir: Path,
-    command_line: Sequence[str] | str,
-) -> Path:
-    """Write the report of ``pyseg elbow`` (curves, silhouettes, knees) into ``outdir``.
-
-    Parameters are as for :func:`write_compare_report`; returns ``outdir``.
-    """
+def write_elbow_report(report: ElbowReport, outdir: Path) -> Path:
+    """Write the report of ``pyseg elbow`` (curves, silhouettes, knees) into ``outdir``."""
     parts = _ReportParts()
-    _elbow_parts(elbow_result, parts)
+    _elbow_parts(report.elbow, parts)
     record: dict[str, Any] = {
         "kind": "elbow",
         "title": "pyseg elbow report: choosing k in Python and R",
-        "data": _data_dict(dataset),
+        "data": _data_dict(report.dataset),
         "comparison": None,
         "segment_names": None,
         "segments": None,
-        "elbow": elbow_result.to_dict(),
-        "provenance": _provenance_dict(dataset, command_line, include_r=True),
+        "elbow": report.elbow.to_dict(),
+        "provenance": report.provenance,
         "recorded_r_results": None,
     }
-    _finish(outdir, record, parts)
-    return outdir
+    _finish(Path(outdir), record, parts)
+    return Path(outdir)

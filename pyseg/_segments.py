@@ -15,16 +15,18 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from pyseg._course import AGE_HEADERS, COURSE_FEATURES, GENDER_HEADERS
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    import numpy as np
     from numpy.typing import ArrayLike, NDArray
 
-#: The course's two features, as the Mall_Customers.csv header names them.
-COURSE_FEATURES = ("Annual Income (k$)", "Spending Score (1-100)")
+    from pyseg._data import Dataset
 #: Short words for the course features, used in descriptive names.
 _SHORT_NAMES = {COURSE_FEATURES[0]: "income", COURSE_FEATURES[1]: "spending"}
 
@@ -81,8 +83,6 @@ def _unit_positions(
     centers: NDArray[np.float64], feature_ranges: NDArray[np.float64]
 ) -> NDArray[np.float64]:
     """Centers rescaled so that each feature's data minimum is 0 and maximum is 1."""
-    import numpy as np
-
     low, high = feature_ranges[:, 0], feature_ranges[:, 1]
     span = np.where(high > low, high - low, 1.0)
     return (centers - low) / span
@@ -174,8 +174,6 @@ def segment_names(
         five centers they are the course's Careful, Standard, Target, Careless and Sensible;
         otherwise descriptive, e.g. ``"High income / Low spending"``.
     """
-    import numpy as np
-
     centers_array = np.asarray(centers, dtype=np.float64)
     ranges = np.asarray(feature_ranges, dtype=np.float64)
     if centers_array.ndim != 2 or ranges.shape != (centers_array.shape[1], 2):
@@ -201,8 +199,75 @@ def segment_names_for_data(
     centers: ArrayLike, X: ArrayLike, feature_names: Sequence[str] = COURSE_FEATURES
 ) -> list[Segment]:
     """:func:`segment_names` with the feature ranges taken from the data ``X`` the centers fit."""
-    import numpy as np
-
     data = np.asarray(X, dtype=np.float64)
     ranges = np.column_stack([data.min(axis=0), data.max(axis=0)])
     return segment_names(centers, ranges, feature_names)
+
+
+def _column(frame: Any, candidates: Sequence[str]) -> str | None:
+    if frame is None:
+        return None
+    for name in frame.columns:
+        if str(name).strip().lower() in candidates:
+            return str(name)
+    return None
+
+
+def segment_profile(
+    dataset: Dataset, labels: NDArray[np.int64], names: Sequence[str]
+) -> list[dict[str, Any]]:
+    """Per segment: size, share, mean of each feature, mean age and gender shares.
+
+    Parameters
+    ----------
+    dataset : Dataset
+        Its ``frame`` supplies age and gender when the table has them (course header: ``Age``,
+        ``Genre``); its ``X`` supplies the features.
+    labels : ndarray of shape (n_samples,)
+        0-based segment of every row.
+    names : sequence of str
+        Name of each segment, indexed by label.
+
+    Returns
+    -------
+    list of dict
+        One dict per segment in label order with keys ``segment``, ``name``, ``size``, ``share``,
+        ``means`` (feature name -> mean), ``mean_age`` (or None) and ``gender_shares`` (value ->
+        fraction, sorted by value; empty without a gender column).
+    """
+    frame = getattr(dataset, "frame", None)
+    age_column = _column(frame, AGE_HEADERS)
+    gender_column = _column(frame, GENDER_HEADERS)
+    ages = None if age_column is None else np.asarray(frame[age_column], dtype=np.float64)
+    genders = None if gender_column is None else np.asarray(frame[gender_column]).astype(str)
+    X = np.asarray(dataset.X, dtype=np.float64)
+    profile = []
+    for segment, name in enumerate(names):
+        members = labels == segment
+        size = int(members.sum())
+        shares: dict[str, float] = {}
+        if genders is not None and size:
+            values, counts = np.unique(genders[members], return_counts=True)
+            shares = {str(v): int(c) / size for v, c in zip(values, counts, strict=True)}
+        profile.append({
+            "segment": segment + 1,
+            "name": str(name),
+            "size": size,
+            "share": size / labels.size,
+            "means": {feature: (float(X[members, j].mean()) if size else None)
+                      for j, feature in enumerate(dataset.feature_names)},
+            "mean_age": float(ages[members].mean()) if ages is not None and size else None,
+            "gender_shares": shares,
+        })
+    return profile
+
+
+def names_or_numbers(centers: NDArray[np.float64], X: NDArray[np.float64],
+                     feature_names: Sequence[str]) -> list[str]:
+    """:func:`segment_names_for_data`'s names, or ``Cluster i`` when a center is missing (NaN:
+    an R cluster with no Python counterpart)."""
+    fallback = [f"Cluster {i + 1}" for i in range(len(centers))]
+    finite = ~np.isnan(centers).any(axis=1)
+    if not finite.all():
+        return fallback
+    return [segment.name for segment in segment_names_for_data(centers, X, feature_names)]

@@ -15,20 +15,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from pyseg._course import COURSE_HEADER, SCORE_RANGE
 from pyseg._errors import InputError
+from pyseg._io import write_atomic
 
 if TYPE_CHECKING:
     import pandas as pd
     from numpy.typing import NDArray
-
-#: The course file's header, column for column.
-COURSE_HEADER: tuple[str, ...] = (
-    "CustomerID",
-    "Genre",
-    "Age",
-    "Annual Income (k$)",
-    "Spending Score (1-100)",
-)
 
 #: Group centers (income k$, score) = the course's K-Means centers on the real file.
 GROUP_CENTERS: tuple[tuple[float, float], ...] = (
@@ -54,7 +47,6 @@ GROUP_SPREADS: tuple[tuple[float, float], ...] = (
 GROUP_MEAN_AGES: tuple[float, ...] = (42.7, 32.7, 25.3, 41.1, 45.2)
 AGE_SPREAD = 10.0
 AGE_RANGE = (18, 70)
-SCORE_RANGE = (1, 100)
 #: Share of ``Female`` in the course file (112 of 200).
 FEMALE_SHARE = 0.56
 #: Customer ids are zero-padded to at least this many digits, like the course's ``0001``.
@@ -250,8 +242,6 @@ def write_csv_atomic(data: bytes | pd.DataFrame, path: str | os.PathLike[str]) -
     InputError
         The destination cannot be written (missing directory, a directory, no permission...).
     """
-    from pyseg._io import write_atomic
-
     if not isinstance(data, bytes):
         data = data.to_csv(index=False, lineterminator="\n").encode("utf-8")
     return write_atomic(data, path)

@@ -1,7 +1,7 @@
 """The web form: a local page where a marketer types a customer and sees the segment.
 
 A small Flask app (:func:`create_app`). Every value typed is validated by the same rules as the
-command line (:func:`pyseg._form.check_customer`) and everything shown goes through the jinja2
+command line (:func:`pyseg.validate_customer`) and everything shown goes through the jinja2
 template with autoescaping on; bad input gets a message on the page (HTTP 400). The answer shows
 the segment's name and description and the cluster plot with the new customer marked, as a PNG
 embedded in the page (so the page needs no second request and a strict Content-Security-Policy
@@ -16,11 +16,12 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from pyseg._data import validate_customer
 from pyseg._errors import InputError
+from pyseg._plots import figure_to_png_bytes, segment_map_figure
 
 if TYPE_CHECKING:
     from flask import Flask
-    from matplotlib.figure import Figure
     from numpy.typing import NDArray
 
     from pyseg._model import Prediction, SegmentModel
@@ -97,9 +98,7 @@ def create_app(model: SegmentModel, points: NDArray[np.float64] | None = None) -
         # Echo back at most a short prefix of what was typed (escaped by the template).
         echoed = {"income": income_text[:40], "score": score_text[:40]}
         try:
-            from pyseg._form import check_customer
-
-            income, score = check_customer(income_text, score_text)
+            income, score = validate_customer(income_text, score_text)
         except InputError as exc:
             return page(400, error=str(exc), **echoed)
         prediction = model.predict_one(income, score)
@@ -128,87 +127,6 @@ def plot_data_uri(
     customer: tuple[float, float] | None = None,
     prediction: Prediction | None = None,
 ) -> str:
-    """``data:image/png;base64,...`` of :func:`segment_figure`."""
-    from pyseg._plots import figure_to_png_bytes
-
-    png = figure_to_png_bytes(segment_figure(model, points, customer, prediction))
+    """``data:image/png;base64,...`` of :func:`pyseg._plots.segment_map_figure`."""
+    png = figure_to_png_bytes(segment_map_figure(model, points, customer, prediction))
     return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
-
-
-def segment_figure(
-    model: SegmentModel,
-    points: NDArray[np.float64] | None = None,
-    customer: tuple[float, float] | None = None,
-    prediction: Prediction | None = None,
-) -> Figure:
-    """The segments as regions of the income x score plane, centers labelled, customer starred.
-
-    Parameters
-    ----------
-    model : SegmentModel
-    points : ndarray of shape (n_samples, 2), optional
-        Customers drawn as dots in their segment's color.
-    customer : (income, score), optional
-        The new customer, drawn as a star.
-    prediction : Prediction, optional
-        Its segment, named in the title.
-    """
-    from matplotlib import colormaps
-    from matplotlib.colors import ListedColormap
-    from matplotlib.figure import Figure
-
-    from pyseg._model import nearest_center
-
-    k = len(model.segments_)
-    colors = [colormaps["tab10"](i % 10) for i in range(k)]
-    x_max = max(150.0, float(model.feature_ranges_[0, 1]) * 1.05)
-    if customer is not None:
-        x_max = max(x_max, customer[0] * 1.05)
-    income_axis = np.linspace(0.0, x_max, 301)
-    score_axis = np.linspace(0.0, 101.0, 203)
-    grid_income, grid_score = np.meshgrid(income_axis, score_axis)
-    regions, _ = nearest_center(
-        np.column_stack([grid_income.ravel(), grid_score.ravel()]), model.centers_
-    )
-
-    figure = Figure(figsize=(8, 5.6), layout="constrained")
-    axes = figure.subplots()
-    axes.imshow(
-        regions.reshape(grid_income.shape),
-        origin="lower",
-        extent=(0.0, x_max, 0.0, 101.0),
-        aspect="auto",
-        cmap=ListedColormap(colors),
-        vmin=-0.5,
-        vmax=k - 0.5,
-        alpha=0.18,
-        interpolation="nearest",
-    )
-    if points is not None and len(points):
-        labels, _ = nearest_center(points, model.centers_)
-        axes.scatter(
-            points[:, 0], points[:, 1], c=[colors[i] for i in labels], s=18, alpha=0.8,
-            edgecolors="none",
-        )
-    for index, (segment, center) in enumerate(zip(model.segments_, model.centers_, strict=True)):
-        axes.scatter(center[0], center[1], marker="X", s=140, color=colors[index],
-                     edgecolors="black", linewidths=0.8, label=segment.name, zorder=3)
-        axes.annotate(segment.name, (center[0], center[1]), xytext=(8, 6),
-                      textcoords="offset points", fontsize=10, weight="bold")
-    title = f"Customer segments (K-Means, k = {k})"
-    if customer is not None:
-        axes.scatter(customer[0], customer[1], marker="*", s=420, color="gold",
-                     edgecolors="black", linewidths=1.2, zorder=4, label="new customer")
-        if prediction is not None:
-            title = f"New customer ({customer[0]:g}, {customer[1]:g}) -> {prediction.name}"
-            axes.plot(
-                [customer[0], prediction.center[0]], [customer[1], prediction.center[1]],
-                color="black", linestyle="--", linewidth=1, zorder=2,
-            )
-    axes.set_xlim(0.0, x_max)
-    axes.set_ylim(0.0, 101.0)
-    axes.set_xlabel(model.feature_names_[0])
-    axes.set_ylabel(model.feature_names_[1])
-    axes.set_title(title)
-    axes.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=9, frameon=False)
-    return figure

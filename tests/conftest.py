@@ -49,10 +49,10 @@ def course_csv() -> Path:
 def r_ready() -> None:
     """Load R through rpy2 once; skip (fail in CI) with the fix when it cannot be loaded."""
     from pyseg._errors import RUnavailableError
-    from pyseg._rbridge import r_version
+    from pyseg.engines import REngine
 
     try:
-        r_version()
+        REngine().check_ready()
     except RUnavailableError as exc:
         _missing(str(exc))
 

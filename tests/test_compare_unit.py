@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 
 from pyseg import FitResult, compare, initial_centers_kmeanspp, load_dataset
-from pyseg._engines import EXACT_MAX_ITER, PYTHON_COURSE, SklearnEngine
+from pyseg._course import EXACT_MAX_ITER, PYTHON_COURSE
+from pyseg.engines import SklearnEngine
 
 MALL_LIKE = "data/mall_like_200.csv"
 

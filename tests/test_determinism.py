@@ -8,7 +8,7 @@
   (on the course data 3 of 8 shuffles end in another local optimum, Python and R still agreeing
   exactly); see ``test_exact_mode_start_depends_on_row_order_but_parity_does_not``.
 - ``compare --json`` is byte-identical across runs and across ``OMP_NUM_THREADS`` (scikit-learn
-  runs on one thread inside pyseg, see ``pyseg._engines._one_thread``).
+  runs on one thread inside pyseg, see ``pyseg.engines.one_thread``).
 - Predictions are a total function over valid customers (hypothesis).
 """
 
@@ -140,8 +140,8 @@ def test_course_mode_finds_the_same_partition_on_shuffled_rows(
 
 @pytest.mark.r
 def test_lloyd_from_the_same_centers_ignores_row_order(course_dataset, unshuffled) -> None:
-    from pyseg._engines import EXACT_MAX_ITER, SklearnEngine
-    from pyseg._rengine import REngine
+    from pyseg._course import EXACT_MAX_ITER
+    from pyseg.engines import REngine, SklearnEngine
 
     initial = np.asarray(unshuffled["exact"].settings["initial_centers"])
     base = unshuffled["exact"]
@@ -257,7 +257,7 @@ valid_score = st.one_of(st.floats(1.0, 100.0, allow_nan=False), st.integers(1, 1
 def test_prediction_is_a_total_function_over_valid_customers(
     course_model, income: float, score: float, as_text: bool
 ) -> None:
-    from pyseg._form import check_customer
+    from pyseg._data import validate_customer as check_customer
 
     if as_text:
         income_value, score_value = check_customer(repr(income), repr(score))

@@ -16,9 +16,9 @@ import pytest
 from pyseg._data import load_dataset
 from pyseg._elbow import _difference_reason, elbow, find_knee
 from pyseg._errors import InputError
-from pyseg._silhouette import silhouette_python, silhouette_r
 from pyseg._synth import mall_like_csv_bytes
 from pyseg.cli import main
+from pyseg.engines import REngine, SklearnEngine
 
 REFERENCE = Path(__file__).parent / "reference"
 
@@ -89,15 +89,16 @@ def test_silhouettes_of_identical_labels_agree_to_1e_12(course, course_elbow):
     assert course_elbow.silhouette_check <= 1e-12
     rng = np.random.default_rng(0)
     for labels in (course_elbow.python_labels[5], rng.integers(0, 4, size=course.n_rows)):
-        python, r = silhouette_python(course.X, labels), silhouette_r(course.X, labels)
+        python = SklearnEngine().silhouette(course.X, labels)
+        r = REngine().silhouette(course.X, labels)
         np.testing.assert_allclose(python.widths, r.widths, rtol=0, atol=1e-12)
         assert python.mean == pytest.approx(r.mean, abs=1e-12)
 
 
 def test_silhouette_is_undefined_for_one_cluster():
     X = np.arange(10.0).reshape(5, 2)
-    assert silhouette_python(X, np.zeros(5)) is None
-    assert silhouette_python(X, np.arange(5)) is None  # every row its own cluster
+    assert SklearnEngine().silhouette(X, np.zeros(5)) is None
+    assert SklearnEngine().silhouette(X, np.arange(5)) is None  # every row its own cluster
 
 
 @pytest.mark.r

@@ -12,8 +12,8 @@ How each broken environment is simulated:
   worker process too, since it inherits the environment.
 - R's ``cluster`` package missing: Debian ships it inside R's own library (``/usr/lib/R/library``),
   which no environment variable hides, so the R-side check ``cluster_available()`` is replaced by
-  monkeypatching ``pyseg._rbridge.r_call`` to answer 0; a separate R test checks that the real
-  function answers 1 here, so the check itself is exercised.
+  monkeypatching ``pyseg.engines._rbridge.r_call`` to answer 0; a separate R test checks that the
+  real function answers 1 here, so the check itself is exercised.
 """
 
 from __future__ import annotations
@@ -145,7 +145,7 @@ def test_each_load_failure_maps_to_exit_3_with_its_fix(
     r_on_path: bool,
     expected: list[str],
 ) -> None:
-    from pyseg import _rbridge
+    from pyseg.engines import _rbridge
 
     if r_home is None:
         monkeypatch.delenv("R_HOME", raising=False)
@@ -202,10 +202,6 @@ def test_python_only_commands_still_work_without_r(course_csv: Path, tmp_path: P
 
 def test_compare_against_recorded_r_results_works_without_r(course_csv: Path,
                                                             tmp_path: Path) -> None:
-    recorded = pytest.importorskip(
-        "pyseg._recorded", reason="pyseg._recorded (compare --r-results) is not written yet"
-    )
-    del recorded
     results = tmp_path / "r-results.json"
     recording = run_pyseg("record-r", "--data", str(course_csv), "--output", str(results))
     assert recording.returncode == 0, recording.stderr
@@ -249,8 +245,7 @@ def test_compare_with_rpy2_built_for_a_newer_r_exits_3_with_the_fix(
 
 
 def test_missing_cluster_package_gives_the_fix(monkeypatch: pytest.MonkeyPatch) -> None:
-    from pyseg import _rbridge
-    from pyseg._silhouette import require_r_cluster, silhouette_r
+    from pyseg.engines import REngine, _rbridge
 
     asked: list[tuple[str, str]] = []
 
@@ -260,22 +255,22 @@ def test_missing_cluster_package_gives_the_fix(monkeypatch: pytest.MonkeyPatch) 
 
     monkeypatch.setattr(_rbridge, "r_call", cluster_missing)
     with pytest.raises(RUnavailableError, match="sudo apt-get install -y r-cran-cluster") as info:
-        require_r_cluster()
+        REngine().check_ready(silhouette=True)
     assert info.value.exit_code == ExitCode.R_UNAVAILABLE
     assert "\n" not in str(info.value)
     assert asked == [("elbow.R", "cluster_available")]
 
     X = np.array([[0.0, 0.0], [0.0, 1.0], [5.0, 5.0], [5.0, 6.0]])
     with pytest.raises(RUnavailableError, match="r-cran-cluster"):
-        silhouette_r(X, [0, 0, 1, 1])
+        REngine().silhouette(X, [0, 0, 1, 1])
 
 
 def test_missing_cluster_package_stops_the_elbow_before_the_long_part(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from pyseg import _rbridge
     from pyseg._data import load_dataset
     from pyseg._elbow import elbow
+    from pyseg.engines import _rbridge
 
     calls: list[str] = []
 
@@ -295,8 +290,8 @@ def test_missing_cluster_package_stops_the_elbow_before_the_long_part(
 def test_missing_cluster_package_makes_the_elbow_command_exit_3(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from pyseg import _rbridge
     from pyseg.cli import main
+    from pyseg.engines import _rbridge
 
     def cluster_missing(script: str, function: str, *args: object, **kwargs: object):
         if function == "cluster_available":
@@ -316,13 +311,13 @@ def test_missing_cluster_package_makes_the_elbow_command_exit_3(
 
 @pytest.mark.r
 def test_cluster_check_answers_1_where_cluster_is_installed() -> None:
-    from pyseg._rbridge import r_call
-    from pyseg._silhouette import require_r_cluster
+    from pyseg.engines import REngine
+    from pyseg.engines._rbridge import r_call
 
     value, warnings = r_call("elbow.R", "cluster_available")
     assert int(value[0]) == 1
     assert warnings == ()
-    require_r_cluster()  # must not raise here
+    REngine().check_ready(silhouette=True)  # must not raise here
 
 
 # --- errors and warnings raised inside R --------------------------------------------------------
@@ -342,8 +337,8 @@ def test_cluster_check_answers_1_where_cluster_is_installed() -> None:
 def test_an_error_inside_r_is_one_clean_line_with_rs_message(
     X: np.ndarray, k: int, r_message: str, capfd: pytest.CaptureFixture[str]
 ) -> None:
-    from pyseg._engines import CourseSettings
-    from pyseg._rengine import REngine
+    from pyseg._course import CourseSettings
+    from pyseg.engines import REngine
 
     with pytest.raises(REvaluationError) as info:
         REngine().fit(X, k, CourseSettings(seed=1))
@@ -358,8 +353,8 @@ def test_an_error_inside_r_is_one_clean_line_with_rs_message(
 
 @pytest.mark.r
 def test_an_error_inside_r_crosses_the_worker_process_unchanged() -> None:
-    from pyseg._engines import CourseSettings
-    from pyseg._rworker import RWorkerEngine
+    from pyseg._course import CourseSettings
+    from pyseg.engines import RWorkerEngine
 
     X = np.array([[1.0, 2.0], [1.0, 2.0], [1.0, 2.0]])
     with RWorkerEngine() as engine, pytest.raises(REvaluationError) as info:
@@ -371,7 +366,7 @@ def test_an_error_inside_r_crosses_the_worker_process_unchanged() -> None:
 @pytest.mark.r
 def test_r_warnings_are_captured_not_printed(capfd: pytest.CaptureFixture[str]) -> None:
     from pyseg._data import load_dataset
-    from pyseg._rengine import REngine
+    from pyseg.engines import REngine
 
     X = load_dataset(None).X
     fit = REngine().fit_from(X, X[:5].copy(), 1)
@@ -384,7 +379,7 @@ def test_r_warnings_are_captured_not_printed(capfd: pytest.CaptureFixture[str]) 
 @pytest.mark.r
 def test_r_warnings_from_the_worker_process_are_returned() -> None:
     from pyseg._data import load_dataset
-    from pyseg._rworker import RWorkerEngine
+    from pyseg.engines import RWorkerEngine
 
     X = load_dataset(None).X
     with RWorkerEngine() as engine:
@@ -396,7 +391,7 @@ def test_r_warnings_from_the_worker_process_are_returned() -> None:
 def test_what_r_prints_on_its_console_is_captured(
     course_csv: Path, capfd: pytest.CaptureFixture[str]
 ) -> None:
-    from pyseg._rbridge import r_call
+    from pyseg.engines._rbridge import r_call
 
     # The learners' script entry point prints the centers with print() and cat().
     _, warnings = r_call("kmeans_course.R", "main", str(course_csv))
@@ -410,11 +405,12 @@ def test_what_r_prints_on_its_console_is_captured(
 def test_r_warnings_reach_the_compare_output_and_report(
     tmp_path: Path, capfd: pytest.CaptureFixture[str]
 ) -> None:
-    from pyseg._cli_compare import format_summary
     from pyseg._compare import compare
+    from pyseg._course import R_COURSE, CourseSettings
     from pyseg._data import load_dataset
-    from pyseg._engines import R_COURSE, CourseSettings
-    from pyseg._report import write_compare_report
+    from pyseg._pipeline import run_provenance
+    from pyseg._report import CompareReport, write_compare_report
+    from pyseg.cli.compare import format_summary
 
     dataset = load_dataset(None)
     one_step = CourseSettings(seed=R_COURSE.seed, n_starts=R_COURSE.n_starts, max_iter=1)
@@ -428,7 +424,8 @@ def test_r_warnings_reach_the_compare_output_and_report(
     assert "did not converge in 1 iteration" in record["r"]["warnings"]
 
     outdir = tmp_path / "report"
-    write_compare_report(comparison, dataset, outdir, ["pyseg", "compare"], include_elbow=False)
+    provenance = run_provenance(dataset, ["pyseg", "compare"], None)
+    write_compare_report(CompareReport(comparison, dataset, provenance), outdir)
     report = json.loads((outdir / "report.json").read_text(encoding="utf-8"))
     assert "did not converge in 1 iteration" in report["comparison"]["r"]["warnings"]
     assert "did not converge in 1 iteration" in (outdir / "report.html").read_text(

@@ -4,8 +4,9 @@ User strings (file names, column names, CSV headers and cells, form fields) reac
 character data through rpy2, never as R source. The dynamic tests feed R code in every such place
 to the real command line (R in a worker process and in-process) and to the learners' Rscript
 entry point, then prove that nothing ran: the marker files the payloads would create do not exist.
-The static tests pin down why: only ``pyseg/_rbridge.py`` imports rpy2, and the only R source it
-evaluates is the text of pyseg's own ``r_reference/*.R`` files.
+The static tests pin down why: only ``pyseg/engines/_rbridge.py`` imports rpy2, no module outside
+the engines talks to R, and the only R source the bridge evaluates is the text of pyseg's own
+``r_reference/*.R`` files.
 """
 
 from __future__ import annotations
@@ -213,7 +214,7 @@ def test_rscript_entry_point_reads_injected_headers_as_data(workdir: Path, rscri
 
 
 def _python_modules() -> list[Path]:
-    return sorted(PACKAGE.glob("*.py"))
+    return sorted(PACKAGE.rglob("*.py"))
 
 
 def test_only_the_bridge_imports_rpy2() -> None:
@@ -227,12 +228,30 @@ def test_only_the_bridge_imports_rpy2() -> None:
             elif isinstance(node, ast.ImportFrom) and node.module:
                 names = [node.module]
             if any(name == "rpy2" or name.startswith("rpy2.") for name in names):
-                importers.add(module.name)
-    assert importers == {"_rbridge.py"}
+                importers.add(module.relative_to(PACKAGE).as_posix())
+    assert importers == {"engines/_rbridge.py"}
+
+
+def test_no_module_outside_the_engines_talks_to_r() -> None:
+    talking = set()
+    for module in _python_modules():
+        relative = module.relative_to(PACKAGE).as_posix()
+        if relative.startswith("engines/"):
+            continue
+        tree = ast.parse(module.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Name | ast.Attribute | ast.alias):
+                name = getattr(node, "id", None) or getattr(node, "attr", None) or node.name
+                if name in ("r_call", "robjects", "rpy2", "_rbridge"):
+                    talking.add(relative)
+            elif isinstance(node, ast.ImportFrom) and node.module and (
+                    "rbridge" in node.module or node.module.startswith("rpy2")):
+                talking.add(relative)
+    assert talking == set()
 
 
 def test_the_bridge_evaluates_only_pyseg_r_files() -> None:
-    source = (PACKAGE / "_rbridge.py").read_text(encoding="utf-8")
+    source = (PACKAGE / "engines" / "_rbridge.py").read_text(encoding="utf-8")
     # rpy2's ways of evaluating R source text
     for pattern in (r"robjects\.r\s*[(\[]", r"\.reval\s*\(", r"\bparse\s*\(", r"\brcall\s*\(",
                     r"\.r\s*\(", r"evalr\s*\("):

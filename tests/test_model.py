@@ -10,10 +10,11 @@ import sys
 import numpy as np
 import pytest
 
-from pyseg._engines import CourseSettings
+from pyseg._course import CourseSettings
 from pyseg._errors import InputError
-from pyseg._model import SegmentModel, nearest_center, r_nearest_center
+from pyseg._model import SegmentModel
 from pyseg._segments import COURSE_FEATURES, COURSE_SEGMENTS, segment_names
+from pyseg.engines import REngine, nearest_center
 
 # The "must show" customers on the real course file.
 MUST_SHOW = [
@@ -114,8 +115,7 @@ def test_names_do_not_depend_on_the_seed(course_X):
 
 @pytest.mark.r
 def test_r_fit_gets_the_same_names_for_the_same_groups(course_X, course_model):
-    from pyseg._engines import R_COURSE
-    from pyseg._rengine import REngine
+    from pyseg._course import R_COURSE
 
     r_fit = REngine().fit(course_X, 5, R_COURSE)
     r_names = segment_names(r_fit.centers, course_model.feature_ranges_)
@@ -202,7 +202,7 @@ def test_loaded_model_predicts_with_numpy_only(course_model, tmp_path):
 def test_r_nearest_center_matches_python_on_the_grid(course_model):
     grid = course_grid(100)
     py_index, py_distance = nearest_center(grid, course_model.centers_)
-    r_index, r_distance = r_nearest_center(grid, course_model.centers_)
+    r_index, r_distance = REngine().nearest_center(grid, course_model.centers_)
     np.testing.assert_array_equal(r_index, py_index)
     np.testing.assert_array_equal(r_distance, py_distance)
 
@@ -212,12 +212,12 @@ def test_r_breaks_exact_ties_like_python():
     centers = np.array([[0.0, 0.0], [2.0, 0.0], [1.0, 0.0], [1.0, 0.0]])
     customers = np.array([[1.0, 5.0], [1.0, 0.0], [3.0, 0.0], [0.5, 0.0], [-1.0, 0.0]])
     py_index, _ = nearest_center(customers, centers)
-    r_index, _ = r_nearest_center(customers, centers)
+    r_index, _ = REngine().nearest_center(customers, centers)
     assert r_index.tolist() == py_index.tolist() == [2, 2, 1, 0, 0]
 
 
 def test_predict_r_script_runs_standalone(rscript):
-    from pyseg._rbridge import r_reference_dir
+    from pyseg.engines import r_reference_dir
 
     out = subprocess.run(
         [rscript, str(r_reference_dir() / "predict.R"), "70", "80", "0", "0", "86", "82"],

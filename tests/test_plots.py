@@ -11,10 +11,10 @@ import pytest
 from pyseg._plots import (
     clusters_side_by_side_figure,
     confusion_figure,
-    course_clusplot_png,
     elbow_figure,
     figure_to_png_bytes,
 )
+from pyseg.engines import REngine
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 FEATURES = ["Annual Income (k$)", "Spending Score (1-100)"]
@@ -102,7 +102,7 @@ def test_figures_never_import_pyplot():
 @pytest.mark.r
 def test_r_draws_the_course_clusplot(two_blobs):
     X, labels, _ = two_blobs
-    png = course_clusplot_png(X, labels, width=400, height=300)
+    png = REngine().clusplot_png(X, labels, width=400, height=300)
     assert png.startswith(PNG_SIGNATURE)
     # width and height live in the IHDR chunk, big-endian, right after the signature
     assert int.from_bytes(png[16:20], "big") == 400 and int.from_bytes(png[20:24], "big") == 300

@@ -73,15 +73,15 @@ def test_engine_both_agrees_on_the_10000_point_grid(capsys, model_json):
 
 @pytest.mark.r
 def test_engine_both_exits_1_when_the_engines_disagree(capsys, model_json, monkeypatch):
-    import pyseg._model as model_module
+    from pyseg.engines import REngine
 
-    real = model_module.r_nearest_center
+    real = REngine.nearest_center
 
-    def off_by_one(X, centers):
-        index, distance = real(X, centers)
+    def off_by_one(self, X, centers):
+        index, distance = real(self, X, centers)
         return (index + 1) % len(centers), distance
 
-    monkeypatch.setattr(model_module, "r_nearest_center", off_by_one)
+    monkeypatch.setattr(REngine, "nearest_center", off_by_one)
     code, _, err = run_cli(capsys, "predict", "--model", str(model_json), "--engine", "both",
                            "--income", "70", "--score", "80")
     assert code == 1
@@ -123,8 +123,8 @@ def test_input_csv_with_the_course_headers_goes_to_stdout(capsys, model_json, tm
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        ("id,income,score\n1,70,80\n2,x,80\n", "row 2, column 'income': annual income 'x'"),
-        ("id,income,score\n1,70,0\n", "row 1, column 'score': spending score '0' is outside"),
+        ("id,income,score\n1,70,80\n2,x,80\n", "row 2, column 'income': 'x' is not a number"),
+        ("id,income,score\n1,70,0\n", "row 1, column 'score': '0' is outside 1..100"),
         ("id,income,score\n1,-1,50\n", "negative"),
         ("id,income\n1,70\n", "the header needs the columns"),
         ("id,income,score\n", "no customers"),
@@ -148,7 +148,7 @@ def test_bad_input_csv_exits_2_naming_file_row_and_column(capsys, model_json, tm
     [
         ("-5", "50", "negative"),
         ("abc", "50", "not a number"),
-        ("nan", "50", "not a finite number"),
+        ("nan", "50", "'nan' is not a number (missing values are not allowed)"),
         ("inf", "50", "not a finite number"),
         ("70", "0", "outside 1..100"),
         ("70", "100.5", "outside 1..100"),

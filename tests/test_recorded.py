@@ -17,24 +17,15 @@ import numpy as np
 import pytest
 
 from pyseg._compare import compare
+from pyseg._course import EXACT_MAX_ITER, PYTHON_COURSE, R_COURSE, CourseSettings
 from pyseg._data import load_dataset
-from pyseg._elbow import elbow, r_elbow
-from pyseg._engines import (
-    EXACT_MAX_ITER,
-    PYTHON_COURSE,
-    R_COURSE,
-    CourseSettings,
-    initial_centers_kmeanspp,
-)
+from pyseg._elbow import elbow
 from pyseg._errors import InputError
-from pyseg._recorded import (
-    R_CODE_FILES,
-    RecordedREngine,
-    load_recorded,
-    record_r_results,
-)
+from pyseg._recorder import record_r_results
 from pyseg._synth import mall_like_csv_bytes
 from pyseg.cli import main
+from pyseg.engines import REngine, initial_centers_kmeanspp
+from pyseg.engines._recorded import R_CODE_FILES, RecordedREngine, load_recorded
 
 REPO = Path(__file__).resolve().parents[1]
 COMMITTED = REPO / "r_reference" / "results" / "course.json"
@@ -72,7 +63,7 @@ def test_python_matches_recorded_r_without_running_r(recorded, course):
 
 
 def test_recorded_elbow_keeps_the_course_difference(recorded, course):
-    result = elbow(course, range(1, 11), mode="course", r_results=recorded)
+    result = elbow(course, range(1, 11), mode="course", r_engine=recorded)
     assert 5 in result.differing_k
     assert result.rows[4].r_wcss == pytest.approx(66465.148, abs=1e-3)
     # scikit-learn's silhouette of R's recorded labels equals R's recorded widths
@@ -85,7 +76,7 @@ def test_unrecorded_settings_and_other_data_are_refused(recorded, course):
     with pytest.raises(InputError, match="not for this data"):
         recorded.fit(course.X[:100], 5, R_COURSE)
     with pytest.raises(InputError, match="no recorded R elbow"):
-        recorded.elbow(course.X, [1, 2], "matched", 99)
+        recorded.elbow(course.X, (1, 2), "matched", 99)
 
 
 @pytest.mark.parametrize(("content", "message"), [
@@ -110,8 +101,6 @@ def test_cli_compare_with_missing_results_file_exits_2(course_csv, tmp_path, cap
 
 @pytest.mark.r
 def test_committed_results_are_what_live_r_computes(recorded, course):
-    from pyseg._rengine import REngine
-
     live = REngine().fit(course.X, 5, R_COURSE)
     stored = recorded.fit(course.X, 5, R_COURSE)
     np.testing.assert_array_equal(live.labels, stored.labels)
@@ -121,10 +110,10 @@ def test_committed_results_are_what_live_r_computes(recorded, course):
     live_exact = REngine().fit_from(course.X, initial, EXACT_MAX_ITER)
     np.testing.assert_array_equal(
         live_exact.labels, recorded.fit_from(course.X, initial, EXACT_MAX_ITER).labels)
-    wcss, labels, _ = r_elbow(course.X, list(range(1, 11)), "course", 1)
-    stored_elbow = recorded.elbow(course.X, list(range(1, 11)), "course", 1)
-    np.testing.assert_array_equal(wcss, stored_elbow["wcss"])
-    np.testing.assert_array_equal(labels, stored_elbow["labels"])
+    live_elbow = REngine().elbow(course.X, tuple(range(1, 11)), "course", 1)
+    stored_elbow = recorded.elbow(course.X, tuple(range(1, 11)), "course", 1)
+    np.testing.assert_array_equal(live_elbow.wcss, stored_elbow.wcss)
+    np.testing.assert_array_equal(live_elbow.labels, stored_elbow.labels)
 
 
 @pytest.mark.r

@@ -16,7 +16,7 @@ import pytest
 from pyseg import _report
 from pyseg._data import load_dataset
 from pyseg._errors import InputError
-from pyseg._report import segment_profile
+from pyseg._segments import segment_profile
 from pyseg._synth import mall_like_csv_bytes
 from pyseg.cli import main
 

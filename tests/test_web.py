@@ -118,7 +118,7 @@ def test_model_of_other_features_is_refused():
      ("0.0.0.0", False), ("192.168.1.5", False), ("example.org", False)],
 )
 def test_loopback_detection(host, loopback):
-    from pyseg._cli_serve import is_loopback
+    from pyseg.cli.serve import is_loopback
 
     assert is_loopback(host) is loopback
 

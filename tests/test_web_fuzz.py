@@ -59,10 +59,10 @@ field = st.one_of(st.none(), text, number_spellings, plausible, plausible, marku
 
 
 def expected_valid(income: str | None, score: str | None) -> bool:
-    from pyseg._form import check_customer
+    from pyseg._data import validate_customer
 
     try:
-        check_customer(income or "", score or "")
+        validate_customer(income or "", score or "")
     except InputError:
         return False
     return True
@@ -165,7 +165,7 @@ def test_unknown_paths_are_404_not_500(client) -> None:
 @settings(max_examples=300, deadline=None)
 @given(address=st.one_of(st.ip_addresses(v=4), st.ip_addresses(v=6)))
 def test_only_loopback_addresses_count_as_loopback(address) -> None:
-    from pyseg._cli_serve import is_loopback
+    from pyseg.cli.serve import is_loopback
 
     assert is_loopback(str(address)) is ipaddress.ip_address(address).is_loopback
     assert is_loopback(f"[{address}]") is ipaddress.ip_address(address).is_loopback

@@ -1,15 +1,18 @@
-"""``pyseg elbow`` (choosing k in both languages) and ``pyseg record-r`` (recorded R results)."""
+"""``pyseg elbow``: choosing k in both languages."""
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
-from typing import TYPE_CHECKING
+from pathlib import Path
 
-from pyseg.cli import add_data_arguments, positive_int
-
-if TYPE_CHECKING:
-    from pyseg._elbow import ElbowResult
+from pyseg._elbow import MODES, ElbowResult
+from pyseg._errors import ExitCode, InputError
+from pyseg._pipeline import elbow_data
+from pyseg._progress import progress_wanted
+from pyseg._report import check_report_dir, write_elbow_report
+from pyseg.cli._args import add_data_arguments, positive_int, say_notice
 
 ELBOW_DESCRIPTION = """\
 Run the elbow method in Python and in R for k = K_MIN..K_MAX and compare them k by k: both WCSS
@@ -26,15 +29,6 @@ exit status: 0 done (differences are reported, not failures), 2 bad input or usa
 3 R missing or unusable
 """
 
-RECORD_DESCRIPTION = """\
-Run the R side once on the data and write its results (course fits, exact-mode fits and both
-elbows for k = 1..K_MAX, with R's silhouettes) to a JSON file, together with the R version,
-sessionInfo() and the SHA-256 of the R code. `pyseg compare --r-results FILE` and
-`pyseg elbow --r-results FILE` then check Python against these numbers on machines without R.
-The file holds derived numbers only, never the data.
-"""
-
-
 def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     elbow_parser = subparsers.add_parser(
         "elbow",
@@ -45,7 +39,7 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     add_data_arguments(elbow_parser)
     elbow_parser.add_argument("--k-min", type=positive_int, default=1, help="smallest k (1)")
     elbow_parser.add_argument("--k-max", type=positive_int, default=10, help="largest k (10)")
-    elbow_parser.add_argument("--mode", choices=("course", "matched"), default="course",
+    elbow_parser.add_argument("--mode", choices=MODES, default="course",
                               help="course settings (default) or matched starts on both sides")
     elbow_parser.add_argument("--starts", type=positive_int, default=None,
                               help="starts per k on both sides; needs --mode matched (default 10)")
@@ -56,61 +50,32 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
                               help="take R's side from `pyseg record-r` results instead of R")
     elbow_parser.set_defaults(func=run)
 
-    record_parser = subparsers.add_parser(
-        "record-r",
-        help="record R's results on a data set for checks without R",
-        description=RECORD_DESCRIPTION,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    add_data_arguments(record_parser)
-    record_parser.add_argument("--output", metavar="FILE",
-                               help="where to write (default r_reference/results/<data>.json)")
-    record_parser.add_argument("--k-max", type=positive_int, default=10,
-                               help="record k = 1..K_MAX (default 10)")
-    record_parser.add_argument("--starts", type=positive_int, default=10,
-                               help="starts per k of the recorded matched elbow (default 10)")
-    record_parser.set_defaults(func=run_record)
     return elbow_parser
 
 
 def run(args: argparse.Namespace) -> int:
-    import json
-    from pathlib import Path
-
-    from pyseg._data import load_dataset
-    from pyseg._elbow import elbow
-    from pyseg._errors import ExitCode, InputError
-    from pyseg._progress import progress_wanted
-
     if args.k_min > args.k_max:
         raise InputError(f"--k-min {args.k_min} is larger than --k-max {args.k_max}")
     if args.starts is not None and args.mode != "matched":
         raise InputError(f"--starts {args.starts} needs --mode matched: course mode runs the "
                          "course's own starts (Python 10, R 1)")
     if args.report:
-        from pyseg._report import check_report_dir
-
         check_report_dir(Path(args.report))
-    dataset = load_dataset(args.data, args.columns)
-    if dataset.notice:
-        print(f"pyseg: {dataset.notice}", file=sys.stderr)
-    r_results = None
-    if args.r_results:
-        from pyseg._recorded import RecordedREngine
-
-        r_results = RecordedREngine(Path(args.r_results))
-    result = elbow(
-        dataset,
+    run = elbow_data(
+        args.data,
+        args.columns,
         range(args.k_min, args.k_max + 1),
         mode=args.mode,
         starts=args.starts if args.starts is not None else 10,
         progress=progress_wanted(args.json),
-        r_results=r_results,
+        r_results=args.r_results,
+        report=bool(args.report),
+        command_line=args.command_line,
     )
-    if args.report:
-        from pyseg._report import write_elbow_report
-
-        write_elbow_report(result, dataset, Path(args.report), args.command_line)
+    dataset, result = run.dataset, run.elbow
+    say_notice(dataset.notice)
+    if run.report is not None:
+        write_elbow_report(run.report, Path(args.report))
     if args.json:
         document = {"data": {"source": str(dataset.source), "sha256": dataset.sha256,
                              "n_rows": int(dataset.n_rows),
@@ -150,26 +115,3 @@ def format_table(result: ElbowResult, source: str, n_rows: int) -> str:
         lines.append(f"- Silhouettes of the same labels, scikit-learn vs cluster::silhouette: "
                      f"max difference {result.silhouette_check:.3g}.")
     return "\n".join(lines) + "\n"
-
-
-def run_record(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
-    from pyseg._data import load_dataset
-    from pyseg._errors import ExitCode
-    from pyseg._progress import progress_wanted
-    from pyseg._recorded import record_r_results
-
-    dataset = load_dataset(args.data, args.columns)
-    if dataset.notice:
-        print(f"pyseg: {dataset.notice}", file=sys.stderr)
-    path = record_r_results(
-        dataset,
-        Path(args.output) if args.output else None,
-        k_values=range(1, args.k_max + 1),
-        command_line=args.command_line,
-        elbow_starts=args.starts,
-        progress=progress_wanted(),
-    )
-    print(f"recorded R results for {dataset.source} ({dataset.n_rows} rows) in {path}")
-    return int(ExitCode.OK)

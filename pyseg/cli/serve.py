@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import ipaddress
 import sys
 
-from pyseg.cli import add_data_arguments, integer, positive_int
+from pyseg._errors import ExitCode, InputError
+from pyseg._model import load_or_fit
+from pyseg._web import create_app
+from pyseg.cli._args import add_data_arguments, integer, positive_int, say_notice
 
 DESCRIPTION = """\
 Start a local web page with the customer form: type an income and a spending score and see the
@@ -46,8 +50,6 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
 
 def is_loopback(host: str) -> bool:
     """True for ``localhost`` and loopback addresses (127.0.0.0/8, ::1)."""
-    import ipaddress
-
     if host.lower() == "localhost":
         return True
     try:
@@ -58,10 +60,6 @@ def is_loopback(host: str) -> bool:
 
 def run(args: argparse.Namespace) -> int:
     from werkzeug.serving import make_server
-
-    from pyseg._cli_predict import _model_from_args
-    from pyseg._errors import ExitCode, InputError
-    from pyseg._web import create_app
 
     if not is_loopback(args.host):
         if not args.allow_remote:
@@ -76,7 +74,9 @@ def run(args: argparse.Namespace) -> int:
         )
     if args.model and (args.data or args.columns):
         raise InputError("--model already fixes the data: give either --model or --data/--columns")
-    app = create_app(_model_from_args(args))
+    model, notice = load_or_fit(args.model, args.data, args.columns, args.k)
+    say_notice(notice)
+    app = create_app(model)
     try:
         server = make_server(args.host, args.port, app, threaded=True)
     except OSError as exc:

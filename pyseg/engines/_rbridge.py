@@ -1,6 +1,7 @@
-"""The one place where pyseg talks to R.
+"""The one place where pyseg talks to R (through rpy2); only :mod:`pyseg.engines` imports it.
 
-R code lives only in ``r_reference/*.R``. Each file is evaluated once into its own environment
+R code lives only in ``r_reference/*.R``, shipped inside the package and found with
+:mod:`importlib.resources`. Each file is evaluated once into its own environment
 (rpy2's ``SignatureTranslatedAnonymousPackage``) and cached. Data goes to R as R objects, converted
 inside ``localconverter(default_converter + numpy2ri.converter)``; no R source is ever built from
 Python strings or user data.
@@ -12,6 +13,7 @@ value; anything R prints on its console is captured too, so nothing reaches the 
 from __future__ import annotations
 
 import functools
+import importlib.resources
 import logging
 import os
 import re
@@ -32,19 +34,16 @@ _console: list[str] = []
 
 
 def r_reference_dir() -> Path:
-    """Directory holding pyseg's ``.R`` files.
+    """Directory holding pyseg's ``.R`` files (``pyseg/r_reference``, a package resource).
 
-    In a source checkout (editable install) that is ``r_reference/`` at the top of the repository;
-    an installed wheel carries a copy inside the package.
+    In a source checkout that is a link to ``r_reference/`` at the top of the repository, where R
+    learners run the files with Rscript; a wheel carries the files themselves.
     """
-    package_dir = Path(__file__).resolve().parent
-    for candidate in (package_dir / "r_reference", package_dir.parent / "r_reference"):
-        if (candidate / "bridge.R").is_file():
-            return candidate
-    raise RUnavailableError(
-        f"pyseg's R code is missing (looked in {package_dir / 'r_reference'} and "
-        f"{package_dir.parent / 'r_reference'}): reinstall pyseg"
-    )
+    folder = importlib.resources.files("pyseg") / "r_reference"
+    path = Path(str(folder))
+    if not (path / "bridge.R").is_file():
+        raise RUnavailableError(f"pyseg's R code is missing from {path}: reinstall pyseg")
+    return path
 
 
 def _diagnose_load_failure(exc: BaseException) -> RUnavailableError:
@@ -87,6 +86,7 @@ def _rpy2() -> Any:
     try:
         import rpy2.rinterface_lib.callbacks as callbacks
         import rpy2.robjects as robjects
+        from rpy2.rinterface_lib.embedded import RRuntimeError
         from rpy2.robjects import default_converter, numpy2ri
         from rpy2.robjects.conversion import localconverter
         from rpy2.robjects.packages import SignatureTranslatedAnonymousPackage
@@ -99,6 +99,7 @@ def _rpy2() -> Any:
         "converter": default_converter + numpy2ri.converter,
         "localconverter": localconverter,
         "STAP": SignatureTranslatedAnonymousPackage,
+        "RRuntimeError": RRuntimeError,
     }
 
 
@@ -190,9 +191,7 @@ def r_call(script: str, function: str, *args: Any, **kwargs: Any) -> tuple[Any, 
                     call_args[index] = rpy2["converter"].py2rpy(value)
                 call_args.names = robjects.StrVector(names)
                 result = bridge.pyseg_call(func, call_args)
-            except Exception as exc:
-                if type(exc).__name__ != "RRuntimeError":
-                    raise
+            except rpy2["RRuntimeError"] as exc:
                 raise REvaluationError(f"R error in {function}(): {_one_line(exc)}") from exc
             converted = _to_python(result)
         printed = "".join(_console).strip()
@@ -220,3 +219,13 @@ def r_version() -> str:
     """R's version string, e.g. ``"R version 4.2.2 Patched (2022-11-10 r83330)"``."""
     value, _ = r_call("bridge.R", "r_version_string")
     return str(value[0])
+
+
+def rpy2_version() -> str | None:
+    """The installed rpy2's version, from its metadata (rpy2 itself is not imported)."""
+    import importlib.metadata
+
+    try:
+        return importlib.metadata.version("rpy2")
+    except importlib.metadata.PackageNotFoundError:
+        return None

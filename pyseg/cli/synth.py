@@ -5,11 +5,11 @@ from __future__ import annotations
 import argparse
 
 from pyseg._errors import ExitCode
+from pyseg._synth import mall_like_csv_bytes, write_csv_atomic
+from pyseg.cli._args import integer, positive_int
 
 
 def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    from pyseg.cli import integer, positive_int
-
     parser = subparsers.add_parser(
         "synth",
         help="write generated mall-like customer data (the course's columns) to a CSV file",
@@ -29,8 +29,6 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
-    from pyseg._synth import mall_like_csv_bytes, write_csv_atomic
-
     digest = write_csv_atomic(mall_like_csv_bytes(args.n, args.seed), args.output)
     print(f"wrote {args.n} rows to {args.output} (sha256 {digest})")
     return int(ExitCode.OK)

@@ -1,0 +1,108 @@
+"""The one number parser: data cells, typed customers, form fields and model files use it alike.
+
+A value is accepted when it is a real number (not a bool) or a text of one (``" 42 "``,
+``"1e3"``, ``"15,5"`` in a decimal-comma file), finite and within :data:`MAX_ABS_VALUE`; a
+feature with a course rule must also be in the course's range. Every refusal reads
+``<what><value as written> <what is wrong>``, for example ``annual income 'abc' is not a
+number`` or, for a data cell whose place the caller names, ``'nan' is not a number (missing
+values are not allowed)``.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+import re
+
+from pyseg._course import INCOME_MIN, SCORE_RANGE
+from pyseg._errors import InputError
+
+#: Largest accepted absolute value. K-Means sums squared distances over all rows; with values
+#: below 1e100 a squared difference stays below 4e200 and even 1e100 of them cannot overflow a
+#: float64 (max ~1.8e308), while 1e308 itself would overflow at the first squared distance.
+MAX_ABS_VALUE = 1e100
+#: Feature rules: ``"income"`` (>= 0), ``"score"`` (within 1..100), ``""`` (none).
+RULES = ("", "income", "score")
+
+NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+_MISSING_MARKERS = frozenset({"nan", "na", "n/a", "null", "none", "missing", "?", "-", "--"})
+_INFINITY_WORDS = frozenset({"inf", "+inf", "-inf", "infinity", "+infinity", "-infinity"})
+
+
+def _as_float(value: object, decimal_comma: bool) -> tuple[float | None, str]:
+    """``value`` as a float, or None with what is wrong (after the value's repr)."""
+    if isinstance(value, bool) or not isinstance(value, (numbers.Real, str)):
+        return None, "is not a number"
+    if not isinstance(value, str):
+        return float(value), ""
+    stripped = value.strip()
+    if not stripped:
+        return None, "is not a number (empty cell: every row needs a number here)"
+    candidate = stripped.replace(",", ".", 1) if decimal_comma else stripped
+    if NUMBER.fullmatch(candidate):
+        return float(candidate), ""
+    lowered = stripped.lower()
+    if lowered in _INFINITY_WORDS:
+        return math.inf, ""
+    if lowered in _MISSING_MARKERS:
+        return None, "is not a number (missing values are not allowed)"
+    return None, "is not a number"
+
+
+def value_problem(value: object, rule: str = "", *, decimal_comma: bool = False) -> str | None:
+    """What is wrong with one value, starting with the value as written; None if it is valid.
+
+    Parameters
+    ----------
+    value : object
+        A number or a text as typed or as written in a file.
+    rule : {"", "income", "score"}, default=""
+        The course's range rule for the feature, if any.
+    decimal_comma : bool, default=False
+        Read ``15,5`` as 15.5 (semicolon- and tab-delimited files).
+    """
+    number, problem = _as_float(value, decimal_comma)
+    if number is None:
+        return f"{value!r} {problem}"
+    if not math.isfinite(number):
+        return f"{value!r} is not a finite number"
+    if abs(number) > MAX_ABS_VALUE:
+        return (
+            f"{value!r} is too large: values must lie within +-{MAX_ABS_VALUE:g} so that squared "
+            f"distances cannot overflow"
+        )
+    if rule == "income" and number < INCOME_MIN:
+        return f"{value!r} is negative; an income must be >= {INCOME_MIN:g} (k$)"
+    if rule == "score" and not SCORE_RANGE[0] <= number <= SCORE_RANGE[1]:
+        return (
+            f"{value!r} is outside {SCORE_RANGE[0]:g}..{SCORE_RANGE[1]:g}, the range of a "
+            "spending score"
+        )
+    return None
+
+
+def parse_number(
+    value: object, what: str = "", rule: str = "", *, decimal_comma: bool = False
+) -> float:
+    """``value`` as a float, or :class:`~pyseg.InputError` saying what is wrong with it.
+
+    Parameters
+    ----------
+    value : object
+        As for :func:`value_problem`.
+    what : str, default=""
+        Words put before the value in the message, e.g. ``"annual income "``.
+    rule, decimal_comma
+        As for :func:`value_problem`.
+
+    Raises
+    ------
+    InputError
+        ``<what><value> is not a number`` (or not finite, too large, out of the course range).
+    """
+    problem = value_problem(value, rule, decimal_comma=decimal_comma)
+    if problem is not None:
+        raise InputError(f"{what}{problem}")
+    number, _ = _as_float(value, decimal_comma)
+    assert number is not None  # value_problem accepted it
+    return number

@@ -1,0 +1,210 @@
+"""What a command runs, end to end: the library side of ``compare``, ``elbow`` and their reports.
+
+The shell (:mod:`pyseg.cli`) parses arguments and formats text; everything it shows is computed
+here, from the public pieces: :func:`~pyseg.load_dataset`, the engines, :func:`~pyseg.compare`,
+:func:`~pyseg.elbow`.
+
+A cold ``pyseg compare`` goes::
+
+    compare_data()  -> choose R: recorded results, R in this process, or the R worker
+                    -> cold_start(): the worker loads R and reads the file while this process
+                       imports scikit-learn; R's course fit starts as soon as R has the data
+                    -> compare(): both fits, alignment, metrics, diagnosis
+                    -> compare_report() (with --report): elbow, R's clusplot, provenance
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from pyseg._compare import Comparison, Mode, compare
+from pyseg._course import ELBOW_K_MAX, PYTHON_COURSE, R_COURSE, CourseSettings
+from pyseg._data import Dataset, load_dataset
+from pyseg._elbow import ElbowResult, elbow
+from pyseg._errors import InputError, PysegError, RUnavailableError
+from pyseg._provenance import command_line as format_command
+from pyseg._provenance import provenance, versions
+from pyseg._report import CompareReport, ElbowReport
+from pyseg.engines import KMeansEngine, RecordedREngine, REngine, RWorkerEngine, cold_start
+
+#: Set (to anything) to run R inside the pyseg process instead of a worker process; R's own
+#: errors then reach the terminal, which helps when R itself fails to start.
+IN_PROCESS_ENV = "PYSEG_R_IN_PROCESS"
+
+
+@dataclass(frozen=True)
+class CompareRun:
+    """What :func:`compare_data` computed.
+
+    Attributes
+    ----------
+    dataset : Dataset
+    comparison : Comparison
+    versions : dict
+        :func:`pyseg.versions`, with R's version from the R engine that ran (or was recorded).
+    report : CompareReport or None
+        The report's contents, when asked for.
+    """
+
+    dataset: Dataset
+    comparison: Comparison
+    versions: dict[str, str | None]
+    report: CompareReport | None = None
+
+
+def compare_data(
+    data: str | os.PathLike[str] | None = None,
+    columns: str | Sequence[str] | None = None,
+    k: int = 5,
+    *,
+    mode: Mode = "course",
+    python_settings: CourseSettings = PYTHON_COURSE,
+    r_settings: CourseSettings = R_COURSE,
+    min_agreement: float = 1.0,
+    r_results: str | os.PathLike[str] | None = None,
+    report: bool = False,
+    command_line: Sequence[str] | str = ("pyseg", "compare"),
+) -> CompareRun:
+    """Load a data file and compare the two languages on it, by the fastest route.
+
+    Parameters
+    ----------
+    data, columns
+        As for :func:`pyseg.load_dataset`.
+    k, mode, python_settings, r_settings, min_agreement
+        As for :func:`pyseg.compare`.
+    r_results : path-like, optional
+        Take R's side from results recorded by ``pyseg record-r`` instead of running R.
+    report : bool, default=False
+        Also compute the report's contents (:func:`compare_report`).
+    command_line : sequence of str or str
+        The command as typed, for the report's provenance.
+
+    Returns
+    -------
+    CompareRun
+
+    Notes
+    -----
+    Without ``r_results``, R runs in a worker process started before anything else
+    (:func:`pyseg.engines.cold_start`), unless ``$PYSEG_R_IN_PROCESS`` is set. Results are the
+    same on every route.
+    """
+    worker: RWorkerEngine | None = None
+    if r_results is not None:
+        r_engine: KMeansEngine = RecordedREngine(Path(r_results))
+        dataset = load_dataset(data, columns)
+    elif os.environ.get(IN_PROCESS_ENV):
+        r_engine = REngine()
+        dataset = load_dataset(data, columns)
+    else:
+        started = cold_start(
+            None if data is None else str(data),
+            columns if columns is None or isinstance(columns, str) else ",".join(columns),
+            course_fit=(k, r_settings) if mode == "course" else None,
+            keep_table=report,
+        )
+        worker = started.engine
+        r_engine = worker
+    try:
+        if worker is not None:
+            dataset = started.dataset()
+        comparison = compare(
+            dataset, k, mode=mode, python_settings=python_settings, r_settings=r_settings,
+            min_agreement=min_agreement, r_engine=r_engine,
+        )
+        material = None
+        if report:
+            material = compare_report(comparison, dataset, r_engine, command_line)
+        return CompareRun(dataset, comparison, versions(r_engine), material)
+    finally:
+        if worker is not None:
+            worker.close(wait=False)
+
+
+def compare_report(
+    comparison: Comparison,
+    dataset: Dataset,
+    r_engine: KMeansEngine,
+    command_line: Sequence[str] | str,
+) -> CompareReport:
+    """Everything the compare report shows: the course elbow (k = 1..10, or fewer distinct
+    points), R's own ``clusplot``, provenance; a note for each part R could not give."""
+    notes: list[str] = []
+    distinct = np.unique(np.asarray(dataset.X), axis=0).shape[0]
+    elbow_result = None
+    try:
+        elbow_result = elbow(dataset, range(1, min(ELBOW_K_MAX, distinct) + 1), mode="course",
+                             r_engine=r_engine)
+    except (RUnavailableError, InputError) as exc:
+        notes.append(f"The elbow section was left out: {exc}")
+    except PysegError as exc:  # an error inside R on this data: report it, keep the rest
+        notes.append(f"The elbow section was left out: R failed ({exc})")
+    clusplot = None
+    try:
+        clusplot = r_engine.clusplot_png(  # type: ignore[attr-defined]
+            np.asarray(dataset.X, dtype=np.float64), comparison.r.labels
+        )
+    except RUnavailableError as exc:
+        notes.append(f"R's own course plot (cluster::clusplot) was not drawn: {exc}")
+    recorded = r_engine.summary() if isinstance(r_engine, RecordedREngine) else None
+    return CompareReport(
+        comparison=comparison,
+        dataset=dataset,
+        provenance=run_provenance(dataset, command_line, r_engine),
+        elbow=elbow_result,
+        r_clusplot_png=clusplot,
+        notes=tuple(notes),
+        recorded_r_results=recorded,
+    )
+
+
+@dataclass(frozen=True)
+class ElbowRun:
+    """What :func:`elbow_data` computed: the data set, the elbow and, if asked, the report."""
+
+    dataset: Dataset
+    elbow: ElbowResult
+    report: ElbowReport | None = None
+
+
+def elbow_data(
+    data: str | os.PathLike[str] | None = None,
+    columns: str | Sequence[str] | None = None,
+    k_values: Iterable[int] = range(1, ELBOW_K_MAX + 1),
+    *,
+    mode: str = "course",
+    starts: int = 10,
+    progress: bool = False,
+    r_results: str | os.PathLike[str] | None = None,
+    report: bool = False,
+    command_line: Sequence[str] | str = ("pyseg", "elbow"),
+) -> ElbowRun:
+    """Load a data file and run :func:`pyseg.elbow` on it (R in this process, or recorded)."""
+    dataset = load_dataset(data, columns)
+    r_engine: KMeansEngine = (REngine() if r_results is None
+                              else RecordedREngine(Path(r_results)))
+    result = elbow(dataset, k_values, mode=mode, starts=starts, progress=progress,
+                   r_engine=r_engine)
+    material = None
+    if report:
+        material = ElbowReport(result, dataset, run_provenance(dataset, command_line, r_engine))
+    return ElbowRun(dataset, result, material)
+
+
+def run_provenance(
+    dataset: Dataset, command_line: Sequence[str] | str, r_engine: KMeansEngine | None
+) -> dict[str, Any]:
+    """:func:`pyseg._provenance.provenance` with the command line and the data's fingerprint."""
+    record = provenance(r_engine)
+    record["command_line"] = (command_line if isinstance(command_line, str)
+                              else format_command(command_line))
+    record["data_sha256"] = dataset.sha256
+    record["data_rows"] = int(dataset.n_rows)
+    return record

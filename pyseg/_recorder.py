@@ -1,0 +1,171 @@
+"""Recording R's results for machines without R (``pyseg record-r``).
+
+:func:`record_r_results` drives a live :class:`~pyseg.engines.REngine` through everything
+``compare`` and ``elbow`` ask of R on one data set, and writes the answers with the R version,
+``sessionInfo()`` and the SHA-256 of the R code; :class:`~pyseg.engines.RecordedREngine` replays
+them.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from pyseg._course import EXACT_MAX_ITER, PYTHON_COURSE, R_COURSE
+from pyseg._data import Dataset
+from pyseg._elbow import check_elbow_arguments
+from pyseg._errors import InputError
+from pyseg._io import write_atomic
+from pyseg._progress import progress_bar
+from pyseg._provenance import command_line as format_command
+from pyseg.engines import (
+    FitResult,
+    REngine,
+    initial_centers_kmeanspp,
+    r_code_sha256,
+    r_reference_dir,
+)
+from pyseg.engines._recorded import FORMAT, R_CODE_FILES, features_sha256
+
+
+def _compact_json(record: dict[str, Any]) -> str:
+    """Indented JSON with lists of plain numbers kept on one line (readable diffs, small file)."""
+    text = json.dumps(record, sort_keys=True, indent=1, allow_nan=False)
+    number_list = re.compile(r"\[\n\s*((?:-?[0-9][0-9.eE+-]*|null),?(?:\n\s*(?:-?[0-9][0-9.eE+-]*"
+                             r"|null),?)*)\n\s*\]")
+    return number_list.sub(lambda m: "[" + " ".join(m.group(1).split()) + "]", text) + "\n"
+
+
+def _fit_entry(kind: str, describe: str, fit: FitResult, **keys: Any) -> dict[str, Any]:
+    return {
+        "kind": kind,
+        "describe": describe,
+        **keys,
+        "labels": fit.labels.tolist(),
+        "centers": fit.centers.tolist(),
+        "wcss": fit.wcss,
+        "n_iter": fit.n_iter,
+        "warnings": list(fit.warnings),
+    }
+
+
+def default_results_path(dataset: Dataset) -> Path:
+    """``r_reference/results/<data file stem>.json`` in the repository (or installed package)."""
+    stem = dataset.path.stem if getattr(dataset, "path", None) else "generated"
+    return r_reference_dir() / "results" / f"{stem.lower()}.json"
+
+
+def record_r_results(
+    dataset: Dataset,
+    path: Path | None = None,
+    k_values: Iterable[int] = range(1, 11),
+    command_line: Sequence[str] | str = ("pyseg", "record-r"),
+    elbow_starts: int = 10,
+    progress: bool = False,
+    engine: REngine | None = None,
+) -> Path:
+    """Run the R side on ``dataset`` and write its results for :class:`RecordedREngine`.
+
+    Records, for every k in ``k_values``: the course fit (``set.seed(29); kmeans(X, k, iter.max =
+    300, nstart = 10)``), the exact-mode Lloyd fit from pyseg's seeded k-means++ centers, and the
+    course and matched (``elbow_starts`` starts) elbows with R's silhouette widths.
+
+    Parameters
+    ----------
+    dataset : Dataset
+    path : Path, optional
+        Output file; default :func:`default_results_path`.
+    k_values : iterable of int, default=range(1, 11)
+    command_line : sequence of str or str
+        Recorded as ``recorded_by``.
+    elbow_starts : int, default=10
+        Starts per k of the recorded matched elbow.
+    progress : bool, default=False
+        Show a progress bar on stderr.
+    engine : REngine, optional
+        The live R engine to record (default: R in this process).
+
+    Returns
+    -------
+    Path
+        The file written (atomically: temp file, then rename).
+
+    Raises
+    ------
+    RUnavailableError
+        R, rpy2 or R's ``cluster`` package is missing.
+    """
+    X = np.asarray(dataset.X, dtype=np.float64)
+    ks = sorted(int(k) for k in k_values)
+    check_elbow_arguments(X, ks, "course", elbow_starts)
+    engine = engine if engine is not None else REngine()
+    engine.check_ready(silhouette=True)  # fail before the long part, with the fix
+    fits: list[dict[str, Any]] = []
+    bar = progress_bar(total=2 * len(ks) + 2, description="record-r", enabled=progress)
+    try:
+        for k in ks:
+            settings = R_COURSE
+            fit = engine.fit(X, k, settings)
+            fits.append(_fit_entry(
+                "course", f"course k={k} set.seed({settings.seed}) nstart={settings.n_starts} "
+                f"iter.max={settings.max_iter}", fit, k=k, seed=settings.seed,
+                n_starts=settings.n_starts, max_iter=settings.max_iter))
+            bar.update()
+        for k in ks:
+            initial = initial_centers_kmeanspp(X, k, PYTHON_COURSE.seed)
+            fit = engine.fit_from(X, initial, EXACT_MAX_ITER)
+            fits.append(_fit_entry(
+                "lloyd", f"exact k={k} from k-means++ seed {PYTHON_COURSE.seed} "
+                f"iter.max={EXACT_MAX_ITER}", fit, k=k, initial_centers=initial.tolist(),
+                max_iter=EXACT_MAX_ITER))
+            bar.update()
+        elbows = []
+        for mode, starts in (("course", 1), ("matched", elbow_starts)):
+            fits_per_k = engine.elbow(X, tuple(ks), mode, starts)
+            wcss, labels = fits_per_k.wcss, fits_per_k.labels
+            rows = []
+            for index, k in enumerate(ks):
+                sil = engine.silhouette(X, labels[:, index])
+                rows.append({"k": k, "wcss": float(wcss[index]),
+                             "labels": labels[:, index].tolist(),
+                             "silhouette_widths": None if sil is None else sil.widths.tolist()})
+            describe = ("course elbow (set.seed(6) once, one start per k)" if mode == "course"
+                        else f"matched elbow (set.seed(6) per k, nstart={starts})")
+            elbows.append({"mode": mode, "starts": starts, "describe": describe,
+                           "k_values": ks, "rows": rows,
+                           "warnings": list(fits_per_k.warnings)})
+            bar.update()
+    finally:
+        bar.close()
+
+    record = {
+        "format": FORMAT,
+        "note": "Numbers computed by R from the data below; the data itself is not stored here.",
+        "r_version": engine.version(),
+        **engine.provenance(),
+        "r_code": r_code_sha256(R_CODE_FILES),
+        "recorded_by": command_line if isinstance(command_line, str)
+        else format_command(command_line),
+        "data": {
+            "source": dataset.path.name if getattr(dataset, "path", None) else str(dataset.source),
+            "sha256": dataset.sha256,
+            "n_rows": int(dataset.n_rows),
+            "features": list(dataset.feature_names),
+            "features_sha256": features_sha256(X),
+        },
+        "fits": fits,
+        "elbows": elbows,
+    }
+    target = Path(path) if path is not None else default_results_path(dataset)
+    what = "recorded R results to "
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"cannot write {what}{target}: {exc.strerror or exc}") from None
+    write_atomic(_compact_json(record).encode("utf-8"), target, what=what)
+    return target

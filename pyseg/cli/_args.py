@@ -1,0 +1,66 @@
+"""Argument types and argument groups that several commands share."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+
+
+def add_data_arguments(parser: argparse.ArgumentParser) -> None:
+    """``--data`` and ``--columns``, shared by every command that reads a data set."""
+    parser.add_argument(
+        "--data",
+        metavar="CSV",
+        help="data file (default: $PYSEG_DATA, else data/Mall_Customers.csv if present, "
+        "else a small data set pyseg generates)",
+    )
+    parser.add_argument(
+        "--columns",
+        metavar="NAME,NAME",
+        help="feature columns by header name (default: the income and spending-score columns)",
+    )
+
+
+def integer(
+    minimum: int | None = None, maximum: int | None = None, note: str = ""
+) -> Callable[[str], int]:
+    """argparse type for an integer within bounds, with messages that state the bad value.
+
+    ``integer(1)`` refuses ``0`` with "0 should be >= 1"; ``integer(0, 65535, " (0: any)")``
+    refuses ``70000`` with "70000 should be within 0-65535 (0: any)".
+    """
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
+        if maximum is not None and minimum is not None and not minimum <= value <= maximum:
+            raise argparse.ArgumentTypeError(f"{value} should be within {minimum}-{maximum}{note}")
+        if minimum is not None and value < minimum:
+            raise argparse.ArgumentTypeError(f"{value} should be >= {minimum}{note}")
+        return value
+
+    return parse
+
+
+#: argparse type for an integer >= 1 (k, starts, counts).
+positive_int = integer(1)
+
+
+def fraction(text: str) -> float:
+    """argparse type for a number within [0, 1]."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"{value} should be within [0, 1]")
+    return value
+
+
+def say_notice(notice: str | None) -> None:
+    """The data set's one-line notice (e.g. generated data stands in), on stderr."""
+    if notice:
+        print(f"pyseg: {notice}", file=sys.stderr)

@@ -1,0 +1,238 @@
+"""``pyseg fit`` and ``pyseg predict``: save a segmentation, then classify new customers with it."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+import numpy as np
+
+from pyseg._course import COURSE_GRID
+from pyseg._customers import grid_points, labelled_rows, read_customers_csv, write_labelled_csv
+from pyseg._data import validate_customer
+from pyseg._errors import ExitCode, InputError, PysegError
+from pyseg._form import format_prediction, run_form
+from pyseg._model import PREDICT_ENGINES, Classification, SegmentModel, classify, load_or_fit
+from pyseg.cli._args import add_data_arguments, positive_int, say_notice
+
+FIT_DESCRIPTION = """\
+Fit the course's K-Means (scikit-learn, random_state=42, n_init=10), name its segments from where
+their centers lie, and save everything prediction needs as JSON, so that `pyseg predict --model`
+never refits.
+
+exit status: 0 ok, 2 bad input or usage
+"""
+
+PREDICT_DESCRIPTION = """\
+Which segment does a new customer belong to? The one whose center is nearest.
+
+  pyseg predict --income 70 --score 80             one customer (fits on --data first)
+  pyseg predict --model model.json --income 70 --score 80
+  pyseg predict --input new.csv --output labelled.csv
+  pyseg predict --engine both --grid 100           Python and R on a 100 x 100 grid
+  pyseg predict                                    interactive form (in a terminal)
+
+--input reads a CSV whose header names the model's feature columns (for the course model also
+`income` and `score`); --output gets all its columns plus segment, segment_name and distance.
+Income must be a finite number >= 0, the spending score a number within 1-100.
+
+exit status: 0 ok, 1 Python and R disagree (--engine both), 2 bad input or usage, 3 R unusable
+"""
+
+def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    fit = subparsers.add_parser(
+        "fit",
+        help="fit the course K-Means, name the segments and save the model as JSON",
+        description=FIT_DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    add_data_arguments(fit)
+    fit.add_argument("--k", type=positive_int, default=5, help="number of segments (default 5)")
+    fit.add_argument("--save", metavar="FILE", help="write the model to FILE as JSON")
+    fit.add_argument("--json", action="store_true", help="print the model JSON on stdout")
+    fit.set_defaults(func=run_fit)
+
+    predict = subparsers.add_parser(
+        "predict",
+        help="predict the segment of new customers (one, a CSV, a grid, or an interactive form)",
+        description=PREDICT_DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    add_data_arguments(predict)
+    predict.add_argument(
+        "--model", metavar="FILE", help="use a model saved by `pyseg fit --save` (no refit)"
+    )
+    predict.add_argument(
+        "--k", type=positive_int, default=5, help="number of segments when fitting (default 5)"
+    )
+    predict.add_argument("--income", metavar="K$", help="annual income in k$ (>= 0)")
+    predict.add_argument("--score", metavar="SCORE", help="spending score (1-100)")
+    predict.add_argument("--input", metavar="CSV", help="classify every row of this CSV")
+    predict.add_argument(
+        "--output", metavar="CSV", help="write the labelled rows here (default: stdout)"
+    )
+    predict.add_argument(
+        "--grid",
+        metavar="N",
+        type=positive_int,
+        help=f"classify an N x N grid (income {COURSE_GRID[0][0]:g}-{COURSE_GRID[0][1]:g} x "
+        f"score {COURSE_GRID[1][0]:g}-{COURSE_GRID[1][1]:g} for the course model)",
+    )
+    predict.add_argument(
+        "--engine",
+        choices=PREDICT_ENGINES,
+        default="python",
+        help="nearest center in Python, in R, or both with a check that they agree "
+        "(default python)",
+    )
+    predict.add_argument("--json", action="store_true", help="print one JSON document")
+    predict.set_defaults(func=run_predict)
+    return predict
+
+
+# -- shared ---------------------------------------------------------------------------------
+
+
+def _model_from_args(args: argparse.Namespace) -> SegmentModel:
+    model, notice = load_or_fit(getattr(args, "model", None), args.data, args.columns, args.k)
+    say_notice(notice)
+    return model
+
+
+def _json_dumps(payload: Any) -> str:
+    return json.dumps(payload, sort_keys=True, indent=2, allow_nan=False)
+
+
+def _parity_line(run: Classification, n: int) -> str:
+    parity = run.parity
+    assert parity is not None
+    share = 100.0 * parity.n_agree / n if n else 100.0
+    line = f"python and R agree on {parity.n_agree} of {n} customers ({share:.2f}%)"
+    if parity.first_disagreement is not None:
+        line += f"; first disagreement at row {parity.first_disagreement + 1}"
+    return line
+
+
+# -- fit ------------------------------------------------------------------------------------
+
+
+def run_fit(args: argparse.Namespace) -> int:
+    model = _model_from_args(args)
+    if args.save:
+        model.save(args.save)
+    if args.json:
+        print(model.to_json(), end="")
+        return ExitCode.OK
+    for index, (segment, center) in enumerate(zip(model.segments_, model.centers_, strict=True)):
+        where = ", ".join(f"{value:.2f}" for value in center)
+        print(f"{index}  {segment.name:<12} ({where})  {segment.description}")
+    if args.save:
+        print(f"saved model to {args.save} (data sha256 {model.data_['sha256'][:12]}...)")
+    return ExitCode.OK
+
+
+# -- predict --------------------------------------------------------------------------------
+
+
+def run_predict(args: argparse.Namespace) -> int:
+    sources = [
+        name
+        for name, given in (
+            ("--income/--score", args.income is not None or args.score is not None),
+            ("--input", args.input is not None),
+            ("--grid", args.grid is not None),
+        )
+        if given
+    ]
+    if len(sources) > 1:
+        raise InputError(f"give only one of {', '.join(sources)}")
+    if args.model and (args.data or args.columns):
+        raise InputError("--model already fixes the data: give either --model or --data/--columns")
+    if args.output and not args.input and not args.grid:
+        raise InputError("--output needs --input CSV or --grid N")
+    if (args.income is None) != (args.score is None):
+        raise InputError("give both --income and --score")
+    if not sources and not sys.stdin.isatty():
+        raise InputError(
+            "nothing to classify: give --income and --score, --input CSV or --grid N "
+            "(the interactive form needs a terminal)"
+        )
+    model = _model_from_args(args)
+    if args.income is not None:
+        return _predict_one(model, args)
+    if args.input is not None or args.grid is not None:
+        return _predict_many(model, args)
+    return _interactive(model, args)
+
+
+def _require_course_model(model: SegmentModel, what: str) -> None:
+    if not model.is_course_schema:
+        raise InputError(
+            f"{what} needs a model of income and spending score; this model's features are "
+            f"{', '.join(model.feature_names_)}: use --input CSV"
+        )
+
+
+def _predict_one(model: SegmentModel, args: argparse.Namespace) -> int:
+    _require_course_model(model, "--income/--score")
+    income, score = validate_customer(args.income, args.score)
+    run = classify(model, np.array([[income, score]]), args.engine)
+    prediction = run.primary[0]
+    if args.json:
+        payload = {
+            "customer": {"income": income, "score": score},
+            "engine": args.engine,
+            "prediction": prediction.to_dict(),
+            **run.parity_dict(),
+        }
+        if run.r is not None and run.parity is not None:
+            payload["r_prediction"] = run.r[0].to_dict()
+        print(_json_dumps(payload))
+    else:
+        print(format_prediction(prediction, income, score))
+        if run.parity is not None:
+            print(_parity_line(run, 1), file=sys.stderr)
+    return ExitCode.OK if run.agree else ExitCode.PARITY_FAILED
+
+
+def _predict_many(model: SegmentModel, args: argparse.Namespace) -> int:
+    if args.grid is not None:
+        X = grid_points(model, args.grid)
+        header = list(model.feature_names_)
+        rows = [[repr(float(v)) for v in point] for point in X]
+    else:
+        header, rows, X = read_customers_csv(args.input, model)
+    run = classify(model, X, args.engine)
+    if args.output or not args.json:
+        write_labelled_csv(args.output, labelled_rows(header, rows, run.primary, run.r))
+    counts = np.bincount(run.primary.index, minlength=len(model.segments_))
+    summary = {
+        "n_customers": len(X),
+        "engine": args.engine,
+        "segment_counts": {
+            segment.name: int(count)
+            for segment, count in zip(model.segments_, counts, strict=True)
+        },
+        **run.parity_dict(),
+    }
+    if args.json:
+        print(_json_dumps(summary))
+    elif run.parity is not None:
+        # With the rows on stdout the verdict goes to stderr, so the CSV stays clean.
+        print(_parity_line(run, len(X)), file=sys.stderr if not args.output else sys.stdout)
+    return ExitCode.OK if run.agree else ExitCode.PARITY_FAILED
+
+
+def _interactive(model: SegmentModel, args: argparse.Namespace) -> int:
+    _require_course_model(model, "the interactive form")
+
+    def one(income: float, score: float) -> Any:
+        run = classify(model, np.array([[income, score]]), args.engine)
+        if not run.agree:
+            raise PysegError(f"python and R disagree on income {income:g}, score {score:g}")
+        return run.primary[0]
+
+    run_form(one)
+    return ExitCode.OK

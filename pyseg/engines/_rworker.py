@@ -1,0 +1,323 @@
+"""R in a worker process, so that the R side overlaps the Python side.
+
+:class:`RWorkerEngine` runs :class:`~pyseg.engines.REngine` in ``python -m
+pyseg.engines._rworker``: same interface, same results. :func:`cold_start` is the pipeline a cold
+``pyseg compare`` runs: the worker starts first and loads R (and, for a small file, reads and
+checks it) while this process imports scikit-learn, the longest step of a cold start.
+
+Requests and replies are pickled over the child's stdin and stdout: both ends are this package and
+nothing else writes there (the child moves its own stdout out of the way). Errors travel as the
+:class:`~pyseg.PysegError` objects themselves.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pickle
+import select
+import subprocess
+import sys
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, BinaryIO
+
+from pyseg._course import CourseSettings
+from pyseg._data import Dataset, load_dataset, resolve_data_path
+from pyseg._errors import InputError, PysegError, REvaluationError, RUnavailableError
+from pyseg.engines._base import ElbowFits, FitResult, Silhouette
+from pyseg.engines._kmeans_r import REngine
+
+if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import NDArray
+
+#: From this file size on, R's fit outlasts scikit-learn's import, so :func:`cold_start` reads the
+#: file in this process and hands R the data at once; below it, the worker reads the file while
+#: this process imports scikit-learn (measured on 2 cores: course file 0.83x the two course
+#: scripts run in turn; 1M rows 7.1 s, the two fits alone 1.6 s + 5.9 s).
+LARGE_FILE_BYTES = 4 << 20
+#: What the worker answers: REngine's methods, and reading a data set.
+_METHODS = frozenset({"fit", "fit_from", "elbow", "silhouette", "nearest_center", "check_ready",
+                      "version", "clusplot_png", "provenance"})
+
+
+class RWorkerEngine:
+    """:class:`~pyseg.engines.REngine` running in a child process (same interface and results).
+
+    Requests are answered in the order they are sent. :meth:`fit_async` starts R's course fit
+    early; the next :meth:`fit` with the same ``k`` and settings on the same array collects it.
+    """
+
+    name = "r"
+
+    def __init__(self) -> None:
+        self._process = subprocess.Popen(
+            [sys.executable, "-m", "pyseg.engines._rworker"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+        )
+        self._lock = threading.Lock()
+        #: (k, settings, X) of a fit sent by fit_async whose reply is not collected yet.
+        self._pending_fit: tuple[int, CourseSettings, NDArray[np.float64] | None] | None = None
+        self._loaded_X: NDArray[np.float64] | None = None
+
+    # -- transport ---------------------------------------------------------------------------
+
+    def _send(self, *message: Any) -> None:
+        assert self._process.stdin is not None
+        try:
+            pickle.dump(message, self._process.stdin, protocol=pickle.HIGHEST_PROTOCOL)
+            self._process.stdin.flush()
+        except BrokenPipeError as exc:
+            raise _worker_died() from exc
+
+    def _receive(self) -> Any:
+        assert self._process.stdout is not None
+        try:
+            status, payload = pickle.load(self._process.stdout)
+        except EOFError as exc:
+            raise _worker_died() from exc
+        if status == "error":
+            raise payload
+        return payload
+
+    def _request(self, *message: Any) -> Any:
+        with self._lock:
+            self._collect_pending_fit()
+            self._send(*message)
+            return self._receive()
+
+    def _collect_pending_fit(self) -> FitResult | PysegError | None:
+        """Read the reply of a fit started by :meth:`fit_async` (the stream is ordered)."""
+        if self._pending_fit is None:
+            return None
+        self._pending_fit = None
+        try:
+            return self._receive()
+        except PysegError as exc:
+            return exc
+
+    # -- the cold-start pieces ---------------------------------------------------------------
+
+    def load_dataset_async(self, path: str | None, columns: str | None) -> Callable[[], Dataset]:
+        """Start reading a data set in the worker; call the returned function for the result.
+
+        The :class:`~pyseg.Dataset` comes back without its ``frame`` (only ``X`` and the facts
+        about the file), which spares this process from importing pandas.
+        """
+        with self._lock:
+            self._send("load_dataset", path, columns)
+
+        def result() -> Dataset:
+            with self._lock:
+                dataset = self._receive()
+                self._loaded_X = dataset.X
+                if self._pending_fit is not None and self._pending_fit[2] is None:
+                    k, settings, _ = self._pending_fit
+                    self._pending_fit = (k, settings, dataset.X)
+                return dataset
+
+        return result
+
+    def fit_async(self, X: NDArray[np.float64] | None, k: int, settings: CourseSettings) -> None:
+        """Start R's course fit now; :meth:`fit` with the same request collects it.
+
+        ``X=None`` fits the data set :meth:`load_dataset_async` is reading, so that R starts as
+        soon as the worker has the data.
+        """
+        with self._lock:
+            if X is None:
+                self._send("fit_loaded", k, settings)
+            else:
+                self._send("fit", X, k, settings)
+            self._pending_fit = (k, settings, X)
+
+    # -- KMeansEngine ------------------------------------------------------------------------
+
+    def fit(self, X: NDArray[np.float64], k: int, settings: CourseSettings) -> FitResult:
+        with self._lock:
+            pending = self._pending_fit
+            outcome = self._collect_pending_fit()
+            # The same array object (the loaded data set's X), not an equal one: an identity
+            # check costs nothing, and a caller who changed the data gets a fresh fit.
+            if pending is not None and pending[:2] == (k, settings) and pending[2] is X:
+                if isinstance(outcome, PysegError):
+                    raise outcome
+                return outcome  # type: ignore[return-value]
+            self._send("fit", X, k, settings)
+            return self._receive()
+
+    def fit_from(
+        self, X: NDArray[np.float64], initial_centers: NDArray[np.float64], max_iter: int
+    ) -> FitResult:
+        return self._request("fit_from", X, initial_centers, max_iter)
+
+    def elbow(
+        self, X: NDArray[np.float64], k_values: tuple[int, ...], mode: str, starts: int
+    ) -> ElbowFits:
+        return self._request("elbow", X, k_values, mode, starts)
+
+    def silhouette(self, X: NDArray[np.float64], labels: Any) -> Silhouette | None:
+        return self._request("silhouette", X, labels)
+
+    def nearest_center(
+        self, X: NDArray[np.float64], centers: NDArray[np.float64]
+    ) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
+        return self._request("nearest_center", X, centers)
+
+    def check_ready(self, silhouette: bool = False) -> None:
+        self._request("check_ready", silhouette)
+
+    def version(self) -> str | None:
+        return self._request("version")
+
+    def clusplot_png(self, X: NDArray[np.float64], labels: Any, title: str = "Clusters of "
+                     "customers", width: int = 900, height: int = 700) -> bytes:
+        return self._request("clusplot_png", X, labels, title, width, height)
+
+    def provenance(self) -> dict[str, Any]:
+        return self._request("provenance")
+
+    # -- lifetime ----------------------------------------------------------------------------
+
+    def close(self, wait: bool = True) -> None:
+        """Tell the worker to stop; with ``wait``, also wait (up to 5 s) until it has."""
+        if self._process.poll() is not None:
+            return
+        with contextlib.suppress(OSError):
+            assert self._process.stdin is not None
+            self._process.stdin.close()
+        if wait:
+            try:
+                self._process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self._process.kill()
+
+    def __enter__(self) -> RWorkerEngine:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def __del__(self) -> None:
+        with contextlib.suppress(Exception):
+            self.close(wait=False)
+
+
+@dataclass
+class ColdStart:
+    """What :func:`cold_start` set going: the worker engine and the data set it is reading."""
+
+    engine: RWorkerEngine
+    dataset: Callable[[], Dataset]
+
+
+def cold_start(
+    data: str | None,
+    columns: str | None,
+    *,
+    course_fit: tuple[int, CourseSettings] | None,
+    keep_table: bool = False,
+) -> ColdStart:
+    """Start the R side of a comparison before this process has imported scikit-learn.
+
+    The worker process starts first and loads R. A small file (below
+    :data:`LARGE_FILE_BYTES`) is read and checked by the worker, and R's course fit
+    (``course_fit``: k and settings) starts the moment it has the data, while
+    ``ColdStart.dataset()`` imports scikit-learn here before it waits for the data. A large file,
+    or one whose whole table is wanted (``keep_table``, for a report), is read here and handed to
+    R at once, so that the two fits overlap on two cores.
+
+    Collect R's fit with ``engine.fit(dataset.X, k, settings)``; close the engine when done.
+    """
+    worker = RWorkerEngine()
+    try:
+        path, _ = resolve_data_path(data)
+        large = path is not None and path.is_file() and path.stat().st_size >= LARGE_FILE_BYTES
+        if keep_table or large:
+            dataset = load_dataset(data, columns, keep_table=keep_table)
+            if course_fit is not None:
+                worker.fit_async(dataset.X, *course_fit)
+            return ColdStart(worker, lambda: dataset)
+        pending = worker.load_dataset_async(data, columns)
+        if course_fit is not None:
+            worker.fit_async(None, *course_fit)
+
+        def dataset_after_warm_up() -> Dataset:
+            import sklearn.cluster  # noqa: F401  (imported while the worker reads the data)
+
+            return pending()
+
+        return ColdStart(worker, dataset_after_warm_up)
+    except BaseException:
+        worker.close(wait=False)
+        raise
+
+
+def _worker_died() -> RUnavailableError:
+    return RUnavailableError(
+        "the R worker process ended unexpectedly (R crashed while loading?): run the command "
+        "with PYSEG_R_IN_PROCESS=1 to see R's own error"
+    )
+
+
+# -- the child process ----------------------------------------------------------------------
+
+
+def _handle(command: str, args: tuple[Any, ...], state: dict[str, Any]) -> Any:
+    if command == "load_dataset":
+        state.pop("X", None)
+        dataset = load_dataset(*args, keep_table=False)
+        state["X"] = dataset.X
+        return dataset
+    if command == "fit_loaded":
+        if "X" not in state:
+            raise InputError("no data set was loaded in the R worker")
+        return REngine().fit(state["X"], *args)
+    if command in _METHODS:
+        return getattr(REngine(), command)(*args)
+    raise REvaluationError(f"the R worker does not know the request {command!r}")
+
+
+def _load_r() -> PysegError | None:
+    try:
+        REngine().check_ready()
+    except PysegError as exc:
+        return exc
+    return None
+
+
+def _serve(requests: BinaryIO, replies: BinaryIO) -> None:
+    # Load R at once, unless a request is already waiting: then answer it first (the CLI sends
+    # the data file, which the parent needs sooner than R) and load R right after.
+    r_loaded = False
+    load_error: PysegError | None = None
+    state: dict[str, Any] = {}
+    if not select.select([requests], [], [], 0.0)[0]:
+        load_error, r_loaded = _load_r(), True
+    while True:
+        try:
+            command, *args = pickle.load(requests)
+        except EOFError:
+            return
+        try:
+            if load_error is not None and command != "load_dataset":
+                raise load_error
+            answer: tuple[str, Any] = ("ok", _handle(command, tuple(args), state))
+        except PysegError as exc:
+            answer = ("error", exc)
+        pickle.dump(answer, replies, protocol=pickle.HIGHEST_PROTOCOL)
+        replies.flush()
+        if not r_loaded:
+            load_error, r_loaded = _load_r(), True
+
+
+if __name__ == "__main__":
+    # Replies get a private copy of stdout; anything native code prints goes to stderr instead of
+    # corrupting the pickle stream.
+    reply_stream = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
+    _serve(sys.stdin.buffer, reply_stream)
