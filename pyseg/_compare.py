@@ -212,28 +212,9 @@ def compare(
         r_engine = REngine()
 
     X = dataset.X
-    settings: dict[str, Any]
-    if mode == "exact":
-        start = time.perf_counter()
-        initial = initial_centers_kmeanspp(X, k, python_settings.seed)
-        initial_seconds = time.perf_counter() - start
-        exact = {"init": "k-means++", "seed": python_settings.seed, "algorithm": "Lloyd",
-                 "max_iter": EXACT_MAX_ITER}
-        settings = {"python": exact, "r": exact, "initial_centers": initial}
-        py_fit, r_fit, timings = _fit_both(
-            lambda: python_engine.fit_from(X, initial, EXACT_MAX_ITER),
-            lambda: r_engine.fit_from(X, initial, EXACT_MAX_ITER),
-        )
-        timings["initial_centers"] = initial_seconds
-    else:
-        settings = {
-            "python": _settings_dict(python_settings, "python"),
-            "r": _settings_dict(r_settings, "r"),
-        }
-        py_fit, r_fit, timings = _fit_both(
-            lambda: python_engine.fit(X, k, python_settings),
-            lambda: r_engine.fit(X, k, r_settings),
-        )
+    py_fit, r_fit, settings, timings = _fit_pair(
+        X, k, mode, (python_engine, r_engine), (python_settings, r_settings)
+    )
 
     start = time.perf_counter()
     measured = measure_agreement(py_fit.labels, r_fit.labels, py_fit.n_clusters, r_fit.n_clusters)
@@ -268,6 +249,39 @@ def compare(
         settings=settings,
         timings=timings,
     )
+
+
+def _fit_pair(
+    X: NDArray[np.float64],
+    k: int,
+    mode: str,
+    engines: tuple[KMeansEngine, KMeansEngine],
+    course_settings: tuple[CourseSettings, CourseSettings],
+) -> tuple[FitResult, FitResult, dict[str, Any], dict[str, float]]:
+    """Both fits of ``mode``, the settings each side ran with, and the seconds each step took."""
+    python_engine, r_engine = engines
+    python_settings, r_settings = course_settings
+    if mode == "exact":
+        start = time.perf_counter()
+        initial = initial_centers_kmeanspp(X, k, python_settings.seed)
+        initial_seconds = time.perf_counter() - start
+        exact = {"init": "k-means++", "seed": python_settings.seed, "algorithm": "Lloyd",
+                 "max_iter": EXACT_MAX_ITER}
+        py_fit, r_fit, timings = _fit_both(
+            lambda: python_engine.fit_from(X, initial, EXACT_MAX_ITER),
+            lambda: r_engine.fit_from(X, initial, EXACT_MAX_ITER),
+        )
+        timings["initial_centers"] = initial_seconds
+        return py_fit, r_fit, {"python": exact, "r": exact, "initial_centers": initial}, timings
+    settings = {
+        "python": _settings_dict(python_settings, "python"),
+        "r": _settings_dict(r_settings, "r"),
+    }
+    py_fit, r_fit, timings = _fit_both(
+        lambda: python_engine.fit(X, k, python_settings),
+        lambda: r_engine.fit(X, k, r_settings),
+    )
+    return py_fit, r_fit, settings, timings
 
 
 def _fit_both(

@@ -437,17 +437,53 @@ def _no_line_wider_than(data: bytes, body_start: int, delimiter: str, names: lis
     return True
 
 
-def _parse(
-    data: bytes,
-    *,
-    source: str,
-    path: Path | None,
-    columns: str | Sequence[str] | None,
-    notice: str | None,
-    keep_table: bool = True,
-) -> Dataset:
-    import pandas as pd
+@dataclass(frozen=True)
+class _Layout:
+    """What the header line says about a CSV: where its rows start, how they are split, and
+    which columns are the features."""
 
+    data: bytes
+    source: str
+    start: int
+    body_start: int
+    delimiter: str
+    names: list[str]
+    features: _Features
+
+    def problem(self, fallback: str) -> InputError:
+        """The fast path saw a problem; the slow pass finds the first bad cell and words it."""
+        text = self.data[self.start:].decode("utf-8")
+        message = _first_problem(text, self.source, self.delimiter, self.names, self.features)
+        return InputError(message or f"{self.source}: {fallback}")
+
+    def read_rows(self, **options: object) -> pd.DataFrame:
+        """The rows below the header, by pandas.
+
+        The header is parsed by :func:`_layout`; pandas reads only the rows, with header=None,
+        because with a header it silently drops fields beyond the header's (or turns column 1
+        into an index).
+        """
+        import pandas as pd
+
+        text_columns = {
+            index: "str"
+            for index, name in enumerate(self.names)
+            if normalise_header(name) in _ID_HEADERS and index not in self.features.indices
+        }
+        buffer = io.BytesIO(self.data)
+        buffer.seek(self.body_start)
+        return pd.read_csv(
+            buffer,
+            sep=self.delimiter,
+            header=None,
+            keep_default_na=False,
+            na_values=[""],
+            dtype=text_columns or None,
+            **options,
+        )
+
+
+def _layout(data: bytes, source: str, columns: str | Sequence[str] | None) -> _Layout:
     start = _check_text(data, source)
     header, header_row, body_start = _header_line(data, start)
     if not data[body_start:].strip():
@@ -466,42 +502,28 @@ def _parse(
         ) from None
     _check_header(names, header_row, source)
     features = _select_features(names, columns, source)
+    return _Layout(data, source, start, body_start, delimiter, names, features)
 
-    def fail(fallback: str) -> InputError:
-        # The fast path saw a problem; the slow pass finds the first bad cell and words it.
-        text = data[start:].decode("utf-8")
-        message = _first_problem(text, source, delimiter, names, features)
-        return InputError(message or f"{source}: {fallback}")
 
-    text_columns = {
-        index: "str"
-        for index, name in enumerate(names)
-        if normalise_header(name) in _ID_HEADERS and index not in features.indices
-    }
+def _read_table(layout: _Layout, keep_table: bool) -> tuple[pd.DataFrame, bool]:
+    """The rows as a frame, and whether it holds only the feature columns."""
+    import pandas as pd
 
-    # The header is parsed above; pandas reads only the rows, with header=None, because with a
-    # header it silently drops fields beyond the header's (or turns column 1 into an index).
-    def read_rows(**options: object) -> pd.DataFrame:
-        buffer = io.BytesIO(data)
-        buffer.seek(body_start)
-        return pd.read_csv(
-            buffer,
-            sep=delimiter,
-            header=None,
-            keep_default_na=False,
-            na_values=[""],
-            dtype=text_columns or None,
-            **options,
-        )
-
+    names, source = layout.names, layout.source
     # Reading only the feature columns would let pandas skip a row's surplus fields silently, so
     # that shortcut is taken only when no line can have more fields than the header.
-    features_only = not keep_table and _no_line_wider_than(data, body_start, delimiter, names)
+    features_only = not keep_table and _no_line_wider_than(
+        layout.data, layout.body_start, layout.delimiter, names
+    )
     try:
-        frame = read_rows(usecols=list(features.indices)) if features_only else read_rows()
+        if features_only:
+            frame = layout.read_rows(usecols=list(layout.features.indices))
+        else:
+            frame = layout.read_rows()
     except (pd.errors.ParserError, ValueError) as exc:
         reason = str(exc).splitlines()[0]
-        problem = _first_problem(data[start:].decode("utf-8"), source, delimiter, names, features)
+        text = layout.data[layout.start:].decode("utf-8")
+        problem = _first_problem(text, source, layout.delimiter, names, layout.features)
         if problem is not None:
             raise InputError(problem) from None
         if "EOF inside string" in reason:
@@ -509,31 +531,42 @@ def _parse(
         # Left: a first row narrower than a later one, all within the header's width. Reading
         # with the header's width cannot drop fields, since no row is wider.
         try:
-            frame = read_rows(names=list(range(len(names))), index_col=False)
+            frame = layout.read_rows(names=list(range(len(names))), index_col=False)
         except (pd.errors.ParserError, ValueError):
             raise InputError(f"{source}: cannot parse the CSV: {reason}") from None
         features_only = False
     if not features_only:
         if frame.shape[1] > len(names):
-            raise fail("a row has more fields than the header")
+            raise layout.problem("a row has more fields than the header")
         for missing in range(frame.shape[1], len(names)):
             frame[missing] = np.nan  # every row is shorter than the header; as pandas would fill
         # Unnamed columns (an Excel trailing comma) get the names pandas itself would give them.
         frame.columns = [
             name if name.strip() else f"Unnamed: {i}" for i, name in enumerate(names)
         ]
+    return frame, features_only
 
+
+def _feature_matrix(
+    layout: _Layout, frame: pd.DataFrame, features_only: bool, keep_table: bool
+) -> NDArray[np.float64]:
+    """The feature columns as float64, checked; text cells become numbers in ``frame`` too."""
+    import pandas as pd
+
+    features = layout.features
     values = np.empty((len(frame), len(features.indices)), dtype=np.float64)
     for position, index in enumerate(features.indices):
         # With usecols and no header, pandas labels the columns by their index in the file.
         column = frame[index] if features_only else frame.iloc[:, index]
         if pd.api.types.is_bool_dtype(column) or not pd.api.types.is_numeric_dtype(column):
             as_text = column.astype("str")
-            if delimiter != ",":
+            if layout.delimiter != ",":
                 as_text = as_text.str.replace(",", ".", n=1, regex=False)
             column = pd.to_numeric(as_text.str.strip(), errors="coerce")
             if column.isna().any():
-                raise fail(f"column {names[index]!r} holds values that are not numbers")
+                raise layout.problem(
+                    f"column {layout.names[index]!r} holds values that are not numbers"
+                )
             if keep_table:
                 frame[frame.columns[index]] = column
         values[:, position] = column.to_numpy(dtype=np.float64)
@@ -547,17 +580,31 @@ def _parse(
                 values[:, position] > SCORE_RANGE[1]
             )
     if bad.any():
-        raise fail("a feature value is missing, not finite or out of range")
+        raise layout.problem("a feature value is missing, not finite or out of range")
+    return np.ascontiguousarray(values)
 
+
+def _parse(
+    data: bytes,
+    *,
+    source: str,
+    path: Path | None,
+    columns: str | Sequence[str] | None,
+    notice: str | None,
+    keep_table: bool = True,
+) -> Dataset:
+    layout = _layout(data, source, columns)
+    frame, features_only = _read_table(layout, keep_table)
+    X = _feature_matrix(layout, frame, features_only, keep_table)
     return Dataset(
-        X=np.ascontiguousarray(values),
-        feature_names=tuple(names[index] for index in features.indices),
+        X=X,
+        feature_names=tuple(layout.names[index] for index in layout.features.indices),
         path=path,
         source=source,
         sha256=hashlib.sha256(data).hexdigest(),
         frame=frame if keep_table else None,
         notice=notice,
-        is_course_schema=features.is_course_schema,
+        is_course_schema=layout.features.is_course_schema,
     )
 
 

@@ -12,16 +12,16 @@ import json
 import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from pyseg._course import EXACT_MAX_ITER, PYTHON_COURSE, R_COURSE
+from pyseg._course import EXACT_MAX_ITER, PYTHON_COURSE, R_COURSE, R_ELBOW_SEED, R_ELBOW_STARTS
 from pyseg._data import Dataset
 from pyseg._elbow import check_elbow_arguments
 from pyseg._errors import InputError
 from pyseg._io import write_atomic
-from pyseg._progress import progress_bar
+from pyseg._progress import ProgressBar, progress_bar
 from pyseg._provenance import command_line as format_command
 from pyseg.engines import (
     FitResult,
@@ -31,6 +31,9 @@ from pyseg.engines import (
     r_reference_dir,
 )
 from pyseg.engines._recorded import FORMAT, R_CODE_FILES, features_sha256
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
 
 
 def _compact_json(record: dict[str, Any]) -> str:
@@ -105,41 +108,10 @@ def record_r_results(
     check_elbow_arguments(X, ks, "course", elbow_starts)
     engine = engine if engine is not None else REngine()
     engine.check_ready(silhouette=True)  # fail before the long part, with the fix
-    fits: list[dict[str, Any]] = []
     bar = progress_bar(total=2 * len(ks) + 2, description="record-r", enabled=progress)
     try:
-        for k in ks:
-            settings = R_COURSE
-            fit = engine.fit(X, k, settings)
-            fits.append(_fit_entry(
-                "course", f"course k={k} set.seed({settings.seed}) nstart={settings.n_starts} "
-                f"iter.max={settings.max_iter}", fit, k=k, seed=settings.seed,
-                n_starts=settings.n_starts, max_iter=settings.max_iter))
-            bar.update()
-        for k in ks:
-            initial = initial_centers_kmeanspp(X, k, PYTHON_COURSE.seed)
-            fit = engine.fit_from(X, initial, EXACT_MAX_ITER)
-            fits.append(_fit_entry(
-                "lloyd", f"exact k={k} from k-means++ seed {PYTHON_COURSE.seed} "
-                f"iter.max={EXACT_MAX_ITER}", fit, k=k, initial_centers=initial.tolist(),
-                max_iter=EXACT_MAX_ITER))
-            bar.update()
-        elbows = []
-        for mode, starts in (("course", 1), ("matched", elbow_starts)):
-            fits_per_k = engine.elbow(X, tuple(ks), mode, starts)
-            wcss, labels = fits_per_k.wcss, fits_per_k.labels
-            rows = []
-            for index, k in enumerate(ks):
-                sil = engine.silhouette(X, labels[:, index])
-                rows.append({"k": k, "wcss": float(wcss[index]),
-                             "labels": labels[:, index].tolist(),
-                             "silhouette_widths": None if sil is None else sil.widths.tolist()})
-            describe = ("course elbow (set.seed(6) once, one start per k)" if mode == "course"
-                        else f"matched elbow (set.seed(6) per k, nstart={starts})")
-            elbows.append({"mode": mode, "starts": starts, "describe": describe,
-                           "k_values": ks, "rows": rows,
-                           "warnings": list(fits_per_k.warnings)})
-            bar.update()
+        fits = _record_fits(engine, X, ks, bar)
+        elbows = _record_elbows(engine, X, ks, elbow_starts, bar)
     finally:
         bar.close()
 
@@ -169,3 +141,48 @@ def record_r_results(
         raise InputError(f"cannot write {what}{target}: {exc.strerror or exc}") from None
     write_atomic(_compact_json(record).encode("utf-8"), target, what=what)
     return target
+
+
+def _record_fits(engine: REngine, X: NDArray[np.float64], ks: list[int],
+                 bar: ProgressBar) -> list[dict[str, Any]]:
+    """R's course fit and its exact-mode Lloyd fit for every k."""
+    fits: list[dict[str, Any]] = []
+    for k in ks:
+        settings = R_COURSE
+        fit = engine.fit(X, k, settings)
+        fits.append(_fit_entry(
+            "course", f"course k={k} set.seed({settings.seed}) nstart={settings.n_starts} "
+            f"iter.max={settings.max_iter}", fit, k=k, seed=settings.seed,
+            n_starts=settings.n_starts, max_iter=settings.max_iter))
+        bar.update()
+    for k in ks:
+        initial = initial_centers_kmeanspp(X, k, PYTHON_COURSE.seed)
+        fit = engine.fit_from(X, initial, EXACT_MAX_ITER)
+        fits.append(_fit_entry(
+            "lloyd", f"exact k={k} from k-means++ seed {PYTHON_COURSE.seed} "
+            f"iter.max={EXACT_MAX_ITER}", fit, k=k, initial_centers=initial.tolist(),
+            max_iter=EXACT_MAX_ITER))
+        bar.update()
+    return fits
+
+
+def _record_elbows(engine: REngine, X: NDArray[np.float64], ks: list[int], elbow_starts: int,
+                   bar: ProgressBar) -> list[dict[str, Any]]:
+    """R's course elbow and matched elbow, with R's silhouette widths per k."""
+    elbows = []
+    for mode, starts in (("course", R_ELBOW_STARTS), ("matched", elbow_starts)):
+        fits_per_k = engine.elbow(X, tuple(ks), mode, starts)
+        wcss, labels = fits_per_k.wcss, fits_per_k.labels
+        rows = []
+        for index, k in enumerate(ks):
+            sil = engine.silhouette(X, labels[:, index])
+            rows.append({"k": k, "wcss": float(wcss[index]),
+                         "labels": labels[:, index].tolist(),
+                         "silhouette_widths": None if sil is None else sil.widths.tolist()})
+        describe = (f"course elbow (set.seed({R_ELBOW_SEED}) once, one start per k)"
+                    if mode == "course"
+                    else f"matched elbow (set.seed({R_ELBOW_SEED}) per k, nstart={starts})")
+        elbows.append({"mode": mode, "starts": starts, "describe": describe,
+                       "k_values": ks, "rows": rows, "warnings": list(fits_per_k.warnings)})
+        bar.update()
+    return elbows

@@ -59,6 +59,8 @@ def create_app(model: SegmentModel, points: NDArray[np.float64] | None = None) -
     flask.Flask
         ``GET /`` shows the form; ``POST /`` with fields ``income`` and ``score`` shows the answer.
     """
+    # One function on purpose: the routes below are closures over ``model`` and ``points``, which
+    # is how Flask apps built by a factory share state without globals.
     from flask import Flask, render_template, request
 
     if not model.is_course_schema:

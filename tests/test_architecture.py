@@ -1,0 +1,117 @@
+"""The package's layout rules, checked on its source (see "How pyseg is built" in README.md).
+
+- pyseg's modules import each other at the top of the file, and never in a cycle;
+- the shell (``pyseg/cli``) and the presentation modules (report, plots, web page, terminal form)
+  never choose or drive an engine: what they show comes from the library;
+- no function body is longer than 60 lines (docstrings aside).
+
+That no module outside ``pyseg/engines`` talks to R is checked in ``test_injection.py``.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parents[1] / "pyseg"
+#: Modules that present results; they must not reach for an engine or fit anything.
+PRESENTATION = ("cli/", "_report.py", "_plots.py", "_web.py", "_form.py")
+MAX_FUNCTION_LINES = 60
+
+
+def _modules() -> dict[str, Path]:
+    found = {}
+    for path in sorted(PACKAGE.rglob("*.py")):
+        parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+        name = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+        found[name] = path
+    return found
+
+
+MODULES = _modules()
+
+
+def _top_level_imports(name: str, path: Path) -> set[str]:
+    """pyseg modules that ``name`` imports when it is imported (TYPE_CHECKING blocks aside)."""
+    imported = set()
+    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("pyseg"):
+            for alias in node.names:
+                submodule = f"{node.module}.{alias.name}"
+                imported.add(submodule if submodule in MODULES else node.module)
+        elif isinstance(node, ast.Import):
+            imported.update(alias.name for alias in node.names if alias.name in MODULES)
+    imported.discard(name)
+    return imported
+
+
+def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Every import cycle a depth-first walk of ``graph`` meets, as module lists."""
+    state: dict[str, str] = {}
+    cycles: list[list[str]] = []
+
+    def visit(name: str, trail: list[str]) -> None:
+        state[name] = "open"
+        for target in sorted(graph[name]):
+            if state.get(target) == "open":
+                cycles.append([*trail[trail.index(target):], target])
+            elif target not in state:
+                visit(target, [*trail, target])
+        state[name] = "done"
+
+    for name in sorted(graph):
+        if name not in state:
+            visit(name, [name])
+    return cycles
+
+
+def test_pyseg_modules_import_each_other_without_cycles() -> None:
+    graph = {name: _top_level_imports(name, path) for name, path in MODULES.items()}
+    assert _cycles(graph) == []
+
+
+def test_the_cycle_check_can_fail() -> None:
+    graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}
+    assert _cycles(graph) == [["a", "b", "c", "a"]]
+    assert _cycles({"a": {"b"}, "b": set()}) == []
+
+
+@pytest.mark.parametrize("name", sorted(MODULES))
+def test_pyseg_modules_are_imported_at_the_top_of_each_file(name: str) -> None:
+    tree = ast.parse(MODULES[name].read_text(encoding="utf-8"))
+    late = [
+        f"line {node.lineno}: {node.module}"
+        for function in ast.walk(tree)
+        if isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef)
+        for node in ast.walk(function)
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("pyseg")
+    ]
+    assert late == [], f"{name} imports pyseg modules inside functions"
+
+
+@pytest.mark.parametrize(
+    "name", sorted(n for n, p in MODULES.items()
+                   if p.relative_to(PACKAGE).as_posix().startswith(PRESENTATION))
+)
+def test_presentation_modules_never_drive_an_engine(name: str) -> None:
+    imported = _top_level_imports(name, MODULES[name])
+    assert not {module for module in imported if module.startswith("pyseg.engines")}, imported
+
+
+@pytest.mark.parametrize("name", sorted(MODULES))
+def test_no_function_is_longer_than_60_lines(name: str) -> None:
+    tree = ast.parse(MODULES[name].read_text(encoding="utf-8"))
+    too_long = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            body = node.body
+            first = body[0]
+            has_docstring = (isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant)
+                             and isinstance(first.value.value, str))
+            start = (body[1].lineno if has_docstring and len(body) > 1 else first.lineno)
+            length = node.end_lineno - start + 1
+            if length > MAX_FUNCTION_LINES:
+                too_long.append(f"{node.name} (line {node.lineno}): {length} lines")
+    assert too_long == []
