@@ -1,4 +1,5 @@
-"""Which rpy2 for which R (``pyseg._rcompat``) and the one-line diagnosis of rpy2 load failures.
+"""Which rpy2 for which R (``pyseg.engines._rcompat``), and the one-line diagnosis of rpy2
+load failures.
 
 The ``*_TEXT`` fixtures are real: what ``import rpy2.robjects`` printed (log lines and traceback,
 stderr) with a deliberately wrong rpy2, captured while writing ``.ci/r-matrix``:
@@ -29,8 +30,8 @@ from pathlib import Path
 
 import pytest
 
-from pyseg import _rcompat
-from pyseg._rcompat import (
+from pyseg.engines import _rcompat
+from pyseg.engines._rcompat import (
     diagnose_rpy2_failure,
     installed_r_version,
     parse_r_version,
@@ -369,7 +370,7 @@ def test_installed_r_version_gives_up_after_the_timeout(fake_path: Path) -> None
     assert installed_r_version(timeout=0.3) is None
 
 
-# ---- the script: .ci/rpy2-requirement and python -I pyseg/_rcompat.py ----------------------
+# ---- the script: .ci/rpy2-requirement and python -I pyseg/engines/_rcompat.py --------------
 
 
 def _script(args: list[str], path: str) -> subprocess.CompletedProcess:

@@ -23,11 +23,16 @@ from pathlib import Path
 from typing import Any
 
 from pyseg._errors import REvaluationError, RUnavailableError
+from pyseg.engines._rcompat import (
+    diagnose_rpy2_failure,
+    installed_r_version,
+    parse_r_version,
+    pip_fix,
+    rpy2_fits,
+)
 
 #: What a new user runs to get R, as Debian/Ubuntu packages.
 APT_FIX = "sudo apt-get install -y r-base-core r-cran-cluster"
-#: rpy2 3.6 needs R >= 4.5; this is the newest rpy2 that loads against older R.
-RPY2_FIX = "pip install 'rpy2==3.5.17'"
 
 _lock = threading.RLock()
 _console: list[str] = []
@@ -46,18 +51,10 @@ def r_reference_dir() -> Path:
     return path
 
 
-def _diagnose_load_failure(exc: BaseException) -> RUnavailableError:
+def _diagnose_load_failure(exc: BaseException, logged: str = "") -> RUnavailableError:
+    """One line with the fix for rpy2 failing to load R (``logged``: what rpy2 logged first)."""
     text = " ".join(str(exc).split())
     r_home = os.environ.get("R_HOME")
-    if isinstance(exc, ModuleNotFoundError) and exc.name and exc.name.startswith("rpy2"):
-        return RUnavailableError(f"rpy2 is not installed: run `{RPY2_FIX}` (and `{APT_FIX}`)")
-    if "undefined symbol" in text:
-        symbol = re.search(r"undefined symbol: (\w+)", text)
-        detail = f"missing {symbol.group(1)}" if symbol else text
-        return RUnavailableError(
-            f"rpy2 cannot load against the installed R ({detail}): rpy2 >= 3.6 needs R >= 4.5; "
-            f"run `{RPY2_FIX}`"
-        )
     if r_home and not (Path(r_home) / "bin" / "R").exists():
         return RUnavailableError(
             f"R_HOME={r_home!r} is not an R installation: run `unset R_HOME` (or set it to the "
@@ -65,8 +62,38 @@ def _diagnose_load_failure(exc: BaseException) -> RUnavailableError:
         )
     if shutil.which("R") is None and not r_home:
         return RUnavailableError(f"R is not installed: run `{APT_FIX}`")
+    r_version = installed_r_version()
+    fix = pip_fix(r_version) if r_version is not None else "pip install rpy2"
+    if isinstance(exc, ModuleNotFoundError) and exc.name and exc.name.startswith("rpy2"):
+        return RUnavailableError(f"rpy2 is not installed: run `{fix}`")
+    mismatch = diagnose_rpy2_failure(f"{logged} {text}", r_version, rpy2_version())
+    if mismatch is not None:
+        return RUnavailableError(mismatch)
     return RUnavailableError(f"R could not be loaded through rpy2 ({text}): run `{APT_FIX}` "
-                             f"and `{RPY2_FIX}`")
+                             f"and `{fix}`")
+
+
+def _check_rpy2_fits_r(robjects: Any) -> None:
+    """Refuse an rpy2 that loaded only through its ABI fallback (or any rpy2 not made for
+    this R), with the one pip command that fixes it for this R."""
+    version = robjects.baseenv["R.version.string"][0]
+    r_version = parse_r_version(str(version))
+    installed = rpy2_version()
+    if r_version is not None and installed is not None and rpy2_fits(r_version, installed) is False:
+        raise RUnavailableError(
+            f"rpy2 {installed} does not fit {version.split(' (')[0]}: run `{pip_fix(r_version)}`"
+        )
+
+
+class _Collect(logging.Handler):
+    """Keeps what rpy2 logs while it loads (e.g. why its API mode failed), for the diagnosis."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(record.getMessage())
 
 
 def _capture_console(text: str) -> None:
@@ -81,8 +108,12 @@ def _rpy2() -> Any:
         # rpy2 would otherwise fail later with a less helpful message, or abort the process.
         raise _diagnose_load_failure(RuntimeError("invalid R_HOME"))
     # rpy2 logs its failures to find R at ERROR level; with no logging configured Python would
-    # print them raw on stderr, before the one-line message pyseg gives with the fix.
-    logging.getLogger("rpy2").addHandler(logging.NullHandler())
+    # print them raw on stderr, before the one-line message pyseg gives with the fix. The lines
+    # are kept for that message instead.
+    logger = logging.getLogger("rpy2")
+    collected = _Collect()
+    logger.addHandler(collected)
+    logger.propagate = False
     try:
         import rpy2.rinterface_lib.callbacks as callbacks
         import rpy2.robjects as robjects
@@ -91,7 +122,11 @@ def _rpy2() -> Any:
         from rpy2.robjects.conversion import localconverter
         from rpy2.robjects.packages import SignatureTranslatedAnonymousPackage
     except Exception as exc:  # rpy2 raises ImportError, OSError, RuntimeError or its own types
-        raise _diagnose_load_failure(exc) from exc
+        raise _diagnose_load_failure(exc, " ".join(collected.lines)) from exc
+    finally:
+        logger.removeHandler(collected)
+        logger.addHandler(logging.NullHandler())
+    _check_rpy2_fits_r(robjects)
     callbacks.consolewrite_print = _capture_console
     callbacks.consolewrite_warnerror = _capture_console
     return {
@@ -137,7 +172,9 @@ def _to_python(value: Any) -> Any:
         return [str(item) for item in value]
     if hasattr(value, "names") and hasattr(value, "__iter__") and not isinstance(value, np.ndarray):
         items = [_to_python(item) for item in value]
-        names = list(value.names) if value.names is not None else []
+        # rpy2 3.5 gives R vectors a names property; rpy2 3.6's NamedList, a names() method.
+        raw_names = value.names() if callable(value.names) else value.names
+        names = list(raw_names) if raw_names is not None else []
         return dict(zip(map(str, names), items, strict=True)) if names and all(names) else items
     return value
 

@@ -28,10 +28,15 @@ import numpy as np
 import pytest
 
 from pyseg._errors import ExitCode, REvaluationError, RUnavailableError
+from pyseg.engines._rcompat import installed_r_version, pip_fix
 
 REPO = Path(__file__).resolve().parents[1]
 APT_FIX = "sudo apt-get install -y r-base-core r-cran-cluster"
-RPY2_FIX = "pip install 'rpy2==3.5.17'"
+#: The R these tests pretend rpy2 was not built for, in the unit tests of the diagnosis.
+OLD_R = (4, 2)
+#: The fix pyseg must print for this machine's R (R 4.2 where no R answers).
+HOST_R = installed_r_version() or OLD_R
+RPY2_FIX = pip_fix(HOST_R)
 UNDEFINED_SYMBOL = (
     "cannot load library '/usr/lib/R/lib/libR.so': "
     "/usr/lib/R/lib/libR.so: undefined symbol: R_ParentEnv"
@@ -110,15 +115,16 @@ def fake_rpy2(root: Path, raise_statement: str) -> str:
     [
         (
             ModuleNotFoundError("No module named 'rpy2'", name="rpy2"),
-            None, True, ["rpy2 is not installed", RPY2_FIX, APT_FIX],
+            None, True, ["rpy2 is not installed", pip_fix(OLD_R)],
         ),
         (
             OSError(UNDEFINED_SYMBOL),
-            None, True, ["missing R_ParentEnv", "rpy2 >= 3.6 needs R >= 4.5", RPY2_FIX],
+            None, True, ["rpy2 3.6.9 needs R >= 4.5 (R_ParentEnv is missing from R 4.2)",
+                         pip_fix(OLD_R)],
         ),
         (
             ImportError("_rinterface_cffi_api.abi3.so: undefined symbol: R_getVar"),
-            None, True, ["missing R_getVar", RPY2_FIX],
+            None, True, ["R_getVar is missing from R 4.2", pip_fix(OLD_R)],
         ),
         (
             RuntimeError("invalid R_HOME"),
@@ -132,7 +138,7 @@ def fake_rpy2(root: Path, raise_statement: str) -> str:
         (
             RuntimeError("R_HOME cannot be determined\nsecond line"),
             None, True, ["R could not be loaded through rpy2",
-                         "R_HOME cannot be determined second line", APT_FIX, RPY2_FIX],
+                         "R_HOME cannot be determined second line", APT_FIX, pip_fix(OLD_R)],
         ),
     ],
     ids=["rpy2-missing", "undefined-symbol-oserror", "undefined-symbol-importerror",
@@ -153,6 +159,9 @@ def test_each_load_failure_maps_to_exit_3_with_its_fix(
         monkeypatch.setenv("R_HOME", r_home)
     monkeypatch.setattr(_rbridge.shutil, "which",
                         lambda name: f"/usr/bin/{name}" if r_on_path else None)
+    # The diagnosis asks R and rpy2 for their versions: here R 4.2 and rpy2 3.6.9.
+    monkeypatch.setattr(_rbridge, "installed_r_version", lambda: OLD_R)
+    monkeypatch.setattr(_rbridge, "rpy2_version", lambda: "3.6.9")
 
     error = _rbridge._diagnose_load_failure(failure)
 
@@ -237,8 +246,10 @@ def test_compare_with_rpy2_built_for_a_newer_r_exits_3_with_the_fix(
     fake = fake_rpy2(tmp_path, f"raise OSError({UNDEFINED_SYMBOL!r})")
     env = base_env(PYTHONPATH=fake, **r_mode)
     result = run_pyseg("compare", "--data", str(course_csv), env=env)
-    assert_one_error_line(result, 3, "missing R_ParentEnv", "rpy2 >= 3.6 needs R >= 4.5",
-                          RPY2_FIX)
+    if HOST_R >= (4, 5):
+        pytest.skip(f"R {HOST_R} has R_ParentEnv: no rpy2 can be built for an R newer than it")
+    assert_one_error_line(result, 3, f"R_ParentEnv is missing from R {HOST_R[0]}.{HOST_R[1]}",
+                          "needs R >= 4.5", RPY2_FIX)
 
 
 # --- R's cluster package -----------------------------------------------------------------------
