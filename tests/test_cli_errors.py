@@ -1,25 +1,23 @@
-"""Every bad input through the real command line (issue 5, item 1): exit code 2, one
-``pyseg: error:`` line on stderr naming the file (and row and column where they apply), no
-traceback, nothing on stdout, and no report directory left behind.
+"""Every bad input through the real command line: exit code 2, one ``pyseg: error:`` line on
+stderr naming the file (and row and column where they apply), no traceback, nothing on stdout,
+and no report directory left behind.
 
-The data-file corpus and the wording each case must contain are those of ``test_bad_inputs.py``
-(which checks :func:`pyseg.load_dataset` directly); here every case runs as
+The data-file corpus and the wording each case must contain are the fixtures ``bad_inputs_dir``
+and ``bad_input_messages`` of ``conftest.py`` (``test_data_errors.py`` checks them against
+:func:`pyseg.load_dataset` directly); here every case runs as
 ``python -m pyseg compare --data FILE --report DIR`` in a subprocess. The subprocesses run
-concurrently, once per session, so the whole table costs a few seconds.
+concurrently, once per session (~40 s on two cores, hence ``slow``).
 """
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from test_bad_inputs import CORPUS, CORPUS_CASES
 
-REPO = Path(__file__).resolve().parents[1]
+from pyseg._errors import ExitCode
+
 INCOME = "'Annual Income (k$)'"
 
 
@@ -93,14 +91,9 @@ USAGE_CASES: dict[str, tuple[list[str], str]] = {
 }
 
 
-def _run(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {key: value for key, value in os.environ.items() if not key.startswith("PYSEG_")}
-    return subprocess.run([sys.executable, "-m", "pyseg", "compare", *args], capture_output=True,
-                          text=True, cwd=cwd, env=env, timeout=120)
-
-
 @pytest.fixture(scope="session")
-def cli_runs(tmp_path_factory: pytest.TempPathFactory):
+def cli_runs(tmp_path_factory: pytest.TempPathFactory, run_pyseg, bad_inputs_dir: Path,
+             bad_input_messages):
     """Run every case once, concurrently: name -> (report dir, CompletedProcess, fragments)."""
     work = tmp_path_factory.mktemp("cli-errors")
     course_like = _write(
@@ -110,9 +103,9 @@ def cli_runs(tmp_path_factory: pytest.TempPathFactory):
     )
     extra = _extra_cases(work, course_like)
     jobs: dict[str, tuple[list[str], tuple[str, ...], Path]] = {}
-    for index, name in enumerate(sorted(CORPUS_CASES)):
-        path = CORPUS / name
-        fragments = (f"{path}: ", *CORPUS_CASES[name])
+    for index, name in enumerate(sorted(bad_input_messages)):
+        path = bad_inputs_dir / name
+        fragments = (f"{path}: ", *bad_input_messages[name])
         jobs[name] = (["--data", str(path)], fragments, work / f"report-{index}")
     for index, (name, (args, fragments)) in enumerate(extra.items()):
         jobs[name] = (args, fragments, work / f"report-extra-{index}")
@@ -123,23 +116,22 @@ def cli_runs(tmp_path_factory: pytest.TempPathFactory):
         args, fragments, report = jobs[name]
         if "--report" not in args:
             args = [*args, "--report", str(report)]
-        return name, (report, _run(args, work), fragments)
+        return name, (report, run_pyseg("compare", *args, cwd=work, timeout=120), fragments)
 
     with ThreadPoolExecutor(max_workers=4) as pool:
         return dict(pool.map(run, jobs))
 
 
-CASE_NAMES = [
-    *sorted(CORPUS_CASES),
+#: The cases that are not corpus files (see ``_extra_cases``).
+EXTRA_CASE_NAMES = [
     "missing file", "directory as data", "unknown --columns", "--columns twice", "k above rows",
     "k above distinct points", "CRLF file with bad cell", "missing --r-results",
     "--report is a file",
 ]
 
 
-@pytest.mark.parametrize("name", CASE_NAMES)
-def test_bad_input_gives_one_error_line_and_exit_2(cli_runs, name: str) -> None:
-    report, result, fragments = cli_runs[name]
+def _assert_one_error_line_and_exit_2(run) -> None:
+    report, result, fragments = run
     assert result.returncode == 2, (result.returncode, result.stderr)
     assert "Traceback" not in result.stderr
     lines = result.stderr.splitlines()
@@ -153,6 +145,18 @@ def test_bad_input_gives_one_error_line_and_exit_2(cli_runs, name: str) -> None:
     assert leftovers == [], "a half-written report was left behind"
 
 
+@pytest.mark.slow
+def test_bad_corpus_file_gives_one_error_line_and_exit_2(cli_runs, bad_input: str) -> None:
+    _assert_one_error_line_and_exit_2(cli_runs[bad_input])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", EXTRA_CASE_NAMES)
+def test_bad_input_gives_one_error_line_and_exit_2(cli_runs, name: str) -> None:
+    _assert_one_error_line_and_exit_2(cli_runs[name])
+
+
+@pytest.mark.slow
 def test_a_file_in_the_way_of_the_report_is_left_untouched(cli_runs) -> None:
     _, result, _ = cli_runs["--report is a file"]
     assert result.returncode == 2
@@ -160,6 +164,7 @@ def test_a_file_in_the_way_of_the_report_is_left_untouched(cli_runs) -> None:
     assert in_the_way.read_text(encoding="utf-8") == "I am a file\n"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", list(USAGE_CASES))
 def test_usage_error_names_the_bad_value_and_exits_2(cli_runs, name: str) -> None:
     report, result, (last_line,) = cli_runs[name]
@@ -172,6 +177,17 @@ def test_usage_error_names_the_bad_value_and_exits_2(cli_runs, name: str) -> Non
     assert not report.exists()
 
 
-def test_the_corpus_table_covers_at_least_20_cases(cli_runs) -> None:
-    assert len(CORPUS_CASES) >= 20
-    assert set(CASE_NAMES) | set(USAGE_CASES) == set(cli_runs)
+@pytest.mark.slow
+def test_the_corpus_table_covers_at_least_20_cases(cli_runs, bad_input_messages) -> None:
+    assert len(bad_input_messages) >= 20
+    assert set(bad_input_messages) | set(EXTRA_CASE_NAMES) | set(USAGE_CASES) == set(cli_runs)
+
+
+def test_cli_reports_bad_data_as_one_line_and_exit_2(run_pyseg, bad_inputs_dir: Path) -> None:
+    path = bad_inputs_dir / "non_numeric.csv"
+    completed = run_pyseg("compare", "--data", str(path), timeout=120)
+    assert completed.returncode == ExitCode.USAGE_ERROR, completed.stderr
+    assert completed.stderr.strip().splitlines() == [
+        f"pyseg: error: {path}: row 7, column {INCOME}: 'abc' is not a number"
+    ]
+    assert "Traceback" not in completed.stderr

@@ -1,14 +1,19 @@
-"""SegmentModel: fit, predict, save/load as JSON, and nearest-center parity with R."""
+"""SegmentModel: fit, predict, save/load as JSON, and nearest-center parity with R.
+
+The tests of the course's centers and of the segment names at the course's positions use the
+course file (``course_X``, ``course_model``); the others use ``data/mall_like_200.csv``.
+"""
 
 from __future__ import annotations
 
-import csv
 import json
 import subprocess
 import sys
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from pyseg._course import CourseSettings
 from pyseg._errors import InputError
@@ -24,22 +29,6 @@ MUST_SHOW = [
     ((20, 15), "Sensible"),
     ((55, 50), "Standard"),
 ]
-
-
-def read_features(path):
-    with open(path, newline="") as handle:
-        rows = list(csv.DictReader(handle))
-    return np.array([[float(r[name]) for name in COURSE_FEATURES] for r in rows])
-
-
-@pytest.fixture(scope="module")
-def course_X(course_csv):
-    return read_features(course_csv)
-
-
-@pytest.fixture(scope="module")
-def course_model(course_X):
-    return SegmentModel().fit(course_X)
 
 
 def course_grid(n=100):
@@ -84,16 +73,16 @@ def test_predict_accepts_a_pair_an_array_and_a_dataframe(course_model):
     [((70, float("nan")), "not a finite number"), ((1, 2, 3), "2 values each"),
      (("a", 2), "must be numbers")],
 )
-def test_predict_rejects_bad_customers(course_model, bad, message):
+def test_predict_rejects_bad_customers(mall_like_model, bad, message):
     with pytest.raises(InputError, match=message):
-        course_model.predict(bad)
+        mall_like_model.predict(bad)
 
 
-def test_predict_rejects_a_table_without_the_features(course_model):
+def test_predict_rejects_a_table_without_the_features(mall_like_model):
     import pandas as pd
 
     with pytest.raises(InputError, match="lacks the column"):
-        course_model.predict(pd.DataFrame({"Age": [30], "Spending Score (1-100)": [50]}))
+        mall_like_model.predict(pd.DataFrame({"Age": [30], "Spending Score (1-100)": [50]}))
 
 
 def test_nearest_center_ties_go_to_the_lowest_index():
@@ -114,22 +103,22 @@ def test_names_do_not_depend_on_the_seed(course_X):
 
 
 @pytest.mark.r
-def test_r_fit_gets_the_same_names_for_the_same_groups(course_X, course_model):
+def test_r_fit_gets_the_same_names_for_the_same_groups(mall_like_X, mall_like_model):
     from pyseg._course import R_COURSE
 
-    r_fit = REngine().fit(course_X, 5, R_COURSE)
-    r_names = segment_names(r_fit.centers, course_model.feature_ranges_)
-    r_by_customer = [r_names[i].name for i in nearest_center(course_X, r_fit.centers)[0]]
-    assert r_by_customer == list(course_model.predict(course_X).name)
+    r_fit = REngine().fit(mall_like_X, 5, R_COURSE)
+    r_names = segment_names(r_fit.centers, mall_like_model.feature_ranges_)
+    r_by_customer = [r_names[i].name for i in nearest_center(mall_like_X, r_fit.centers)[0]]
+    assert r_by_customer == list(mall_like_model.predict(mall_like_X).name)
 
 
-def test_json_round_trip_is_byte_identical_and_predicts_the_same(course_model, tmp_path):
-    path = course_model.save(tmp_path / "model.json")
+def test_json_round_trip_is_byte_identical_and_predicts_the_same(mall_like_model, tmp_path):
+    path = mall_like_model.save(tmp_path / "model.json")
     loaded = SegmentModel.load(path)
-    assert loaded.to_json() == path.read_text() == course_model.to_json()
+    assert loaded.to_json() == path.read_text() == mall_like_model.to_json()
     assert loaded.training_X_ is None
     grid = course_grid(40)
-    np.testing.assert_array_equal(loaded.predict(grid).index, course_model.predict(grid).index)
+    np.testing.assert_array_equal(loaded.predict(grid).index, mall_like_model.predict(grid).index)
     payload = json.loads(path.read_text())
     assert payload["k"] == 5
     assert payload["feature_names"] == list(COURSE_FEATURES)
@@ -139,8 +128,8 @@ def test_json_round_trip_is_byte_identical_and_predicts_the_same(course_model, t
     assert not list(tmp_path.glob(".*.tmp")), "the atomic save left its temporary file"
 
 
-def test_refitting_gives_identical_json(course_X):
-    assert SegmentModel().fit(course_X).to_json() == SegmentModel().fit(course_X).to_json()
+def test_refitting_gives_identical_json(mall_like_X):
+    assert SegmentModel().fit(mall_like_X).to_json() == SegmentModel().fit(mall_like_X).to_json()
 
 
 @pytest.mark.parametrize(
@@ -153,8 +142,8 @@ def test_refitting_gives_identical_json(course_X):
         (lambda p: p["segments"][1].update(name=p["segments"][0]["name"]), "not distinct"),
     ],
 )
-def test_load_rejects_broken_models(course_model, tmp_path, mutate, message):
-    payload = course_model.to_dict()
+def test_load_rejects_broken_models(mall_like_model, tmp_path, mutate, message):
+    payload = mall_like_model.to_dict()
     mutate(payload)
     path = tmp_path / "broken.json"
     path.write_text(json.dumps(payload))
@@ -171,9 +160,9 @@ def test_load_reports_missing_and_invalid_files(tmp_path):
         SegmentModel.load(tmp_path / "bad.json")
 
 
-def test_save_into_a_missing_directory_is_an_input_error(course_model, tmp_path):
+def test_save_into_a_missing_directory_is_an_input_error(mall_like_model, tmp_path):
     with pytest.raises(InputError, match="cannot write model"):
-        course_model.save(tmp_path / "missing" / "model.json")
+        mall_like_model.save(tmp_path / "missing" / "model.json")
 
 
 def test_unfitted_model_says_so():
@@ -199,10 +188,10 @@ def test_loaded_model_predicts_with_numpy_only(course_model, tmp_path):
 
 
 @pytest.mark.r
-def test_r_nearest_center_matches_python_on_the_grid(course_model):
+def test_r_nearest_center_matches_python_on_the_grid(mall_like_model):
     grid = course_grid(100)
-    py_index, py_distance = nearest_center(grid, course_model.centers_)
-    r_index, r_distance = REngine().nearest_center(grid, course_model.centers_)
+    py_index, py_distance = nearest_center(grid, mall_like_model.centers_)
+    r_index, r_distance = REngine().nearest_center(grid, mall_like_model.centers_)
     np.testing.assert_array_equal(r_index, py_index)
     np.testing.assert_array_equal(r_distance, py_distance)
 
@@ -226,13 +215,48 @@ def test_predict_r_script_runs_standalone(rscript):
     assert out.stdout.split()[:2] == ["segment:", "2"]
 
 
-def test_fit_on_a_dataset_records_the_file_hash(course_csv, course_model):
+def test_fit_on_a_dataset_records_the_file_hash(mall_like_csv, mall_like_model):
     import hashlib
 
     from pyseg._data import load_dataset
 
-    model = SegmentModel().fit(load_dataset(course_csv))
-    assert model.data_["sha256"] == hashlib.sha256(course_csv.read_bytes()).hexdigest()
-    assert model.data_["n_rows"] == 200
-    np.testing.assert_array_equal(model.centers_, course_model.centers_)
-    assert [s.name for s in model.segments_] == [s.name for s in course_model.segments_]
+    model = SegmentModel().fit(load_dataset(mall_like_csv))
+    assert model.data_["sha256"] == hashlib.sha256(mall_like_csv.read_bytes()).hexdigest()
+    assert model.data_["n_rows"] == 200  # pyseg synth --n 200
+    np.testing.assert_array_equal(model.centers_, mall_like_model.centers_)
+    assert [s.name for s in model.segments_] == [s.name for s in mall_like_model.segments_]
+
+
+# --- predictions over every valid customer --------------------------------------------------------
+
+
+valid_income = st.one_of(
+    st.floats(0.0, 200.0, allow_nan=False),
+    st.floats(0.0, 1e100, allow_nan=False),
+    st.integers(0, 10**6),
+)
+valid_score = st.one_of(st.floats(1.0, 100.0, allow_nan=False), st.integers(1, 100))
+
+
+@settings(
+    max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(income=valid_income, score=valid_score, as_text=st.booleans())
+def test_prediction_is_a_total_function_over_valid_customers(
+    mall_like_model, income: float, score: float, as_text: bool
+) -> None:
+    from pyseg._data import validate_customer as check_customer
+
+    if as_text:
+        income_value, score_value = check_customer(repr(income), repr(score))
+    else:
+        income_value, score_value = check_customer(income, score)  # type: ignore[arg-type]
+    prediction = mall_like_model.predict_one(income_value, score_value)
+
+    centers = np.asarray(mall_like_model.centers_)
+    distances = np.hypot(centers[:, 0] - income_value, centers[:, 1] - score_value)
+    assert 0 <= prediction.index < len(centers)
+    assert np.isfinite(prediction.distance) and prediction.distance >= 0
+    assert prediction.distance == pytest.approx(distances.min(), rel=1e-9)
+    assert distances[prediction.index] == pytest.approx(distances.min(), rel=1e-9)
+    assert prediction.name == mall_like_model.segments_[prediction.index].name

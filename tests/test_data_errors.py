@@ -1,59 +1,24 @@
 """Every kind of bad data file gives one InputError line naming the file, row and column.
 
-The text cases are small files in ``tests/bad_inputs/`` (see its README); the cases that need the
-file system (directories, permissions, missing paths) are made in ``tmp_path``.
+The text cases are small files in ``tests/bad_inputs/`` (see its README), with the message each
+must give in ``conftest.py`` (fixtures ``bad_inputs_dir``, ``bad_input_messages`` and the
+parameter ``bad_input``); the cases that need the file system (directories, permissions, missing
+paths) are made in ``tmp_path``. The same corpus through the command line is in
+``test_cli_errors.py``.
 """
 
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from pyseg._data import Dataset, check_clusterable, load_dataset
+from pyseg._data import Dataset, _no_line_wider_than, check_clusterable, load_dataset
 from pyseg._errors import ExitCode, InputError
 
-CORPUS = Path(__file__).parent / "bad_inputs"
-REPO = Path(__file__).resolve().parents[1]
-INCOME = "'Annual Income (k$)'"
 SCORE = "'Spending Score (1-100)'"
-
-#: corpus file -> fragments the one-line message must contain (besides the file name).
-CORPUS_CASES: dict[str, tuple[str, ...]] = {
-    "empty.csv": ("the file is empty", "header line"),
-    "whitespace_only.csv": ("the file is empty",),
-    "header_only.csv": ("has a header line but no data rows",),
-    "missing_score_column.csv": (
-        "no spending-score column among",
-        "'CustomerID', 'Genre', 'Age', 'Annual Income (k$)'",
-        "--columns NAME,NAME",
-    ),
-    "blank_cell.csv": (f"row 4, column {INCOME}: '' is not a number (empty cell",),
-    "non_numeric.csv": (f"row 7, column {INCOME}: 'abc' is not a number",),
-    "negative_income.csv": (f"row 5, column {INCOME}: '-83' is negative", ">= 0"),
-    "score_above_100.csv": (f"row 6, column {SCORE}: '112' is outside 1..100",),
-    "score_zero.csv": (f"row 3, column {SCORE}: '0' is outside 1..100",),
-    "infinite.csv": (f"row 8, column {INCOME}: 'inf' is not a finite number",),
-    "nan.csv": (f"row 9, column {SCORE}: 'nan' is not a number", "missing values"),
-    "na_marker.csv": (f"row 2, column {INCOME}: 'NA' is not a number",),
-    "huge_value.csv": (f"row 4, column {INCOME}: '1e308' is too large", "1e+100", "overflow"),
-    "broken_quote.csv": ("row 5: unbalanced quote", "close it on row 5"),
-    "too_many_fields.csv": ("row 6 has 6 fields but the header has 5",),
-    "duplicate_header.csv": ("row 1: column name 'Age' appears twice (columns 2 and 3)",),
-    "headerless.csv": ("no annual-income and spending-score column", "needs a header line"),
-    "ambiguous_income.csv": (
-        "several annual-income columns ('annual_income', 'Annual Income (k$)')",
-        "--columns",
-    ),
-    "semicolon_bad_cell.csv": (f"row 3, column {INCOME}: '4x' is not a number",),
-    "boolean_cell.csv": (f"row 3, column {INCOME}: 'True' is not a number",),
-    "latin1.csv": ("row 3: not UTF-8 text (byte 0xe2 at byte offset", "save the file as UTF-8"),
-    "binary_garbage.csv": ("row 1: not a text CSV file (NUL byte at byte offset 5)",),
-}
 
 
 def _message(path: Path | str, **kwargs: object) -> str:
@@ -65,24 +30,39 @@ def _message(path: Path | str, **kwargs: object) -> str:
     return message
 
 
-def test_corpus_has_a_case_for_every_file() -> None:
-    on_disk = {p.name for p in CORPUS.glob("*.csv")}
-    assert on_disk == set(CORPUS_CASES)
+def _error_text(path: Path, **kwargs: object) -> str:
+    with pytest.raises(InputError) as caught:
+        load_dataset(path, **kwargs)
+    return str(caught.value)
 
 
-@pytest.mark.parametrize("name", sorted(CORPUS_CASES))
-def test_corpus_file_gives_precise_message(name: str) -> None:
-    path = CORPUS / name
+def test_corpus_has_a_case_for_every_file(bad_inputs_dir: Path, bad_input_messages) -> None:
+    on_disk = {p.name for p in bad_inputs_dir.glob("*.csv")}
+    assert on_disk == set(bad_input_messages)
+
+
+def test_corpus_file_gives_precise_message(
+    bad_input: str, bad_inputs_dir: Path, bad_input_messages
+) -> None:
+    path = bad_inputs_dir / bad_input
     message = _message(path)
     assert message.startswith(f"{path}: "), message
-    for fragment in CORPUS_CASES[name]:
+    for fragment in bad_input_messages[bad_input]:
         assert fragment in message, f"{fragment!r} not in {message!r}"
 
 
-def test_non_utf8_message_has_exact_byte_offset() -> None:
-    data = (CORPUS / "latin1.csv").read_bytes()
+def test_corpus_messages_are_the_same_without_the_table(
+    bad_input: str, bad_inputs_dir: Path
+) -> None:
+    # load_dataset(keep_table=False) is the path compare's R worker uses.
+    path = bad_inputs_dir / bad_input
+    assert _error_text(path, keep_table=False) == _error_text(path)
+
+
+def test_non_utf8_message_has_exact_byte_offset(bad_inputs_dir: Path) -> None:
+    data = (bad_inputs_dir / "latin1.csv").read_bytes()
     offset = data.index(b"\xe2")  # the a-circumflex in 'Male' spelt with an accent, in Latin-1
-    assert f"byte offset {offset})" in _message(CORPUS / "latin1.csv")
+    assert f"byte offset {offset})" in _message(bad_inputs_dir / "latin1.csv")
 
 
 def test_directory_instead_of_file(tmp_path: Path) -> None:
@@ -126,8 +106,8 @@ def test_unreadable_file_simulated(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     assert _message(locked) == f"{locked}: permission denied; cannot read the file"
 
 
-def test_columns_naming_a_missing_column() -> None:
-    path = CORPUS / "non_numeric.csv"
+def test_columns_naming_a_missing_column(bad_inputs_dir: Path) -> None:
+    path = bad_inputs_dir / "non_numeric.csv"
     message = _message(path, columns="Age,Income per year")
     assert message == (
         f"{path}: no column 'Income per year' (from --columns); the columns are 'CustomerID', "
@@ -144,12 +124,13 @@ def test_columns_choosing_a_text_column(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("columns", ["", ",", "Age,,Genre"])
-def test_columns_argument_without_names(columns: str) -> None:
-    assert "give one or more column names" in _message(CORPUS / "non_numeric.csv", columns=columns)
+def test_columns_argument_without_names(columns: str, bad_inputs_dir: Path) -> None:
+    message = _message(bad_inputs_dir / "non_numeric.csv", columns=columns)
+    assert "give one or more column names" in message
 
 
-def test_columns_argument_repeating_a_name() -> None:
-    message = _message(CORPUS / "non_numeric.csv", columns="Age,Age")
+def test_columns_argument_repeating_a_name(bad_inputs_dir: Path) -> None:
+    message = _message(bad_inputs_dir / "non_numeric.csv", columns="Age,Age")
     assert message == "--columns 'Age,Age': 'Age' given twice"
 
 
@@ -191,21 +172,40 @@ def test_bare_cr_rows_are_counted(tmp_path: Path) -> None:
     assert _message(path) == f"{path}: row 3, column 'score': 'oops' is not a number"
 
 
-def test_cli_reports_bad_data_as_one_line_and_exit_2() -> None:
-    path = CORPUS / "non_numeric.csv"
-    completed = subprocess.run(
-        [sys.executable, "-m", "pyseg", "compare", "--data", str(path)],
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        timeout=120,
-        check=False,
-    )
-    assert completed.returncode == ExitCode.USAGE_ERROR, completed.stderr
-    assert completed.stderr.strip().splitlines() == [
-        f"pyseg: error: {path}: row 7, column {INCOME}: 'abc' is not a number"
-    ]
-    assert "Traceback" not in completed.stderr
+# --- the lean read (keep_table=False) refuses what the full read refuses --------------------------
+
+
+def test_a_row_wider_than_the_header_is_refused_without_the_table(tmp_path: Path) -> None:
+    path = tmp_path / "wide.csv"
+    path.write_text("a,b,c\n1,2,3\n4,5,6,7\n")
+    message = _error_text(path, columns="a,b", keep_table=False)
+    assert message == _error_text(path, columns="a,b")
+    assert "row 3 has 4 fields but the header has 3" in message
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("a,b\n1,2\n3,4\n", True),
+        ("a,b\n1,2\n3,4,5\n", False),
+        ("a,b\n1,2\n3", True),  # no final newline
+        ('a,b\n"1,5",2\n', False),  # quotes: a delimiter may be inside a field
+        ("a,b\r1,2\r3,4\r", False),  # bare CR: one long line here, so the full read decides
+    ],
+)
+def test_width_check(text: str, expected: bool) -> None:
+    data = text.encode()
+    assert _no_line_wider_than(data, data.index(b"\n" if b"\n" in data else b"\r") + 1, ",",
+                               ["a", "b"]) is expected
+
+
+def test_width_check_spans_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
+    import pyseg._data
+
+    monkeypatch.setattr(pyseg._data, "_COUNT_CHUNK", 7)
+    data = b"a,b\n" + b"1,2\n" * 50 + b"1,2,3\n" + b"1,2\n" * 5
+    assert _no_line_wider_than(data, 4, ",", ["a", "b"]) is False
+    assert _no_line_wider_than(data.replace(b"1,2,3", b"1,2"), 4, ",", ["a", "b"]) is True
 
 
 # --- check_clusterable -----------------------------------------------------------------------

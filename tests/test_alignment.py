@@ -1,4 +1,7 @@
-"""Alignment and agreement metrics: pure label arithmetic, no engines."""
+"""Alignment and agreement metrics: pure label arithmetic, no engines.
+
+Alignment does not depend on how either side names its clusters (hypothesis).
+"""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
 
 from pyseg import agreement, align_labels, contingency_table
 
@@ -103,6 +107,7 @@ def test_matched_count_is_the_best_of_all_assignments(labels):
     assert align_labels(a, b, 5, 5).matched == best
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(data=st.data(), size=st.integers(1, 80), k_a=st.integers(1, 6), k_b=st.integers(1, 6))
 def test_ari_and_nmi_equal_scikit_learns(data, size, k_a, k_b):
@@ -125,3 +130,50 @@ def test_ari_and_nmi_degenerate_cases_equal_scikit_learns(a, b):
     measured = agreement(a, b)
     assert measured.ari == pytest.approx(adjusted_rand_score(a, b), abs=1e-12)
     assert measured.nmi == pytest.approx(normalized_mutual_info_score(a, b), abs=1e-12)
+
+
+# --- renaming either side -------------------------------------------------------------------------
+
+
+@st.composite
+def labelings(draw: st.DrawFn) -> tuple[np.ndarray, np.ndarray, int, int]:
+    n = draw(st.integers(1, 60))
+    n_a = draw(st.integers(1, 6))
+    n_b = draw(st.integers(1, 6))
+    a = draw(hnp.arrays(np.int64, n, elements=st.integers(0, n_a - 1)))
+    b = draw(hnp.arrays(np.int64, n, elements=st.integers(0, n_b - 1)))
+    return a, b, n_a, n_b
+
+
+@settings(max_examples=300, deadline=None)
+@given(labelings(), st.randoms(use_true_random=False))
+def test_alignment_is_invariant_to_renaming_either_sides_labels(
+    case: tuple[np.ndarray, np.ndarray, int, int], random: object
+) -> None:
+    a, b, n_a, n_b = case
+    rename_a = np.array(random.sample(range(n_a), n_a))  # type: ignore[attr-defined]
+    rename_b = np.array(random.sample(range(n_b), n_b))  # type: ignore[attr-defined]
+
+    before = agreement(a, b, n_a, n_b)
+    after = agreement(rename_a[a], rename_b[b], n_a, n_b)
+
+    assert after.alignment.matched == before.alignment.matched
+    assert after.accuracy == before.accuracy
+    assert after.ari == pytest.approx(before.ari, rel=1e-12, abs=1e-12)
+    assert after.nmi == pytest.approx(before.nmi, rel=1e-12, abs=1e-12)
+    # The relabelled side really agrees with the other on the matched rows, whichever of several
+    # equally good matchings the solver picked.
+    relabelled = after.alignment.relabel(rename_b[b])
+    assert int((relabelled == rename_a[a]).sum()) == after.alignment.matched
+
+
+@settings(max_examples=200, deadline=None)
+@given(labelings(), st.randoms(use_true_random=False))
+def test_a_renamed_copy_aligns_perfectly(
+    case: tuple[np.ndarray, np.ndarray, int, int], random: object
+) -> None:
+    a, _, n_a, _ = case
+    rename = np.array(random.sample(range(n_a), n_a))  # type: ignore[attr-defined]
+    alignment = align_labels(a, rename[a], n_a, n_a)
+    assert alignment.matched == a.size
+    assert np.array_equal(alignment.relabel(rename[a]), a)

@@ -1,10 +1,19 @@
-"""Loading the course CSV, learners' variants of it, default data, and customer validation."""
+"""Loading the course CSV, learners' variants of it, default data, and customer validation.
+
+Every variant of the course file (floats for integers, extra columns, only the two feature
+columns, Windows line endings, a byte-order mark, reordered columns, a semicolon export with
+decimal commas) gives exactly the course matrix and the course result, and the lean read
+(``keep_table=False``, the path compare's R worker uses) gives the same matrix as the full read.
+Bad files are in ``test_data_errors.py``.
+"""
 
 from __future__ import annotations
 
 import csv
 import hashlib
+import io
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -23,6 +32,7 @@ from pyseg._errors import InputError
 from pyseg._synth import generate_mall_like, mall_like_csv_bytes
 
 INCOME, SCORE = COURSE_COLUMNS[3], COURSE_COLUMNS[4]
+COURSE_WCSS = 44448.455  # the course's known result at k = 5
 
 
 def _features_by_csv_module(path: Path, income: str, score: str) -> np.ndarray:
@@ -183,6 +193,120 @@ def test_normalise_header() -> None:
     assert normalise_header(" Spending Score (1-100) ") == "spending_score_1_100"
 
 
+# --- learners' variants of the course file, with and without the table ----------------------------
+
+
+def _rows(path: Path) -> tuple[list[str], list[list[str]]]:
+    with path.open(newline="", encoding="utf-8") as handle:
+        header, *rows = list(csv.reader(handle))
+    return header, rows
+
+
+def _csv_text(header: list[str], rows: list[list[str]], delimiter: str = ",",
+              newline: str = "\n") -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator=newline)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def as_floats(header: list[str], rows: list[list[str]]) -> bytes:
+    return _csv_text(header, [[*r[:3], f"{float(r[3]):.1f}", f"{float(r[4]):.2f}"]
+                              for r in rows]).encode()
+
+
+def extra_columns(header: list[str], rows: list[list[str]]) -> bytes:
+    return _csv_text(
+        [*header, "Region", "Notes, free text", ""],
+        [[*r, "North" if i % 2 else "South", f'said "hi", {i}', ""] for i, r in enumerate(rows)],
+    ).encode()
+
+
+def only_features(header: list[str], rows: list[list[str]]) -> bytes:
+    return _csv_text(header[3:], [r[3:] for r in rows]).encode()
+
+
+def windows_line_endings(header: list[str], rows: list[list[str]]) -> bytes:
+    return _csv_text(header, rows, newline="\r\n").encode()
+
+
+def bom_and_crlf(header: list[str], rows: list[list[str]]) -> bytes:
+    return b"\xef\xbb\xbf" + windows_line_endings(header, rows)
+
+
+def score_before_income(header: list[str], rows: list[list[str]]) -> bytes:
+    order = [0, 4, 1, 3, 2]
+    return _csv_text([header[i] for i in order], [[r[i] for i in order] for r in rows]).encode()
+
+
+def semicolon_decimal_comma(header: list[str], rows: list[list[str]]) -> bytes:
+    converted = [[*r[:3], f"{float(r[3]):.1f}".replace(".", ","), r[4]] for r in rows]
+    return _csv_text(header, converted, delimiter=";").encode()
+
+
+def trailing_blank_lines(header: list[str], rows: list[list[str]]) -> bytes:
+    return _csv_text(header, rows).encode() + b"\n\n\r\n"
+
+
+VARIANTS: dict[str, Callable[[list[str], list[list[str]]], bytes]] = {
+    "float columns": as_floats,
+    "extra columns": extra_columns,
+    "only the two feature columns": only_features,
+    "windows line endings": windows_line_endings,
+    "bom and crlf": bom_and_crlf,
+    "score column before income": score_before_income,
+    "semicolon with decimal commas": semicolon_decimal_comma,
+    "trailing blank lines": trailing_blank_lines,
+}
+
+
+@pytest.fixture(scope="module")
+def course_result(course_dataset):
+    from pyseg._compare import compare
+
+    return course_dataset, compare(course_dataset, 5)
+
+
+@pytest.mark.r
+@pytest.mark.parametrize("variant", list(VARIANTS))
+def test_valid_variants_of_the_course_file_give_the_course_result(
+    course_csv: Path, course_result, tmp_path: Path, variant: str
+) -> None:
+    from pyseg._compare import compare
+
+    original, expected = course_result
+    path = tmp_path / "variant.csv"
+    path.write_bytes(VARIANTS[variant](*_rows(course_csv)))
+
+    dataset = load_dataset(path)
+    assert dataset.is_course_schema
+    assert dataset.feature_names == original.feature_names
+    assert np.array_equal(dataset.X, original.X)
+
+    comparison = compare(dataset, 5)
+    assert comparison.passed
+    assert comparison.python.wcss == pytest.approx(COURSE_WCSS, abs=1e-3)
+    assert np.array_equal(comparison.python.labels, expected.python.labels)
+    assert np.array_equal(comparison.r.labels, expected.r.labels)
+    np.testing.assert_array_equal(comparison.python.centers, expected.python.centers)
+
+
+@pytest.mark.parametrize("variant", list(VARIANTS))
+def test_valid_variants_give_the_same_matrix_without_the_table(
+    mall_like_csv: Path, tmp_path: Path, variant: str
+) -> None:
+    # load_dataset(keep_table=False), the path compare's R worker uses, reads the same matrix.
+    path = tmp_path / "variant.csv"
+    path.write_bytes(VARIANTS[variant](*_rows(mall_like_csv)))
+    full = load_dataset(path)
+    lean = load_dataset(path, keep_table=False)
+    assert lean.frame is None and full.frame is not None
+    np.testing.assert_array_equal(lean.X, full.X)
+    assert (lean.feature_names, lean.sha256, lean.is_course_schema) == (
+        full.feature_names, full.sha256, full.is_course_schema)
+
+
 # --- default data ------------------------------------------------------------------------------
 
 
@@ -277,7 +401,6 @@ def test_validate_customer_rejects(income, score, message) -> None:
 # --- speed -------------------------------------------------------------------------------------
 
 
-@pytest.mark.slow
 def test_a_million_rows_load_fast(tmp_path: Path) -> None:
     path = tmp_path / "million.csv"
     path.write_bytes(mall_like_csv_bytes(1_000_000, seed=1))
