@@ -1,4 +1,9 @@
-"""``pyseg fit`` / ``pyseg predict`` and the terminal form."""
+"""``pyseg fit`` / ``pyseg predict`` and the terminal form.
+
+The course's example customers (``MUST_SHOW``) must get their course segment names, so those
+tests fit on the course file (``course_model_json``); the others use ``data/mall_like_200.csv``
+(``model_json``).
+"""
 
 from __future__ import annotations
 
@@ -21,22 +26,25 @@ MUST_SHOW = [
 ]
 
 
-@pytest.fixture(scope="module")
-def model_json(course_csv, tmp_path_factory):
+def _fit_and_save(data, tmp_path_factory):
     path = tmp_path_factory.mktemp("model") / "model.json"
-    assert main(["fit", "--data", str(course_csv), "--save", str(path)]) == 0
+    assert main(["fit", "--data", str(data), "--save", str(path)]) == 0
     return path
 
 
-def run_cli(capsys, *argv):
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
+@pytest.fixture(scope="module")
+def course_model_json(course_csv, tmp_path_factory):
+    return _fit_and_save(course_csv, tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def model_json(mall_like_csv, tmp_path_factory):
+    return _fit_and_save(mall_like_csv, tmp_path_factory)
 
 
 @pytest.mark.parametrize(("income", "score", "name"), MUST_SHOW)
-def test_must_show_customers_by_fitting_on_the_course_file(capsys, course_csv, income, score,
-                                                           name):
+def test_must_show_customers_by_fitting_on_the_course_file(capsys, run_cli, course_csv, income,
+                                                           score, name):
     code, out, _ = run_cli(capsys, "predict", "--data", str(course_csv),
                            "--income", income, "--score", score)
     assert code == 0
@@ -44,8 +52,9 @@ def test_must_show_customers_by_fitting_on_the_course_file(capsys, course_csv, i
 
 
 @pytest.mark.parametrize(("income", "score", "name"), MUST_SHOW)
-def test_must_show_customers_from_the_saved_model(capsys, model_json, income, score, name):
-    code, out, _ = run_cli(capsys, "predict", "--model", str(model_json), "--income", income,
+def test_must_show_customers_from_the_saved_model(capsys, run_cli, course_model_json, income,
+                                                  score, name):
+    code, out, _ = run_cli(capsys, "predict", "--model", str(course_model_json), "--income", income,
                            "--score", score, "--json")
     assert code == 0
     payload = json.loads(out)
@@ -53,14 +62,14 @@ def test_must_show_customers_from_the_saved_model(capsys, model_json, income, sc
     assert payload["customer"] == {"income": float(income), "score": float(score)}
 
 
-def test_fit_json_is_the_saved_model(capsys, course_csv, model_json):
-    code, out, _ = run_cli(capsys, "fit", "--data", str(course_csv), "--json")
+def test_fit_json_is_the_saved_model(capsys, run_cli, mall_like_csv, model_json):
+    code, out, _ = run_cli(capsys, "fit", "--data", str(mall_like_csv), "--json")
     assert code == 0
     assert out == model_json.read_text()
 
 
 @pytest.mark.r
-def test_engine_both_agrees_on_the_10000_point_grid(capsys, model_json):
+def test_engine_both_agrees_on_the_10000_point_grid(capsys, run_cli, model_json):
     code, out, _ = run_cli(capsys, "predict", "--model", str(model_json), "--engine", "both",
                            "--grid", "100", "--json")
     payload = json.loads(out)
@@ -72,7 +81,7 @@ def test_engine_both_agrees_on_the_10000_point_grid(capsys, model_json):
 
 
 @pytest.mark.r
-def test_engine_both_exits_1_when_the_engines_disagree(capsys, model_json, monkeypatch):
+def test_engine_both_exits_1_when_the_engines_disagree(capsys, run_cli, model_json, monkeypatch):
     from pyseg.engines import REngine
 
     real = REngine.nearest_center
@@ -89,21 +98,21 @@ def test_engine_both_exits_1_when_the_engines_disagree(capsys, model_json, monke
 
 
 @pytest.mark.r
-def test_engine_r_alone_gives_the_same_answer(capsys, model_json):
-    code, out, _ = run_cli(capsys, "predict", "--model", str(model_json), "--engine", "r",
+def test_engine_r_alone_gives_the_same_answer(capsys, run_cli, course_model_json):
+    code, out, _ = run_cli(capsys, "predict", "--model", str(course_model_json), "--engine", "r",
                            "--income", "20", "--score", "80", "--json")
     assert code == 0
     assert json.loads(out)["prediction"]["name"] == "Careless"
 
 
-def test_input_csv_gets_labelled(capsys, model_json, tmp_path):
+def test_input_csv_gets_labelled(capsys, run_cli, course_model_json, tmp_path):
     source = tmp_path / "new.csv"
     source.write_text("id,income,score\n" + "".join(
         f"c{i},{income},{score}\n" for i, (income, score, _) in enumerate(MUST_SHOW)
     ) + "\n")
     target = tmp_path / "labelled.csv"
-    code, _, _ = run_cli(capsys, "predict", "--model", str(model_json), "--input", str(source),
-                         "--output", str(target))
+    code, _, _ = run_cli(capsys, "predict", "--model", str(course_model_json), "--input",
+                         str(source), "--output", str(target))
     assert code == 0
     with open(target, newline="") as handle:
         rows = list(csv.DictReader(handle))
@@ -112,10 +121,12 @@ def test_input_csv_gets_labelled(capsys, model_json, tmp_path):
     assert all(float(row["distance"]) >= 0 for row in rows)
 
 
-def test_input_csv_with_the_course_headers_goes_to_stdout(capsys, model_json, tmp_path):
+def test_input_csv_with_the_course_headers_goes_to_stdout(capsys, run_cli, course_model_json,
+                                                          tmp_path):
     source = tmp_path / "new.csv"
     source.write_text("Annual Income (k$),Spending Score (1-100)\n70,80\n")
-    code, out, _ = run_cli(capsys, "predict", "--model", str(model_json), "--input", str(source))
+    code, out, _ = run_cli(capsys, "predict", "--model", str(course_model_json), "--input",
+                           str(source))
     assert code == 0
     assert out.splitlines()[1].startswith("70,80,1,Target,")
 
@@ -131,8 +142,8 @@ def test_input_csv_with_the_course_headers_goes_to_stdout(capsys, model_json, tm
         ("", "empty"),
     ],
 )
-def test_bad_input_csv_exits_2_naming_file_row_and_column(capsys, model_json, tmp_path, content,
-                                                          message):
+def test_bad_input_csv_exits_2_naming_file_row_and_column(capsys, run_cli, model_json, tmp_path,
+                                                          content, message):
     source = tmp_path / "bad.csv"
     source.write_text(content)
     code, out, err = run_cli(capsys, "predict", "--model", str(model_json), "--input", str(source))
@@ -155,7 +166,7 @@ def test_bad_input_csv_exits_2_naming_file_row_and_column(capsys, model_json, tm
         ("70", "", "not a number"),
     ],
 )
-def test_bad_customer_exits_2(capsys, model_json, income, score, message):
+def test_bad_customer_exits_2(capsys, run_cli, model_json, income, score, message):
     code, out, err = run_cli(capsys, "predict", "--model", str(model_json),
                              f"--income={income}", f"--score={score}")
     assert code == 2 and out == ""
@@ -171,30 +182,30 @@ def test_bad_customer_exits_2(capsys, model_json, income, score, message):
         (["--output", "o.csv", "--income", "70", "--score", "80"], "--output needs"),
     ],
 )
-def test_usage_errors_exit_2(capsys, model_json, argv, message):
+def test_usage_errors_exit_2(capsys, run_cli, model_json, argv, message):
     code, _, err = run_cli(capsys, "predict", "--model", str(model_json), *argv)
     assert code == 2 and message in err
 
 
-def test_without_numbers_and_without_a_terminal_it_says_what_to_give(capsys, model_json,
+def test_without_numbers_and_without_a_terminal_it_says_what_to_give(capsys, run_cli, model_json,
                                                                     monkeypatch):
     monkeypatch.setattr(sys, "stdin", io.StringIO(""))
     code, _, err = run_cli(capsys, "predict", "--model", str(model_json))
     assert code == 2 and "needs a terminal" in err
 
 
-def test_missing_model_file_exits_2(capsys, tmp_path):
+def test_missing_model_file_exits_2(capsys, run_cli, tmp_path):
     code, _, err = run_cli(capsys, "predict", "--model", str(tmp_path / "no.json"),
                            "--income", "1", "--score", "2")
     assert code == 2 and "does not exist" in err
 
 
-def test_predict_with_a_model_imports_neither_sklearn_pandas_scipy_nor_rpy2(model_json):
+def test_predict_with_a_model_imports_neither_sklearn_pandas_scipy_nor_rpy2(course_model_json):
     code = (
         "import sys\n"
         "from pyseg.cli import main\n"
-        f"rc = main(['predict', '--model', {str(model_json)!r}, '--income', '70', '--score', "
-        "'80'])\n"
+        f"rc = main(['predict', '--model', {str(course_model_json)!r}, '--income', '70', "
+        "'--score', '80'])\n"
         "heavy = ('sklearn', 'pandas', 'scipy', 'rpy2', 'matplotlib', 'flask')\n"
         "print(rc, sorted(m for m in sys.modules if m.split('.')[0] in heavy))\n"
     )
@@ -228,12 +239,19 @@ def loaded_model(model_json):
     return SegmentModel.load(model_json)
 
 
-def test_form_classifies_reprompts_on_bad_input_and_quits(loaded_model):
+@pytest.fixture(scope="module")
+def course_loaded_model(course_model_json):
+    from pyseg._model import SegmentModel
+
+    return SegmentModel.load(course_model_json)
+
+
+def test_form_classifies_reprompts_on_bad_input_and_quits(course_loaded_model):
     from pyseg._form import run_form
 
     typist = Typist("abc", "-3", "70", "101", "80", "20", "15", "q")
     out = io.StringIO()
-    classified = run_form(loaded_model.predict_one, read_line=typist, output=out)
+    classified = run_form(course_loaded_model.predict_one, read_line=typist, output=out)
     text = out.getvalue()
     assert classified == 2
     assert "annual income 'abc' is not a number - please try again." in text
@@ -257,7 +275,8 @@ def test_form_ends_on_eof_blank_or_quit(loaded_model, ending):
     assert "Bye." in out.getvalue()
 
 
-def test_cli_opens_the_form_when_a_terminal_is_attached(capsys, model_json, monkeypatch):
+def test_cli_opens_the_form_when_a_terminal_is_attached(capsys, run_cli, course_model_json,
+                                                        monkeypatch):
     class FakeTerminal(io.StringIO):
         def isatty(self):
             return True
@@ -265,7 +284,7 @@ def test_cli_opens_the_form_when_a_terminal_is_attached(capsys, model_json, monk
     monkeypatch.setattr(sys, "stdin", FakeTerminal())
     typist = Typist("90", "15", "exit")
     monkeypatch.setattr("builtins.input", typist)
-    code, out, _ = run_cli(capsys, "predict", "--model", str(model_json))
+    code, out, _ = run_cli(capsys, "predict", "--model", str(course_model_json))
     assert code == 0
     assert "-> Careful (" in out
     assert typist.prompts[0] == "Annual income (k$): "

@@ -1,5 +1,5 @@
-"""Broken environments (issue 5, item 2): exit 3 with the exact fix, and R's errors and warnings
-reach the user as clean lines, never as raw console output.
+"""Broken R environments: exit 3 with the exact fix, and R's errors and warnings reach the user
+as clean lines, never as raw console output.
 
 How each broken environment is simulated:
 
@@ -19,9 +19,7 @@ How each broken environment is simulated:
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -30,7 +28,6 @@ import pytest
 from pyseg._errors import ExitCode, REvaluationError, RUnavailableError
 from pyseg.engines._rcompat import installed_r_version, pip_fix
 
-REPO = Path(__file__).resolve().parents[1]
 APT_FIX = "sudo apt-get install -y r-base-core r-cran-cluster"
 #: The R these tests pretend rpy2 was not built for, in the unit tests of the diagnosis.
 OLD_R = (4, 2)
@@ -41,29 +38,6 @@ UNDEFINED_SYMBOL = (
     "cannot load library '/usr/lib/R/lib/libR.so': "
     "/usr/lib/R/lib/libR.so: undefined symbol: R_ParentEnv"
 )
-
-
-def run_pyseg(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None,
-              timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    """``python -m pyseg ARGS`` in a subprocess with ``env`` (a full environment)."""
-    return subprocess.run(
-        [sys.executable, "-m", "pyseg", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=cwd or REPO,
-        timeout=timeout,
-    )
-
-
-def base_env(**changes: str | None) -> dict[str, str]:
-    env = {key: value for key, value in os.environ.items() if not key.startswith("PYSEG_")}
-    for key, value in changes.items():
-        if value is None:
-            env.pop(key, None)
-        else:
-            env[key] = value
-    return env
 
 
 def assert_one_error_line(result: subprocess.CompletedProcess[str], code: int, *parts: str) -> str:
@@ -177,21 +151,24 @@ def test_each_load_failure_maps_to_exit_3_with_its_fix(
 
 
 def test_compare_with_r_home_pointing_nowhere_exits_3_with_the_fix(
-    course_csv: Path, r_mode: dict[str, str | None]
+    mall_like_csv: Path, r_mode: dict[str, str | None], run_pyseg
 ) -> None:
-    env = base_env(R_HOME="/nonexistent", **r_mode)
-    result = run_pyseg("compare", "--data", str(course_csv), env=env)
+    env = dict(R_HOME="/nonexistent", **r_mode)
+    result = run_pyseg("compare", "--data", str(mall_like_csv), env=env)
     assert_one_error_line(result, 3, "R_HOME='/nonexistent' is not an R installation",
                           "run `unset R_HOME`", APT_FIX)
 
 
-def test_python_only_commands_still_work_without_r(course_csv: Path, tmp_path: Path) -> None:
-    env = base_env(R_HOME="/nonexistent")
+@pytest.mark.slow
+def test_python_only_commands_still_work_without_r(
+    mall_like_csv: Path, tmp_path: Path, run_pyseg
+) -> None:
+    env = dict(R_HOME="/nonexistent")
 
     help_result = run_pyseg("--help", env=env)
     assert help_result.returncode == 0 and "compare" in help_result.stdout
 
-    predicted = run_pyseg("predict", "--data", str(course_csv), "--engine", "python",
+    predicted = run_pyseg("predict", "--data", str(mall_like_csv), "--engine", "python",
                           "--income", "88", "--score", "17", "--json", env=env)
     assert predicted.returncode == 0, predicted.stderr
     assert "Traceback" not in predicted.stderr
@@ -199,7 +176,7 @@ def test_python_only_commands_still_work_without_r(course_csv: Path, tmp_path: P
     assert answer, "predict --json printed an empty document"
 
     model_file = tmp_path / "model.json"
-    fitted = run_pyseg("fit", "--data", str(course_csv), "--save", str(model_file), env=env)
+    fitted = run_pyseg("fit", "--data", str(mall_like_csv), "--save", str(model_file), env=env)
     assert fitted.returncode == 0, fitted.stderr
     assert model_file.is_file()
 
@@ -209,43 +186,45 @@ def test_python_only_commands_still_work_without_r(course_csv: Path, tmp_path: P
     assert len(synthetic.read_text(encoding="utf-8").splitlines()) == 51
 
 
-def test_compare_against_recorded_r_results_works_without_r(course_csv: Path,
-                                                            tmp_path: Path) -> None:
+@pytest.mark.slow
+def test_compare_against_recorded_r_results_works_without_r(
+    mall_like_csv: Path, tmp_path: Path, run_pyseg
+) -> None:
     results = tmp_path / "r-results.json"
-    recording = run_pyseg("record-r", "--data", str(course_csv), "--output", str(results))
+    recording = run_pyseg("record-r", "--data", str(mall_like_csv), "--output", str(results))
     assert recording.returncode == 0, recording.stderr
-    env = base_env(R_HOME="/nonexistent")
-    result = run_pyseg("compare", "--data", str(course_csv), "--r-results", str(results),
+    env = dict(R_HOME="/nonexistent")
+    result = run_pyseg("compare", "--data", str(mall_like_csv), "--r-results", str(results),
                        env=env)
     assert result.returncode == 0, result.stderr
     assert "PASS" in result.stdout
 
 
 def test_compare_without_r_installed_exits_3_with_the_fix(
-    course_csv: Path, path_without_r: str, r_mode: dict[str, str | None]
+    mall_like_csv: Path, path_without_r: str, r_mode: dict[str, str | None], run_pyseg
 ) -> None:
-    env = base_env(R_HOME=None, PATH=path_without_r, **r_mode)
-    result = run_pyseg("compare", "--data", str(course_csv), env=env)
+    env = dict(R_HOME=None, PATH=path_without_r, **r_mode)
+    result = run_pyseg("compare", "--data", str(mall_like_csv), env=env)
     assert_one_error_line(result, 3, "R is not installed", APT_FIX)
 
 
 def test_compare_without_rpy2_exits_3_with_the_fix(
-    course_csv: Path, tmp_path: Path, r_mode: dict[str, str | None]
+    mall_like_csv: Path, tmp_path: Path, r_mode: dict[str, str | None], run_pyseg
 ) -> None:
     fake = fake_rpy2(
         tmp_path, "raise ModuleNotFoundError(\"No module named 'rpy2'\", name='rpy2')"
     )
-    env = base_env(PYTHONPATH=fake, **r_mode)
-    result = run_pyseg("compare", "--data", str(course_csv), env=env)
+    env = dict(PYTHONPATH=fake, **r_mode)
+    result = run_pyseg("compare", "--data", str(mall_like_csv), env=env)
     assert_one_error_line(result, 3, "rpy2 is not installed", RPY2_FIX)
 
 
 def test_compare_with_rpy2_built_for_a_newer_r_exits_3_with_the_fix(
-    course_csv: Path, tmp_path: Path, r_mode: dict[str, str | None]
+    mall_like_csv: Path, tmp_path: Path, r_mode: dict[str, str | None], run_pyseg
 ) -> None:
     fake = fake_rpy2(tmp_path, f"raise OSError({UNDEFINED_SYMBOL!r})")
-    env = base_env(PYTHONPATH=fake, **r_mode)
-    result = run_pyseg("compare", "--data", str(course_csv), env=env)
+    env = dict(PYTHONPATH=fake, **r_mode)
+    result = run_pyseg("compare", "--data", str(mall_like_csv), env=env)
     if HOST_R >= (4, 5):
         pytest.skip(f"R {HOST_R} has R_ParentEnv: no rpy2 can be built for an R newer than it")
     assert_one_error_line(result, 3, f"R_ParentEnv is missing from R {HOST_R[0]}.{HOST_R[1]}",
@@ -277,9 +256,8 @@ def test_missing_cluster_package_gives_the_fix(monkeypatch: pytest.MonkeyPatch) 
 
 
 def test_missing_cluster_package_stops_the_elbow_before_the_long_part(
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, mall_like_dataset
 ) -> None:
-    from pyseg._data import load_dataset
     from pyseg._elbow import elbow
     from pyseg.engines import _rbridge
 
@@ -292,7 +270,7 @@ def test_missing_cluster_package_stops_the_elbow_before_the_long_part(
         raise AssertionError(f"R function {function} ran although 'cluster' is missing")
 
     monkeypatch.setattr(_rbridge, "r_call", cluster_missing)
-    dataset = load_dataset(None)  # generated data: no file needed
+    dataset = mall_like_dataset
     with pytest.raises(RUnavailableError, match="r-cran-cluster"):
         elbow(dataset, range(1, 4))
     assert calls == ["cluster_available"]
@@ -375,11 +353,12 @@ def test_an_error_inside_r_crosses_the_worker_process_unchanged() -> None:
 
 
 @pytest.mark.r
-def test_r_warnings_are_captured_not_printed(capfd: pytest.CaptureFixture[str]) -> None:
-    from pyseg._data import load_dataset
+def test_r_warnings_are_captured_not_printed(
+    capfd: pytest.CaptureFixture[str], mall_like_dataset
+) -> None:
     from pyseg.engines import REngine
 
-    X = load_dataset(None).X
+    X = mall_like_dataset.X
     fit = REngine().fit_from(X, X[:5].copy(), 1)
 
     assert fit.warnings == ("did not converge in 1 iteration",)
@@ -388,11 +367,10 @@ def test_r_warnings_are_captured_not_printed(capfd: pytest.CaptureFixture[str]) 
 
 
 @pytest.mark.r
-def test_r_warnings_from_the_worker_process_are_returned() -> None:
-    from pyseg._data import load_dataset
+def test_r_warnings_from_the_worker_process_are_returned(mall_like_dataset) -> None:
     from pyseg.engines import RWorkerEngine
 
-    X = load_dataset(None).X
+    X = mall_like_dataset.X
     with RWorkerEngine() as engine:
         fit = engine.fit_from(X, X[:5].copy(), 1)
     assert fit.warnings == ("did not converge in 1 iteration",)
@@ -414,16 +392,15 @@ def test_what_r_prints_on_its_console_is_captured(
 
 @pytest.mark.r
 def test_r_warnings_reach_the_compare_output_and_report(
-    tmp_path: Path, capfd: pytest.CaptureFixture[str]
+    tmp_path: Path, capfd: pytest.CaptureFixture[str], mall_like_dataset
 ) -> None:
     from pyseg._compare import compare
     from pyseg._course import R_COURSE, CourseSettings
-    from pyseg._data import load_dataset
     from pyseg._pipeline import run_provenance
     from pyseg._report import CompareReport, write_compare_report
     from pyseg.cli.compare import format_summary
 
-    dataset = load_dataset(None)
+    dataset = mall_like_dataset
     one_step = CourseSettings(seed=R_COURSE.seed, n_starts=R_COURSE.n_starts, max_iter=1)
     comparison = compare(dataset, 5, r_settings=one_step)
 

@@ -1,13 +1,15 @@
 """``compare --report DIR`` / ``elbow --report DIR``: deterministic JSON, self-contained HTML,
-atomic writes, segment profiles and provenance."""
+atomic writes, segment profiles and provenance.
+
+The report of the course file is checked for the course's elbow difference at k = 5; determinism
+and the embedded figures on ``data/mall_like_200.csv``.
+"""
 
 from __future__ import annotations
 
 import base64
 import json
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -21,23 +23,36 @@ from pyseg._synth import mall_like_csv_bytes
 from pyseg.cli import main
 
 
+def _compare_report(run_pyseg, data: Path, outdir: Path, runs: int) -> list[str]:
+    """Run ``compare --data DATA --report OUTDIR`` ``runs`` times; the report.json texts."""
+    texts = []
+    for _ in range(runs):
+        # a real process, so that the recorded command line is the real one
+        result = run_pyseg("compare", "--data", str(data), "--report", str(outdir))
+        assert result.returncode == 0, result.stderr
+        texts.append((outdir / "report.json").read_text())
+    return texts
+
+
 @pytest.fixture(scope="module")
-def course_report(course_csv: Path, tmp_path_factory: pytest.TempPathFactory):
+def report_twice(mall_like_csv: Path, tmp_path_factory: pytest.TempPathFactory, run_pyseg):
     """The same ``compare --report DIR`` run twice; returns DIR and both report.json texts."""
     outdir = tmp_path_factory.mktemp("reports") / "report"
-    texts = []
-    for _ in range(2):
-        # a real process, so that the recorded command line is the real one
-        subprocess.run([sys.executable, "-m", "pyseg", "compare", "--data", str(course_csv),
-                        "--report", str(outdir)], check=True, capture_output=True)
-        texts.append((outdir / "report.json").read_text())
-    return outdir, texts
+    return outdir, _compare_report(run_pyseg, mall_like_csv, outdir, runs=2)
+
+
+@pytest.fixture(scope="module")
+def course_report(course_csv: Path, tmp_path_factory: pytest.TempPathFactory, run_pyseg):
+    """``compare --report DIR`` on the course file; returns DIR and the report.json text."""
+    outdir = tmp_path_factory.mktemp("reports") / "course-report"
+    (text,) = _compare_report(run_pyseg, course_csv, outdir, runs=1)
+    return outdir, text
 
 
 @pytest.mark.r
 @pytest.mark.slow
-def test_two_runs_differ_only_in_generated_at(course_report):
-    _, texts = course_report
+def test_two_runs_differ_only_in_generated_at(report_twice):
+    _, texts = report_twice
     first, second = (json.loads(text) for text in texts)
     assert first["generated_at"] != "" and re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ",
                                                          first["generated_at"])
@@ -52,8 +67,8 @@ def test_two_runs_differ_only_in_generated_at(course_report):
 
 @pytest.mark.r
 @pytest.mark.slow
-def test_report_html_embeds_every_figure(course_report):
-    outdir, _ = course_report
+def test_report_html_embeds_every_figure(report_twice):
+    outdir, _ = report_twice
     record = json.loads((outdir / "report.json").read_text())
     html = (outdir / "report.html").read_text()
     files = [figure["file"] for figure in record["figures"]]
@@ -69,8 +84,8 @@ def test_report_html_embeds_every_figure(course_report):
 @pytest.mark.r
 @pytest.mark.slow
 def test_report_has_profiles_elbow_flags_and_provenance(course_report):
-    outdir, texts = course_report
-    record = json.loads(texts[1])
+    outdir, text = course_report
+    record = json.loads(text)
     python_segments = record["segments"]["python"]
     assert sum(s["size"] for s in python_segments) == 200
     assert {s["name"] for s in python_segments} == {

@@ -3,16 +3,16 @@
 The server runs in a thread on a free loopback port. Screenshots of the answers go to
 ``tests/artifacts/`` (or ``$PYSEG_ARTIFACTS``); their paths are printed (``pytest -s`` shows them).
 Without /usr/bin/chromium the test is skipped, except under CI (``CI`` set), where it fails.
+The segment names are checked on the course file, the refused input on ``data/mall_like_200.csv``.
 """
 
 from __future__ import annotations
 
-import csv
 import os
 import threading
+from contextlib import contextmanager
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -26,33 +26,38 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
-def chromium_path() -> str:
+def chromium_path(missing_dependency) -> str:
     if not CHROMIUM.exists():
-        reason = f"{CHROMIUM} not found: run `sudo apt-get install -y chromium`"
-        if os.environ.get("CI"):
-            pytest.fail(f"{reason} (CI must run the browser test)", pytrace=False)
-        pytest.skip(reason)
+        missing_dependency(f"{CHROMIUM} not found: run `sudo apt-get install -y chromium`")
     pytest.importorskip("playwright.sync_api", reason="pip install playwright (no browsers needed)")
     return str(CHROMIUM)
 
 
-@pytest.fixture(scope="module")
-def server_url(course_csv):
+@contextmanager
+def _serving(model):
+    """The web form of ``model`` on a free loopback port, in a thread; yields its URL."""
     from werkzeug.serving import make_server
 
-    from pyseg._model import SegmentModel
-    from pyseg._segments import COURSE_FEATURES
     from pyseg._web import create_app
 
-    with open(course_csv, newline="") as handle:
-        rows = list(csv.DictReader(handle))
-    X = np.array([[float(r[name]) for name in COURSE_FEATURES] for r in rows])
-    server = make_server("127.0.0.1", 0, create_app(SegmentModel().fit(X)), threaded=True)
+    server = make_server("127.0.0.1", 0, create_app(model), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}/"
     server.shutdown()
     thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def course_server_url(course_model):
+    with _serving(course_model) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def server_url(mall_like_model):
+    with _serving(mall_like_model) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -77,8 +82,8 @@ def fill_and_submit(page, url, income, score):
 
 @pytest.mark.parametrize(("income", "score", "name"), [("70", "80", "Target"),
                                                        ("20", "15", "Sensible")])
-def test_typing_a_customer_shows_the_segment(page, server_url, income, score, name):
-    fill_and_submit(page, server_url, income, score)
+def test_typing_a_customer_shows_the_segment(page, course_server_url, income, score, name):
+    fill_and_submit(page, course_server_url, income, score)
     assert page.inner_text("#segment-name") == name
     assert page.inner_text("#segment-description").strip()
     assert page.input_value("#income") == income  # the form keeps what was typed

@@ -1,21 +1,15 @@
-"""Fuzzing the web form's handler (issue 5, item 4).
+"""Fuzzing the web form's handler.
 
 Whatever arrives (any unicode text, numbers in every spelling, huge values, markup, missing,
 repeated or extra fields, odd methods and content types, oversized bodies) the answer is 200, 400,
 405 or 413 and never a server error; a refused value gets a message on the page naming the field;
-everything echoed is escaped; every response carries the security headers. ``pyseg serve`` listens
-on loopback unless ``--allow-remote`` is given, and then warns.
+everything echoed is escaped; every response carries the security headers. Where ``pyseg serve``
+listens is in ``test_serve.py``.
 """
 
 from __future__ import annotations
 
-import ipaddress
-import os
 import re
-import subprocess
-import sys
-import urllib.request
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, event, given, settings
@@ -24,7 +18,6 @@ from hypothesis import strategies as st
 from pyseg._errors import InputError
 from pyseg._web import MAX_REQUEST_BYTES, create_app
 
-REPO = Path(__file__).resolve().parents[1]
 FUZZ = settings(max_examples=250, deadline=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture,
                                        HealthCheck.too_slow])
@@ -32,12 +25,8 @@ ERROR_PARAGRAPH = re.compile(r'<p class="error" id="error" role="alert">(.*?)</p
 
 
 @pytest.fixture(scope="module")
-def client():
-    from pyseg._data import load_dataset
-    from pyseg._model import SegmentModel
-
-    model = SegmentModel(n_clusters=5).fit(load_dataset(None))  # generated data: no file needed
-    app = create_app(model)
+def client(mall_like_model):
+    app = create_app(mall_like_model)
     return app.test_client()
 
 
@@ -73,6 +62,7 @@ def assert_secure_headers(response) -> None:
     assert response.headers["X-Content-Type-Options"] == "nosniff"
 
 
+@pytest.mark.slow
 @FUZZ
 @given(income=field, score=field, extra=st.dictionaries(text, text, max_size=3))
 def test_any_form_values_get_a_page_never_a_server_error(client, income, score, extra) -> None:
@@ -105,6 +95,7 @@ def test_any_form_values_get_a_page_never_a_server_error(client, income, score, 
             assert value.split(" ")[0] not in page, "markup was echoed unescaped"
 
 
+@pytest.mark.slow
 @FUZZ
 @given(income=st.lists(number_spellings, min_size=2, max_size=4),
        score=st.lists(number_spellings, min_size=0, max_size=3))
@@ -157,54 +148,6 @@ def test_other_methods_are_refused_cleanly(client, method: str) -> None:
 def test_unknown_paths_are_404_not_500(client) -> None:
     assert client.get("/../../etc/passwd").status_code == 404
     assert client.get("/static/x.png").status_code == 404
-
-
-# --- binding -----------------------------------------------------------------------------------
-
-
-@settings(max_examples=300, deadline=None)
-@given(address=st.one_of(st.ip_addresses(v=4), st.ip_addresses(v=6)))
-def test_only_loopback_addresses_count_as_loopback(address) -> None:
-    from pyseg.cli.serve import is_loopback
-
-    assert is_loopback(str(address)) is ipaddress.ip_address(address).is_loopback
-    assert is_loopback(f"[{address}]") is ipaddress.ip_address(address).is_loopback
-
-
-@pytest.mark.parametrize(
-    "host", ["0.0.0.0", "::", "192.168.1.5", "example.org", "127.0.0.1.nip.io"]
-)
-def test_serve_refuses_a_non_loopback_host_without_the_flag(host: str) -> None:
-    env = {key: value for key, value in os.environ.items() if not key.startswith("PYSEG_")}
-    result = subprocess.run(
-        [sys.executable, "-m", "pyseg", "serve", "--host", host, "--port", "0"],
-        capture_output=True, text=True, env=env, cwd=REPO, timeout=120,
-    )
-    assert result.returncode == 2
-    lines = [line for line in result.stderr.splitlines() if line.startswith("pyseg: error:")]
-    assert len(lines) == 1 and "not a loopback address" in lines[0] and "--allow-remote" in lines[0]
-    assert "Traceback" not in result.stderr
-    assert "serving" not in result.stdout
-
-
-def test_serve_with_allow_remote_warns_and_serves() -> None:
-    env = {key: value for key, value in os.environ.items() if not key.startswith("PYSEG_")}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "pyseg", "serve", "--host", "0.0.0.0", "--port", "0",
-         "--allow-remote"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=REPO,
-    )
-    try:
-        assert process.stdout is not None and process.stderr is not None
-        line = process.stdout.readline()
-        assert line.startswith("pyseg: serving the form on http://0.0.0.0:"), line
-        port = int(line.split("http://0.0.0.0:")[1].split("/")[0])
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=30) as response:
-            assert response.status == 200
-    finally:
-        process.terminate()
-        _, err = process.communicate(timeout=30)
-    assert "pyseg: warning: serving on 0.0.0.0, reachable from other machines" in err
 
 
 @pytest.mark.parametrize(

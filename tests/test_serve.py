@@ -1,0 +1,95 @@
+"""``pyseg serve``: the web form on loopback, and the guard rails on the address it listens on.
+
+``serve`` listens on loopback unless ``--allow-remote`` is given, and then warns. The form's
+handler itself is in ``test_web_form.py`` and ``test_web_form_fuzz.py``.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import subprocess
+import sys
+import urllib.request
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+
+def _start_serve(pyseg_env, repo, *args: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "pyseg", "serve", *args],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=pyseg_env(), cwd=repo,
+    )
+
+
+@pytest.mark.parametrize(
+    ("host", "loopback"),
+    [("127.0.0.1", True), ("localhost", True), ("::1", True), ("127.0.0.2", True),
+     ("0.0.0.0", False), ("192.168.1.5", False), ("example.org", False)],
+)
+def test_loopback_detection(host, loopback):
+    from pyseg.cli.serve import is_loopback
+
+    assert is_loopback(host) is loopback
+
+
+@settings(max_examples=300, deadline=None)
+@given(address=st.one_of(st.ip_addresses(v=4), st.ip_addresses(v=6)))
+def test_only_loopback_addresses_count_as_loopback(address) -> None:
+    from pyseg.cli.serve import is_loopback
+
+    assert is_loopback(str(address)) is ipaddress.ip_address(address).is_loopback
+    assert is_loopback(f"[{address}]") is ipaddress.ip_address(address).is_loopback
+
+
+def test_serve_refuses_a_public_host_without_allow_remote(capsys):
+    from pyseg.cli import main
+
+    assert main(["serve", "--host", "0.0.0.0", "--port", "0"]) == 2
+    assert "--allow-remote" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "host", ["0.0.0.0", "::", "192.168.1.5", "example.org", "127.0.0.1.nip.io"]
+)
+def test_serve_refuses_a_non_loopback_host_without_the_flag(host: str, run_pyseg) -> None:
+    result = run_pyseg("serve", "--host", host, "--port", "0", timeout=120)
+    assert result.returncode == 2
+    lines = [line for line in result.stderr.splitlines() if line.startswith("pyseg: error:")]
+    assert len(lines) == 1 and "not a loopback address" in lines[0] and "--allow-remote" in lines[0]
+    assert "Traceback" not in result.stderr
+    assert "serving" not in result.stdout
+
+
+@pytest.mark.slow
+def test_serve_command_serves_the_form_on_loopback(course_csv, pyseg_env, repo):
+    process = _start_serve(pyseg_env, repo, "--data", str(course_csv), "--port", "0")
+    try:
+        line = process.stdout.readline()
+        assert line.startswith("pyseg: serving the form on http://127.0.0.1:"), line
+        url = line.split(" on ")[1].split()[0]
+        request = urllib.request.Request(url, data=b"income=90&score=15", method="POST")
+        with urllib.request.urlopen(request, timeout=30) as response:
+            page = response.read().decode()
+        assert '<div class="name" id="segment-name">Careful</div>' in page
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        process.stdout.close()
+        process.stderr.close()
+
+
+def test_serve_with_allow_remote_warns_and_serves(pyseg_env, repo) -> None:
+    process = _start_serve(pyseg_env, repo, "--host", "0.0.0.0", "--port", "0", "--allow-remote")
+    try:
+        assert process.stdout is not None and process.stderr is not None
+        line = process.stdout.readline()
+        assert line.startswith("pyseg: serving the form on http://0.0.0.0:"), line
+        port = int(line.split("http://0.0.0.0:")[1].split("/")[0])
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=30) as response:
+            assert response.status == 200
+    finally:
+        process.terminate()
+        _, err = process.communicate(timeout=30)
+    assert "pyseg: warning: serving on 0.0.0.0, reachable from other machines" in err
