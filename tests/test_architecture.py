@@ -5,7 +5,7 @@
   never choose or drive an engine: what they show comes from the library;
 - no function body is longer than 60 lines (docstrings aside).
 
-That no module outside ``pyseg/engines`` talks to R is checked in ``test_injection.py``.
+That no module outside ``pyseg/engines`` talks to R is checked in ``test_r_code_injection.py``.
 """
 
 from __future__ import annotations

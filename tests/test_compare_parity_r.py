@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -20,8 +19,7 @@ from sklearn.cluster import KMeans
 from pyseg import compare, load_dataset
 
 pytestmark = pytest.mark.r
-REPO = Path(__file__).resolve().parents[1]
-DIRECT_R = REPO / "tests" / "reference" / "direct_kmeans.R"
+DIRECT_R = Path(__file__).parent / "reference" / "direct_kmeans.R"
 
 
 def direct_r(rscript: str, csv: Path, columns: str = "", k: int = 5, seed: int = 29,
@@ -44,13 +42,9 @@ def sorted_rows(centers: np.ndarray) -> np.ndarray:
     return centers[np.lexsort(centers.T[::-1])]
 
 
-def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "pyseg", *args], capture_output=True, text=True)
-
-
 @pytest.fixture(scope="module")
-def course_comparison(course_csv):
-    return compare(load_dataset(course_csv), 5)
+def course_comparison(course_dataset):
+    return compare(course_dataset, 5)
 
 
 def test_course_parity_on_the_real_file(course_comparison):
@@ -84,8 +78,8 @@ def test_r_labels_are_reindexed_into_python_numbering(course_comparison):
 
 
 @pytest.mark.parametrize("k", range(1, 11))
-def test_exact_mode_gives_identical_labels(course_csv, k):
-    c = compare(load_dataset(course_csv), k, mode="exact")
+def test_exact_mode_gives_identical_labels(course_dataset, k):
+    c = compare(course_dataset, k, mode="exact")
     np.testing.assert_array_equal(c.r.labels, c.python.labels)
     assert c.max_center_diff < 1e-9
     assert c.passed
@@ -110,9 +104,10 @@ def test_columns_on_another_numeric_csv_match_direct_runs(tmp_path, rscript):
     np.testing.assert_allclose(comparison.python.centers, py_model.cluster_centers_, atol=1e-9)
 
 
-def test_cli_json_is_complete_and_byte_identical(course_csv):
-    first = run_cli("compare", "--data", str(course_csv), "--json")
-    second = run_cli("compare", "--data", str(course_csv), "--json")
+@pytest.mark.slow
+def test_cli_json_is_complete_and_byte_identical(course_csv, run_pyseg):
+    first = run_pyseg("compare", "--data", str(course_csv), "--json")
+    second = run_pyseg("compare", "--data", str(course_csv), "--json")
     assert first.returncode == 0, first.stderr
     assert first.stdout == second.stdout
     doc = json.loads(first.stdout)
@@ -130,12 +125,13 @@ def test_cli_json_is_complete_and_byte_identical(course_csv):
     assert not first.stderr
 
 
-def test_cli_exits_1_when_parity_fails(course_csv):
+@pytest.mark.slow
+def test_cli_exits_1_when_parity_fails(course_csv, run_pyseg):
     # One start each from different seeds: the course data then give different local optima.
-    result = run_cli("compare", "--data", str(course_csv), "--starts", "1", "--r-seed", "1",
-                     "--k", "5")
-    doc_run = run_cli("compare", "--data", str(course_csv), "--starts", "1", "--r-seed", "1",
-                      "--json")
+    result = run_pyseg("compare", "--data", str(course_csv), "--starts", "1", "--r-seed", "1",
+                       "--k", "5")
+    doc_run = run_pyseg("compare", "--data", str(course_csv), "--starts", "1", "--r-seed", "1",
+                        "--json")
     doc = json.loads(doc_run.stdout)
     if doc["agreement"] == 1.0:
         pytest.fail("expected different optima with one start and R seed 1; choose another seed")
@@ -144,8 +140,8 @@ def test_cli_exits_1_when_parity_fails(course_csv):
     assert any("lower WCSS" in line for line in doc["diagnosis"])
 
 
-def test_human_summary_names_both_sides(course_csv):
-    result = run_cli("compare", "--data", str(course_csv))
+def test_human_summary_names_both_sides(course_csv, run_pyseg):
+    result = run_pyseg("compare", "--data", str(course_csv))
     assert result.returncode == 0
     assert "PASS: parity holds" in result.stdout
     assert "set.seed(29)" in result.stdout and "random_state=42" in result.stdout

@@ -24,8 +24,8 @@ REFERENCE = Path(__file__).parent / "reference"
 
 
 @pytest.fixture(scope="module")
-def course(course_csv: Path):
-    return load_dataset(course_csv)
+def course(course_dataset):
+    return course_dataset
 
 
 @pytest.fixture(scope="module")

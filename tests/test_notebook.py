@@ -15,30 +15,31 @@ from __future__ import annotations
 
 import importlib
 import json
-import os
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
-NOTEBOOK = REPO / "notebooks" / "customer_segmentation.ipynb"
-ARTIFACTS = REPO / "tests" / "artifacts"
+ARTIFACTS = Path(__file__).parent / "artifacts"
 KERNEL_NAME = "pyseg-notebook-test"
 MAX_SECONDS = 60.0
 
 
-def _require(module: str) -> ModuleType:
+@pytest.fixture(scope="module")
+def notebook_path(repo: Path) -> Path:
+    return repo / "notebooks" / "customer_segmentation.ipynb"
+
+
+def _require(module: str, missing_dependency: Callable[[str], None]) -> ModuleType:
     """Import a Jupyter package; skip without it, fail under CI (which must run every test)."""
     try:
         return importlib.import_module(module)
     except ImportError:
-        reason = f"{module} is not installed: pip install nbclient nbformat ipykernel"
-        if os.environ.get("CI"):
-            pytest.fail(f"{reason} (CI must run every test)", pytrace=False)
-        pytest.skip(reason)
+        missing_dependency(f"{module} is not installed: pip install nbclient nbformat ipykernel")
+        raise
 
 
 def _cell_text(cell: dict) -> str:
@@ -60,8 +61,8 @@ def _cell_with(cells: list[dict], marker: str) -> dict:
     return found[0]
 
 
-def test_committed_notebook_has_no_outputs() -> None:
-    notebook = json.loads(NOTEBOOK.read_text(encoding="utf-8"))
+def test_committed_notebook_has_no_outputs(notebook_path: Path) -> None:
+    notebook = json.loads(notebook_path.read_text(encoding="utf-8"))
     assert notebook["nbformat"] == 4
     code_cells = [cell for cell in notebook["cells"] if cell["cell_type"] == "code"]
     assert code_cells
@@ -74,10 +75,12 @@ def test_committed_notebook_has_no_outputs() -> None:
 
 
 @pytest.mark.r
-def test_notebook_runs(course_csv: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    nbformat = _require("nbformat")
-    nbclient = _require("nbclient")
-    _require("ipykernel")
+@pytest.mark.slow
+def test_notebook_runs(course_csv: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                       notebook_path: Path, missing_dependency) -> None:
+    nbformat = _require("nbformat", missing_dependency)
+    nbclient = _require("nbclient", missing_dependency)
+    _require("ipykernel", missing_dependency)
 
     # A kernel spec for this interpreter, found first because JUPYTER_PATH comes before every
     # other Jupyter data directory.
@@ -94,12 +97,12 @@ def test_notebook_runs(course_csv: Path, tmp_path: Path, monkeypatch: pytest.Mon
     # The figures must come out as inline PNGs, whatever backend the calling shell chose.
     monkeypatch.delenv("MPLBACKEND", raising=False)
 
-    notebook = nbformat.read(NOTEBOOK, as_version=4)
+    notebook = nbformat.read(notebook_path, as_version=4)
     client = nbclient.NotebookClient(
         notebook,
         kernel_name=KERNEL_NAME,
         timeout=300,
-        resources={"metadata": {"path": str(NOTEBOOK.parent)}},
+        resources={"metadata": {"path": str(notebook_path.parent)}},
     )
     started = time.perf_counter()
     try:

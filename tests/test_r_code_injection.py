@@ -1,4 +1,4 @@
-"""No R-code injection (issue 5, item 3).
+"""No R-code injection.
 
 User strings (file names, column names, CSV headers and cells, form fields) reach R only as R
 character data through rpy2, never as R source. The dynamic tests feed R code in every such place
@@ -14,16 +14,11 @@ from __future__ import annotations
 import ast
 import csv
 import json
-import os
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-
-REPO = Path(__file__).resolve().parents[1]
-PACKAGE = REPO / "pyseg"
 
 
 def payloads(marker_dir: Path) -> list[str]:
@@ -63,17 +58,6 @@ def injected_csv(path: Path, income_header: str, score_header: str, cell: str) -
     return path
 
 
-def run_pyseg(args: list[str], cwd: Path, in_process: bool = False
-              ) -> subprocess.CompletedProcess[str]:
-    env = {key: value for key, value in os.environ.items() if not key.startswith("PYSEG_")}
-    if in_process:
-        env["PYSEG_R_IN_PROCESS"] = "1"
-    return subprocess.run(
-        [sys.executable, "-m", "pyseg", *args], capture_output=True, text=True, cwd=cwd, env=env,
-        timeout=300,
-    )
-
-
 @pytest.fixture
 def workdir(tmp_path: Path) -> Path:
     directory = tmp_path / "work"
@@ -85,9 +69,10 @@ def workdir(tmp_path: Path) -> Path:
 
 
 @pytest.mark.r
+@pytest.mark.slow
 @pytest.mark.parametrize("in_process", [False, True], ids=["worker", "in-process"])
 def test_r_code_in_file_name_headers_cells_and_report_dir_is_data(
-    workdir: Path, in_process: bool
+    workdir: Path, in_process: bool, run_pyseg
 ) -> None:
     code = payloads(workdir)
     income_header = "Annual Income (k$)" + code[0]
@@ -95,8 +80,8 @@ def test_r_code_in_file_name_headers_cells_and_report_dir_is_data(
     data = injected_csv(workdir / f"{NAME_PAYLOADS[1]}.csv", income_header, score_header, code[3])
     report = workdir / f"report{NAME_PAYLOADS[0]}"
 
-    result = run_pyseg(["compare", "--data", str(data), "--report", str(report), "--json"],
-                       cwd=workdir, in_process=in_process)
+    result = run_pyseg("compare", "--data", str(data), "--report", str(report), "--json",
+                       cwd=workdir, env={"PYSEG_R_IN_PROCESS": "1" if in_process else None})
 
     assert result.returncode == 0, result.stderr
     assert markers(workdir.parent) == []
@@ -107,14 +92,13 @@ def test_r_code_in_file_name_headers_cells_and_report_dir_is_data(
 
 
 @pytest.mark.r
-def test_r_code_as_column_names_chosen_with_columns(workdir: Path) -> None:
+def test_r_code_as_column_names_chosen_with_columns(workdir: Path, run_pyseg) -> None:
     code = payloads(workdir)
     data = injected_csv(workdir / "data.csv", code[1], code[4], code[0])
 
     result = run_pyseg(
-        ["compare", "--data", str(data), "--columns", f"{code[1]},{code[4]}", "--mode", "exact",
-         "--json"],
-        cwd=workdir,
+        "compare", "--data", str(data), "--columns", f"{code[1]},{code[4]}", "--mode", "exact",
+        "--json", cwd=workdir,
     )
 
     assert result.returncode == 0, result.stderr
@@ -122,7 +106,7 @@ def test_r_code_as_column_names_chosen_with_columns(workdir: Path) -> None:
     assert markers(workdir.parent) == []
 
 
-def test_r_code_in_a_feature_cell_is_a_bad_value(workdir: Path) -> None:
+def test_r_code_in_a_feature_cell_is_a_bad_value(workdir: Path, run_pyseg) -> None:
     code = payloads(workdir)
     data = injected_csv(workdir / "data.csv", "Annual Income (k$)", "Spending Score (1-100)",
                         "Female")
@@ -132,7 +116,7 @@ def test_r_code_in_a_feature_cell_is_a_bad_value(workdir: Path) -> None:
     lines[5] = ",".join(fields)
     data.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
-    result = run_pyseg(["compare", "--data", str(data)], cwd=workdir)
+    result = run_pyseg("compare", "--data", str(data), cwd=workdir)
 
     assert result.returncode == 2
     error = result.stderr.strip()
@@ -142,7 +126,8 @@ def test_r_code_in_a_feature_cell_is_a_bad_value(workdir: Path) -> None:
 
 
 @pytest.mark.r
-def test_r_code_reaching_the_r_prediction_and_elbow_paths(workdir: Path) -> None:
+@pytest.mark.slow
+def test_r_code_reaching_the_r_prediction_and_elbow_paths(workdir: Path, run_pyseg) -> None:
     code = payloads(workdir)
     data = injected_csv(workdir / f"{NAME_PAYLOADS[0]}.csv", "Annual Income (k$)",
                         "Spending Score (1-100)", code[1])
@@ -152,26 +137,27 @@ def test_r_code_reaching_the_r_prediction_and_elbow_paths(workdir: Path) -> None
     )
     labelled = workdir / "labelled.csv"
 
-    predicted = run_pyseg(["predict", "--data", str(data), "--engine", "both", "--input",
-                           str(customers), "--output", str(labelled)], cwd=workdir)
+    predicted = run_pyseg("predict", "--data", str(data), "--engine", "both", "--input",
+                          str(customers), "--output", str(labelled), cwd=workdir)
     assert predicted.returncode == 0, predicted.stderr
     with labelled.open(newline="", encoding="utf-8") as handle:
         rows = list(csv.reader(handle))
     assert rows[0][2] == code[2] and rows[1][2] == code[3]  # passed through as data
 
-    elbow = run_pyseg(["elbow", "--data", str(data), "--k-max", "3",
-                       "--report", str(workdir / f"elbow{NAME_PAYLOADS[1]}")], cwd=workdir)
+    elbow = run_pyseg("elbow", "--data", str(data), "--k-max", "3",
+                      "--report", str(workdir / f"elbow{NAME_PAYLOADS[1]}"), cwd=workdir)
     assert elbow.returncode in (0, 1), elbow.stderr
     assert "Traceback" not in elbow.stderr
 
     assert markers(workdir.parent) == []
 
 
-def test_r_code_typed_into_the_customer_fields_is_refused(workdir: Path) -> None:
+@pytest.mark.slow
+def test_r_code_typed_into_the_customer_fields_is_refused(workdir: Path, run_pyseg) -> None:
     code = payloads(workdir)
     for payload in code:
-        result = run_pyseg(["predict", "--engine", "python", "--income", payload,
-                            "--score", "50"], cwd=workdir)
+        result = run_pyseg("predict", "--engine", "python", "--income", payload,
+                           "--score", "50", cwd=workdir)
         assert result.returncode == 2
         errors = [line for line in result.stderr.splitlines() if "error" in line]
         assert len(errors) == 1 and errors[0].startswith("pyseg: error: annual income")
@@ -179,12 +165,11 @@ def test_r_code_typed_into_the_customer_fields_is_refused(workdir: Path) -> None
     assert markers(workdir.parent) == []
 
 
-def test_r_code_in_the_web_form_is_refused_and_escaped(workdir: Path) -> None:
-    from pyseg._data import load_dataset
+def test_r_code_in_the_web_form_is_refused_and_escaped(workdir: Path, mall_like_dataset) -> None:
     from pyseg._model import SegmentModel
     from pyseg._web import create_app
 
-    model = SegmentModel(n_clusters=5).fit(load_dataset(None))
+    model = SegmentModel(n_clusters=5).fit(mall_like_dataset)
     client = create_app(model).test_client()
     for payload in payloads(workdir):
         response = client.post("/", data={"income": payload, "score": "50"})
@@ -196,12 +181,14 @@ def test_r_code_in_the_web_form_is_refused_and_escaped(workdir: Path) -> None:
 
 
 @pytest.mark.r
-def test_rscript_entry_point_reads_injected_headers_as_data(workdir: Path, rscript: str) -> None:
+def test_rscript_entry_point_reads_injected_headers_as_data(
+    workdir: Path, rscript: str, repo: Path
+) -> None:
     code = payloads(workdir)
     data = injected_csv(workdir / f"{code[0]}.csv", code[1], code[2], code[3])
 
     result = subprocess.run(
-        [rscript, str(REPO / "r_reference" / "kmeans_course.R"), str(data)],
+        [rscript, str(repo / "r_reference" / "kmeans_course.R"), str(data)],
         capture_output=True, text=True, cwd=workdir, timeout=120,
     )
 
@@ -213,13 +200,18 @@ def test_rscript_entry_point_reads_injected_headers_as_data(workdir: Path, rscri
 # --- static: where R source can come from ----------------------------------------------------
 
 
-def _python_modules() -> list[Path]:
-    return sorted(PACKAGE.rglob("*.py"))
+@pytest.fixture(scope="module")
+def package(repo: Path) -> Path:
+    return repo / "pyseg"
 
 
-def test_only_the_bridge_imports_rpy2() -> None:
+def _python_modules(package: Path) -> list[Path]:
+    return sorted(package.rglob("*.py"))
+
+
+def test_only_the_bridge_imports_rpy2(package: Path) -> None:
     importers = set()
-    for module in _python_modules():
+    for module in _python_modules(package):
         tree = ast.parse(module.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
             names = []
@@ -228,14 +220,14 @@ def test_only_the_bridge_imports_rpy2() -> None:
             elif isinstance(node, ast.ImportFrom) and node.module:
                 names = [node.module]
             if any(name == "rpy2" or name.startswith("rpy2.") for name in names):
-                importers.add(module.relative_to(PACKAGE).as_posix())
+                importers.add(module.relative_to(package).as_posix())
     assert importers == {"engines/_rbridge.py"}
 
 
-def test_no_module_outside_the_engines_talks_to_r() -> None:
+def test_no_module_outside_the_engines_talks_to_r(package: Path) -> None:
     talking = set()
-    for module in _python_modules():
-        relative = module.relative_to(PACKAGE).as_posix()
+    for module in _python_modules(package):
+        relative = module.relative_to(package).as_posix()
         if relative.startswith("engines/"):
             continue
         tree = ast.parse(module.read_text(encoding="utf-8"))
@@ -250,8 +242,8 @@ def test_no_module_outside_the_engines_talks_to_r() -> None:
     assert talking == set()
 
 
-def test_the_bridge_evaluates_only_pyseg_r_files() -> None:
-    source = (PACKAGE / "engines" / "_rbridge.py").read_text(encoding="utf-8")
+def test_the_bridge_evaluates_only_pyseg_r_files(package: Path) -> None:
+    source = (package / "engines" / "_rbridge.py").read_text(encoding="utf-8")
     # rpy2's ways of evaluating R source text
     for pattern in (r"robjects\.r\s*[(\[]", r"\.reval\s*\(", r"\bparse\s*\(", r"\brcall\s*\(",
                     r"\.r\s*\(", r"evalr\s*\("):
@@ -270,8 +262,8 @@ def test_the_bridge_evaluates_only_pyseg_r_files() -> None:
     assert "path = r_reference_dir() / name" in source
 
 
-def test_pyseg_r_code_never_evaluates_strings() -> None:
-    for r_file in sorted((REPO / "r_reference").glob("*.R")):
+def test_pyseg_r_code_never_evaluates_strings(repo: Path) -> None:
+    for r_file in sorted((repo / "r_reference").glob("*.R")):
         code = "\n".join(
             line.split("#", 1)[0] for line in r_file.read_text(encoding="utf-8").splitlines()
         )

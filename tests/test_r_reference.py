@@ -3,8 +3,8 @@
 ``test_testthat_suite`` runs ``tests/testthat`` (the R functions against numbers R 4.2.2 printed,
 recorded with their source in the R test files) in a fresh Rscript and fails when any R
 expectation fails, errors, warns or is skipped. ``test_rscript_centers_match_sklearn`` checks the
-five centers that ``Rscript r_reference/kmeans_course.R`` prints against scikit-learn's course fit
-computed here directly, without pyseg.
+five centers that ``Rscript r_reference/kmeans_course.R`` prints for ``data/mall_like_200.csv``
+against scikit-learn's course fit computed here directly, without pyseg.
 """
 
 from __future__ import annotations
@@ -20,8 +20,7 @@ import pandas as pd
 import pytest
 from sklearn.cluster import KMeans
 
-REPO = Path(__file__).resolve().parents[1]
-TESTTHAT_DIR = REPO / "tests" / "testthat"
+TESTTHAT_DIR = Path(__file__).parent / "testthat"
 
 # Constant R code; the paths reach it through environment variables, never spliced into the source.
 # stop_on_failure = FALSE so that the per-test results are always written; the exit status still
@@ -45,7 +44,7 @@ CENTER_ROW = re.compile(r"^\[(\d+),\]\s+(\S+)\s+(\S+)\s*$")
 
 
 @pytest.mark.r
-def test_testthat_suite(rscript: str, course_csv: Path, tmp_path: Path) -> None:
+def test_testthat_suite(rscript: str, course_csv: Path, tmp_path: Path, repo: Path) -> None:
     results_file = tmp_path / "testthat-results.csv"
     env = {
         **os.environ,
@@ -55,7 +54,7 @@ def test_testthat_suite(rscript: str, course_csv: Path, tmp_path: Path) -> None:
     }
     run = subprocess.run(
         [rscript, "-e", RUN_TESTTHAT],
-        cwd=REPO,
+        cwd=repo,
         env=env,
         capture_output=True,
         text=True,
@@ -98,10 +97,10 @@ def _by_income(centers: np.ndarray) -> np.ndarray:
 
 
 @pytest.mark.r
-def test_rscript_centers_match_sklearn(rscript: str, course_csv: Path) -> None:
+def test_rscript_centers_match_sklearn(rscript: str, mall_like_csv: Path, repo: Path) -> None:
     run = subprocess.run(
-        [rscript, "r_reference/kmeans_course.R", str(course_csv)],
-        cwd=REPO,
+        [rscript, "r_reference/kmeans_course.R", str(mall_like_csv)],
+        cwd=repo,
         capture_output=True,
         text=True,
         timeout=120,
@@ -113,7 +112,7 @@ def test_rscript_centers_match_sklearn(rscript: str, course_csv: Path) -> None:
     assert wcss_line is not None, run.stdout
 
     # The course's Python, written out here: no pyseg involved.
-    dataset = pd.read_csv(course_csv)
+    dataset = pd.read_csv(mall_like_csv)
     X = dataset.iloc[:, [3, 4]].values
     kmeans = KMeans(n_clusters=5, init="k-means++", n_init=10, max_iter=300, random_state=42)
     kmeans.fit(X)

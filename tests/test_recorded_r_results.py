@@ -27,24 +27,23 @@ from pyseg.cli import main
 from pyseg.engines import REngine, initial_centers_kmeanspp
 from pyseg.engines._recorded import R_CODE_FILES, RecordedREngine, load_recorded
 
-REPO = Path(__file__).resolve().parents[1]
-COMMITTED = REPO / "r_reference" / "results" / "course.json"
+
+@pytest.fixture(scope="module")
+def course(course_dataset):
+    return course_dataset
 
 
 @pytest.fixture(scope="module")
-def course(course_csv: Path):
-    return load_dataset(course_csv)
+def recorded(repo: Path) -> RecordedREngine:
+    return RecordedREngine(repo / "r_reference" / "results" / "course.json")
 
 
-@pytest.fixture(scope="module")
-def recorded() -> RecordedREngine:
-    return RecordedREngine(COMMITTED)
-
-
-def test_committed_results_come_from_the_current_r_code_and_the_course_file(recorded, course):
+def test_committed_results_come_from_the_current_r_code_and_the_course_file(
+    recorded, course, repo: Path
+):
     record = recorded.record
     for name in R_CODE_FILES:
-        current = hashlib.sha256((REPO / "r_reference" / name).read_bytes()).hexdigest()
+        current = hashlib.sha256((repo / "r_reference" / name).read_bytes()).hexdigest()
         assert record["r_code"][name] == current, (
             f"r_reference/{name} changed since the results were recorded: run "
             "`pyseg record-r --data path/to/Mall_Customers.csv "
@@ -92,8 +91,8 @@ def test_bad_files_are_input_errors(tmp_path, content, message):
         load_recorded(path)
 
 
-def test_cli_compare_with_missing_results_file_exits_2(course_csv, tmp_path, capsys):
-    code = main(["compare", "--data", str(course_csv), "--r-results",
+def test_cli_compare_with_missing_results_file_exits_2(mall_like_csv, tmp_path, capsys):
+    code = main(["compare", "--data", str(mall_like_csv), "--r-results",
                  str(tmp_path / "missing.json")])
     assert code == 2
     assert "cannot read recorded R results" in capsys.readouterr().err

@@ -24,9 +24,6 @@ from pyseg._synth import (
 )
 from pyseg.cli import main
 
-REPO = Path(__file__).resolve().parents[1]
-SHIPPED = REPO / "data" / "mall_like_200.csv"
-
 
 def test_schema_and_ranges() -> None:
     frame = generate_mall_like(500, seed=4)
@@ -93,8 +90,8 @@ def test_bad_size_or_seed(n: object, seed: object) -> None:
         generate_mall_like(n, seed)  # type: ignore[arg-type]
 
 
-def test_shipped_sample_equals_a_fresh_generation() -> None:
-    assert SHIPPED.read_bytes() == mall_like_csv_bytes(200, seed=0), (
+def test_shipped_sample_equals_a_fresh_generation(mall_like_csv: Path) -> None:
+    assert mall_like_csv.read_bytes() == mall_like_csv_bytes(200, seed=0), (
         "data/mall_like_200.csv is stale: regenerate it with "
         "`python -m pyseg synth --n 200 --seed 0 --output data/mall_like_200.csv`"
     )
@@ -174,7 +171,6 @@ def test_cli_bad_numbers(tmp_path: Path, arguments: list[str]) -> None:
     assert not (tmp_path / "x.csv").exists()
 
 
-@pytest.mark.slow
 def test_a_million_rows_generate_and_write_fast(tmp_path: Path) -> None:
     started = time.perf_counter()
     write_csv_atomic(mall_like_csv_bytes(1_000_000, seed=0), tmp_path / "million.csv")

@@ -1,4 +1,4 @@
-# Where the R reference numbers of tests/test_compare_r.py come from.
+# Where the R reference numbers of tests/test_compare_parity_r.py come from.
 #
 # This is the course's R code run directly with Rscript, independently of pyseg and rpy2:
 #

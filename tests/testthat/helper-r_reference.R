@@ -1,6 +1,6 @@
 # Shared set-up for the testthat tests of r_reference/ (run with
 #   Rscript -e 'testthat::test_dir("tests/testthat")'
-# from the repository root, or through tests/test_r_side.py).
+# from the repository root, or through tests/test_r_reference.py).
 #
 # testthat runs helpers and tests with the working directory set to this folder, so every path
 # below is relative to it.
