@@ -122,10 +122,15 @@ def compare_data(
         material = None
         if report:
             material = compare_report(comparison, dataset, r_engine, command_line)
-        return CompareRun(dataset, comparison, versions(r_engine), material)
+        r_version = r_engine.version()
+        if worker is not None:
+            worker.close(wait=False)  # R shuts down while this process gathers its versions
+        info = versions()
+        info["r"] = r_version
+        return CompareRun(dataset, comparison, info, material)
     finally:
         if worker is not None:
-            worker.close(wait=False)
+            worker.close()  # and wait: the worker must not outlive the command
 
 
 def compare_report(

@@ -266,3 +266,12 @@ def rpy2_version() -> str | None:
         return importlib.metadata.version("rpy2")
     except importlib.metadata.PackageNotFoundError:
         return None
+
+
+def end_r() -> None:
+    """Shut down R if it was started (R removes its session's temporary directory), so that a
+    worker process can exit at once afterwards."""
+    if _rpy2.cache_info().currsize:
+        import rpy2.rinterface as rinterface
+
+        rinterface.endr(0)

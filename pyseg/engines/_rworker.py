@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 from pyseg._course import CourseSettings
 from pyseg._data import Dataset, load_dataset, resolve_data_path
 from pyseg._errors import InputError, PysegError, REvaluationError, RUnavailableError
+from pyseg.engines import _rbridge
 from pyseg.engines._base import ElbowFits, FitResult, Silhouette
 from pyseg.engines._kmeans_r import REngine
 
@@ -321,3 +322,9 @@ if __name__ == "__main__":
     reply_stream = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
     _serve(sys.stdin.buffer, reply_stream)
+    # The parent waits for this process to end (it must not outlive the command), so end fast:
+    # R cleans up its session, then the interpreter's own teardown (~0.1 s of module and object
+    # finalisation, nothing on disk) is skipped.
+    _rbridge.end_r()
+    reply_stream.close()
+    os._exit(0)
