@@ -80,6 +80,7 @@ def test_serve_command_serves_the_form_on_loopback(course_csv, pyseg_env, repo):
         process.stderr.close()
 
 
+@pytest.mark.slow
 def test_serve_with_allow_remote_warns_and_serves(pyseg_env, repo) -> None:
     process = _start_serve(pyseg_env, repo, "--host", "0.0.0.0", "--port", "0", "--allow-remote")
     try:

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
@@ -27,15 +24,12 @@ def _workers() -> set[int]:
 
 
 @pytest.mark.r
-def test_compare_returns_only_after_its_worker_has_ended(course_csv: Path) -> None:
+def test_compare_returns_only_after_its_worker_has_ended(mall_like_csv: Path, run_pyseg) -> None:
     temp = Path(tempfile.gettempdir())
     r_sessions = set(temp.glob("Rtmp*"))
     before = _workers()
-    done = subprocess.run(
-        [sys.executable, "-m", "pyseg", "compare", "--data", str(course_csv), "--json"],
-        capture_output=True, text=True, timeout=300,
-        env={key: value for key, value in os.environ.items() if key != "PYSEG_R_IN_PROCESS"},
-    )
+    # run_pyseg drops PYSEG_R_IN_PROCESS (every PYSEG_* variable): R runs in a worker process.
+    done = run_pyseg("compare", "--data", str(mall_like_csv), "--json")
     assert done.returncode == 0, done.stderr
     assert _workers() - before == set(), "an R worker outlived `pyseg compare`"
     assert set(temp.glob("Rtmp*")) - r_sessions == set(), "R's session directory was left"
