@@ -18,7 +18,8 @@ import numpy as np
 
 from pyseg._data import validate_customer
 from pyseg._errors import InputError
-from pyseg._plots import figure_to_png_bytes, segment_map_figure
+from pyseg._plots import figure_to_png_bytes
+from pyseg._segment_map import segment_map_figure
 
 if TYPE_CHECKING:
     from flask import Flask
@@ -129,6 +130,6 @@ def plot_data_uri(
     customer: tuple[float, float] | None = None,
     prediction: Prediction | None = None,
 ) -> str:
-    """``data:image/png;base64,...`` of :func:`pyseg._plots.segment_map_figure`."""
+    """``data:image/png;base64,...`` of :func:`pyseg._segment_map.segment_map_figure`."""
     png = figure_to_png_bytes(segment_map_figure(model, points, customer, prediction))
     return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
