@@ -7,6 +7,7 @@ handler itself is in ``test_web_form.py`` and ``test_web_form_fuzz.py``.
 from __future__ import annotations
 
 import ipaddress
+import socket
 import subprocess
 import sys
 import urllib.request
@@ -94,3 +95,52 @@ def test_serve_with_allow_remote_warns_and_serves(pyseg_env, repo) -> None:
         process.terminate()
         _, err = process.communicate(timeout=30)
     assert "pyseg: warning: serving on 0.0.0.0, reachable from other machines" in err
+
+
+def _one_error_line(result) -> str:
+    assert result.returncode == 2, (result.returncode, result.stderr)
+    assert "Traceback" not in result.stderr and "serving" not in result.stdout
+    errors = [line for line in result.stderr.splitlines() if line.startswith("pyseg: error:")]
+    assert len(errors) == 1, result.stderr
+    assert result.stderr.strip().splitlines() == errors, "nothing but the one error line"
+    return errors[0]
+
+
+def test_a_taken_port_is_one_error_line_and_exit_2(run_pyseg, mall_like_csv) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = run_pyseg("serve", "--data", str(mall_like_csv), "--port", str(port),
+                           timeout=120)
+    line = _one_error_line(result)
+    assert f"127.0.0.1:{port}" in line and "Address already in use" in line, line
+    assert "--port" in line
+
+
+@pytest.mark.parametrize("host", ["no-such-host.invalid", "bad..name"])
+def test_an_unresolvable_remote_host_is_one_error_line_and_exit_2(run_pyseg, host) -> None:
+    result = run_pyseg("serve", "--host", host, "--allow-remote", "--port", "0", timeout=120)
+    line = _one_error_line(result)
+    assert f"--host {host}" in line and "cannot resolve" in line, line
+
+
+def test_an_address_not_on_this_machine_is_one_error_line_and_exit_2(run_pyseg) -> None:
+    # 192.0.2.1 is TEST-NET-1 (RFC 5737): never assigned to an interface here.
+    result = run_pyseg("serve", "--host", "192.0.2.1", "--allow-remote", "--port", "0",
+                       timeout=120)
+    line = _one_error_line(result)
+    assert "cannot listen on 192.0.2.1:0" in line, line
+
+
+def test_listen_binds_before_the_model_is_loaded() -> None:
+    from pyseg._errors import InputError
+    from pyseg.cli.serve import listen
+
+    sock = listen("127.0.0.1", 0)
+    try:
+        port = sock.getsockname()[1]
+        with pytest.raises(InputError, match=f"cannot listen on 127.0.0.1:{port}"):
+            listen("127.0.0.1", port)
+    finally:
+        sock.close()

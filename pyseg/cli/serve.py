@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import ipaddress
+import socket
 import sys
 
 from pyseg._errors import ExitCode, InputError
@@ -18,6 +20,8 @@ unless --allow-remote is given. Stop it with Ctrl-C.
 
 exit status: 0 stopped by Ctrl-C, 2 bad input or usage (e.g. the port is taken)
 """
+#: Connections the kernel queues while every server thread is busy (Werkzeug's own default).
+LISTEN_BACKLOG = 128
 
 
 def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -58,34 +62,72 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+def _check_host(host: str, allow_remote: bool) -> None:
+    """Refuse a non-loopback ``host`` unless ``--allow-remote`` was given."""
+    if not is_loopback(host) and not allow_remote:
+        raise InputError(
+            f"--host {host} is not a loopback address: the form would be reachable from "
+            "other machines; add --allow-remote if that is what you want"
+        )
+
+
+def listen(host: str, port: int) -> socket.socket:
+    """A TCP socket bound to ``host:port`` and listening, or :class:`InputError` saying why not.
+
+    The address family is chosen as Werkzeug chooses it (IPv6 when ``host`` holds a colon), so
+    that the socket can be handed to :func:`werkzeug.serving.make_server` as ``fd``. Binding it
+    here, rather than letting Werkzeug bind, keeps every failure (a name that does not resolve,
+    a port in use, an address not on this machine) one ``pyseg: error:`` line with exit 2;
+    Werkzeug prints its own text and exits 1.
+    """
+    bare = host.strip("[]")
+    family = socket.AF_INET6 if ":" in bare else socket.AF_INET
+    try:
+        address = socket.getaddrinfo(bare, port, family, socket.SOCK_STREAM,
+                                     socket.IPPROTO_TCP)[0][4]
+    except (socket.gaierror, UnicodeError) as exc:
+        reason = exc.strerror if isinstance(exc, socket.gaierror) else str(exc)
+        raise InputError(
+            f"--host {host}: cannot resolve this address ({reason}): give an IP address or "
+            "a host name this machine knows"
+        ) from None
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+        sock.listen(LISTEN_BACKLOG)
+    except OSError as exc:
+        sock.close()
+        raise InputError(
+            f"cannot listen on {host}:{port} ({exc.strerror or exc}): choose another --port"
+            + ("" if exc.errno == errno.EADDRINUSE else " or --host")
+        ) from None
+    return sock
+
+
 def run(args: argparse.Namespace) -> int:
     from werkzeug.serving import make_server
 
+    _check_host(args.host, args.allow_remote)
+    if args.model and (args.data or args.columns):
+        raise InputError("--model already fixes the data: give either --model or --data/--columns")
+    # Listen before loading or fitting the model: a taken port fails at once.
+    sock = listen(args.host, args.port)
     if not is_loopback(args.host):
-        if not args.allow_remote:
-            raise InputError(
-                f"--host {args.host} is not a loopback address: the form would be reachable from "
-                "other machines; add --allow-remote if that is what you want"
-            )
         print(
             f"pyseg: warning: serving on {args.host}, reachable from other machines; the form "
             "has no authentication",
             file=sys.stderr,
         )
-    if args.model and (args.data or args.columns):
-        raise InputError("--model already fixes the data: give either --model or --data/--columns")
-    model, notice = load_or_fit(args.model, args.data, args.columns, args.k)
-    say_notice(notice)
-    app = create_app(model)
     try:
-        server = make_server(args.host, args.port, app, threaded=True)
-    except OSError as exc:
-        raise InputError(
-            f"cannot listen on {args.host}:{args.port} ({exc.strerror or exc}): "
-            "choose another --port"
-        ) from None
-    host = f"[{args.host}]" if ":" in args.host else args.host
-    print(f"pyseg: serving the form on http://{host}:{server.server_port}/ (Ctrl-C to stop)",
+        model, notice = load_or_fit(args.model, args.data, args.columns, args.k)
+        say_notice(notice)
+        server = make_server(args.host, args.port, create_app(model), threaded=True,
+                             fd=sock.fileno())
+    finally:
+        sock.close()  # the server holds its own duplicate of the descriptor
+    host = f"[{args.host.strip('[]')}]" if ":" in args.host else args.host
+    print(f"pyseg: serving the form on http://{host}:{server.port}/ (Ctrl-C to stop)",
           flush=True)
     try:
         server.serve_forever()  # werkzeug returns from here on Ctrl-C
