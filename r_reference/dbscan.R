@@ -1,0 +1,73 @@
+# DBSCAN in R with the dbscan package, as functions that pyseg calls through rpy2, and as a script
+# for R learners:
+#
+#   Rscript r_reference/dbscan.R path/to/Mall_Customers.csv eps minPts [columns]
+#
+# prints the cluster sizes and the number of noise points (columns 4 and 5 of the CSV unless
+# `columns` names others, comma-separated).
+#
+# The R code is
+#   db <- dbscan::dbscan(X, eps = eps, minPts = minPts)
+# minPts counts the point itself, as scikit-learn's min_samples does; cluster 0 is noise (pyseg
+# reports it as -1, scikit-learn's number). Not fpc::dbscan, which labels some core points as
+# noise. The package is called with `dbscan::` and never attached: attaching it masks
+# stats::as.dendrogram.
+
+dbscan_available <- function() {
+  as.integer(requireNamespace("dbscan", quietly = TRUE))
+}
+
+need_dbscan <- function() {
+  if (!requireNamespace("dbscan", quietly = TRUE)) {
+    stop("the R package 'dbscan' is not installed", call. = FALSE)
+  }
+}
+
+# X: numeric matrix (n x d). Returns a list: cluster (0 = noise, 1..), core (1 for core points),
+# n_clusters.
+dbscan_fit <- function(X, eps, minPts = 5L) {
+  need_dbscan()
+  db <- dbscan::dbscan(X, eps = eps, minPts = minPts)
+  list(
+    cluster = as.integer(db$cluster),
+    core = as.integer(dbscan::is.corepoint(X, eps = eps, minPts = minPts)),
+    n_clusters = as.integer(max(c(0L, db$cluster)))
+  )
+}
+
+# The k-nearest-neighbour distance of every row (the point itself not counted), for choosing
+# eps: dbscan::kNNdist(X, k). kNNdistplot(X, k) draws these sorted.
+knn_distances <- function(X, k = 4L) {
+  need_dbscan()
+  as.numeric(dbscan::kNNdist(X, k = k))
+}
+
+# New rows: predict(db, newdata, data = X), dbscan's rule - a new row joins the cluster of its
+# nearest core point within eps, else it is noise (0).
+dbscan_predict <- function(X, newdata, eps, minPts = 5L) {
+  need_dbscan()
+  db <- dbscan::dbscan(X, eps = eps, minPts = minPts)
+  as.integer(predict(db, newdata = newdata, data = X))
+}
+
+main <- function(args) {
+  if (length(args) < 3L || length(args) > 4L) {
+    stop("usage: Rscript dbscan.R data.csv eps minPts [columns]", call. = FALSE)
+  }
+  dataset <- read.csv(args[[1L]], check.names = FALSE)
+  columns <- if (length(args) == 4L && nzchar(args[[4L]])) {
+    strsplit(args[[4L]], ",", fixed = TRUE)[[1L]]
+  } else {
+    colnames(dataset)[4:5]
+  }
+  X <- as.matrix(dataset[columns])
+  fit <- dbscan_fit(X, eps = as.numeric(args[[2L]]), minPts = as.integer(args[[3L]]))
+  cat("clusters:", fit$n_clusters, "\n")
+  cat("cluster sizes:", tabulate(fit$cluster, nbins = fit$n_clusters), "\n")
+  cat("noise points:", sum(fit$cluster == 0L), "\n")
+  invisible(fit)
+}
+
+if (identical(environment(), globalenv()) && !interactive()) {
+  main(commandArgs(trailingOnly = TRUE))
+}
