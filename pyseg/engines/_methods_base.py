@@ -1,0 +1,212 @@
+"""What pyseg asks of a hierarchical-clustering or DBSCAN engine, and what it gives back.
+
+The K-Means interface lives in :mod:`pyseg.engines._base`; these are the course's "future work"
+methods, one small interface each, with one module per language:
+
+=========================  ==================================================================
+``_hierarchical_python``   :class:`ScipyHierarchicalEngine`: scipy ``linkage`` (fastcluster's
+                           ``linkage_vector`` for ward on many rows) cut to exactly k clusters
+``_hierarchical_r``        :class:`RHierarchicalEngine`: ``hclust(dist(X))`` + ``cutree``
+                           (``fastcluster::hclust.vector`` for ward on many rows)
+``_dbscan_python``         :class:`SklearnDbscanEngine`: scikit-learn's ``DBSCAN``
+``_dbscan_r``              :class:`RDbscanEngine`: ``dbscan::dbscan``
+=========================  ==================================================================
+
+Labels are 0-based; DBSCAN noise is :data:`NOISE` (-1) on both sides (R's cluster 0 is mapped).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
+
+import numpy as np
+
+from pyseg._errors import InputError
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
+
+#: Linkages both languages offer under these names (R: ``"ward.D2"`` for ward).
+LINKAGES: tuple[str, ...] = ("ward", "complete", "average", "single")
+#: R's ``hclust`` method for each linkage.
+R_HCLUST_METHOD: dict[str, str] = {"ward": "ward.D2", "complete": "complete",
+                                   "average": "average", "single": "single"}
+#: pyseg's (and scikit-learn's) label of DBSCAN noise; R's ``dbscan`` says 0.
+NOISE = -1
+#: From this many rows on, ward runs on the O(n)-memory route (fastcluster's ``linkage_vector``
+#: / ``hclust.vector``) on both sides: ``dist()`` needs n(n - 1)/2 doubles, 1.6 GB at 20,000 rows.
+VECTOR_WARD_ROWS = 20_000
+#: The other linkages need every pairwise distance; refused from this many rows on (n(n - 1)/2
+#: doubles: 3.2 GB at 30,000 rows).
+MAX_MATRIX_ROWS = 30_000
+
+
+@dataclass(frozen=True)
+class HierarchicalFit:
+    """One hierarchical clustering cut to ``k`` clusters.
+
+    Attributes
+    ----------
+    engine : str
+        ``"python"`` or ``"r"``.
+    labels : ndarray of shape (n_samples,), dtype int64
+        0-based cluster of every row, numbered in order of first appearance (``cutree``'s order).
+    heights : ndarray of shape (n_samples - 1,), dtype float64
+        Merge heights in merge order (non-decreasing for these linkages).
+    linkage_matrix : ndarray of shape (n_samples - 1, 4), dtype float64
+        The tree in scipy's convention (R's ``merge`` converted): merged ids, height, size.
+    linkage : str
+        One of :data:`LINKAGES`.
+    route : str
+        ``"matrix"`` (all pairwise distances) or ``"vector"`` (fastcluster, O(n) memory).
+    fcluster_clusters : int or None
+        Python only: how many clusters scipy's ``fcluster(Z, k, "maxclust")`` would have given
+        (fewer than ``k`` when heights tie at the cut); None for R, whose ``cutree`` always gives k.
+    warnings : tuple of str
+    """
+
+    engine: str
+    labels: NDArray[np.int64]
+    heights: NDArray[np.float64]
+    linkage_matrix: NDArray[np.float64]
+    linkage: str
+    route: str
+    fcluster_clusters: int | None = None
+    warnings: tuple[str, ...] = field(default=())
+
+    @property
+    def n_clusters(self) -> int:
+        return int(self.labels.max()) + 1 if self.labels.size else 0
+
+    @property
+    def sorted_heights(self) -> NDArray[np.float64]:
+        return np.sort(self.heights)
+
+
+@dataclass(frozen=True)
+class DbscanFit:
+    """One DBSCAN fit.
+
+    Attributes
+    ----------
+    engine : str
+    labels : ndarray of shape (n_samples,), dtype int64
+        0-based cluster, :data:`NOISE` (-1) for noise.
+    core : ndarray of shape (n_samples,), dtype bool
+        Core points (at least ``min_points`` rows, itself included, within ``eps``).
+    eps : float
+    min_points : int
+    warnings : tuple of str
+    """
+
+    engine: str
+    labels: NDArray[np.int64]
+    core: NDArray[np.bool_]
+    eps: float
+    min_points: int
+    warnings: tuple[str, ...] = field(default=())
+
+    @property
+    def n_clusters(self) -> int:
+        return int(self.labels.max()) + 1 if self.labels.size and self.labels.max() >= 0 else 0
+
+    @property
+    def n_noise(self) -> int:
+        return int((self.labels == NOISE).sum())
+
+
+@runtime_checkable
+class HierarchicalEngine(Protocol):
+    """Agglomerative hierarchical clustering in one language."""
+
+    name: str
+
+    def fit(self, X: NDArray[np.float64], k: int, linkage: str = "ward") -> HierarchicalFit:
+        """Build the tree of ``X`` with ``linkage`` and cut it into exactly ``k`` clusters."""
+        ...
+
+    def check_ready(self) -> None:
+        """Raise :class:`~pyseg.RUnavailableError` with the fix when the engine cannot run."""
+        ...
+
+
+@runtime_checkable
+class DbscanEngine(Protocol):
+    """DBSCAN in one language."""
+
+    name: str
+
+    def fit(self, X: NDArray[np.float64], eps: float, min_points: int) -> DbscanFit:
+        """Cluster ``X``; ``min_points`` counts the point itself."""
+        ...
+
+    def knn_distances(self, X: NDArray[np.float64], k: int) -> NDArray[np.float64]:
+        """Distance of every row to its ``k``-th nearest other row (for choosing eps)."""
+        ...
+
+    def predict(self, X: NDArray[np.float64], fit: DbscanFit,
+                new: NDArray[np.float64]) -> NDArray[np.int64]:
+        """Clusters of new rows by ``dbscan::predict``'s rule (noise -1)."""
+        ...
+
+    def check_ready(self) -> None:
+        ...
+
+
+def check_linkage(linkage: str) -> str:
+    """``linkage`` if known, else one-line :class:`~pyseg.InputError`."""
+    if linkage not in LINKAGES:
+        raise InputError(f"--linkage {linkage!r}: unknown linkage; use one of "
+                         f"{', '.join(LINKAGES)}")
+    return linkage
+
+
+def check_dbscan_parameters(eps: object, min_points: object) -> tuple[float, int]:
+    """``(eps, min_points)`` as float and int, or one-line :class:`~pyseg.InputError`."""
+    try:
+        eps_value = float(eps)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise InputError(f"--eps {eps!r} is not a number; give a distance > 0") from None
+    if not np.isfinite(eps_value) or eps_value <= 0:
+        raise InputError(f"--eps {eps!r} should be a finite distance > 0")
+    if isinstance(min_points, bool) or not isinstance(min_points, int | np.integer):
+        raise InputError(f"--min-points {min_points!r} is not an integer; give a count >= 1")
+    if int(min_points) < 1:
+        raise InputError(f"--min-points {min_points} should be >= 1 (it counts the point itself)")
+    return eps_value, int(min_points)
+
+
+def use_vector_route(n_rows: int, linkage: str) -> bool:
+    """True when ward runs on fastcluster's O(n)-memory route (both languages alike)."""
+    return linkage == "ward" and n_rows >= VECTOR_WARD_ROWS
+
+
+def check_matrix_size(n_rows: int, linkage: str, source: str = "the data") -> None:
+    """Refuse a pairwise-distance linkage too large for memory, with the way out."""
+    if linkage != "ward" and n_rows >= MAX_MATRIX_ROWS:
+        gib = n_rows * (n_rows - 1) / 2 * 8 / 2**30
+        raise InputError(
+            f"{source}: {n_rows} rows need {gib:.1f} GiB of pairwise distances for "
+            f"{linkage} linkage; use --linkage ward (O(n) memory) or fewer rows"
+        )
+
+
+def merge_to_linkage(merge: NDArray[np.int64], heights: NDArray[np.float64]) -> NDArray[np.float64]:
+    """R's ``hclust`` tree (``merge``, ``height``) as a scipy linkage matrix.
+
+    R numbers row ``i`` (1-based) as ``-i`` and the cluster formed at merge ``j`` as ``j``;
+    scipy numbers row ``i`` (0-based) as ``i`` and the cluster of merge ``j`` (0-based) as
+    ``n + j``, and its fourth column counts the rows under each merge.
+    """
+    merge = np.asarray(merge, dtype=np.int64).reshape(-1, 2)
+    n = merge.shape[0] + 1
+    ids = np.where(merge < 0, -merge - 1, merge - 1 + n)
+    sizes = np.ones(2 * n - 1, dtype=np.float64)
+    for j in range(n - 1):
+        sizes[n + j] = sizes[ids[j, 0]] + sizes[ids[j, 1]]
+    Z = np.empty((n - 1, 4), dtype=np.float64)
+    Z[:, :2] = np.sort(ids, axis=1)
+    Z[:, 2] = np.asarray(heights, dtype=np.float64)
+    Z[:, 3] = sizes[n:]
+    return Z
