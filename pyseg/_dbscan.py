@@ -1,0 +1,265 @@
+"""DBSCAN in both languages: labels with noise as a class of its own, border points, and the
+k-nearest-neighbour distances for choosing eps.
+
+Noise is -1 in scikit-learn and 0 in R; pyseg reports it as -1 on both sides and never matches it
+to a cluster when aligning. A border point (within eps of a core point, not core itself) joins the
+first cluster that reaches it, so results can depend on row order; scikit-learn and R's ``dbscan``
+both give it to the lowest-numbered cluster (clusters numbered by their first core row), and on
+the course file they agree exactly. Where they do not, the diagnosis names the rows.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from pyseg._data import Dataset
+from pyseg._errors import InputError
+from pyseg._io import json_ready
+from pyseg._method_compare import PartitionAgreement, partition_agreement, run_both
+from pyseg._method_compare import to_json_text as _to_json_text
+from pyseg.engines import (
+    NOISE,
+    DbscanEngine,
+    DbscanFit,
+    RDbscanEngine,
+    SklearnDbscanEngine,
+    check_dbscan_parameters,
+)
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
+
+#: Rows named one by one in the diagnosis, at most.
+MAX_ROWS_NAMED = 10
+
+
+@dataclass(frozen=True)
+class DbscanComparison:
+    """The outcome of :func:`compare_dbscan`.
+
+    Attributes
+    ----------
+    dataset : Dataset
+    eps : float
+    min_points : int
+    python, r : DbscanFit
+        R's labels are in Python's numbering (noise -1 on both sides).
+    r_label_mapping : ndarray
+        Python cluster that each R cluster (0-based, R's number minus one) became.
+    agreement : PartitionAgreement
+        Accuracy counts noise on both sides as agreeing; ARI and NMI treat noise as one class.
+    differing_rows : ndarray
+        0-based rows whose aligned labels differ.
+    border_rows : ndarray
+        Those of ``differing_rows`` that are border points on both sides.
+    min_agreement : float
+    passed : bool
+    diagnosis : list of str
+    timings : dict
+    """
+
+    dataset: Dataset
+    eps: float
+    min_points: int
+    python: DbscanFit
+    r: DbscanFit
+    r_label_mapping: NDArray[np.int64]
+    agreement: PartitionAgreement
+    differing_rows: NDArray[np.int64]
+    border_rows: NDArray[np.int64]
+    min_agreement: float
+    passed: bool
+    diagnosis: list[str]
+    timings: dict[str, float] = field(default_factory=dict, compare=False)
+
+    def to_dict(self, versions: dict[str, str | None] | None = None) -> dict[str, Any]:
+        """JSON-ready dict; the same inputs always give the same dict (no timings)."""
+        result: dict[str, Any] = {
+            "method": "dbscan", "eps": self.eps, "min_points": self.min_points,
+            "n": int(self.python.labels.size), "features": list(self.dataset.feature_names),
+            "data": {"source": self.dataset.source, "sha256": self.dataset.sha256},
+            "agreement": self.agreement.accuracy, "ari": self.agreement.ari,
+            "nmi": self.agreement.nmi, "min_agreement": self.min_agreement,
+            "passed": self.passed,
+            "python": _fit_dict(self.python, {"eps": self.eps, "min_samples": self.min_points}),
+            "r": {**_fit_dict(self.r, {"eps": self.eps, "minPts": self.min_points}),
+                  "label_mapping": self.r_label_mapping.tolist()},
+            "confusion": self.agreement.confusion.tolist(),
+            "confusion_noise": "last row (Python) and last column (R) count noise",
+            "differing_rows": (self.differing_rows + 1).tolist(),
+            "border_rows": (self.border_rows + 1).tolist(),
+            "diagnosis": list(self.diagnosis),
+        }
+        if versions is not None:
+            result["versions"] = versions
+        return result
+
+    def to_json(self, versions: dict[str, str | None] | None = None) -> str:
+        """:meth:`to_dict` as JSON: sorted keys, two-space indent, label lists on one line."""
+        return _to_json_text(self.to_dict(versions), ("python", "r"))
+
+
+def _fit_dict(fit: DbscanFit, settings: dict[str, Any]) -> dict[str, Any]:
+    clustered = fit.labels[fit.labels != NOISE]
+    return {
+        "labels": fit.labels.tolist(), "n_clusters": fit.n_clusters, "n_noise": fit.n_noise,
+        "n_core": int(fit.core.sum()),
+        "sizes": np.bincount(clustered, minlength=fit.n_clusters).tolist(),
+        "warnings": list(fit.warnings), "settings": settings,
+    }
+
+
+def compare_dbscan(
+    dataset: Dataset,
+    eps: float,
+    min_points: int = 5,
+    *,
+    min_agreement: float = 1.0,
+    python_engine: DbscanEngine | None = None,
+    r_engine: DbscanEngine | None = None,
+) -> DbscanComparison:
+    """DBSCAN in Python and in R, compared.
+
+    Python: ``sklearn.cluster.DBSCAN(eps=eps, min_samples=min_points)`` (on the distinct rows,
+    weighted, for bounded memory: the same labels); R: ``dbscan::dbscan(X, eps, minPts)``.
+
+    Parameters
+    ----------
+    dataset : Dataset
+        Any object with ``X``, ``feature_names``, ``source`` and ``sha256``.
+    eps : float
+        Neighbourhood radius, > 0 (a row at exactly eps is a neighbour in both libraries).
+    min_points : int, default=5
+        Rows within eps, the point itself included, that make a core point; >= 1.
+    min_agreement : float, default=1.0
+    python_engine, r_engine : DbscanEngine, optional
+
+    Returns
+    -------
+    DbscanComparison
+    """
+    eps, min_points = check_dbscan_parameters(eps, min_points)
+    if not 0.0 <= min_agreement <= 1.0:
+        raise InputError(f"min_agreement={min_agreement} should be within [0, 1]")
+    X = np.ascontiguousarray(dataset.X, dtype=np.float64)
+    python_engine = python_engine or SklearnDbscanEngine()
+    r_engine = r_engine or RDbscanEngine()
+    py_fit, r_fit, timings = run_both(lambda: python_engine.fit(X, eps, min_points),
+                                      lambda: r_engine.fit(X, eps, min_points))
+    start = time.perf_counter()
+    measured = partition_agreement(py_fit.labels, r_fit.labels)
+    r_aligned = replace(r_fit, labels=measured.relabel(r_fit.labels))
+    differing = np.flatnonzero(py_fit.labels != r_aligned.labels).astype(np.int64)
+    border = differing[~py_fit.core[differing] & ~r_fit.core[differing]
+                       & (py_fit.labels[differing] != NOISE) & (r_fit.labels[differing] != NOISE)]
+    passed = measured.accuracy >= min_agreement
+    diagnosis = _diagnose(py_fit, r_aligned, measured, differing, border)
+    timings["comparison"] = time.perf_counter() - start
+    return DbscanComparison(
+        dataset=dataset, eps=eps, min_points=min_points, python=py_fit, r=r_aligned,
+        r_label_mapping=measured.mapping, agreement=measured, differing_rows=differing,
+        border_rows=border, min_agreement=min_agreement, passed=passed, diagnosis=diagnosis,
+        timings=timings,
+    )
+
+
+def _rows(rows: NDArray[np.int64]) -> str:
+    named = ", ".join(str(int(row) + 1) for row in rows[:MAX_ROWS_NAMED])
+    return named + (f" and {rows.size - MAX_ROWS_NAMED} more" if rows.size > MAX_ROWS_NAMED else "")
+
+
+def _diagnose(py_fit: DbscanFit, r_fit: DbscanFit, measured: PartitionAgreement,
+              differing: NDArray[np.int64], border: NDArray[np.int64]) -> list[str]:
+    n = py_fit.labels.size
+    summary = (f"Python: {py_fit.n_clusters} clusters, {py_fit.n_noise} noise, "
+               f"{int(py_fit.core.sum())} core points; R: {r_fit.n_clusters} clusters, "
+               f"{r_fit.n_noise} noise, {int(r_fit.core.sum())} core points.")
+    if differing.size == 0:
+        return [f"The labels are identical after relabelling, noise included (R's cluster 0 "
+                f"is noise, -1 here). {summary}"]
+    notes = [f"The labels differ on {differing.size} of {n} rows after relabelling "
+             f"(ARI {measured.ari:.4f}). {summary}"]
+    if py_fit.n_clusters != r_fit.n_clusters:
+        notes.append("The two sides found different numbers of clusters; surplus clusters are "
+                     "numbered after the other side's.")
+    core_differs = np.flatnonzero(py_fit.core != r_fit.core)
+    if core_differs.size:
+        notes.append(f"Core status differs on rows {_rows(core_differs)}: a neighbour at a "
+                     "distance of (almost) exactly eps counted on one side only.")
+    if border.size:
+        notes.append(
+            f"Border points {_rows(border)} (not core on either side) went to different "
+            "clusters: a border point joins the first cluster that reaches it, and these are "
+            "within eps of core points of more than one cluster.")
+    noise_moved = differing[(py_fit.labels[differing] == NOISE) | (r_fit.labels[differing]
+                                                                   == NOISE)]
+    if noise_moved.size:
+        notes.append(f"Rows {_rows(noise_moved)} are noise on one side only.")
+    return notes
+
+
+@dataclass(frozen=True)
+class KnnDistances:
+    """The k-nearest-neighbour distance plot of both languages, for choosing eps.
+
+    Attributes
+    ----------
+    k : int
+        Neighbours counted (the row itself not counted): ``min_points - 1``.
+    python, r : ndarray
+        Every row's distance to its k-th nearest neighbour, sorted ascending
+        (``NearestNeighbors`` and ``dbscan::kNNdist``).
+    max_diff : float
+    knee_index : int or None
+        Index into the sorted distances of the knee (kneed, convex increasing curve).
+    knee_eps : float or None
+        The distance at the knee: a suggested eps.
+    """
+
+    k: int
+    python: NDArray[np.float64]
+    r: NDArray[np.float64] | None
+    max_diff: float | None
+    knee_index: int | None
+    knee_eps: float | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return json_ready({"k": self.k, "max_diff": self.max_diff, "knee_index": self.knee_index,
+                           "knee_eps": self.knee_eps, "python": self.python, "r": self.r})
+
+
+def knn_distance_curves(dataset: Dataset, k: int = 4, *,
+                        python_engine: DbscanEngine | None = None,
+                        r_engine: DbscanEngine | None = None,
+                        with_r: bool = True) -> KnnDistances:
+    """Both languages' sorted k-NN distances and the knee of Python's curve (a suggested eps)."""
+    if isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 1:
+        raise InputError(f"k={k!r} should be an integer >= 1 (min_points - 1)")
+    X = np.ascontiguousarray(dataset.X, dtype=np.float64)
+    if k >= X.shape[0]:
+        raise InputError(f"{dataset.source}: k={k} needs more than {X.shape[0]} rows")
+    py = np.sort((python_engine or SklearnDbscanEngine()).knn_distances(X, k))
+    r = np.sort((r_engine or RDbscanEngine()).knn_distances(X, k)) if with_r else None
+    index = knee_index(py)
+    return KnnDistances(k=int(k), python=py, r=r,
+                        max_diff=None if r is None else float(np.max(np.abs(py - r))),
+                        knee_index=index, knee_eps=None if index is None else float(py[index]))
+
+
+def knee_index(sorted_distances: NDArray[np.float64]) -> int | None:
+    """The knee of an ascending k-NN distance curve (``kneed.KneeLocator``, convex, increasing)."""
+    import warnings
+
+    from kneed import KneeLocator
+
+    if sorted_distances.size < 3 or sorted_distances[0] == sorted_distances[-1]:
+        return None
+    x = np.arange(sorted_distances.size)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        knee = KneeLocator(x, sorted_distances, curve="convex", direction="increasing").knee
+    return None if knee is None else int(knee)

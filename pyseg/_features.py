@@ -1,0 +1,283 @@
+"""Feature matrices beyond income and score: short names, categorical columns, z scaling.
+
+The matrix is computed once, here, and the same float64 array goes to both languages: neither
+side encodes or scales on its own, so parity cannot be lost to a different encoding.
+
+- Short names for the course file: ``income``, ``score``, ``age``, ``gender`` (``Genre`` in the
+  course's CSV); header names as written, or normalised, work too.
+- A text column with a few distinct values (at most :data:`MAX_LEVELS`) is categorical and
+  becomes one 0/1 indicator column **per level** (``Genre=Female``, ``Genre=Male``), levels in
+  sorted order, as ``pandas.get_dummies`` does. R's ``model.matrix`` drops the first level
+  because a regression has an intercept and the full set would be collinear; clustering has no
+  intercept, and what matters is distance. With every level kept, any two different levels are
+  the same distance apart (sqrt 2); with one dropped, the dropped level sits at the origin and
+  the distances depend on which level happens to sort first. So pyseg keeps all levels.
+- ``scale="z"`` is R's ``scale()``: centre each column and divide by its **sample** standard
+  deviation (n - 1). scikit-learn's ``StandardScaler`` divides by n and is not used.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from pyseg._data import Dataset, normalise_header
+from pyseg._errors import InputError
+from pyseg._io import json_ready
+from pyseg._numbers import MAX_ABS_VALUE
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from numpy.typing import NDArray
+
+SCALES: tuple[str, ...] = ("none", "z")
+#: A categorical column may have at most this many distinct values.
+MAX_LEVELS = 20
+#: Spreads (sample standard deviations) this many times apart trigger the --scale z hint.
+SPREAD_RATIO_WARNING = 10.0
+#: Short names of the course file's columns -> normalised headers they match.
+SHORT_NAMES: dict[str, tuple[str, ...]] = {
+    "income": ("annual_income_k", "annual_income", "income", "income_k"),
+    "score": ("spending_score_1_100", "spending_score", "score", "score_1_100"),
+    "age": ("age",),
+    "gender": ("gender", "genre", "sex"),
+}
+
+
+@dataclass(frozen=True)
+class FeatureColumn:
+    """One requested column and the matrix columns it became.
+
+    Attributes
+    ----------
+    name : str
+        The header, as written in the file.
+    kind : {"numeric", "categorical"}
+    levels : tuple of str
+        Categorical: the levels in sorted order, one indicator column each; numeric: ().
+    output_names : tuple of str
+    """
+
+    name: str
+    kind: str
+    levels: tuple[str, ...]
+    output_names: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Features:
+    """The feature matrix both languages get.
+
+    Attributes
+    ----------
+    X : ndarray of shape (n_rows, n_columns), dtype float64
+        C-contiguous; scaled when ``scale == "z"``.
+    names : tuple of str
+        Column names of ``X`` (indicators as ``column=level``).
+    columns : tuple of FeatureColumn
+    scale : {"none", "z"}
+    center, spread : ndarray or None
+        ``z``: the column means and sample standard deviations used (R's
+        ``attr(scale(X), "scaled:center")`` and ``"scaled:scale"``).
+    warnings : tuple of str
+        Lines for stderr: spreads 10x apart, or a categorical column mixed in, without ``z``.
+    """
+
+    X: NDArray[np.float64]
+    names: tuple[str, ...]
+    columns: tuple[FeatureColumn, ...]
+    scale: str
+    center: NDArray[np.float64] | None
+    spread: NDArray[np.float64] | None
+    warnings: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return json_ready({
+            "names": list(self.names), "scale": self.scale,
+            "columns": [{"name": c.name, "kind": c.kind, "levels": list(c.levels)}
+                        for c in self.columns],
+            "center": self.center, "spread": self.spread, "warnings": list(self.warnings)})
+
+
+def resolve_column(name: str, header: Sequence[str], source: str) -> str:
+    """The header a requested name means: exact, stripped, normalised, or a short name."""
+    wanted = normalise_header(name)
+    for matches in (
+        [h for h in header if h == name],
+        [h for h in header if h.strip() == name.strip()],
+        [h for h in header if normalise_header(h) == wanted],
+        [h for h in header if normalise_header(h) in SHORT_NAMES.get(wanted, ())],
+    ):
+        if len(matches) == 1:
+            return matches[0]
+        if len(matches) > 1:
+            raise InputError(f"{source}: {name!r} matches several columns "
+                             f"({', '.join(map(repr, matches))}); give the header name")
+    short = ", ".join(SHORT_NAMES)
+    raise InputError(f"{source}: no column {name!r}; the columns are "
+                     f"{', '.join(map(repr, header))} (short names: {short})")
+
+
+def _requested(columns: str | Sequence[str]) -> list[str]:
+    names = columns.split(",") if isinstance(columns, str) else [str(c) for c in columns]
+    names = [name.strip() for name in names]
+    if not names or not all(names):
+        raise InputError(f"--columns {columns!r}: give column names separated by commas")
+    return names
+
+
+def features_from_frame(frame: pd.DataFrame, columns: str | Sequence[str], *,
+                        scale: str = "none", source: str = "the data") -> Features:
+    """Build the feature matrix from a table (every column as read, text or numbers).
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The whole table with its header as column names (e.g. ``Dataset.frame``).
+    columns : str or sequence of str
+        ``"income,score,age,gender"`` or header names; numeric or categorical columns.
+    scale : {"none", "z"}, default="none"
+    source : str
+        Names the data in messages.
+
+    Raises
+    ------
+    InputError
+        Unknown or repeated column, a non-number in a numeric column, a categorical column with
+        one level or more than :data:`MAX_LEVELS`, unknown scale, a constant column with ``z``.
+    """
+    if scale not in SCALES:
+        raise InputError(f"--scale {scale!r}: use one of {', '.join(SCALES)}")
+    header = [str(name) for name in frame.columns]
+    resolved = [resolve_column(name, header, source) for name in _requested(columns)]
+    repeated = sorted({name for name in resolved if resolved.count(name) > 1})
+    if repeated:
+        raise InputError(f"--columns {columns!r}: {', '.join(map(repr, repeated))} given twice")
+    blocks, described = [], []
+    for name in resolved:
+        block, column = _encode(frame[name], name, source)
+        blocks.append(block)
+        described.append(column)
+    X = np.ascontiguousarray(np.column_stack(blocks), dtype=np.float64)
+    names = tuple(n for column in described for n in column.output_names)
+    center = spread = None
+    if scale == "z":
+        X, center, spread = scale_z(X, names, source)
+    warnings = () if scale == "z" else scale_warnings(X, tuple(described))
+    return Features(X=X, names=names, columns=tuple(described), scale=scale, center=center,
+                    spread=spread, warnings=warnings)
+
+
+def _encode(values: pd.Series, name: str, source: str) -> tuple[NDArray[np.float64],
+                                                                  FeatureColumn]:
+    import pandas as pd
+
+    if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+        numbers = values.to_numpy(dtype=np.float64)
+    else:
+        text = values.astype("str").str.strip()
+        parsed = pd.to_numeric(text, errors="coerce")
+        if not parsed.isna().any():
+            numbers = parsed.to_numpy(dtype=np.float64)
+        elif parsed.notna().mean() > 0.5:
+            row = int(np.flatnonzero(parsed.isna().to_numpy())[0])
+            raise InputError(f"{source}: row {row + 2}, column {name!r}: "
+                             f"{text.iloc[row]!r} is not a number")
+        else:
+            return _indicators(text, name, source)
+    bad = np.flatnonzero(~(np.abs(numbers) <= MAX_ABS_VALUE))
+    if bad.size:
+        raise InputError(f"{source}: row {int(bad[0]) + 2}, column {name!r}: "
+                         f"{values.iloc[int(bad[0])]!r} is missing, not finite or too large")
+    return numbers.reshape(-1, 1), FeatureColumn(name, "numeric", (), (name,))
+
+
+def _indicators(text: pd.Series, name: str, source: str) -> tuple[NDArray[np.float64],
+                                                                  FeatureColumn]:
+    empty = np.flatnonzero((text == "").to_numpy() | text.isna().to_numpy())
+    if empty.size:
+        raise InputError(f"{source}: row {int(empty[0]) + 2}, column {name!r}: empty cell in a "
+                         "categorical column")
+    levels = tuple(sorted(set(text.tolist())))
+    if len(levels) < 2:
+        raise InputError(f"{source}: column {name!r} has one value only ({levels[0]!r}): a "
+                         "categorical feature needs >= 2 levels")
+    if len(levels) > MAX_LEVELS:
+        raise InputError(f"{source}: column {name!r} has {len(levels)} distinct text values, "
+                         f"too many for a categorical feature (at most {MAX_LEVELS}): is it an "
+                         "id or free text?")
+    codes = text.to_numpy()
+    block = np.column_stack([(codes == level).astype(np.float64) for level in levels])
+    return block, FeatureColumn(name, "categorical", levels,
+                                tuple(f"{name}={level}" for level in levels))
+
+
+def scale_z(X: NDArray[np.float64], names: Sequence[str] = (), source: str = "the data"
+            ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
+    """R's ``scale(X)``: ``(X - colMeans(X)) / sd``, sd the sample standard deviation of each
+    column (``sqrt(sum(centred^2) / (n - 1))``, R's formula); (scaled, center, sd)."""
+    if X.shape[0] < 2:
+        raise InputError(f"{source}: --scale z needs >= 2 rows")
+    center = X.mean(axis=0)
+    centred = X - center
+    spread = np.sqrt((centred**2).sum(axis=0) / (X.shape[0] - 1))
+    constant = np.flatnonzero(spread == 0)
+    if constant.size:
+        label = names[int(constant[0])] if len(names) > constant[0] else f"#{constant[0] + 1}"
+        raise InputError(f"{source}: column {label!r} is constant: --scale z would divide by 0")
+    return np.ascontiguousarray(centred / spread), center, spread
+
+
+def scale_warnings(X: NDArray[np.float64], columns: tuple[FeatureColumn, ...]) -> tuple[str, ...]:
+    """Lines suggesting ``--scale z``: numeric spreads 10x apart, or a categorical column."""
+    notes = []
+    numeric = [(c.name, i) for i, c in enumerate(_positions(columns)) if c.kind == "numeric"]
+    if len(numeric) >= 2 and X.shape[0] >= 2:
+        spreads = {name: float(np.std(X[:, i], ddof=1)) for name, i in numeric}
+        low, high = min(spreads, key=spreads.get), max(spreads, key=spreads.get)
+        if spreads[low] > 0 and spreads[high] / spreads[low] >= SPREAD_RATIO_WARNING:
+            notes.append(f"the columns' spreads differ {spreads[high] / spreads[low]:.0f}x "
+                         f"({high!r} sd {spreads[high]:.3g}, {low!r} sd {spreads[low]:.3g}): "
+                         "distances follow the widest column; consider --scale z")
+    categorical = [c.name for c in columns if c.kind == "categorical"]
+    if categorical:
+        notes.append(f"categorical column(s) {', '.join(map(repr, categorical))} enter as 0/1 "
+                     "indicators beside unscaled numbers; consider --scale z")
+    return tuple(notes)
+
+
+def _positions(columns: tuple[FeatureColumn, ...]) -> list[FeatureColumn]:
+    """One entry per matrix column: the FeatureColumn it came from."""
+    return [column for column in columns for _ in column.output_names]
+
+
+def load_features(path: str | os.PathLike[str], columns: str | Sequence[str], *,
+                  scale: str = "none") -> tuple[Dataset, Features]:
+    """Read a CSV and build its features; a :class:`~pyseg.Dataset` whose ``X`` is that matrix
+    (for :func:`pyseg.compare` and the other comparisons) and the :class:`Features`."""
+    import pandas as pd
+
+    file = Path(path)
+    source = str(path)
+    try:
+        data = file.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{source}: cannot read the file: {exc.strerror or exc}") from None
+    try:
+        frame = pd.read_csv(file, keep_default_na=False, na_values=[""], dtype="str")
+    except (pd.errors.ParserError, ValueError, UnicodeDecodeError) as exc:
+        raise InputError(f"{source}: cannot parse the CSV: {str(exc).splitlines()[0]}") from None
+    features = features_from_frame(frame, columns, scale=scale, source=source)
+    course = (len(features.columns) == 2 and scale == "none" and [
+        normalise_header(c.name) for c in features.columns] == ["annual_income_k",
+                                                                 "spending_score_1_100"])
+    dataset = Dataset(X=features.X, feature_names=features.names, path=file, source=source,
+                      sha256=hashlib.sha256(data).hexdigest(), frame=frame,
+                      is_course_schema=course)
+    return dataset, features

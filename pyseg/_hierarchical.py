@@ -1,0 +1,338 @@
+"""Hierarchical clustering in both languages: the partitions, the merge heights, and why they
+differ where they do.
+
+On the course file (income, score) ward and single linkage give identical partitions and merge
+heights in scipy and R (max |dh| < 1e-13); complete and average do not always, because the data
+has many tied distances (2,763 distinct values among 19,900 pairs) and the two libraries merge
+equally close pairs in different orders, after which the heights of later merges differ. scipy's
+``fcluster(maxclust=k)`` also returns fewer than k clusters where heights tie at the cut
+(single, k = 9: 8), while R's ``cutree`` and pyseg's cut always give k. :func:`compare_hierarchical`
+says which of these happened, with the tied heights it found.
+
+Prediction: a hierarchical clustering has no rule for new rows (adding a row would change the
+tree), so pyseg does not predict with it; see :data:`NO_PREDICTION`.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from pyseg._data import Dataset
+from pyseg._errors import InputError
+from pyseg._io import json_ready
+from pyseg._method_compare import PartitionAgreement, check_k, partition_agreement, run_both
+from pyseg._method_compare import to_json_text as _to_json_text
+from pyseg.engines import (
+    HierarchicalEngine,
+    HierarchicalFit,
+    RHierarchicalEngine,
+    ScipyHierarchicalEngine,
+    check_linkage,
+)
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
+
+#: Largest difference of sorted merge heights called "the same".
+HEIGHT_TOLERANCE = 1e-9
+#: Two merge heights closer than this (relative) are a tie.
+TIE_TOLERANCE = 1e-12
+#: Pairwise distances are counted (for the diagnosis) up to this many rows.
+MAX_ROWS_FOR_DISTANCE_COUNT = 3000
+#: Why ``predict`` refuses a hierarchical model.
+NO_PREDICTION = (
+    "hierarchical clustering has no prediction rule: a new customer would change the tree "
+    "itself, so neither scipy nor R's hclust assigns new rows; use K-Means or DBSCAN to predict"
+)
+
+
+@dataclass(frozen=True)
+class TieReport:
+    """Ties behind a height or partition difference.
+
+    Attributes
+    ----------
+    first_divergence : int or None
+        Index (0-based, in sorted order) of the first merge height that differs by more than
+        :data:`HEIGHT_TOLERANCE`; None if none does.
+    tied_heights : tuple of (float, int)
+        Heights shared by several merges of Python's tree, with how many, up to the divergence
+        (at most the last five before it), or all ties when the heights agree.
+    n_tied_heights : int
+        How many distinct heights are tied in Python's tree in all.
+    cut_height : float
+        Height of the last merge kept for k clusters.
+    tie_at_cut : bool
+        The last merge kept and the first undone have the same height: which of them to undo is a
+        tie the two libraries may break differently (and ``fcluster`` undoes both).
+    distinct_distances, n_pairs : int or None
+        Distinct values among the pairwise distances, and the number of pairs (None above
+        :data:`MAX_ROWS_FOR_DISTANCE_COUNT` rows).
+    """
+
+    first_divergence: int | None
+    tied_heights: tuple[tuple[float, int], ...]
+    n_tied_heights: int
+    cut_height: float
+    tie_at_cut: bool
+    distinct_distances: int | None
+    n_pairs: int | None
+
+
+@dataclass(frozen=True)
+class HierarchicalComparison:
+    """The outcome of :func:`compare_hierarchical`.
+
+    Attributes
+    ----------
+    dataset : Dataset
+    k : int
+    linkage : str
+    python : HierarchicalFit
+    r : HierarchicalFit
+        R's fit with its labels in Python's numbering.
+    r_label_mapping : ndarray
+    agreement : PartitionAgreement
+    max_height_diff : float
+        Largest absolute difference of the sorted merge heights.
+    ties : TieReport
+    findings : tuple of str
+        Which of ``identical``, ``heights_differ_after_ties``, ``fcluster_fewer_clusters``,
+        ``tie_at_cut``, ``partitions_differ`` happened.
+    min_agreement : float
+    passed : bool
+        Agreement reached ``min_agreement`` and the heights are equal, or differ only after ties.
+    diagnosis : list of str
+    timings : dict
+    """
+
+    dataset: Dataset
+    k: int
+    linkage: str
+    python: HierarchicalFit
+    r: HierarchicalFit
+    r_label_mapping: NDArray[np.int64]
+    agreement: PartitionAgreement
+    max_height_diff: float
+    ties: TieReport
+    findings: tuple[str, ...]
+    min_agreement: float
+    passed: bool
+    diagnosis: list[str]
+    timings: dict[str, float] = field(default_factory=dict, compare=False)
+
+    def to_dict(self, versions: dict[str, str | None] | None = None) -> dict[str, Any]:
+        """JSON-ready dict; the same inputs always give the same dict (no timings)."""
+        result: dict[str, Any] = {
+            "method": "hierarchical", "linkage": self.linkage, "k": self.k,
+            "n": int(self.python.labels.size), "features": list(self.dataset.feature_names),
+            "data": {"source": self.dataset.source, "sha256": self.dataset.sha256},
+            "agreement": self.agreement.accuracy, "ari": self.agreement.ari,
+            "nmi": self.agreement.nmi, "max_height_diff": json_ready(self.max_height_diff),
+            "min_agreement": self.min_agreement, "passed": self.passed,
+            "findings": list(self.findings),
+            "ties": json_ready(self.ties.__dict__),
+            "python": _fit_dict(self.python), "r": {**_fit_dict(self.r),
+                                                   "label_mapping": self.r_label_mapping.tolist()},
+            "confusion": self.agreement.confusion[:-1, :-1].tolist(),
+            "diagnosis": list(self.diagnosis),
+        }
+        if versions is not None:
+            result["versions"] = versions
+        return result
+
+    def to_json(self, versions: dict[str, str | None] | None = None) -> str:
+        """:meth:`to_dict` as JSON: sorted keys, two-space indent, label lists on one line."""
+        return _to_json_text(self.to_dict(versions), ("python", "r"))
+
+
+def _fit_dict(fit: HierarchicalFit) -> dict[str, Any]:
+    settings = ({"linkage": fit.linkage, "route": fit.route} if fit.engine == "python" else
+                {"method": _r_method(fit.linkage), "route": fit.route})
+    result: dict[str, Any] = {
+        "labels": fit.labels.tolist(),
+        "sizes": np.bincount(fit.labels, minlength=fit.n_clusters).tolist(),
+        "heights_top": json_ready(fit.sorted_heights[-fit.n_clusters:][::-1]),
+        "warnings": list(fit.warnings), "settings": settings,
+    }
+    if fit.fcluster_clusters is not None:
+        result["fcluster_clusters"] = fit.fcluster_clusters
+    return result
+
+
+def _r_method(linkage: str) -> str:
+    return {"ward": "ward.D2"}.get(linkage, linkage)
+
+
+def compare_hierarchical(
+    dataset: Dataset,
+    k: int = 5,
+    linkage: str = "ward",
+    *,
+    min_agreement: float = 1.0,
+    python_engine: HierarchicalEngine | None = None,
+    r_engine: HierarchicalEngine | None = None,
+) -> HierarchicalComparison:
+    """Hierarchical clustering in Python and in R, compared.
+
+    Python: ``scipy.cluster.hierarchy.linkage(X, linkage)`` cut to exactly k clusters; R:
+    ``cutree(hclust(dist(X), method = "ward.D2"), k)`` (or the linkage asked). For ward from
+    20,000 rows on both sides use fastcluster's O(n)-memory route.
+
+    Parameters
+    ----------
+    dataset : Dataset
+        Any object with ``X``, ``feature_names``, ``source`` and ``sha256``.
+    k : int, default=5
+        1 <= k <= the number of distinct rows.
+    linkage : {"ward", "complete", "average", "single"}, default="ward"
+    min_agreement : float, default=1.0
+    python_engine, r_engine : HierarchicalEngine, optional
+
+    Returns
+    -------
+    HierarchicalComparison
+
+    Raises
+    ------
+    InputError
+        Unknown linkage, bad k, too many rows for a pairwise-distance linkage.
+    """
+    check_linkage(linkage)
+    if not 0.0 <= min_agreement <= 1.0:
+        raise InputError(f"min_agreement={min_agreement} should be within [0, 1]")
+    X = np.ascontiguousarray(dataset.X, dtype=np.float64)
+    k = check_k(X, k, dataset.source)
+    python_engine = python_engine or ScipyHierarchicalEngine()
+    r_engine = r_engine or RHierarchicalEngine()
+    py_fit, r_fit, timings = run_both(lambda: python_engine.fit(X, k, linkage),
+                                      lambda: r_engine.fit(X, k, linkage))
+    start = time.perf_counter()
+    measured = partition_agreement(py_fit.labels, r_fit.labels)
+    r_aligned = replace(r_fit, labels=measured.relabel(r_fit.labels))
+    max_diff = float(np.max(np.abs(py_fit.sorted_heights - r_fit.sorted_heights)))
+    ties = find_ties(X, py_fit, r_fit, k)
+    findings = _findings(measured, max_diff, ties, py_fit, k)
+    passed = measured.accuracy >= min_agreement and (
+        max_diff <= HEIGHT_TOLERANCE or "heights_differ_after_ties" in findings)
+    diagnosis = _diagnose(py_fit, r_fit, measured, max_diff, ties, findings, k)
+    timings["comparison"] = time.perf_counter() - start
+    return HierarchicalComparison(
+        dataset=dataset, k=k, linkage=linkage, python=py_fit, r=r_aligned,
+        r_label_mapping=measured.mapping, agreement=measured, max_height_diff=max_diff,
+        ties=ties, findings=findings, min_agreement=min_agreement, passed=passed,
+        diagnosis=diagnosis, timings=timings,
+    )
+
+
+def tied_height_groups(heights: NDArray[np.float64]) -> list[tuple[float, int]]:
+    """Heights (sorted) that several merges share, with how many share each."""
+    values = np.sort(np.asarray(heights, dtype=np.float64))
+    if values.size == 0:
+        return []
+    gaps = np.diff(values) > TIE_TOLERANCE * np.maximum(1.0, np.abs(values[1:]))
+    starts = np.concatenate([[0], np.flatnonzero(gaps) + 1])
+    counts = np.diff(np.concatenate([starts, [values.size]]))
+    return [(float(values[s]), int(c)) for s, c in zip(starts, counts, strict=True) if c > 1]
+
+
+def find_ties(X: NDArray[np.float64], py_fit: HierarchicalFit, r_fit: HierarchicalFit,
+              k: int) -> TieReport:
+    """The ties in Python's tree that explain a difference (see :class:`TieReport`)."""
+    py_sorted, r_sorted = py_fit.sorted_heights, r_fit.sorted_heights
+    apart = np.flatnonzero(np.abs(py_sorted - r_sorted) > HEIGHT_TOLERANCE)
+    first = int(apart[0]) if apart.size else None
+    groups = tied_height_groups(py_sorted)
+    before = [g for g in groups if first is None or g[0] <= py_sorted[first] + TIE_TOLERANCE]
+    n = py_sorted.size + 1
+    kept = n - k  # merges kept for k clusters; py_sorted[kept - 1] is the last one kept
+    cut = float(py_sorted[kept - 1]) if kept >= 1 else 0.0
+    tie_at_cut = 1 <= kept < py_sorted.size and abs(
+        py_sorted[kept] - py_sorted[kept - 1]) <= TIE_TOLERANCE * max(1.0, abs(cut))
+    distinct = pairs = None
+    if X.shape[0] <= MAX_ROWS_FOR_DISTANCE_COUNT:
+        from scipy.spatial.distance import pdist
+
+        distances = pdist(X)
+        distinct, pairs = int(np.unique(distances).size), int(distances.size)
+    return TieReport(first_divergence=first, tied_heights=tuple(before[-5:]),
+                     n_tied_heights=len(groups), cut_height=cut, tie_at_cut=bool(tie_at_cut),
+                     distinct_distances=distinct, n_pairs=pairs)
+
+
+def _findings(measured: PartitionAgreement, max_diff: float, ties: TieReport,
+              py_fit: HierarchicalFit, k: int) -> tuple[str, ...]:
+    found = []
+    if measured.accuracy == 1.0 and max_diff <= HEIGHT_TOLERANCE:
+        found.append("identical")
+    if max_diff > HEIGHT_TOLERANCE and ties.tied_heights:
+        found.append("heights_differ_after_ties")
+    if py_fit.fcluster_clusters is not None and py_fit.fcluster_clusters != k:
+        found.append("fcluster_fewer_clusters")
+    if ties.tie_at_cut:
+        found.append("tie_at_cut")
+    if measured.accuracy < 1.0:
+        found.append("partitions_differ")
+    return tuple(found)
+
+
+def _tie_text(ties: TieReport) -> str:
+    listed = ", ".join(f"{height:.6g} (x{count})" for height, count in ties.tied_heights)
+    text = f"tied merge heights {listed}; {ties.n_tied_heights} heights are tied in all"
+    if ties.distinct_distances is not None:
+        text += (f"; the data have {ties.distinct_distances:,} distinct distances among "
+                 f"{ties.n_pairs:,} pairs")
+    return text
+
+
+def _diagnose(py_fit: HierarchicalFit, r_fit: HierarchicalFit, measured: PartitionAgreement,
+              max_diff: float, ties: TieReport, findings: tuple[str, ...], k: int) -> list[str]:
+    notes = []
+    if measured.accuracy == 1.0:
+        notes.append(f"The partitions into {k} clusters are identical after relabelling "
+                     f"(ARI {measured.ari:.4f}).")
+    else:
+        moved = measured.confusion.sum() - measured.matched
+        notes.append(f"The partitions differ: {moved} of {py_fit.labels.size} rows fall in "
+                     f"different clusters after relabelling (ARI {measured.ari:.4f}).")
+    if max_diff <= HEIGHT_TOLERANCE:
+        notes.append(f"The sorted merge heights agree to {max_diff:.3g}.")
+    elif "heights_differ_after_ties" in findings:
+        notes.append(
+            f"The merge heights differ by up to {max_diff:.6g}, from merge "
+            f"{ties.first_divergence + 1} on: equally close pairs were merged in a different "
+            f"order ({_tie_text(ties)}), and with {py_fit.linkage} linkage the order of tied "
+            "merges changes the heights of later ones. Neither library is wrong.")
+    else:
+        notes.append(f"The merge heights differ by up to {max_diff:.6g} with no tie to explain "
+                     "it: a numerical difference between the libraries.")
+    if "fcluster_fewer_clusters" in findings:
+        notes.append(
+            f"scipy's fcluster(Z, {k}, 'maxclust') would give {py_fit.fcluster_clusters} "
+            f"clusters here, because merges tie at height {ties.cut_height:.6g}; pyseg cuts to "
+            f"exactly {k} as R's cutree does.")
+    if "partitions_differ" in findings and ties.first_divergence is not None and (
+            ties.first_divergence < py_fit.heights.size + 1 - k):
+        notes.append(
+            f"The trees part at merge {ties.first_divergence + 1}, before the cut at merge "
+            f"{py_fit.heights.size + 1 - k}: the {k} clusters are made of different merges, "
+            "so the partitions differ because of the ties above.")
+    if ties.tie_at_cut:
+        notes.append(
+            f"The last merge kept and the first undone tie at height {ties.cut_height:.6g}: "
+            "which of them to undo is a tie the two libraries may break differently.")
+    notes.extend(f"R warned: {warning}." for warning in r_fit.warnings)
+    return notes
+
+
+def cluster_centroids(X: NDArray[np.float64], labels: NDArray[np.int64]) -> NDArray[np.float64]:
+    """Mean of every cluster, shape (n_clusters, n_features) (for profiles and plots)."""
+    k = int(labels.max()) + 1
+    counts = np.bincount(labels, minlength=k).astype(np.float64)
+    sums = np.column_stack([np.bincount(labels, weights=X[:, j], minlength=k)
+                            for j in range(X.shape[1])])
+    return sums / counts[:, None]

@@ -1,0 +1,150 @@
+"""What the hierarchical and DBSCAN comparisons share: running both sides, noise-aware agreement,
+the checks on k, and deterministic JSON.
+
+Nothing here knows a clustering method; :mod:`pyseg._hierarchical` and :mod:`pyseg._dbscan` do.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import numpy as np
+
+from pyseg._align import adjusted_rand_index, align_labels, normalized_mutual_information
+from pyseg._errors import InputError
+
+if TYPE_CHECKING:
+    from numpy.typing import ArrayLike, NDArray
+
+T = TypeVar("T")
+U = TypeVar("U")
+
+
+def run_both(python_fit: Callable[[], T], r_fit: Callable[[], U]) -> tuple[T, U, dict[str, float]]:
+    """Both fits, the Python one in a thread and R on this thread (embedded R must stay on the
+    thread that started it); the seconds each took."""
+    timings: dict[str, float] = {}
+
+    def timed_python() -> T:
+        start = time.perf_counter()
+        try:
+            return python_fit()
+        finally:
+            timings["python_fit"] = time.perf_counter() - start
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="pyseg-python-fit") as pool:
+        future = pool.submit(timed_python)
+        start = time.perf_counter()
+        try:
+            r_result = r_fit()
+        finally:
+            timings["r_fit"] = time.perf_counter() - start
+        python_result = future.result()
+    return python_result, r_result, timings
+
+
+@dataclass(frozen=True)
+class PartitionAgreement:
+    """Agreement of two labelings in which ``-1`` (noise) is a class of its own.
+
+    Attributes
+    ----------
+    accuracy : float
+        Rows whose aligned labels agree, noise with noise counted as agreeing, over all rows.
+    ari, nmi : float
+        Adjusted Rand index and NMI with noise as one more class on each side.
+    mapping : ndarray of shape (n_b_clusters,)
+        ``mapping[j]``: the A-cluster that B's cluster ``j`` became (surplus clusters numbered
+        after A's). Noise is never matched to a cluster; it stays -1.
+    confusion : ndarray
+        Rows: A's clusters then A's noise (last row); columns: B's aligned clusters then B's noise
+        (last column).
+    matched : int
+        Rows that agree (the trace over clusters plus noise on both sides).
+    """
+
+    accuracy: float
+    ari: float
+    nmi: float
+    mapping: NDArray[np.int64]
+    confusion: NDArray[np.int64]
+    matched: int
+
+    def relabel(self, labels_b: ArrayLike) -> NDArray[np.int64]:
+        """B's labels in A's numbering; noise stays -1."""
+        labels = np.asarray(labels_b, dtype=np.int64)
+        out = np.full(labels.shape, -1, dtype=np.int64)
+        clustered = labels >= 0
+        out[clustered] = self.mapping[labels[clustered]]
+        return out
+
+
+def partition_agreement(labels_a: ArrayLike, labels_b: ArrayLike) -> PartitionAgreement:
+    """Align B's clusters to A's (Hungarian on the clusters only, as :func:`pyseg.align_labels`)
+    and measure agreement, with noise (-1) a class that alignment never matches to a cluster.
+
+    Without noise this is :func:`pyseg.agreement` (same mapping, accuracy and ARI).
+    """
+    a = np.asarray(labels_a, dtype=np.int64)
+    b = np.asarray(labels_b, dtype=np.int64)
+    if a.shape != b.shape or a.ndim != 1 or a.size == 0:
+        raise ValueError("labelings must be 1-D, non-empty and of equal length")
+    n_a, n_b = int(a.max()) + 1, int(b.max()) + 1
+    both = (a >= 0) & (b >= 0)
+    alignment = align_labels(a[both], b[both], n_a, n_b)
+    width = alignment.confusion.shape[1]
+    confusion = np.zeros((n_a + 1, width + 1), dtype=np.int64)
+    a_index = np.where(a >= 0, a, n_a)
+    b_aligned = np.where(b >= 0, alignment.mapping[np.maximum(b, 0)] if n_b else 0, width)
+    np.add.at(confusion, (a_index, b_aligned), 1)
+    matched = int(np.trace(confusion[:n_a, :n_a])) + int(confusion[n_a, width])
+    used = confusion[confusion.sum(axis=1) > 0][:, confusion.sum(axis=0) > 0]
+    return PartitionAgreement(
+        accuracy=matched / a.size,
+        ari=adjusted_rand_index(used),
+        nmi=normalized_mutual_information(used),
+        mapping=alignment.mapping,
+        confusion=confusion,
+        matched=matched,
+    )
+
+
+def distinct_row_count(X: NDArray[np.float64]) -> int:
+    """Number of distinct rows (-0.0 and 0.0 the same point)."""
+    return int(np.unique(X + 0.0, axis=0).shape[0]) if X.size else 0
+
+
+def check_k(X: NDArray[np.float64], k: object, source: str) -> int:
+    """``k`` as an int within 1..(distinct points), else a one-line :class:`~pyseg.InputError`."""
+    if isinstance(k, bool) or not isinstance(k, int | np.integer):
+        raise InputError(f"k={k!r} is not an integer; the number of clusters must be >= 1")
+    k = int(k)
+    if k < 1:
+        raise InputError(f"k={k} should be >= 1")
+    if X.shape[0] < 2:
+        raise InputError(f"{source}: {X.shape[0]} row(s): hierarchical clustering needs >= 2")
+    distinct = distinct_row_count(X)
+    if k > distinct:
+        raise InputError(
+            f"{source}: k={k} is more than the {distinct} distinct point(s) among "
+            f"{X.shape[0]} rows; use k <= {distinct}")
+    return k
+
+
+def to_json_text(document: dict[str, Any], label_keys: tuple[str, ...]) -> str:
+    """Sorted keys, two-space indent, the label lists of ``document[side]["labels"]`` for each
+    side in ``label_keys`` on one line each (as :meth:`pyseg.Comparison.to_json`)."""
+    compact: dict[str, str] = {}
+    for side in label_keys:
+        placeholder = f"labels of {side}"
+        compact[placeholder] = json.dumps(document[side]["labels"], separators=(",", ":"))
+        document[side]["labels"] = placeholder
+    text = json.dumps(document, sort_keys=True, indent=2, allow_nan=False)
+    for placeholder, labels in compact.items():
+        text = text.replace(f'"labels": {json.dumps(placeholder)}', f'"labels": {labels}', 1)
+    return text + "\n"
