@@ -59,3 +59,35 @@ __all__ = [
     "rpy2_version",
     "silhouette_defined",
 ]
+
+# Hierarchical clustering and DBSCAN (issue 10): one module per method and language, with their
+# interfaces in _methods_base.
+from pyseg.engines._dbscan_python import SklearnDbscanEngine  # noqa: E402
+from pyseg.engines._dbscan_r import RDbscanEngine  # noqa: E402
+from pyseg.engines._hierarchical_python import ScipyHierarchicalEngine  # noqa: E402
+from pyseg.engines._hierarchical_r import RHierarchicalEngine  # noqa: E402
+from pyseg.engines._methods_base import (  # noqa: E402
+    LINKAGES,
+    NOISE,
+    DbscanEngine,
+    DbscanFit,
+    HierarchicalEngine,
+    HierarchicalFit,
+    check_dbscan_parameters,
+    check_linkage,
+)
+
+__all__ += [
+    "LINKAGES",
+    "NOISE",
+    "DbscanEngine",
+    "DbscanFit",
+    "HierarchicalEngine",
+    "HierarchicalFit",
+    "RDbscanEngine",
+    "RHierarchicalEngine",
+    "ScipyHierarchicalEngine",
+    "SklearnDbscanEngine",
+    "check_dbscan_parameters",
+    "check_linkage",
+]
