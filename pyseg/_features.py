@@ -224,9 +224,14 @@ def scale_z(X: NDArray[np.float64], names: Sequence[str] = (), source: str = "th
     column (``sqrt(sum(centred^2) / (n - 1))``, R's formula); (scaled, center, sd)."""
     if X.shape[0] < 2:
         raise InputError(f"{source}: --scale z needs >= 2 rows")
-    center = X.mean(axis=0)
+    # R adds up in long double (colMeans, sum); numpy's longdouble is the same x87 format on
+    # x86-64 Linux, so the result matches R's scale() to the last bit there (a few 1e-16 off
+    # with plain float64 sums).
+    n = X.shape[0]
+    center = (X.astype(np.longdouble).sum(axis=0) / n).astype(np.float64)
     centred = X - center
-    spread = np.sqrt((centred**2).sum(axis=0) / (X.shape[0] - 1))
+    squares = (centred**2).astype(np.longdouble).sum(axis=0).astype(np.float64)
+    spread = np.sqrt(squares / (n - 1))
     constant = np.flatnonzero(spread == 0)
     if constant.size:
         label = names[int(constant[0])] if len(names) > constant[0] else f"#{constant[0] + 1}"
