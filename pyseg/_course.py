@@ -12,6 +12,8 @@ This module imports nothing but the standard library, so every other module can 
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 #: The course file's header, column for column.
@@ -31,6 +33,42 @@ FEATURE_ALIASES: tuple[str, str] = ("income", "score")
 #: Column names the course file (and common copies of it) uses for age and gender.
 AGE_HEADERS: tuple[str, ...] = ("age",)
 GENDER_HEADERS: tuple[str, ...] = ("genre", "gender", "sex")
+
+def normalise_header(name: str) -> str:
+    """``"Annual Income (k$)"`` -> ``"annual_income_k"``: lowercase, other runs folded to ``_``."""
+    return re.sub(r"[^0-9a-z]+", "_", name.lower()).strip("_")
+
+
+def is_income_header(name: str) -> bool:
+    """True for a header naming the annual income: ``Annual Income (k$)``, ``annual_income_k``,
+    ``annual_income_thousands``, ``annual_income``, ``income``, ``income (k$)``."""
+    normalised = normalise_header(name)
+    return normalised in {"income", "income_k"} or normalised.startswith("annual_income")
+
+
+def is_score_header(name: str) -> bool:
+    """True for a header naming the spending score: ``Spending Score (1-100)``,
+    ``spending_score_1_100``, ``spending_score``, ``score``, ``spending``."""
+    normalised = normalise_header(name)
+    return normalised in {"score", "spending", "score_1_100"} or normalised.startswith(
+        "spending_score"
+    )
+
+
+def is_course_schema(feature_names: Sequence[str]) -> bool:
+    """The one rule for "these are the course's features": exactly two, an annual-income header
+    then a spending-score header, in any of the spellings learners' copies use.
+
+    Every command decides by it: the data loader (which columns get the income and 1..100 score
+    checks), the segment names (the course's five names), a saved model (``--income/--score``,
+    the terminal and web forms, ``--grid``'s bounds) and the customers file of ``predict --input``.
+    """
+    return (
+        len(feature_names) == 2
+        and is_income_header(str(feature_names[0]))
+        and is_score_header(str(feature_names[1]))
+    )
+
 
 #: Smallest annual income (k$) a customer can have.
 INCOME_MIN = 0.0

@@ -1,140 +1,676 @@
 """Customers to classify with a saved model: a CSV of them, a grid, and the labelled output.
 
-The CSV is read with the standard library's :mod:`csv` (no pandas on the ``predict --model``
-path, which must start fast); each cell goes through the one number parser and the course's
-range rules, and a bad one is named by file row and column.
+A customers file of any size is read in chunks of whole lines (:data:`CHUNK_BYTES` at a time), so
+memory stays flat however long the file is. Each chunk takes one of two paths:
+
+- the fast path, for the common file (no quotes, one line end for all lines, every row as wide as
+  the header, feature cells plain numbers): numpy finds the line ends and delimiters, checks every
+  feature cell against the number grammar of :mod:`pyseg._numbers` with a small automaton run over
+  all cells at once, and parses them in one call;
+- otherwise, and whenever the fast path sees anything it does not accept (a bad cell, a value out
+  of range), the chunk is read line by line with :mod:`csv` and every cell goes through the one
+  number parser, which either accepts the chunk or names the first bad cell by file line (as an
+  editor shows it: the header is row 1) and column.
+
+Both paths accept exactly the same cells and give the same numbers (``tests/test_batch_predict.py``
+checks them against each other). Every row is written back as it was read, followed by the new
+columns, to a temporary file renamed into place at the end: a failure leaves nothing behind.
+No pandas: the ``predict --model`` path only needs numpy.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
-import io
+import os
+import re
+import secrets
+import shutil
 import sys
-from typing import TYPE_CHECKING
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, TYPE_CHECKING
 
 import numpy as np
 
-from pyseg._course import COURSE_GRID, FEATURE_ALIASES
+from pyseg._course import (
+    COURSE_GRID,
+    INCOME_MIN,
+    SCORE_RANGE,
+    is_income_header,
+    is_score_header,
+)
+from pyseg._data import _check_header, _delimiter
 from pyseg._errors import InputError
-from pyseg._io import write_atomic
-from pyseg._numbers import parse_number, value_problem
+from pyseg._model import classify_chunks
+from pyseg._numbers import MAX_ABS_VALUE, parse_number, value_problem
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
-
     from numpy.typing import NDArray
 
-    from pyseg._model import Predictions, SegmentModel
+    from pyseg._model import Classification, SegmentModel
+
+#: Bytes read from a customers file at a time (a chunk always ends at a line end).
+CHUNK_BYTES = 4 << 20
+#: Largest ``--grid N``: N x N customers (9 million) take ~20 s and ~450 MB of CSV.
+MAX_GRID = 3000
+#: Rows of a grid classified at a time.
+GRID_CHUNK_ROWS = 1 << 17
+#: Widest feature cell the fast path parses; wider cells take the line-by-line path.
+_FAST_CELL_WIDTH = 40
+_LINE_END = re.compile(r"\r\n|\r|\n")
+_NEW_COLUMNS = ("segment", "segment_name", "distance")
+_R_COLUMNS = ("segment_r", "distance_r")
 
 
-def grid_points(model: SegmentModel, n: int) -> NDArray[np.float64]:
-    """An ``n`` x ``n`` grid of customers, shape (n * n, 2): income-major, then score.
+# -- the number grammar as an automaton -------------------------------------------------------
 
-    For the course model income runs over 0-150 and the score over 1-100; for other models each
-    feature spans its range in the training data.
-    """
-    if len(model.feature_names_) != 2:
-        raise InputError(f"--grid needs a model of two features, this one has "
-                         f"{len(model.feature_names_)}")
-    bounds = COURSE_GRID if model.is_course_schema else tuple(map(tuple, model.feature_ranges_))
-    axes = [np.linspace(low, high, n) for low, high in bounds]
-    first, second = np.meshgrid(*axes, indexing="ij")
-    return np.column_stack([first.ravel(), second.ravel()])
+def _number_automaton(decimal_comma: bool) -> tuple[NDArray[np.uint8], frozenset[int]]:
+    """Transition table (state x byte) of ``[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?`` (the
+    grammar of :data:`pyseg._numbers.NUMBER`, without surrounding blanks), and its accepting
+    states. Byte 0 pads a cell to the chunk's widest and keeps the state; 10 is the dead state."""
+    start, sign, whole, whole_dot, dot, fraction, exp, exp_sign, exp_digits, dead = range(10)
+    table = np.full((11, 256), dead, dtype=np.uint8)
+    table[:, 0] = np.arange(11)
+    digits = np.frombuffer(b"0123456789", dtype=np.uint8)
+    dots = [ord(".")] + ([ord(",")] if decimal_comma else [])
+    for state, target in ((start, whole), (sign, whole), (whole, whole), (whole_dot, fraction),
+                          (dot, fraction), (fraction, fraction), (exp, exp_digits),
+                          (exp_sign, exp_digits), (exp_digits, exp_digits)):
+        table[state, digits] = target
+    table[start, [ord("+"), ord("-")]] = sign
+    table[exp, [ord("+"), ord("-")]] = exp_sign
+    table[start, dots] = table[sign, dots] = dot
+    table[whole, dots] = whole_dot
+    for state in (whole, whole_dot, fraction):
+        table[state, [ord("e"), ord("E")]] = exp
+    return table, frozenset({whole, whole_dot, fraction, exp_digits})
 
 
-def read_customers_csv(
-    path: str, model: SegmentModel
-) -> tuple[list[str], list[list[str]], NDArray[np.float64]]:
-    """Read customers from a CSV with the standard library (no pandas on the --model path).
+_AUTOMATA = {comma: _number_automaton(comma) for comma in (False, True)}
 
-    Returns
-    -------
-    header : list of str
-    rows : list of list of str
-        The file's rows as read, to be written back with the segment appended.
-    X : ndarray of shape (n_rows, n_features)
+
+# -- reading a customers file -------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class CustomerBatch:
+    """Some consecutive customers of a file or grid.
+
+    Attributes
+    ----------
+    rows : list of str
+        Each row as read (for a grid: as written), without its line end.
+    X : ndarray of shape (len(rows), n_features)
         The validated feature values.
+    lines : ndarray of shape (len(rows),), dtype int64
+        The file line of each row (header = line 1).
+    """
+
+    rows: list[str]
+    X: NDArray[np.float64]
+    lines: NDArray[np.int64]
+
+
+@dataclass
+class CustomerTable:
+    """A customers file's header and, lazily, its rows in batches (read once, in order).
+
+    Attributes
+    ----------
+    source : str
+        The file as named by the user (for messages).
+    header : str
+        The header line as read, without its line end.
+    delimiter, ending : str
+        The field delimiter and the line end the output uses (the header's).
+    bom : bool
+        The file starts with a UTF-8 byte-order mark (written back too).
+    batches : iterator of CustomerBatch
+    check_range : bool, default=True
+        Count customers outside the model's fitted range (not for a grid, which spans a fixed
+        box by design).
+    """
+
+    source: str
+    header: str
+    delimiter: str
+    ending: str
+    bom: bool
+    batches: Iterator[CustomerBatch] = field(repr=False)
+    check_range: bool = True
+
+
+@dataclass(frozen=True)
+class _Layout:
+    source: str
+    names: list[str]
+    delimiter: str
+    columns: tuple[int, ...]
+    rules: tuple[str, ...]
+
+    @property
+    def decimal_comma(self) -> bool:
+        return self.delimiter != ","
+
+
+def open_customers(path: str, model: SegmentModel) -> CustomerTable:
+    """Open a customers CSV for :func:`score_customers`: its header is read and checked now, the
+    rows as the batches are consumed.
 
     Raises
     ------
     InputError
-        Missing file or columns, no rows, or a bad value (naming the row and column).
+        A missing or unreadable file, no header, missing feature columns; later, while iterating,
+        a bad row (naming its file line and column) or no customers at all.
     """
     try:
-        with open(path, newline="", encoding="utf-8-sig") as handle:
-            table = list(csv.reader(handle))
+        handle = open(path, "rb")  # noqa: SIM115 - closed by _read_batches
     except FileNotFoundError:
         raise InputError(f"input file {path} does not exist") from None
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        raise InputError(f"cannot read input file {path}: {exc}") from None
-    if not table:
-        raise InputError(f"{path}: the file is empty; it needs a header row")
-    header, rows = table[0], table[1:]
-    names = list(model.feature_names_)
-    columns = _feature_columns(header, names, model.is_course_schema)
+    except IsADirectoryError:
+        raise InputError(f"{path}: is a directory, not a CSV file") from None
+    except OSError as exc:
+        raise InputError(f"cannot read input file {path}: {exc.strerror or exc}") from None
+    try:
+        head, first_line, offset, rest = _read_header(handle, path)
+        header, bom, ending = _split_header(head, path, first_line, offset)
+        layout = _layout(header, path, first_line, model)
+    except BaseException:
+        handle.close()
+        raise
+    batches = _read_batches(handle, rest, layout, first_line + 1, offset + len(head))
+    return CustomerTable(path, header, layout.delimiter, ending or "\n", bom, batches)
+
+
+def _read_header(handle: IO[bytes], path: str) -> tuple[bytes, int, int, bytes]:
+    """The first non-blank line with its line end, its file line and byte offset, and the bytes
+    read after it."""
+    data, line, offset, eof = b"", 1, 0, False
+    blank = b"\xef\xbb\xbf \t\r\n"
+    while True:
+        # A CR last in what was read may be half of a CRLF: read on before deciding.
+        match = re.search(rb"\r\n|\r(?=[^\n])|\n", data)
+        if match is None and not eof:
+            more = handle.read(64 << 10)
+            data, eof = data + more, not more
+            continue
+        end = match.end() if match else len(data)
+        text, data = data[:end], data[end:]
+        if text.strip(blank):
+            return text, line, offset, data
+        if not data and eof:
+            raise InputError(f"{path}: the file is empty; it needs a header row")
+        line, offset = line + 1, offset + len(text)
+
+
+def _split_header(head: bytes, path: str, line: int, offset: int) -> tuple[str, bool, str]:
+    bom = head.startswith(b"\xef\xbb\xbf")
+    text = _decoded(head[3:] if bom else head, path, line, offset + (3 if bom else 0))
+    header = text.rstrip("\r\n")
+    return header, bom, text[len(header):]
+
+
+def _layout(header: str, path: str, line: int, model: SegmentModel) -> _Layout:
+    delimiter = _delimiter(header)
+    try:
+        names = next(csv.reader([header], delimiter=delimiter, strict=True))
+    except csv.Error as exc:
+        raise InputError(f"{path}: row {line}: cannot read the header line: {exc}") from None
+    _check_header(names, line, path)
+    columns = _feature_columns(names, model)
     if columns is None:
-        wanted = " and ".join(repr(name) for name in names)
-        aliases = " (or 'income' and 'score')" if model.is_course_schema else ""
-        raise InputError(f"{path}: the header needs the columns {wanted}{aliases}, "
-                         f"it has {', '.join(map(repr, header))}")
-    kept: list[list[str]] = []
-    values: list[list[float]] = []
-    for number, row in enumerate(rows, start=1):
-        if not any(cell.strip() for cell in row):
-            continue  # blank lines (e.g. at the end of a hand-written file)
-        where = f"{path}, row {number}"
-        if len(row) <= max(columns):
-            raise InputError(f"{where}: {len(row)} fields, the header has {len(header)}")
-        rules = ("income", "score") if model.is_course_schema else ("",) * len(columns)
-        parsed = []
-        for column, rule in zip(columns, rules, strict=True):
-            problem = value_problem(row[column], rule)
-            if problem is not None:
-                raise InputError(f"{where}, column {header[column]!r}: {problem}")
-            parsed.append(parse_number(row[column]))
-        kept.append(row)
-        values.append(parsed)
-    if not kept:
-        raise InputError(f"{path}: no customers below the header")
-    return header, kept, np.asarray(values, dtype=np.float64)
+        wanted = " and ".join(repr(name) for name in model.feature_names_)
+        also = (" (or any annual-income and spending-score header, e.g. 'income' and 'score')"
+                if model.is_course_schema else "")
+        raise InputError(f"{path}: the header needs the columns {wanted}{also}, "
+                         f"it has {', '.join(map(repr, names))}")
+    rules = ("income", "score") if model.is_course_schema else ("",) * len(columns)
+    return _Layout(path, names, delimiter, columns, rules)
 
 
-def _feature_columns(header: list[str], names: list[str], course: bool) -> list[int] | None:
+def _feature_columns(header: list[str], model: SegmentModel) -> tuple[int, ...] | None:
+    """Where the model's features are: by exact name, else (course model) by the course rule."""
     stripped = [cell.strip() for cell in header]
-    if all(name in stripped for name in names):
-        return [stripped.index(name) for name in names]
-    lowered = [cell.lower() for cell in stripped]
-    if course and all(alias in lowered for alias in FEATURE_ALIASES):
-        return [lowered.index(alias) for alias in FEATURE_ALIASES]
+    if all(name in stripped for name in model.feature_names_):
+        return tuple(stripped.index(name) for name in model.feature_names_)
+    if model.is_course_schema:
+        income = [i for i, name in enumerate(header) if is_income_header(name)]
+        score = [i for i, name in enumerate(header) if is_score_header(name)]
+        if len(income) == 1 and len(score) == 1:
+            return income[0], score[0]
     return None
 
 
-def labelled_rows(
-    header: list[str], rows: list[list[str]], primary: Predictions, r: Predictions | None = None
-) -> Iterator[list[str]]:
-    """The rows as read, each with its segment, segment name and distance appended (and R's
-    segment and distance when ``r`` is given); the header first."""
-    extra = ["segment", "segment_name", "distance"]
-    if r is not None:
-        extra += ["segment_r", "distance_r"]
-    yield [*header, *extra]
-    for row_number, row in enumerate(rows):
-        values = [
-            str(int(primary.index[row_number])),
-            primary.name[row_number],
-            repr(float(primary.distance[row_number])),
-        ]
-        if r is not None:
-            values += [str(int(r.index[row_number])), repr(float(r.distance[row_number]))]
-        yield [*row, *values]
+def _read_batches(
+    handle: IO[bytes], pending: bytes, layout: _Layout, first_line: int, offset: int
+) -> Iterator[CustomerBatch]:
+    """Batches of whole lines; ``first_line`` and ``offset`` are the file line and byte offset
+    of ``pending``'s first byte."""
+    n_rows = 0
+    with handle:
+        while True:
+            more = handle.read(CHUNK_BYTES)
+            data = pending + more
+            cut = len(data) if not more else _last_line_end(data)
+            if cut < 0:
+                pending = data
+                continue
+            chunk, pending = data[:cut], data[cut:]
+            if chunk:
+                batch = _fast_batch(chunk, layout, first_line)
+                if batch is None:
+                    batch = _checked_batch(chunk, layout, first_line, offset)
+                n_rows += len(batch.rows)
+                first_line += _count_line_ends(chunk)
+                offset += len(chunk)
+                if batch.rows:
+                    yield batch
+            if not more:
+                break
+    if n_rows == 0:
+        raise InputError(f"{layout.source}: no customers below the header")
 
 
-def write_labelled_csv(path: str | None, lines: Iterator[list[str]]) -> None:
-    """Write :func:`labelled_rows` to ``path`` atomically, or to stdout (``None`` or ``-``)."""
-    if not path or path == "-":
-        csv.writer(sys.stdout, lineterminator="\n").writerows(lines)
+def _last_line_end(data: bytes) -> int:
+    """Just after the last complete line end of ``data`` (a CR last in ``data`` may be half of
+    a CRLF, so it does not count), or -1."""
+    newline = data.rfind(b"\n")
+    if newline >= 0:
+        return newline + 1
+    carriage = data.rfind(b"\r", 0, len(data) - 1)
+    return carriage + 1 if carriage >= 0 else -1
+
+
+def _count_line_ends(data: bytes) -> int:
+    return data.count(b"\n") + data.count(b"\r") - data.count(b"\r\n")
+
+
+def _fast_batch(data: bytes, layout: _Layout, first_line: int) -> CustomerBatch | None:
+    """The batch of a plain chunk, computed with numpy; None when the chunk needs the careful
+    path (anything unusual, or anything wrong)."""
+    if b'"' in data or b"\0" in data:
+        return None
+    carriages = data.count(b"\r")
+    if carriages and carriages != data.count(b"\r\n"):
+        return None
+    buffer = np.frombuffer(data, dtype=np.uint8)
+    newlines = np.flatnonzero(buffer == 10)
+    starts = np.concatenate(([0], newlines + 1))
+    ends = np.concatenate((newlines - (1 if carriages else 0), [len(data)]))
+    if starts[-1] == len(data):  # the chunk ends with a line end: no line after it
+        starts, ends = starts[:-1], ends[:-1]
+    kept = np.flatnonzero(ends > starts)  # empty lines carry no customer
+    starts, ends = starts[kept], ends[kept]
+    delimiters = np.flatnonzero(buffer == ord(layout.delimiter))
+    first = np.searchsorted(delimiters, starts)
+    n_fields = len(layout.names)
+    if not np.array_equal(np.searchsorted(delimiters, ends) - first, np.full(len(kept),
+                                                                             n_fields - 1)):
+        return None
+    X = np.empty((len(kept), len(layout.columns)), dtype=np.float64)
+    for position, column in enumerate(layout.columns):
+        cell_start = starts if column == 0 else delimiters[first + column - 1] + 1
+        cell_end = ends if column == n_fields - 1 else delimiters[first + column]
+        values = _parse_cells(buffer, cell_start, cell_end, layout.decimal_comma)
+        if values is None or not _within_rules(values, layout.rules[position]):
+            return None
+        X[:, position] = values
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    rows = [row for row in text.split("\r\n" if carriages else "\n") if row]
+    return CustomerBatch(rows, X, first_line + kept.astype(np.int64))
+
+
+def _parse_cells(
+    buffer: NDArray[np.uint8], start: NDArray[np.int64], end: NDArray[np.int64], comma: bool
+) -> NDArray[np.float64] | None:
+    """The cells ``buffer[start:end]`` as numbers, if every one is a plain number."""
+    if not len(start):
+        return np.empty(0)
+    width = end - start
+    widest = int(width.max())
+    if widest > _FAST_CELL_WIDTH or int(width.min()) < 1:
+        return None
+    offsets = np.arange(widest)
+    cells = buffer[np.minimum(start[:, None] + offsets, len(buffer) - 1)]
+    cells[offsets >= width[:, None]] = 0
+    table, accepting = _AUTOMATA[comma]
+    state = np.zeros(len(cells), dtype=np.uint8)
+    for column in range(widest):
+        state = table[state, cells[:, column]]
+    if not np.isin(state, list(accepting)).all():
+        return None
+    if comma:
+        cells[cells == ord(",")] = ord(".")
+    return _cell_values(cells)
+
+
+def _cell_values(cells: NDArray[np.uint8]) -> NDArray[np.float64]:
+    """The numbers in ``cells`` (one per row, NUL-padded, already checked by the automaton).
+
+    A cell of at most 15 digits without an exponent is ``digits / 10**decimals``: both are exact
+    in float64, so the one division rounds correctly and gives the same double as ``float()``
+    (Clinger's fast path). Other cells are parsed by numpy, like ``float()``.
+    """
+    mantissa = np.zeros(len(cells), dtype=np.int64)
+    decimals = np.zeros(len(cells), dtype=np.int64)
+    n_digits = np.zeros(len(cells), dtype=np.int64)
+    after_dot = np.zeros(len(cells), dtype=bool)
+    for column in cells.T:
+        digit = (column >= ord("0")) & (column <= ord("9"))
+        mantissa = np.where(digit, mantissa * 10 + (column.astype(np.int64) - ord("0")), mantissa)
+        n_digits += digit
+        decimals += digit & after_dot
+        after_dot |= column == ord(".")
+    values = mantissa / 10.0 ** decimals
+    values[cells[:, 0] == ord("-")] *= -1.0
+    hard = (n_digits > 15) | ((cells == ord("e")) | (cells == ord("E"))).any(axis=1)
+    if hard.any():
+        text = np.ascontiguousarray(cells[hard]).view(f"S{cells.shape[1]}").ravel()
+        values[hard] = text.astype(np.float64)
+    return values
+
+
+def _within_rules(values: NDArray[np.float64], rule: str) -> bool:
+    ok = np.abs(values) <= MAX_ABS_VALUE
+    if rule == "income":
+        ok &= values >= INCOME_MIN
+    elif rule == "score":
+        ok &= (values >= SCORE_RANGE[0]) & (values <= SCORE_RANGE[1])
+    return bool(ok.all())
+
+
+def _checked_batch(data: bytes, layout: _Layout, first_line: int, offset: int) -> CustomerBatch:
+    """The batch of a chunk read line by line with :mod:`csv`, every cell through the number
+    parser; raises :class:`~pyseg.InputError` naming the first bad row and column."""
+    text = _decoded(data, layout.source, first_line, offset)
+    rows: list[str] = []
+    values: list[list[float]] = []
+    lines: list[int] = []
+    position, line = 0, first_line
+    for match in [*_LINE_END.finditer(text), None]:
+        stop = match.start() if match else len(text)
+        row, position = text[position:stop], match.end() if match else len(text)
+        if row.strip():
+            values.append(_checked_row(row, line, layout))
+            rows.append(row)
+            lines.append(line)
+        line += 1
+        if match is None:
+            break
+    X = np.asarray(values, dtype=np.float64).reshape(len(rows), len(layout.columns))
+    return CustomerBatch(rows, X, np.asarray(lines, dtype=np.int64))
+
+
+def _decoded(data: bytes, source: str, first_line: int, offset: int) -> str:
+    """``data`` as text, or the error :func:`pyseg.load_dataset` gives for the same bytes."""
+    nul = data.find(b"\0")
+    if nul >= 0:
+        line = first_line + _count_line_ends(data[:nul])
+        raise InputError(f"{source}: row {line}: not a text CSV file (NUL byte at byte offset "
+                         f"{offset + nul}); if it is a spreadsheet, export it as CSV first")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = first_line + _count_line_ends(data[:exc.start])
+        raise InputError(f"{source}: row {line}: not UTF-8 text (byte 0x{data[exc.start]:02x} at "
+                         f"byte offset {offset + exc.start}); save the file as UTF-8 (e.g. 'CSV "
+                         "UTF-8' in Excel)") from None
+
+
+def _checked_row(row: str, line: int, layout: _Layout) -> list[float]:
+    where = f"{layout.source}: row {line}"
+    if row.count('"') % 2:
+        raise InputError(f"{where}: unbalanced quote: a quoted field opened on this row is not "
+                         f"closed on it; remove the stray '\"' or close it on row {line}")
+    try:
+        fields = next(csv.reader([row], delimiter=layout.delimiter, strict=True))
+    except csv.Error as exc:
+        raise InputError(f"{where}: cannot read the row: {exc}") from None
+    if len(fields) != len(layout.names):
+        raise InputError(f"{where} has {len(fields)} fields but the header has "
+                         f"{len(layout.names)}")
+    parsed = []
+    for column, rule in zip(layout.columns, layout.rules, strict=True):
+        problem = value_problem(fields[column], rule, decimal_comma=layout.decimal_comma)
+        if problem is not None:
+            raise InputError(f"{where}, column {layout.names[column]!r}: {problem}")
+        parsed.append(parse_number(fields[column], decimal_comma=layout.decimal_comma))
+    return parsed
+
+
+# -- a grid of customers -------------------------------------------------------------------------
+
+def grid_bounds(model: SegmentModel) -> tuple[tuple[float, float], ...]:
+    """Income 0-150 x score 1-100 for the course model, else each feature's training range."""
+    if len(model.feature_names_) != 2:
+        raise InputError(f"--grid needs a model of two features, this one has "
+                         f"{len(model.feature_names_)}")
+    if model.is_course_schema:
+        return COURSE_GRID
+    return tuple((float(low), float(high)) for low, high in model.feature_ranges_)
+
+
+def check_grid_size(n: int) -> None:
+    """Refuse a grid too large to classify in reasonable time and disk (``n <= MAX_GRID``)."""
+    if n > MAX_GRID:
+        raise InputError(
+            f"--grid {n} would classify {n * n:,} customers; the most is --grid {MAX_GRID} "
+            f"({MAX_GRID * MAX_GRID:,}); to score more customers, put them in a CSV and use "
+            f"--input"
+        )
+
+
+def grid_points(model: SegmentModel, n: int) -> NDArray[np.float64]:
+    """An ``n`` x ``n`` grid of customers, shape (n * n, 2): income-major, then score."""
+    check_grid_size(n)
+    axes = [np.linspace(low, high, n) for low, high in grid_bounds(model)]
+    first, second = np.meshgrid(*axes, indexing="ij")
+    return np.column_stack([first.ravel(), second.ravel()])
+
+
+def grid_table(model: SegmentModel, n: int) -> CustomerTable:
+    """The ``n`` x ``n`` grid as a :class:`CustomerTable` of rows ``income,score`` (``repr``),
+    made batch by batch so that memory stays flat."""
+    check_grid_size(n)
+    axes = [np.linspace(low, high, n) for low, high in grid_bounds(model)]
+
+    def batches() -> Iterator[CustomerBatch]:
+        for begin in range(0, n * n, GRID_CHUNK_ROWS):
+            index = np.arange(begin, min(begin + GRID_CHUNK_ROWS, n * n))
+            X = np.column_stack([axes[0][index // n], axes[1][index % n]])
+            rows = [f"{a!r},{b!r}" for a, b in X.tolist()]
+            yield CustomerBatch(rows, X, index + 2)
+
+    return CustomerTable("grid", _csv_line(model.feature_names_, ","), ",", "\n", False,
+                         batches(), check_range=False)
+
+
+def _csv_line(cells: tuple[str, ...] | list[str], delimiter: str) -> str:
+    return delimiter.join(_csv_cell(cell, delimiter) for cell in cells)
+
+
+def _csv_cell(cell: str, delimiter: str) -> str:
+    if any(char in cell for char in (delimiter, '"', "\r", "\n")):
+        return '"' + cell.replace('"', '""') + '"'
+    return cell
+
+
+# -- scoring and writing --------------------------------------------------------------------------
+
+@dataclass
+class BatchSummary:
+    """What :func:`score_customers` found, for the summary line and ``--json``.
+
+    Attributes
+    ----------
+    n_customers : int
+    counts : ndarray of shape (n_clusters,)
+        Customers per segment (Python's segments; R's with ``engine="r"``).
+    n_agree : int or None
+        With ``engine="both"``: customers both languages put in the same segment.
+    first_disagreement : int or None
+        File line (grid: output line) of the first customer they disagree on.
+    max_distance_difference : float
+    n_outside : int
+        Customers outside the range the model was fitted on.
+    first_outside : int or None
+        File line of the first of them.
+    """
+
+    n_customers: int
+    counts: NDArray[np.int64]
+    n_agree: int | None = None
+    first_disagreement: int | None = None
+    max_distance_difference: float = 0.0
+    n_outside: int = 0
+    first_outside: int | None = None
+
+    @property
+    def agree(self) -> bool:
+        return self.first_disagreement is None
+
+    def parity_dict(self) -> dict[str, object]:
+        """The parity keys of ``predict --json`` (``engine="both"`` only)."""
+        if self.n_agree is None:
+            return {}
+        return {"agree": self.agree, "n_agree": self.n_agree,
+                "max_distance_difference": self.max_distance_difference}
+
+    def add(self, batch: CustomerBatch, run: Classification, outside: NDArray[np.bool_]) -> None:
+        self.n_customers += len(batch.rows)
+        self.counts += np.bincount(run.primary.index, minlength=len(self.counts))
+        if run.parity is not None:
+            parity = run.parity
+            self.n_agree = (self.n_agree or 0) + parity.n_agree
+            self.max_distance_difference = max(self.max_distance_difference,
+                                               parity.max_distance_difference)
+            if self.first_disagreement is None and parity.first_disagreement is not None:
+                self.first_disagreement = int(batch.lines[parity.first_disagreement])
+        if outside.any():
+            if self.first_outside is None:
+                self.first_outside = int(batch.lines[int(np.argmax(outside))])
+            self.n_outside += int(np.count_nonzero(outside))
+
+
+def score_customers(
+    model: SegmentModel,
+    table: CustomerTable,
+    engine: str = "python",
+    output: str | None = None,
+    write: bool = True,
+) -> BatchSummary:
+    """Classify every customer of ``table`` batch by batch and write the labelled rows.
+
+    Parameters
+    ----------
+    model : SegmentModel
+    table : CustomerTable
+        From :func:`open_customers` or :func:`grid_table`.
+    engine : {"python", "r", "both"}
+        Who computes the nearest centers (see :func:`pyseg._model.classify`).
+    output : str or None
+        The labelled CSV: every row as read plus ``segment``, ``segment_name``, ``distance``
+        (and ``segment_r``, ``distance_r`` with ``engine="both"``). None or ``-``: stdout, once
+        every row has been read and classified.
+    write : bool, default=True
+        False: only classify and count (``predict --json`` without ``--output``).
+
+    Returns
+    -------
+    BatchSummary
+    """
+    summary = BatchSummary(0, np.zeros(len(model.segments_), dtype=np.int64))
+    with _labelled_output(output, write) as stream:
+        if stream is not None:
+            stream.write(_header_bytes(table, engine))
+        for batch, run in _with_runs(model, table.batches, engine):
+            if table.check_range:
+                outside = model.outside_range(batch.X)
+            else:
+                outside = np.zeros(len(batch.rows), dtype=bool)
+            summary.add(batch, run, outside)
+            if stream is not None:
+                stream.write(_labelled_bytes(model, table, batch, run))
+    return summary
+
+
+def _with_runs(
+    model: SegmentModel, batches: Iterator[CustomerBatch], engine: str
+) -> Iterator[tuple[CustomerBatch, Classification]]:
+    held: list[CustomerBatch] = []
+
+    def matrices() -> Iterator[NDArray[np.float64]]:
+        for batch in batches:
+            held.append(batch)
+            yield batch.X
+
+    for run in classify_chunks(model, matrices(), engine):
+        yield held.pop(), run
+
+
+def _header_bytes(table: CustomerTable, engine: str) -> bytes:
+    extra = _NEW_COLUMNS + (_R_COLUMNS if engine == "both" else ())
+    text = table.header + table.delimiter + table.delimiter.join(extra) + table.ending
+    return (b"\xef\xbb\xbf" if table.bom else b"") + text.encode("utf-8")
+
+
+def _labelled_bytes(
+    model: SegmentModel, table: CustomerTable, batch: CustomerBatch, run: Classification
+) -> bytes:
+    d, ending = table.delimiter, table.ending
+    labels = [f"{d}{i}{d}{_csv_cell(s.name, d)}{d}" for i, s in enumerate(model.segments_)]
+    prefix = [labels[i] for i in run.primary.index.tolist()]
+    distance = map(repr, run.primary.distance.tolist())
+    if run.r is None:
+        lines = [f"{row}{p}{dist}{ending}"
+                 for row, p, dist in zip(batch.rows, prefix, distance, strict=True)]
+    else:
+        r_index, r_distance = run.r.index.tolist(), map(repr, run.r.distance.tolist())
+        lines = [f"{row}{p}{dist}{d}{ri}{d}{rd}{ending}" for row, p, dist, ri, rd in
+                 zip(batch.rows, prefix, distance, r_index, r_distance, strict=True)]
+    return "".join(lines).encode("utf-8")
+
+
+@contextlib.contextmanager
+def _labelled_output(path: str | None, write: bool) -> Iterator[IO[bytes] | None]:
+    """Where the labelled rows go: a temporary file beside ``path`` renamed onto it at the end,
+    or (``path`` None or ``-``) a temporary file copied to stdout at the end; nothing is left,
+    and nothing reaches stdout, if anything fails before."""
+    if not write:
+        yield None
         return
-    # Rows are built in memory first, so a failure half-way leaves no partial file.
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerows(lines)
-    write_atomic(buffer.getvalue().encode("utf-8"), path)
+    if not path or path == "-":
+        with tempfile.TemporaryFile() as spool:
+            yield spool
+            spool.seek(0)
+            sys.stdout.flush()
+            shutil.copyfileobj(spool, sys.stdout.buffer)
+            sys.stdout.buffer.flush()
+        return
+    target = Path(path)
+    if target.is_dir():
+        raise InputError(f"cannot write {target}: it is a directory; give a file name")
+    temporary = target.with_name(f".{target.name}.{secrets.token_hex(6)}.tmp")
+    try:
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    except OSError as exc:
+        raise InputError(f"cannot write {target}: {exc.strerror or exc}") from None
+    try:
+        with os.fdopen(descriptor, "wb") as stream:
+            yield stream
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temporary, target)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            temporary.unlink()
+        raise InputError(f"cannot write {target}: {exc.strerror or exc}") from None
+    except BaseException:
+        with contextlib.suppress(OSError):
+            temporary.unlink()
+        raise

@@ -41,6 +41,10 @@ from pyseg._course import (
     GENERATED_SEED,
     INCOME_MIN,
     SCORE_RANGE,
+    is_course_schema,
+    is_income_header,
+    is_score_header,
+    normalise_header,
 )
 from pyseg._errors import InputError
 from pyseg._numbers import MAX_ABS_VALUE, NUMBER, parse_number, value_problem
@@ -105,21 +109,6 @@ class Dataset:
     @property
     def n_features(self) -> int:
         return int(self.X.shape[1])
-
-
-def normalise_header(name: str) -> str:
-    """``"Annual Income (k$)"`` -> ``"annual_income_k"``: lowercase, other runs folded to ``_``."""
-    return re.sub(r"[^0-9a-z]+", "_", name.lower()).strip("_")
-
-
-def _is_income_header(normalised: str) -> bool:
-    return normalised in {"income", "income_k"} or normalised.startswith("annual_income")
-
-
-def _is_score_header(normalised: str) -> bool:
-    return normalised in {"score", "spending", "score_1_100"} or normalised.startswith(
-        "spending_score"
-    )
 
 
 def resolve_data_path(path: str | os.PathLike[str] | None = None) -> tuple[Path | None, str | None]:
@@ -286,10 +275,9 @@ class _Features:
 def _find_course_columns(names: Sequence[str], source: str) -> tuple[int | None, int | None]:
     found: dict[str, list[int]] = {"income": [], "score": []}
     for index, name in enumerate(names):
-        normalised = normalise_header(name)
-        if _is_income_header(normalised):
+        if is_income_header(name):
             found["income"].append(index)
-        elif _is_score_header(normalised):
+        elif is_score_header(name):
             found["score"].append(index)
     for kind, label in (("income", "annual-income"), ("score", "spending-score")):
         if len(found[kind]) > 1:
@@ -353,7 +341,7 @@ def _select_features(
     indices = tuple(
         _lookup_column(name, names, source) for name in _parse_columns_argument(columns, source)
     )
-    if indices == (income, score):
+    if is_course_schema([names[index] for index in indices]):
         return _Features(indices, True, ("income", "score"))
     return _Features(indices, False, ("",) * len(indices))
 

@@ -2,8 +2,9 @@
 
 ``pyseg predict`` opens it when no numbers are given and a terminal is attached. Input and output
 are injectable (``read_line`` and ``output``) so tests can drive it without a terminal. The form
-re-prompts for a bad value (saying what was wrong) and loops until the user quits with ``q``,
-an empty line at the income prompt, end of input (Ctrl-D) or Ctrl-C.
+re-prompts for a bad value (saying what was wrong) and loops until the user quits with ``q``
+(as the prompt says), end of input (Ctrl-D) or Ctrl-C; an empty line asks again, it does not
+quit.
 """
 
 from __future__ import annotations
@@ -29,9 +30,12 @@ class _Quit(Exception):
 def format_prediction(prediction: Prediction, income: float, score: float) -> str:
     """The one human line ``pyseg predict`` prints for a customer."""
     center = ", ".join(f"{value:.2f}" for value in prediction.center)
+    # Two decimals as usual; a customer far outside the data gets 1e+99, not 99 digits.
+    distance = prediction.distance
+    shown = f"{distance:.2f}" if distance < 1e9 else f"{distance:.3g}"
     return (
         f"income {income:g} k$, spending score {score:g} -> {prediction.name} "
-        f"(segment {prediction.index}, distance {prediction.distance:.2f} to its center "
+        f"(segment {prediction.index}, distance {shown} to its center "
         f"({center})): {prediction.description}"
     )
 
@@ -64,12 +68,10 @@ def run_form(
             income = _ask(
                 "Annual income (k$): ", read_line, out,
                 lambda text: parse_number(text, "annual income ", "income"),
-                blank_quits=True,
             )
             score = _ask(
                 "Spending score (1-100): ", read_line, out,
                 lambda text: parse_number(text, "spending score ", "score"),
-                blank_quits=False,
             )
             print(format_prediction(classify(income, score), income, score), file=out, flush=True)
             classified += 1
@@ -83,7 +85,6 @@ def _ask(
     read_line: Callable[[str], str],
     out: TextIO,
     parse: Callable[[str], float],
-    blank_quits: bool,
 ) -> float:
     while True:
         try:
@@ -93,8 +94,11 @@ def _ask(
             print(file=out)
             raise _Quit from None
         text = answer.strip()
-        if text.lower() in QUIT_WORDS or (blank_quits and not text):
+        if text.lower() in QUIT_WORDS:
             raise _Quit
+        if not text:
+            print("  type a number, or q to quit.", file=out)
+            continue
         try:
             return parse(text)
         except InputError as exc:

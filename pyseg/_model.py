@@ -23,21 +23,24 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from pyseg import __version__
-from pyseg._course import COURSE_FEATURES, PYTHON_COURSE, CourseSettings
+from pyseg._course import COURSE_FEATURES, PYTHON_COURSE, CourseSettings, is_course_schema
 from pyseg._data import Dataset, check_clusterable, check_points, load_dataset
 from pyseg._errors import InputError
 from pyseg._io import write_atomic
+from pyseg._numbers import value_problem
 from pyseg._provenance import versions
 from pyseg._segments import Segment, segment_names
 from pyseg.engines import KMeansEngine, REngine, SklearnEngine, nearest_center
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator, Sequence
+    from collections.abc import Iterable, Iterator, Sequence
 
     from numpy.typing import ArrayLike, NDArray
 
 #: Value of the ``format`` key of a saved model.
 MODEL_FORMAT = "pyseg-segment-model"
+#: How messages name the course's two features.
+COURSE_LABELS = ("annual income", "spending score")
 #: Bumped whenever the JSON layout changes incompatibly.
 MODEL_FORMAT_VERSION = 1
 
@@ -280,10 +283,12 @@ class SegmentModel:
         """:class:`Predictions` for nearest-center indices computed elsewhere (e.g. in R)."""
         self._check_fitted()
         index = np.asarray(index, dtype=np.int64)
+        names = np.array([segment.name for segment in self.segments_], dtype=object)
+        descriptions = np.array([s.description for s in self.segments_], dtype=object)
         return Predictions(
             index=index,
-            name=tuple(self.segments_[i].name for i in index),
-            description=tuple(self.segments_[i].description for i in index),
+            name=tuple(names[index].tolist()),
+            description=tuple(descriptions[index].tolist()),
             center=self.centers_[index] if len(index) else np.zeros((0, self.centers_.shape[1])),
             distance=np.asarray(distance, dtype=np.float64),
         )
@@ -292,11 +297,52 @@ class SegmentModel:
         """Segment of one customer, e.g. ``model.predict_one(70, 80)`` (income, score)."""
         return self.predict(np.asarray(values, dtype=np.float64))[0]
 
+    def outside_range(self, X: Any) -> NDArray[np.bool_]:
+        """Which customers lie outside the range the model was fitted on, shape (n_samples,).
+
+        A customer is outside when any feature is below the training data's minimum or above its
+        maximum (``feature_ranges_``): their segment is the nearest center all the same, but
+        nothing like them was in the data.
+        """
+        self._check_fitted()
+        matrix = self._as_matrix(X)
+        low, high = self.feature_ranges_[:, 0], self.feature_ranges_[:, 1]
+        return ((matrix < low) | (matrix > high)).any(axis=1)
+
+    def range_warnings(self, customer: Any) -> list[str]:
+        """One sentence per feature of one customer that lies outside the fitted range.
+
+        Parameters
+        ----------
+        customer : array-like of shape (n_features,)
+            E.g. ``(income, score)``.
+
+        Returns
+        -------
+        list of str
+            Empty when the customer lies within the data, else e.g. ``["annual income 1000 is
+            outside 15..137, the range of the data this model was fitted on: the segment is a
+            guess beyond the data"]``. The CLI prints them as warnings, ``--json`` and the web
+            page show them.
+        """
+        self._check_fitted()
+        values = self._as_matrix(customer)[0]
+        labels = COURSE_LABELS if self.is_course_schema else self.feature_names_
+        warnings = []
+        for label, value, (low, high) in zip(labels, values, self.feature_ranges_, strict=True):
+            if not low <= value <= high:
+                warnings.append(
+                    f"{label} {value:g} is outside {low:g}..{high:g}, the range of the data this "
+                    f"model was fitted on: the segment is a guess beyond the data"
+                )
+        return warnings
+
     @property
     def is_course_schema(self) -> bool:
-        """True when the features are the course's income and spending score."""
+        """True when the features are the course's income and spending score, in any spelling
+        (:func:`pyseg._course.is_course_schema`, the rule every command uses)."""
         self._check_fitted()
-        return tuple(self.feature_names_) == COURSE_FEATURES
+        return is_course_schema(self.feature_names_)
 
     # -- saving and loading ----------------------------------------------------------------
 
@@ -310,6 +356,7 @@ class SegmentModel:
             "pyseg_version": __version__,
             "k": int(self.centers_.shape[0]),
             "feature_names": list(self.feature_names_),
+            "course_schema": self.is_course_schema,
             "feature_ranges": [[float(v) for v in row] for row in self.feature_ranges_],
             "centers": [[float(v) for v in row] for row in self.centers_],
             "segments": [
@@ -351,8 +398,8 @@ class SegmentModel:
                 f"(this pyseg reads version {MODEL_FORMAT_VERSION})"
             )
         try:
-            centers = np.asarray(payload["centers"], dtype=np.float64)
-            ranges = np.asarray(payload["feature_ranges"], dtype=np.float64)
+            centers = _number_table(payload["centers"], "centers")
+            ranges = _number_table(payload["feature_ranges"], "feature_ranges")
             names = tuple(str(name) for name in payload["feature_names"])
             segments = [Segment(str(s["name"]), str(s["description"])) for s in payload["segments"]]
             settings = CourseSettings(
@@ -363,19 +410,20 @@ class SegmentModel:
             data_info = dict(payload["data"])
             fit_info = dict(payload["fit"])
             versions = dict(payload.get("versions", {}))
+        except InputError as exc:
+            raise fail(str(exc)) from None
         except (KeyError, TypeError, ValueError) as exc:
             raise fail(f"missing or malformed field ({type(exc).__name__}: {exc})") from None
         k = centers.shape[0] if centers.ndim == 2 else 0
         if centers.ndim != 2 or k < 1 or centers.shape[1] != len(names):
             raise fail(f"centers of shape {centers.shape} do not fit {len(names)} feature names")
-        if not np.isfinite(centers).all():
-            raise fail("centers hold a value that is not a finite number")
         if ranges.shape != (len(names), 2):
             raise fail(f"feature_ranges of shape {ranges.shape}, expected ({len(names)}, 2)")
         if len(segments) != k or payload.get("k") != k:
             raise fail(f"{len(segments)} segments and k={payload.get('k')!r} for {k} centers")
-        if len({s.name for s in segments}) != k:
-            raise fail("segment names are not distinct")
+        problem = _contents_problem(centers, ranges, names, segments, payload)
+        if problem is not None:
+            raise fail(problem)
         model = cls(n_clusters=k, settings=settings)
         model.centers_ = centers
         model.feature_names_ = names
@@ -405,6 +453,66 @@ class SegmentModel:
                 f"{source}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
             ) from None
         return cls.from_dict(payload, source=str(source))
+
+
+def _number_table(value: Any, field: str) -> NDArray[np.float64]:
+    """A JSON list (of lists) of numbers as a float64 array, every entry checked by the one
+    number parser: a real number (not ``true``, not a text), finite and within
+    :data:`~pyseg._numbers.MAX_ABS_VALUE` (so that no distance can overflow)."""
+    if not isinstance(value, list):
+        raise InputError(f"{field} is not a list of numbers")
+    rows = value if all(isinstance(row, list) for row in value) else [value]
+    for i, row in enumerate(rows):
+        for j, cell in enumerate(row):
+            # A text is refused even when it spells a number: a model file holds JSON numbers.
+            problem = f"{cell!r} is not a number" if isinstance(cell, str) else value_problem(cell)
+            if problem is not None:
+                where = f"{field}[{i}][{j}]" if rows is value else f"{field}[{j}]"
+                raise InputError(f"{where}: {problem}")
+    try:
+        return np.asarray(value, dtype=np.float64)
+    except ValueError:
+        raise InputError(f"{field}: rows of different lengths") from None
+
+
+def _contents_problem(
+    centers: NDArray[np.float64],
+    ranges: NDArray[np.float64],
+    names: tuple[str, ...],
+    segments: list[Segment],
+    payload: dict[str, Any],
+) -> str | None:
+    """What makes a saved model's contents inconsistent (a hand edit), or None."""
+    if (ranges[:, 0] > ranges[:, 1]).any():
+        feature = names[int(np.argmax(ranges[:, 0] > ranges[:, 1]))]
+        return f"feature_ranges of {feature!r} has its minimum above its maximum"
+    # A center is a mean of its rows; allow rounding (n copies of x need not average to x).
+    slack = 1e-9 * np.maximum(1.0, np.abs(ranges).max(axis=1))
+    outside = (centers < ranges[:, 0] - slack) | (centers > ranges[:, 1] + slack)
+    if outside.any():
+        row, column = (int(v) for v in np.argwhere(outside)[0])
+        low, high = ranges[column]
+        return (
+            f"center {row} ({segments[row].name}) has {names[column]} {centers[row, column]:g}, "
+            f"outside the data's range {low:g}..{high:g} (a center is the mean of its customers)"
+        )
+    if len({s.name for s in segments}) != len(segments):
+        return "segment names are not distinct"
+    expected = segment_names(centers, ranges, names)
+    for index, (saved, derived) in enumerate(zip(segments, expected, strict=True)):
+        if saved.name != derived.name:
+            where = ", ".join(f"{v:g}" for v in centers[index])
+            return (
+                f"segment {index} is named {saved.name!r}, but its center ({where}) is where "
+                f"{derived.name!r} lies"
+            )
+    recorded = payload.get("course_schema", is_course_schema(names))
+    if recorded is not is_course_schema(names):
+        return (
+            f"\"course_schema\": {json.dumps(recorded)} does not fit the features "
+            f"{', '.join(map(repr, names))}"
+        )
+    return None
 
 
 @dataclass(frozen=True)
@@ -508,6 +616,22 @@ def classify(
         return Classification(engine, model.predict(X, engine=r_engine))
     parity = predict_in_both(model, X, r_engine)
     return Classification(engine, parity.python, parity)
+
+
+def classify_chunks(
+    model: SegmentModel,
+    chunks: Iterable[Any],
+    engine: str = "python",
+    r_engine: KMeansEngine | None = None,
+) -> Iterator[Classification]:
+    """:func:`classify` for each customer matrix of ``chunks`` in turn, with one R engine for
+    all of them (a file scored batch by batch)."""
+    if engine not in PREDICT_ENGINES:
+        raise InputError(f"engine={engine!r} should be one of {', '.join(PREDICT_ENGINES)}")
+    if engine != "python" and r_engine is None:
+        r_engine = REngine()
+    for X in chunks:
+        yield classify(model, X, engine, r_engine)
 
 
 def load_or_fit(

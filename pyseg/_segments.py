@@ -19,7 +19,14 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from pyseg._course import AGE_HEADERS, COURSE_FEATURES, GENDER_HEADERS
+from pyseg._course import (
+    AGE_HEADERS,
+    COURSE_FEATURES,
+    GENDER_HEADERS,
+    is_course_schema,
+    is_income_header,
+    is_score_header,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -27,8 +34,6 @@ if TYPE_CHECKING:
     from numpy.typing import ArrayLike, NDArray
 
     from pyseg._data import Dataset
-#: Short words for the course features, used in descriptive names.
-_SHORT_NAMES = {COURSE_FEATURES[0]: "income", COURSE_FEATURES[1]: "spending"}
 
 
 @dataclass(frozen=True)
@@ -88,14 +93,22 @@ def _unit_positions(
     return (centers - low) / span
 
 
+def _short_name(feature: str) -> str:
+    """``income`` / ``spending`` for the course's features in any spelling, else the name."""
+    if is_income_header(feature):
+        return "income"
+    return "spending" if is_score_header(feature) else feature
+
+
 def _canonical_order(centers: NDArray[np.float64]) -> list[int]:
     """Center indices sorted by their coordinates, so that results ignore the input order."""
     return sorted(range(len(centers)), key=lambda i: tuple(float(v) for v in centers[i]))
 
 
 def is_course_features(feature_names: Sequence[str]) -> bool:
-    """True when the features are the course's income and spending-score columns, in order."""
-    return tuple(feature_names) == COURSE_FEATURES
+    """True when the features are the course's income and spending-score columns, in order, in
+    any spelling: :func:`pyseg._course.is_course_schema`, the one rule every command uses."""
+    return is_course_schema(feature_names)
 
 
 def _course_names(positions: NDArray[np.float64]) -> list[str]:
@@ -130,7 +143,7 @@ def _level(position: float) -> str:
 def _descriptive_names(
     positions: NDArray[np.float64], feature_names: Sequence[str]
 ) -> list[str]:
-    words = [_SHORT_NAMES.get(name, name) for name in feature_names]
+    words = [_short_name(name) for name in feature_names]
     base = [
         " / ".join(f"{_level(float(p))} {word}" for p, word in zip(row, words, strict=True))
         for row in positions

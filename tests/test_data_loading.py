@@ -417,3 +417,24 @@ def test_old_mac_line_endings(tmp_path: Path) -> None:
     path = tmp_path / "mac.csv"
     path.write_bytes(b"Annual Income (k$),Spending Score (1-100)\r10,20\r30,40\r")
     np.testing.assert_array_equal(load_dataset(path).X, [[10, 20], [30, 40]])
+
+
+def test_one_rule_decides_the_course_schema_for_data_and_model(course_csv, tmp_path):
+    """Item 4: the loader applied the 1..100 score check to the snake_case copy's column (course
+    schema), while the model and the names compared exact header names (not the course)."""
+    from pyseg._course import is_course_schema
+    from pyseg._model import SegmentModel
+
+    lines = course_csv.read_text().splitlines()
+    copy = tmp_path / "snake.csv"
+    copy.write_text("\n".join(["customer_id,gender,age,annual_income_thousands,spending_score",
+                               *lines[1:]]) + "\n")
+    data = load_dataset(copy)
+    assert data.feature_names == ("annual_income_thousands", "spending_score")
+    assert data.is_course_schema and is_course_schema(data.feature_names)
+    model = SegmentModel().fit(data)
+    assert model.is_course_schema
+    assert sorted(s.name for s in model.segments_) == sorted(
+        ["Careful", "Careless", "Sensible", "Standard", "Target"])
+    picked = load_dataset(copy, columns="age,spending_score")
+    assert not picked.is_course_schema and not is_course_schema(picked.feature_names)

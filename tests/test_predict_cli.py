@@ -134,8 +134,9 @@ def test_input_csv_with_the_course_headers_goes_to_stdout(capsys, run_cli, cours
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        ("id,income,score\n1,70,80\n2,x,80\n", "row 2, column 'income': 'x' is not a number"),
-        ("id,income,score\n1,70,0\n", "row 1, column 'score': '0' is outside 1..100"),
+        # Rows are file lines, as an editor shows them (header = row 1), as in `compare`.
+        ("id,income,score\n1,70,80\n2,x,80\n", "row 3, column 'income': 'x' is not a number"),
+        ("id,income,score\n1,70,0\n", "row 2, column 'score': '0' is outside 1..100"),
         ("id,income,score\n1,-1,50\n", "negative"),
         ("id,income\n1,70\n", "the header needs the columns"),
         ("id,income,score\n", "no customers"),
@@ -266,8 +267,8 @@ def test_form_classifies_reprompts_on_bad_input_and_quits(course_loaded_model):
     ]
 
 
-@pytest.mark.parametrize("ending", [[], [""], ["quit"], ["55", "q"]])
-def test_form_ends_on_eof_blank_or_quit(loaded_model, ending):
+@pytest.mark.parametrize("ending", [[], ["quit"], ["55", "q"]])
+def test_form_ends_on_eof_or_quit(loaded_model, ending):
     from pyseg._form import run_form
 
     out = io.StringIO()
@@ -288,3 +289,64 @@ def test_cli_opens_the_form_when_a_terminal_is_attached(capsys, run_cli, course_
     assert code == 0
     assert "-> Careful (" in out
     assert typist.prompts[0] == "Annual income (k$): "
+
+
+def test_an_empty_line_does_not_quit_the_form(course_loaded_model):
+    """Item 11: the prompt says "q to quit"; an empty line used to quit at the income prompt."""
+    from pyseg._form import run_form
+
+    typist = Typist("", "70", "", "80", "q")
+    out = io.StringIO()
+    assert run_form(course_loaded_model.predict_one, read_line=typist, output=out) == 1
+    assert out.getvalue().count("type a number, or q to quit.") == 2
+    assert "-> Target (" in out.getvalue()
+
+
+def _snake_case_copy(course_csv, tmp_path):
+    lines = course_csv.read_text().splitlines()
+    copy = tmp_path / "mall_snake.csv"
+    copy.write_text("\n".join(
+        ["customer_id,gender,age,annual_income_thousands,spending_score", *lines[1:]]) + "\n")
+    return copy
+
+
+def test_the_snake_case_course_copy_is_the_course_everywhere(capsys, run_cli, course_csv,
+                                                            tmp_path):
+    """Item 4: `fit` on the snake_case copy, then `predict --model --income --score` refused
+    ("needs a model of income and spending score") and the names were descriptive."""
+    model_path = tmp_path / "snake.json"
+    code, out, _ = run_cli(capsys, "fit", "--data", str(_snake_case_copy(course_csv, tmp_path)),
+                           "--save", str(model_path))
+    assert code == 0
+    assert sorted(line.split()[1] for line in out.splitlines()[:5]) == sorted(
+        name for *_, name in MUST_SHOW)
+    assert json.loads(model_path.read_text())["course_schema"] is True
+    for income, score, name in MUST_SHOW:
+        code, out, err = run_cli(capsys, "predict", "--model", str(model_path), "--income",
+                                 income, "--score", score)
+        assert code == 0, err
+        assert f"-> {name} (" in out
+    customers = tmp_path / "customers.csv"  # the course's own header works with this model
+    customers.write_text("Annual Income (k$),Spending Score (1-100)\n70,80\n")
+    code, out, _ = run_cli(capsys, "predict", "--model", str(model_path), "--input",
+                           str(customers))
+    assert code == 0 and out.splitlines()[1].startswith("70,80,")
+
+
+def test_a_customer_outside_the_data_gets_a_warning(capsys, run_cli, course_model_json):
+    """Item 9: `--income 1e99` was answered "Standard" with a 99-digit distance, silently."""
+    code, out, err = run_cli(capsys, "predict", "--model", str(course_model_json), "--income",
+                             "1e99", "--score", "50")
+    assert code == 0
+    assert err == ("pyseg: warning: annual income 1e+99 is outside 15..137, the range of the "
+                   "data this model was fitted on: the segment is a guess beyond the data\n")
+    assert "distance 1e+99 to its center" in out
+    code, out, err = run_cli(capsys, "predict", "--model", str(course_model_json), "--income",
+                             "1000", "--score", "50", "--json")
+    assert code == 0 and err == ""
+    assert json.loads(out)["warnings"] == [
+        "annual income 1000 is outside 15..137, the range of the data this model was fitted on: "
+        "the segment is a guess beyond the data"]
+    code, out, err = run_cli(capsys, "predict", "--model", str(course_model_json), "--income",
+                             "70", "--score", "80", "--json")
+    assert (code, err) == (0, "") and json.loads(out)["warnings"] == []

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import warnings
 
 import numpy as np
 import pytest
@@ -260,3 +261,83 @@ def test_prediction_is_a_total_function_over_valid_customers(
     assert prediction.distance == pytest.approx(distances.min(), rel=1e-9)
     assert distances[prediction.index] == pytest.approx(distances.min(), rel=1e-9)
     assert prediction.name == mall_like_model.segments_[prediction.index].name
+
+
+# -- item 10: hand-edited model files are validated, not trusted -------------------------------
+
+
+def _edited(model, tmp_path, mutate):
+    payload = model.to_dict()
+    mutate(payload)
+    path = tmp_path / "edited.json"
+    path.write_text(json.dumps(payload))
+    return path
+
+
+@pytest.mark.parametrize(
+    ("mutate", "message"),
+    [
+        (lambda p: p["centers"][0].__setitem__(0, 1e308),
+         r"centers\[0\]\[0\]: 1e\+308 is too large"),
+        (lambda p: p["centers"][1].__setitem__(1, True),
+         r"centers\[1\]\[1\]: True is not a number"),
+        (lambda p: p["centers"][1].__setitem__(1, "50"),
+         r"centers\[1\]\[1\]: '50' is not a number"),
+        (lambda p: p["feature_ranges"][0].__setitem__(1, None), r"feature_ranges\[0\]\[1\]: None"),
+        (lambda p: p.update(course_schema=False), '"course_schema": false does not fit'),
+    ],
+)
+def test_load_accepts_finite_real_numbers_only(course_model, tmp_path, mutate, message):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # numpy's overflow warning must not leak either
+        with pytest.raises(InputError, match=message):
+            SegmentModel.load(_edited(course_model, tmp_path, mutate))
+
+
+def test_load_refuses_names_that_contradict_the_centers(course_model, tmp_path):
+    standard = [s.name for s in course_model.segments_].index("Standard")
+
+    def move_standard(payload):  # to income 500, its range stretched to hold it
+        payload["centers"][standard][0] = 500.0
+        payload["feature_ranges"][0][1] = 600.0
+
+    with pytest.raises(InputError, match=r"is named 'Standard', but its center \(500, "):
+        SegmentModel.load(_edited(course_model, tmp_path, move_standard))
+
+    def outside(payload):  # to income 500, beyond the data the model was fitted on
+        payload["centers"][standard][0] = 500.0
+
+    with pytest.raises(InputError, match=r"Standard\) has Annual Income \(k\$\) 500, outside"):
+        SegmentModel.load(_edited(course_model, tmp_path, outside))
+
+    def swapped(payload):
+        first, second = payload["segments"][0], payload["segments"][1]
+        first["name"], second["name"] = second["name"], first["name"]
+
+    with pytest.raises(InputError, match="is named"):
+        SegmentModel.load(_edited(course_model, tmp_path, swapped))
+
+
+def test_a_saved_model_records_that_it_is_the_course_schema(course_model, mall_like_model):
+    assert course_model.to_dict()["course_schema"] is True
+    other = SegmentModel().fit(np.array([[1.0, 2, 3], [4, 5, 6], [7, 8, 9], [1, 5, 9],
+                                         [9, 1, 5], [2, 2, 2]]))
+    assert other.to_dict()["course_schema"] is False
+    assert SegmentModel.from_dict(course_model.to_dict()).is_course_schema
+
+
+# -- item 9: customers outside the fitted range ------------------------------------------------
+
+
+def test_range_warnings_name_each_feature_outside_the_data(course_model):
+    (income_low, income_high), (score_low, _) = course_model.feature_ranges_
+    assert course_model.range_warnings((70, 80)) == []
+    assert course_model.range_warnings((income_high, score_low)) == []
+    warned = course_model.range_warnings((1000, 50))
+    assert warned == [
+        f"annual income 1000 is outside {income_low:g}..{income_high:g}, the range of the data "
+        "this model was fitted on: the segment is a guess beyond the data"
+    ]
+    assert len(course_model.range_warnings((1e99, 100))) == 2
+    outside = course_model.outside_range([[70, 80], [1e99, 50], [income_low - 1, 50], [20, 15]])
+    assert outside.tolist() == [False, True, True, False]

@@ -85,3 +85,31 @@ def test_five_centers_of_other_features_are_named_by_position():
 def test_shape_mismatch_is_rejected():
     with pytest.raises(ValueError, match="feature_ranges"):
         segment_names(COURSE_CENTERS, np.zeros((3, 2)))
+
+
+# -- item 4: one rule for "this is the course schema" ------------------------------------------
+
+SNAKE_FEATURES = ("annual_income_thousands", "spending_score")
+
+
+@pytest.mark.parametrize("features", [SNAKE_FEATURES, ("Annual Income", "Spending Score"),
+                                      ("income", "score")])
+def test_the_course_schema_in_any_spelling_gets_the_course_names(features):
+    """The snake_case copy was named "Low annual_income_thousands / Mid spending_score", and the
+    (88.2, 17.1) center "Mid" income: the descriptive fallback cuts the data's income range
+    15..137 in thirds and 88.2 sits at 60 %. The course names come from one rule."""
+    assert names(COURSE_CENTERS, features=features) == EXPECTED
+
+
+def test_other_k_uses_the_short_words_for_the_course_features_in_any_spelling():
+    two = names(COURSE_CENTERS[[1, 4]], features=SNAKE_FEATURES)
+    assert two == ["Mid income / High spending", "Low income / Low spending"]
+
+
+def test_other_features_are_not_the_course_schema():
+    from pyseg._course import is_course_schema
+
+    assert is_course_schema(COURSE_FEATURES) and is_course_schema(SNAKE_FEATURES)
+    assert not is_course_schema(("Age", "Spending Score (1-100)"))
+    assert not is_course_schema(("spending_score", "annual_income"))  # the order matters
+    assert not is_course_schema(("income", "score", "Age"))

@@ -10,11 +10,18 @@ from typing import Any
 import numpy as np
 
 from pyseg._course import COURSE_GRID
-from pyseg._customers import grid_points, labelled_rows, read_customers_csv, write_labelled_csv
+from pyseg._customers import (
+    MAX_GRID,
+    BatchSummary,
+    check_grid_size,
+    grid_table,
+    open_customers,
+    score_customers,
+)
 from pyseg._data import validate_customer
 from pyseg._errors import ExitCode, InputError, PysegError
 from pyseg._form import format_prediction, run_form
-from pyseg._model import PREDICT_ENGINES, Classification, SegmentModel, classify, load_or_fit
+from pyseg._model import PREDICT_ENGINES, SegmentModel, classify, load_or_fit
 from pyseg.cli._args import add_data_arguments, positive_int, say_notice
 
 FIT_DESCRIPTION = """\
@@ -34,9 +41,11 @@ Which segment does a new customer belong to? The one whose center is nearest.
   pyseg predict --engine both --grid 100           Python and R on a 100 x 100 grid
   pyseg predict                                    interactive form (in a terminal)
 
---input reads a CSV whose header names the model's feature columns (for the course model also
-`income` and `score`); --output gets all its columns plus segment, segment_name and distance.
-Income must be a finite number >= 0, the spending score a number within 1-100.
+--input reads a CSV of any size whose header names the model's feature columns (for the course
+model any annual-income and spending-score header, e.g. `income` and `score`); --output gets every
+row as it was plus segment, segment_name and distance. Income must be a finite number >= 0, the
+spending score a number within 1-100; a bad cell is named by its file line (header = row 1) and
+column. Customers outside the range the model was fitted on get a warning.
 
 exit status: 0 ok, 1 Python and R disagree (--engine both), 2 bad input or usage, 3 R unusable
 """
@@ -78,7 +87,8 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
         metavar="N",
         type=positive_int,
         help=f"classify an N x N grid (income {COURSE_GRID[0][0]:g}-{COURSE_GRID[0][1]:g} x "
-        f"score {COURSE_GRID[1][0]:g}-{COURSE_GRID[1][1]:g} for the course model)",
+        f"score {COURSE_GRID[1][0]:g}-{COURSE_GRID[1][1]:g} for the course model; "
+        f"N <= {MAX_GRID})",
     )
     predict.add_argument(
         "--engine",
@@ -105,14 +115,17 @@ def _json_dumps(payload: Any) -> str:
     return json.dumps(payload, sort_keys=True, indent=2, allow_nan=False)
 
 
-def _parity_line(run: Classification, n: int) -> str:
-    parity = run.parity
-    assert parity is not None
-    share = 100.0 * parity.n_agree / n if n else 100.0
-    line = f"python and R agree on {parity.n_agree} of {n} customers ({share:.2f}%)"
-    if parity.first_disagreement is not None:
-        line += f"; first disagreement at row {parity.first_disagreement + 1}"
+def _parity_line(summary: BatchSummary, where: str) -> str:
+    n = summary.n_customers
+    share = 100.0 * (summary.n_agree or 0) / n if n else 100.0
+    line = f"python and R agree on {summary.n_agree} of {n} customers ({share:.2f}%)"
+    if summary.first_disagreement is not None:
+        line += f"; first disagreement at row {summary.first_disagreement} of {where}"
     return line
+
+
+def _warn(message: str) -> None:
+    print(f"pyseg: warning: {message}", file=sys.stderr)
 
 
 # -- fit ------------------------------------------------------------------------------------
@@ -159,6 +172,8 @@ def run_predict(args: argparse.Namespace) -> int:
             "nothing to classify: give --income and --score, --input CSV or --grid N "
             "(the interactive form needs a terminal)"
         )
+    if args.grid is not None:
+        check_grid_size(args.grid)
     model = _model_from_args(args)
     if args.income is not None:
         return _predict_one(model, args)
@@ -180,49 +195,76 @@ def _predict_one(model: SegmentModel, args: argparse.Namespace) -> int:
     income, score = validate_customer(args.income, args.score)
     run = classify(model, np.array([[income, score]]), args.engine)
     prediction = run.primary[0]
+    warnings = model.range_warnings((income, score))
     if args.json:
         payload = {
             "customer": {"income": income, "score": score},
             "engine": args.engine,
             "prediction": prediction.to_dict(),
+            "warnings": warnings,
             **run.parity_dict(),
         }
         if run.r is not None and run.parity is not None:
             payload["r_prediction"] = run.r[0].to_dict()
         print(_json_dumps(payload))
     else:
+        for warning in warnings:
+            _warn(warning)
         print(format_prediction(prediction, income, score))
         if run.parity is not None:
-            print(_parity_line(run, 1), file=sys.stderr)
+            parity = run.parity
+            share = 100.0 * parity.n_agree
+            print(f"python and R agree on {parity.n_agree} of 1 customers ({share:.2f}%)",
+                  file=sys.stderr)
     return ExitCode.OK if run.agree else ExitCode.PARITY_FAILED
 
 
 def _predict_many(model: SegmentModel, args: argparse.Namespace) -> int:
     if args.grid is not None:
-        X = grid_points(model, args.grid)
-        header = list(model.feature_names_)
-        rows = [[repr(float(v)) for v in point] for point in X]
+        table = grid_table(model, args.grid)
+        where = "the grid's CSV"
     else:
-        header, rows, X = read_customers_csv(args.input, model)
-    run = classify(model, X, args.engine)
-    if args.output or not args.json:
-        write_labelled_csv(args.output, labelled_rows(header, rows, run.primary, run.r))
-    counts = np.bincount(run.primary.index, minlength=len(model.segments_))
-    summary = {
-        "n_customers": len(X),
+        table = open_customers(args.input, model)
+        where = args.input
+    summary = score_customers(
+        model, table, args.engine, output=args.output, write=bool(args.output or not args.json)
+    )
+    payload = {
+        "n_customers": summary.n_customers,
         "engine": args.engine,
         "segment_counts": {
             segment.name: int(count)
-            for segment, count in zip(model.segments_, counts, strict=True)
+            for segment, count in zip(model.segments_, summary.counts, strict=True)
         },
-        **run.parity_dict(),
+        **summary.parity_dict(),
     }
+    warning = _outside_warning(model, summary, where)
+    if args.input is not None:
+        payload["n_outside_range"] = summary.n_outside
+        payload["warnings"] = [warning] if warning else []
     if args.json:
-        print(_json_dumps(summary))
-    elif run.parity is not None:
-        # With the rows on stdout the verdict goes to stderr, so the CSV stays clean.
-        print(_parity_line(run, len(X)), file=sys.stderr if not args.output else sys.stdout)
-    return ExitCode.OK if run.agree else ExitCode.PARITY_FAILED
+        print(_json_dumps(payload))
+    else:
+        if warning:
+            _warn(warning)
+        if summary.n_agree is not None:
+            # With the rows on stdout the verdict goes to stderr, so the CSV stays clean.
+            print(_parity_line(summary, where), file=sys.stderr if not args.output else sys.stdout)
+    return ExitCode.OK if summary.agree else ExitCode.PARITY_FAILED
+
+
+def _outside_warning(model: SegmentModel, summary: BatchSummary, where: str) -> str | None:
+    if not summary.n_outside:
+        return None
+    bounds = ", ".join(
+        f"{name} {low:g}..{high:g}"
+        for name, (low, high) in zip(model.feature_names_, model.feature_ranges_, strict=True)
+    )
+    return (
+        f"{summary.n_outside} of {summary.n_customers} customers lie outside the range the model "
+        f"was fitted on ({bounds}), the first at row {summary.first_outside} of {where}: their "
+        f"segments are guesses beyond the data"
+    )
 
 
 def _interactive(model: SegmentModel, args: argparse.Namespace) -> int:
