@@ -104,3 +104,42 @@ def test_bad_input_shows_a_message_not_an_answer(page, server_url):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(shot), full_page=True)
     print(f"screenshot: {shot}")
+
+
+def _box(page, selector):
+    box = page.locator(selector).bounding_box()
+    assert box is not None, f"{selector} is not displayed"
+    return box
+
+
+@pytest.mark.parametrize("income", ["1e99", "1000", "150"])
+def test_a_customer_far_outside_is_warned_and_drawn_on_the_map(page, course_server_url, income):
+    # Issue 14, item 9: the star stays on the map (on its edge when off the chart), the map's
+    # axes do not follow the customer, and the page warns.
+    fill_and_submit(page, course_server_url, income, "50")
+    assert page.inner_text("#segment-name")
+    assert f"annual income {float(income):g} is outside 15..137" in page.inner_text("#warnings")
+    plot, star = _box(page, "#plot"), _box(page, "#customer-star")
+    assert plot["x"] <= star["x"] and star["x"] + star["width"] <= plot["x"] + plot["width"]
+    assert plot["y"] <= star["y"] and star["y"] + star["height"] <= plot["y"] + plot["height"]
+    label = _box(page, "#customer-marker text")
+    assert plot["x"] <= label["x"] and label["x"] + label["width"] <= plot["x"] + plot["width"]
+    off_chart = float(income) > 150
+    assert page.locator("#off-chart-arrow").count() == int(off_chart)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    shot = ARTIFACTS / f"browser-outside-{income}.png"
+    page.screenshot(path=str(shot), full_page=True)
+    print(f"screenshot: {shot}")
+
+
+def test_two_bad_fields_show_two_messages(page, server_url):
+    # Issue 14, item 11: the form showed only the first of two errors.
+    fill_and_submit(page, server_url, "-5", "500")
+    assert "negative" in page.inner_text("#error-income")
+    assert "outside 1..100" in page.inner_text("#error-score")
+    assert page.get_attribute("#income", "aria-invalid") == "true"
+    assert page.get_attribute("#score", "aria-invalid") == "true"
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    shot = ARTIFACTS / "browser-two-errors.png"
+    page.screenshot(path=str(shot), full_page=True)
+    print(f"screenshot: {shot}")

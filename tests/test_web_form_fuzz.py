@@ -2,9 +2,10 @@
 
 Whatever arrives (any unicode text, numbers in every spelling, huge values, markup, missing,
 repeated or extra fields, odd methods and content types, oversized bodies) the answer is 200, 400,
-405 or 413 and never a server error; a refused value gets a message on the page naming the field;
-everything echoed is escaped; every response carries the security headers. Where ``pyseg serve``
-listens is in ``test_serve.py``.
+405 or 413 and never a server error; each refused field gets its own message on the page naming
+the field; everything echoed is escaped; every response carries the security headers. The JSON
+endpoint ``POST /api/predict`` answers any body with JSON: the model's answer or every problem.
+Where ``pyseg serve`` listens is in ``test_serve.py``.
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ from pyseg._web import MAX_REQUEST_BYTES, create_app
 FUZZ = settings(max_examples=250, deadline=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture,
                                        HealthCheck.too_slow])
-ERROR_PARAGRAPH = re.compile(r'<p class="error" id="error" role="alert">(.*?)</p>', re.S)
+ERROR_BLOCK = re.compile(r'<div class="error" id="error" role="alert">(.*?)</div>', re.S)
+ERROR_FIELD = re.compile(r'<p id="error-(\w+)">(.*?)</p>', re.S)
 
 
 @pytest.fixture(scope="module")
@@ -57,6 +59,13 @@ def expected_valid(income: str | None, score: str | None) -> bool:
     return True
 
 
+def refused_fields(income: str | None, score: str | None) -> set[str]:
+    from pyseg._numbers import value_problem
+
+    return {name for name, value in (("income", income), ("score", score))
+            if value_problem(value or "", name) is not None}
+
+
 def assert_secure_headers(response) -> None:
     assert "default-src 'none'" in response.headers["Content-Security-Policy"]
     assert response.headers["X-Content-Type-Options"] == "nosniff"
@@ -86,9 +95,12 @@ def test_any_form_values_get_a_page_never_a_server_error(client, income, score, 
     if valid:
         assert 'id="segment-name"' in page and 'id="error"' not in page
     else:
-        message = ERROR_PARAGRAPH.search(page)
-        assert message is not None, "a refused value must be explained on the page"
-        assert "annual income" in message.group(1) or "spending score" in message.group(1)
+        block = ERROR_BLOCK.search(page)
+        assert block is not None, "a refused value must be explained on the page"
+        messages = dict(ERROR_FIELD.findall(block.group(1)))
+        assert set(messages) == refused_fields(income, score), "one message per refused field"
+        for name, message in messages.items():
+            assert message.startswith("annual income " if name == "income" else "spending score ")
         assert 'id="segment-name"' not in page
     for value in (income, score):
         if value and value.startswith("<x-"):
@@ -158,5 +170,41 @@ def test_unknown_paths_are_404_not_500(client) -> None:
 def test_extreme_valid_customers_get_an_answer_and_a_plot(client, income, score) -> None:
     response = client.post("/", data={"income": income, "score": score})
     page = response.get_data(as_text=True)
-    assert response.status_code == 200, ERROR_PARAGRAPH.search(page)
+    assert response.status_code == 200, ERROR_BLOCK.search(page)
     assert 'id="segment-name"' in page and 'src="data:image/png;base64,' in page
+    assert 'id="customer-star"' in page
+
+
+json_value = st.one_of(st.none(), st.booleans(), st.integers(-(10**400), 10**400),
+                       st.floats(allow_nan=False), plausible.map(float), number_spellings, text,
+                       st.lists(st.integers(), max_size=2), st.dictionaries(text, text, max_size=2))
+
+
+@pytest.mark.slow
+@FUZZ
+@given(income=json_value, score=json_value, drop=st.sampled_from([None, "income", "score"]))
+def test_the_json_endpoint_answers_any_values_with_json(client, mall_like_model, income, score,
+                                                        drop) -> None:
+    body = {"income": income, "score": score}
+    if drop:
+        del body[drop]
+    response = client.post("/api/predict", json=body)
+    assert response.status_code in (200, 400) and response.is_json, response.status_code
+    assert_secure_headers(response)
+    payload = response.get_json()
+    if response.status_code == 400:
+        assert payload["errors"] and all(isinstance(e, str) for e in payload["errors"])
+        return
+    expected = mall_like_model.predict_one(payload["income"], payload["score"])
+    assert (payload["segment"], payload["name"]) == (expected.index, expected.name)
+    assert isinstance(payload["warnings"], list)
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(body=st.binary(max_size=400),
+       content_type=st.sampled_from(["application/json", "text/plain",
+                                     "application/x-www-form-urlencoded"]))
+def test_the_json_endpoint_survives_raw_bodies(client, body, content_type) -> None:
+    response = client.post("/api/predict", data=body, content_type=content_type)
+    assert response.status_code in (200, 400) and response.is_json
