@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import math
 import os
@@ -46,21 +47,71 @@ def write_atomic(data: bytes, path: str | os.PathLike[str], what: str = "") -> s
             f"cannot write {what}{target}: directory {target.parent} does not exist"
         )
     temporary = target.with_name(f".{target.name}.{secrets.token_hex(6)}.tmp")
+    created = False
     try:
         # os.open with mode 0o666 lets the umask decide the permissions, as for any new file.
         descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        created = True
         with os.fdopen(descriptor, "wb") as stream:
             stream.write(data)
             stream.flush()
             os.fsync(stream.fileno())
         os.replace(temporary, target)
+        created = False
     except OSError as exc:
-        temporary.unlink(missing_ok=True)
+        _remove_quietly(temporary, created)
         raise InputError(f"cannot write {what}{target}: {exc.strerror or exc}") from None
     except BaseException:
-        temporary.unlink(missing_ok=True)
+        _remove_quietly(temporary, created)
         raise
     return hashlib.sha256(data).hexdigest()
+
+
+def check_writable(path: str | os.PathLike[str], what: str = "") -> None:
+    """Fail now, before a long computation, if :func:`write_atomic` could not write ``path``.
+
+    A temporary file is created and removed in the nearest existing directory on the way to
+    ``path`` (its parent, or the ancestor a later ``mkdir(parents=True)`` would create it in), so
+    a read-only file system or a missing permission is found by the operating system itself.
+    Nothing is left behind and no directory is created.
+
+    Parameters
+    ----------
+    path : path-like
+        The destination that will be written.
+    what : str, default=""
+        Words for error messages, as for :func:`write_atomic`.
+
+    Raises
+    ------
+    InputError
+        ``path`` is a directory, or a file cannot be created where it would go.
+    """
+    target = Path(path)
+    if target.is_dir():
+        raise InputError(f"cannot write {what}{target}: it is a directory; give a file name")
+    directory = target.absolute().parent
+    while not directory.exists() and directory != directory.parent:
+        directory = directory.parent
+    if not directory.is_dir():
+        raise InputError(f"cannot write {what}{target}: {directory} is not a directory")
+    probe = directory / f".{target.name}.{secrets.token_hex(6)}.tmp"
+    try:
+        os.close(os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except OSError as exc:
+        raise InputError(f"cannot write {what}{target}: {exc.strerror or exc}") from None
+    _remove_quietly(probe, created=True)
+
+
+def _remove_quietly(temporary: Path, created: bool) -> None:
+    """Remove a temporary file this process created, never raising.
+
+    Only a file that was created is removed: on a read-only file system even unlinking a missing
+    file fails (EROFS), and that error must not replace the one that explains the failure.
+    """
+    if created:
+        with contextlib.suppress(OSError):
+            temporary.unlink(missing_ok=True)
 
 
 def json_ready(value: Any) -> Any:
