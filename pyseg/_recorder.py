@@ -20,7 +20,7 @@ from pyseg._course import EXACT_MAX_ITER, PYTHON_COURSE, R_COURSE, R_ELBOW_SEED,
 from pyseg._data import Dataset
 from pyseg._elbow import check_elbow_arguments
 from pyseg._errors import InputError
-from pyseg._io import write_atomic
+from pyseg._io import check_writable, write_atomic
 from pyseg._progress import ProgressBar, progress_bar
 from pyseg._provenance import command_line as format_command
 from pyseg.engines import (
@@ -28,7 +28,6 @@ from pyseg.engines import (
     REngine,
     initial_centers_kmeanspp,
     r_code_sha256,
-    r_reference_dir,
 )
 from pyseg.engines._recorded import FORMAT, R_CODE_FILES, features_sha256
 
@@ -58,16 +57,42 @@ def _fit_entry(kind: str, describe: str, fit: FitResult, **keys: Any) -> dict[st
 
 
 def default_results_path(dataset: Dataset) -> Path:
-    """``r_reference/results/<data file stem>.json`` in the repository (or installed package)."""
+    """``<data file stem>-r-results.json`` in the current directory (generated data: ``generated``).
+
+    Never inside the package or a checkout: a recording is the user's file, written where they
+    run the command, like any other output.
+    """
     stem = dataset.path.stem if getattr(dataset, "path", None) else "generated"
-    return r_reference_dir() / "results" / f"{stem.lower()}.json"
+    return Path(f"{stem}-r-results.json")
+
+
+def canonical_command(dataset: Dataset, k_values: Sequence[int], elbow_starts: int) -> str:
+    """The ``pyseg record-r`` command that records the same results, for ``recorded_by``.
+
+    Built from what decides the numbers (the data file's name, its columns unless they are the
+    course's, k and the elbow's starts), never from how or where the command was typed: the
+    data's directory, the output path, option order and spelling change nothing in the file.
+    """
+    words = ["pyseg", "record-r"]
+    if getattr(dataset, "path", None):
+        words += ["--data", dataset.path.name]
+    if not dataset.is_course_schema:
+        words += ["--columns", ",".join(dataset.feature_names)]
+    ks = sorted(int(k) for k in k_values)
+    contiguous = ks == list(range(1, ks[-1] + 1))
+    if contiguous:
+        words += ["--k-max", str(ks[-1])]
+    words += ["--starts", str(elbow_starts)]
+    text = format_command(words)
+    # Only 1..K can be typed; other k values (from the Python API) are listed after the command.
+    return text if contiguous else f"{text} (k = {', '.join(map(str, ks))})"
 
 
 def record_r_results(
     dataset: Dataset,
     path: Path | None = None,
     k_values: Iterable[int] = range(1, 11),
-    command_line: Sequence[str] | str = ("pyseg", "record-r"),
+    command_line: Sequence[str] | str | None = None,
     elbow_starts: int = 10,
     progress: bool = False,
     engine: REngine | None = None,
@@ -82,10 +107,11 @@ def record_r_results(
     ----------
     dataset : Dataset
     path : Path, optional
-        Output file; default :func:`default_results_path`.
+        Output file; default :func:`default_results_path` (in the current directory).
     k_values : iterable of int, default=range(1, 11)
-    command_line : sequence of str or str
-        Recorded as ``recorded_by``.
+    command_line : sequence of str or str, optional
+        Recorded as ``recorded_by``; default :func:`canonical_command`, so that the same inputs
+        give the same bytes wherever and however the recording is made.
     elbow_starts : int, default=10
         Starts per k of the recorded matched elbow.
     progress : bool, default=False
@@ -100,12 +126,20 @@ def record_r_results(
 
     Raises
     ------
+    InputError
+        The data or arguments are unusable, or ``path`` cannot be written (checked before R
+        runs, and again when writing).
     RUnavailableError
         R, rpy2 or R's ``cluster`` package is missing.
     """
     X = np.asarray(dataset.X, dtype=np.float64)
     ks = sorted(int(k) for k in k_values)
     check_elbow_arguments(X, ks, "course", elbow_starts)
+    target = Path(path) if path is not None else default_results_path(dataset)
+    what = "recorded R results to "
+    check_writable(target, what)  # before R's long run, not after it
+    if command_line is None:
+        command_line = canonical_command(dataset, ks, elbow_starts)
     engine = engine if engine is not None else REngine()
     engine.check_ready(silhouette=True)  # fail before the long part, with the fix
     bar = progress_bar(total=2 * len(ks) + 2, description="record-r", enabled=progress)
@@ -133,8 +167,6 @@ def record_r_results(
         "fits": fits,
         "elbows": elbows,
     }
-    target = Path(path) if path is not None else default_results_path(dataset)
-    what = "recorded R results to "
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

@@ -16,7 +16,8 @@ Run the R side once on the data and write its results (course fits, exact-mode f
 elbows for k = 1..K_MAX, with R's silhouettes) to a JSON file, together with the R version,
 sessionInfo() and the SHA-256 of the R code. `pyseg compare --r-results FILE` and
 `pyseg elbow --r-results FILE` then check Python against these numbers on machines without R.
-The file holds derived numbers only, never the data.
+The file holds derived numbers only, never the data; the same data and options give the same
+bytes, wherever the command runs.
 """
 
 
@@ -29,7 +30,8 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     )
     add_data_arguments(parser)
     parser.add_argument("--output", metavar="FILE",
-                        help="where to write (default r_reference/results/<data>.json)")
+                        help="where to write (default <data file name>-r-results.json in the "
+                        "current directory)")
     parser.add_argument("--k-max", type=positive_int, default=10,
                         help="record k = 1..K_MAX (default 10)")
     parser.add_argument("--starts", type=positive_int, default=10,
@@ -45,7 +47,6 @@ def run(args: argparse.Namespace) -> int:
         dataset,
         Path(args.output) if args.output else None,
         k_values=range(1, args.k_max + 1),
-        command_line=args.command_line,
         elbow_starts=args.starts,
         progress=progress_wanted(),
     )
