@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -292,22 +293,30 @@ def _fit_both(
     R stays on the calling thread because embedded R must only be called from the thread that
     started it. scikit-learn's loops release the GIL, and an out-of-process R engine only waits
     on a pipe, so the two fits overlap on two cores.
+
+    The thread is a daemon: when the wait is interrupted (Ctrl-C, an error from R), nobody waits
+    for scikit-learn's fit, which cannot be stopped half-way; neither this call nor the
+    interpreter's exit (which joins every ``ThreadPoolExecutor`` thread) blocks on it.
     """
     timings: dict[str, float] = {}
+    python_future: Future[FitResult] = Future()
 
-    def timed_python() -> FitResult:
+    def timed_python() -> None:
         start = time.perf_counter()
         try:
-            return python_fit()
-        finally:
+            result = python_fit()
+        except BaseException as exc:  # handed to the caller through the future
             timings["python_fit"] = time.perf_counter() - start
+            python_future.set_exception(exc)
+        else:
+            timings["python_fit"] = time.perf_counter() - start
+            python_future.set_result(result)
 
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="pyseg-python-fit") as pool:
-        python_future = pool.submit(timed_python)
-        start = time.perf_counter()
-        r_result = r_fit()
-        timings["r_fit"] = time.perf_counter() - start
-        python_result = python_future.result()
+    threading.Thread(target=timed_python, name="pyseg-python-fit", daemon=True).start()
+    start = time.perf_counter()
+    r_result = r_fit()
+    timings["r_fit"] = time.perf_counter() - start
+    python_result = python_future.result()
     return python_result, r_result, timings
 
 

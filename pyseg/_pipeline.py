@@ -128,6 +128,10 @@ def compare_data(
         info = versions()
         info["r"] = r_version
         return CompareRun(dataset, comparison, info, material)
+    except BaseException:
+        if worker is not None:
+            worker.close(at_once=True)  # Ctrl-C or an error: stop R now, mid-fit if need be
+        raise
     finally:
         if worker is not None:
             worker.close()  # and wait: the worker must not outlive the command

@@ -8,6 +8,13 @@ checks it) while this process imports scikit-learn, the longest step of a cold s
 Requests and replies are pickled over the child's stdin and stdout: both ends are this package and
 nothing else writes there (the child moves its own stdout out of the way). Errors travel as the
 :class:`~pyseg.PysegError` objects themselves.
+
+The worker never outlives its parent. Besides stdin (which the worker only reads between
+requests), it holds the read end of a *lifeline* pipe whose only write end is in the parent; a
+thread in the worker blocks on it, and when the write end closes — the parent closed it to stop R
+at once (Ctrl-C, an error), or the parent died, even by SIGKILL — that thread removes R's session
+directory and ends the process, in the middle of an R computation if need be (R's C code releases
+the GIL, so the thread runs while R computes).
 """
 
 from __future__ import annotations
@@ -16,8 +23,11 @@ import contextlib
 import os
 import pickle
 import select
+import shutil
+import signal
 import subprocess
 import sys
+import tempfile
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -54,12 +64,22 @@ class RWorkerEngine:
     name = "r"
 
     def __init__(self) -> None:
-        self._process = subprocess.Popen(
-            [sys.executable, "-m", "pyseg.engines._rworker"],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-        )
+        # The lifeline: the worker gets the read end, this process keeps the only write end (pipe
+        # ends are not inherited by other programs this process starts).
+        lifeline_read, self._lifeline = os.pipe()
+        try:
+            self._process = subprocess.Popen(
+                [sys.executable, "-m", "pyseg.engines._rworker", str(lifeline_read)],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+                pass_fds=(lifeline_read,),
+            )
+        except BaseException:
+            os.close(self._lifeline)
+            raise
+        finally:
+            os.close(lifeline_read)
         self._lock = threading.Lock()
         #: (k, settings, X) of a fit sent by fit_async whose reply is not collected yet.
         self._pending_fit: tuple[int, CourseSettings, NDArray[np.float64] | None] | None = None
@@ -184,8 +204,20 @@ class RWorkerEngine:
 
     # -- lifetime ----------------------------------------------------------------------------
 
-    def close(self, wait: bool = True) -> None:
-        """Tell the worker to stop; with ``wait``, also wait (up to 5 s) until it has."""
+    def close(self, wait: bool = True, at_once: bool = False) -> None:
+        """Tell the worker to stop; with ``wait``, also wait until it has.
+
+        Parameters
+        ----------
+        wait : bool, default=True
+            Wait for the worker to end: up to 5 s (then it is killed), or 1 s with ``at_once``.
+        at_once : bool, default=False
+            Stop it now, even in the middle of an R computation (Ctrl-C, an error): the lifeline
+            is cut, and the worker removes R's session directory and exits. Without it, the
+            worker finishes the request in hand, shuts R down and exits.
+        """
+        if at_once or self._process.poll() is not None:
+            self._cut_lifeline()
         if self._process.poll() is not None:
             return
         with contextlib.suppress(OSError):
@@ -193,9 +225,17 @@ class RWorkerEngine:
             self._process.stdin.close()
         if wait:
             try:
-                self._process.wait(timeout=5)
+                self._process.wait(timeout=1 if at_once else 5)
             except subprocess.TimeoutExpired:
                 self._process.kill()
+                self._process.wait()
+            self._cut_lifeline()
+
+    def _cut_lifeline(self) -> None:
+        lifeline, self._lifeline = self._lifeline, -1
+        if lifeline >= 0:
+            with contextlib.suppress(OSError):
+                os.close(lifeline)
 
     def __enter__(self) -> RWorkerEngine:
         return self
@@ -205,7 +245,7 @@ class RWorkerEngine:
 
     def __del__(self) -> None:
         with contextlib.suppress(Exception):
-            self.close(wait=False)
+            self.close(wait=False, at_once=True)
 
 
 @dataclass
@@ -254,7 +294,7 @@ def cold_start(
 
         return ColdStart(worker, dataset_after_warm_up)
     except BaseException:
-        worker.close(wait=False)
+        worker.close(at_once=True)
         raise
 
 
@@ -316,7 +356,31 @@ def _serve(requests: BinaryIO, replies: BinaryIO) -> None:
             load_error, r_loaded = _load_r(), True
 
 
-if __name__ == "__main__":
+def _hold_lifeline(lifeline: int, r_tmpdir: str) -> None:
+    """End this process, R's session directory removed, when the parent's end of ``lifeline``
+    closes (the parent stopped us at once, or died); runs in a daemon thread."""
+    while True:
+        try:
+            if not os.read(lifeline, 1):
+                break
+        except InterruptedError:
+            continue
+        except OSError:
+            break
+    shutil.rmtree(r_tmpdir, ignore_errors=True)
+    os._exit(1)
+
+
+def _worker_main(lifeline: int) -> None:
+    """The worker process: serve requests until stdin closes, then end R and exit."""
+    # Ctrl-C at a terminal reaches the whole process group: the parent decides, and stops us.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # R makes its session directory in $TMPDIR; a private parent directory lets the lifeline
+    # thread remove it without asking R (which is busy in the main thread).
+    r_tmpdir = tempfile.mkdtemp(prefix="pyseg-rworker-")
+    os.environ["TMPDIR"] = r_tmpdir
+    threading.Thread(target=_hold_lifeline, args=(lifeline, r_tmpdir), daemon=True,
+                     name="pyseg-lifeline").start()
     # Replies get a private copy of stdout; anything native code prints goes to stderr instead of
     # corrupting the pickle stream.
     reply_stream = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
@@ -326,5 +390,10 @@ if __name__ == "__main__":
     # R cleans up its session, then the interpreter's own teardown (~0.1 s of module and object
     # finalisation, nothing on disk) is skipped.
     _rbridge.end_r()
+    shutil.rmtree(r_tmpdir, ignore_errors=True)
     reply_stream.close()
     os._exit(0)
+
+
+if __name__ == "__main__":
+    _worker_main(int(sys.argv[1]))
