@@ -27,6 +27,9 @@ if TYPE_CHECKING:
 Mode = Literal["course", "exact"]
 MODES: tuple[str, ...] = ("course", "exact")
 
+#: When course-mode fits disagree, the diagnosis advises this many times the starts used.
+MORE_STARTS_FACTOR = 5
+
 #: Largest center difference tolerated in exact mode (and called "the same" elsewhere).
 CENTER_TOLERANCE = 1e-9
 
@@ -231,7 +234,8 @@ def compare(
         mode != "exact" or max_diff <= CENTER_TOLERANCE
     )
     timings["alignment"] = time.perf_counter() - start
-    diagnosis = _diagnose(py_fit, r_fit, measured, max_diff, wcss_rel_diff, mode, passed)
+    diagnosis = _diagnose(py_fit, r_fit, measured, max_diff, wcss_rel_diff, mode, passed,
+                          starts=max(python_settings.n_starts, r_settings.n_starts))
     if measured.accuracy == 1.0 and max_diff > CENTER_TOLERANCE:
         diagnosis.insert(1, _explain_center_difference(X, py_fit, r_aligned, mode))
     return Comparison(
@@ -379,7 +383,9 @@ def _diagnose(
     wcss_rel_diff: float,
     mode: str,
     passed: bool,
+    starts: int = PYTHON_COURSE.n_starts,
 ) -> list[str]:
+    """Plain sentences on how the two fits relate; ``starts`` is the most either side used."""
     notes: list[str] = []
     if measured.accuracy == 1.0:
         notes.append(
@@ -411,8 +417,9 @@ def _diagnose(
             )
         if mode == "course":
             notes.append(
-                "To make them agree, give both sides more starts (--starts 50) or use "
-                "--mode exact, which starts both from the same centers."
+                f"To make them agree, give both sides more starts than the {starts} this run "
+                f"used (--starts {MORE_STARTS_FACTOR * starts}) or use --mode exact, which "
+                "starts both from the same centers."
             )
         else:
             notes.append(
