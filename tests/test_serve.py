@@ -7,6 +7,7 @@ handler itself is in ``test_web_form.py`` and ``test_web_form_fuzz.py``.
 from __future__ import annotations
 
 import ipaddress
+import json
 import socket
 import subprocess
 import sys
@@ -74,6 +75,11 @@ def test_serve_command_serves_the_form_on_loopback(course_csv, pyseg_env, repo):
         with urllib.request.urlopen(request, timeout=30) as response:
             page = response.read().decode()
         assert '<div class="name" id="segment-name">Careful</div>' in page
+        request = urllib.request.Request(url + "api/predict", data=b'{"income": 90, "score": 15}',
+                                         headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=30) as response:
+            answer = json.load(response)
+        assert answer["name"] == "Careful" and answer["warnings"] == []
     finally:
         process.terminate()
         process.wait(timeout=10)

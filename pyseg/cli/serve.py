@@ -15,8 +15,10 @@ from pyseg.cli._args import add_data_arguments, integer, positive_int, say_notic
 
 DESCRIPTION = """\
 Start a local web page with the customer form: type an income and a spending score and see the
-segment, its description and the cluster plot with the customer marked. Listens on 127.0.0.1 only,
-unless --allow-remote is given. Stop it with Ctrl-C.
+segment, its description and the cluster plot with the customer marked. Programs POST income and
+score (form fields or a JSON object) to /api/predict and get JSON: segment, name, description,
+center, distance, warnings. Listens on 127.0.0.1 only, unless --allow-remote is given. Stop it
+with Ctrl-C.
 
 exit status: 0 stopped by Ctrl-C, 2 bad input or usage (e.g. the port is taken)
 """
