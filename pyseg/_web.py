@@ -44,7 +44,6 @@ TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 API_PATH = "/api/predict"
 #: The form's fields: name, the words before a refused value, the rule of parse_number.
 FIELDS = (("income", "annual income ", "income"), ("score", "spending score ", "score"))
-COURSE_FIELD_LABELS = ("annual income", "spending score")
 
 _SECURITY_HEADERS = {
     "Content-Security-Policy": (
@@ -95,27 +94,9 @@ def read_customer(fields: Any) -> tuple[tuple[float, float] | None, dict[str, st
     return (values[0], values[1]), problems
 
 
-def range_warnings(model: SegmentModel, customer: tuple[float, float]) -> list[str]:
-    """One warning per feature of ``customer`` outside the range ``model`` was fitted on.
-
-    The nearest center still decides the segment, but nothing like this customer was in the
-    data. (The same check and words as the library's ``SegmentModel.range_warnings``, issue 14
-    item 9, which this defers to once it exists.)
-    """
-    warnings = []
-    for (low, high), label, value in zip(model.feature_ranges_, COURSE_FIELD_LABELS, customer,
-                                         strict=True):
-        if not low <= value <= high:
-            warnings.append(
-                f"{label} {value:g} is outside {low:g}..{high:g}, the range of the data this "
-                "model was fitted on: the segment is a guess beyond the data"
-            )
-    return warnings
-
-
 def answer_for(model: SegmentModel, customer: tuple[float, float]) -> _Answer:
-    """Segment and warnings of one valid customer."""
-    return _Answer(customer, model.predict_one(*customer), range_warnings(model, customer))
+    """Segment of one valid customer, and a warning per feature outside the fitted range."""
+    return _Answer(customer, model.predict_one(*customer), model.range_warnings(customer))
 
 
 def api_payload(answer: _Answer) -> dict[str, Any]:
