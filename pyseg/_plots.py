@@ -8,14 +8,16 @@ R's own course plot (``cluster::clusplot``) is drawn by R itself
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
+    from matplotlib.axes import Axes
     from matplotlib.figure import Figure
+    from matplotlib.legend import Legend
     from numpy.typing import ArrayLike, NDArray
 
     from pyseg._elbow import ElbowResult
@@ -24,6 +26,15 @@ PYTHON_COLOR = "#1f77b4"
 R_COLOR = "#d62728"
 #: PNG resolution of every figure; fixed so that the same figure gives the same bytes.
 DPI = 100
+#: Height in inches of the cluster figure without its legends (they add their own height).
+CLUSTERS_HEIGHT = 6.0
+#: Legend text size (points); characters per line of a legend (shared by its columns) and of
+#: an axis label, beyond which the text wraps.
+LEGEND_FONT_SIZE = 9
+LEGEND_LINE = 84
+LABEL_WRAP = 60
+#: Beyond this many k values the elbow's x axis gets a tick every few k instead of every k.
+MAX_K_TICKS = 20
 
 
 def figure_to_png_bytes(figure: Figure, dpi: int = DPI) -> bytes:
@@ -43,17 +54,80 @@ def figure_to_png_bytes(figure: Figure, dpi: int = DPI) -> bytes:
 
 
 def _new_figure(width: float, height: float) -> Figure:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    return Figure(figsize=(width, height), layout="constrained")
+    figure = Figure(figsize=(width, height), dpi=DPI, layout="constrained")
+    FigureCanvasAgg(figure)  # a renderer to measure legends and labels with, before any draw
+    return figure
+
+
+def _wrap(text: str, width: int) -> str:
+    """``text`` broken into lines of at most ``width`` characters (long words are cut too)."""
+    import textwrap
+
+    return "\n".join(textwrap.wrap(text, width, break_on_hyphens=False)) or text
+
+
+def numbered_names(names: Sequence[str] | None, count: int) -> list[str]:
+    """``"0 Sensible"``, ``"1 Target"``, ...: each segment's 0-based number (the numbering of the
+    CLI, its JSON, ``predict`` and the report's tables) and its name; ``"Cluster i"`` unnamed."""
+    return [f"{i} {names[i]}" if names is not None and i < len(names) else f"Cluster {i}"
+            for i in range(count)]
+
+
+def _text_size(texts: Sequence[str], fontsize: float) -> tuple[float, float]:
+    """Width of the widest line and height of the tallest of ``texts``, in inches."""
+    from matplotlib.backends.backend_agg import RendererAgg
+    from matplotlib.font_manager import FontProperties
+
+    renderer, font = RendererAgg(1, 1, 72), FontProperties(size=fontsize)
+    lines = [line for text in texts for line in text.split("\n")]
+    width = max((renderer.get_text_width_height_descent(line, font, ismath=False)[0]
+                 for line in lines), default=0.0)
+    tallest = max((text.count("\n") + 1 for text in texts), default=0)
+    return width / 72, tallest * fontsize * 1.2 / 72
+
+
+def _legend_below(figure: Figure, handles: list[Any], labels: list[str], side: str,
+                  max_columns: int) -> Legend:
+    """A figure legend under the panels on ``side`` ("left", "right" or "center"), with as many
+    columns (up to ``max_columns``) as fit in its share of the figure's width.
+
+    Figure legends placed "outside" get their own band from the constrained layout, so they
+    never cover points, axis labels or each other; long labels are wrapped.
+    """
+    share = 1.0 if side == "center" else 0.5
+    room = (figure.get_figwidth() * share - 0.15) * figure.dpi
+    renderer = figure.canvas.get_renderer()
+    columns = max(1, min(max_columns, len(labels)))
+    while True:
+        wrapped = [_wrap(label, LEGEND_LINE // columns) for label in labels]
+        legend = figure.legend(handles, wrapped, loc=f"outside lower {side}", ncols=columns,
+                               fontsize=LEGEND_FONT_SIZE)
+        for text in legend.get_texts():
+            text.set_parse_math(False)  # a "$" in a name is a dollar, not TeX
+        if columns == 1 or legend.get_window_extent(renderer).width <= room:
+            return legend
+        legend.remove()
+        columns -= 1
+
+
+def _grow_for_legends(figure: Figure, legends: Sequence[Legend], base_height: float) -> None:
+    """Make the figure ``base_height`` inches plus its tallest legend, so the panels keep their
+    size however many entries the legends have."""
+    renderer = figure.canvas.get_renderer()
+    tallest = max(legend.get_window_extent(renderer).height for legend in legends)
+    figure.set_size_inches(figure.get_figwidth(), base_height + tallest / figure.dpi + 0.1)
 
 
 def elbow_figure(result: ElbowResult) -> Figure:
     """WCSS per k of both languages on one chart, with the silhouette per k beside it.
 
-    The k values where the two languages differ are shaded, and each curve's knee is marked.
+    The k values where the two languages differ are shaded, and each curve's knee is marked. The
+    legends sit under the charts, so they never hide a curve or a shaded k.
     """
-    figure = _new_figure(12, 4.8)
+    figure = _new_figure(12, 4.6)
     wcss_axes, silhouette_axes = figure.subplots(1, 2)
     ks = list(result.k_values)
     python_wcss = [row.python_wcss for row in result.rows]
@@ -66,20 +140,15 @@ def elbow_figure(result: ElbowResult) -> Figure:
                               (result.r_knee, R_COLOR, "R")):
         if knee is not None:
             wcss_axes.axvline(knee, color=color, lw=1, ls=":", label=f"{side} knee: k = {knee}")
+    handles, labels = wcss_axes.get_legend_handles_labels()
     if result.differing_k:
         from matplotlib.patches import Patch
 
-        handles, labels = wcss_axes.get_legend_handles_labels()
         handles.append(Patch(color="#ffd8a8", alpha=0.6))
         labels.append("k where Python and R differ")
-        wcss_axes.legend(handles, labels)
-    else:
-        wcss_axes.legend()
     wcss_axes.set_title(f"Elbow method ({result.mode} settings)")
     wcss_axes.set_xlabel("Number of clusters k")
     wcss_axes.set_ylabel("WCSS (sum of squared distances to centers)")
-    wcss_axes.set_xticks(ks)
-    wcss_axes.grid(alpha=0.3)
 
     scored = [row for row in result.rows if row.python_silhouette is not None]
     silhouette_axes.plot([row.k for row in scored], [row.python_silhouette for row in scored],
@@ -88,11 +157,22 @@ def elbow_figure(result: ElbowResult) -> Figure:
                          "s--", color=R_COLOR, label="R (cluster::silhouette)",
                          markerfacecolor="none")
     silhouette_axes.set_title("Mean silhouette width per k (higher is better)")
-    silhouette_axes.set_xlabel("Number of clusters k")
     silhouette_axes.set_ylabel("Mean silhouette width (-1 to 1)")
-    silhouette_axes.set_xticks(ks)
-    silhouette_axes.grid(alpha=0.3)
-    silhouette_axes.legend()
+    for axes in (wcss_axes, silhouette_axes):
+        axes.set_xlabel("Number of clusters k")
+        axes.grid(alpha=0.3)
+        if len(ks) <= MAX_K_TICKS:
+            axes.set_xticks(ks)
+        else:  # a tick per k would run into each other
+            from matplotlib.ticker import MaxNLocator
+
+            axes.xaxis.set_major_locator(MaxNLocator(integer=True))
+    legends = [
+        _legend_below(figure, handles, labels, "left", max_columns=3),
+        _legend_below(figure, *silhouette_axes.get_legend_handles_labels(), "right",
+                      max_columns=3),
+    ]
+    _grow_for_legends(figure, legends, 4.6)
     return figure
 
 
@@ -101,6 +181,30 @@ def _palette(n_colors: int) -> list[tuple[float, float, float, float]]:
 
     cmap = colormaps["tab10" if n_colors <= 10 else "tab20"]
     return [cmap(i % cmap.N) for i in range(n_colors)]
+
+
+def clusters_title(feature_names: Sequence[str], course_schema: bool) -> str:
+    """The title of the cluster plots (pyseg's and R's clusplot): customers only for the course's
+    income x spending-score data, otherwise the features that were clustered."""
+    if course_schema:
+        return "Clusters of customers"
+    return "Clusters by " + " and ".join(feature_names)
+
+
+def _cluster_panel(axes: Axes, X: NDArray[np.float64], labels: NDArray[np.int64],
+                   centers: NDArray[np.float64], names: list[str], title: str) -> None:
+    """One language's clusters: a colour and a numbered name per cluster, centers as crosses."""
+    colors = _palette(len(names))
+    for cluster, name in enumerate(names):
+        members = labels == cluster
+        if members.any():
+            axes.scatter(X[members, 0], X[members, 1], s=22, color=colors[cluster],
+                         label=f"{name} (n={int(members.sum())})", alpha=0.85)
+    finite = ~np.isnan(centers).any(axis=1)
+    axes.scatter(centers[finite, 0], centers[finite, 1], s=220, marker="X", c="black",
+                 edgecolors="white", linewidths=1.5, label="Centers", zorder=3)
+    axes.set_title(title)
+    axes.grid(alpha=0.3)
 
 
 def clusters_side_by_side_figure(
@@ -112,8 +216,9 @@ def clusters_side_by_side_figure(
     feature_names: Sequence[str],
     python_names: Sequence[str] | None = None,
     r_names: Sequence[str] | None = None,
+    title: str = "Clusters",
 ) -> Figure:
-    """The clusters of each language side by side, coloured and named by segment.
+    """The clusters of each language side by side, coloured, numbered and named by segment.
 
     Parameters
     ----------
@@ -127,46 +232,37 @@ def clusters_side_by_side_figure(
     feature_names : sequence of str, length 2
         Axis labels (the CSV headers carry the units, e.g. ``"Annual Income (k$)"``).
     python_names, r_names : sequence of str, optional
-        Segment name per cluster; default ``"Cluster 1"``, ``"Cluster 2"``, ...
+        Segment name per cluster, shown after its 0-based number (``"0 Sensible"``); default
+        ``"Cluster 0"``, ``"Cluster 1"``, ...
+    title : str, default="Clusters"
+        Figure title, e.g. :func:`clusters_title`.
 
-    Rows that R puts in a different cluster than Python are ringed in black in the R panel.
+    Rows that R puts in a different cluster than Python are ringed in black in the R panel. The
+    panels keep their size for any k and any names: each legend sits under its panel in as many
+    columns as fit, long labels are wrapped, and the figure grows in height to hold them.
     """
     python_labels = np.asarray(python_labels, dtype=np.int64)
     r_labels = np.asarray(r_labels, dtype=np.int64)
-    n_colors = int(max(python_labels.max(), r_labels.max(), len(python_centers) - 1,
-                       len(r_centers) - 1)) + 1
-    colors = _palette(n_colors)
-    figure = _new_figure(13, 6.6)
-    axes_pair = figure.subplots(1, 2, sharex=True, sharey=True)
-    panels = (
-        ("Python (scikit-learn)", python_labels, python_centers, python_names),
-        ("R (kmeans), relabelled to Python's numbering", r_labels, r_centers, r_names),
-    )
-    for axes, (title, labels, centers, names) in zip(axes_pair, panels, strict=True):
-        for cluster in range(n_colors):
-            members = labels == cluster
-            if not members.any():
-                continue
-            name = names[cluster] if names is not None and cluster < len(names) else (
-                f"Cluster {cluster + 1}")
-            axes.scatter(X[members, 0], X[members, 1], s=22, color=colors[cluster],
-                         label=f"{name} (n={int(members.sum())})", alpha=0.85)
-        finite = ~np.isnan(centers).any(axis=1)
-        axes.scatter(centers[finite, 0], centers[finite, 1], s=220, marker="X", c="black",
-                     edgecolors="white", linewidths=1.5, label="Centers", zorder=3)
-        axes.set_title(title)
-        axes.set_xlabel(feature_names[0])
-        axes.set_ylabel(feature_names[1])
-        axes.grid(alpha=0.3)
+    n_clusters = int(max(python_labels.max(), r_labels.max(), len(python_centers) - 1,
+                         len(r_centers) - 1)) + 1
+    figure = _new_figure(13, CLUSTERS_HEIGHT)
+    python_axes, r_axes = figure.subplots(1, 2, sharex=True, sharey=True)
+    _cluster_panel(python_axes, X, python_labels, python_centers,
+                   numbered_names(python_names, n_clusters), "Python (scikit-learn)")
+    _cluster_panel(r_axes, X, r_labels, r_centers, numbered_names(r_names, n_clusters),
+                   "R (kmeans), relabelled to Python's numbering")
     moved = python_labels != r_labels
     if moved.any():
-        axes_pair[1].scatter(X[moved, 0], X[moved, 1], s=90, facecolors="none",
-                             edgecolors="black", linewidths=1.2,
-                             label=f"In another cluster than in Python ({int(moved.sum())})")
-    for axes in axes_pair:
-        # Below the panel, so the legend never hides points.
-        axes.legend(fontsize="small", loc="upper center", bbox_to_anchor=(0.5, -0.13), ncol=3)
-    figure.suptitle("Clusters of customers")
+        r_axes.scatter(X[moved, 0], X[moved, 1], s=90, facecolors="none", edgecolors="black",
+                       linewidths=1.2,
+                       label=f"In another cluster than in Python ({int(moved.sum())})")
+    for axes in (python_axes, r_axes):
+        axes.set_xlabel(_wrap(feature_names[0], LABEL_WRAP), parse_math=False)
+        axes.set_ylabel(_wrap(feature_names[1], LABEL_WRAP), parse_math=False)
+    legends = [_legend_below(figure, *axes.get_legend_handles_labels(), side, max_columns=2)
+               for axes, side in ((python_axes, "left"), (r_axes, "right"))]
+    _grow_for_legends(figure, legends, CLUSTERS_HEIGHT)
+    figure.suptitle(_wrap(title, 2 * LABEL_WRAP), parse_math=False)
     return figure
 
 
@@ -183,26 +279,36 @@ def confusion_figure(
         Rows: Python's clusters; columns: R's clusters relabelled to Python's numbering, so
         agreement is on the diagonal.
     row_names, column_names : sequence of str, optional
-        Tick labels; default ``"Cluster 1"``, ...
+        Segment names, shown after their 0-based numbers (``"0 Sensible"``); default
+        ``"Cluster 0"``, ...
+
+    The figure is sized from its labels: cells stay at least 0.9 x 0.55 inches and long names
+    are wrapped, so every count and label stays legible for any k and any names.
     """
     table = np.asarray(confusion, dtype=np.int64)
     n_rows, n_columns = table.shape
-    row_names = list(row_names) if row_names is not None else [
-        f"Cluster {i + 1}" for i in range(n_rows)]
-    column_names = list(column_names) if column_names is not None else [
-        f"Cluster {j + 1}" for j in range(n_columns)]
-    figure = _new_figure(1.2 * n_columns + 3.5, 0.9 * n_rows + 2.2)
+    row_labels = [_wrap(name, 30) for name in numbered_names(row_names, n_rows)]
+    column_labels = [_wrap(name, 16) for name in numbered_names(column_names, n_columns)]
+    row_width, row_height = _text_size(row_labels, 10)
+    column_width, column_height = _text_size(column_labels, 10)
+    cell_width, cell_height = max(0.9, column_width + 0.2), max(0.55, row_height + 0.15)
+    title = "Rows per cluster pair after alignment\n(agreement on the diagonal)"
+    title_width, _ = _text_size(title.split("\n"), 12)
+    figure = _new_figure(
+        max(n_columns * cell_width + row_width + 2.4, title_width + 0.5),
+        n_rows * cell_height + column_height + 1.6,
+    )
     axes = figure.subplots()
-    image = axes.imshow(table, cmap="Blues", vmin=0)
+    image = axes.imshow(table, cmap="Blues", vmin=0, aspect="auto")
     threshold = table.max() / 2 if table.size else 0
     for i in range(n_rows):
         for j in range(n_columns):
             axes.text(j, i, str(table[i, j]), ha="center", va="center",
                       color="white" if table[i, j] > threshold else "black")
-    axes.set_xticks(range(n_columns), column_names, rotation=30, ha="right")
-    axes.set_yticks(range(n_rows), row_names)
+    axes.set_xticks(range(n_columns), column_labels, parse_math=False)
+    axes.set_yticks(range(n_rows), row_labels, parse_math=False)
     axes.set_xlabel("R cluster (aligned to Python)")
     axes.set_ylabel("Python cluster")
-    axes.set_title("Rows per cluster pair after alignment (agreement on the diagonal)")
+    figure.suptitle(title)
     figure.colorbar(image, ax=axes, label="Number of customers")
     return figure

@@ -26,6 +26,7 @@ from pyseg._errors import InputError
 from pyseg._io import json_ready
 from pyseg._plots import (
     clusters_side_by_side_figure,
+    clusters_title,
     confusion_figure,
     elbow_figure,
     figure_to_png_bytes,
@@ -115,28 +116,30 @@ def _elbow_parts(result: ElbowResult, parts: _ReportParts) -> None:
     ))
 
 
-def _compare_figures(comparison: Comparison, parts: _ReportParts,
-                     names: tuple[list[str], list[str]], clusplot: bytes | None) -> None:
+def _compare_figures(report: CompareReport, parts: _ReportParts,
+                     names: tuple[list[str], list[str]]) -> None:
+    comparison, clusplot = report.comparison, report.r_clusplot_png
     X = np.asarray(comparison.dataset.X, dtype=np.float64)
     python_names, r_names = names
     features = list(comparison.dataset.feature_names)
+    title = clusters_title(features, report.dataset.is_course_schema)
     if X.shape[1] == 2:
         parts.figures.append(_Figure(
             "clusters.png",
-            "Clusters of customers, Python and R",
-            "Each language's segments, coloured by segment (R's relabelled to Python's numbering "
-            "so a colour means the same cluster), with the centers marked. Rows R puts in another "
-            "cluster than Python are ringed.",
+            f"{title}, Python and R",
+            "Each language's segments, coloured, numbered and named by segment (R's relabelled "
+            "to Python's numbering so a colour and a number mean the same cluster), with the "
+            "centers marked. Rows R puts in another cluster than Python are ringed.",
             figure_to_png_bytes(clusters_side_by_side_figure(
                 X, comparison.python.labels, comparison.python.centers, comparison.r.labels,
-                comparison.r.centers, features, python_names, r_names)),
+                comparison.r.centers, features, python_names, r_names, title=title)),
         ))
     else:
         parts.notes.append(f"The cluster scatter plot needs two features; this data has "
                            f"{X.shape[1]}.")
     confusion = comparison.agreement.alignment.confusion
     extra = confusion.shape[1] - len(r_names)
-    column_names = [*r_names, *(f"R extra {j + 1}" for j in range(extra))]
+    column_names = [*r_names, *("R only" for _ in range(extra))]
     parts.figures.append(_Figure(
         "confusion.png",
         "Confusion matrix after alignment",
@@ -151,7 +154,9 @@ def _compare_figures(comparison: Comparison, parts: _ReportParts,
             "R's course plot (cluster::clusplot, drawn by R)",
             f"The course's R plot: {R_CLUSPLOT_CODE}. clusplot draws the first two principal "
             "components (for two features a centred, rotated copy of the data), so its axes are "
-            "components, not income and score; points carry their row numbers.",
+            "components, not the features; points carry their row numbers. Each ellipse carries "
+            "its segment's number (R's clusters relabelled to Python's numbering, counted from 0 "
+            "as everywhere in pyseg), named in the key under the plot.",
             clusplot,
         ))
 
@@ -283,7 +288,7 @@ def write_compare_report(report: CompareReport, outdir: Path) -> Path:
     parts = _ReportParts(notes=list(report.notes))
     if report.elbow is not None:
         _elbow_parts(report.elbow, parts)
-    _compare_figures(comparison, parts, (python_names, r_names), report.r_clusplot_png)
+    _compare_figures(report, parts, (python_names, r_names))
     record: dict[str, Any] = {
         "kind": "compare",
         "title": f"pyseg parity report: K-Means with k = {comparison.k} in Python and R",

@@ -35,13 +35,15 @@ def test_clusters_figure_names_segments_and_marks_moved_rows(two_blobs):
     r_labels[:3] = 1
     figure = clusters_side_by_side_figure(X, labels, centers, r_labels, centers, FEATURES,
                                           ["Sensible", "Target"], ["Sensible", "Target"])
-    python_axes, r_axes = figure.axes[:2]
+    python_axes = figure.axes[0]
     assert python_axes.get_xlabel() == "Annual Income (k$)"
     assert python_axes.get_ylabel() == "Spending Score (1-100)"
-    python_legend = [t.get_text() for t in python_axes.get_legend().get_texts()]
-    assert python_legend == ["Sensible (n=30)", "Target (n=30)", "Centers"]
-    r_legend = [t.get_text() for t in r_axes.get_legend().get_texts()]
-    assert "Sensible (n=27)" in r_legend and "Target (n=33)" in r_legend
+    python_box, r_box = figure.legends  # under the panels, never over the points
+    python_legend = [t.get_text() for t in python_box.get_texts()]
+    # numbered from 0, as the CLI, predict and the report's tables number segments
+    assert python_legend == ["0 Sensible (n=30)", "1 Target (n=30)", "Centers"]
+    r_legend = [t.get_text() for t in r_box.get_texts()]
+    assert "0 Sensible (n=27)" in r_legend and "1 Target (n=33)" in r_legend
     assert any("(3)" in text for text in r_legend)  # three rows ringed as moved
     assert figure_to_png_bytes(figure).startswith(PNG_SIGNATURE)
 
@@ -54,6 +56,7 @@ def test_confusion_figure_writes_every_count_in_its_cell():
              for t in axes.texts}
     assert cells == {(0, 0): "30", (1, 0): "2", (0, 1): "0", (1, 1): "28"}
     assert axes.get_xlabel().startswith("R cluster") and axes.get_ylabel() == "Python cluster"
+    assert [t.get_text() for t in axes.get_yticklabels()] == ["0 A", "1 B"]
 
 
 def _elbow_result():
@@ -73,7 +76,7 @@ def _elbow_result():
 def test_elbow_figure_shows_both_languages_knees_and_differences():
     figure = elbow_figure(_elbow_result())
     wcss_axes, silhouette_axes = figure.axes[:2]
-    legend = [t.get_text() for t in wcss_axes.get_legend().get_texts()]
+    legend = [t.get_text() for t in figure.legends[0].get_texts()]
     assert legend == ["Python (scikit-learn)", "R (kmeans)", "Python knee: k = 2",
                       "R knee: k = 3", "k where Python and R differ"]
     assert wcss_axes.get_xlabel() == "Number of clusters k"
@@ -106,3 +109,33 @@ def test_r_draws_the_course_clusplot(two_blobs):
     assert png.startswith(PNG_SIGNATURE)
     # width and height live in the IHDR chunk, big-endian, right after the signature
     assert int.from_bytes(png[16:20], "big") == 400 and int.from_bytes(png[20:24], "big") == 300
+
+
+@pytest.mark.r
+def test_r_clusplot_numbers_clusters_from_0_and_names_them_in_a_key(two_blobs, monkeypatch):
+    from pyseg.engines import _rbridge
+
+    X, labels, _ = two_blobs
+    sent = []
+    real_call = _rbridge.r_call
+
+    def spy(script, function, *args, **kwargs):
+        sent.append((function, args, kwargs))
+        return real_call(script, function, *args, **kwargs)
+
+    monkeypatch.setattr(_rbridge, "r_call", spy)
+    plain = REngine().clusplot_png(X, labels, width=400, height=300)
+    keyed = REngine().clusplot_png(X, labels, title="Clusters by x and y", width=400, height=300,
+                                   key=("0 Sensible", "1 Target"))
+    (_, args, kwargs) = [call for call in sent if call[0] == "course_clusplot"][-1]
+    # R labels the ellipses with pyseg's own 0-based numbers, not numbers of its own
+    assert np.array_equal(args[1], labels)
+    assert list(kwargs["key"]) == ["0 Sensible", "1 Target"]
+    assert list(kwargs["main"]) == ["Clusters by x and y"]
+
+    def size(png):
+        return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+
+    assert size(plain) == (400, 300)
+    width, height = size(keyed)
+    assert width == 400 and height > 300  # the key is drawn under the plot, which keeps its size
