@@ -28,9 +28,11 @@ from pyseg._course import ELBOW_K_MAX, PYTHON_COURSE, R_COURSE, CourseSettings
 from pyseg._data import Dataset, load_dataset
 from pyseg._elbow import ElbowResult, elbow
 from pyseg._errors import InputError, PysegError, RUnavailableError
+from pyseg._plots import clusters_title, numbered_names
 from pyseg._provenance import command_line as format_command
 from pyseg._provenance import provenance, versions
 from pyseg._report import CompareReport, ElbowReport
+from pyseg._segments import names_or_numbers
 from pyseg.engines import KMeansEngine, RecordedREngine, REngine, RWorkerEngine, cold_start
 
 #: Set (to anything) to run R inside the pyseg process instead of a worker process; R's own
@@ -156,9 +158,15 @@ def compare_report(
     except PysegError as exc:  # an error inside R on this data: report it, keep the rest
         notes.append(f"The elbow section was left out: R failed ({exc})")
     clusplot = None
+    X = np.asarray(dataset.X, dtype=np.float64)
+    # R labels its ellipses with pyseg's 0-based segment numbers (R's clusters relabelled to
+    # Python's), and a key under the plot names them: the numbers of the CLI and the report.
+    r_names = names_or_numbers(comparison.r.centers, X, dataset.feature_names)
     try:
         clusplot = r_engine.clusplot_png(  # type: ignore[attr-defined]
-            np.asarray(dataset.X, dtype=np.float64), comparison.r.labels
+            X, comparison.r.labels,
+            title=clusters_title(dataset.feature_names, dataset.is_course_schema),
+            key=tuple(numbered_names(r_names, len(r_names))),
         )
     except RUnavailableError as exc:
         notes.append(f"R's own course plot (cluster::clusplot) was not drawn: {exc}")

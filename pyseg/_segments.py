@@ -244,7 +244,8 @@ def segment_profile(
     Returns
     -------
     list of dict
-        One dict per segment in label order with keys ``segment``, ``name``, ``size``, ``share``,
+        One dict per segment in label order with keys ``segment`` (the 0-based label, the number
+        the CLI, ``predict`` and every figure show), ``name``, ``size``, ``share``,
         ``means`` (feature name -> mean), ``mean_age`` (or None) and ``gender_shares`` (value ->
         fraction, sorted by value; empty without a gender column).
     """
@@ -263,7 +264,7 @@ def segment_profile(
             values, counts = np.unique(genders[members], return_counts=True)
             shares = {str(v): int(c) / size for v, c in zip(values, counts, strict=True)}
         profile.append({
-            "segment": segment + 1,
+            "segment": segment,
             "name": str(name),
             "size": size,
             "share": size / labels.size,
@@ -279,7 +280,7 @@ def names_or_numbers(centers: NDArray[np.float64], X: NDArray[np.float64],
                      feature_names: Sequence[str]) -> list[str]:
     """:func:`segment_names_for_data`'s names, or ``Cluster i`` when a center is missing (NaN:
     an R cluster with no Python counterpart)."""
-    fallback = [f"Cluster {i + 1}" for i in range(len(centers))]
+    fallback = [f"Cluster {i}" for i in range(len(centers))]  # 0-based, as every label
     finite = ~np.isnan(centers).any(axis=1)
     if not finite.all():
         return fallback

@@ -74,17 +74,34 @@ silhouette_mean <- function(X, labels) {
 #
 # clusplot projects the rows on their first two principal components (for two features that is a
 # centring and rotation of the data), draws every point with its row number and an ellipse per
-# cluster. The arguments below are the course's.
+# cluster, labelled with the cluster's value in `labels`. The arguments below are the course's.
 #
-# X: numeric matrix (n x d); labels: integer labels; path: PNG file to write.
+# X: numeric matrix (n x d); labels: integer labels (pyseg passes its 0-based segment numbers);
+# path: PNG file to write; key: optional text per cluster, e.g. "0 Sensible", drawn as a key
+# under the plot (the PNG grows by the key's height, so the plot keeps width x height).
 # Returns the path.
 course_clusplot <- function(X, labels, path, main = "Clusters of customers",
                             xlab = "Component 1", ylab = "Component 2",
-                            width = 900L, height = 700L) {
-  grDevices::png(path, width = width, height = height, type = "cairo")
+                            width = 900L, height = 700L, key = character(0)) {
+  main <- paste(strwrap(main, 90L), collapse = "\n")  # a long title on two lines, not cut
+  columns <- if (length(key) > 3L && max(nchar(key)) <= 40L) 2L else 1L
+  key_height <- if (length(key)) (ceiling(length(key) / columns) + 2L) * 18L else 0L
+  grDevices::png(path, width = width, height = height + key_height, type = "cairo")
   on.exit(grDevices::dev.off())
+  if (length(key)) {
+    graphics::layout(matrix(1:2, ncol = 1L), heights = c(height, key_height))
+  }
   cluster::clusplot(X, as.integer(labels), lines = 0, shade = TRUE, color = TRUE, labels = 2,
                     plotchar = FALSE, span = TRUE, main = main, xlab = xlab, ylab = ylab)
+  if (length(key)) {
+    graphics::par(mar = c(0, 1, 1, 1))
+    graphics::plot.new()
+    # Shrink the text only if the widest entry would not fit the device's width.
+    needed <- columns * (max(graphics::strwidth(key, units = "inches")) + 0.6)
+    size <- min(1, (width / 72 - 0.4) / needed)
+    graphics::legend("top", legend = key, ncol = columns, bty = "n", cex = size,
+                     title = "Segments (the numbers on the ellipses)")
+  }
   path
 }
 

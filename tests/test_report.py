@@ -16,11 +16,16 @@ import numpy as np
 import pytest
 
 from pyseg import _report
+from pyseg._compare import compare
 from pyseg._data import load_dataset
 from pyseg._errors import InputError
+from pyseg._pipeline import compare_report
 from pyseg._segments import segment_profile
 from pyseg._synth import mall_like_csv_bytes
 from pyseg.cli import main
+from pyseg.engines import SklearnEngine
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
 def _compare_report(run_pyseg, data: Path, outdir: Path, runs: int) -> list[str]:
@@ -110,9 +115,11 @@ def test_segment_profile_matches_pandas(tmp_path):
     dataset = load_dataset(path)
     labels = (dataset.X[:, 0] > np.median(dataset.X[:, 0])).astype(np.int64)
     profile = segment_profile(dataset, labels, ["Low", "High"])
+    # numbered from 0, as the CLI, predict, their JSON and the figures number segments
+    assert [(row["segment"], row["name"]) for row in profile] == [(0, "Low"), (1, "High")]
     frame = dataset.frame.assign(segment=labels)
     for row in profile:
-        members = frame[frame.segment == row["segment"] - 1]
+        members = frame[frame.segment == row["segment"]]
         assert row["size"] == len(members)
         assert row["mean_age"] == pytest.approx(members["Age"].mean())
         income = dataset.feature_names[0]
@@ -175,3 +182,80 @@ def test_elbow_report(tmp_path):
                                                         "report.json"]
     record = json.loads((outdir / "report.json").read_text())
     assert record["kind"] == "elbow" and len(record["elbow"]["rows"]) == 6
+
+
+class _DrawingEngine(SklearnEngine):
+    """scikit-learn standing in for R, with a clusplot that records what it was asked to draw."""
+
+    def __init__(self) -> None:
+        self.clusplots: list[dict] = []
+
+    def check_ready(self, silhouette: bool = False) -> None:
+        return None
+
+    def clusplot_png(self, X, labels, title="", width=900, height=700, key=()) -> bytes:
+        self.clusplots.append({"labels": np.asarray(labels), "title": title, "key": tuple(key)})
+        return PNG_SIGNATURE
+
+    def provenance(self) -> dict:
+        return {}
+
+
+def _report_of(dataset, outdir: Path, k: int = 3):
+    """compare + compare_report + write_compare_report, R's side drawn by ``_DrawingEngine``."""
+    engine = _DrawingEngine()
+    comparison = compare(dataset, k, r_engine=engine)
+    report = compare_report(comparison, dataset, engine, ["pyseg", "compare"])
+    _report.write_compare_report(report, outdir)
+    return comparison, engine.clusplots, json.loads((outdir / "report.json").read_text())
+
+
+def test_report_numbers_segments_from_0_in_tables_figures_and_r_clusplot(mall_like_dataset,
+                                                                        tmp_path):
+    comparison, (clusplot,), record = _report_of(mall_like_dataset, tmp_path / "report")
+    names = comparison.segment_names()
+    assert [row["segment"] for row in record["segments"]["python"]] == [0, 1, 2]
+    assert [row["segment"] for row in record["segments"]["r"]] == [0, 1, 2]
+    html = (tmp_path / "report" / "report.html").read_text()
+    first_row = re.search(r"<tr><td>(\d+)</td><td class=\"text\">([^<]+)</td>", html)
+    assert first_row.groups() == ("0", names[0])
+    # R draws pyseg's 0-based labels on its ellipses and a key naming each number
+    assert set(clusplot["labels"]) == {0, 1, 2}
+    assert np.array_equal(clusplot["labels"], comparison.r.labels)
+    assert clusplot["key"] == tuple(f"{i} {name}" for i, name in enumerate(names))
+    assert clusplot["title"] == "Clusters of customers"
+
+
+def test_cluster_titles_claim_customers_only_for_the_course_schema(tmp_path):
+    rng = np.random.default_rng(3)
+    eruptions = np.r_[rng.normal(2.0, 0.3, 60), rng.normal(4.3, 0.4, 60)]
+    waiting = np.r_[rng.normal(54, 5, 60), rng.normal(80, 5, 60)]
+    data = tmp_path / "faithful.csv"
+    data.write_text("eruptions,waiting\n" + "".join(
+        f"{e:.3f},{w:.0f}\n" for e, w in zip(eruptions, waiting, strict=True)))
+    dataset = load_dataset(data, "eruptions,waiting")
+    assert not dataset.is_course_schema
+    _, (clusplot,), record = _report_of(dataset, tmp_path / "report", k=2)
+    titles = [figure["title"] for figure in record["figures"]]
+    assert "Clusters by eruptions and waiting, Python and R" in titles
+    assert not any("customer" in title for title in titles)
+    assert clusplot["title"] == "Clusters by eruptions and waiting"
+
+
+def _report_line(outdir: Path) -> str:
+    return f"report written to {outdir / 'report.html'} (report.json and the figures beside it)"
+
+
+@pytest.mark.parametrize("command", ["compare", "elbow"])
+def test_report_says_where_it_went(command, course_csv, repo, run_cli, capsys, tmp_path):
+    recorded = repo / "r_reference" / "results" / "course.json"
+    outdir = tmp_path / "text-report"
+    args = [command, "--data", str(course_csv), "--r-results", str(recorded)]
+    code, out, err = run_cli(capsys, *args, "--report", str(outdir))
+    assert code == 0 and (outdir / "report.html").is_file()
+    assert out.splitlines()[-1] == _report_line(outdir) and "report" not in err
+    # with --json: stdout stays one JSON document, the line goes to stderr
+    outdir = tmp_path / "json-report"
+    code, out, err = run_cli(capsys, *args, "--report", str(outdir), "--json")
+    assert code == 0 and isinstance(json.loads(out), dict)
+    assert err.splitlines()[-1] == f"pyseg: {_report_line(outdir)}"

@@ -13,7 +13,7 @@ from pyseg._compare import CENTER_TOLERANCE, MODES, Comparison
 from pyseg._course import PYTHON_COURSE, R_COURSE, CourseSettings, python_kmeans_code, r_kmeans_code
 from pyseg._errors import ExitCode
 from pyseg._pipeline import compare_data
-from pyseg._report import check_report_dir, write_compare_report
+from pyseg._report import REPORT_HTML, check_report_dir, write_compare_report
 from pyseg.cli._args import add_data_arguments, fraction, integer, positive_int, say_notice
 
 DESCRIPTION = """\
@@ -85,7 +85,19 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write(run.comparison.to_json(run.versions))
     else:
         sys.stdout.write(format_summary(run.comparison, run.versions))
+    if run.report is not None:
+        say_report(Path(args.report), args.json)
     return int(ExitCode.OK if run.comparison.passed else ExitCode.PARITY_FAILED)
+
+
+def say_report(outdir: Path, json_output: bool) -> None:
+    """One line saying where the report went: after the text on stdout, or on stderr with
+    ``--json`` so that stdout stays one JSON document."""
+    line = f"report written to {outdir / REPORT_HTML} (report.json and the figures beside it)"
+    if json_output:
+        print(f"pyseg: {line}", file=sys.stderr)
+    else:
+        print(line)
 
 
 def _settings(args: argparse.Namespace) -> tuple[CourseSettings, CourseSettings]:

@@ -13,6 +13,7 @@ from pyseg._pipeline import elbow_data
 from pyseg._progress import progress_wanted
 from pyseg._report import check_report_dir, write_elbow_report
 from pyseg.cli._args import add_data_arguments, positive_int, say_notice
+from pyseg.cli.compare import say_report
 
 ELBOW_DESCRIPTION = """\
 Run the elbow method in Python and in R for k = K_MIN..K_MAX and compare them k by k: both WCSS
@@ -84,6 +85,8 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write(json.dumps(document, sort_keys=True, indent=2, allow_nan=False) + "\n")
     else:
         sys.stdout.write(format_table(result, dataset.source, dataset.n_rows))
+    if run.report is not None:
+        say_report(Path(args.report), args.json)
     return int(ExitCode.OK)
 
 

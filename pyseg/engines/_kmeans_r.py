@@ -19,6 +19,8 @@ from pyseg.engines import _rbridge
 from pyseg.engines._base import ElbowFits, FitResult, Silhouette, silhouette_defined
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from numpy.typing import ArrayLike, NDArray
 
 #: The Debian package that provides R's ``cluster`` (silhouette, clusplot).
@@ -142,21 +144,26 @@ class REngine:
         title: str = "Clusters of customers",
         width: int = 900,
         height: int = 700,
+        key: Sequence[str] = (),
     ) -> bytes:
         """The course's R plot, ``cluster::clusplot``, drawn by R into a PNG; its bytes.
 
         clusplot plots the first two principal components of ``X`` (for two features a centring
-        and rotation of the data), so its axes are labelled as components.
+        and rotation of the data), so its axes are labelled as components. Each cluster's ellipse
+        is labelled with its 0-based label, pyseg's segment number; ``key`` (one text per
+        cluster, e.g. ``"0 Sensible"``) is drawn under the plot, which makes the PNG taller than
+        ``height``.
         """
         self.check_ready(silhouette=True)
         with tempfile.TemporaryDirectory(prefix="pyseg-clusplot-") as folder:
             path = Path(folder) / "clusplot.png"
-            # The path goes to R as a character vector (data), never into R source.
+            # The path, title and key go to R as character vectors (data), never into R source.
             _rbridge.r_call(
                 _ELBOW, "course_clusplot", np.asfortranarray(X, dtype=np.float64),
-                np.asarray(labels, dtype=np.int64) + 1, np.asarray([str(path)]),
+                np.asarray(labels, dtype=np.int64), np.asarray([str(path)]),
                 main=np.asarray([title]), xlab=np.asarray(["Component 1"]),
                 ylab=np.asarray(["Component 2"]), width=width, height=height,
+                key=np.asarray([str(text) for text in key], dtype=str),
             )
             return path.read_bytes()
 

@@ -196,6 +196,6 @@ class RecordedREngine:
                          "--engine python, or with R itself")
 
     def clusplot_png(self, X: NDArray[np.float64], labels: ArrayLike, title: str = "",
-                     width: int = 900, height: int = 700) -> bytes:
+                     width: int = 900, height: int = 700, key: tuple[str, ...] = ()) -> bytes:
         raise RUnavailableError(f"{self.path} holds R's numbers, not R's plots: run R itself "
                                 "(drop --r-results) for cluster::clusplot")

@@ -196,8 +196,9 @@ class RWorkerEngine:
         return self._request("version")
 
     def clusplot_png(self, X: NDArray[np.float64], labels: Any, title: str = "Clusters of "
-                     "customers", width: int = 900, height: int = 700) -> bytes:
-        return self._request("clusplot_png", X, labels, title, width, height)
+                     "customers", width: int = 900, height: int = 700,
+                     key: tuple[str, ...] = ()) -> bytes:
+        return self._request("clusplot_png", X, labels, title, width, height, tuple(key))
 
     def provenance(self) -> dict[str, Any]:
         return self._request("provenance")
