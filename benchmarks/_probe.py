@@ -42,12 +42,11 @@ def fits_alone(path: str) -> dict[str, float]:
     from rpy2.robjects import default_converter, numpy2ri
 
     from pyseg import PYTHON_COURSE, R_COURSE, REngine, SklearnEngine, load_dataset
-    from pyseg._rbridge import r_version
 
     start = time.perf_counter()
     X = load_dataset(path, keep_table=False).X
     load = time.perf_counter() - start
-    r_version()  # load R before timing
+    REngine().check_ready()  # load R before timing
     SklearnEngine().fit(X[:50], 2, PYTHON_COURSE)  # first-call costs (imports) not counted
     start = time.perf_counter()
     SklearnEngine().fit(X, 5, PYTHON_COURSE)
