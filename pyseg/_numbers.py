@@ -24,6 +24,10 @@ MAX_ABS_VALUE = 1e100
 #: Feature rules: ``"income"`` (>= 0), ``"score"`` (within 1..100), ``""`` (none).
 RULES = ("", "income", "score")
 
+_TOO_LARGE = (
+    f"is too large: values must lie within +-{MAX_ABS_VALUE:g} so that squared distances cannot "
+    "overflow"
+)
 NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 _MISSING_MARKERS = frozenset({"nan", "na", "n/a", "null", "none", "missing", "?", "-", "--"})
 _INFINITY_WORDS = frozenset({"inf", "+inf", "-inf", "infinity", "+infinity", "-infinity"})
@@ -34,10 +38,13 @@ def _as_float(value: object, decimal_comma: bool) -> tuple[float | None, str]:
     if isinstance(value, bool) or not isinstance(value, (numbers.Real, str)):
         return None, "is not a number"
     if not isinstance(value, str):
-        return float(value), ""
+        try:
+            return float(value), ""
+        except OverflowError:  # an int beyond float64's range, e.g. 10**400
+            return None, _TOO_LARGE
     stripped = value.strip()
     if not stripped:
-        return None, "is not a number (empty cell: every row needs a number here)"
+        return None, "is not a number (the value is empty)"
     candidate = stripped.replace(",", ".", 1) if decimal_comma else stripped
     if NUMBER.fullmatch(candidate):
         return float(candidate), ""
@@ -47,6 +54,13 @@ def _as_float(value: object, decimal_comma: bool) -> tuple[float | None, str]:
     if lowered in _MISSING_MARKERS:
         return None, "is not a number (missing values are not allowed)"
     return None, "is not a number"
+
+
+def shown(value: object, limit: int = 40) -> str:
+    """``repr(value)``, cut to ``limit`` characters with the full length said, so that a huge
+    number or a pasted paragraph cannot flood a one-line message."""
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[:limit - 10]}... ({len(text)} characters)"
 
 
 def value_problem(value: object, rule: str = "", *, decimal_comma: bool = False) -> str | None:
@@ -62,20 +76,18 @@ def value_problem(value: object, rule: str = "", *, decimal_comma: bool = False)
         Read ``15,5`` as 15.5 (semicolon- and tab-delimited files).
     """
     number, problem = _as_float(value, decimal_comma)
+    seen = shown(value)
     if number is None:
-        return f"{value!r} {problem}"
+        return f"{seen} {problem}"
     if not math.isfinite(number):
-        return f"{value!r} is not a finite number"
+        return f"{seen} is not a finite number"
     if abs(number) > MAX_ABS_VALUE:
-        return (
-            f"{value!r} is too large: values must lie within +-{MAX_ABS_VALUE:g} so that squared "
-            f"distances cannot overflow"
-        )
+        return f"{seen} {_TOO_LARGE}"
     if rule == "income" and number < INCOME_MIN:
-        return f"{value!r} is negative; an income must be >= {INCOME_MIN:g} (k$)"
+        return f"{seen} is negative; an income must be >= {INCOME_MIN:g} (k$)"
     if rule == "score" and not SCORE_RANGE[0] <= number <= SCORE_RANGE[1]:
         return (
-            f"{value!r} is outside {SCORE_RANGE[0]:g}..{SCORE_RANGE[1]:g}, the range of a "
+            f"{seen} is outside {SCORE_RANGE[0]:g}..{SCORE_RANGE[1]:g}, the range of a "
             "spending score"
         )
     return None

@@ -63,7 +63,7 @@ BAD_INPUT_MESSAGES: dict[str, tuple[str, ...]] = {
         "'CustomerID', 'Genre', 'Age', 'Annual Income (k$)'",
         "--columns NAME,NAME",
     ),
-    "blank_cell.csv": (f"row 4, column {INCOME}: '' is not a number (empty cell",),
+    "blank_cell.csv": (f"row 4, column {INCOME}: '' is not a number (the value is empty)",),
     "non_numeric.csv": (f"row 7, column {INCOME}: 'abc' is not a number",),
     "negative_income.csv": (f"row 5, column {INCOME}: '-83' is negative", ">= 0"),
     "score_above_100.csv": (f"row 6, column {SCORE}: '112' is outside 1..100",),
