@@ -6,7 +6,7 @@ import json
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import Future
+from concurrent.futures import Future, wait
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -298,9 +298,12 @@ def _fit_both(
     started it. scikit-learn's loops release the GIL, and an out-of-process R engine only waits
     on a pipe, so the two fits overlap on two cores.
 
-    The thread is a daemon: when the wait is interrupted (Ctrl-C, an error from R), nobody waits
-    for scikit-learn's fit, which cannot be stopped half-way; neither this call nor the
-    interpreter's exit (which joins every ``ThreadPoolExecutor`` thread) blocks on it.
+    An error from R waits for the Python fit before it is raised: a process must not exit while
+    another thread runs native code (library destructors at exit then crash, e.g. "double free
+    or corruption"). A ``KeyboardInterrupt`` is raised at once: scikit-learn's fit cannot be
+    stopped half-way, and the ``pyseg`` program then ends with ``os._exit`` (see
+    :func:`pyseg.cli.run_console`) rather than wait for it; a library caller's interpreter waits
+    for the thread at exit, as for any thread.
     """
     timings: dict[str, float] = {}
     python_future: Future[FitResult] = Future()
@@ -316,9 +319,15 @@ def _fit_both(
             timings["python_fit"] = time.perf_counter() - start
             python_future.set_result(result)
 
-    threading.Thread(target=timed_python, name="pyseg-python-fit", daemon=True).start()
+    threading.Thread(target=timed_python, name="pyseg-python-fit").start()
     start = time.perf_counter()
-    r_result = r_fit()
+    try:
+        r_result = r_fit()
+    except KeyboardInterrupt:
+        raise
+    except BaseException:
+        wait([python_future])
+        raise
     timings["r_fit"] = time.perf_counter() - start
     python_result = python_future.result()
     return python_result, r_result, timings

@@ -15,6 +15,7 @@ stderr and returns their exit code, without a traceback.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import os
 import sys
@@ -38,6 +39,8 @@ COMMANDS: dict[str, ModuleType] = {
 }
 
 PROG = "pyseg"
+#: Exit code after Ctrl-C (128 + SIGINT, as shells report it).
+INTERRUPTED = 130
 
 __all__ = ["COMMANDS", "PROG", "add_data_arguments", "build_parser", "integer", "main",
            "positive_int", "run_console"]
@@ -75,7 +78,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(exc.exit_code)
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted", file=sys.stderr)
-        return 130
+        return INTERRUPTED
     except BrokenPipeError:
         # Piped into `head` and the reader went away: not an error of ours.
         devnull = os.open(os.devnull, os.O_WRONLY)
@@ -90,7 +93,16 @@ def run_console() -> int:
     at import (about 0.2 s, a sixth of a cold ``compare``); nothing left is garbage that needs
     collecting, so the process takes it all out of the collector's view before exiting. Only the
     program does this: a caller of :func:`main` (a test, a notebook) keeps its collector.
+
+    Interrupted (Ctrl-C), the program ends at once with :data:`INTERRUPTED`: R's worker is
+    already stopped, and a scikit-learn fit still running in a thread (it cannot be stopped)
+    is neither waited for nor met by the interpreter's teardown.
     """
     code = main()
+    if code == INTERRUPTED:
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(Exception):
+                stream.flush()
+        os._exit(code)
     gc.freeze()
     return code
