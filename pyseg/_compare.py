@@ -14,7 +14,14 @@ import numpy as np
 
 from pyseg._align import Agreement, aligned_centers, max_center_difference
 from pyseg._align import agreement as measure_agreement
-from pyseg._course import EXACT_MAX_ITER, PYTHON_COURSE, R_COURSE, CourseSettings
+from pyseg._course import (
+    CENTER_TOLERANCE,
+    COMPARE_MODES,
+    EXACT_MAX_ITER,
+    PYTHON_COURSE,
+    R_COURSE,
+    CourseSettings,
+)
 from pyseg._data import Dataset, check_clusterable
 from pyseg._errors import InputError
 from pyseg._io import json_ready
@@ -25,13 +32,11 @@ if TYPE_CHECKING:
     from numpy.typing import NDArray
 
 Mode = Literal["course", "exact"]
-MODES: tuple[str, ...] = ("course", "exact")
+MODES = COMPARE_MODES
 
 #: When course-mode fits disagree, the diagnosis advises this many times the starts used.
 MORE_STARTS_FACTOR = 5
 
-#: Largest center difference tolerated in exact mode (and called "the same" elsewhere).
-CENTER_TOLERANCE = 1e-9
 
 
 @dataclass(frozen=True)

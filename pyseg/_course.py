@@ -103,6 +103,10 @@ class CourseSettings:
 PYTHON_COURSE = CourseSettings(seed=42)
 #: ``set.seed(29); kmeans(X, 5, iter.max = 300, nstart = 10)``
 R_COURSE = CourseSettings(seed=29)
+#: ``compare --mode``: each language's course code, or both from the same centers (Lloyd).
+COMPARE_MODES: tuple[str, ...] = ("course", "exact")
+#: Largest center difference tolerated in exact mode (and called "the same" elsewhere).
+CENTER_TOLERANCE = 1e-9
 #: Iteration cap of exact mode. Lloyd stops as soon as no label changes; this only bounds runaway.
 EXACT_MAX_ITER = 1000
 

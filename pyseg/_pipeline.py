@@ -33,11 +33,8 @@ from pyseg._provenance import command_line as format_command
 from pyseg._provenance import provenance, versions
 from pyseg._report import CompareReport, ElbowReport
 from pyseg._segments import names_or_numbers
+from pyseg._worker_process import WorkerProcess, worker_wanted
 from pyseg.engines import KMeansEngine, RecordedREngine, REngine, RWorkerEngine, cold_start
-
-#: Set (to anything) to run R inside the pyseg process instead of a worker process; R's own
-#: errors then reach the terminal, which helps when R itself fails to start.
-IN_PROCESS_ENV = "PYSEG_R_IN_PROCESS"
 
 
 @dataclass(frozen=True)
@@ -72,6 +69,7 @@ def compare_data(
     r_results: str | os.PathLike[str] | None = None,
     report: bool = False,
     command_line: Sequence[str] | str = ("pyseg", "compare"),
+    worker_process: WorkerProcess | None = None,
 ) -> CompareRun:
     """Load a data file and compare the two languages on it, by the fastest route.
 
@@ -87,6 +85,9 @@ def compare_data(
         Also compute the report's contents (:func:`compare_report`).
     command_line : sequence of str or str
         The command as typed, for the report's provenance.
+    worker_process : WorkerProcess, optional
+        The R worker, if the caller started it before loading pyseg's library
+        (:func:`pyseg._worker_process.start_worker_process`); ended here if R is not run there.
 
     Returns
     -------
@@ -99,11 +100,11 @@ def compare_data(
     same on every route.
     """
     worker: RWorkerEngine | None = None
-    if r_results is not None:
-        r_engine: KMeansEngine = RecordedREngine(Path(r_results))
-        dataset = load_dataset(data, columns)
-    elif os.environ.get(IN_PROCESS_ENV):
-        r_engine = REngine()
+    if r_results is not None or not worker_wanted():
+        if worker_process is not None:
+            worker_process.kill()
+        r_engine: KMeansEngine = (REngine() if r_results is None
+                                  else RecordedREngine(Path(r_results)))
         dataset = load_dataset(data, columns)
     else:
         started = cold_start(
@@ -111,6 +112,7 @@ def compare_data(
             columns if columns is None or isinstance(columns, str) else ",".join(columns),
             course_fit=(k, r_settings) if mode == "course" else None,
             keep_table=report,
+            started=worker_process,
         )
         worker = started.engine
         r_engine = worker

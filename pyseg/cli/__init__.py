@@ -17,25 +17,26 @@ from __future__ import annotations
 import argparse
 import contextlib
 import gc
+import importlib
 import os
 import sys
 from collections.abc import Sequence
-from types import ModuleType
 
 from pyseg import __version__
 from pyseg._errors import ExitCode, PysegError
-from pyseg.cli import compare, elbow, predict, record, serve, synth
 from pyseg.cli._args import add_data_arguments, integer, positive_int
 
-#: Subcommand name -> module that implements it, in the order ``--help`` lists them.
-COMMANDS: dict[str, ModuleType] = {
-    "compare": compare,
-    "predict": predict,
-    "fit": predict,
-    "serve": serve,
-    "elbow": elbow,
-    "record-r": record,
-    "synth": synth,
+#: Subcommand name -> module that implements it, in the order ``--help`` lists them. A command
+#: imports only its own module (and so only the library it uses): `pyseg compare` starts its R
+#: worker sooner, and `predict --model` stays light. A missing module is an ImportError.
+COMMANDS: dict[str, str] = {
+    "compare": "pyseg.cli.compare",
+    "predict": "pyseg.cli.predict",
+    "fit": "pyseg.cli.predict",
+    "serve": "pyseg.cli.serve",
+    "elbow": "pyseg.cli.elbow",
+    "record-r": "pyseg.cli.record",
+    "synth": "pyseg.cli.synth",
 }
 
 PROG = "pyseg"
@@ -46,8 +47,11 @@ __all__ = ["COMMANDS", "PROG", "add_data_arguments", "build_parser", "integer", 
            "positive_int", "run_console"]
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The whole command line; argparse exits with 2 on usage errors (ExitCode.USAGE_ERROR)."""
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The command line; argparse exits with 2 on usage errors (ExitCode.USAGE_ERROR).
+
+    With ``command`` (a name in :data:`COMMANDS`) only that command is registered; otherwise all.
+    """
     parser = argparse.ArgumentParser(
         prog=PROG,
         description="Customer segmentation with K-Means in Python and R, "
@@ -55,15 +59,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in dict.fromkeys(COMMANDS.values()):
-        module.register(subparsers)
+    modules = [COMMANDS[command]] if command in COMMANDS else dict.fromkeys(COMMANDS.values())
+    for module in modules:
+        importlib.import_module(module).register(subparsers)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``pyseg`` command line and return its exit code."""
-    parser = build_parser()
     words = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(words[0] if words else None)
     args = parser.parse_args(words)
     # What the user typed, for provenance: the same whether run as `pyseg` or `python -m pyseg`,
     # and the real arguments (not pytest's) when main() is called from a test.

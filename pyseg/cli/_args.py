@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable
+from pathlib import Path
 
 
 def add_data_arguments(parser: argparse.ArgumentParser) -> None:
@@ -64,3 +65,13 @@ def say_notice(notice: str | None) -> None:
     """The data set's one-line notice (e.g. generated data stands in), on stderr."""
     if notice:
         print(f"pyseg: {notice}", file=sys.stderr)
+
+
+def say_report(html: Path, json_output: bool) -> None:
+    """One line saying where the report went: after the text on stdout, or on stderr with
+    ``--json`` so that stdout stays one JSON document."""
+    line = f"report written to {html} (report.json and the figures beside it)"
+    if json_output:
+        print(f"pyseg: {line}", file=sys.stderr)
+    else:
+        print(line)

@@ -11,9 +11,8 @@ from pyseg._elbow import MODES, ElbowResult
 from pyseg._errors import ExitCode, InputError
 from pyseg._pipeline import elbow_data
 from pyseg._progress import progress_wanted
-from pyseg._report import check_report_dir, write_elbow_report
-from pyseg.cli._args import add_data_arguments, positive_int, say_notice
-from pyseg.cli.compare import say_report
+from pyseg._report import REPORT_HTML, check_report_dir, write_elbow_report
+from pyseg.cli._args import add_data_arguments, positive_int, say_notice, say_report
 
 ELBOW_DESCRIPTION = """\
 Run the elbow method in Python and in R for k = K_MIN..K_MAX and compare them k by k: both WCSS
@@ -86,7 +85,7 @@ def run(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(format_table(result, dataset.source, dataset.n_rows))
     if run.report is not None:
-        say_report(Path(args.report), args.json)
+        say_report(Path(args.report) / REPORT_HTML, args.json)
     return int(ExitCode.OK)
 
 

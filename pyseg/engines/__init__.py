@@ -10,84 +10,87 @@
 ``_recorded``               :class:`RecordedREngine`: R's answers recorded earlier, replayed
 ==========================  =================================================================
 
-No module outside this package talks to R. A new method (hierarchical clustering, DBSCAN...) is
-one module per language here, with its own small interface in ``_base``.
+Names load lazily (PEP 562), like the package's own: the R worker process imports only the
+modules it runs, so R starts sooner. No module outside this package talks to R. A new method
+(hierarchical clustering, DBSCAN...) is one module per language here, with its own small
+interface.
 """
 
 from __future__ import annotations
 
-from pyseg.engines._base import (
-    ELBOW_MODES,
-    ElbowFits,
-    FitResult,
-    KMeansEngine,
-    Silhouette,
-    silhouette_defined,
-)
-from pyseg.engines._kmeans_python import (
-    SklearnEngine,
-    initial_centers_kmeanspp,
-    nearest_center,
-    one_thread,
-)
-from pyseg.engines._kmeans_r import REngine, r_code_sha256
-from pyseg.engines._rbridge import r_reference_dir, rpy2_version
-from pyseg.engines._recorded import RecordedREngine
-from pyseg.engines._rworker import ColdStart, RWorkerEngine, cold_start
+import importlib
+from typing import TYPE_CHECKING, Any
 
-#: The interface's former name, kept for code written against pyseg 0.1.
-Engine = KMeansEngine
+#: Public name -> the module of this package that defines it.
+_EXPORTS: dict[str, str] = {
+    **dict.fromkeys(("ELBOW_MODES", "ElbowFits", "FitResult", "KMeansEngine", "Silhouette",
+                     "silhouette_defined"), "_base"),
+    **dict.fromkeys(("SklearnEngine", "initial_centers_kmeanspp", "nearest_center",
+                     "one_thread"), "_kmeans_python"),
+    **dict.fromkeys(("REngine", "r_code_sha256"), "_kmeans_r"),
+    **dict.fromkeys(("r_reference_dir", "rpy2_version"), "_rbridge"),
+    "RecordedREngine": "_recorded",
+    **dict.fromkeys(("ColdStart", "RWorkerEngine", "cold_start"), "_rworker"),
+    # hierarchical clustering and DBSCAN, with their interfaces in _methods_base
+    "SklearnDbscanEngine": "_dbscan_python",
+    "RDbscanEngine": "_dbscan_r",
+    "ScipyHierarchicalEngine": "_hierarchical_python",
+    "RHierarchicalEngine": "_hierarchical_r",
+    **dict.fromkeys(("LINKAGES", "NOISE", "DbscanEngine", "DbscanFit", "HierarchicalEngine",
+                     "HierarchicalFit", "check_dbscan_parameters", "check_linkage"),
+                    "_methods_base"),
+    #: The interface's former name, kept for code written against pyseg 0.1.
+    "Engine": "_base",
+}
 
-__all__ = [
-    "ELBOW_MODES",
-    "ColdStart",
-    "ElbowFits",
-    "Engine",
-    "FitResult",
-    "KMeansEngine",
-    "REngine",
-    "RWorkerEngine",
-    "RecordedREngine",
-    "Silhouette",
-    "SklearnEngine",
-    "cold_start",
-    "initial_centers_kmeanspp",
-    "nearest_center",
-    "one_thread",
-    "r_code_sha256",
-    "r_reference_dir",
-    "rpy2_version",
-    "silhouette_defined",
-]
+__all__ = sorted(_EXPORTS)
 
-# Hierarchical clustering and DBSCAN (issue 10): one module per method and language, with their
-# interfaces in _methods_base.
-from pyseg.engines._dbscan_python import SklearnDbscanEngine  # noqa: E402
-from pyseg.engines._dbscan_r import RDbscanEngine  # noqa: E402
-from pyseg.engines._hierarchical_python import ScipyHierarchicalEngine  # noqa: E402
-from pyseg.engines._hierarchical_r import RHierarchicalEngine  # noqa: E402
-from pyseg.engines._methods_base import (  # noqa: E402
-    LINKAGES,
-    NOISE,
-    DbscanEngine,
-    DbscanFit,
-    HierarchicalEngine,
-    HierarchicalFit,
-    check_dbscan_parameters,
-    check_linkage,
-)
 
-__all__ += [
-    "LINKAGES",
-    "NOISE",
-    "DbscanEngine",
-    "DbscanFit",
-    "HierarchicalEngine",
-    "HierarchicalFit",
-    "RDbscanEngine",
-    "RHierarchicalEngine",
-    "ScipyHierarchicalEngine",
-    "SklearnDbscanEngine",
-    "check_dbscan_parameters",
-    "check_linkage",
-]
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'pyseg.engines' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"pyseg.engines.{module}"),
+                    "KMeansEngine" if name == "Engine" else name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return __all__
+
+
+if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
+    from pyseg.engines._base import (
+        ELBOW_MODES,
+        ElbowFits,
+        FitResult,
+        KMeansEngine,
+        Silhouette,
+        silhouette_defined,
+    )
+    from pyseg.engines._base import KMeansEngine as Engine
+    from pyseg.engines._dbscan_python import SklearnDbscanEngine
+    from pyseg.engines._dbscan_r import RDbscanEngine
+    from pyseg.engines._hierarchical_python import ScipyHierarchicalEngine
+    from pyseg.engines._hierarchical_r import RHierarchicalEngine
+    from pyseg.engines._kmeans_python import (
+        SklearnEngine,
+        initial_centers_kmeanspp,
+        nearest_center,
+        one_thread,
+    )
+    from pyseg.engines._kmeans_r import REngine, r_code_sha256
+    from pyseg.engines._methods_base import (
+        LINKAGES,
+        NOISE,
+        DbscanEngine,
+        DbscanFit,
+        HierarchicalEngine,
+        HierarchicalFit,
+        check_dbscan_parameters,
+        check_linkage,
+    )
+    from pyseg.engines._rbridge import r_reference_dir, rpy2_version
+    from pyseg.engines._recorded import RecordedREngine
+    from pyseg.engines._rworker import ColdStart, RWorkerEngine, cold_start

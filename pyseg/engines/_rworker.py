@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 from pyseg._course import CourseSettings
 from pyseg._data import Dataset, load_dataset, resolve_data_path
 from pyseg._errors import InputError, PysegError, REvaluationError, RUnavailableError
+from pyseg._worker_process import WorkerProcess, start_worker_process
 from pyseg.engines import _rbridge
 from pyseg.engines._base import ElbowFits, FitResult, Silhouette
 from pyseg.engines._kmeans_r import REngine
@@ -63,23 +64,12 @@ class RWorkerEngine:
 
     name = "r"
 
-    def __init__(self) -> None:
-        # The lifeline: the worker gets the read end, this process keeps the only write end (pipe
-        # ends are not inherited by other programs this process starts).
-        lifeline_read, self._lifeline = os.pipe()
-        try:
-            self._process = subprocess.Popen(
-                [sys.executable, "-m", "pyseg.engines._rworker", str(lifeline_read)],
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.DEVNULL,
-                pass_fds=(lifeline_read,),
-            )
-        except BaseException:
-            os.close(self._lifeline)
-            raise
-        finally:
-            os.close(lifeline_read)
+    def __init__(self, started: WorkerProcess | None = None) -> None:
+        # A process started earlier (pyseg compare starts it before loading the library), or a
+        # new one; either way tied to this process by its lifeline pipe.
+        started = started if started is not None else start_worker_process()
+        self._process = started.process
+        self._lifeline = started.lifeline
         self._lock = threading.Lock()
         #: (k, settings, X) of a fit sent by fit_async whose reply is not collected yet.
         self._pending_fit: tuple[int, CourseSettings, NDArray[np.float64] | None] | None = None
@@ -263,6 +253,7 @@ def cold_start(
     *,
     course_fit: tuple[int, CourseSettings] | None,
     keep_table: bool = False,
+    started: WorkerProcess | None = None,
 ) -> ColdStart:
     """Start the R side of a comparison before this process has imported scikit-learn.
 
@@ -273,9 +264,11 @@ def cold_start(
     or one whose whole table is wanted (``keep_table``, for a report), is read here and handed to
     R at once, so that the two fits overlap on two cores.
 
-    Collect R's fit with ``engine.fit(dataset.X, k, settings)``; close the engine when done.
+    ``started``: the worker process, if the caller started it even earlier
+    (:func:`pyseg._worker_process.start_worker_process`, which needs no numpy). Collect R's fit
+    with ``engine.fit(dataset.X, k, settings)``; close the engine when done.
     """
-    worker = RWorkerEngine()
+    worker = RWorkerEngine(started)
     try:
         path, _ = resolve_data_path(data)
         large = path is not None and path.is_file() and path.stat().st_size >= LARGE_FILE_BYTES
