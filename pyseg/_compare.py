@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import Future, wait
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import numpy as np
 
@@ -33,6 +33,8 @@ if TYPE_CHECKING:
 
 Mode = Literal["course", "exact"]
 MODES = COMPARE_MODES
+T = TypeVar("T")
+U = TypeVar("U")
 
 #: When course-mode fits disagree, the diagnosis advises this many times the starts used.
 MORE_STARTS_FACTOR = 5
@@ -277,7 +279,7 @@ def _fit_pair(
         initial_seconds = time.perf_counter() - start
         exact = {"init": "k-means++", "seed": python_settings.seed, "algorithm": "Lloyd",
                  "max_iter": EXACT_MAX_ITER}
-        py_fit, r_fit, timings = _fit_both(
+        py_fit, r_fit, timings = run_both(
             lambda: python_engine.fit_from(X, initial, EXACT_MAX_ITER),
             lambda: r_engine.fit_from(X, initial, EXACT_MAX_ITER),
         )
@@ -287,17 +289,17 @@ def _fit_pair(
         "python": _settings_dict(python_settings, "python"),
         "r": _settings_dict(r_settings, "r"),
     }
-    py_fit, r_fit, timings = _fit_both(
+    py_fit, r_fit, timings = run_both(
         lambda: python_engine.fit(X, k, python_settings),
         lambda: r_engine.fit(X, k, r_settings),
     )
     return py_fit, r_fit, settings, timings
 
 
-def _fit_both(
-    python_fit: Callable[[], FitResult], r_fit: Callable[[], FitResult]
-) -> tuple[FitResult, FitResult, dict[str, float]]:
-    """Run both fits, the Python one in a thread.
+def run_both(
+    python_fit: Callable[[], T], r_fit: Callable[[], U]
+) -> tuple[T, U, dict[str, float]]:
+    """Run both fits (of any method), the Python one in a thread; with the seconds each took.
 
     R stays on the calling thread because embedded R must only be called from the thread that
     started it. scikit-learn's loops release the GIL, and an out-of-process R engine only waits
@@ -311,7 +313,7 @@ def _fit_both(
     for the thread at exit, as for any thread.
     """
     timings: dict[str, float] = {}
-    python_future: Future[FitResult] = Future()
+    python_future: Future[T] = Future()
 
     def timed_python() -> None:
         start = time.perf_counter()

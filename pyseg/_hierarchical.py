@@ -21,10 +21,11 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from pyseg._compare import run_both
 from pyseg._data import Dataset
 from pyseg._errors import InputError
 from pyseg._io import json_ready
-from pyseg._method_compare import PartitionAgreement, check_k, partition_agreement, run_both
+from pyseg._method_compare import PartitionAgreement, check_k, partition_agreement
 from pyseg._method_compare import to_json_text as _to_json_text
 from pyseg.engines import (
     HierarchicalEngine,

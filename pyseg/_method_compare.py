@@ -1,5 +1,5 @@
-"""What the hierarchical and DBSCAN comparisons share: running both sides, noise-aware agreement,
-the checks on k, and deterministic JSON.
+"""What the hierarchical and DBSCAN comparisons share: noise-aware agreement, the checks on k,
+and deterministic JSON (both sides run through :func:`pyseg._compare.run_both`).
 
 Nothing here knows a clustering method; :mod:`pyseg._hierarchical` and :mod:`pyseg._dbscan` do.
 """
@@ -7,11 +7,8 @@ Nothing here knows a clustering method; :mod:`pyseg._hierarchical` and :mod:`pys
 from __future__ import annotations
 
 import json
-import time
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -20,33 +17,6 @@ from pyseg._errors import InputError
 
 if TYPE_CHECKING:
     from numpy.typing import ArrayLike, NDArray
-
-T = TypeVar("T")
-U = TypeVar("U")
-
-
-def run_both(python_fit: Callable[[], T], r_fit: Callable[[], U]) -> tuple[T, U, dict[str, float]]:
-    """Both fits, the Python one in a thread and R on this thread (embedded R must stay on the
-    thread that started it); the seconds each took."""
-    timings: dict[str, float] = {}
-
-    def timed_python() -> T:
-        start = time.perf_counter()
-        try:
-            return python_fit()
-        finally:
-            timings["python_fit"] = time.perf_counter() - start
-
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="pyseg-python-fit") as pool:
-        future = pool.submit(timed_python)
-        start = time.perf_counter()
-        try:
-            r_result = r_fit()
-        finally:
-            timings["r_fit"] = time.perf_counter() - start
-        python_result = future.result()
-    return python_result, r_result, timings
-
 
 @dataclass(frozen=True)
 class PartitionAgreement:
