@@ -177,3 +177,11 @@ def test_a_million_rows_generate_and_write_fast(tmp_path: Path) -> None:
     elapsed = time.perf_counter() - started
     # ~0.5 s on a 2-core box (pandas to_csv alone needs ~1.1 s); 10M rows take ~5 s.
     assert elapsed < 3.0, f"generating and writing 1M rows took {elapsed:.2f} s"
+
+
+def test_output_dash_is_standard_output(run_pyseg, tmp_path: Path) -> None:
+    done = run_pyseg("synth", "--n", "20", "--seed", "3", "--output", "-", cwd=tmp_path,
+                     text=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == mall_like_csv_bytes(20, 3)
+    assert list(tmp_path.iterdir()) == []  # no file named "-"

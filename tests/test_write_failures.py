@@ -17,6 +17,7 @@ from __future__ import annotations
 import errno
 import os
 import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -175,3 +176,23 @@ def test_a_full_disk_leaves_the_old_file_and_no_temporary_file(tmp_path, run_cli
         assert sorted(p.name for p in directory.iterdir()) == ["s.csv"]
     finally:
         subprocess.run(["umount", "-l", str(directory)], check=False)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["synth", "--n", "5", "--output", "{tmp}/s.csv"],
+     ["predict", "--data", "{data}", "--grid", "50"]],
+    ids=["synth", "predict-grid-csv"],
+)
+def test_standard_output_on_a_full_device_is_one_line_exit_2(args, tmp_path, mall_like_csv,
+                                                               pyseg_env, repo):
+    if not Path("/dev/full").exists():
+        pytest.skip("/dev/full is missing on this system")
+    words = [w.format(tmp=tmp_path, data=mall_like_csv) for w in args]
+    with open("/dev/full", "w") as full:
+        done = subprocess.run([sys.executable, "-m", "pyseg", *words], stdout=full,
+                              stderr=subprocess.PIPE, text=True, env=pyseg_env(), cwd=repo,
+                              timeout=120)
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.splitlines() == [
+        "pyseg: error: cannot write the output: No space left on device"]

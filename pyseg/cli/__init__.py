@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import errno
 import gc
 import importlib
 import os
@@ -77,7 +78,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return ExitCode.USAGE_ERROR
     try:
-        return int(args.func(args))
+        code = int(args.func(args))
+        sys.stdout.flush()  # a full disk or a broken device shows here, not at interpreter exit
+        return code
     except PysegError as exc:
         print(f"{PROG}: error: {exc}", file=sys.stderr)
         return int(exc.exit_code)
@@ -86,9 +89,30 @@ def main(argv: Sequence[str] | None = None) -> int:
         return INTERRUPTED
     except BrokenPipeError:
         # Piped into `head` and the reader went away: not an error of ours.
+        _drop_stdout()
+        return int(ExitCode.OK)
+    except OSError as exc:
+        if exc.errno not in _OUTPUT_ERRNOS or exc.filename is not None:
+            raise
+        # Standard output itself failed (`> /dev/full`, a full disk): one line, as for any write.
+        _drop_stdout()
+        print(f"{PROG}: error: cannot write the output: {exc.strerror}", file=sys.stderr)
+        return int(ExitCode.USAGE_ERROR)
+
+
+#: Errors writing standard output can give: no space, I/O error, file too large, quota.
+_OUTPUT_ERRNOS = frozenset({errno.ENOSPC, errno.EIO, errno.EFBIG, errno.EDQUOT})
+
+
+def _drop_stdout() -> None:
+    """Point standard output at /dev/null, so that the interpreter's last flush cannot fail."""
+    with contextlib.suppress(OSError, ValueError):
+        sys.stdout.flush()
+    with contextlib.suppress(OSError, ValueError):  # a test's captured stdout has no file
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
-        return int(ExitCode.OK)
+        # What Python still buffers for the old stream would be flushed at exit and fail again.
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - lives until the process ends
 
 
 def run_console() -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from pyseg._errors import ExitCode
 from pyseg._synth import mall_like_csv_bytes, write_csv_atomic
@@ -23,12 +24,17 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     parser.add_argument(
         "--seed", type=integer(0), default=0, help="random seed, >= 0 (default: 0)"
     )
-    parser.add_argument("--output", "-o", required=True, metavar="FILE", help="CSV file to write")
+    parser.add_argument("--output", "-o", required=True, metavar="FILE",
+                        help="CSV file to write ('-': standard output)")
     parser.set_defaults(func=run)
     return parser
 
 
 def run(args: argparse.Namespace) -> int:
-    digest = write_csv_atomic(mall_like_csv_bytes(args.n, args.seed), args.output)
+    data = mall_like_csv_bytes(args.n, args.seed)
+    if args.output == "-":  # as most tools read it, not a file named "-"
+        sys.stdout.buffer.write(data)
+        return int(ExitCode.OK)
+    digest = write_csv_atomic(data, args.output)
     print(f"wrote {args.n} rows to {args.output} (sha256 {digest})")
     return int(ExitCode.OK)
