@@ -24,9 +24,8 @@ import numpy as np
 from pyseg._compare import run_both
 from pyseg._data import Dataset
 from pyseg._errors import InputError
-from pyseg._io import json_ready
+from pyseg._io import json_ready, to_json_text
 from pyseg._method_compare import PartitionAgreement, check_k, partition_agreement
-from pyseg._method_compare import to_json_text as _to_json_text
 from pyseg.engines import (
     HierarchicalEngine,
     HierarchicalFit,
@@ -148,7 +147,7 @@ class HierarchicalComparison:
 
     def to_json(self, versions: dict[str, str | None] | None = None) -> str:
         """:meth:`to_dict` as JSON: sorted keys, two-space indent, label lists on one line."""
-        return _to_json_text(self.to_dict(versions), ("python", "r"))
+        return to_json_text(self.to_dict(versions), ("python", "r"))
 
 
 def _fit_dict(fit: HierarchicalFit) -> dict[str, Any]:

@@ -6,9 +6,8 @@ Nothing here knows a clustering method; :mod:`pyseg._hierarchical` and :mod:`pys
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -106,15 +105,3 @@ def check_k(X: NDArray[np.float64], k: object, source: str) -> int:
     return k
 
 
-def to_json_text(document: dict[str, Any], label_keys: tuple[str, ...]) -> str:
-    """Sorted keys, two-space indent, the label lists of ``document[side]["labels"]`` for each
-    side in ``label_keys`` on one line each (as :meth:`pyseg.Comparison.to_json`)."""
-    compact: dict[str, str] = {}
-    for side in label_keys:
-        placeholder = f"labels of {side}"
-        compact[placeholder] = json.dumps(document[side]["labels"], separators=(",", ":"))
-        document[side]["labels"] = placeholder
-    text = json.dumps(document, sort_keys=True, indent=2, allow_nan=False)
-    for placeholder, labels in compact.items():
-        text = text.replace(f'"labels": {json.dumps(placeholder)}', f'"labels": {labels}', 1)
-    return text + "\n"
