@@ -42,7 +42,7 @@ from pyseg._course import (
     is_income_header,
     is_score_header,
 )
-from pyseg._data import _check_header, _delimiter
+from pyseg._data import check_header, csv_delimiter
 from pyseg._errors import InputError
 from pyseg._model import classify_chunks
 from pyseg._numbers import MAX_ABS_VALUE, parse_number, value_problem
@@ -213,12 +213,12 @@ def _split_header(head: bytes, path: str, line: int, offset: int) -> tuple[str, 
 
 
 def _layout(header: str, path: str, line: int, model: SegmentModel) -> _Layout:
-    delimiter = _delimiter(header)
+    delimiter = csv_delimiter(header)
     try:
         names = next(csv.reader([header], delimiter=delimiter, strict=True))
     except csv.Error as exc:
         raise InputError(f"{path}: row {line}: cannot read the header line: {exc}") from None
-    _check_header(names, line, path)
+    check_header(names, line, path)
     columns = _feature_columns(names, model)
     if columns is None:
         wanted = " and ".join(repr(name) for name in model.feature_names_)

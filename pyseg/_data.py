@@ -248,7 +248,7 @@ def _header_line(data: bytes, start: int) -> tuple[str, int, int]:
         start = after
 
 
-def _delimiter(header: str) -> str:
+def csv_delimiter(header: str) -> str:
     if "," not in header:
         for candidate in (";", "\t"):
             if candidate in header:
@@ -346,7 +346,7 @@ def _select_features(
     return _Features(indices, False, ("",) * len(indices))
 
 
-def _check_header(names: list[str], row: int, source: str) -> None:
+def check_header(names: list[str], row: int, source: str) -> None:
     seen: dict[str, int] = {}
     for position, name in enumerate(names, start=1):
         if not name.strip():
@@ -476,7 +476,7 @@ def _layout(data: bytes, source: str, columns: str | Sequence[str] | None) -> _L
     header, header_row, body_start = _header_line(data, start)
     if not data[body_start:].strip():
         raise InputError(f"{source}: has a header line but no data rows")
-    delimiter = _delimiter(header)
+    delimiter = csv_delimiter(header)
     if header.count('"') % 2:
         raise InputError(
             f"{source}: row {header_row}: unbalanced quote in the header line; remove the stray "
@@ -488,7 +488,7 @@ def _layout(data: bytes, source: str, columns: str | Sequence[str] | None) -> _L
         raise InputError(
             f"{source}: row {header_row}: cannot read the header line: {exc}"
         ) from None
-    _check_header(names, header_row, source)
+    check_header(names, header_row, source)
     features = _select_features(names, columns, source)
     return _Layout(data, source, start, body_start, delimiter, names, features)
 

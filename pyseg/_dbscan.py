@@ -20,7 +20,7 @@ from pyseg._compare import run_both
 from pyseg._data import Dataset
 from pyseg._errors import InputError
 from pyseg._io import json_ready, to_json_text
-from pyseg._method_compare import PartitionAgreement, partition_agreement
+from pyseg._method_compare import PartitionAgreement, comparison_dict, partition_agreement
 from pyseg.engines import (
     NOISE,
     DbscanEngine,
@@ -79,12 +79,9 @@ class DbscanComparison:
     def to_dict(self, versions: dict[str, str | None] | None = None) -> dict[str, Any]:
         """JSON-ready dict; the same inputs always give the same dict (no timings)."""
         result: dict[str, Any] = {
-            "method": "dbscan", "eps": self.eps, "min_points": self.min_points,
-            "n": int(self.python.labels.size), "features": list(self.dataset.feature_names),
-            "data": {"source": self.dataset.source, "sha256": self.dataset.sha256},
-            "agreement": self.agreement.accuracy, "ari": self.agreement.ari,
-            "nmi": self.agreement.nmi, "min_agreement": self.min_agreement,
-            "passed": self.passed,
+            **comparison_dict("dbscan", self.dataset, self.agreement, self.min_agreement,
+                              self.passed),
+            "eps": self.eps, "min_points": self.min_points,
             "python": _fit_dict(self.python, {"eps": self.eps, "min_samples": self.min_points}),
             "r": {**_fit_dict(self.r, {"eps": self.eps, "minPts": self.min_points}),
                   "label_mapping": self.r_label_mapping.tolist()},

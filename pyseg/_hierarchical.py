@@ -25,7 +25,7 @@ from pyseg._compare import run_both
 from pyseg._data import Dataset
 from pyseg._errors import InputError
 from pyseg._io import json_ready, to_json_text
-from pyseg._method_compare import PartitionAgreement, check_k, partition_agreement
+from pyseg._method_compare import PartitionAgreement, check_k, comparison_dict, partition_agreement
 from pyseg.engines import (
     HierarchicalEngine,
     HierarchicalFit,
@@ -128,12 +128,10 @@ class HierarchicalComparison:
     def to_dict(self, versions: dict[str, str | None] | None = None) -> dict[str, Any]:
         """JSON-ready dict; the same inputs always give the same dict (no timings)."""
         result: dict[str, Any] = {
-            "method": "hierarchical", "linkage": self.linkage, "k": self.k,
-            "n": int(self.python.labels.size), "features": list(self.dataset.feature_names),
-            "data": {"source": self.dataset.source, "sha256": self.dataset.sha256},
-            "agreement": self.agreement.accuracy, "ari": self.agreement.ari,
-            "nmi": self.agreement.nmi, "max_height_diff": json_ready(self.max_height_diff),
-            "min_agreement": self.min_agreement, "passed": self.passed,
+            **comparison_dict("hierarchical", self.dataset, self.agreement, self.min_agreement,
+                              self.passed),
+            "linkage": self.linkage, "k": self.k,
+            "max_height_diff": json_ready(self.max_height_diff),
             "findings": list(self.findings),
             "ties": json_ready(self.ties.__dict__),
             "python": _fit_dict(self.python), "r": {**_fit_dict(self.r),

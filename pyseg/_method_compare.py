@@ -7,7 +7,7 @@ Nothing here knows a clustering method; :mod:`pyseg._hierarchical` and :mod:`pys
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -16,6 +16,8 @@ from pyseg._errors import InputError
 
 if TYPE_CHECKING:
     from numpy.typing import ArrayLike, NDArray
+
+    from pyseg._data import Dataset
 
 @dataclass(frozen=True)
 class PartitionAgreement:
@@ -105,3 +107,22 @@ def check_k(X: NDArray[np.float64], k: object, source: str) -> int:
     return k
 
 
+def comparison_dict(
+    method: str,
+    dataset: Dataset,
+    agreement: PartitionAgreement,
+    min_agreement: float,
+    passed: bool,
+) -> dict[str, Any]:
+    """What every method's comparison says first: the method, the data, agreement, verdict."""
+    return {
+        "method": method,
+        "n": int(dataset.X.shape[0]),
+        "features": list(dataset.feature_names),
+        "data": {"source": dataset.source, "sha256": dataset.sha256},
+        "agreement": agreement.accuracy,
+        "ari": agreement.ari,
+        "nmi": agreement.nmi,
+        "min_agreement": min_agreement,
+        "passed": passed,
+    }
