@@ -1,0 +1,222 @@
+"""Every clustering method pyseg compares, by name: what ``compare --method`` dispatches on.
+
+Each method's comparison lives in its own module (:mod:`pyseg._compare` for K-Means,
+:mod:`pyseg._hierarchical`, :mod:`pyseg._dbscan`, ...); this module only names them, says which
+settings each one reads, and gives every comparison the same three things for the ``--method
+all`` table: agreement, ARI, and the method's own measure of parity.
+
+A comparison returned by :func:`compare_method` has at least ``passed``, ``diagnosis``,
+``agreement`` (with ``accuracy`` and ``ari``), ``to_dict(versions)`` and ``to_json(versions)``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pyseg._compare import Comparison, compare
+from pyseg._course import PYTHON_COURSE, R_COURSE, CourseSettings
+from pyseg._data import Dataset
+from pyseg._dbscan import DbscanComparison, compare_dbscan, knn_distance_curves
+from pyseg._errors import InputError
+from pyseg._hierarchical import HierarchicalComparison, compare_hierarchical
+from pyseg._io import json_ready, to_json_text
+from pyseg.engines import KMeansEngine, RecordedREngine, REngine
+
+
+@dataclass(frozen=True)
+class MethodSettings:
+    """What ``compare`` was asked, for every method; each method reads the fields it needs.
+
+    Attributes
+    ----------
+    k : int, default=5
+        Clusters (K-Means, hierarchical, PAM, GMM).
+    mode : str, default="course"
+        K-Means: ``course`` or ``exact``; GMM: ``course`` or ``exact``.
+    python_settings, r_settings : CourseSettings
+        K-Means seeds and starts.
+    linkage : str, default="ward"
+    eps : float or None
+        DBSCAN radius; None: the knee of Python's k-nearest-neighbour distance curve.
+    min_points : int, default=5
+    distance : str or None
+        PAM: ``euclidean`` or ``gower``; None: gower when a categorical column is among the
+        features.
+    covariance : str, default="full"
+        GMM covariance type (scikit-learn's names).
+    min_agreement : float, default=1.0
+    r_results : Path or None
+        Take R's side from a ``pyseg record-r`` file instead of running R.
+    """
+
+    k: int = 5
+    mode: str = "course"
+    python_settings: CourseSettings = PYTHON_COURSE
+    r_settings: CourseSettings = R_COURSE
+    linkage: str = "ward"
+    eps: float | None = None
+    min_points: int = 5
+    distance: str | None = None
+    covariance: str = "full"
+    min_agreement: float = 1.0
+    r_results: Path | None = None
+    #: Filled by the run: settings a method chose itself (DBSCAN's eps from the knee), for notes.
+    chosen: dict[str, Any] = field(default_factory=dict, compare=False)
+
+
+@dataclass(frozen=True)
+class Method:
+    """One method pyseg compares.
+
+    Attributes
+    ----------
+    name : str
+        The ``--method`` value.
+    describe : str
+        One line: Python's call and R's.
+    run : callable
+        ``run(dataset, settings) -> comparison``.
+    measure_name : str
+        The method's own parity measure, for the ``--method all`` table.
+    measure : callable
+        ``measure(comparison) -> float``.
+    prediction : str
+        How ``predict`` assigns a new customer with this method, or why it does not.
+    """
+
+    name: str
+    describe: str
+    run: Callable[[Dataset, MethodSettings], Any]
+    measure_name: str
+    measure: Callable[[Any], float]
+    prediction: str
+
+
+def _kmeans_r_engine(settings: MethodSettings) -> KMeansEngine:
+    return REngine() if settings.r_results is None else RecordedREngine(settings.r_results)
+
+
+def _run_kmeans(dataset: Dataset, settings: MethodSettings) -> Comparison:
+    return compare(dataset, settings.k, mode=settings.mode,  # type: ignore[arg-type]
+                   python_settings=settings.python_settings, r_settings=settings.r_settings,
+                   min_agreement=settings.min_agreement, r_engine=_kmeans_r_engine(settings))
+
+
+def _run_hierarchical(dataset: Dataset, settings: MethodSettings) -> HierarchicalComparison:
+    return compare_hierarchical(dataset, settings.k, settings.linkage,
+                                min_agreement=settings.min_agreement)
+
+
+def dbscan_eps(dataset: Dataset, settings: MethodSettings) -> float:
+    """``settings.eps``, or the knee of Python's k-NN distance curve (k = min_points - 1)."""
+    if settings.eps is not None:
+        return settings.eps
+    curves = knn_distance_curves(dataset, max(1, settings.min_points - 1), with_r=False)
+    if curves.knee_eps is None or curves.knee_eps <= 0:
+        raise InputError(f"{dataset.source}: the k-nearest-neighbour distances have no knee to "
+                         "choose eps from; give --eps")
+    settings.chosen["eps"] = curves.knee_eps
+    return curves.knee_eps
+
+
+def _run_dbscan(dataset: Dataset, settings: MethodSettings) -> DbscanComparison:
+    return compare_dbscan(dataset, dbscan_eps(dataset, settings), settings.min_points,
+                          min_agreement=settings.min_agreement)
+
+
+METHODS: dict[str, Method] = {
+    "kmeans": Method(
+        "kmeans", "scikit-learn KMeans / R kmeans", _run_kmeans,
+        "WCSS relative difference", lambda c: float(c.wcss_rel_diff),
+        "nearest center (both languages)"),
+    "hierarchical": Method(
+        "hierarchical", "scipy linkage + cut / R hclust + cutree", _run_hierarchical,
+        "max |d merge height|", lambda c: float(c.max_height_diff),
+        "none: a new customer would change the tree itself"),
+    "dbscan": Method(
+        "dbscan", "scikit-learn DBSCAN / R dbscan::dbscan", _run_dbscan,
+        "rows differing", lambda c: float(c.differing_rows.size),
+        "a core point within eps (dbscan::predict's rule), else noise"),
+}
+
+
+def method_names() -> tuple[str, ...]:
+    """The ``--method`` values, in table order."""
+    return tuple(METHODS)
+
+
+def compare_method(name: str, dataset: Dataset, settings: MethodSettings) -> Any:
+    """Run one method's comparison; an unknown name is a one-line :class:`InputError`."""
+    if name not in METHODS:
+        raise InputError(f"--method {name!r} is not one of {', '.join(METHODS)}")
+    return METHODS[name].run(dataset, settings)
+
+
+@dataclass(frozen=True)
+class AllComparison:
+    """``compare --method all``: every method on the same features.
+
+    Attributes
+    ----------
+    dataset : Dataset
+    comparisons : dict of str to comparison
+    errors : dict of str to str
+        A method that could not run on this data (bad k for it, too many rows), and why.
+    passed : bool
+        Every method that ran passed, and at least one ran.
+    """
+
+    dataset: Dataset
+    comparisons: dict[str, Any]
+    errors: dict[str, str]
+    settings: MethodSettings
+
+    @property
+    def passed(self) -> bool:
+        return bool(self.comparisons) and all(c.passed for c in self.comparisons.values())
+
+    def rows(self) -> list[dict[str, Any]]:
+        """One row per method: agreement, ARI, own measure, passed (or the error)."""
+        table = []
+        for name, method in METHODS.items():
+            if name in self.comparisons:
+                c = self.comparisons[name]
+                table.append({"method": name, "agreement": c.agreement.accuracy,
+                              "ari": c.agreement.ari, "measure": method.measure_name,
+                              "value": method.measure(c), "passed": bool(c.passed)})
+            elif name in self.errors:
+                table.append({"method": name, "error": self.errors[name], "passed": None})
+        return table
+
+    def to_dict(self, versions: dict[str, str | None] | None = None) -> dict[str, Any]:
+        result: dict[str, Any] = {
+            "method": "all", "n": int(self.dataset.X.shape[0]),
+            "features": list(self.dataset.feature_names),
+            "data": {"source": self.dataset.source, "sha256": self.dataset.sha256},
+            "table": json_ready(self.rows()), "passed": self.passed,
+            "methods": {name: c.to_dict() for name, c in self.comparisons.items()},
+            "chosen": json_ready(self.settings.chosen),
+        }
+        if versions is not None:
+            result["versions"] = versions
+        return result
+
+    def to_json(self, versions: dict[str, str | None] | None = None) -> str:
+        return to_json_text(self.to_dict(versions), ("python", "r"))
+
+
+def compare_all(dataset: Dataset, settings: MethodSettings) -> AllComparison:
+    """Every method of :data:`METHODS` on ``dataset``; a method whose input check fails on this
+    data is reported in ``errors`` (one line) instead of stopping the others."""
+    comparisons: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    for name in METHODS:
+        try:
+            comparisons[name] = compare_method(name, dataset, settings)
+        except InputError as exc:
+            errors[name] = str(exc)
+    return AllComparison(dataset, comparisons, errors, settings)
+
