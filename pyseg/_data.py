@@ -180,13 +180,14 @@ def load_dataset(
     else:
         source = str(resolved)
         from_env = path is None and os.environ.get(DATA_ENV, "") == str(resolved)
-        data = _read_file(resolved, source, hint=f" (set by {DATA_ENV})" if from_env else "")
+        data = read_file(resolved, source, hint=f" (set by {DATA_ENV})" if from_env else "")
     return _parse(
         data, source=source, path=resolved, columns=columns, notice=notice, keep_table=keep_table
     )
 
 
-def _read_file(path: Path, source: str, hint: str = "") -> bytes:
+def read_file(path: Path, source: str, hint: str = "") -> bytes:
+    """The bytes of ``path``; a one-line :class:`InputError` naming ``source`` if unreadable."""
     try:
         if path.is_dir():
             raise InputError(f"{source}{hint}: is a directory, not a CSV file")
@@ -211,7 +212,7 @@ def _row_of(data: bytes, offset: int) -> int:
     )
 
 
-def _check_text(data: bytes, source: str) -> int:
+def check_text(data: bytes, source: str) -> int:
     """Check ``data`` is non-empty UTF-8 text; return where the text starts (after a BOM)."""
     start = len(_BOM) if data.startswith(_BOM) else 0
     if not data[start:].strip():
@@ -472,7 +473,7 @@ class _Layout:
 
 
 def _layout(data: bytes, source: str, columns: str | Sequence[str] | None) -> _Layout:
-    start = _check_text(data, source)
+    start = check_text(data, source)
     header, header_row, body_start = _header_line(data, start)
     if not data[body_start:].strip():
         raise InputError(f"{source}: has a header line but no data rows")

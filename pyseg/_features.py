@@ -19,18 +19,20 @@ side encodes or scales on its own, so parity cannot be lost to a different encod
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from pyseg._data import Dataset, normalise_header
+from pyseg._course import GENERATED_ROWS, GENERATED_SEED
+from pyseg._data import Dataset, check_text, normalise_header, read_file, resolve_data_path
 from pyseg._errors import InputError
 from pyseg._io import json_ready
 from pyseg._numbers import MAX_ABS_VALUE
+from pyseg._synth import mall_like_csv_bytes
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -262,27 +264,43 @@ def _positions(columns: tuple[FeatureColumn, ...]) -> list[FeatureColumn]:
     return [column for column in columns for _ in column.output_names]
 
 
-def load_features(path: str | os.PathLike[str], columns: str | Sequence[str], *,
-                  scale: str = "none") -> tuple[Dataset, Features]:
-    """Read a CSV and build its features; a :class:`~pyseg.Dataset` whose ``X`` is that matrix
-    (for :func:`pyseg.compare` and the other comparisons) and the :class:`Features`."""
+def load_features(path: str | os.PathLike[str] | None, columns: str | Sequence[str] | None = None,
+                  *, scale: str = "none") -> tuple[Dataset, Features]:
+    """Read a CSV (or generate one) and build its features; a :class:`~pyseg.Dataset` whose
+    ``X`` is that matrix (for :func:`pyseg.compare` and the other comparisons) and the
+    :class:`Features`.
+
+    Parameters
+    ----------
+    path : path-like or None
+        The CSV; None: as :func:`pyseg.load_dataset` (``$PYSEG_DATA``, ``data/Mall_Customers.csv``,
+        else generated mall-like data, with a notice).
+    columns : str or sequence of str or None, default=None
+        As :func:`features_from_frame`; None: ``"income,score"``.
+    scale : {"none", "z"}, default="none"
+    """
     import pandas as pd
 
-    file = Path(path)
-    source = str(path)
+    resolved, notice = resolve_data_path(path)
+    if resolved is None:
+        data = mall_like_csv_bytes(GENERATED_ROWS, GENERATED_SEED)
+        source = f"generated mall-like data ({GENERATED_ROWS} rows, seed {GENERATED_SEED})"
+    else:
+        source = str(resolved)
+        data = read_file(resolved, source)
+    start = check_text(data, source)
     try:
-        data = file.read_bytes()
-    except OSError as exc:
-        raise InputError(f"{source}: cannot read the file: {exc.strerror or exc}") from None
-    try:
-        frame = pd.read_csv(file, keep_default_na=False, na_values=[""], dtype="str")
-    except (pd.errors.ParserError, ValueError, UnicodeDecodeError) as exc:
+        frame = pd.read_csv(io.BytesIO(data[start:]), keep_default_na=False, na_values=[""],
+                            dtype="str", encoding="utf-8")
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError,
+            UnicodeDecodeError) as exc:
         raise InputError(f"{source}: cannot parse the CSV: {str(exc).splitlines()[0]}") from None
-    features = features_from_frame(frame, columns, scale=scale, source=source)
+    features = features_from_frame(frame, "income,score" if columns is None else columns,
+                                   scale=scale, source=source)
     course = (len(features.columns) == 2 and scale == "none" and [
         normalise_header(c.name) for c in features.columns] == ["annual_income_k",
                                                                  "spending_score_1_100"])
-    dataset = Dataset(X=features.X, feature_names=features.names, path=file, source=source,
-                      sha256=hashlib.sha256(data).hexdigest(), frame=frame,
+    dataset = Dataset(X=features.X, feature_names=features.names, path=resolved, source=source,
+                      sha256=hashlib.sha256(data).hexdigest(), frame=frame, notice=notice,
                       is_course_schema=course)
     return dataset, features

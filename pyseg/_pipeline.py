@@ -28,13 +28,23 @@ from pyseg._course import ELBOW_K_MAX, PYTHON_COURSE, R_COURSE, CourseSettings
 from pyseg._data import Dataset, load_dataset
 from pyseg._elbow import ElbowResult, elbow
 from pyseg._errors import InputError, PysegError, RUnavailableError
+from pyseg._features import Features, features_from_frame, load_features
+from pyseg._io import to_json_text
+from pyseg._methods import METHODS, MethodSettings, compare_all, compare_method
 from pyseg._plots import clusters_title, numbered_names
 from pyseg._provenance import command_line as format_command
 from pyseg._provenance import provenance, versions
 from pyseg._report import CompareReport, ElbowReport
 from pyseg._segments import names_or_numbers
 from pyseg._worker_process import WorkerProcess, worker_wanted
-from pyseg.engines import KMeansEngine, RecordedREngine, REngine, RWorkerEngine, cold_start
+from pyseg.engines import (
+    KMeansEngine,
+    RecordedREngine,
+    REngine,
+    RFeaturesEngine,
+    RWorkerEngine,
+    cold_start,
+)
 
 
 @dataclass(frozen=True)
@@ -227,3 +237,102 @@ def run_provenance(
     record["data_sha256"] = dataset.sha256
     record["data_rows"] = int(dataset.n_rows)
     return record
+
+
+@dataclass(frozen=True)
+class MethodRun:
+    """What :func:`method_compare_data` computed.
+
+    Attributes
+    ----------
+    dataset : Dataset
+        ``X`` is the feature matrix both languages clustered.
+    features : Features
+        How it was built (columns, indicator levels, scaling).
+    method : str
+        A name of :data:`pyseg._methods.METHODS`, or ``"all"``.
+    comparison : object
+        The method's comparison (:class:`~pyseg._methods.AllComparison` for ``"all"``).
+    versions : dict
+    feature_check : dict
+        ``r_received_max_abs_diff``: the matrix R clusters against Python's; with ``--scale z``
+        also ``r_scale_max_abs_diff``: R's own ``scale()`` of the unscaled matrix against
+        Python's scaled one. Empty when R's side was recorded.
+    """
+
+    dataset: Dataset
+    features: Features
+    method: str
+    comparison: Any
+    versions: dict[str, str | None]
+    feature_check: dict[str, float]
+
+    @property
+    def passed(self) -> bool:
+        return bool(self.comparison.passed)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The comparison's dict with ``feature_matrix``: the features and the check on them."""
+        result = self.comparison.to_dict(self.versions)
+        result["feature_matrix"] = {**self.features.to_dict(), **self.feature_check}
+        return result
+
+    def to_json(self) -> str:
+        result = self.to_dict()
+        sides = tuple(side for side in ("python", "r")
+                      if isinstance(result.get(side), dict) and "labels" in result[side])
+        return to_json_text(result, sides)
+
+
+def feature_check(features: Features, dataset: Dataset, r_engine: RFeaturesEngine
+                  ) -> dict[str, float]:
+    """Max |dX| between Python's matrix and the one R holds, and (``z``) R's own ``scale()``."""
+    X = np.asarray(dataset.X, dtype=np.float64)
+    check = {"r_received_max_abs_diff": float(np.max(np.abs(r_engine.as_received(X) - X)))}
+    if features.scale == "z":
+        unscaled = features_from_frame(dataset.frame, [c.name for c in features.columns],
+                                       scale="none", source=dataset.source)
+        scaled, _, _ = r_engine.z_scale(unscaled.X)
+        check["r_scale_max_abs_diff"] = float(np.max(np.abs(scaled - X)))
+    return check
+
+
+def method_compare_data(
+    data: str | os.PathLike[str] | None,
+    columns: str | Sequence[str] | None,
+    method: str,
+    settings: MethodSettings,
+    *,
+    scale: str = "none",
+) -> MethodRun:
+    """Load the features (:func:`pyseg._features.load_features`) and compare one method (or
+    ``"all"``) in both languages on them; R runs in this process, or is replayed from
+    ``settings.r_results``.
+
+    Parameters
+    ----------
+    data, columns, scale
+        As for :func:`~pyseg._features.load_features` (short names ``income``, ``score``,
+        ``age``, ``gender``; categorical columns as 0/1 indicators; ``z``: R's ``scale()``).
+    method : str
+        ``"kmeans"``, ``"hierarchical"``, ``"dbscan"``, ... or ``"all"``.
+    settings : MethodSettings
+
+    Returns
+    -------
+    MethodRun
+    """
+    if method != "all" and method not in METHODS:
+        raise InputError(f"--method {method!r} is not one of {', '.join(METHODS)}, all")
+    dataset, features = load_features(data, columns, scale=scale)
+    if method == "all":
+        comparison: Any = compare_all(dataset, settings)
+    else:
+        comparison = compare_method(method, dataset, settings)
+    info = versions()
+    check: dict[str, float] = {}
+    if settings.r_results is None:
+        r_engine = REngine()
+        info["r"] = r_engine.version()
+        check = feature_check(features, dataset, RFeaturesEngine())
+    return MethodRun(dataset, features, method, comparison, info, check)

@@ -140,12 +140,20 @@ def _level(position: float) -> str:
     return _LEVELS[1]
 
 
+def naming_columns(feature_names: Sequence[str]) -> list[int]:
+    """The features a descriptive name speaks of: the numeric ones; ``column=level`` indicators
+    (a categorical column's 0/1 columns) only when there is nothing else."""
+    numeric = [i for i, name in enumerate(feature_names) if "=" not in name]
+    return numeric or list(range(len(feature_names)))
+
+
 def _descriptive_names(
     positions: NDArray[np.float64], feature_names: Sequence[str]
 ) -> list[str]:
-    words = [_short_name(name) for name in feature_names]
+    used = naming_columns(feature_names)
+    words = [_short_name(feature_names[i]) for i in used]
     base = [
-        " / ".join(f"{_level(float(p))} {word}" for p, word in zip(row, words, strict=True))
+        " / ".join(f"{_level(float(row[i]))} {word}" for i, word in zip(used, words, strict=True))
         for row in positions
     ]
     names = list(base)

@@ -113,3 +113,12 @@ def test_other_features_are_not_the_course_schema():
     assert not is_course_schema(("Age", "Spending Score (1-100)"))
     assert not is_course_schema(("spending_score", "annual_income"))  # the order matters
     assert not is_course_schema(("income", "score", "Age"))
+
+
+def test_indicator_columns_stay_out_of_descriptive_names():
+    # income, score and gender as two 0/1 indicators: the names speak of the numbers only
+    ranges = np.array([[15.0, 137.0], [1.0, 99.0], [0.0, 1.0], [0.0, 1.0]])
+    centers = np.array([[20.0, 90.0, 1.0, 0.0], [120.0, 10.0, 0.2, 0.8]])
+    result = names(centers, ranges, ("Annual Income (k$)", "Spending Score (1-100)",
+                                     "Genre=Female", "Genre=Male"))
+    assert result == ["Low income / High spending", "High income / Low spending"]

@@ -36,6 +36,7 @@ _EXPORTS: dict[str, str] = {
     "RDbscanEngine": "_dbscan_r",
     "ScipyHierarchicalEngine": "_hierarchical_python",
     "RHierarchicalEngine": "_hierarchical_r",
+    "RFeaturesEngine": "_features_r",
     **dict.fromkeys(("LINKAGES", "NOISE", "DbscanEngine", "DbscanFit", "HierarchicalEngine",
                      "HierarchicalFit", "check_dbscan_parameters", "check_linkage"),
                     "_methods_base"),
@@ -72,6 +73,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from pyseg.engines._base import KMeansEngine as Engine
     from pyseg.engines._dbscan_python import SklearnDbscanEngine
     from pyseg.engines._dbscan_r import RDbscanEngine
+    from pyseg.engines._features_r import RFeaturesEngine
     from pyseg.engines._hierarchical_python import ScipyHierarchicalEngine
     from pyseg.engines._hierarchical_r import RHierarchicalEngine
     from pyseg.engines._kmeans_python import (
