@@ -260,3 +260,93 @@ def knee_index(sorted_distances: NDArray[np.float64]) -> int | None:
         warnings.simplefilter("ignore")
         knee = KneeLocator(x, sorted_distances, curve="convex", direction="increasing").knee
     return None if knee is None else int(knee)
+
+
+#: How ``predict`` assigns a new row with DBSCAN, in both languages (dbscan 1.1.11's rule).
+PREDICTION_RULE = (
+    "the cluster of the nearest clustered training row (core or border point, noise left out) "
+    "within eps, else noise - dbscan::predict's rule, and the same rule on scikit-learn's "
+    "NearestNeighbors; an exact tie in distance goes to the lowest training row on both sides"
+)
+
+
+@dataclass(frozen=True)
+class DbscanPrediction:
+    """New rows assigned by both languages' DBSCAN fits (:func:`predict_dbscan`).
+
+    Attributes
+    ----------
+    python : ndarray of shape (n_new,), dtype int64
+        Python's cluster of every new row, -1 for noise.
+    r : ndarray of shape (n_new,), dtype int64
+        R's ``predict(db, newdata, data = X)`` in Python's numbering (the comparison's
+        alignment), -1 for noise.
+    rule : str
+        :data:`PREDICTION_RULE`.
+    """
+
+    python: NDArray[np.int64]
+    r: NDArray[np.int64]
+    rule: str = PREDICTION_RULE
+
+    @property
+    def differing_rows(self) -> NDArray[np.int64]:
+        """0-based new rows whose two answers differ."""
+        return np.flatnonzero(self.python != self.r).astype(np.int64)
+
+    @property
+    def agreement(self) -> float:
+        """Share of new rows with the same answer (noise with noise agreeing); 1.0 for none."""
+        return 1.0 if self.python.size == 0 else float(np.mean(self.python == self.r))
+
+
+def _new_rows(comparison: DbscanComparison, X_new: object) -> NDArray[np.float64]:
+    new = np.asarray(X_new, dtype=np.float64)
+    if new.ndim == 1:
+        new = new.reshape(1, -1)
+    n_features = comparison.dataset.X.shape[1]
+    if new.ndim != 2 or new.shape[1] != n_features:
+        raise InputError(f"new rows have shape {new.shape}; DBSCAN was fitted on {n_features} "
+                         f"feature(s) ({', '.join(comparison.dataset.feature_names)})")
+    if not np.isfinite(new).all():
+        row = int(np.flatnonzero(~np.isfinite(new).all(axis=1))[0])
+        raise InputError(f"new row {row + 1} holds a value that is not a finite number")
+    return np.ascontiguousarray(new)
+
+
+def predict_dbscan(
+    comparison: DbscanComparison,
+    X_new: object,
+    *,
+    python_engine: DbscanEngine | None = None,
+    r_engine: DbscanEngine | None = None,
+) -> DbscanPrediction:
+    """Both languages' DBSCAN clusters for new rows, by ``dbscan::predict``'s rule.
+
+    R: ``predict(dbscan(X, eps, minPts), newdata = X_new, data = X)`` (R's clusters relabelled
+    to Python's numbering with the comparison's alignment); Python: the same rule on
+    scikit-learn's ``NearestNeighbors`` and Python's fit. See :data:`PREDICTION_RULE`.
+
+    Parameters
+    ----------
+    comparison : DbscanComparison
+        From :func:`compare_dbscan`; its data are the training rows.
+    X_new : array-like of shape (n_new, n_features) or (n_features,)
+        New rows, in the comparison's (scaled) feature space.
+    python_engine, r_engine : DbscanEngine, optional
+
+    Returns
+    -------
+    DbscanPrediction
+
+    Raises
+    ------
+    InputError
+        The new rows have another number of features, or a value that is not finite.
+    """
+    new = _new_rows(comparison, X_new)
+    X = np.ascontiguousarray(comparison.dataset.X, dtype=np.float64)
+    python = (python_engine or SklearnDbscanEngine()).predict(X, comparison.python, new)
+    r_own = (r_engine or RDbscanEngine()).predict(X, comparison.r, new)
+    return DbscanPrediction(python=np.asarray(python, dtype=np.int64),
+                            r=comparison.agreement.relabel(r_own))

@@ -44,11 +44,17 @@ knn_distances <- function(X, k = 4L) {
   as.numeric(dbscan::kNNdist(X, k = k))
 }
 
-# New rows: predict(db, newdata, data = X), dbscan's rule - a new row joins the cluster of its
-# nearest core point within eps, else it is noise (0).
+# New rows: predict(db, newdata, data = X). Its rule (dbscan 1.1's .predict_frNN, read from the
+# package's source): drop the noise rows of X, then a new row joins the cluster of the nearest
+# remaining row - core OR border point - within eps (frNN sorted by distance, then row number),
+# else it is noise (0). It is not "the nearest core point": a new row within eps of a border
+# point only still joins that point's cluster.
+# When every row of X is noise, dbscan 1.1.11's predict crashes R (frNN on an empty matrix:
+# segfault); every new row is then noise, so that case is answered here without calling it.
 dbscan_predict <- function(X, newdata, eps, minPts = 5L) {
   need_dbscan()
   db <- dbscan::dbscan(X, eps = eps, minPts = minPts)
+  if (all(db$cluster == 0L)) return(integer(nrow(newdata)))
   as.integer(predict(db, newdata = newdata, data = X))
 }
 

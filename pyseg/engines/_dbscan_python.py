@@ -105,11 +105,14 @@ def distinct_rows(X: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[
 
 def predict_dbscan(X: NDArray[np.float64], labels: NDArray[np.int64], eps: float,
                    new: NDArray[np.float64]) -> NDArray[np.int64]:
-    """Clusters of new rows by ``dbscan::predict``'s rule (dbscan 1.1): the cluster of the
-    nearest clustered (core or border, not noise) training row within ``eps``, else noise.
+    """Clusters of new rows by ``dbscan::predict``'s rule (dbscan 1.1.11, ``.predict_frNN``):
+    the cluster of the nearest clustered training row - core or border, noise rows left out -
+    within ``eps`` (distance <= eps), else noise. Not "the nearest core point": a new row within
+    eps of a border point only joins that border point's cluster.
 
-    An exact tie in distance goes to the lowest training row; R's ``frNN`` order for such ties
-    is its k-d tree's, so a new row equidistant from two clusters may differ between languages.
+    An exact tie in distance goes to the lowest training row, as in R: ``frNN(sort = TRUE)``
+    orders each neighbour list by ``order(dist, id)``. When every training row is noise, every
+    new row is noise.
     """
     from sklearn.neighbors import NearestNeighbors
 
