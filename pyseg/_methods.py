@@ -23,7 +23,7 @@ from pyseg._dbscan import DbscanComparison, compare_dbscan, knn_distance_curves
 from pyseg._errors import InputError
 from pyseg._hierarchical import HierarchicalComparison, compare_hierarchical
 from pyseg._io import json_ready, to_json_text
-from pyseg.engines import KMeansEngine, RecordedREngine, REngine
+from pyseg.engines import KMeansEngine, RecordedMethodEngine, RecordedREngine, REngine
 
 
 @dataclass(frozen=True)
@@ -106,8 +106,10 @@ def _run_kmeans(dataset: Dataset, settings: MethodSettings) -> Comparison:
 
 
 def _run_hierarchical(dataset: Dataset, settings: MethodSettings) -> HierarchicalComparison:
+    r_engine = (None if settings.r_results is None
+                else RecordedMethodEngine(settings.r_results, "hierarchical"))
     return compare_hierarchical(dataset, settings.k, settings.linkage,
-                                min_agreement=settings.min_agreement)
+                                min_agreement=settings.min_agreement, r_engine=r_engine)
 
 
 def dbscan_eps(dataset: Dataset, settings: MethodSettings) -> float:
@@ -123,8 +125,10 @@ def dbscan_eps(dataset: Dataset, settings: MethodSettings) -> float:
 
 
 def _run_dbscan(dataset: Dataset, settings: MethodSettings) -> DbscanComparison:
+    r_engine = (None if settings.r_results is None
+                else RecordedMethodEngine(settings.r_results, "dbscan"))
     return compare_dbscan(dataset, dbscan_eps(dataset, settings), settings.min_points,
-                          min_agreement=settings.min_agreement)
+                          min_agreement=settings.min_agreement, r_engine=r_engine)
 
 
 METHODS: dict[str, Method] = {
