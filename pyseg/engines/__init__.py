@@ -30,6 +30,7 @@ _EXPORTS: dict[str, str] = {
     **dict.fromkeys(("REngine", "r_code_sha256"), "_kmeans_r"),
     **dict.fromkeys(("r_reference_dir", "rpy2_version"), "_rbridge"),
     "RecordedREngine": "_recorded",
+    "RecordedMethodEngine": "_recorded_methods",
     **dict.fromkeys(("ColdStart", "RWorkerEngine", "cold_start"), "_rworker"),
     # hierarchical clustering and DBSCAN, with their interfaces in _methods_base
     "SklearnDbscanEngine": "_dbscan_python",
@@ -95,4 +96,5 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     )
     from pyseg.engines._rbridge import r_reference_dir, rpy2_version
     from pyseg.engines._recorded import RecordedREngine
+    from pyseg.engines._recorded_methods import RecordedMethodEngine
     from pyseg.engines._rworker import ColdStart, RWorkerEngine, cold_start
