@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +29,7 @@ from pyseg._data import Dataset, load_dataset
 from pyseg._elbow import ElbowResult, elbow
 from pyseg._errors import InputError, PysegError, RUnavailableError
 from pyseg._features import Features, features_from_frame, load_features
-from pyseg._io import to_json_text
+from pyseg._io import json_ready, to_json_text
 from pyseg._methods import METHODS, MethodSettings, compare_all, compare_method
 from pyseg._plots import clusters_title, numbered_names
 from pyseg._provenance import command_line as format_command
@@ -254,6 +254,8 @@ class MethodRun:
     comparison : object
         The method's comparison (:class:`~pyseg._methods.AllComparison` for ``"all"``).
     versions : dict
+    chosen : dict
+        Settings the run chose itself (DBSCAN's ``eps`` from the knee when none was given).
     feature_check : dict
         ``r_received_max_abs_diff``: the matrix R clusters against Python's; with ``--scale z``
         also ``r_scale_max_abs_diff``: R's own ``scale()`` of the unscaled matrix against
@@ -266,15 +268,23 @@ class MethodRun:
     comparison: Any
     versions: dict[str, str | None]
     feature_check: dict[str, float]
+    chosen: dict[str, Any] = field(default_factory=dict)
 
     @property
     def passed(self) -> bool:
         return bool(self.comparison.passed)
 
+    def measure(self) -> tuple[str, float]:
+        """The method's own parity measure: (name, value), e.g. the largest merge-height gap."""
+        method = METHODS[self.method]
+        return method.measure_name, method.measure(self.comparison)
+
     def to_dict(self) -> dict[str, Any]:
         """The comparison's dict with ``feature_matrix``: the features and the check on them."""
         result = self.comparison.to_dict(self.versions)
         result["feature_matrix"] = {**self.features.to_dict(), **self.feature_check}
+        if self.chosen:
+            result["chosen"] = json_ready(self.chosen)
         return result
 
     def to_json(self) -> str:
@@ -335,4 +345,4 @@ def method_compare_data(
         r_engine = REngine()
         info["r"] = r_engine.version()
         check = feature_check(features, dataset, RFeaturesEngine())
-    return MethodRun(dataset, features, method, comparison, info, check)
+    return MethodRun(dataset, features, method, comparison, info, check, dict(settings.chosen))

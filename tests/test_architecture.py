@@ -80,7 +80,7 @@ def test_the_cycle_check_can_fail() -> None:
 
 #: The one module that imports pyseg's library inside a function, and why: `pyseg compare`
 #: starts its R worker before numpy, pandas and scikit-learn load, so that R loads meanwhile.
-LATE_IMPORTS = {"pyseg.cli.compare": {"pyseg._pipeline", "pyseg._report"}}
+LATE_IMPORTS = {"pyseg.cli.compare": {"pyseg._pipeline", "pyseg._report", "pyseg._methods"}}
 
 
 @pytest.mark.parametrize("name", sorted(MODULES))

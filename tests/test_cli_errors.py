@@ -40,8 +40,9 @@ def _extra_cases(directory: Path, course_like: str) -> dict[str, tuple[list[str]
         "missing file": (["--data", str(directory / "nope.csv")], ("nope.csv: no such file",)),
         "directory as data": (["--data", str(directory)], ("is a directory, not a CSV file",)),
         "unknown --columns": (
+            # "Income" is the short name of the income column; "Nope" names nothing
             ["--data", course_like, "--columns", "Income,Nope"],
-            ("no column 'Income' (from --columns)",),
+            ("no column 'Nope'", "short names: income, score, age, gender"),
         ),
         "--columns twice": (
             ["--data", course_like, "--columns", "Age,Age"], ("'Age' given twice",),

@@ -28,13 +28,20 @@ from pyseg.cli._args import (
     say_notice,
     say_report,
 )
+from pyseg.cli._method_text import feature_lines, format_all, format_method_summary
 
 if TYPE_CHECKING:
     from pyseg._compare import Comparison
 
+#: The --method values (pyseg._methods.METHODS, which this light module does not import: compare
+#: starts R before the library loads; a test checks that the two lists agree).
+METHOD_CHOICES = ("kmeans", "hierarchical", "dbscan", "pam", "gmm", "all")
+
 DESCRIPTION = """\
 Fit the course's K-Means in Python (scikit-learn) and in R (kmeans, through rpy2), align the two
-labelings with the Hungarian algorithm and report how far they agree.
+labelings with the Hungarian algorithm and report how far they agree. --method compares the
+course's "future work" the same way: hierarchical clustering, DBSCAN, PAM, Gaussian mixtures,
+or all of them in one table.
 
 exit status: 0 parity holds, 1 parity fails, 2 bad input or usage, 3 R missing or unusable
 """
@@ -48,13 +55,23 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     add_data_arguments(parser)
+    parser.add_argument(
+        "--method", choices=METHOD_CHOICES, default="kmeans",
+        help="kmeans (default, the course), hierarchical, dbscan, pam, gmm, or all: every method "
+        "on the same features, one table")
+    parser.add_argument(
+        "--scale", default="none", metavar="{none,z}",
+        help="none: cluster the numbers as they are (default, as the course); z: R's scale(), "
+        "centre and divide by the sample (n - 1) standard deviation, the same matrix to both")
     parser.add_argument("--k", type=positive_int, default=5, help="number of clusters (default 5)")
+    _add_method_arguments(parser)
     parser.add_argument(
         "--mode",
         choices=COMPARE_MODES,
         default="course",
         help="course: each language as the course wrote it (default); exact: both start from the "
-        "same k-means++ centers and run Lloyd, so labels must be identical",
+        "same k-means++ centers and run Lloyd, so labels must be identical (gmm: both start "
+        "from mclust's partition)",
     )
     parser.add_argument("--py-seed", type=integer(), default=None, help="Python random_state (42)")
     parser.add_argument("--r-seed", type=integer(), default=None, help="R set.seed() value (29)")
@@ -78,7 +95,38 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     return parser
 
 
+def _add_method_arguments(parser: argparse.ArgumentParser) -> None:
+    """The settings of the methods beyond K-Means; the library checks their values (one line,
+    exit 2)."""
+    parser.add_argument(
+        "--linkage", default="ward", metavar="{ward,complete,average,single}",
+        help="hierarchical: linkage (default ward; R: hclust method \"ward.D2\")")
+    parser.add_argument(
+        "--eps", type=float, default=None, metavar="E",
+        help="dbscan: neighbourhood radius (default: the knee of the k-nearest-neighbour "
+        "distances, k = min-points - 1)")
+    parser.add_argument(
+        "--min-points", type=int, default=5, metavar="M",
+        help="dbscan: rows within eps that make a core point, the point itself counted "
+        "(default 5; minPts in R, min_samples in scikit-learn)")
+    parser.add_argument(
+        "--distance", default=None, metavar="{euclidean,gower}",
+        help="pam: dissimilarity (default euclidean; gower as soon as a categorical column is "
+        "among --columns)")
+    parser.add_argument(
+        "--covariance", default="full", metavar="{full,diag,spherical,tied}",
+        help="gmm: covariance type (mclust VVV, VVI, VII, EEE; default full)")
+
+
+def _classic(args: argparse.Namespace) -> bool:
+    """The course's own K-Means run (R in a worker started at once): no --method, --columns or
+    --scale beyond the course's."""
+    return args.method == "kmeans" and args.columns is None and args.scale == "none"
+
+
 def run(args: argparse.Namespace) -> int:
+    if not _classic(args):
+        return run_method(args)
     python_settings, r_settings = _settings(args)
     # The cold start's first step: the R worker starts before pyseg's library (numpy, pandas,
     # scikit-learn) is imported - the one place where the shell imports the library late - so R
@@ -117,6 +165,34 @@ def run(args: argparse.Namespace) -> int:
     if run.report is not None:
         say_report(Path(args.report) / REPORT_HTML, args.json)
     return int(ExitCode.OK if run.comparison.passed else ExitCode.PARITY_FAILED)
+
+
+def run_method(args: argparse.Namespace) -> int:
+    """``compare --method M`` (or K-Means on --columns/--scale): the features both languages
+    get, then the method's comparison (R in this process, or recorded)."""
+    from pyseg._methods import MethodSettings
+    from pyseg._pipeline import method_compare_data
+
+    python_settings, r_settings = _settings(args)
+    settings = MethodSettings(
+        k=args.k, mode=args.mode, python_settings=python_settings, r_settings=r_settings,
+        linkage=args.linkage, eps=args.eps, min_points=args.min_points, distance=args.distance,
+        covariance=args.covariance, min_agreement=args.min_agreement,
+        r_results=None if args.r_results is None else Path(args.r_results))
+    run = method_compare_data(args.data, args.columns, args.method, settings, scale=args.scale)
+    say_notice(run.dataset.notice)
+    for warning in run.features.warnings:
+        print(f"pyseg: note: {warning}", file=sys.stderr)
+    if args.json:
+        sys.stdout.write(run.to_json())
+    elif args.method == "all":
+        sys.stdout.write(format_all(run))
+    elif args.method == "kmeans":
+        summary = format_summary(run.comparison, run.versions).split("\n")
+        sys.stdout.write("\n".join([*summary[:2], *feature_lines(run), *summary[2:]]))
+    else:
+        sys.stdout.write(format_method_summary(run))
+    return int(ExitCode.OK if run.passed else ExitCode.PARITY_FAILED)
 
 
 def _settings(args: argparse.Namespace) -> tuple[CourseSettings, CourseSettings]:
@@ -175,11 +251,15 @@ def format_summary(comparison: Comparison, version_info: dict[str, str | None]) 
         f"WCSS      Python {py.wcss:.6f}   R {r.wcss:.6f}   "
         f"relative difference {c.wcss_rel_diff:.3g}",
         f"centers   max |difference| after alignment {c.max_center_diff:.3g}",
-        "",
-        f"{'cluster':>7}  {'segment':<12}  {'size Py':>7}  {'size R':>6}  "
-        f"{'center Python':<24}  center R",
     ]
     names = c.segment_names()
+    name_width = max([12, *map(len, names)])
+    center_width = max(24, 9 * py.centers.shape[1] + 2)
+    lines += [
+        "",
+        f"{'cluster':>7}  {'segment':<{name_width}}  {'size Py':>7}  {'size R':>6}  "
+        f"{'center Python':<{center_width}}  center R",
+    ]
     r_sizes = r.sizes
     for index in range(max(py.n_clusters, r.n_clusters)):
         py_size = int(py.sizes[index]) if index < py.n_clusters else 0
@@ -191,7 +271,8 @@ def format_summary(comparison: Comparison, version_info: dict[str, str | None]) 
             r_center = f"same (within {CENTER_TOLERANCE:g})"
         name = names[index] if index < len(names) else "-"
         lines.append(
-            f"{index:>7}  {name:<12}  {py_size:>7}  {r_size:>6}  {py_center:<24}  {r_center}"
+            f"{index:>7}  {name:<{name_width}}  {py_size:>7}  {r_size:>6}  "
+            f"{py_center:<{center_width}}  {r_center}"
         )
     lines.append("")
     lines += [f"- {note}" for note in c.diagnosis]

@@ -1,0 +1,183 @@
+"""``pyseg compare --method M``, ``--columns`` with short names and categories, ``--scale``, and
+``--method all`` (issue 10): what the command prints, its JSON and its exit codes.
+
+The method libraries have their own tests (test_hierarchical, test_dbscan, test_features, with
+R run by Rscript and scipy/scikit-learn called directly); these check that the command line
+reaches them with the right settings and reports what they found. Independent reference here:
+``tests/reference/direct_kmeans_scaled.R`` (R's read.csv, scale() and kmeans, without pyseg).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+pytestmark = pytest.mark.r
+
+DIRECT_R = Path(__file__).parent / "reference" / "direct_kmeans_scaled.R"
+
+
+def compare_json(run_cli, capsys, csv: Path, *args: str) -> tuple[int, dict]:
+    code, out, err = run_cli(capsys, "compare", "--data", str(csv), "--json", *args)
+    assert err.count("\n") <= 2, err  # notes only, never a traceback
+    return code, json.loads(out)
+
+
+def test_method_choices_are_the_registry(run_cli) -> None:
+    from pyseg._methods import METHODS
+    from pyseg.cli.compare import METHOD_CHOICES
+
+    assert (*METHODS, "all") == METHOD_CHOICES
+
+
+@pytest.mark.parametrize("k", range(2, 11))
+def test_ward_k2_to_10_identical_partitions_and_heights(run_cli, capsys, course_csv, k) -> None:
+    code, result = compare_json(run_cli, capsys, course_csv, "--method", "hierarchical",
+                                "--k", str(k))
+    assert code == 0 and result["passed"] and result["agreement"] == 1.0
+    assert result["max_height_diff"] <= 1e-9 and result["linkage"] == "ward"
+    assert result["python"]["labels"] == result["r"]["labels"]
+    assert len(set(result["python"]["labels"])) == k
+
+
+def test_complete_k9_fails_with_exit_1_and_names_the_ties(run_cli, capsys, course_csv) -> None:
+    code, out, _ = run_cli(capsys, "compare", "--data", str(course_csv), "--method",
+                           "hierarchical", "--linkage", "complete", "--k", "9")
+    assert code == 1 and "FAIL: parity does not hold" in out
+    assert "tied merge heights" in out and "2,763 distinct distances" in out
+
+
+def test_average_heights_differ_after_ties_yet_the_partition_passes(run_cli, capsys,
+                                                                     course_csv) -> None:
+    code, result = compare_json(run_cli, capsys, course_csv, "--method", "hierarchical",
+                                "--linkage", "average", "--k", "5")
+    assert result["max_height_diff"] > 1e-9  # the ties change later heights...
+    assert "heights_differ_after_ties" in result["findings"]
+    assert code == (0 if result["agreement"] == 1.0 else 1) and result["passed"] == (code == 0)
+
+
+@pytest.mark.parametrize("eps,min_points", [(5.0, 5), (8.0, 4), (12.0, 10)])
+def test_dbscan_labels_identical_after_noise_mapping(run_cli, capsys, course_csv, eps,
+                                                     min_points) -> None:
+    from sklearn.cluster import DBSCAN
+
+    code, result = compare_json(run_cli, capsys, course_csv, "--method", "dbscan",
+                                "--eps", str(eps), "--min-points", str(min_points))
+    assert code == 0 and result["agreement"] == 1.0
+    X = _course_X(course_csv)
+    sklearn = DBSCAN(eps=eps, min_samples=min_points).fit(X).labels_
+    assert result["python"]["labels"] == result["r"]["labels"] == sklearn.tolist()
+
+
+def _course_X(csv: Path) -> np.ndarray:
+    import pandas as pd
+
+    frame = pd.read_csv(csv)
+    return frame[["Annual Income (k$)", "Spending Score (1-100)"]].to_numpy(dtype=float)
+
+
+def test_one_dbscan_setting_has_noise(run_cli, capsys, course_csv) -> None:
+    code, out, _ = run_cli(capsys, "compare", "--data", str(course_csv), "--method", "dbscan",
+                           "--eps", "5", "--min-points", "5")
+    assert code == 0 and "Python 5 (+ 87 noise)" in out and "R 5 (+ 87 noise)" in out
+
+
+def test_dbscan_without_eps_takes_the_knee_and_says_so(run_cli, capsys, course_csv) -> None:
+    from pyseg._dbscan import knn_distance_curves
+    from pyseg._features import load_features
+
+    code, result = compare_json(run_cli, capsys, course_csv, "--method", "dbscan")
+    knee = knn_distance_curves(load_features(course_csv)[0], 4, with_r=False).knee_eps
+    assert result["eps"] == knee == result["chosen"]["eps"]
+    assert code == 0
+
+
+@pytest.mark.parametrize("columns,scale", [("income,score,age", "z"),
+                                           ("income,score,age,gender", "none"),
+                                           ("income,score,age,gender", "z")])
+def test_kmeans_on_more_features_agrees_and_r_holds_the_same_matrix(
+        run_cli, capsys, course_csv, rscript, columns, scale) -> None:
+    code, result = compare_json(run_cli, capsys, course_csv, "--columns", columns,
+                                "--scale", scale)
+    assert code == 0 and result["agreement"] == 1.0 and result["passed"]
+    matrix = result["feature_matrix"]
+    assert matrix["r_received_max_abs_diff"] == 0.0
+    assert matrix.get("r_scale_max_abs_diff", 0.0) == 0.0 and ("r_scale_max_abs_diff" in matrix
+                                                               ) == (scale == "z")
+    # R on its own (read.csv, scale(), set.seed(29); kmeans(X, 5, nstart = 10)): the same WCSS
+    out = subprocess.run([rscript, str(DIRECT_R), str(course_csv), columns, scale],
+                         check=True, capture_output=True, text=True).stdout.split()
+    assert result["r"]["wcss"] == pytest.approx(float(out[0]), rel=1e-12)
+    assert result["python"]["wcss"] == pytest.approx(float(out[0]), rel=1e-12)
+
+
+def test_categorical_column_without_scale_gets_a_note(run_cli, capsys, course_csv) -> None:
+    code, out, err = run_cli(capsys, "compare", "--data", str(course_csv), "--columns",
+                             "income,score,gender")
+    assert code == 0
+    assert "Genre: one 0/1 column per level (Female, Male), every level kept" in out
+    assert err.startswith("pyseg: note: categorical column(s) 'Genre'") and "--scale z" in err
+
+
+def test_method_all_prints_one_table(run_cli, capsys, course_csv) -> None:
+    from pyseg._methods import METHODS
+
+    code, out, _ = run_cli(capsys, "compare", "--data", str(course_csv), "--method", "all",
+                           "--eps", "8", "--min-points", "4")
+    table = out.split("own measure")[1].splitlines()[1:len(METHODS) + 1]
+    assert [line.split()[0] for line in table] == list(METHODS)
+    assert code == (0 if all(line.rstrip().endswith("yes") for line in table) else 1)
+    assert "PASS: parity holds for every method" in out or code == 1
+
+
+def test_method_all_json_is_deterministic(run_cli, capsys, course_csv) -> None:
+    args = ("--method", "all", "--eps", "8", "--min-points", "4")
+    _, first = compare_json(run_cli, capsys, course_csv, *args)
+    _, second = compare_json(run_cli, capsys, course_csv, *args)
+    first.pop("versions"), second.pop("versions")
+    assert first == second
+    assert sorted(row["method"] for row in first["table"]) == sorted(first["methods"])
+
+
+@pytest.mark.parametrize("args,fragment", [
+    (("--method", "dbscan", "--eps", "0"), "--eps 0.0 should be a finite distance > 0"),
+    (("--method", "dbscan", "--eps", "-2"), "--eps -2.0 should be a finite distance > 0"),
+    (("--method", "dbscan", "--eps", "3", "--min-points", "0"), "--min-points 0 should be >= 1"),
+    (("--method", "hierarchical", "--k", "197"), "k=197 is more than the 196 distinct point"),
+    (("--method", "hierarchical", "--linkage", "median"), "--linkage 'median': unknown linkage"),
+    (("--columns", "income,CustomerID,Genre", "--method", "hierarchical"), None),
+    (("--scale", "unit"), "--scale 'unit': use one of none, z"),
+    (("--columns", "income,nope"), "no column 'nope'"),
+])
+def test_bad_settings_are_one_line_exit_2(run_cli, capsys, course_csv, tmp_path, args,
+                                          fragment) -> None:
+    csv = course_csv
+    if fragment is None:  # a categorical column with hundreds of levels, and one with one level
+        import pandas as pd
+
+        frame = pd.read_csv(course_csv)
+        frame["CustomerID"] = [f"c{i}" for i in range(len(frame))]
+        frame["Genre"] = "Female"
+        csv = tmp_path / "bad.csv"
+        frame.to_csv(csv, index=False)
+        fragment = "'CustomerID' has 200 distinct text values, too many for a categorical"
+    code, out, err = run_cli(capsys, "compare", "--data", str(csv), *args)
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and err.startswith("pyseg: error: ") and fragment in err, err
+
+
+def test_one_level_categorical_is_one_line(run_cli, capsys, course_csv, tmp_path) -> None:
+    import pandas as pd
+
+    frame = pd.read_csv(course_csv)
+    frame["Genre"] = "Female"
+    csv = tmp_path / "one-level.csv"
+    frame.to_csv(csv, index=False)
+    code, _, err = run_cli(capsys, "compare", "--data", str(csv), "--columns",
+                           "income,score,gender")
+    assert code == 2 and err.count("\n") == 1
+    assert "column 'Genre' has one value only ('Female')" in err
