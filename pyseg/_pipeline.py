@@ -26,6 +26,7 @@ import numpy as np
 from pyseg._compare import Comparison, Mode, compare
 from pyseg._course import ELBOW_K_MAX, PYTHON_COURSE, R_COURSE, CourseSettings
 from pyseg._data import Dataset, load_dataset
+from pyseg._dbscan import KnnDistances, knn_distance_curves
 from pyseg._elbow import ElbowResult, elbow
 from pyseg._errors import InputError, PysegError, RUnavailableError
 from pyseg._features import Features, features_from_frame, load_features
@@ -43,6 +44,7 @@ from pyseg.engines import (
     REngine,
     RFeaturesEngine,
     RWorkerEngine,
+    check_dbscan_parameters,
     cold_start,
 )
 
@@ -346,3 +348,37 @@ def method_compare_data(
         info["r"] = r_engine.version()
         check = feature_check(features, dataset, RFeaturesEngine())
     return MethodRun(dataset, features, method, comparison, info, check, dict(settings.chosen))
+
+
+@dataclass(frozen=True)
+class KnnRun:
+    """What :func:`knn_distance_data` computed: DBSCAN's "elbow", for choosing eps."""
+
+    dataset: Dataset
+    features: Features
+    min_points: int
+    curves: KnnDistances
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"method": "dbscan", "min_points": self.min_points,
+                "data": {"source": self.dataset.source, "sha256": self.dataset.sha256,
+                         "n_rows": int(self.dataset.n_rows),
+                         "features": list(self.dataset.feature_names)},
+                "feature_matrix": self.features.to_dict(), **self.curves.to_dict()}
+
+
+def knn_distance_data(
+    data: str | os.PathLike[str] | None,
+    columns: str | Sequence[str] | None,
+    min_points: int = 5,
+    *,
+    scale: str = "none",
+) -> KnnRun:
+    """Every row's distance to its (min_points - 1)-th nearest neighbour in both languages
+    (scikit-learn ``NearestNeighbors``, R ``dbscan::kNNdist``), sorted, with the knee."""
+    check_dbscan_parameters(1.0, min_points)
+    if min_points < 2:
+        raise InputError(f"--min-points {min_points}: the k-nearest-neighbour distances need "
+                         "--min-points >= 2 (k = min-points - 1 neighbours)")
+    dataset, features = load_features(data, columns, scale=scale)
+    return KnnRun(dataset, features, min_points, knn_distance_curves(dataset, min_points - 1))

@@ -181,3 +181,26 @@ def test_one_level_categorical_is_one_line(run_cli, capsys, course_csv, tmp_path
                            "income,score,gender")
     assert code == 2 and err.count("\n") == 1
     assert "column 'Genre' has one value only ('Female')" in err
+
+
+def test_elbow_dbscan_gives_both_knn_curves_and_the_knee(run_cli, capsys, course_csv) -> None:
+    from sklearn.neighbors import NearestNeighbors
+
+    code, out, _ = run_cli(capsys, "elbow", "--method", "dbscan", "--data", str(course_csv),
+                           "--min-points", "5", "--json")
+    result = json.loads(out)
+    X = _course_X(course_csv)
+    distances, _ = NearestNeighbors(n_neighbors=5).fit(X).kneighbors(X)
+    direct = np.sort(distances[:, 4])  # the 4th neighbour beyond the row itself
+    assert code == 0 and result["k"] == 4
+    np.testing.assert_array_equal(result["python"], direct)
+    assert result["r"] == result["python"] and result["max_diff"] == 0.0
+    assert result["knee_eps"] == direct[result["knee_index"]]
+    code, out, _ = run_cli(capsys, "elbow", "--method", "dbscan", "--data", str(course_csv))
+    assert f"--eps {result['knee_eps']:.4g} --min-points 5" in out
+
+
+def test_elbow_dbscan_needs_two_points(run_cli, capsys, course_csv) -> None:
+    code, out, err = run_cli(capsys, "elbow", "--method", "dbscan", "--data", str(course_csv),
+                             "--min-points", "1")
+    assert code == 2 and out == "" and err.count("\n") == 1 and "--min-points >= 2" in err

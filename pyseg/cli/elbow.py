@@ -9,7 +9,7 @@ from pathlib import Path
 
 from pyseg._elbow import MODES, ElbowResult
 from pyseg._errors import ExitCode, InputError
-from pyseg._pipeline import elbow_data
+from pyseg._pipeline import KnnRun, elbow_data, knn_distance_data
 from pyseg._progress import progress_wanted
 from pyseg._report import REPORT_HTML, check_report_dir, write_elbow_report
 from pyseg.cli._args import add_data_arguments, positive_int, say_notice, say_report
@@ -24,6 +24,10 @@ modes:
            random_state=42) with n_init=10 per k; R set.seed(6) once, then kmeans(X, k) with a
            single random start per k (R's single start can stop in a local optimum)
   matched  both sides keep the best of --starts starts per k
+
+--method dbscan draws DBSCAN's counterpart for choosing eps instead: every row's distance to its
+(--min-points - 1)-th nearest neighbour, sorted, in both languages (scikit-learn NearestNeighbors,
+R dbscan::kNNdist), with the knee (kneed) as the suggested eps.
 
 exit status: 0 done (differences are reported, not failures), 2 bad input or usage,
 3 R missing or unusable
@@ -43,6 +47,14 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
                               help="course settings (default) or matched starts on both sides")
     elbow_parser.add_argument("--starts", type=positive_int, default=None,
                               help="starts per k on both sides; needs --mode matched (default 10)")
+    elbow_parser.add_argument("--method", choices=("kmeans", "dbscan"), default="kmeans",
+                              help="kmeans: WCSS per k (default); dbscan: k-nearest-neighbour "
+                              "distances for choosing eps")
+    elbow_parser.add_argument("--min-points", type=int, default=5, metavar="M",
+                              help="dbscan: minPts; the curve is the (M - 1)-th neighbour's "
+                              "distance (default 5)")
+    elbow_parser.add_argument("--scale", default="none", metavar="{none,z}",
+                              help="dbscan: none (default) or z, as for compare")
     elbow_parser.add_argument("--json", action="store_true", help="print one JSON document")
     elbow_parser.add_argument("--report", metavar="DIR",
                               help="write report.json, report.html and elbow.png to DIR")
@@ -53,7 +65,49 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     return elbow_parser
 
 
+def run_knn(args: argparse.Namespace) -> int:
+    """``elbow --method dbscan``: the k-nearest-neighbour distance curves and their knee."""
+    run = knn_distance_data(args.data, args.columns, args.min_points, scale=args.scale)
+    say_notice(run.dataset.notice)
+    if args.json:
+        sys.stdout.write(json.dumps(run.to_dict(), sort_keys=True, indent=2, allow_nan=False)
+                         + "\n")
+    else:
+        sys.stdout.write(format_knn(run))
+    return int(ExitCode.OK)
+
+
+def format_knn(run: KnnRun) -> str:
+    """The text of ``elbow --method dbscan``: quantiles of both curves, the knee, the command."""
+    curves, n = run.curves, run.dataset.n_rows
+    lines = [
+        f"data    {run.dataset.source} ({n} rows); features "
+        f"{', '.join(run.dataset.feature_names)}",
+        f"Python  NearestNeighbors(n_neighbors={curves.k + 1}): distance to the nearest "
+        f"neighbour number {curves.k} (the row itself not counted)",
+        f"R       dbscan::kNNdist(X, k = {curves.k})",
+        "",
+        f"{'rows below':>10}  {'Python':>10}  {'R':>10}",
+    ]
+    for share in (0.10, 0.25, 0.50, 0.75, 0.90, 0.95, 0.99, 1.00):
+        index = min(n - 1, max(0, round(share * n) - 1))
+        r_value = "-" if curves.r is None else f"{curves.r[index]:.4f}"
+        lines.append(f"{share:>10.0%}  {curves.python[index]:>10.4f}  {r_value:>10}")
+    lines.append("")
+    if curves.max_diff is not None:
+        lines.append(f"- The two curves differ by at most {curves.max_diff:.3g}.")
+    if curves.knee_eps is None:
+        lines.append("- The curve has no knee (kneed found none): choose eps by eye.")
+    else:
+        lines.append(f"- Knee at row {curves.knee_index + 1} of {n}: eps = {curves.knee_eps:.6g}"
+                     f" (try: pyseg compare --method dbscan --eps {curves.knee_eps:.4g} "
+                     f"--min-points {run.min_points}).")
+    return "\n".join(lines) + "\n"
+
+
 def run(args: argparse.Namespace) -> int:
+    if args.method == "dbscan":
+        return run_knn(args)
     if args.k_min > args.k_max:
         raise InputError(f"--k-min {args.k_min} is larger than --k-max {args.k_max}")
     if args.starts is not None and args.mode != "matched":
