@@ -38,6 +38,8 @@ COMMANDS: dict[str, str] = {
     "elbow": "pyseg.cli.elbow",
     "record-r": "pyseg.cli.record",
     "synth": "pyseg.cli.synth",
+    "stability": "pyseg.cli.stability",
+    "gap": "pyseg.cli.gap",
 }
 
 PROG = "pyseg"

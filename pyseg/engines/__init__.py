@@ -37,6 +37,9 @@ _EXPORTS: dict[str, str] = {
     "RDbscanEngine": "_dbscan_r",
     "ScipyHierarchicalEngine": "_hierarchical_python",
     "RHierarchicalEngine": "_hierarchical_r",
+    # seed sweeps, bootstrap stability and the gap statistic (pyseg stability, pyseg gap)
+    "PythonResampleEngine": "_stability_python",
+    "RResampleEngine": "_stability_r",
     "RFeaturesEngine": "_features_r",
     **dict.fromkeys(("LINKAGES", "NOISE", "DbscanEngine", "DbscanFit", "HierarchicalEngine",
                      "HierarchicalFit", "check_dbscan_parameters", "check_linkage"),
@@ -98,3 +101,5 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from pyseg.engines._recorded import RecordedREngine
     from pyseg.engines._recorded_methods import RecordedMethodEngine
     from pyseg.engines._rworker import ColdStart, RWorkerEngine, cold_start
+    from pyseg.engines._stability_python import PythonResampleEngine
+    from pyseg.engines._stability_r import RResampleEngine

@@ -1,0 +1,106 @@
+"""The report directories of ``pyseg gap`` and ``pyseg stability``: one "choosing k" page.
+
+Like :mod:`pyseg._report` (whose atomic writer, figure record and JSON writer this reuses), it
+draws and writes results computed beforehand; ``report.json`` differs between two runs on the
+same inputs only in ``generated_at``. The gap page also shows the elbow and silhouettes, so that
+the elbow and the gap statistic are read side by side.
+"""
+
+from __future__ import annotations
+
+import base64
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pyseg._plots import elbow_figure, figure_to_png_bytes
+from pyseg._provenance import timestamp
+from pyseg._report import (
+    REPORT_HTML,
+    REPORT_JSON,
+    _data_dict,
+    _Figure,
+    _write_atomically,
+    report_json_text,
+)
+from pyseg._stability_plots import gap_figure, jaccard_figure, wcss_per_seed_figure
+
+if TYPE_CHECKING:
+    from pyseg._data import Dataset
+    from pyseg._elbow import ElbowResult
+    from pyseg._gap import GapResult
+    from pyseg._stability import BootstrapStability, SeedSweep
+
+TEMPLATE = "choosing_k.html.j2"
+
+
+def _render(record: dict[str, Any], figures: list[_Figure]) -> str:
+    import jinja2
+
+    environment = jinja2.Environment(
+        loader=jinja2.PackageLoader("pyseg", "templates"),
+        autoescape=jinja2.select_autoescape(enabled_extensions=("html", "j2"),
+                                            default_for_string=True, default=True),
+        undefined=jinja2.ChainableUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    embedded = [{**figure.to_dict(), "data_uri": "data:image/png;base64,"
+                 + base64.b64encode(figure.png).decode("ascii")} for figure in figures]
+    return environment.get_template(TEMPLATE).render(report=record, figures=embedded)
+
+
+def _write(outdir: Path, record: dict[str, Any], figures: list[_Figure]) -> Path:
+    record["figures"] = [figure.to_dict() for figure in figures]
+    record.setdefault("notes", [])
+    record["generated_at"] = timestamp()
+    html = _render(record, figures)
+    files = {REPORT_JSON: report_json_text(record).encode("utf-8"),
+             REPORT_HTML: html.encode("utf-8")}
+    files.update({figure.file_name: figure.png for figure in figures})
+    _write_atomically(Path(outdir), files)
+    return Path(outdir)
+
+
+def write_gap_report(result: GapResult, elbow: ElbowResult | None, dataset: Dataset,
+                     provenance: dict[str, Any], outdir: Path) -> Path:
+    """Write the gap page (gap per k, rules, clusGap, and the elbow beside it) into ``outdir``."""
+    figures = [_Figure(
+        "gap.png", "Gap statistic per k, Python, R and cluster::clusGap",
+        "Gap per k with one standard error either side. Python and R ran on the same "
+        "reference data sets and starts (their points coincide); clusGap drew its own. The "
+        "dotted lines mark the k each maxSE rule picks from pyseg's values.",
+        figure_to_png_bytes(gap_figure(result)))]
+    if elbow is not None:
+        figures.append(_Figure(
+            "elbow.png", "Elbow method and silhouettes, Python and R",
+            f"WCSS per k of both languages ({elbow.mode} settings) with each curve's knee, and "
+            "the mean silhouette width per k: the other two ways of choosing k.",
+            figure_to_png_bytes(elbow_figure(elbow))))
+    record = {"kind": "gap", "title": "pyseg: choosing k - gap statistic, elbow and silhouettes",
+              "data": _data_dict(dataset), "result": result.to_dict(),
+              "elbow": None if elbow is None else elbow.to_dict(), "provenance": provenance}
+    if elbow is None:
+        record["notes"] = ["The elbow was not computed (R's cluster package or k values)."]
+    return _write(outdir, record, figures)
+
+
+def write_stability_report(result: SeedSweep | BootstrapStability, dataset: Dataset,
+                           provenance: dict[str, Any], outdir: Path) -> Path:
+    """Write the seed-sweep or bootstrap page into ``outdir``."""
+    record = {"data": _data_dict(dataset), "result": result.to_dict(), "provenance": provenance}
+    if record["result"]["kind"] == "seeds":
+        figure = _Figure(
+            "wcss_per_seed.png", "WCSS of the course fit per seed, Python and R",
+            "Each seed's WCSS in both languages; seeds where the two partitions differ are "
+            "shaded. Points above the dotted line stopped in a local optimum.",
+            figure_to_png_bytes(wcss_per_seed_figure(result)))  # type: ignore[arg-type]
+        title = "pyseg: how sure are the segments? Seed sweep in Python and R"
+    else:
+        figure = _Figure(
+            "jaccard.png", "Bootstrap stability per segment",
+            "Mean Jaccard per segment with one standard error: Python and R on pyseg's shared "
+            "resamples, fpc::clusterboot on its own; the lines are clusterboot's guidelines.",
+            figure_to_png_bytes(jaccard_figure(result)))  # type: ignore[arg-type]
+        title = "pyseg: how sure are the segments? Bootstrap stability in Python and R"
+    record.update({"kind": record["result"]["kind"], "title": title})
+    return _write(outdir, record, [figure])

@@ -1,0 +1,263 @@
+"""The gap statistic (Tibshirani, Walther and Hastie 2001) in Python and in R, as
+``cluster::clusGap`` computes it, on reference data sets pyseg draws once for both languages.
+
+For k = 1..K: ``W_k`` = 0.5 * sum over clusters r of (sum of pairwise distances^d_power within r)
+/ n_r (clusGap's ``W.k``; with ``d_power = 2`` that is the WCSS), ``gap_k`` = mean over the B
+references of log W_k - log W_k of the data, ``SE_k`` = sqrt(1 + 1/B) * sd of the references'
+log W_k. The references are uniform in the bounding box of the data (``"original"``) or of the
+data rotated onto its principal components (``"scaledPCA"``, clusGap's default): centre, rotate by
+the SVD's V, draw each column uniformly within its range, rotate back, add the means. K-Means
+fits inside keep the best of S k-means++ starts (drawn by pyseg, shared) run by Lloyd on both
+sides, so both languages' gap and SE agree to rounding. ``cluster::clusGap`` itself, with its own
+draws and R's ``kmeans(nstart = S)``, is the independent check; ``cluster::maxSE``'s five rules
+choose k from each.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from pyseg._data import Dataset
+from pyseg._errors import InputError
+from pyseg._io import json_ready
+from pyseg._progress import progress_bar
+from pyseg._stability import check_resample_arguments, chunks, kmeanspp_starts, run_sides
+from pyseg.engines import PythonResampleEngine, RResampleEngine
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
+
+#: clusGap's reference spaces (``spaceH0``), its default first.
+REFERENCES: tuple[str, ...] = ("scaledPCA", "original")
+#: ``cluster::maxSE``'s rules, in its order.
+MAXSE_RULES: tuple[str, ...] = ("firstSEmax", "Tibs2001SEmax", "globalSEmax", "firstmax",
+                                "globalmax")
+
+
+def max_se(f: NDArray[np.float64], se: NDArray[np.float64], rule: str,
+           se_factor: float = 1.0) -> int:
+    """``cluster::maxSE``, ported: the k (1-based) that ``rule`` picks from gap values ``f``."""
+    f, se = np.asarray(f, dtype=np.float64), se_factor * np.asarray(se, dtype=np.float64)
+    K = f.size
+
+    def first_decrease() -> int:
+        decreasing = np.diff(f) <= 0
+        return int(np.argmax(decreasing)) + 1 if decreasing.any() else K
+
+    def first_within(nc: int) -> int:
+        within = f[:nc - 1] >= f[nc - 1] - se[nc - 1]
+        return int(np.argmax(within)) + 1 if within.any() else nc
+
+    if rule == "firstmax":
+        return first_decrease()
+    if rule == "globalmax":
+        return int(np.argmax(f)) + 1
+    if rule == "Tibs2001SEmax":
+        within = f[:-1] >= (f - se)[1:]
+        return int(np.argmax(within)) + 1 if within.any() else K
+    if rule == "firstSEmax":
+        return first_within(first_decrease())
+    if rule == "globalSEmax":
+        return first_within(int(np.argmax(f)) + 1)
+    raise ValueError(f"unknown maxSE rule {rule!r}")
+
+
+def max_se_rules(f: NDArray[np.float64], se: NDArray[np.float64]) -> dict[str, int]:
+    return {rule: max_se(f, se, rule) for rule in MAXSE_RULES}
+
+
+def reference_sets(X: NDArray[np.float64], B: int, reference: str,
+                   rng: np.random.Generator) -> NDArray[np.float64]:
+    """B reference data sets as clusGap draws them (each column uniform in its range, in the
+    data's box or its PCA-rotated box): shape (B, n, d)."""
+    n, d = X.shape
+    means = X.mean(axis=0)
+    centred = X - means
+    rotation = np.linalg.svd(centred, full_matrices=False)[2].T if reference == "scaledPCA" \
+        else np.eye(d)
+    rotated = centred @ rotation
+    low, high = rotated.min(axis=0), rotated.max(axis=0)
+    sets = np.empty((B, n, d), dtype=np.float64)
+    for b in range(B):
+        z1 = np.column_stack([rng.uniform(low[j], high[j], n) for j in range(d)])
+        sets[b] = (z1 @ rotation.T if reference == "scaledPCA" else z1) + means
+    return sets
+
+
+def gap_starts(sets: NDArray[np.float64], k_max: int, starts: int,
+               rng: np.random.Generator) -> NDArray[np.float64]:
+    """S k-means++ starts per data set and k = 2..k_max: (M, k_max - 1, S, k_max, d), the
+    first k rows of ``[m, k - 2, s]`` used (zeros beyond)."""
+    M, _, d = sets.shape
+    shared = np.zeros((M, max(k_max - 1, 1), starts, k_max, d), dtype=np.float64)
+    for m in range(M):
+        for k in range(2, k_max + 1):
+            shared[m, k - 2, :, :k, :] = kmeanspp_starts(sets[m], k, starts, rng)
+    return shared
+
+
+@dataclass(frozen=True)
+class GapSide:
+    """One language's gap: log W per k of the data, the references' mean, gap and SE."""
+
+    logw: NDArray[np.float64]
+    e_logw: NDArray[np.float64]
+    gap: NDArray[np.float64]
+    se: NDArray[np.float64]
+
+    @classmethod
+    def from_logw(cls, logw: NDArray[np.float64]) -> GapSide:
+        """From log W of the data (row 0) and of the B references (rows 1..B)."""
+        references = logw[1:]
+        B = references.shape[0]
+        e_logw = references.mean(axis=0)
+        se = math.sqrt(1 + 1 / B) * references.std(axis=0, ddof=1)
+        return cls(logw[0], e_logw, e_logw - logw[0], se)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"gap": self.gap, "se": self.se, "logw": self.logw, "e_logw": self.e_logw,
+                "rules": max_se_rules(self.gap, self.se)}
+
+
+@dataclass(frozen=True)
+class GapResult:
+    """The gap statistic of both languages on shared references, and clusGap's own.
+
+    Attributes
+    ----------
+    settings : dict
+        method, linkage, k_max, B, seed, starts, reference, d_power.
+    python, r : GapSide
+    r_maxse_on_python : dict
+        ``cluster::maxSE`` run in R on Python's gap and SE (checks the Python port).
+    clusgap : dict or None
+        clusGap's table (logw, e_logw, gap, se), its rules and its call; None when not run.
+    r_failed_starts : int
+    """
+
+    settings: dict[str, Any]
+    python: GapSide
+    r: GapSide
+    r_maxse_on_python: dict[str, int]
+    clusgap: dict[str, Any] | None = field(default=None, repr=False)
+    r_failed_starts: int = 0
+
+    @property
+    def k_values(self) -> list[int]:
+        return list(range(1, self.settings["k_max"] + 1))
+
+    def max_abs_diff(self) -> dict[str, float]:
+        return {"gap": float(np.max(np.abs(self.python.gap - self.r.gap))),
+                "se": float(np.max(np.abs(self.python.se - self.r.se)))}
+
+    def summary(self) -> list[str]:
+        s, diff = self.settings, self.max_abs_diff()
+        rules = max_se_rules(self.python.gap, self.python.se)
+        lines = [f"Gap statistic, k = 1..{s['k_max']}, B = {s['B']} {s['reference']} references "
+                 f"(seed {s['seed']}), d.power = {s['d_power']}: Python and R differ by at most "
+                 f"{diff['gap']:.3g} (gap) and {diff['se']:.3g} (SE).",
+                 "pyseg's k per maxSE rule: " + _rules_text(rules) + "."]
+        if rules != self.r_maxse_on_python:
+            lines.append("cluster::maxSE on the same values says " +
+                         _rules_text(self.r_maxse_on_python) + ".")
+        if self.clusgap is not None:
+            lines.append("cluster::clusGap (its own draws): " + _rules_text(self.clusgap["rules"])
+                         + ".")
+        if len(set(rules.values())) > 1:
+            lines.append("The rules disagree: the gap statistic gives no single best k here.")
+        return lines
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready, deterministic."""
+        return json_ready({
+            "kind": "gap", **self.settings, "k": self.k_values,
+            "python": self.python.to_dict(), "r": self.r.to_dict(),
+            "max_abs_diff": self.max_abs_diff(), "r_maxse_on_python": self.r_maxse_on_python,
+            "clusgap": self.clusgap, "r_failed_starts": self.r_failed_starts,
+            "summary": self.summary(),
+        })
+
+
+def _rules_text(rules: dict[str, int]) -> str:
+    return ", ".join(f"{rule} {k}" for rule, k in rules.items())
+
+
+def check_gap_arguments(X: NDArray[np.float64], k_max: int, reference: str, d_power: int) -> None:
+    if reference not in REFERENCES:
+        raise InputError(f"--reference {reference!r} is not one of {', '.join(REFERENCES)}")
+    if d_power not in (1, 2):
+        raise InputError(f"--d-power {d_power} should be 1 or 2")
+    if k_max < 2:
+        raise InputError(f"K = {k_max} should be >= 2 (clusGap's K.max >= 2)")
+
+
+def gap_statistic(dataset: Dataset, k_max: int = 10, B: int = 100, seed: int = 1,
+                  starts: int = 10, reference: str = "scaledPCA", d_power: int = 1,
+                  method: str = "kmeans", linkage: str = "ward", clusgap: bool = True,
+                  workers: int = 1, progress: bool = False) -> GapResult:
+    """The gap statistic in Python and R on shared references, and ``cluster::clusGap``'s own.
+
+    Raises
+    ------
+    InputError
+        B < 2, K < 2, K not below the number of distinct points, starts < 1, a bad reference,
+        d_power or method.
+    """
+    X = np.ascontiguousarray(dataset.X, dtype=np.float64)
+    check_gap_arguments(X, k_max, reference, d_power)
+    check_resample_arguments(X, k_max, B, starts, method, dataset.source, workers)
+    python_engine, r_engine = PythonResampleEngine(), RResampleEngine()
+    r_engine.check_ready()
+    rng = np.random.default_rng(seed)
+    sets = np.concatenate([X[None], reference_sets(X, B, reference, rng)])
+    shared = gap_starts(sets, k_max, starts, rng) if method == "kmeans" else None
+    pieces = chunks(B + 1, 4 * workers)
+    options = {"method": method, "linkage": linkage, "d_power": d_power}
+    bar = progress_bar(2 * len(pieces) + int(clusgap), f"gap: B={B}", progress)
+    try:
+        python, r = run_sides(
+            [(python_engine.gap_logw, (sets[p.start:p.stop], k_max,
+                                       None if shared is None else shared[p.start:p.stop],
+                                       method, linkage, d_power)) for p in pieces],
+            [_r_piece(r_engine, sets, k_max, shared, p, options) for p in pieces]
+            + ([lambda: r_engine.clusgap(X, k_max, B, seed, starts, d_power, reference, method,
+                                         linkage)] if clusgap else []),
+            workers, bar)
+    finally:
+        bar.close()
+    check = r.pop() if clusgap else None
+    python_side = GapSide.from_logw(np.concatenate(python))
+    settings = {"method": method, "linkage": linkage, "k_max": k_max, "B": B, "seed": seed,
+                "starts": starts, "reference": reference, "d_power": d_power}
+    return GapResult(settings, python_side, GapSide.from_logw(np.concatenate([p[0] for p in r])),
+                     r_engine.max_se(python_side.gap, python_side.se),
+                     None if check is None else _clusgap_dict(check, settings),
+                     int(sum(p[1] for p in r)))
+
+
+def _r_piece(r_engine: RResampleEngine, sets: NDArray[np.float64], k_max: int,
+             shared: NDArray[np.float64] | None, piece: range,
+             options: dict[str, Any]) -> Callable[[], Any]:
+    return lambda: r_engine.gap_logw(sets[piece.start:piece.stop], k_max,
+                                     None if shared is None else shared[piece.start:piece.stop],
+                                     **options)
+
+
+def _clusgap_dict(check: dict[str, Any], settings: dict[str, Any]) -> dict[str, Any]:
+    tab = check["tab"]
+    if settings["method"] == "kmeans":
+        function = (f"function(x, k) kmeans(x, k, iter.max = 300, nstart = "
+                    f"{settings['starts']})")
+    else:
+        function = (f"function(x, k) list(cluster = cutree(hclust(dist(x), "
+                    f"'{settings['linkage']}'), k))")
+    call = (f"set.seed({settings['seed']}); cluster::clusGap(X, FUNcluster = {function}, "
+            f"K.max = {settings['k_max']}, B = {settings['B']}, d.power = {settings['d_power']}, "
+            f"spaceH0 = '{settings['reference']}')")
+    return {"logw": tab[:, 0], "e_logw": tab[:, 1], "gap": tab[:, 2], "se": tab[:, 3],
+            "rules": check["rules"], "call": call}

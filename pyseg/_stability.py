@@ -1,0 +1,500 @@
+"""How sure are the segments? A seed sweep and bootstrap stability, in Python and in R.
+
+``seed_sweep``
+    For seeds 1..N the course fit in both languages (Python ``KMeans(random_state=seed,
+    n_init=S)``, R ``set.seed(seed); kmeans(X, k, nstart = S)``): how often the two give the same
+    partition, their WCSS, how often each reaches the best WCSS, the local optima seen.
+``bootstrap_stability``
+    ``fpc::clusterboot``'s bootstrap on draws pyseg makes once and hands to both languages:
+    B bootstrap row sets (numpy ``default_rng(seed)``; the distinct rows of each, in order of first
+    appearance, as clusterboot's ``unique(sample(n, n, replace = TRUE))``) and, for K-Means, S
+    k-means++ starting centers per fit. Each language refits every resample (Lloyd from every
+    start, lowest WCSS kept) and computes, per original segment, the largest Jaccard with a
+    resample cluster; the mean over resamples is clusterboot's ``bootmean``. Same draws, same
+    partitions: the two languages' Jaccards are equal. ``fpc::clusterboot`` itself, with its own
+    draws, is the independent statistical check.
+
+The Python side can run in worker processes while R runs in this one (``workers``); the draws
+and so the results do not depend on it.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from pyseg._align import agreement, align_labels
+from pyseg._course import COURSE_K, CourseSettings, python_kmeans_code, r_kmeans_code
+from pyseg._data import Dataset, check_points
+from pyseg._errors import InputError
+from pyseg._io import json_ready
+from pyseg._progress import ProgressBar, progress_bar
+from pyseg._segments import names_or_numbers
+from pyseg.engines import PythonResampleEngine, RResampleEngine
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
+
+#: Methods with a k that ``stability --bootstrap`` and ``gap`` refit on each resample.
+RESAMPLE_METHODS: tuple[str, ...] = ("kmeans", "hierarchical")
+#: WCSS values within this relative distance are the same local optimum.
+OPTIMUM_TOLERANCE = 1e-9
+#: clusterboot's guidelines for a mean Jaccard (its documentation, "Details"), lowest first.
+JACCARD_BANDS: tuple[tuple[float, str], ...] = (
+    (0.6, "should not be trusted (dissolved)"),
+    (0.75, "a pattern, but which customers belong to it is highly doubtful"),
+    (0.85, "stable (valid)"),
+    (math.inf, "highly stable"),
+)
+
+
+def interpret_jaccard(mean: float) -> str:
+    """clusterboot's reading of a mean Jaccard: < 0.6 not to be trusted, 0.6-0.75 a doubtful
+    pattern, 0.75-0.85 stable, >= 0.85 highly stable."""
+    return next(text for bound, text in JACCARD_BANDS if mean < bound)
+
+
+# -- draws ---------------------------------------------------------------------------------------
+
+def kmeanspp(X: NDArray[np.float64], k: int, rng: np.random.Generator) -> NDArray[np.float64]:
+    """One greedy k-means++ draw of ``k`` rows of ``X`` (2 + log k trials per center, as
+    scikit-learn's), from ``rng``: shape (k, n_features)."""
+    n = X.shape[0]
+    trials = 2 + int(math.log(k))
+    centers = np.empty((k, X.shape[1]), dtype=np.float64)
+    first = int(rng.integers(n))
+    centers[0] = X[first]
+    closest = ((X - X[first]) ** 2).sum(axis=1)
+    for c in range(1, k):
+        total = closest.sum()
+        picks = rng.random(trials) * total
+        candidates = np.minimum(np.searchsorted(np.cumsum(closest), picks, side="right"), n - 1)
+        distances = ((X[None, :, :] - X[candidates][:, None, :]) ** 2).sum(axis=2)
+        np.minimum(closest, distances, out=distances)
+        best = int(np.argmin(distances.sum(axis=1)))
+        closest = distances[best]
+        centers[c] = X[candidates[best]]
+    return centers
+
+
+def kmeanspp_starts(X: NDArray[np.float64], k: int, starts: int,
+                    rng: np.random.Generator) -> NDArray[np.float64]:
+    """``starts`` k-means++ draws: shape (starts, k, n_features)."""
+    return np.stack([kmeanspp(X, k, rng) for _ in range(starts)])
+
+
+def bootstrap_rows(n: int, B: int, rng: np.random.Generator) -> list[NDArray[np.int64]]:
+    """B bootstrap draws of n rows; of each, the distinct rows in order of first appearance."""
+    rows = []
+    for _ in range(B):
+        draw = rng.integers(0, n, size=n)
+        _, first = np.unique(draw, return_index=True)
+        rows.append(draw[np.sort(first)].astype(np.int64))
+    return rows
+
+
+# -- running both sides --------------------------------------------------------------------------
+
+def chunks(count: int, parts: int) -> list[range]:
+    """``range(count)`` cut into at most ``parts`` consecutive pieces of near-equal size."""
+    parts = max(1, min(parts, count))
+    edges = np.linspace(0, count, parts + 1).round().astype(int)
+    return [range(int(a), int(b)) for a, b in itertools.pairwise(edges) if b > a]
+
+
+def run_sides(python_jobs: Sequence[tuple[Callable[..., Any], tuple[Any, ...]]],
+              r_jobs: Sequence[Callable[[], Any]], workers: int,
+              bar: ProgressBar) -> tuple[list[Any], list[Any]]:
+    """Run the Python jobs (``(function, args)``) and the R jobs, one progress step each.
+
+    With ``workers`` > 1 the Python jobs run in that many worker processes (spawned: R is loaded
+    in this one) while R runs here; with 1, one after the other in this process.
+    """
+    if workers <= 1:
+        python = []
+        for function, args in python_jobs:
+            python.append(function(*args))
+            bar.update()
+        r = []
+        for job in r_jobs:
+            r.append(job())
+            bar.update()
+        return python, r
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        futures = [pool.submit(function, *args) for function, args in python_jobs]
+        for future in futures:
+            future.add_done_callback(lambda _: bar.update())
+        r = []
+        for job in r_jobs:
+            r.append(job())
+            bar.update()
+        return [future.result() for future in futures], r
+
+
+def check_workers(workers: int) -> None:
+    if workers < 1:
+        raise InputError(f"--workers {workers} should be >= 1")
+
+
+# -- the seed sweep ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class SeedSweep:
+    """The course fit for seeds 1..N in both languages.
+
+    Attributes
+    ----------
+    k, starts : int
+    seeds : tuple of int
+    python_wcss, r_wcss : ndarray of shape (len(seeds),)
+    identical : tuple of bool
+        Per seed: the two languages' partitions are the same (up to numbering).
+    python_settings, r_settings : str
+        The calls, with ``seed`` standing for each seed.
+    """
+
+    k: int
+    starts: int
+    seeds: tuple[int, ...]
+    python_wcss: NDArray[np.float64] = field(repr=False)
+    r_wcss: NDArray[np.float64] = field(repr=False)
+    identical: tuple[bool, ...]
+    python_settings: str
+    r_settings: str
+
+    @property
+    def best_wcss(self) -> float:
+        return float(min(self.python_wcss.min(), self.r_wcss.min()))
+
+    def _at(self, wcss: NDArray[np.float64], value: float) -> NDArray[np.bool_]:
+        return np.abs(wcss - value) <= OPTIMUM_TOLERANCE * abs(value)
+
+    def reaches_best(self) -> dict[str, int]:
+        return {"python": int(self._at(self.python_wcss, self.best_wcss).sum()),
+                "r": int(self._at(self.r_wcss, self.best_wcss).sum())}
+
+    def optima(self) -> list[dict[str, Any]]:
+        """The distinct local optima seen (WCSS within 1e-9 relative are one), lowest first,
+        with how many seeds reached each in each language."""
+        found: list[float] = []
+        for value in sorted(np.concatenate([self.python_wcss, self.r_wcss])):
+            if not found or abs(value - found[-1]) > OPTIMUM_TOLERANCE * abs(found[-1]):
+                found.append(float(value))
+        return [{"wcss": value, "python": int(self._at(self.python_wcss, value).sum()),
+                 "r": int(self._at(self.r_wcss, value).sum())} for value in found]
+
+    def summary(self) -> list[str]:
+        n, same = len(self.seeds), sum(self.identical)
+        best = self.reaches_best()
+        lines = [f"{same} of {n} seeds give the same partition in Python and R "
+                 f"(k = {self.k}, {self.starts} start{'s' if self.starts != 1 else ''} each).",
+                 f"Best WCSS found: {self.best_wcss:.4f}; Python reaches it on {best['python']} "
+                 f"of {n} seeds, R on {best['r']} of {n}."]
+        optima = self.optima()
+        lines.append(f"{len(optima)} distinct local optim{'um' if len(optima) == 1 else 'a'}: "
+                     + "; ".join(f"{o['wcss']:.2f} (Python {o['python']}, R {o['r']})"
+                                 for o in optima) + ".")
+        return lines
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready and deterministic."""
+        def spread(values: NDArray[np.float64]) -> dict[str, float]:
+            return {"min": float(values.min()), "median": float(np.median(values)),
+                    "mean": float(values.mean()), "max": float(values.max())}
+
+        return json_ready({
+            "kind": "seeds", "k": self.k, "starts": self.starts, "n_seeds": len(self.seeds),
+            "python_settings": self.python_settings, "r_settings": self.r_settings,
+            "seeds": [{"seed": s, "python_wcss": float(p), "r_wcss": float(r), "identical": i}
+                      for s, p, r, i in zip(self.seeds, self.python_wcss, self.r_wcss,
+                                            self.identical, strict=True)],
+            "same_partition": int(sum(self.identical)),
+            "python": {"wcss": self.python_wcss, "wcss_summary": spread(self.python_wcss)},
+            "r": {"wcss": self.r_wcss, "wcss_summary": spread(self.r_wcss)},
+            "best_wcss": self.best_wcss, "reaches_best": self.reaches_best(),
+            "optima": self.optima(), "summary": self.summary(),
+        })
+
+
+def seed_sweep(dataset: Dataset, k: int = COURSE_K, n_seeds: int = 100, starts: int = 10,
+               workers: int = 1, progress: bool = False) -> SeedSweep:
+    """The course fit for seeds 1..``n_seeds`` in both languages (R: one call for all seeds).
+
+    Raises
+    ------
+    InputError
+        ``n_seeds`` < 1, ``starts`` < 1, k < 2 or k not below the number of distinct points.
+    """
+    X = np.ascontiguousarray(dataset.X, dtype=np.float64)
+    if n_seeds < 1:
+        raise InputError(f"--seeds {n_seeds} should be >= 1")
+    if starts < 1:
+        raise InputError(f"--starts {starts} should be >= 1")
+    check_k(X, k, dataset.source)
+    check_workers(workers)
+    seeds = tuple(range(1, n_seeds + 1))
+    r_engine, python_engine = RResampleEngine(), PythonResampleEngine()
+    r_engine.check_ready()
+    pieces = chunks(n_seeds, 4 * workers)
+    bar = progress_bar(len(pieces) + 1, f"stability: {n_seeds} seeds", progress)
+    try:
+        python, r = run_sides(
+            [(python_engine.seed_sweep, (X, k, [seeds[i] for i in piece], starts))
+             for piece in pieces],
+            [lambda: r_engine.seed_sweep(X, k, seeds, starts)], workers, bar)
+    finally:
+        bar.close()
+    python_wcss = np.concatenate([wcss for wcss, _ in python])
+    python_labels = np.column_stack([labels for _, labels in python])
+    r_wcss, r_labels = r[0]
+    identical = tuple(
+        bool(agreement(python_labels[:, i], r_labels[:, i], n_a=k, n_b=k).accuracy == 1.0)
+        for i in range(n_seeds))
+    settings = CourseSettings(seed=0, n_starts=starts)
+    return SeedSweep(k, starts, seeds, python_wcss, np.asarray(r_wcss), identical,
+                     python_kmeans_code(k, settings).replace("random_state=0", "random_state=seed"),
+                     r_kmeans_code(k, settings).replace("set.seed(0)", "set.seed(seed)"))
+
+
+def check_k(X: NDArray[np.float64], k: int, source: str) -> None:
+    """k >= 2 and below the number of distinct points (a resample must still hold k points)."""
+    if k < 2:
+        raise InputError(f"k = {k} should be >= 2: stability and the gap compare partitions")
+    check_points(X, k, source)
+    distinct = np.unique(X + 0.0, axis=0).shape[0]
+    if k >= distinct:
+        raise InputError(f"{source}: k = {k} is not below the {distinct} distinct points in the "
+                         f"data: use k <= {distinct - 1}")
+
+
+# -- bootstrap stability ----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class BootstrapStability:
+    """Per-segment bootstrap stability in both languages, and fpc::clusterboot's.
+
+    Attributes
+    ----------
+    method, linkage : str
+    k, B, seed, starts : int
+    segments : tuple of str
+        Segment names in Python's numbering (0..k-1).
+    sizes : tuple of int
+        Customers per segment in the original partition.
+    python_jaccard, r_jaccard : ndarray of shape (k, B)
+        Largest Jaccard per segment and resample; R's rows in Python's numbering.
+    same_original : bool
+        Both languages found the same original partition from the shared starts.
+    r_failed_starts : int
+        R Lloyd runs that ended with an empty cluster (not counted as fits).
+    clusterboot : dict or None
+        fpc::clusterboot's run with its own draws: ``bootresult`` (k, B) in Python's numbering,
+        its ``agreement`` with Python's original partition; None when not run.
+    """
+
+    method: str
+    linkage: str
+    k: int
+    B: int
+    seed: int
+    starts: int
+    segments: tuple[str, ...]
+    sizes: tuple[int, ...]
+    python_jaccard: NDArray[np.float64] = field(repr=False)
+    r_jaccard: NDArray[np.float64] = field(repr=False)
+    same_original: bool
+    r_failed_starts: int = 0
+    clusterboot: dict[str, Any] | None = field(default=None, repr=False)
+
+    @staticmethod
+    def _se(matrix: NDArray[np.float64]) -> NDArray[np.float64]:
+        if matrix.shape[1] < 2:
+            return np.full(matrix.shape[0], np.nan)
+        return matrix.std(axis=1, ddof=1) / math.sqrt(matrix.shape[1])
+
+    @property
+    def max_abs_diff(self) -> float:
+        return float(np.max(np.abs(self.python_jaccard - self.r_jaccard)))
+
+    def cross_check(self) -> list[dict[str, Any]] | None:
+        """Per segment: pyseg's and clusterboot's means, their SEs, and whether they lie within
+        2 combined standard errors of each other (|difference| <= 2 sqrt(se1^2 + se2^2))."""
+        if self.clusterboot is None:
+            return None
+        ours, theirs = self.python_jaccard, self.clusterboot["bootresult"]
+        rows = []
+        for j, (a, b, sa, sb) in enumerate(zip(ours.mean(axis=1), theirs.mean(axis=1),
+                                               self._se(ours), self._se(theirs), strict=True)):
+            combined = math.sqrt(sa * sa + sb * sb)
+            rows.append({"segment": j, "pyseg": float(a), "clusterboot": float(b),
+                         "pyseg_se": float(sa), "clusterboot_se": float(sb),
+                         "difference": float(a - b),
+                         "within_2se": bool(abs(a - b) <= 2 * combined)})
+        return rows
+
+    def summary(self) -> list[str]:
+        means = self.python_jaccard.mean(axis=1)
+        lines = [f"{self.B} bootstrap resamples (seed {self.seed}), {self._method_text()}: "
+                 f"Python and R Jaccards differ by at most {self.max_abs_diff:.3g}."]
+        if not self.same_original:
+            lines.append("The two languages found different original partitions.")
+        lines += [f"{j} {name}: mean Jaccard {mean:.3f} - {interpret_jaccard(mean)}."
+                  for j, (name, mean) in enumerate(zip(self.segments, means, strict=True))]
+        check = self.cross_check()
+        if check is not None:
+            inside = sum(row["within_2se"] for row in check)
+            lines.append("fpc::clusterboot (its own draws): means "
+                         + " / ".join(f"{row['clusterboot']:.3f}" for row in check)
+                         + f"; {inside} of {len(check)} within 2 standard errors of pyseg's.")
+        return lines
+
+    def _method_text(self) -> str:
+        if self.method == "kmeans":
+            return f"K-Means k = {self.k}, best of {self.starts} shared k-means++ starts (Lloyd)"
+        return f"hierarchical ({self.linkage}) cut at k = {self.k}"
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready and deterministic; per-segment lists in Python's numbering."""
+        means = self.python_jaccard.mean(axis=1)
+        clusterboot = None
+        if self.clusterboot is not None:
+            result = self.clusterboot["bootresult"]
+            clusterboot = {"jaccard": result.mean(axis=1), "se": self._se(result),
+                           "bootmean_own_numbering": self.clusterboot["bootmean"],
+                           "agreement_with_python": self.clusterboot["agreement"],
+                           "call": self.clusterboot["call"], "cross_check": self.cross_check()}
+        return json_ready({
+            "kind": "bootstrap", "method": self.method, "linkage": self.linkage, "k": self.k,
+            "B": self.B, "seed": self.seed, "starts": self.starts,
+            "segments": list(self.segments), "sizes": list(self.sizes),
+            "python": {"jaccard": means, "se": self._se(self.python_jaccard)},
+            "r": {"jaccard": self.r_jaccard.mean(axis=1), "se": self._se(self.r_jaccard)},
+            "max_abs_diff": self.max_abs_diff, "same_original": self.same_original,
+            "r_failed_starts": self.r_failed_starts,
+            "interpretation": [interpret_jaccard(m) for m in means],
+            "clusterboot": clusterboot, "summary": self.summary(),
+        })
+
+
+@dataclass(frozen=True)
+class _Draws:
+    rows: list[NDArray[np.int64]]
+    starts: NDArray[np.float64] | None  # (B + 1, S, k, d): [0] the original fit
+
+
+def bootstrap_draws(X: NDArray[np.float64], k: int, B: int, seed: int, starts: int,
+                    method: str) -> _Draws:
+    """pyseg's draws, made once: B row sets, then (K-Means) S starts for the original fit and S
+    per resample, all from ``numpy.random.default_rng(seed)`` in that order."""
+    rng = np.random.default_rng(seed)
+    rows = bootstrap_rows(X.shape[0], B, rng)
+    if method != "kmeans":
+        return _Draws(rows, None)
+    shared = [kmeanspp_starts(X, k, starts, rng)]
+    shared += [kmeanspp_starts(X[r], k, starts, rng) for r in rows]
+    return _Draws(rows, np.stack(shared))
+
+
+def check_resample_arguments(X: NDArray[np.float64], k: int, B: int, starts: int,
+                             method: str, source: str, workers: int) -> None:
+    if method not in RESAMPLE_METHODS:
+        raise InputError(f"--method {method!r} is not one of {', '.join(RESAMPLE_METHODS)} "
+                         "(the methods with a k that can be refitted on a resample)")
+    if B < 2:
+        raise InputError(f"B = {B} should be >= 2: a mean and its standard error need two "
+                         "resamples")
+    if starts < 1:
+        raise InputError(f"--starts {starts} should be >= 1")
+    check_workers(workers)
+    check_k(X, k, source)
+
+
+def bootstrap_stability(dataset: Dataset, k: int = COURSE_K, B: int = 100, seed: int = 1,
+                        starts: int = 10, method: str = "kmeans", linkage: str = "ward",
+                        clusterboot: bool = True, workers: int = 1,
+                        progress: bool = False) -> BootstrapStability:
+    """Bootstrap stability per segment in Python and R on shared draws, and clusterboot's.
+
+    Raises
+    ------
+    InputError
+        B < 2, starts < 1, k < 2 or k not below the number of distinct points, bad method.
+    RUnavailableError
+        R, rpy2 or (with ``clusterboot``) R's fpc is missing.
+    """
+    X = np.ascontiguousarray(dataset.X, dtype=np.float64)
+    check_resample_arguments(X, k, B, starts, method, dataset.source, workers)
+    python_engine, r_engine = PythonResampleEngine(), RResampleEngine()
+    r_engine.check_ready(fpc=clusterboot)
+    draws = bootstrap_draws(X, k, B, seed, starts, method)
+    original = python_engine.fit_partition(
+        X, k, method, None if draws.starts is None else draws.starts[0], linkage)
+    pieces = chunks(B, 4 * workers)
+    bar = progress_bar(2 * len(pieces) + int(clusterboot), f"stability: bootstrap B={B}",
+                       progress)
+    try:
+        python, r = run_sides(
+            [(python_engine.bootstrap_jaccard,
+              (X, k, original, [draws.rows[b] for b in piece],
+               None if draws.starts is None else draws.starts[piece.start + 1:piece.stop + 1],
+               method, linkage)) for piece in pieces],
+            [_r_piece(r_engine, X, k, draws, piece, method, linkage) for piece in pieces]
+            + ([lambda: r_engine.clusterboot(X, k, B, seed, starts, method, linkage)]
+               if clusterboot else []),
+            workers, bar)
+    finally:
+        bar.close()
+    return _bootstrap_result(dataset, X, original, python, r, (method, linkage, k, B, seed,
+                                                                starts), clusterboot)
+
+
+def _r_piece(r_engine: RResampleEngine, X: NDArray[np.float64], k: int, draws: _Draws,
+             piece: range, method: str, linkage: str) -> Callable[[], Any]:
+    starts = None
+    if draws.starts is not None:
+        starts = np.concatenate([draws.starts[:1], draws.starts[piece.start + 1:piece.stop + 1]])
+    return lambda: r_engine.bootstrap_jaccard(X, k, [draws.rows[b] for b in piece], starts,
+                                              method, linkage)
+
+
+def _bootstrap_result(dataset: Dataset, X: NDArray[np.float64], original: NDArray[np.int64],
+                      python: list[Any], r: list[Any], settings: tuple[Any, ...],
+                      with_clusterboot: bool) -> BootstrapStability:
+    method, linkage, k, B, seed, starts = settings
+    check = r.pop() if with_clusterboot else None
+    r_original = r[0][0]
+    to_python = align_labels(original, r_original, n_a=k, n_b=k).mapping
+    r_jaccard = np.empty((k, B))
+    r_jaccard[to_python] = np.concatenate([piece[1] for piece in r], axis=1)
+    centers = np.stack([X[original == j].mean(axis=0) for j in range(k)])
+    clusterboot = None
+    if check is not None:
+        both = agreement(original, check["partition"], n_a=k, n_b=k)
+        result = np.empty_like(check["bootresult"])
+        result[both.alignment.mapping] = check["bootresult"]
+        clusterboot = {**check, "bootresult": result, "agreement": both.accuracy,
+                       "call": _clusterboot_call(method, linkage, k, B, seed, starts)}
+    return BootstrapStability(
+        method=method, linkage=linkage, k=k, B=B, seed=seed, starts=starts,
+        segments=tuple(names_or_numbers(centers, X, dataset.feature_names)),
+        sizes=tuple(int(v) for v in np.bincount(original, minlength=k)),
+        python_jaccard=np.concatenate(python, axis=1), r_jaccard=r_jaccard,
+        same_original=bool(agreement(original, r_original, n_a=k, n_b=k).accuracy == 1.0),
+        r_failed_starts=int(sum(piece[2] for piece in r)), clusterboot=clusterboot)
+
+
+def _clusterboot_call(method: str, linkage: str, k: int, B: int, seed: int, starts: int) -> str:
+    if method == "kmeans":
+        return (f"fpc::clusterboot(X, B = {B}, bootmethod = 'boot', clustermethod = kmeansCBI, "
+                f"krange = {k}, runs = 1, nstart = {starts}, iter.max = 300, seed = {seed})")
+    return (f"fpc::clusterboot(X, B = {B}, bootmethod = 'boot', clustermethod = hclustCBI, "
+            f"k = {k}, method = '{linkage}', scaling = FALSE, seed = {seed})")

@@ -1,0 +1,114 @@
+"""``pyseg stability``: would another seed, or another sample, give the same segments?"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from pyseg._choosing_k_report import write_stability_report
+from pyseg._course import COURSE_K
+from pyseg._data import load_dataset
+from pyseg._errors import ExitCode, InputError
+from pyseg._pipeline import run_provenance
+from pyseg._progress import progress_wanted
+from pyseg._report import REPORT_HTML, check_report_dir
+from pyseg._stability import RESAMPLE_METHODS, BootstrapStability, SeedSweep, bootstrap_stability
+from pyseg._stability import seed_sweep as run_seed_sweep
+from pyseg.cli._args import add_data_arguments, integer, say_notice, say_report
+
+STABILITY_DESCRIPTION = """\
+How sure are the segments? Two questions, in Python and in R:
+
+  --seeds N      would another seed give the same segments? For seeds 1..N, the course fit in
+                 both languages (Python KMeans(random_state=seed, n_init=S), R set.seed(seed);
+                 kmeans(X, k, nstart = S)): same partitions, WCSS, local optima.
+  --bootstrap B  are the segments stable or an accident of the sample? fpc::clusterboot's
+                 bootstrap: pyseg draws B resamples (and the K-Means starts) once and both
+                 languages refit them; mean Jaccard per segment (equal in both languages), and
+                 fpc::clusterboot itself with its own draws as a check.
+
+exit status: 0 done, 2 bad input or usage, 3 R (or R's fpc) missing
+"""
+
+
+def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    parser = subparsers.add_parser(
+        "stability", help="seed sweep and bootstrap stability per segment, Python and R",
+        description=STABILITY_DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter)
+    add_data_arguments(parser)
+    what = parser.add_mutually_exclusive_group(required=True)
+    what.add_argument("--seeds", type=integer(), metavar="N", help="sweep seeds 1..N")
+    what.add_argument("--bootstrap", type=integer(), metavar="B", help="B bootstrap resamples")
+    parser.add_argument("--k", type=integer(), default=COURSE_K, help=f"clusters ({COURSE_K})")
+    parser.add_argument("--starts", type=integer(), default=10,
+                        help="K-Means starts per fit, both languages (10, the course's)")
+    parser.add_argument("--seed", type=integer(), default=1,
+                        help="seed of pyseg's bootstrap draws (1)")
+    parser.add_argument("--method", choices=RESAMPLE_METHODS, default="kmeans",
+                        help="method refitted on each resample (--bootstrap; default kmeans)")
+    parser.add_argument("--linkage", choices=("ward", "complete", "average", "single"),
+                        default="ward", help="hierarchical linkage (ward)")
+    parser.add_argument("--no-check", action="store_true",
+                        help="leave out fpc::clusterboot's own run")
+    parser.add_argument("--workers", type=integer(), default=1,
+                        help="processes for the Python side while R runs (1: one after the other)")
+    parser.add_argument("--json", action="store_true", help="print one JSON document")
+    parser.add_argument("--report", metavar="DIR",
+                        help="write report.json, report.html and the figure to DIR")
+    parser.set_defaults(func=run)
+    return parser
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.report:
+        check_report_dir(Path(args.report))
+    dataset = load_dataset(args.data, args.columns)
+    say_notice(dataset.notice)
+    progress = progress_wanted(args.json)
+    result: SeedSweep | BootstrapStability
+    if args.seeds is not None:
+        if args.method != "kmeans":
+            raise InputError(f"--seeds sweeps K-Means seeds; --method {args.method} has none")
+        result = run_seed_sweep(dataset, args.k, args.seeds, args.starts, args.workers, progress)
+    else:
+        result = bootstrap_stability(dataset, args.k, args.bootstrap, args.seed, args.starts,
+                                     args.method, args.linkage, not args.no_check, args.workers,
+                                     progress)
+    if args.report:
+        write_stability_report(result, dataset,
+                               run_provenance(dataset, args.command_line, None), Path(args.report))
+    document = result.to_dict()
+    if args.json:
+        document["data"] = {"source": str(dataset.source), "sha256": dataset.sha256,
+                            "n_rows": int(dataset.n_rows), "features": list(dataset.feature_names)}
+        sys.stdout.write(json.dumps(document, sort_keys=True, indent=2, allow_nan=False) + "\n")
+    else:
+        sys.stdout.write(format_text(document, str(dataset.source), int(dataset.n_rows)))
+    if args.report:
+        say_report(Path(args.report) / REPORT_HTML, args.json)
+    return int(ExitCode.OK)
+
+
+def format_text(document: dict, source: str, n_rows: int) -> str:
+    """The human-readable result: a table per segment or per optimum, then the findings."""
+    lines = [f"data    {source} ({n_rows} rows)"]
+    if document["kind"] == "seeds":
+        lines += [f"Python  {document['python_settings']}", f"R       {document['r_settings']}",
+                  "", f"{'WCSS':>14}  {'Python seeds':>12}  {'R seeds':>8}"]
+        lines += [f"{o['wcss']:>14.4f}  {o['python']:>12}  {o['r']:>8}"
+                  for o in document["optima"]]
+    else:
+        check = document["clusterboot"]
+        lines += ["", f"{'#':>2}  {'segment':<24} {'size':>5}  {'Jaccard Py':>10}  "
+                      f"{'Jaccard R':>10}  {'clusterboot':>11}  reading"]
+        for j, name in enumerate(document["segments"]):
+            theirs = f"{check['jaccard'][j]:>11.3f}" if check else f"{'-':>11}"
+            lines.append(f"{j:>2}  {name:<24} {document['sizes'][j]:>5}  "
+                         f"{document['python']['jaccard'][j]:>10.3f}  "
+                         f"{document['r']['jaccard'][j]:>10.3f}  {theirs}  "
+                         f"{document['interpretation'][j]}")
+    lines.append("")
+    lines += [f"- {line}" for line in document["summary"]]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,129 @@
+"""Resampling in R, in this process: ``r_reference/stability.R`` and ``gap.R`` through rpy2.
+
+The same draws as the Python side (:mod:`pyseg.engines._stability_python`) go to R as data: row
+numbers, reference data sets and starting centers; R refits and measures with its own code. The
+independent checks, ``fpc::clusterboot`` and ``cluster::clusGap`` with their own random draws, are
+here too. Each method is one R call, whatever the number of seeds, resamples or references.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from pyseg._errors import RUnavailableError
+from pyseg.engines import _rbridge
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
+
+#: The Debian package of R's ``fpc`` (clusterboot).
+FPC_FIX = "sudo apt-get install -y r-cran-fpc"
+_STABILITY = "stability.R"
+_GAP = "gap.R"
+#: ``cluster::maxSE``'s rules, in the order ``max_se_rules`` returns them.
+MAXSE_RULES: tuple[str, ...] = ("firstSEmax", "Tibs2001SEmax", "globalSEmax", "firstmax",
+                                "globalmax")
+
+
+def _matrix(X: NDArray[np.float64]) -> NDArray[np.float64]:
+    return np.asfortranarray(X, dtype=np.float64)
+
+
+def _vector(value: Any) -> NDArray[Any]:
+    return np.asarray(value).reshape(-1)
+
+
+class RResampleEngine:
+    """The R side of ``pyseg stability`` and ``pyseg gap`` (Python:
+    :class:`~pyseg.engines.PythonResampleEngine`), and R's own ``clusterboot`` and ``clusGap``."""
+
+    name = "r"
+
+    def seed_sweep(self, X: NDArray[np.float64], k: int, seeds: Sequence[int], starts: int,
+                   max_iter: int = 300) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
+        """``set.seed(seed); kmeans(X, k, iter.max, nstart = starts)`` per seed, in one R call.
+
+        Returns WCSS per seed and 0-based labels (n_samples, len(seeds)).
+        """
+        value, _ = _rbridge.r_call(_STABILITY, "seed_sweep", _matrix(X), int(k),
+                                   np.asarray(seeds, dtype=np.int64), nstart=int(starts),
+                                   iter_max=int(max_iter))
+        clusters = np.asarray(value["clusters"], dtype=np.int64).reshape(X.shape[0], -1)
+        return _vector(value["wcss"]).astype(np.float64), clusters - 1
+
+    def bootstrap_jaccard(self, X: NDArray[np.float64], k: int,
+                          index: Sequence[NDArray[np.int64]], starts: NDArray[np.float64] | None,
+                          method: str = "kmeans", linkage: str = "ward"
+                          ) -> tuple[NDArray[np.int64], NDArray[np.float64], int]:
+        """R's original partition (0-based), its Jaccards (k, B) and failed starts.
+
+        ``starts`` (B + 1, S, k, d): [0] for the original fit, [b + 1] for resample b.
+        """
+        lengths = np.asarray([rows.size for rows in index], dtype=np.int64)
+        table = np.zeros((X.shape[0], len(index)), dtype=np.int64)
+        for b, rows in enumerate(index):
+            table[:rows.size, b] = rows + 1  # R counts from 1
+        shared = (np.zeros((len(index) + 1, 1, k, X.shape[1])) if starts is None else starts)
+        value, _ = _rbridge.r_call(_STABILITY, "bootstrap_jaccard", _matrix(X), int(k),
+                                   np.asfortranarray(table), lengths,
+                                   np.asfortranarray(shared, dtype=np.float64),
+                                   method=method, linkage=linkage)
+        jaccard = np.asarray(value["jaccard"], dtype=np.float64).reshape(k, len(index))
+        return (_vector(value["cluster"]).astype(np.int64) - 1, jaccard,
+                int(_vector(value["failed"])[0]))
+
+    def gap_logw(self, sets: NDArray[np.float64], k_max: int,
+                 starts: NDArray[np.float64] | None, method: str = "kmeans",
+                 linkage: str = "ward", d_power: int = 1) -> tuple[NDArray[np.float64], int]:
+        """log W_k (M, k_max) of every data set in ``sets`` (M, n, d), and failed starts."""
+        M, _n, d = sets.shape
+        shared = (np.zeros((M, max(k_max - 1, 1), 1, k_max, d)) if starts is None else starts)
+        value, _ = _rbridge.r_call(_GAP, "gap_logw", np.asfortranarray(sets.transpose(1, 2, 0)),
+                                   int(k_max), np.asfortranarray(shared, dtype=np.float64),
+                                   method=method, linkage=linkage, d_power=int(d_power))
+        logw = np.asarray(value["logw"], dtype=np.float64).reshape(M, k_max)
+        return logw, int(_vector(value["failed"])[0])
+
+    def max_se(self, gap: NDArray[np.float64], se: NDArray[np.float64]) -> dict[str, int]:
+        """``cluster::maxSE``'s k under each rule, on the given gap values and SEs."""
+        value, _ = _rbridge.r_call(_GAP, "max_se_rules", np.asarray(gap, dtype=np.float64),
+                                   np.asarray(se, dtype=np.float64))
+        return dict(zip(MAXSE_RULES, (int(v) for v in _vector(value)), strict=True))
+
+    def clusterboot(self, X: NDArray[np.float64], k: int, B: int, seed: int, starts: int,
+                    method: str = "kmeans", linkage: str = "ward") -> dict[str, Any]:
+        """``fpc::clusterboot`` with its own draws: partition (0-based), bootresult (k, B)."""
+        self.check_ready(fpc=True)
+        value, warnings = _rbridge.r_call(_STABILITY, "clusterboot_check", _matrix(X), int(k),
+                                          int(B), int(seed), nstart=int(starts), method=method,
+                                          linkage=linkage)
+        return {"partition": _vector(value["partition"]).astype(np.int64) - 1,
+                "bootresult": np.asarray(value["bootresult"], dtype=np.float64).reshape(k, B),
+                "bootmean": _vector(value["bootmean"]).astype(np.float64),
+                "warnings": warnings}
+
+    def clusgap(self, X: NDArray[np.float64], k_max: int, B: int, seed: int, starts: int,
+                d_power: int = 1, space: str = "scaledPCA", method: str = "kmeans",
+                linkage: str = "ward") -> dict[str, Any]:
+        """``cluster::clusGap`` with its own draws: its table (k_max, 4) and k per rule."""
+        value, warnings = _rbridge.r_call(_GAP, "clusgap_check", _matrix(X), int(k_max), int(B),
+                                          int(seed), nstart=int(starts), d_power=int(d_power),
+                                          space=space, method=method, linkage=linkage)
+        rules = dict(zip(MAXSE_RULES, (int(v) for v in _vector(value["rules"])), strict=True))
+        return {"tab": np.asarray(value["tab"], dtype=np.float64).reshape(k_max, 4),
+                "rules": rules, "warnings": warnings}
+
+    def check_ready(self, fpc: bool = False) -> None:
+        """Load R; with ``fpc``, also check R's ``fpc`` package (clusterboot)."""
+        _rbridge.r_version()
+        if fpc:
+            available, _ = _rbridge.r_call(_STABILITY, "fpc_available")
+            if not int(_vector(available)[0]):
+                raise RUnavailableError(f"the R package 'fpc' is not installed (needed for "
+                                        f"clusterboot): run `{FPC_FIX}`")
+
+    def version(self) -> str | None:
+        return _rbridge.r_version()
