@@ -259,6 +259,63 @@ def scale_warnings(X: NDArray[np.float64], columns: tuple[FeatureColumn, ...]) -
     return tuple(notes)
 
 
+def _same_column(trained: str, header: Sequence[str], source: str) -> str:
+    """The new table's column for the training column ``trained``: as ``--columns`` resolves
+    it, or any spelling of the same course column (``income`` for ``Annual Income (k$)``)."""
+    wanted = normalise_header(trained)
+    for short, aliases in SHORT_NAMES.items():
+        if wanted == short or wanted in aliases:
+            matches = [h for h in header
+                       if normalise_header(h) == short or normalise_header(h) in aliases]
+            if len(matches) == 1:
+                return matches[0]
+    return resolve_column(trained, header, source)
+
+
+def features_for_new_rows(features: Features, frame: pd.DataFrame, source: str
+                          ) -> NDArray[np.float64]:
+    """New rows in the training features' space: the same columns, a categorical column's
+    training levels as indicators (an unseen level is an error), the training ``z`` scaling.
+
+    Parameters
+    ----------
+    features : Features
+        The training features (:func:`features_from_frame`).
+    frame : pandas.DataFrame
+        The new rows, every column as text; headers matched as for ``--columns``.
+    source : str
+        Names the new rows in messages (rows count the header as row 1).
+    """
+    import pandas as pd
+
+    header = [str(name) for name in frame.columns]
+    blocks = []
+    for column in features.columns:
+        name = _same_column(column.name, header, source)
+        text = frame[name].astype("str").str.strip()
+        if column.kind == "categorical":
+            unseen = np.flatnonzero(~text.isin(column.levels).to_numpy())
+            if unseen.size:
+                row = int(unseen[0])
+                raise InputError(f"{source}: row {row + 2}, column {name!r}: "
+                                 f"{text.iloc[row]!r} is not one of the levels the model saw "
+                                 f"({', '.join(column.levels)})")
+            codes = text.to_numpy()
+            blocks.append(np.column_stack([(codes == level).astype(np.float64)
+                                           for level in column.levels]))
+            continue
+        numbers = pd.to_numeric(text, errors="coerce").to_numpy(dtype=np.float64)
+        bad = np.flatnonzero(~(np.abs(numbers) <= MAX_ABS_VALUE))
+        if bad.size:
+            raise InputError(f"{source}: row {int(bad[0]) + 2}, column {name!r}: "
+                             f"{text.iloc[int(bad[0])]!r} is not a finite number")
+        blocks.append(numbers.reshape(-1, 1))
+    X = np.column_stack(blocks) if blocks else np.empty((len(frame), 0))
+    if features.scale == "z":
+        X = (X - features.center) / features.spread
+    return np.ascontiguousarray(X, dtype=np.float64)
+
+
 def _positions(columns: tuple[FeatureColumn, ...]) -> list[FeatureColumn]:
     """One entry per matrix column: the FeatureColumn it came from."""
     return [column for column in columns for _ in column.output_names]

@@ -14,16 +14,35 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
 
 from pyseg._compare import Comparison, compare
 from pyseg._course import PYTHON_COURSE, R_COURSE, CourseSettings
 from pyseg._data import Dataset
-from pyseg._dbscan import DbscanComparison, compare_dbscan, knn_distance_curves
+from pyseg._dbscan import (
+    PREDICTION_RULE,
+    DbscanComparison,
+    compare_dbscan,
+    knn_distance_curves,
+    predict_dbscan,
+)
 from pyseg._errors import InputError
-from pyseg._hierarchical import HierarchicalComparison, compare_hierarchical
+from pyseg._gmm import GmmComparison, compare_gmm
+from pyseg._hierarchical import NO_PREDICTION, HierarchicalComparison, compare_hierarchical
 from pyseg._io import json_ready, to_json_text
-from pyseg.engines import KMeansEngine, RecordedMethodEngine, RecordedREngine, REngine
+from pyseg._pam import PamComparison, compare_pam
+from pyseg.engines import (
+    KMeansEngine,
+    RecordedMethodEngine,
+    RecordedREngine,
+    REngine,
+    nearest_center,
+)
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
 
 
 @dataclass(frozen=True)
@@ -85,6 +104,9 @@ class Method:
         ``measure(comparison) -> float``.
     prediction : str
         How ``predict`` assigns a new customer with this method, or why it does not.
+    predict : callable or None
+        ``predict(comparison, X_new) -> MethodPrediction`` in both languages; None: the method
+        has no prediction rule (``prediction`` says why).
     """
 
     name: str
@@ -93,6 +115,45 @@ class Method:
     measure_name: str
     measure: Callable[[Any], float]
     prediction: str
+    predict: Callable[[Any, NDArray[np.float64]], MethodPrediction] | None = None
+
+
+@dataclass(frozen=True)
+class MethodPrediction:
+    """New rows assigned by one method in both languages (R's labels in Python's numbering).
+
+    Attributes
+    ----------
+    python, r : ndarray of shape (n_new,), dtype int64
+        Segment of every new row; -1: none (DBSCAN's noise).
+    rule : str
+        How the method assigns a new row.
+    python_probability, r_probability : ndarray of shape (n_new,) or None
+        Soft methods (Gaussian mixtures): the probability of the segment given.
+    """
+
+    python: NDArray[np.int64]
+    r: NDArray[np.int64]
+    rule: str
+    python_probability: NDArray[np.float64] | None = None
+    r_probability: NDArray[np.float64] | None = None
+
+    @property
+    def agreement(self) -> float:
+        """Share of new rows with the same segment in both languages (1.0 for none)."""
+        return 1.0 if self.python.size == 0 else float(np.mean(self.python == self.r))
+
+
+def _predict_kmeans(comparison: Comparison, X_new: NDArray[np.float64]) -> MethodPrediction:
+    python, _ = nearest_center(X_new, comparison.python.centers)
+    r, _ = REngine().nearest_center(X_new, comparison.r.centers)  # R's centers, aligned
+    return MethodPrediction(python, r, "the segment of the nearest center (Euclidean)")
+
+
+def _predict_dbscan(comparison: DbscanComparison, X_new: NDArray[np.float64]
+                    ) -> MethodPrediction:
+    found = predict_dbscan(comparison, X_new)
+    return MethodPrediction(found.python, found.r, found.rule)
 
 
 def _kmeans_r_engine(settings: MethodSettings) -> KMeansEngine:
@@ -131,19 +192,37 @@ def _run_dbscan(dataset: Dataset, settings: MethodSettings) -> DbscanComparison:
                           min_agreement=settings.min_agreement, r_engine=r_engine)
 
 
+def _run_pam(dataset: Dataset, settings: MethodSettings) -> PamComparison:
+    return compare_pam(dataset, settings.k, distance=settings.distance,
+                       min_agreement=settings.min_agreement)
+
+
+def _run_gmm(dataset: Dataset, settings: MethodSettings) -> GmmComparison:
+    return compare_gmm(dataset, settings.k, settings.covariance, mode=settings.mode,
+                       min_agreement=settings.min_agreement)
+
+
 METHODS: dict[str, Method] = {
     "kmeans": Method(
         "kmeans", "scikit-learn KMeans / R kmeans", _run_kmeans,
         "WCSS relative difference", lambda c: float(c.wcss_rel_diff),
-        "nearest center (both languages)"),
+        "the segment of the nearest center (Euclidean)", _predict_kmeans),
     "hierarchical": Method(
         "hierarchical", "scipy linkage + cut / R hclust + cutree", _run_hierarchical,
         "max |d merge height|", lambda c: float(c.max_height_diff),
-        "none: a new customer would change the tree itself"),
+        NO_PREDICTION),
     "dbscan": Method(
         "dbscan", "scikit-learn DBSCAN / R dbscan::dbscan", _run_dbscan,
         "rows differing", lambda c: float(c.differing_rows.size),
-        "a core point within eps (dbscan::predict's rule), else noise"),
+        PREDICTION_RULE, _predict_dbscan),
+    "pam": Method(
+        "pam", "kmedoids.pam / R cluster::pam (daisy Gower or dist)", _run_pam,
+        "medoids differing", lambda c: float(c.medoids_differing),
+        "nearest medoid, by the fit's distance (pyseg._pam.predict_pam)"),
+    "gmm": Method(
+        "gmm", "scikit-learn GaussianMixture / R mclust::Mclust", _run_gmm,
+        "|d logL|", lambda c: abs(float(c.loglik_diff)),
+        "most probable component and its probability (pyseg._gmm.predict_gmm)"),
 }
 
 

@@ -19,7 +19,7 @@ import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -29,9 +29,20 @@ from pyseg._data import Dataset, load_dataset
 from pyseg._dbscan import KnnDistances, knn_distance_curves
 from pyseg._elbow import ElbowResult, elbow
 from pyseg._errors import InputError, PysegError, RUnavailableError
-from pyseg._features import Features, features_from_frame, load_features
+from pyseg._features import (
+    Features,
+    features_for_new_rows,
+    features_from_frame,
+    load_features,
+)
 from pyseg._io import json_ready, to_json_text
-from pyseg._methods import METHODS, MethodSettings, compare_all, compare_method
+from pyseg._methods import (
+    METHODS,
+    MethodPrediction,
+    MethodSettings,
+    compare_all,
+    compare_method,
+)
 from pyseg._plots import clusters_title, numbered_names
 from pyseg._provenance import command_line as format_command
 from pyseg._provenance import provenance, versions
@@ -47,6 +58,10 @@ from pyseg.engines import (
     check_dbscan_parameters,
     cold_start,
 )
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from numpy.typing import NDArray
 
 
 @dataclass(frozen=True)
@@ -382,3 +397,56 @@ def knn_distance_data(
                          "--min-points >= 2 (k = min-points - 1 neighbours)")
     dataset, features = load_features(data, columns, scale=scale)
     return KnnRun(dataset, features, min_points, knn_distance_curves(dataset, min_points - 1))
+
+
+@dataclass(frozen=True)
+class MethodPredictRun:
+    """What :func:`method_predict_data` computed: the method's fit in both languages on the
+    training data, and the new rows' segments in both languages."""
+
+    fitted: MethodRun
+    X_new: NDArray[np.float64]
+    prediction: MethodPrediction
+
+    def to_dict(self) -> dict[str, Any]:
+        p = self.prediction
+        result: dict[str, Any] = {
+            "method": self.fitted.method, "rule": p.rule,
+            "data": {"source": self.fitted.dataset.source, "sha256": self.fitted.dataset.sha256},
+            "features": list(self.fitted.dataset.feature_names),
+            "python": p.python.tolist(), "r": p.r.tolist(), "agreement": p.agreement,
+            "training_passed": self.fitted.passed, "versions": self.fitted.versions,
+        }
+        if p.python_probability is not None:
+            result["python_probability"] = json_ready(p.python_probability)
+            result["r_probability"] = json_ready(p.r_probability)
+        return result
+
+
+def method_predict_data(
+    data: str | os.PathLike[str] | None,
+    columns: str | Sequence[str] | None,
+    method: str,
+    settings: MethodSettings,
+    new_rows: pd.DataFrame,
+    new_source: str,
+    *,
+    scale: str = "none",
+) -> MethodPredictRun:
+    """Fit ``method`` in both languages on the training data, then assign ``new_rows`` (a
+    table with the training columns' headers, or short names) in both languages.
+
+    Raises
+    ------
+    InputError
+        The method has no prediction rule (hierarchical clustering: why, in one line), or a new
+        row is bad (named by row and column).
+    """
+    if method not in METHODS:
+        raise InputError(f"--method {method!r} is not one of {', '.join(METHODS)}")
+    spec = METHODS[method]
+    if spec.predict is None:
+        raise InputError(f"predict --method {method}: {spec.prediction}")
+    fitted = method_compare_data(data, columns, method, settings, scale=scale)
+    X_new = features_for_new_rows(fitted.features, new_rows, new_source)
+    return MethodPredictRun(fitted, X_new, spec.predict(fitted.comparison, X_new))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import textwrap
 from typing import Any
 
 import numpy as np
@@ -98,8 +99,26 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
         "(default python)",
     )
     predict.add_argument("--json", action="store_true", help="print one JSON document")
+    _add_method_arguments(predict)
     predict.set_defaults(func=run_predict)
     return predict
+
+
+def _add_method_arguments(predict: argparse.ArgumentParser) -> None:
+    group = predict.add_argument_group(
+        "other methods", "fit the method in Python and R on --data, then assign --income/--score "
+        "or every row of --input in both languages (hierarchical clustering has no rule for new "
+        "rows and says so)")
+    group.add_argument("--method", default="kmeans", metavar="METHOD",
+                       help="kmeans (default: the saved-model route above), dbscan, pam, gmm, "
+                       "hierarchical")
+    group.add_argument("--scale", default="none", metavar="{none,z}",
+                       help="none (default) or z (R's scale()); new rows get the training scaling")
+    group.add_argument("--eps", type=float, default=None, metavar="E", help="dbscan: eps")
+    group.add_argument("--min-points", type=int, default=5, metavar="M",
+                       help="dbscan: minPts (default 5)")
+    group.add_argument("--distance", default=None, metavar="{euclidean,gower}", help="pam")
+    group.add_argument("--covariance", default="full", metavar="TYPE", help="gmm (default full)")
 
 
 # -- shared ---------------------------------------------------------------------------------
@@ -150,6 +169,8 @@ def run_fit(args: argparse.Namespace) -> int:
 
 
 def run_predict(args: argparse.Namespace) -> int:
+    if args.method != "kmeans" or args.scale != "none":
+        return run_method_predict(args)
     sources = [
         name
         for name, given in (
@@ -265,6 +286,74 @@ def _outside_warning(model: SegmentModel, summary: BatchSummary, where: str) -> 
         f"was fitted on ({bounds}), the first at row {summary.first_outside} of {where}: their "
         f"segments are guesses beyond the data"
     )
+
+
+def run_method_predict(args: argparse.Namespace) -> int:
+    """``predict --method M``: fit M in both languages on --data, assign the new rows in both."""
+    import pandas as pd
+
+    from pyseg._methods import MethodSettings
+    from pyseg._pipeline import method_predict_data
+
+    if args.model or args.grid is not None or args.output:
+        raise InputError(f"--method {args.method} predicts --income/--score or --input CSV "
+                         "(no --model, --grid or --output)")
+    if (args.income is None) == (args.input is None):
+        raise InputError("give --income and --score, or --input CSV")
+    if args.input is not None:
+        source = args.input
+        new_rows = _read_new_rows(args.input)
+    else:
+        if args.score is None:
+            raise InputError("give both --income and --score")
+        source = "--income/--score"
+        new_rows = pd.DataFrame({"income": [str(args.income)], "score": [str(args.score)]})
+    settings = MethodSettings(k=args.k, eps=args.eps, min_points=args.min_points,
+                              distance=args.distance, covariance=args.covariance)
+    run = method_predict_data(args.data, args.columns, args.method, settings, new_rows, source,
+                              scale=args.scale)
+    say_notice(run.fitted.dataset.notice)
+    if args.json:
+        print(_json_dumps(run.to_dict()))
+    else:
+        sys.stdout.write(format_method_prediction(run))
+    return ExitCode.OK if run.prediction.agreement == 1.0 else ExitCode.PARITY_FAILED
+
+
+def _read_new_rows(path: str) -> Any:
+    import pandas as pd
+
+    try:
+        return pd.read_csv(path, dtype="str", keep_default_na=False)
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except (OSError, ValueError, pd.errors.ParserError) as exc:
+        raise InputError(f"{path}: cannot read the CSV: {str(exc).splitlines()[0]}") from None
+
+
+def _segment(label: int, probability: Any = None) -> str:
+    text = "noise" if label < 0 else str(label)
+    return text if probability is None else f"{text} (p={float(probability):.3f})"
+
+
+def format_method_prediction(run: Any) -> str:
+    """One line per new row: Python's segment, R's, and whether they agree."""
+    p = run.prediction
+    lines = [textwrap.fill(f"method    {run.fitted.method}: {p.rule}", width=100,
+                           subsequent_indent=" " * 10),
+             f"{'row':>5}  {'Python':>16}  {'R':>16}"]
+    shown = min(p.python.size, 50)
+    for row in range(shown):
+        py_p = None if p.python_probability is None else p.python_probability[row]
+        r_p = None if p.r_probability is None else p.r_probability[row]
+        mark = "" if p.python[row] == p.r[row] else "  <- differs"
+        lines.append(f"{row + 1:>5}  {_segment(int(p.python[row]), py_p):>16}  "
+                     f"{_segment(int(p.r[row]), r_p):>16}{mark}")
+    if p.python.size > shown:
+        lines.append(f"  ... {p.python.size - shown} more rows (--json gives them all)")
+    agree = round(p.agreement * p.python.size)
+    lines.append(f"python and R agree on {agree} of {p.python.size} new rows")
+    return "\n".join(lines) + "\n"
 
 
 def _interactive(model: SegmentModel, args: argparse.Namespace) -> int:
