@@ -78,9 +78,11 @@ def test_the_cycle_check_can_fail() -> None:
     assert _cycles({"a": {"b"}, "b": set()}) == []
 
 
-#: The one module that imports pyseg's library inside a function, and why: `pyseg compare`
-#: starts its R worker before numpy, pandas and scikit-learn load, so that R loads meanwhile.
-LATE_IMPORTS = {"pyseg.cli.compare": {"pyseg._pipeline", "pyseg._report", "pyseg._methods"}}
+#: The modules that import pyseg's library inside a function, and why: `pyseg compare` starts
+#: its R worker before numpy, pandas and scikit-learn load, so that R loads meanwhile; `pyseg
+#: predict --model` stays light (no scipy, no engines) unless --method asks for a method's fit.
+LATE_IMPORTS = {"pyseg.cli.compare": {"pyseg._pipeline", "pyseg._report", "pyseg._methods"},
+                "pyseg.cli.predict": {"pyseg._pipeline", "pyseg._methods"}}
 
 
 @pytest.mark.parametrize("name", sorted(MODULES))
