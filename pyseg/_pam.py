@@ -1,0 +1,374 @@
+"""PAM (k-medoids) in both languages: the medoids as customers, the loss, the distances.
+
+Python runs ``kmedoids.pam`` (BUILD + SWAP) on pyseg's float64 distances; R runs
+``cluster::pam`` on ``cluster::daisy(frame, metric = "gower")`` (text columns as factors) or on
+``dist(X)``. Each side computes its own distances; the comparison reports max |dD| between them
+(0 on the course file: pyseg's Gower follows daisy's arithmetic), whether the medoid sets are
+the same, the objective (``cluster::pam``'s mean distance; kmedoids' loss is the sum, divided by
+n here) and the agreement of the partitions.
+
+Distance: ``euclidean`` on the feature matrix, ``gower`` on the columns as read; the default is
+gower as soon as a categorical column is among the features. PAM needs all n x n distances, so
+it is refused from :data:`~pyseg.engines._pam_gmm_base.MAX_PAM_ROWS` rows on.
+
+Prediction: a new customer joins its nearest medoid, by the fit's distance (Gower scaled by the
+training columns' ranges), in both languages (:func:`predict_pam`).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from pyseg._compare import run_both
+from pyseg._data import Dataset, normalise_header
+from pyseg._errors import InputError
+from pyseg._features import Features, features_from_frame
+from pyseg._gower import (
+    MixedColumns,
+    euclidean_distances,
+    gower_distances,
+    gower_scale,
+    numeric_columns,
+)
+from pyseg._io import json_ready, to_json_text
+from pyseg._method_compare import PartitionAgreement, check_k, comparison_dict, partition_agreement
+from pyseg.engines._pam_gmm_base import (
+    PamData,
+    PamEngine,
+    PamFit,
+    check_distance,
+    check_pam_size,
+)
+from pyseg.engines._pam_python import KmedoidsPamEngine
+from pyseg.engines._pam_r import RPamEngine
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from numpy.typing import NDArray
+
+#: Largest relative difference of the objectives called "the same".
+OBJECTIVE_TOLERANCE = 1e-12
+#: Largest |dD| between the two sides' distances called "the same".
+DISTANCE_TOLERANCE = 1e-12
+#: Headers (normalised) of a customer-id column, for reporting medoids as customers.
+ID_HEADERS = ("customerid", "customer_id", "id")
+
+
+def _source_columns(dataset: Dataset) -> list[str]:
+    """The table's columns behind the feature names (``Genre=Male`` comes from ``Genre``)."""
+    header = [str(name) for name in dataset.frame.columns]
+    sources: list[str] = []
+    for name in dataset.feature_names:
+        base = name if name in header else name.split("=", 1)[0]
+        if base not in header:
+            raise InputError(f"{dataset.source}: feature {name!r} is not a column of the table")
+        if base not in sources:
+            sources.append(base)
+    return sources
+
+
+def mixed_columns(dataset: Dataset, features: Features | None = None) -> MixedColumns:
+    """The feature columns as read: numbers for numeric columns, text levels for categorical ones.
+
+    From ``features`` when given, else from ``dataset.frame`` and ``dataset.feature_names``;
+    without a table every feature is numeric (``dataset.X``).
+    """
+    if dataset.frame is None:
+        return numeric_columns(dataset.X, dataset.feature_names)
+    if features is None or features.scale != "none":
+        names = [c.name for c in features.columns] if features else _source_columns(dataset)
+        features = features_from_frame(dataset.frame, names, source=dataset.source)
+    values, position = [], 0
+    for column in features.columns:
+        if column.kind == "numeric":
+            values.append(np.ascontiguousarray(features.X[:, position]))
+        else:
+            text = dataset.frame[column.name].astype("str").str.strip()
+            values.append(text.to_numpy(dtype=object))
+        position += len(column.output_names)
+    return MixedColumns(tuple(c.name for c in features.columns),
+                        tuple(c.kind for c in features.columns), tuple(values))
+
+
+def pam_data(dataset: Dataset, distance: str | None = None,
+             features: Features | None = None) -> PamData:
+    """What both PAM engines get; ``distance`` None: gower when a column is categorical."""
+    columns = mixed_columns(dataset, features)
+    if distance is None:
+        distance = "gower" if "categorical" in columns.kinds else "euclidean"
+    check_distance(distance)
+    X = np.ascontiguousarray(dataset.X, dtype=np.float64)
+    if distance == "euclidean":
+        columns = numeric_columns(X, dataset.feature_names)
+    else:
+        gower_scale(columns, dataset.source)  # a constant column is refused before any fit
+    return PamData(distance=distance, X=X, columns=columns, source=dataset.source)
+
+
+@dataclass(frozen=True)
+class PamComparison:
+    """The outcome of :func:`compare_pam`.
+
+    Attributes
+    ----------
+    dataset : Dataset
+    data : PamData
+    k : int
+    distance : str
+    python, r : PamFit
+        R's labels in Python's numbering, its medoids reordered to match
+        (``r.medoids[j]`` is the medoid of Python's cluster j).
+    r_label_mapping : ndarray
+    agreement : PartitionAgreement
+    same_medoids : bool
+    medoids_differing : int
+        Python's medoids that are not among R's.
+    objective_rel_diff : float
+    max_distance_diff : float or None
+        max |dD| between the two sides' distances (None above the checked size).
+    tied_rows : int
+        Rows as close to two of Python's medoids (they may join either).
+    passed : bool
+        Same medoids, same objective (1e-12 relative) and agreement >= ``min_agreement``.
+    diagnosis : list of str
+    """
+
+    dataset: Dataset
+    data: PamData
+    k: int
+    distance: str
+    python: PamFit
+    r: PamFit
+    r_label_mapping: NDArray[np.int64]
+    agreement: PartitionAgreement
+    same_medoids: bool
+    medoids_differing: int
+    objective_rel_diff: float
+    max_distance_diff: float | None
+    tied_rows: int
+    min_agreement: float
+    passed: bool
+    diagnosis: list[str]
+    timings: dict[str, float] = field(default_factory=dict, compare=False)
+
+    def medoid_customers(self, fit: PamFit) -> list[dict[str, Any]]:
+        """The medoids of ``fit`` as customers: row (0-based), id when the table has one, and
+        the values of the feature columns."""
+        return medoid_customers(self.dataset, self.data.columns, fit.medoids)
+
+    def to_dict(self, versions: dict[str, str | None] | None = None) -> dict[str, Any]:
+        """JSON-ready dict; the same inputs always give the same dict (no timings)."""
+        result: dict[str, Any] = {
+            **comparison_dict("pam", self.dataset, self.agreement, self.min_agreement,
+                              self.passed),
+            "k": self.k, "distance": self.distance, "same_medoids": self.same_medoids,
+            "medoids_differing": self.medoids_differing,
+            "objective_rel_diff": json_ready(self.objective_rel_diff),
+            "max_distance_diff": json_ready(self.max_distance_diff),
+            "tied_rows": self.tied_rows,
+            "python": {**_fit_dict(self.python), "medoids": self.medoid_customers(self.python),
+                       "settings": {"call": 'kmedoids.pam(D, k, init="build")'}},
+            "r": {**_fit_dict(self.r), "medoids": self.medoid_customers(self.r),
+                  "label_mapping": self.r_label_mapping.tolist(),
+                  "settings": {"call": _r_call(self.distance)}},
+            "confusion": self.agreement.confusion[:-1, :-1].tolist(),
+            "diagnosis": list(self.diagnosis),
+        }
+        if versions is not None:
+            result["versions"] = versions
+        return result
+
+    def to_json(self, versions: dict[str, str | None] | None = None) -> str:
+        """:meth:`to_dict` as JSON: sorted keys, two-space indent, label lists on one line."""
+        return to_json_text(self.to_dict(versions), ("python", "r"))
+
+
+def _r_call(distance: str) -> str:
+    return ('cluster::pam(cluster::daisy(df, metric = "gower"), k)' if distance == "gower"
+            else "cluster::pam(dist(X), k)")
+
+
+def _fit_dict(fit: PamFit) -> dict[str, Any]:
+    return {"labels": fit.labels.tolist(), "sizes": fit.sizes,
+            "medoid_rows": fit.medoids.tolist(), "loss": fit.loss, "objective": fit.objective,
+            "warnings": list(fit.warnings)}
+
+
+def medoid_customers(dataset: Dataset, columns: MixedColumns,
+                     medoids: NDArray[np.int64]) -> list[dict[str, Any]]:
+    """Each medoid as a customer: ``row`` (0-based), ``id`` (the CustomerID cell, or None) and
+    its ``values`` in the feature columns."""
+    id_column = None
+    if dataset.frame is not None:
+        found = [c for c in dataset.frame.columns if normalise_header(str(c)) in ID_HEADERS]
+        id_column = found[0] if found else None
+    customers = []
+    for row in medoids.tolist():
+        values = {name: json_ready(v[row]) if kind == "numeric" else str(v[row])
+                  for name, kind, v in zip(columns.names, columns.kinds, columns.values,
+                                           strict=True)}
+        customer_id = None if id_column is None else str(dataset.frame[id_column].iloc[row])
+        customers.append({"row": row, "id": customer_id, "values": values})
+    return customers
+
+
+def compare_pam(
+    dataset: Dataset,
+    k: int = 5,
+    *,
+    distance: str | None = None,
+    features: Features | None = None,
+    min_agreement: float = 1.0,
+    python_engine: PamEngine | None = None,
+    r_engine: PamEngine | None = None,
+) -> PamComparison:
+    """PAM in Python (``kmedoids.pam``) and R (``cluster::pam``), compared.
+
+    Parameters
+    ----------
+    dataset : Dataset
+        From :func:`pyseg._features.load_features` (its ``frame`` gives the columns as read)
+        or :func:`pyseg.load_dataset`.
+    k : int, default=5
+    distance : {"euclidean", "gower"} or None
+        None: gower when a categorical column is among the features, else euclidean.
+    features : Features, optional
+        The column kinds (else derived from ``dataset.frame`` and ``dataset.feature_names``).
+    min_agreement : float, default=1.0
+    python_engine, r_engine : PamEngine, optional
+
+    Raises
+    ------
+    InputError
+        Unknown distance, bad k (more than the distinct rows), a Gower column with one value,
+        :data:`~pyseg.engines._pam_gmm_base.MAX_PAM_ROWS` rows or more.
+    """
+    if not 0.0 <= min_agreement <= 1.0:
+        raise InputError(f"min_agreement={min_agreement} should be within [0, 1]")
+    data = pam_data(dataset, distance, features)
+    k = check_k(data.X, k, dataset.source)
+    check_pam_size(data.n_rows, dataset.source)
+    python_engine = python_engine or KmedoidsPamEngine()
+    r_engine = r_engine or RPamEngine()
+    py_fit, r_fit, timings = run_both(lambda: python_engine.fit(data, k),
+                                      lambda: r_engine.fit(data, k))
+    start = time.perf_counter()
+    measured = partition_agreement(py_fit.labels, r_fit.labels)
+    order = np.argsort(measured.mapping)
+    r_aligned = replace(r_fit, labels=measured.relabel(r_fit.labels),
+                        medoids=r_fit.medoids[order])
+    same = set(py_fit.medoids.tolist()) == set(r_fit.medoids.tolist())
+    differing = len(set(py_fit.medoids.tolist()) - set(r_fit.medoids.tolist()))
+    rel = abs(py_fit.objective - r_fit.objective) / max(abs(r_fit.objective), 1e-300)
+    max_dd = (None if py_fit.distances is None or r_fit.distances is None else
+              float(np.max(np.abs(py_fit.distances - r_fit.distances), initial=0.0)))
+    tied = tied_rows(data, py_fit.medoids)
+    passed = bool(same and rel <= OBJECTIVE_TOLERANCE and measured.accuracy >= min_agreement)
+    diagnosis = _diagnose(py_fit, r_aligned, measured, same, rel, max_dd, tied, data.distance)
+    timings["comparison"] = time.perf_counter() - start
+    return PamComparison(dataset=dataset, data=data, k=k, distance=data.distance, python=py_fit,
+                         r=r_aligned, r_label_mapping=measured.mapping, agreement=measured,
+                         same_medoids=same, medoids_differing=differing, objective_rel_diff=rel,
+                         max_distance_diff=max_dd, tied_rows=tied, min_agreement=min_agreement,
+                         passed=passed, diagnosis=diagnosis, timings=timings)
+
+
+def medoid_distances(data: PamData, medoids: NDArray[np.int64],
+                     new: PamData | None = None) -> NDArray[np.float64]:
+    """Distances of every row (of ``new``, else of ``data``) to the medoids, shape (n, k)."""
+    rows = data if new is None else new
+    if data.distance == "gower":
+        return gower_distances(rows.columns, data.columns.rows(medoids),
+                               gower_scale(data.columns, data.source))
+    return euclidean_distances(rows.X, data.X[medoids])
+
+
+def tied_rows(data: PamData, medoids: NDArray[np.int64]) -> int:
+    """Rows whose two nearest medoids are equally near (either assignment is PAM's)."""
+    D = np.sort(medoid_distances(data, medoids), axis=1)
+    return int(np.sum(D[:, 0] == D[:, 1])) if D.shape[1] > 1 else 0
+
+
+def _diagnose(py_fit: PamFit, r_fit: PamFit, measured: PartitionAgreement, same: bool,
+              rel: float, max_dd: float | None, tied: int, distance: str) -> list[str]:
+    n = py_fit.labels.size
+    notes = []
+    if max_dd is not None:
+        notes.append(f"The {distance} distances agree to max |dD| = {max_dd:.3g} "
+                     f"({'the same' if max_dd <= DISTANCE_TOLERANCE else 'NOT the same'}).")
+    if same:
+        notes.append(f"Both languages chose the same {py_fit.medoids.size} medoids (rows "
+                     f"{', '.join(str(m) for m in sorted(py_fit.medoids.tolist()))}).")
+    else:
+        notes.append(
+            f"The medoids differ: Python {sorted(py_fit.medoids.tolist())}, R "
+            f"{sorted(r_fit.medoids.tolist())} (0-based rows).")
+    if rel <= OBJECTIVE_TOLERANCE:
+        notes.append(f"The objective (mean distance to the medoid) is the same: "
+                     f"{py_fit.objective:.12g} (relative difference {rel:.2g}).")
+        if not same:
+            notes.append("Equally good medoids: with tied distances PAM's swaps can end on "
+                         "different medoids of the same cost. Neither library is wrong.")
+    else:
+        better = "Python" if py_fit.objective < r_fit.objective else "R"
+        notes.append(f"The objectives differ: Python {py_fit.objective:.12g}, R "
+                     f"{r_fit.objective:.12g}; {better} found the lower (better) one.")
+    moved = n - measured.matched
+    if moved:
+        notes.append(f"{moved} of {n} rows fall in different clusters after relabelling "
+                     f"(ARI {measured.ari:.4f}); {tied} rows are equally near two medoids.")
+    else:
+        notes.append(f"The partitions are identical after relabelling (ARI {measured.ari:.4f}).")
+    notes.extend(f"R warned: {warning}." for warning in r_fit.warnings)
+    return notes
+
+
+@dataclass(frozen=True)
+class PamPrediction:
+    """Nearest medoid of new rows in both languages, in Python's cluster numbering."""
+
+    python: NDArray[np.int64]
+    r: NDArray[np.int64] | None
+
+    @property
+    def agree(self) -> bool:
+        return self.r is not None and bool(np.array_equal(self.python, self.r))
+
+
+def new_pam_data(data: PamData, new: pd.DataFrame | NDArray[np.float64]) -> PamData:
+    """New customers as :class:`PamData` with the training columns: a table with the columns'
+    names (Gower or Euclidean) or a numeric matrix in feature order (Euclidean, all-numeric)."""
+    if isinstance(new, np.ndarray) or not hasattr(new, "columns"):
+        X = np.asarray(new, dtype=np.float64).reshape(-1, data.X.shape[1])
+        if "categorical" in data.columns.kinds:
+            raise InputError("new customers for a Gower PAM need their columns by name "
+                             f"({', '.join(data.columns.names)}): give a table")
+        return PamData(data.distance, X, numeric_columns(X, data.columns.names), "new rows")
+    missing = [name for name in data.columns.names if name not in new.columns]
+    if missing:
+        raise InputError(f"new customers lack the column(s) {', '.join(map(repr, missing))}")
+    values = tuple(new[name].to_numpy(dtype=np.float64) if kind == "numeric" else
+                   new[name].astype("str").str.strip().to_numpy(dtype=object)
+                   for name, kind in zip(data.columns.names, data.columns.kinds, strict=True))
+    columns = MixedColumns(data.columns.names, data.columns.kinds, values)
+    X = (np.column_stack(values).astype(np.float64) if data.distance == "euclidean"
+         else np.empty((columns.n_rows, 0)))
+    return PamData(data.distance, X, columns, "new rows")
+
+
+def predict_pam(comparison: PamComparison, new: pd.DataFrame | NDArray[np.float64], *,
+                with_r: bool = True, r_engine: RPamEngine | None = None) -> PamPrediction:
+    """Each new customer's nearest medoid (the fit's distance; Gower scaled by the training
+    ranges), by Python's medoids in numpy and by R's medoids in R, both numbered as Python's
+    clusters."""
+    data = comparison.data
+    rows = new_pam_data(data, new)
+    python = np.argmin(medoid_distances(data, comparison.python.medoids, rows), axis=1)
+    r = None
+    if with_r:
+        r = (r_engine or RPamEngine()).nearest_medoid(data, comparison.r, rows)
+    return PamPrediction(python=python.astype(np.int64), r=r)
