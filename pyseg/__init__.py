@@ -71,6 +71,14 @@ _EXPORTS: dict[str, str] = {
     "classify": "pyseg._model",
     "Segment": "pyseg._segments",
     "segment_names": "pyseg._segments",
+    # PAM (k-medoids, Gower) and Gaussian mixtures (issue 11)
+    "compare_pam": "pyseg._pam",
+    "predict_pam": "pyseg._pam",
+    "PamComparison": "pyseg._pam",
+    "compare_gmm": "pyseg._gmm",
+    "predict_gmm": "pyseg._gmm",
+    "gmm_bic_curve": "pyseg._gmm",
+    "GmmComparison": "pyseg._gmm",
 }
 
 __all__ = sorted([*_EXPORTS, "__version__"])

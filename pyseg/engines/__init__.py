@@ -44,6 +44,14 @@ _EXPORTS: dict[str, str] = {
     **dict.fromkeys(("LINKAGES", "NOISE", "DbscanEngine", "DbscanFit", "HierarchicalEngine",
                      "HierarchicalFit", "check_dbscan_parameters", "check_linkage"),
                     "_methods_base"),
+    # PAM and Gaussian mixtures, with their interfaces in _pam_gmm_base
+    "KmedoidsPamEngine": "_pam_python",
+    "RPamEngine": "_pam_r",
+    "SklearnGmmEngine": "_gmm_python",
+    "RGmmEngine": "_gmm_r",
+    **dict.fromkeys(("COVARIANCES", "DISTANCES", "MCLUST_MODELS", "GmmEngine", "GmmFit",
+                     "PamData", "PamEngine", "PamFit", "check_covariance", "check_distance"),
+                    "_pam_gmm_base"),
     #: The interface's former name, kept for code written against pyseg 0.1.
     "Engine": "_base",
 }
@@ -78,6 +86,8 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from pyseg.engines._dbscan_python import SklearnDbscanEngine
     from pyseg.engines._dbscan_r import RDbscanEngine
     from pyseg.engines._features_r import RFeaturesEngine
+    from pyseg.engines._gmm_python import SklearnGmmEngine
+    from pyseg.engines._gmm_r import RGmmEngine
     from pyseg.engines._hierarchical_python import ScipyHierarchicalEngine
     from pyseg.engines._hierarchical_r import RHierarchicalEngine
     from pyseg.engines._kmeans_python import (
@@ -97,6 +107,20 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         check_dbscan_parameters,
         check_linkage,
     )
+    from pyseg.engines._pam_gmm_base import (
+        COVARIANCES,
+        DISTANCES,
+        MCLUST_MODELS,
+        GmmEngine,
+        GmmFit,
+        PamData,
+        PamEngine,
+        PamFit,
+        check_covariance,
+        check_distance,
+    )
+    from pyseg.engines._pam_python import KmedoidsPamEngine
+    from pyseg.engines._pam_r import RPamEngine
     from pyseg.engines._rbridge import r_reference_dir, rpy2_version
     from pyseg.engines._recorded import RecordedREngine
     from pyseg.engines._recorded_methods import RecordedMethodEngine
