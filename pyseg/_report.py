@@ -176,7 +176,8 @@ def report_json_text(record: dict[str, Any]) -> str:
     return json.dumps(json_ready(record), sort_keys=True, indent=2, allow_nan=False) + "\n"
 
 
-def _render_html(record: dict[str, Any], figures: Sequence[_Figure]) -> str:
+def _render_html(record: dict[str, Any], figures: Sequence[_Figure],
+                 template: str = TEMPLATE) -> str:
     import jinja2
 
     environment = jinja2.Environment(
@@ -192,7 +193,7 @@ def _render_html(record: dict[str, Any], figures: Sequence[_Figure]) -> str:
          + base64.b64encode(figure.png).decode("ascii")}
         for figure in figures
     ]
-    return environment.get_template(TEMPLATE).render(report=record, figures=embedded)
+    return environment.get_template(template).render(report=record, figures=embedded)
 
 
 def check_report_dir(outdir: Path) -> None:
@@ -254,11 +255,12 @@ def _write_atomically(outdir: Path, files: dict[str, bytes]) -> None:
             shutil.rmtree(old, ignore_errors=True)
 
 
-def _finish(outdir: Path, record: dict[str, Any], parts: _ReportParts) -> None:
+def _finish(outdir: Path, record: dict[str, Any], parts: _ReportParts,
+            template: str = TEMPLATE) -> None:
     record["figures"] = [figure.to_dict() for figure in parts.figures]
     record["notes"] = list(parts.notes)
     record["generated_at"] = timestamp()
-    html = _render_html(record, parts.figures)
+    html = _render_html(record, parts.figures, template)
     files = {REPORT_JSON: report_json_text(record).encode("utf-8"),
              REPORT_HTML: html.encode("utf-8")}
     files.update({figure.file_name: figure.png for figure in parts.figures})

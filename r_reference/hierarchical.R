@@ -56,15 +56,18 @@ hierarchical_fit <- function(X, k = 5L, linkage = "ward", vector = FALSE) {
   )
 }
 
-# The course's picture: plot(hclust) into a PNG at `path` (a character vector, never R code).
+# The course's picture: plot(hclust) into a PNG at `path` (a character vector, never R code);
+# with k > 0, rect.hclust(tree, k) boxes the k clusters of cutree(tree, k), as R learners mark
+# the cut.
 dendrogram_png <- function(X, path, linkage = "ward", vector = FALSE,
                            main = "Dendrogram", xlab = "Customers",
-                           ylab = "Euclidean distances", width = 900L, height = 700L) {
+                           ylab = "Euclidean distances", width = 900L, height = 700L, k = 0L) {
   tree <- hierarchical_tree(X, linkage, vector)
   grDevices::png(path, width = width, height = height)
   on.exit(grDevices::dev.off())
   labels <- if (nrow(X) > 500L) FALSE else NULL
   plot(tree, labels = labels, main = main, xlab = xlab, ylab = ylab, sub = "")
+  if (k > 0L) stats::rect.hclust(tree, k = k, border = "red")
   invisible(NULL)
 }
 

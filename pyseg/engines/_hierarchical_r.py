@@ -71,8 +71,10 @@ class RHierarchicalEngine:
         return "matrix"
 
     def dendrogram_png(self, X: NDArray[np.float64], linkage: str = "ward",
-                       title: str = "Dendrogram", width: int = 900, height: int = 700) -> bytes:
-        """R's own ``plot(hclust(...))``, as the course draws it, as PNG bytes."""
+                       title: str = "Dendrogram", width: int = 900, height: int = 700,
+                       k: int = 0) -> bytes:
+        """R's own ``plot(hclust(...))``, as the course draws it, as PNG bytes; with ``k`` > 0,
+        ``rect.hclust(tree, k)`` boxes the k clusters in red."""
         check_linkage(linkage)
         route = self._route(X.shape[0], linkage)
         with tempfile.TemporaryDirectory(prefix="pyseg-dendrogram-") as folder:
@@ -80,7 +82,7 @@ class RHierarchicalEngine:
             # The path and title go to R as character vectors (data), never into R source.
             _rbridge.r_call(_SCRIPT, "dendrogram_png", np.asfortranarray(X, dtype=np.float64),
                             np.asarray([str(path)]), linkage=linkage, vector=int(route == "vector"),
-                            main=np.asarray([title]), width=width, height=height)
+                            main=np.asarray([title]), width=width, height=height, k=int(k))
             return path.read_bytes()
 
     def check_ready(self, vector: bool = False) -> None:
