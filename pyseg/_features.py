@@ -272,6 +272,14 @@ def _same_column(trained: str, header: Sequence[str], source: str) -> str:
     return resolve_column(trained, header, source)
 
 
+def new_rows_table(features: Features, frame: pd.DataFrame, source: str) -> pd.DataFrame:
+    """The new rows' feature columns under the training headers (``income`` ->
+    ``Annual Income (k$)``), text stripped, for methods that read columns by name (Gower)."""
+    header = [str(name) for name in frame.columns]
+    return frame[[_same_column(c.name, header, source) for c in features.columns]].set_axis(
+        [c.name for c in features.columns], axis=1).apply(lambda c: c.astype("str").str.strip())
+
+
 def features_for_new_rows(features: Features, frame: pd.DataFrame, source: str
                           ) -> NDArray[np.float64]:
     """New rows in the training features' space: the same columns, a categorical column's

@@ -196,8 +196,9 @@ def compare_gmm(
 def check_numeric_features(X: NDArray[np.float64], names: tuple[str, ...], source: str) -> None:
     """Refuse 0/1 indicator columns (a categorical column): their covariance is singular, so
     neither library can fit a Gaussian to them."""
+    # two distinct values, scaled or not: a Gaussian's covariance there is (near) singular
     indicators = [name for j, name in enumerate(names)
-                  if "=" in name and np.isin(X[:, j], (0.0, 1.0)).all()]
+                  if "=" in name and np.unique(X[:, j]).size <= 2]
     if indicators:
         raise InputError(
             f"{source}: {', '.join(map(repr, indicators))} are 0/1 indicators of a categorical "

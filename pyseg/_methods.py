@@ -28,11 +28,11 @@ from pyseg._dbscan import (
     knn_distance_curves,
     predict_dbscan,
 )
-from pyseg._errors import InputError
-from pyseg._gmm import GmmComparison, compare_gmm
+from pyseg._errors import InputError, REvaluationError
+from pyseg._gmm import GmmComparison, compare_gmm, predict_gmm
 from pyseg._hierarchical import NO_PREDICTION, HierarchicalComparison, compare_hierarchical
 from pyseg._io import json_ready, to_json_text
-from pyseg._pam import PamComparison, compare_pam
+from pyseg._pam import PamComparison, compare_pam, predict_pam
 from pyseg.engines import (
     KMeansEngine,
     RecordedMethodEngine,
@@ -42,6 +42,7 @@ from pyseg.engines import (
 )
 
 if TYPE_CHECKING:
+    import pandas as pd
     from numpy.typing import NDArray
 
 
@@ -105,7 +106,8 @@ class Method:
     prediction : str
         How ``predict`` assigns a new customer with this method, or why it does not.
     predict : callable or None
-        ``predict(comparison, X_new) -> MethodPrediction`` in both languages; None: the method
+        ``predict(comparison, X_new, table) -> MethodPrediction`` in both languages (``X_new``
+        in the features' space, ``table`` the same rows' columns by training name); None: the method
         has no prediction rule (``prediction`` says why).
     """
 
@@ -115,7 +117,7 @@ class Method:
     measure_name: str
     measure: Callable[[Any], float]
     prediction: str
-    predict: Callable[[Any, NDArray[np.float64]], MethodPrediction] | None = None
+    predict: Callable[[Any, NDArray[np.float64], pd.DataFrame], MethodPrediction] | None = None
 
 
 @dataclass(frozen=True)
@@ -144,14 +146,15 @@ class MethodPrediction:
         return 1.0 if self.python.size == 0 else float(np.mean(self.python == self.r))
 
 
-def _predict_kmeans(comparison: Comparison, X_new: NDArray[np.float64]) -> MethodPrediction:
+def _predict_kmeans(comparison: Comparison, X_new: NDArray[np.float64],
+                    table: pd.DataFrame) -> MethodPrediction:
     python, _ = nearest_center(X_new, comparison.python.centers)
     r, _ = REngine().nearest_center(X_new, comparison.r.centers)  # R's centers, aligned
     return MethodPrediction(python, r, "the segment of the nearest center (Euclidean)")
 
 
-def _predict_dbscan(comparison: DbscanComparison, X_new: NDArray[np.float64]
-                    ) -> MethodPrediction:
+def _predict_dbscan(comparison: DbscanComparison, X_new: NDArray[np.float64],
+                    table: pd.DataFrame) -> MethodPrediction:
     found = predict_dbscan(comparison, X_new)
     return MethodPrediction(found.python, found.r, found.rule)
 
@@ -202,6 +205,26 @@ def _run_gmm(dataset: Dataset, settings: MethodSettings) -> GmmComparison:
                        min_agreement=settings.min_agreement)
 
 
+def _predict_pam(comparison: PamComparison, X_new: NDArray[np.float64],
+                 table: pd.DataFrame) -> MethodPrediction:
+    numeric = [name for name, kind in zip(comparison.data.columns.names,
+                                          comparison.data.columns.kinds, strict=True)
+               if kind == "numeric"]
+    found = predict_pam(comparison, table.astype({name: "float64" for name in numeric}))
+    assert found.r is not None  # R was asked
+    return MethodPrediction(found.python, found.r, "the segment of the nearest medoid, by the "
+                            f"fit's distance ({comparison.data.distance})")
+
+
+def _predict_gmm(comparison: GmmComparison, X_new: NDArray[np.float64],
+                 table: pd.DataFrame) -> MethodPrediction:
+    found = predict_gmm(comparison, X_new)
+    assert found.r_segment is not None
+    return MethodPrediction(found.python_segment, found.r_segment,
+                            "the most probable mixture component, with its probability",
+                            found.python_probability, found.r_probability)
+
+
 METHODS: dict[str, Method] = {
     "kmeans": Method(
         "kmeans", "scikit-learn KMeans / R kmeans", _run_kmeans,
@@ -218,11 +241,11 @@ METHODS: dict[str, Method] = {
     "pam": Method(
         "pam", "kmedoids.pam / R cluster::pam (daisy Gower or dist)", _run_pam,
         "medoids differing", lambda c: float(c.medoids_differing),
-        "nearest medoid, by the fit's distance (pyseg._pam.predict_pam)"),
+        "nearest medoid, by the fit's distance (pyseg._pam.predict_pam)", _predict_pam),
     "gmm": Method(
         "gmm", "scikit-learn GaussianMixture / R mclust::Mclust", _run_gmm,
         "|d logL|", lambda c: abs(float(c.loglik_diff)),
-        "most probable component and its probability (pyseg._gmm.predict_gmm)"),
+        "most probable component and its probability (pyseg._gmm.predict_gmm)", _predict_gmm),
 }
 
 
@@ -249,7 +272,7 @@ class AllComparison:
     errors : dict of str to str
         A method that could not run on this data (bad k for it, too many rows), and why.
     passed : bool
-        Every method that ran passed, and at least one ran.
+        Every method ran and passed.
     """
 
     dataset: Dataset
@@ -259,7 +282,8 @@ class AllComparison:
 
     @property
     def passed(self) -> bool:
-        return bool(self.comparisons) and all(c.passed for c in self.comparisons.values())
+        return (bool(self.comparisons) and not self.errors
+                and all(c.passed for c in self.comparisons.values()))
 
     def rows(self) -> list[dict[str, Any]]:
         """One row per method: agreement, ARI, own measure, passed (or the error)."""
@@ -293,13 +317,14 @@ class AllComparison:
 
 def compare_all(dataset: Dataset, settings: MethodSettings) -> AllComparison:
     """Every method of :data:`METHODS` on ``dataset``; a method whose input check fails on this
-    data is reported in ``errors`` (one line) instead of stopping the others."""
+    data, or whose R fit fails on it, is reported in ``errors`` (one line) instead of stopping
+    the others (and then the table does not pass)."""
     comparisons: dict[str, Any] = {}
     errors: dict[str, str] = {}
     for name in METHODS:
         try:
             comparisons[name] = compare_method(name, dataset, settings)
-        except InputError as exc:
+        except (InputError, REvaluationError) as exc:  # this method on this data; R stays up
             errors[name] = str(exc)
     return AllComparison(dataset, comparisons, errors, settings)
 

@@ -34,6 +34,7 @@ from pyseg._features import (
     features_for_new_rows,
     features_from_frame,
     load_features,
+    new_rows_table,
 )
 from pyseg._io import json_ready, to_json_text
 from pyseg._methods import (
@@ -449,4 +450,5 @@ def method_predict_data(
         raise InputError(f"predict --method {method}: {spec.prediction}")
     fitted = method_compare_data(data, columns, method, settings, scale=scale)
     X_new = features_for_new_rows(fitted.features, new_rows, new_source)
-    return MethodPredictRun(fitted, X_new, spec.predict(fitted.comparison, X_new))
+    table = new_rows_table(fitted.features, new_rows, new_source)
+    return MethodPredictRun(fitted, X_new, spec.predict(fitted.comparison, X_new, table))

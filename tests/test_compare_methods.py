@@ -204,3 +204,39 @@ def test_elbow_dbscan_needs_two_points(run_cli, capsys, course_csv) -> None:
     code, out, err = run_cli(capsys, "elbow", "--method", "dbscan", "--data", str(course_csv),
                              "--min-points", "1")
     assert code == 2 and out == "" and err.count("\n") == 1 and "--min-points >= 2" in err
+
+
+def test_pam_with_gender_prints_the_same_medoid_customers(run_cli, capsys, course_csv) -> None:
+    code, out, err = run_cli(capsys, "compare", "--data", str(course_csv), "--method", "pam",
+                             "--columns", "income,score,age,gender")
+    assert code == 0 and "cluster::pam(daisy(df, metric = \"gower\"), k = 5)" in out
+    assert "medoid (Python = R; rows from 0, as in --json)" in out
+    assert "customer 0095 (row 94)" in out
+    assert err == ""  # Gower ranges every column itself: no --scale z note
+
+
+def test_gmm_course_mode_fails_and_says_who_found_the_higher_likelihood(run_cli, capsys,
+                                                                        course_csv) -> None:
+    code, out, _ = run_cli(capsys, "compare", "--data", str(course_csv), "--method", "gmm")
+    assert code == 1 and "R found the higher one" in out and "FAIL" in out
+    code, out, _ = run_cli(capsys, "compare", "--data", str(course_csv), "--method", "gmm",
+                           "--mode", "exact")
+    assert code == 0 and "both start from mclust's partition" in out
+
+
+def test_method_all_exact_passes_every_method(run_cli, capsys, course_csv) -> None:
+    from pyseg._methods import METHODS
+
+    code, result = compare_json(run_cli, capsys, course_csv, "--method", "all", "--mode",
+                                "exact", "--eps", "8", "--min-points", "4")
+    assert code == 0 and result["passed"]
+    assert [row["method"] for row in result["table"]] == list(METHODS)
+    assert all(row["passed"] and row["agreement"] == 1.0 for row in result["table"])
+
+
+def test_method_all_names_a_method_that_cannot_run(run_cli, capsys, course_csv) -> None:
+    code, out, _ = run_cli(capsys, "compare", "--data", str(course_csv), "--method", "all",
+                           "--mode", "exact", "--columns", "income,score,gender", "--eps", "0.5")
+    assert code == 1 and "gmm                   -         -  not run: " in out
+    # PAM: the same partition and cost, but tied distances gave another medoid in one cluster
+    assert "FAIL: parity does not hold for pam, gmm (not run)" in out

@@ -83,3 +83,18 @@ def test_one_customer_by_income_and_score(run_cli, capsys, course_csv) -> None:
     assert code == 0 and "python and R agree on 1 of 1 new rows" in out
     assert np.all([line.split()[1] == line.split()[2] for line in out.splitlines()
                    if line.strip().startswith("1 ")])
+
+
+def test_pam_on_gower_and_gmm_with_probabilities(run_cli, capsys, course_csv,
+                                                new_customers) -> None:
+    code, out, _ = run_cli(capsys, "predict", "--data", str(course_csv), "--method", "pam",
+                           "--columns", "income,score,age,gender", "--input",
+                           str(new_customers), "--json")
+    result = json.loads(out)
+    assert code == 0 and result["python"] == result["r"] and "gower" in result["rule"]
+    code, out, _ = run_cli(capsys, "predict", "--data", str(course_csv), "--method", "gmm",
+                           "--mode", "exact", "--input", str(new_customers), "--json")
+    result = json.loads(out)
+    assert code == 0 and result["python"] == result["r"]
+    np.testing.assert_allclose(result["python_probability"], result["r_probability"], atol=1e-3)
+    assert all(0.2 <= p <= 1.0 for p in result["python_probability"])

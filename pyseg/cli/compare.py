@@ -181,7 +181,8 @@ def run_method(args: argparse.Namespace) -> int:
         r_results=None if args.r_results is None else Path(args.r_results))
     run = method_compare_data(args.data, args.columns, args.method, settings, scale=args.scale)
     say_notice(run.dataset.notice)
-    for warning in run.features.warnings:
+    gower = args.method == "pam" and getattr(run.comparison, "distance", None) == "gower"
+    for warning in () if gower else run.features.warnings:  # Gower ranges each column itself
         print(f"pyseg: note: {warning}", file=sys.stderr)
     if args.json:
         sys.stdout.write(run.to_json())

@@ -119,6 +119,9 @@ def _add_method_arguments(predict: argparse.ArgumentParser) -> None:
                        help="dbscan: minPts (default 5)")
     group.add_argument("--distance", default=None, metavar="{euclidean,gower}", help="pam")
     group.add_argument("--covariance", default="full", metavar="TYPE", help="gmm (default full)")
+    group.add_argument("--mode", choices=("course", "exact"), default="course",
+                       help="kmeans/gmm: each language its own start (default) or both from the "
+                       "same start")
 
 
 # -- shared ---------------------------------------------------------------------------------
@@ -308,7 +311,7 @@ def run_method_predict(args: argparse.Namespace) -> int:
             raise InputError("give both --income and --score")
         source = "--income/--score"
         new_rows = pd.DataFrame({"income": [str(args.income)], "score": [str(args.score)]})
-    settings = MethodSettings(k=args.k, eps=args.eps, min_points=args.min_points,
+    settings = MethodSettings(k=args.k, mode=args.mode, eps=args.eps, min_points=args.min_points,
                               distance=args.distance, covariance=args.covariance)
     run = method_predict_data(args.data, args.columns, args.method, settings, new_rows, source,
                               scale=args.scale)
