@@ -37,6 +37,7 @@ from pyseg._features import (
     new_rows_table,
 )
 from pyseg._io import json_ready, to_json_text
+from pyseg._method_pipeline import MethodReportMaterial, method_report_material
 from pyseg._methods import (
     METHODS,
     MethodPrediction,
@@ -272,6 +273,9 @@ class MethodRun:
     comparison : object
         The method's comparison (:class:`~pyseg._methods.AllComparison` for ``"all"``).
     versions : dict
+    report, provenance : MethodReportMaterial, dict or None
+        What the report shows beyond the comparison (R's dendrogram, the k-NN curves), and the
+        run's provenance; with ``report=True`` only.
     chosen : dict
         Settings the run chose itself (DBSCAN's ``eps`` from the knee when none was given).
     feature_check : dict
@@ -287,6 +291,8 @@ class MethodRun:
     versions: dict[str, str | None]
     feature_check: dict[str, float]
     chosen: dict[str, Any] = field(default_factory=dict)
+    report: MethodReportMaterial | None = None
+    provenance: dict[str, Any] | None = None
 
     @property
     def passed(self) -> bool:
@@ -332,6 +338,8 @@ def method_compare_data(
     settings: MethodSettings,
     *,
     scale: str = "none",
+    report: bool = False,
+    command_line: Sequence[str] | str = ("pyseg", "compare"),
 ) -> MethodRun:
     """Load the features (:func:`pyseg._features.load_features`) and compare one method (or
     ``"all"``) in both languages on them; R runs in this process, or is replayed from
@@ -345,6 +353,11 @@ def method_compare_data(
     method : str
         ``"kmeans"``, ``"hierarchical"``, ``"dbscan"``, ... or ``"all"``.
     settings : MethodSettings
+    report : bool, default=False
+        Also compute the report's material (:func:`pyseg._method_pipeline.method_report_material`)
+        and the provenance.
+    command_line : sequence of str or str
+        The command as typed, for the report.
 
     Returns
     -------
@@ -363,7 +376,14 @@ def method_compare_data(
         r_engine = REngine()
         info["r"] = r_engine.version()
         check = feature_check(features, dataset, RFeaturesEngine())
-    return MethodRun(dataset, features, method, comparison, info, check, dict(settings.chosen))
+    material = record = None
+    if report:
+        material = method_report_material(comparison, r_results=settings.r_results)
+        record = run_provenance(dataset, command_line,
+                                REngine() if settings.r_results is None else None)
+        record["feature_matrix"] = {**features.to_dict(), **check}
+    return MethodRun(dataset, features, method, comparison, info, check, dict(settings.chosen),
+                     material, record)
 
 
 @dataclass(frozen=True)

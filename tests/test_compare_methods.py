@@ -240,3 +240,26 @@ def test_method_all_names_a_method_that_cannot_run(run_cli, capsys, course_csv) 
     assert code == 1 and "gmm                   -         -  not run: " in out
     # PAM: the same partition and cost, but tied distances gave another medoid in one cluster
     assert "FAIL: parity does not hold for pam, gmm (not run)" in out
+
+
+def test_report_of_a_method_has_both_dendrograms_and_its_json(run_cli, capsys, course_csv,
+                                                             tmp_path) -> None:
+    out_dir = tmp_path / "report"
+    code, out, _ = run_cli(capsys, "compare", "--data", str(course_csv), "--method",
+                           "hierarchical", "--report", str(out_dir))
+    assert code == 0 and f"report written to {out_dir / 'report.html'}" in out
+    names = sorted(p.name for p in out_dir.iterdir())
+    assert {"hierarchical_dendrogram_python.png", "hierarchical_dendrogram_r.png",
+            "report.html", "report.json"} <= set(names)
+    html = (out_dir / "report.html").read_text()
+    assert html.count("data:image/png;base64,") >= 3
+    record = json.loads((out_dir / "report.json").read_text())
+    assert "--method hierarchical" in json.dumps(record)
+
+
+def test_report_refuses_a_file_before_fitting(run_cli, capsys, course_csv, tmp_path) -> None:
+    target = tmp_path / "taken"
+    target.write_text("mine")
+    code, out, err = run_cli(capsys, "compare", "--data", str(course_csv), "--method", "dbscan",
+                             "--eps", "8", "--report", str(target))
+    assert code == 2 and out == "" and err.count("\n") == 1 and target.read_text() == "mine"

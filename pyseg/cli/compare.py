@@ -170,8 +170,10 @@ def run(args: argparse.Namespace) -> int:
 def run_method(args: argparse.Namespace) -> int:
     """``compare --method M`` (or K-Means on --columns/--scale): the features both languages
     get, then the method's comparison (R in this process, or recorded)."""
+    from pyseg._method_report import write_method_report
     from pyseg._methods import MethodSettings
     from pyseg._pipeline import method_compare_data
+    from pyseg._report import REPORT_HTML, check_report_dir
 
     python_settings, r_settings = _settings(args)
     settings = MethodSettings(
@@ -179,8 +181,14 @@ def run_method(args: argparse.Namespace) -> int:
         linkage=args.linkage, eps=args.eps, min_points=args.min_points, distance=args.distance,
         covariance=args.covariance, min_agreement=args.min_agreement,
         r_results=None if args.r_results is None else Path(args.r_results))
-    run = method_compare_data(args.data, args.columns, args.method, settings, scale=args.scale)
+    if args.report:
+        check_report_dir(Path(args.report))  # refuse a bad directory before fitting
+    run = method_compare_data(args.data, args.columns, args.method, settings, scale=args.scale,
+                              report=bool(args.report), command_line=args.command_line)
     say_notice(run.dataset.notice)
+    if args.report:
+        write_method_report(run.comparison, Path(args.report), provenance=run.provenance,
+                            extra=run.report)
     gower = args.method == "pam" and getattr(run.comparison, "distance", None) == "gower"
     for warning in () if gower else run.features.warnings:  # Gower ranges each column itself
         print(f"pyseg: note: {warning}", file=sys.stderr)
@@ -193,6 +201,8 @@ def run_method(args: argparse.Namespace) -> int:
         sys.stdout.write("\n".join([*summary[:2], *feature_lines(run), *summary[2:]]))
     else:
         sys.stdout.write(format_method_summary(run))
+    if args.report:
+        say_report(Path(args.report) / REPORT_HTML, args.json)
     return int(ExitCode.OK if run.passed else ExitCode.PARITY_FAILED)
 
 
