@@ -35,7 +35,9 @@ from pyseg._io import json_ready, to_json_text
 from pyseg._pam import PamComparison, compare_pam, predict_pam
 from pyseg.engines import (
     KMeansEngine,
+    RecordedGmmEngine,
     RecordedMethodEngine,
+    RecordedPamEngine,
     RecordedREngine,
     REngine,
     nearest_center,
@@ -196,13 +198,15 @@ def _run_dbscan(dataset: Dataset, settings: MethodSettings) -> DbscanComparison:
 
 
 def _run_pam(dataset: Dataset, settings: MethodSettings) -> PamComparison:
+    r_engine = None if settings.r_results is None else RecordedPamEngine(settings.r_results)
     return compare_pam(dataset, settings.k, distance=settings.distance,
-                       min_agreement=settings.min_agreement)
+                       min_agreement=settings.min_agreement, r_engine=r_engine)
 
 
 def _run_gmm(dataset: Dataset, settings: MethodSettings) -> GmmComparison:
+    r_engine = None if settings.r_results is None else RecordedGmmEngine(settings.r_results)
     return compare_gmm(dataset, settings.k, settings.covariance, mode=settings.mode,
-                       min_agreement=settings.min_agreement)
+                       min_agreement=settings.min_agreement, r_engine=r_engine)
 
 
 def _predict_pam(comparison: PamComparison, X_new: NDArray[np.float64],

@@ -52,6 +52,8 @@ _EXPORTS: dict[str, str] = {
     **dict.fromkeys(("COVARIANCES", "DISTANCES", "MCLUST_MODELS", "GmmEngine", "GmmFit",
                      "PamData", "PamEngine", "PamFit", "check_covariance", "check_distance"),
                     "_pam_gmm_base"),
+    **dict.fromkeys(("RGmmRecorder", "RPamRecorder", "RecordedGmmEngine", "RecordedGmmFit",
+                     "RecordedPamEngine", "RecordedPamFit"), "_pam_gmm_recorded"),
     #: The interface's former name, kept for code written against pyseg 0.1.
     "Engine": "_base",
 }
@@ -118,6 +120,14 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         PamFit,
         check_covariance,
         check_distance,
+    )
+    from pyseg.engines._pam_gmm_recorded import (
+        RecordedGmmEngine,
+        RecordedGmmFit,
+        RecordedPamEngine,
+        RecordedPamFit,
+        RGmmRecorder,
+        RPamRecorder,
     )
     from pyseg.engines._pam_python import KmedoidsPamEngine
     from pyseg.engines._pam_r import RPamEngine

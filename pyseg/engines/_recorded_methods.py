@@ -78,6 +78,11 @@ RECORDABLE: dict[str, RecordableMethod] = {
                                      ("bridge.R", "hierarchical.R"), (("vector", True),)),
     "dbscan": RecordableMethod("DbscanFit", "RDbscanEngine", ("eps", "min_points"),
                                ("bridge.R", "dbscan.R")),
+    # PAM and GMM record through adapters of _pam_gmm_recorded (columns, starting partition)
+    "pam": RecordableMethod("RecordedPamFit", "RPamRecorder", ("k", "distance"),
+                            ("bridge.R", "pam.R")),
+    "gmm": RecordableMethod("RecordedGmmFit", "RGmmRecorder", ("k", "covariance", "mode"),
+                            ("bridge.R", "gmm.R")),
 }
 
 
