@@ -472,3 +472,10 @@ def method_predict_data(
     X_new = features_for_new_rows(fitted.features, new_rows, new_source)
     table = new_rows_table(fitted.features, new_rows, new_source)
     return MethodPredictRun(fitted, X_new, spec.predict(fitted.comparison, X_new, table))
+
+
+def live_run_provenance(dataset: Dataset, command_line: Sequence[str] | str) -> dict[str, Any]:
+    """:func:`run_provenance` with R in this process: R's version, ``sessionInfo()`` and the
+    SHA-256 of the R code (for commands whose R side ran live, such as ``gap`` and
+    ``stability``)."""
+    return run_provenance(dataset, command_line, REngine())

@@ -13,7 +13,7 @@ from pyseg._data import load_dataset
 from pyseg._elbow import elbow
 from pyseg._errors import ExitCode, PysegError
 from pyseg._gap import MAXSE_RULES, REFERENCES, GapResult, gap_statistic
-from pyseg._pipeline import run_provenance
+from pyseg._pipeline import live_run_provenance
 from pyseg._progress import progress_wanted
 from pyseg._report import REPORT_HTML, check_report_dir
 from pyseg._stability import RESAMPLE_METHODS
@@ -74,7 +74,7 @@ def run(args: argparse.Namespace) -> int:
         with contextlib.suppress(PysegError):  # the page then says the elbow is missing
             elbow_result = elbow(dataset, range(1, args.k_max + 1), mode="course")
         write_gap_report(result, elbow_result, dataset,
-                         run_provenance(dataset, args.command_line, None), Path(args.report))
+                         live_run_provenance(dataset, args.command_line), Path(args.report))
     document = result.to_dict()
     if args.json:
         document["data"] = {"source": str(dataset.source), "sha256": dataset.sha256,

@@ -11,7 +11,7 @@ from pyseg._choosing_k_report import write_stability_report
 from pyseg._course import COURSE_K
 from pyseg._data import load_dataset
 from pyseg._errors import ExitCode, InputError
-from pyseg._pipeline import run_provenance
+from pyseg._pipeline import live_run_provenance
 from pyseg._progress import progress_wanted
 from pyseg._report import REPORT_HTML, check_report_dir
 from pyseg._stability import RESAMPLE_METHODS, BootstrapStability, SeedSweep, bootstrap_stability
@@ -78,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
                                      progress)
     if args.report:
         write_stability_report(result, dataset,
-                               run_provenance(dataset, args.command_line, None), Path(args.report))
+                               live_run_provenance(dataset, args.command_line), Path(args.report))
     document = result.to_dict()
     if args.json:
         document["data"] = {"source": str(dataset.source), "sha256": dataset.sha256,
