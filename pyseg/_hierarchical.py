@@ -179,7 +179,7 @@ def compare_hierarchical(
 
     Python: ``scipy.cluster.hierarchy.linkage(X, linkage)`` cut to exactly k clusters; R:
     ``cutree(hclust(dist(X), method = "ward.D2"), k)`` (or the linkage asked). For ward from
-    20,000 rows on both sides use fastcluster's O(n)-memory route.
+    ``VECTOR_WARD_ROWS`` (5,000) rows on both sides use fastcluster's O(n)-memory route.
 
     Parameters
     ----------

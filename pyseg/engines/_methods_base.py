@@ -35,8 +35,13 @@ R_HCLUST_METHOD: dict[str, str] = {"ward": "ward.D2", "complete": "complete",
 #: pyseg's (and scikit-learn's) label of DBSCAN noise; R's ``dbscan`` says 0.
 NOISE = -1
 #: From this many rows on, ward runs on the O(n)-memory route (fastcluster's ``linkage_vector``
-#: / ``hclust.vector``) on both sides: ``dist()`` needs n(n - 1)/2 doubles, 1.6 GB at 20,000 rows.
-VECTOR_WARD_ROWS = 20_000
+#: / ``hclust.vector``) on both sides. Below, it runs the course's own calls (scipy ``linkage``,
+#: ``hclust(dist(X), "ward.D2")``). Measured on ``pyseg synth`` data (benchmarks/methods.py):
+#: at 10,000 rows the matrix route costs 4-5 s and ~1 GB per side (1.7 GiB for ``compare``) and,
+#: the data being integers with many tied distances, scipy and hclust break ties differently
+#: (agreement 0.999 at k = 5, 0.71 at k = 8 on 5,000 rows); the vector route takes 0.3 s / 1-2 s
+#: and ~230 MiB, and is the same algorithm on both sides, so partitions and heights are equal.
+VECTOR_WARD_ROWS = 5_000
 #: The other linkages need every pairwise distance; refused from this many rows on (n(n - 1)/2
 #: doubles: 3.2 GB at 30,000 rows).
 MAX_MATRIX_ROWS = 30_000
