@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from pyseg import InputError
+from pyseg import InputError, RUnavailableError
 from pyseg._features import load_features
 from pyseg._methods import MethodSettings, compare_method
 from pyseg._pam import mixed_columns, pam_data
@@ -98,6 +98,8 @@ def test_pam_replay_refuses_other_columns_and_other_distances(pam_recording, gen
     with pytest.raises(InputError, match="no recorded R fit for pam k=5 distance=euclidean") as e:
         RecordedPamEngine(pam_recording["gender"]).fit(replace(data, distance="euclidean"), 5)
     assert "--method pam --k 5 --distance euclidean" in str(e.value)
+    with pytest.raises(RUnavailableError, match="not R's predictions"):
+        RecordedPamEngine(pam_recording["gender"]).nearest_medoid(data, None, data)
     assert "\n" not in str(e.value)
 
 
@@ -110,6 +112,8 @@ def test_replayed_gmm_fits_equal_live_r(gmm_recording, course_dataset) -> None:
     assert fits_equal(recorded.fit(X, 5, "full"), live.fit(X, 5, "full"))
     with pytest.raises(InputError, match="is not the recorded one"):
         recorded.fit(X, 5, "full", np.roll(start, 1))
+    with pytest.raises(RUnavailableError, match="not R's predictions"):
+        recorded.predict(recorded.fit(X, 5, "full"), X[:3])
 
 
 def test_gmm_compare_with_r_results_equals_the_live_comparison(gmm_recording,

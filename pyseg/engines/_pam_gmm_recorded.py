@@ -158,3 +158,7 @@ class RecordedGmmEngine(RecordedMethodEngine):
             raise InputError(f"{self.path}: the starting partition of gmm k={k} "
                              f"covariance={covariance} is not the recorded one")
         return _base(recorded, GmmFit)
+
+    def predict(self, *_: Any) -> NDArray[np.float64]:  # type: ignore[override]
+        """Recorded fits hold no predictions: one error line (``predict(fit, new)``)."""
+        raise self._no("R's predictions")
