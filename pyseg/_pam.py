@@ -125,15 +125,18 @@ class PamComparison:
     r_label_mapping : ndarray
     agreement : PartitionAgreement
     same_medoids : bool
+        The same rows (0-based) as medoids.
     medoids_differing : int
-        Python's medoids that are not among R's.
+        Python's medoids with no R medoid at distance 0: a duplicate customer (the same values
+        in another row) stands for the same medoid, since PAM cannot tell the two apart.
     objective_rel_diff : float
     max_distance_diff : float or None
         max |dD| between the two sides' distances (None above the checked size).
     tied_rows : int
         Rows as close to two of Python's medoids (they may join either).
     passed : bool
-        Same medoids, same objective (1e-12 relative) and agreement >= ``min_agreement``.
+        No medoid differing, same objective (1e-12 relative) and agreement >=
+        ``min_agreement``.
     diagnosis : list of str
     """
 
@@ -262,13 +265,15 @@ def compare_pam(
     r_aligned = replace(r_fit, labels=measured.relabel(r_fit.labels),
                         medoids=r_fit.medoids[order])
     same = set(py_fit.medoids.tolist()) == set(r_fit.medoids.tolist())
-    differing = len(set(py_fit.medoids.tolist()) - set(r_fit.medoids.tolist()))
+    differing = int(np.sum(medoid_gaps(data, py_fit.medoids, r_fit.medoids) > 0))
     rel = abs(py_fit.objective - r_fit.objective) / max(abs(r_fit.objective), 1e-300)
     max_dd = (None if py_fit.distances is None or r_fit.distances is None else
               float(np.max(np.abs(py_fit.distances - r_fit.distances), initial=0.0)))
     tied = tied_rows(data, py_fit.medoids)
-    passed = bool(same and rel <= OBJECTIVE_TOLERANCE and measured.accuracy >= min_agreement)
-    diagnosis = _diagnose(py_fit, r_aligned, measured, same, rel, max_dd, tied, data.distance)
+    passed = bool(differing == 0 and rel <= OBJECTIVE_TOLERANCE
+                  and measured.accuracy >= min_agreement)
+    diagnosis = _diagnose(py_fit, r_aligned, measured, (same, differing), rel, max_dd, tied,
+                          data.distance)
     timings["comparison"] = time.perf_counter() - start
     return PamComparison(dataset=dataset, data=data, k=k, distance=data.distance, python=py_fit,
                          r=r_aligned, r_label_mapping=measured.mapping, agreement=measured,
@@ -287,15 +292,25 @@ def medoid_distances(data: PamData, medoids: NDArray[np.int64],
     return euclidean_distances(rows.X, data.X[medoids])
 
 
+def medoid_gaps(data: PamData, medoids: NDArray[np.int64],
+                others: NDArray[np.int64]) -> NDArray[np.float64]:
+    """Distance from each of ``medoids`` to the nearest of ``others`` (0: the same customer
+    values, in the same row or a duplicate one), by the fit's distance."""
+    rows = PamData(data.distance, data.X[medoids], data.columns.rows(medoids), data.source)
+    return np.min(medoid_distances(data, others, rows), axis=1)
+
+
 def tied_rows(data: PamData, medoids: NDArray[np.int64]) -> int:
     """Rows whose two nearest medoids are equally near (either assignment is PAM's)."""
     D = np.sort(medoid_distances(data, medoids), axis=1)
     return int(np.sum(D[:, 0] == D[:, 1])) if D.shape[1] > 1 else 0
 
 
-def _diagnose(py_fit: PamFit, r_fit: PamFit, measured: PartitionAgreement, same: bool,
-              rel: float, max_dd: float | None, tied: int, distance: str) -> list[str]:
+def _diagnose(py_fit: PamFit, r_fit: PamFit, measured: PartitionAgreement,
+              medoids: tuple[bool, int], rel: float, max_dd: float | None, tied: int,
+              distance: str) -> list[str]:
     n = py_fit.labels.size
+    same, differing = medoids
     notes = []
     if max_dd is not None:
         notes.append(f"The {distance} distances agree to max |dD| = {max_dd:.3g} "
@@ -303,6 +318,12 @@ def _diagnose(py_fit: PamFit, r_fit: PamFit, measured: PartitionAgreement, same:
     if same:
         notes.append(f"Both languages chose the same {py_fit.medoids.size} medoids (rows "
                      f"{', '.join(str(m) for m in sorted(py_fit.medoids.tolist()))}).")
+    elif differing == 0:
+        notes.append(
+            f"Both languages chose the same {py_fit.medoids.size} medoids as customers, some in "
+            f"duplicate rows: Python {sorted(py_fit.medoids.tolist())}, R "
+            f"{sorted(r_fit.medoids.tolist())} (0-based rows); the rows that differ hold "
+            "identical values (distance 0), which PAM cannot tell apart.")
     else:
         notes.append(
             f"The medoids differ: Python {sorted(py_fit.medoids.tolist())}, R "
@@ -310,7 +331,7 @@ def _diagnose(py_fit: PamFit, r_fit: PamFit, measured: PartitionAgreement, same:
     if rel <= OBJECTIVE_TOLERANCE:
         notes.append(f"The objective (mean distance to the medoid) is the same: "
                      f"{py_fit.objective:.12g} (relative difference {rel:.2g}).")
-        if not same:
+        if differing:
             notes.append("Equally good medoids: with tied distances PAM's swaps can end on "
                          "different medoids of the same cost. Neither library is wrong.")
     else:
