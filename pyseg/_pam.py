@@ -134,8 +134,11 @@ class PamComparison:
         max |dD| between the two sides' distances (None above the checked size).
     tied_rows : int
         Rows as close to two of Python's medoids (they may join either).
+    moved_ties : int
+        Rows in different clusters that are equally near the medoids of both (a tie each
+        library breaks its own way); they count as agreeing for ``passed``.
     passed : bool
-        No medoid differing, same objective (1e-12 relative) and agreement >=
+        No medoid differing, same objective (1e-12 relative) and agreement, ties aside, >=
         ``min_agreement``.
     diagnosis : list of str
     """
@@ -157,6 +160,7 @@ class PamComparison:
     passed: bool
     diagnosis: list[str]
     timings: dict[str, float] = field(default_factory=dict, compare=False)
+    moved_ties: int = 0
 
     def medoid_customers(self, fit: PamFit) -> list[dict[str, Any]]:
         """The medoids of ``fit`` as customers: row (0-based), id when the table has one, and
@@ -172,7 +176,7 @@ class PamComparison:
             "medoids_differing": self.medoids_differing,
             "objective_rel_diff": json_ready(self.objective_rel_diff),
             "max_distance_diff": json_ready(self.max_distance_diff),
-            "tied_rows": self.tied_rows,
+            "tied_rows": self.tied_rows, "moved_ties": self.moved_ties,
             "python": {**_fit_dict(self.python), "medoids": self.medoid_customers(self.python),
                        "settings": {"call": 'kmedoids.pam(D, k, init="build")'}},
             "r": {**_fit_dict(self.r), "medoids": self.medoid_customers(self.r),
@@ -270,16 +274,18 @@ def compare_pam(
     max_dd = (None if py_fit.distances is None or r_fit.distances is None else
               float(np.max(np.abs(py_fit.distances - r_fit.distances), initial=0.0)))
     tied = tied_rows(data, py_fit.medoids)
+    ties = moved_ties(data, py_fit, r_aligned)
     passed = bool(differing == 0 and rel <= OBJECTIVE_TOLERANCE
-                  and measured.accuracy >= min_agreement)
-    diagnosis = _diagnose(py_fit, r_aligned, measured, (same, differing), rel, max_dd, tied,
-                          data.distance)
+                  and (measured.matched + ties) / py_fit.labels.size >= min_agreement)
+    diagnosis = _diagnose(py_fit, r_aligned, measured, (same, differing, ties), rel, max_dd,
+                          tied, data.distance)
     timings["comparison"] = time.perf_counter() - start
     return PamComparison(dataset=dataset, data=data, k=k, distance=data.distance, python=py_fit,
                          r=r_aligned, r_label_mapping=measured.mapping, agreement=measured,
                          same_medoids=same, medoids_differing=differing, objective_rel_diff=rel,
                          max_distance_diff=max_dd, tied_rows=tied, min_agreement=min_agreement,
-                         passed=passed, diagnosis=diagnosis, timings=timings)
+                         passed=passed, diagnosis=diagnosis, timings=timings,
+                         moved_ties=ties)
 
 
 def medoid_distances(data: PamData, medoids: NDArray[np.int64],
@@ -300,6 +306,18 @@ def medoid_gaps(data: PamData, medoids: NDArray[np.int64],
     return np.min(medoid_distances(data, others, rows), axis=1)
 
 
+def moved_ties(data: PamData, python: PamFit, r: PamFit) -> int:
+    """Rows that ``r`` (in Python's numbering) puts in another cluster than ``python`` although
+    they are exactly as near Python's medoid of that cluster as of their own."""
+    rows = np.flatnonzero(python.labels != r.labels)
+    if rows.size == 0:
+        return 0
+    moved = PamData(data.distance, data.X[rows], data.columns.rows(rows), data.source)
+    D = medoid_distances(data, python.medoids, moved)
+    index = np.arange(rows.size)
+    return int(np.sum(D[index, python.labels[rows]] == D[index, r.labels[rows]]))
+
+
 def tied_rows(data: PamData, medoids: NDArray[np.int64]) -> int:
     """Rows whose two nearest medoids are equally near (either assignment is PAM's)."""
     D = np.sort(medoid_distances(data, medoids), axis=1)
@@ -307,10 +325,10 @@ def tied_rows(data: PamData, medoids: NDArray[np.int64]) -> int:
 
 
 def _diagnose(py_fit: PamFit, r_fit: PamFit, measured: PartitionAgreement,
-              medoids: tuple[bool, int], rel: float, max_dd: float | None, tied: int,
+              medoids: tuple[bool, int, int], rel: float, max_dd: float | None, tied: int,
               distance: str) -> list[str]:
     n = py_fit.labels.size
-    same, differing = medoids
+    same, differing, ties = medoids
     notes = []
     if max_dd is not None:
         notes.append(f"The {distance} distances agree to max |dD| = {max_dd:.3g} "
@@ -342,6 +360,12 @@ def _diagnose(py_fit: PamFit, r_fit: PamFit, measured: PartitionAgreement,
     if moved:
         notes.append(f"{moved} of {n} rows fall in different clusters after relabelling "
                      f"(ARI {measured.ari:.4f}); {tied} rows are equally near two medoids.")
+        if ties:
+            notes.append(f"Of the {moved} row{'s' if moved > 1 else ''} in different "
+                         f"clusters, {ties} "
+                         f"{'is' if ties == 1 else 'are'} exactly as near both clusters' "
+                         "medoids: a tie, which each library breaks its own way (neither is "
+                         f"wrong); {'it counts' if ties == 1 else 'they count'} as agreeing.")
     else:
         notes.append(f"The partitions are identical after relabelling (ARI {measured.ari:.4f}).")
     notes.extend(f"R warned: {warning}." for warning in r_fit.warnings)
