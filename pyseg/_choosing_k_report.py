@@ -12,6 +12,7 @@ import base64
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from pyseg._gmm_plots import bic_png
 from pyseg._plots import elbow_figure, figure_to_png_bytes
 from pyseg._provenance import timestamp
 from pyseg._report import (
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
     from pyseg._data import Dataset
     from pyseg._elbow import ElbowResult
     from pyseg._gap import GapResult
+    from pyseg._gmm import BicCurve
     from pyseg._stability import BootstrapStability, SeedSweep
 
 TEMPLATE = "choosing_k.html.j2"
@@ -103,4 +105,18 @@ def write_stability_report(result: SeedSweep | BootstrapStability, dataset: Data
             figure_to_png_bytes(jaccard_figure(result)))  # type: ignore[arg-type]
         title = "pyseg: how sure are the segments? Bootstrap stability in Python and R"
     record.update({"kind": record["result"]["kind"], "title": title})
+    return _write(outdir, record, [figure])
+
+
+def write_bic_report(curve: BicCurve, summary: list[str], dataset: Dataset,
+                     provenance: dict[str, Any], outdir: Path) -> Path:
+    """Write the Gaussian mixture's "elbow" page: BIC per k of both languages, into ``outdir``."""
+    figure = _Figure(
+        "bic.png", "BIC per k, scikit-learn GaussianMixture and mclust::Mclust",
+        "BIC in mclust's convention (2 logL - p log n, higher is better) per number of "
+        "components; each side's best k is marked and the k where the two differ are shaded.",
+        bic_png(curve))
+    record = {"kind": "bic", "title": "pyseg: choosing k - Gaussian mixtures' BIC",
+              "data": _data_dict(dataset), "result": {**curve.to_dict(), "summary": summary},
+              "provenance": provenance}
     return _write(outdir, record, [figure])

@@ -36,6 +36,8 @@ from pyseg._features import (
     load_features,
     new_rows_table,
 )
+from pyseg._gmm import BicCurve, gmm_bic_curve
+from pyseg._gmm_plots import best_k, differing_k
 from pyseg._io import json_ready, to_json_text
 from pyseg._method_pipeline import MethodReportMaterial, method_report_material
 from pyseg._methods import (
@@ -479,3 +481,51 @@ def live_run_provenance(dataset: Dataset, command_line: Sequence[str] | str) -> 
     SHA-256 of the R code (for commands whose R side ran live, such as ``gap`` and
     ``stability``)."""
     return run_provenance(dataset, command_line, REngine())
+
+
+@dataclass(frozen=True)
+class BicRun:
+    """What :func:`bic_data` computed: the Gaussian mixture's "elbow" in both languages."""
+
+    dataset: Dataset
+    features: Features
+    curve: BicCurve
+    summary: list[str]
+    report_provenance: dict[str, Any] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"method": "gmm", "bic_convention": "mclust: 2 logL - p log n, higher is better",
+                "data": {"source": self.dataset.source, "sha256": self.dataset.sha256,
+                         "n_rows": int(self.dataset.n_rows),
+                         "features": list(self.dataset.feature_names)},
+                "feature_matrix": self.features.to_dict(), **self.curve.to_dict(),
+                "summary": self.summary}
+
+
+def bic_data(
+    data: str | os.PathLike[str] | None,
+    columns: str | Sequence[str] | None,
+    k_values: Iterable[int],
+    *,
+    covariance: str = "full",
+    mode: str = "course",
+    scale: str = "none",
+    report: bool = False,
+    command_line: Sequence[str] | str = ("pyseg", "elbow"),
+) -> BicRun:
+    """BIC per k of scikit-learn's ``GaussianMixture`` and mclust's ``Mclust`` (mode ``exact``:
+    both from mclust's starting partition), with each side's best k."""
+    dataset, features = load_features(data, columns, scale=scale)
+    curve = gmm_bic_curve(dataset, tuple(k_values), covariance, mode=mode)
+    best = {side: best_k(curve.ks, bic) for side, bic in (("python", curve.python_bic),
+                                                          ("r", curve.r_bic))}
+    gaps = differing_k(curve)
+    summary = [f"Highest BIC (mclust's convention, higher is better): Python at k = "
+               f"{best['python']}, R at k = {best['r']}."]
+    summary.append("The two BIC curves agree at every k." if not gaps else
+                   f"The BICs differ at k = {', '.join(map(str, gaps))}: the two libraries "
+                   "stopped at different optima there" + (" (try --mode matched: both from "
+                                                          "mclust's partition)."
+                                                          if mode == "course" else "."))
+    record = live_run_provenance(dataset, command_line) if report else None
+    return BicRun(dataset, features, curve, summary, record)

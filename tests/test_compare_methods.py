@@ -263,3 +263,17 @@ def test_report_refuses_a_file_before_fitting(run_cli, capsys, course_csv, tmp_p
     code, out, err = run_cli(capsys, "compare", "--data", str(course_csv), "--method", "dbscan",
                              "--eps", "8", "--report", str(target))
     assert code == 2 and out == "" and err.count("\n") == 1 and target.read_text() == "mine"
+
+
+def test_elbow_gmm_matched_bic_curves_agree_and_the_report_draws_them(run_cli, capsys,
+                                                                      course_csv,
+                                                                      tmp_path) -> None:
+    code, out, _ = run_cli(capsys, "elbow", "--method", "gmm", "--mode", "matched", "--data",
+                           str(course_csv), "--k-max", "6", "--json", "--report",
+                           str(tmp_path / "bic"))
+    result = json.loads(out)
+    assert code == 0 and result["ks"] == [1, 2, 3, 4, 5, 6]
+    np.testing.assert_allclose(result["python_bic"], result["r_bic"], rtol=0, atol=1e-5)
+    assert result["bic_convention"].startswith("mclust: 2 logL - p log n, higher is better")
+    assert "The two BIC curves agree at every k." in result["summary"]
+    assert (tmp_path / "bic" / "bic.png").stat().st_size > 10_000

@@ -7,9 +7,10 @@ import json
 import sys
 from pathlib import Path
 
+from pyseg._choosing_k_report import write_bic_report
 from pyseg._elbow import MODES, ElbowResult
 from pyseg._errors import ExitCode, InputError
-from pyseg._pipeline import KnnRun, elbow_data, knn_distance_data
+from pyseg._pipeline import KnnRun, bic_data, elbow_data, knn_distance_data
 from pyseg._progress import progress_wanted
 from pyseg._report import REPORT_HTML, check_report_dir, write_elbow_report
 from pyseg.cli._args import add_data_arguments, positive_int, say_notice, say_report
@@ -24,6 +25,10 @@ modes:
            random_state=42) with n_init=10 per k; R set.seed(6) once, then kmeans(X, k) with a
            single random start per k (R's single start can stop in a local optimum)
   matched  both sides keep the best of --starts starts per k
+
+--method gmm gives Gaussian mixtures' counterpart: BIC per k of scikit-learn's GaussianMixture and
+mclust's Mclust, in mclust's convention (2 logL - p log n, higher is better; scikit-learn's bic()
+is its negative); --mode matched starts both from mclust's partition.
 
 --method dbscan draws DBSCAN's counterpart for choosing eps instead: every row's distance to its
 (--min-points - 1)-th nearest neighbour, sorted, in both languages (scikit-learn NearestNeighbors,
@@ -47,9 +52,11 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
                               help="course settings (default) or matched starts on both sides")
     elbow_parser.add_argument("--starts", type=positive_int, default=None,
                               help="starts per k on both sides; needs --mode matched (default 10)")
-    elbow_parser.add_argument("--method", choices=("kmeans", "dbscan"), default="kmeans",
+    elbow_parser.add_argument("--method", choices=("kmeans", "dbscan", "gmm"), default="kmeans",
                               help="kmeans: WCSS per k (default); dbscan: k-nearest-neighbour "
-                              "distances for choosing eps")
+                              "distances for choosing eps; gmm: BIC per k (mclust's convention)")
+    elbow_parser.add_argument("--covariance", default="full", metavar="TYPE",
+                              help="gmm: full (default), diag, spherical or tied")
     elbow_parser.add_argument("--min-points", type=int, default=5, metavar="M",
                               help="dbscan: minPts; the curve is the (M - 1)-th neighbour's "
                               "distance (default 5)")
@@ -105,9 +112,45 @@ def format_knn(run: KnnRun) -> str:
     return "\n".join(lines) + "\n"
 
 
+def run_bic(args: argparse.Namespace) -> int:
+    """``elbow --method gmm``: BIC per k in both languages."""
+    if args.k_min > args.k_max:
+        raise InputError(f"--k-min {args.k_min} is larger than --k-max {args.k_max}")
+    if args.report:
+        check_report_dir(Path(args.report))
+    run = bic_data(args.data, args.columns, range(args.k_min, args.k_max + 1),
+                   covariance=args.covariance,
+                   mode="exact" if args.mode == "matched" else "course", scale=args.scale,
+                   report=bool(args.report), command_line=args.command_line)
+    say_notice(run.dataset.notice)
+    if run.report_provenance is not None:
+        write_bic_report(run.curve, run.summary, run.dataset, run.report_provenance,
+                         Path(args.report))
+    if args.json:
+        sys.stdout.write(json.dumps(run.to_dict(), sort_keys=True, indent=2, allow_nan=False)
+                         + "\n")
+    else:
+        curve = run.curve
+        lines = [f"data    {run.dataset.source} ({run.dataset.n_rows} rows); covariance "
+                 f"{curve.covariance}; mode {args.mode}",
+                 "BIC     mclust's convention: 2 logL - p log n, higher is better", "",
+                 f"{'k':>3}  {'BIC Python':>14}  {'BIC R':>14}  {'logL Python':>14}  "
+                 f"{'logL R':>14}"]
+        lines += [f"{k:>3}  {pb:>14.4f}  {rb:>14.4f}  {pl:>14.4f}  {rl:>14.4f}"
+                  for k, pb, rb, pl, rl in zip(curve.ks, curve.python_bic, curve.r_bic,
+                                                curve.python_loglik, curve.r_loglik, strict=True)]
+        lines += ["", *(f"- {line}" for line in run.summary)]
+        sys.stdout.write("\n".join(lines) + "\n")
+    if run.report_provenance is not None:
+        say_report(Path(args.report) / REPORT_HTML, args.json)
+    return int(ExitCode.OK)
+
+
 def run(args: argparse.Namespace) -> int:
     if args.method == "dbscan":
         return run_knn(args)
+    if args.method == "gmm":
+        return run_bic(args)
     if args.k_min > args.k_max:
         raise InputError(f"--k-min {args.k_min} is larger than --k-max {args.k_max}")
     if args.starts is not None and args.mode != "matched":
