@@ -31,8 +31,13 @@ if TYPE_CHECKING:
 #: PAM's distances.
 DISTANCES: tuple[str, ...] = ("euclidean", "gower")
 #: From this many rows on PAM is refused: Python holds the n x n matrix (n^2 doubles: 3.0 GiB at
-#: 20,000 rows), R the n(n - 1)/2 of ``dist`` (1.5 GiB), and both run O(k n^2) swaps.
+#: 20,000 rows), R several copies of ``dist``'s n(n - 1)/2 (see R_BYTES_PER_PAIR), and both
+#: run O(k n^2) swaps.
 MAX_PAM_ROWS = 20_000
+#: R's peak memory above its baseline per n^2, measured (benchmarks/pam_gmm.py, R 4.2.2, cluster
+#: 2.1.4, 5,000 and 10,000 rows: it grows as n^2): ``cluster::pam(dist(X))`` 15 bytes,
+#: ``cluster::pam(daisy(df, "gower"))`` 34 bytes (daisy builds full n x n matrices on the way).
+R_BYTES_PER_PAIR: dict[str, float] = {"euclidean": 15.0, "gower": 34.0}
 #: R hands its distances back (for max |dD|) up to this many rows.
 MAX_DISTANCE_CHECK_ROWS = 3_000
 #: GaussianMixture's covariance types and mclust's model names for them.
@@ -224,10 +229,12 @@ def check_gmm_mode(mode: str) -> str:
 def check_pam_size(n_rows: int, source: str = "the data") -> None:
     """Refuse PAM on more rows than :data:`MAX_PAM_ROWS`, with the memory it would need."""
     if n_rows >= MAX_PAM_ROWS:
-        gib = n_rows * n_rows * 8 / 2**30
+        pairs = n_rows * n_rows / 2**30
+        r_dist, r_gower = (pairs * R_BYTES_PER_PAIR[d] for d in ("euclidean", "gower"))
         raise InputError(
             f"{source}: {n_rows} rows: PAM needs the {n_rows} x {n_rows} distance matrix "
-            f"({gib:.1f} GiB in Python, half in R) and O(k n^2) swaps; it runs on fewer than "
+            f"({pairs * 8:.1f} GiB in Python; in R about {r_dist:.1f} GiB with dist, "
+            f"{r_gower:.1f} GiB with daisy's Gower) and O(k n^2) swaps; it runs on fewer than "
             f"{MAX_PAM_ROWS} rows: use a sample, or --method kmeans")
 
 
