@@ -40,6 +40,7 @@ from pyseg.engines import (
     RecordedPamEngine,
     RecordedREngine,
     REngine,
+    RWorkerEngine,
     nearest_center,
 )
 
@@ -87,6 +88,9 @@ class MethodSettings:
     r_results: Path | None = None
     #: Filled by the run: settings a method chose itself (DBSCAN's eps from the knee), for notes.
     chosen: dict[str, Any] = field(default_factory=dict, compare=False)
+    #: The R worker process to run R's side in (:class:`~pyseg.engines.RWorkerEngine`); None:
+    #: R in this process.
+    r_worker: RWorkerEngine | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -162,7 +166,14 @@ def _predict_dbscan(comparison: DbscanComparison, X_new: NDArray[np.float64],
 
 
 def _kmeans_r_engine(settings: MethodSettings) -> KMeansEngine:
-    return REngine() if settings.r_results is None else RecordedREngine(settings.r_results)
+    if settings.r_results is not None:
+        return RecordedREngine(settings.r_results)
+    return settings.r_worker if settings.r_worker is not None else REngine()
+
+
+def _live_r(settings: MethodSettings, name: str) -> Any:
+    """R's engine ``name`` in the worker process, or None (the comparison's own, in process)."""
+    return None if settings.r_worker is None else settings.r_worker.engine(name)
 
 
 def _run_kmeans(dataset: Dataset, settings: MethodSettings) -> Comparison:
@@ -172,7 +183,7 @@ def _run_kmeans(dataset: Dataset, settings: MethodSettings) -> Comparison:
 
 
 def _run_hierarchical(dataset: Dataset, settings: MethodSettings) -> HierarchicalComparison:
-    r_engine = (None if settings.r_results is None
+    r_engine = (_live_r(settings, "RHierarchicalEngine") if settings.r_results is None
                 else RecordedMethodEngine(settings.r_results, "hierarchical"))
     return compare_hierarchical(dataset, settings.k, settings.linkage,
                                 min_agreement=settings.min_agreement, r_engine=r_engine)
@@ -191,20 +202,22 @@ def dbscan_eps(dataset: Dataset, settings: MethodSettings) -> float:
 
 
 def _run_dbscan(dataset: Dataset, settings: MethodSettings) -> DbscanComparison:
-    r_engine = (None if settings.r_results is None
+    r_engine = (_live_r(settings, "RDbscanEngine") if settings.r_results is None
                 else RecordedMethodEngine(settings.r_results, "dbscan"))
     return compare_dbscan(dataset, dbscan_eps(dataset, settings), settings.min_points,
                           min_agreement=settings.min_agreement, r_engine=r_engine)
 
 
 def _run_pam(dataset: Dataset, settings: MethodSettings) -> PamComparison:
-    r_engine = None if settings.r_results is None else RecordedPamEngine(settings.r_results)
+    r_engine = (_live_r(settings, "RPamEngine") if settings.r_results is None
+                else RecordedPamEngine(settings.r_results))
     return compare_pam(dataset, settings.k, distance=settings.distance,
                        min_agreement=settings.min_agreement, r_engine=r_engine)
 
 
 def _run_gmm(dataset: Dataset, settings: MethodSettings) -> GmmComparison:
-    r_engine = None if settings.r_results is None else RecordedGmmEngine(settings.r_results)
+    r_engine = (_live_r(settings, "RGmmEngine") if settings.r_results is None
+                else RecordedGmmEngine(settings.r_results))
     return compare_gmm(dataset, settings.k, settings.covariance, mode=settings.mode,
                        min_agreement=settings.min_agreement, r_engine=r_engine)
 

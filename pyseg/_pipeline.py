@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -342,6 +342,7 @@ def method_compare_data(
     scale: str = "none",
     report: bool = False,
     command_line: Sequence[str] | str = ("pyseg", "compare"),
+    worker_process: WorkerProcess | None = None,
 ) -> MethodRun:
     """Load the features (:func:`pyseg._features.load_features`) and compare one method (or
     ``"all"``) in both languages on them; R runs in this process, or is replayed from
@@ -360,13 +361,43 @@ def method_compare_data(
         and the provenance.
     command_line : sequence of str or str
         The command as typed, for the report.
+    worker_process : WorkerProcess, optional
+        The R worker, if the caller started it before loading pyseg's library; R's side runs
+        there (unless ``$PYSEG_R_IN_PROCESS`` is set or R's side is recorded).
 
     Returns
     -------
     MethodRun
     """
     if method != "all" and method not in METHODS:
+        if worker_process is not None:
+            worker_process.kill()
         raise InputError(f"--method {method!r} is not one of {', '.join(METHODS)}, all")
+    worker = None
+    if settings.r_results is None and worker_wanted():
+        # R loads in the worker while this process reads the data; the fits then overlap on two
+        # cores even where the Python fit holds the GIL (fastcluster's linkage_vector).
+        worker = RWorkerEngine(worker_process)
+    elif worker_process is not None:
+        worker_process.kill()
+    try:
+        run = _compare_features(data, columns, method, replace(settings, r_worker=worker),
+                                scale, report, command_line)
+        if worker is not None:
+            worker.close(wait=False)
+        return run
+    except BaseException:
+        if worker is not None:
+            worker.close(at_once=True)  # Ctrl-C or an error: stop R now
+        raise
+    finally:
+        if worker is not None:
+            worker.close()  # and wait: the worker must not outlive the command
+
+
+def _compare_features(data: str | os.PathLike[str] | None, columns: str | Sequence[str] | None,
+                      method: str, settings: MethodSettings, scale: str, report: bool,
+                      command_line: Sequence[str] | str) -> MethodRun:
     dataset, features = load_features(data, columns, scale=scale)
     if method == "all":
         comparison: Any = compare_all(dataset, settings)
@@ -375,9 +406,10 @@ def method_compare_data(
     info = versions()
     check: dict[str, float] = {}
     if settings.r_results is None:
-        r_engine = REngine()
-        info["r"] = r_engine.version()
-        check = feature_check(features, dataset, RFeaturesEngine())
+        worker = settings.r_worker
+        info["r"] = (worker if worker is not None else REngine()).version()
+        check = feature_check(features, dataset, RFeaturesEngine() if worker is None
+                              else worker.engine("RFeaturesEngine"))
     material = record = None
     if report:
         material = method_report_material(comparison, r_results=settings.r_results)

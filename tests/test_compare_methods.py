@@ -277,3 +277,25 @@ def test_elbow_gmm_matched_bic_curves_agree_and_the_report_draws_them(run_cli, c
     assert result["bic_convention"].startswith("mclust: 2 logL - p log n, higher is better")
     assert "The two BIC curves agree at every k." in result["summary"]
     assert (tmp_path / "bic" / "bic.png").stat().st_size > 10_000
+
+
+def test_r_in_the_worker_or_in_process_gives_the_same_bytes(run_pyseg, course_csv) -> None:
+    args = ("compare", "--data", str(course_csv), "--method", "all", "--mode", "exact",
+            "--eps", "8", "--min-points", "4", "--columns", "income,score,age", "--json")
+    in_worker = run_pyseg(*args, text=False)
+    in_process = run_pyseg(*args, env={"PYSEG_R_IN_PROCESS": "1"}, text=False)
+    assert in_worker.returncode == in_process.returncode == 0, in_worker.stderr
+    assert in_worker.stdout == in_process.stdout
+
+
+def test_the_worker_runs_a_method_engine_with_the_same_results(course_dataset) -> None:
+    from pyseg.engines import RHierarchicalEngine, RWorkerEngine
+
+    X = course_dataset.X
+    with RWorkerEngine() as worker:
+        remote = worker.engine("RHierarchicalEngine").fit(X, 5, "average")
+        with pytest.raises(ValueError, match="runs no engine 'REngineX'"):
+            worker.engine("REngineX")
+    local = RHierarchicalEngine().fit(X, 5, "average")
+    np.testing.assert_array_equal(remote.labels, local.labels)
+    np.testing.assert_array_equal(remote.heights, local.heights)

@@ -19,7 +19,7 @@ from pyseg._course import (
     r_kmeans_code,
 )
 from pyseg._errors import ExitCode
-from pyseg._worker_process import start_worker_process, worker_wanted
+from pyseg._worker_process import WorkerProcess, start_worker_process, worker_wanted
 from pyseg.cli._args import (
     add_data_arguments,
     fraction,
@@ -125,13 +125,13 @@ def _classic(args: argparse.Namespace) -> bool:
 
 
 def run(args: argparse.Namespace) -> int:
-    if not _classic(args):
-        return run_method(args)
-    python_settings, r_settings = _settings(args)
     # The cold start's first step: the R worker starts before pyseg's library (numpy, pandas,
     # scikit-learn) is imported - the one place where the shell imports the library late - so R
-    # loads ~0.2 s sooner; compare_data adopts the process, or ends it if R runs elsewhere.
+    # loads ~0.2 s sooner; the pipeline adopts the process, or ends it if R runs elsewhere.
     worker = start_worker_process() if args.r_results is None and worker_wanted() else None
+    if not _classic(args):
+        return run_method(args, worker)
+    python_settings, r_settings = _settings(args)
     try:
         from pyseg._pipeline import compare_data
         from pyseg._report import REPORT_HTML, check_report_dir, write_compare_report
@@ -167,13 +167,21 @@ def run(args: argparse.Namespace) -> int:
     return int(ExitCode.OK if run.comparison.passed else ExitCode.PARITY_FAILED)
 
 
-def run_method(args: argparse.Namespace) -> int:
+def run_method(args: argparse.Namespace, worker: WorkerProcess | None = None) -> int:
     """``compare --method M`` (or K-Means on --columns/--scale): the features both languages
-    get, then the method's comparison (R in this process, or recorded)."""
-    from pyseg._method_report import write_method_report
-    from pyseg._methods import MethodSettings
-    from pyseg._pipeline import method_compare_data
-    from pyseg._report import REPORT_HTML, check_report_dir
+    get, then the method's comparison (R in the worker, or recorded)."""
+    try:
+        from pyseg._method_report import write_method_report
+        from pyseg._methods import MethodSettings
+        from pyseg._pipeline import method_compare_data
+        from pyseg._report import REPORT_HTML, check_report_dir
+
+        if args.report:
+            check_report_dir(Path(args.report))  # refuse a bad directory before fitting
+    except BaseException:
+        if worker is not None:
+            worker.kill()
+        raise
 
     python_settings, r_settings = _settings(args)
     settings = MethodSettings(
@@ -181,10 +189,9 @@ def run_method(args: argparse.Namespace) -> int:
         linkage=args.linkage, eps=args.eps, min_points=args.min_points, distance=args.distance,
         covariance=args.covariance, min_agreement=args.min_agreement,
         r_results=None if args.r_results is None else Path(args.r_results))
-    if args.report:
-        check_report_dir(Path(args.report))  # refuse a bad directory before fitting
     run = method_compare_data(args.data, args.columns, args.method, settings, scale=args.scale,
-                              report=bool(args.report), command_line=args.command_line)
+                              report=bool(args.report), command_line=args.command_line,
+                              worker_process=worker)
     say_notice(run.dataset.notice)
     if args.report:
         write_method_report(run.comparison, Path(args.report), provenance=run.provenance,

@@ -20,6 +20,7 @@ the GIL, so the thread runs while R computes).
 from __future__ import annotations
 
 import contextlib
+import importlib
 import os
 import pickle
 import select
@@ -53,6 +54,11 @@ LARGE_FILE_BYTES = 4 << 20
 #: What the worker answers: REngine's methods, and reading a data set.
 _METHODS = frozenset({"fit", "fit_from", "elbow", "silhouette", "nearest_center", "check_ready",
                       "version", "clusplot_png", "provenance"})
+#: The other methods' R engines the worker runs (:meth:`RWorkerEngine.engine`): name -> module.
+REMOTE_ENGINES: dict[str, str] = {
+    "RHierarchicalEngine": "_hierarchical_r", "RDbscanEngine": "_dbscan_r",
+    "RPamEngine": "_pam_r", "RGmmEngine": "_gmm_r", "RFeaturesEngine": "_features_r",
+}
 
 
 class RWorkerEngine:
@@ -193,6 +199,21 @@ class RWorkerEngine:
     def provenance(self) -> dict[str, Any]:
         return self._request("provenance")
 
+    # -- the other methods --------------------------------------------------------------------
+
+    def engine(self, name: str) -> RemoteEngine:
+        """The R engine ``name`` (a key of :data:`REMOTE_ENGINES`, e.g. ``"RHierarchicalEngine"``)
+        run by this worker: same methods, same results, R's work in the worker process, so that
+        it overlaps the Python fit on another core even where that fit holds the GIL
+        (fastcluster)."""
+        if name not in REMOTE_ENGINES:
+            raise ValueError(f"the R worker runs no engine {name!r}")
+        return RemoteEngine(self, name)
+
+    def call_engine(self, name: str, method: str, *args: Any, **kwargs: Any) -> Any:
+        """``<name>().<method>(*args, **kwargs)`` in the worker."""
+        return self._request("engine_call", name, method, args, kwargs)
+
     # -- lifetime ----------------------------------------------------------------------------
 
     def close(self, wait: bool = True, at_once: bool = False) -> None:
@@ -237,6 +258,29 @@ class RWorkerEngine:
     def __del__(self) -> None:
         with contextlib.suppress(Exception):
             self.close(wait=False, at_once=True)
+
+
+class RemoteEngine:
+    """A method's R engine answered by an :class:`RWorkerEngine` (:meth:`RWorkerEngine.engine`).
+
+    Attribute access gives a function that runs the engine's method of that name in the worker;
+    the engine's ``name`` is ``"r"``, as in process.
+    """
+
+    name = "r"
+
+    def __init__(self, worker: RWorkerEngine, engine_name: str) -> None:
+        self._worker = worker
+        self._engine_name = engine_name
+
+    def __getattr__(self, method: str) -> Callable[..., Any]:
+        if method.startswith("_"):
+            raise AttributeError(method)
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            return self._worker.call_engine(self._engine_name, method, *args, **kwargs)
+
+        return call
 
 
 @dataclass
@@ -314,6 +358,10 @@ def _handle(command: str, args: tuple[Any, ...], state: dict[str, Any]) -> Any:
         return REngine().fit(state["X"], *args)
     if command in _METHODS:
         return getattr(REngine(), command)(*args)
+    if command == "engine_call":
+        name, method, call_args, call_kwargs = args
+        module = importlib.import_module(f"pyseg.engines.{REMOTE_ENGINES[name]}")
+        return getattr(getattr(module, name)(), method)(*call_args, **call_kwargs)
     raise REvaluationError(f"the R worker does not know the request {command!r}")
 
 
