@@ -40,16 +40,20 @@ from pyseg._gmm import BicCurve, gmm_bic_curve
 from pyseg._gmm_plots import best_k, differing_k
 from pyseg._io import json_ready, to_json_text
 from pyseg._method_pipeline import MethodReportMaterial, method_report_material
+from pyseg._method_recorder import record_method_results
 from pyseg._methods import (
     METHODS,
     MethodPrediction,
     MethodSettings,
     compare_all,
     compare_method,
+    dbscan_eps,
 )
+from pyseg._pam import mixed_columns, pam_data
 from pyseg._plots import clusters_title, numbered_names
 from pyseg._provenance import command_line as format_command
 from pyseg._provenance import provenance, versions
+from pyseg._recorder import record_r_results
 from pyseg._report import CompareReport, ElbowReport
 from pyseg._segments import names_or_numbers
 from pyseg._worker_process import WorkerProcess, worker_wanted
@@ -58,6 +62,7 @@ from pyseg.engines import (
     RecordedREngine,
     REngine,
     RFeaturesEngine,
+    RPamRecorder,
     RWorkerEngine,
     check_dbscan_parameters,
     cold_start,
@@ -561,3 +566,54 @@ def bic_data(
                                                           if mode == "course" else "."))
     record = live_run_provenance(dataset, command_line) if report else None
     return BicRun(dataset, features, curve, summary, record)
+
+
+def _record_runs(method: str, dataset: Dataset, settings: MethodSettings,
+                 k_values: Sequence[int]) -> tuple[list[tuple[Any, ...]], Any]:
+    """The arguments of every R fit ``record-r --method`` keeps, and the live engine (None: the
+    method's own)."""
+    if method == "hierarchical":
+        return [(k, settings.linkage) for k in k_values], None
+    if method == "dbscan":
+        return [(dbscan_eps(dataset, settings), settings.min_points)], None
+    if method == "pam":
+        data = pam_data(dataset, settings.distance)
+        return [(k, data.distance) for k in k_values], RPamRecorder(mixed_columns(dataset))
+    return [(k, settings.covariance, settings.mode) for k in k_values], None
+
+
+def record_method_data(
+    data: str | os.PathLike[str] | None,
+    columns: str | Sequence[str] | None,
+    method: str,
+    settings: MethodSettings,
+    k_values: Sequence[int],
+    *,
+    scale: str = "none",
+    output: str | os.PathLike[str] | None = None,
+    elbow_starts: int = 10,
+) -> tuple[Dataset, Path]:
+    """``pyseg record-r --method M``: R's fits of ``method`` on the features, recorded for
+    ``compare --method M --r-results FILE`` (``"all"``: K-Means as ``record-r`` records it, then
+    every other method, in one file).
+
+    Parameters
+    ----------
+    k_values : sequence of int
+        The k recorded for the methods that take one (hierarchical, PAM, GMM).
+    """
+    if method != "all" and method not in METHODS:
+        raise InputError(f"--method {method!r} is not one of {', '.join(METHODS)}, all")
+    dataset, _ = load_features(data, columns, scale=scale)
+    path = Path(output) if output is not None else None
+    methods = list(METHODS) if method == "all" else [method]
+    if "kmeans" in methods:
+        path = record_r_results(dataset, path, k_values=range(1, max(k_values) + 1),
+                                elbow_starts=elbow_starts, progress=False)
+    for name in methods:
+        if name == "kmeans":
+            continue
+        runs, engine = _record_runs(name, dataset, settings, k_values)
+        path = record_method_results(dataset, name, runs, path, scale=scale, engine=engine)
+    assert path is not None
+    return dataset, path

@@ -83,7 +83,8 @@ def test_the_cycle_check_can_fail() -> None:
 #: predict --model` stays light (no scipy, no engines) unless --method asks for a method's fit.
 LATE_IMPORTS = {"pyseg.cli.compare": {"pyseg._pipeline", "pyseg._report", "pyseg._methods",
                                       "pyseg._method_report"},
-                "pyseg.cli.predict": {"pyseg._pipeline", "pyseg._methods"}}
+                "pyseg.cli.predict": {"pyseg._pipeline", "pyseg._methods"},
+                "pyseg.cli.record": {"pyseg._pipeline", "pyseg._methods"}}
 
 
 @pytest.mark.parametrize("name", sorted(MODULES))

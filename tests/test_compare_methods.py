@@ -299,3 +299,22 @@ def test_the_worker_runs_a_method_engine_with_the_same_results(course_dataset) -
     local = RHierarchicalEngine().fit(X, 5, "average")
     np.testing.assert_array_equal(remote.labels, local.labels)
     np.testing.assert_array_equal(remote.heights, local.heights)
+
+
+def test_record_r_all_then_compare_without_r_gives_the_live_numbers(run_cli, capsys, course_csv,
+                                                                    tmp_path) -> None:
+    recording = tmp_path / "mall-r-results.json"
+    settings = ("--method", "all", "--mode", "exact", "--eps", "8", "--min-points", "4")
+    code, out, _ = run_cli(capsys, "record-r", "--data", str(course_csv), *settings, "--k", "5",
+                           "--output", str(recording))
+    assert code == 0 and str(recording) in out
+    _, live = compare_json(run_cli, capsys, course_csv, *settings)
+    code, replayed = compare_json(run_cli, capsys, course_csv, *settings, "--r-results",
+                                  str(recording))
+    assert code == 0
+    for document in (live, replayed):
+        document.pop("versions"), document.pop("feature_matrix")
+    assert replayed == live
+    code, _, err = run_cli(capsys, "compare", "--data", str(course_csv), "--method",
+                           "hierarchical", "--k", "4", "--r-results", str(recording))
+    assert code == 2 and err.count("\n") == 1 and "pyseg record-r" in err

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from pyseg._data import load_dataset
-from pyseg._errors import ExitCode
+from pyseg._errors import ExitCode, InputError
 from pyseg._progress import progress_wanted
 from pyseg._recorder import record_r_results
 from pyseg.cli._args import add_data_arguments, positive_int, say_notice
@@ -18,6 +18,11 @@ sessionInfo() and the SHA-256 of the R code. `pyseg compare --r-results FILE` an
 `pyseg elbow --r-results FILE` then check Python against these numbers on machines without R.
 The file holds derived numbers only, never the data; the same data and options give the same
 bytes, wherever the command runs.
+
+--method hierarchical|dbscan|pam|gmm records that method's R fits on the features (--columns,
+--scale as for compare): for k = 2..K_MAX (or --k) with --linkage / --distance / --covariance and
+--mode, or DBSCAN at --eps and --min-points; --method all records K-Means and every method. The
+entries join the file already at --output, so one file serves `compare --method all`.
 """
 
 
@@ -36,11 +41,45 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
                         help="record k = 1..K_MAX (default 10)")
     parser.add_argument("--starts", type=positive_int, default=10,
                         help="starts per k of the recorded matched elbow (default 10)")
+    methods = parser.add_argument_group("other methods (as for compare)")
+    methods.add_argument("--method", default="kmeans", metavar="METHOD",
+                         help="kmeans (default), hierarchical, dbscan, pam, gmm or all")
+    methods.add_argument("--scale", default="none", metavar="{none,z}")
+    methods.add_argument("--k", type=positive_int, default=None,
+                         help="record this k only (default k = 2..K_MAX)")
+    methods.add_argument("--linkage", default="ward")
+    methods.add_argument("--eps", type=float, default=None)
+    methods.add_argument("--min-points", type=int, default=5)
+    methods.add_argument("--distance", default=None)
+    methods.add_argument("--covariance", default="full")
+    methods.add_argument("--mode", choices=("course", "exact"), default="course")
     parser.set_defaults(func=run)
     return parser
 
 
+def run_method(args: argparse.Namespace) -> int:
+    """``record-r --method M``: R's fits of M (or of every method) recorded."""
+    from pyseg._methods import MethodSettings
+    from pyseg._pipeline import record_method_data
+
+    settings = MethodSettings(linkage=args.linkage, eps=args.eps, min_points=args.min_points,
+                              distance=args.distance, covariance=args.covariance,
+                              mode=args.mode)
+    k_values = [args.k] if args.k is not None else list(range(2, args.k_max + 1))
+    if not k_values:
+        raise InputError(f"--k-max {args.k_max}: nothing to record (k starts at 2)")
+    dataset, path = record_method_data(args.data, args.columns, args.method, settings, k_values,
+                                       scale=args.scale, output=args.output,
+                                       elbow_starts=args.starts)
+    say_notice(dataset.notice)
+    print(f"recorded R's {args.method} results for {dataset.source} ({dataset.n_rows} rows) in "
+          f"{path}")
+    return int(ExitCode.OK)
+
+
 def run(args: argparse.Namespace) -> int:
+    if args.method != "kmeans" or args.scale != "none":
+        return run_method(args)
     dataset = load_dataset(args.data, args.columns)
     say_notice(dataset.notice)
     path = record_r_results(
