@@ -8,9 +8,13 @@ log W_k. The references are uniform in the bounding box of the data (``"original
 data rotated onto its principal components (``"scaledPCA"``, clusGap's default): centre, rotate by
 the SVD's V, draw each column uniformly within its range, rotate back, add the means. K-Means
 fits inside keep the best of S k-means++ starts (drawn by pyseg, shared) run by Lloyd on both
-sides, so both languages' gap and SE agree to rounding. ``cluster::clusGap`` itself, with its own
-draws and R's ``kmeans(nstart = S)``, is the independent check; ``cluster::maxSE``'s five rules
-choose k from each.
+sides; hierarchical and PAM (BUILD + SWAP) are deterministic given the data; Gaussian mixtures run
+EM from mclust's ``hclass(hc(X), k)`` partition of each data set, which R computes once and hands
+to both. W_k is then clusGap's formula on each side's partition (clusGap itself only asks
+FUNcluster for a partition), so both languages' gap and SE agree to rounding.
+``cluster::clusGap`` itself, with its own draws (K-Means: R's ``kmeans(nstart = S)``; PAM:
+``pam(x, k, cluster.only = TRUE)``; GMM: ``Mclust(x, G = k)$classification``), is the
+independent check; ``cluster::maxSE``'s five rules choose k from each.
 """
 
 from __future__ import annotations
@@ -28,9 +32,12 @@ from pyseg._io import json_ready
 from pyseg._progress import progress_bar
 from pyseg._stability import check_resample_arguments, chunks, kmeanspp_starts, run_sides
 from pyseg.engines import PythonResampleEngine, RResampleEngine
+from pyseg.engines._pam_gmm_base import MCLUST_MODELS
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
+
+    from pyseg.engines._stability_python import GmmStart
 
 #: clusGap's reference spaces (``spaceH0``), its default first.
 REFERENCES: tuple[str, ...] = ("scaledPCA", "original")
@@ -138,6 +145,8 @@ class GapResult:
     clusgap : dict or None
         clusGap's table (logw, e_logw, gap, se), its rules and its call; None when not run.
     r_failed_starts : int
+    clusgap_unavailable : str or None
+        Why clusGap could not run (R's error), when it was asked for and failed.
     """
 
     settings: dict[str, Any]
@@ -146,6 +155,20 @@ class GapResult:
     r_maxse_on_python: dict[str, int]
     clusgap: dict[str, Any] | None = field(default=None, repr=False)
     r_failed_starts: int = 0
+    clusgap_unavailable: str | None = None
+
+    def shared_draws(self) -> str:
+        """What both languages were given beside the reference sets, in words."""
+        method = self.settings["method"]
+        if method == "kmeans":
+            return f"the same {self.settings['starts']} k-means++ starts per fit"
+        if method == "gmm":
+            return ("the same starting partition per fit (mclust's hclass(hc(X), k), computed "
+                    "by R), from which both run EM for as many iterations as mclust's me takes "
+                    "to tol 1e-12")
+        if method == "pam":
+            return "no other draws: PAM (BUILD + SWAP) is deterministic given the data"
+        return "no other draws: hierarchical clustering is deterministic given the data"
 
     @property
     def k_values(self) -> list[int]:
@@ -168,19 +191,26 @@ class GapResult:
         if self.clusgap is not None:
             lines.append("cluster::clusGap (its own draws): " + _rules_text(self.clusgap["rules"])
                          + ".")
+        if self.clusgap_unavailable is not None:
+            lines.append(f"cluster::clusGap could not run: {self.clusgap_unavailable}")
         if len(set(rules.values())) > 1:
             lines.append("The rules disagree: the gap statistic gives no single best k here.")
         return lines
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready, deterministic."""
-        return json_ready({
+        document = {
             "kind": "gap", **self.settings, "k": self.k_values,
             "python": self.python.to_dict(), "r": self.r.to_dict(),
             "max_abs_diff": self.max_abs_diff(), "r_maxse_on_python": self.r_maxse_on_python,
             "clusgap": self.clusgap, "r_failed_starts": self.r_failed_starts,
             "summary": self.summary(),
-        })
+        }
+        if self.settings["method"] != "kmeans":
+            document["shared_draws"] = self.shared_draws()
+        if self.clusgap_unavailable is not None:
+            document["clusgap_unavailable"] = self.clusgap_unavailable
+        return json_ready(document)
 
 
 def _rules_text(rules: dict[str, int]) -> str:
@@ -199,65 +229,97 @@ def check_gap_arguments(X: NDArray[np.float64], k_max: int, reference: str, d_po
 def gap_statistic(dataset: Dataset, k_max: int = 10, B: int = 100, seed: int = 1,
                   starts: int = 10, reference: str = "scaledPCA", d_power: int = 1,
                   method: str = "kmeans", linkage: str = "ward", clusgap: bool = True,
-                  workers: int = 1, progress: bool = False) -> GapResult:
+                  workers: int = 1, progress: bool = False,
+                  covariance: str = "full") -> GapResult:
     """The gap statistic in Python and R on shared references, and ``cluster::clusGap``'s own.
+
+    ``method`` gmm: R first computes mclust's starting partitions of every data set for
+    k = 2..K (one call), and both languages run EM from them.
 
     Raises
     ------
     InputError
         B < 2, K < 2, K not below the number of distinct points, starts < 1, a bad reference,
-        d_power or method.
+        d_power, method or covariance.
     """
     X = np.ascontiguousarray(dataset.X, dtype=np.float64)
     check_gap_arguments(X, k_max, reference, d_power)
-    check_resample_arguments(X, k_max, B, starts, method, dataset.source, workers)
+    check_resample_arguments(X, k_max, B, starts, method, dataset.source, workers, covariance)
     python_engine, r_engine = PythonResampleEngine(), RResampleEngine()
-    r_engine.check_ready()
+    r_engine.check_ready(method=method)
     rng = np.random.default_rng(seed)
     sets = np.concatenate([X[None], reference_sets(X, B, reference, rng)])
     shared = gap_starts(sets, k_max, starts, rng) if method == "kmeans" else None
     pieces = chunks(B + 1, 4 * workers)
-    options = {"method": method, "linkage": linkage, "d_power": d_power}
-    bar = progress_bar(2 * len(pieces) + int(clusgap), f"gap: B={B}", progress)
+    options = {"method": method, "linkage": linkage, "d_power": d_power,
+               "covariance": covariance}
+    bar = progress_bar(2 * len(pieces) + int(clusgap) + int(method == "gmm"), f"gap: B={B}",
+                       progress)
     try:
+        partitions = None
+        if method == "gmm":
+            partitions = r_engine.gmm_gap_starts(sets, k_max, covariance)
+            bar.update()
         python, r = run_sides(
-            [(python_engine.gap_logw, (sets[p.start:p.stop], k_max,
-                                       None if shared is None else shared[p.start:p.stop],
-                                       method, linkage, d_power)) for p in pieces],
-            [_r_piece(r_engine, sets, k_max, shared, p, options) for p in pieces]
+            [(python_engine.gap_logw, (sets[p.start:p.stop], k_max, _slice(shared, p), method,
+                                       linkage, d_power, _slice(partitions, p), covariance))
+             for p in pieces],
+            [_r_piece(r_engine, sets, k_max, (shared, partitions), p, options) for p in pieces]
             + ([lambda: r_engine.clusgap(X, k_max, B, seed, starts, d_power, reference, method,
-                                         linkage)] if clusgap else []),
+                                         linkage, covariance)] if clusgap else []),
             workers, bar)
     finally:
         bar.close()
-    check = r.pop() if clusgap else None
+    return _gap_result(python, r, r_engine, clusgap, {
+        "method": method, "linkage": linkage, "k_max": k_max, "B": B, "seed": seed,
+        "starts": starts, "reference": reference, "d_power": d_power,
+        **({"covariance": covariance} if method == "gmm" else {})})
+
+
+def _slice(values: Any, piece: range) -> Any:
+    """``values[piece]`` (an array or a list), or None."""
+    return None if values is None else values[piece.start:piece.stop]
+
+
+def _gap_result(python: list[Any], r: list[Any], r_engine: RResampleEngine, with_clusgap: bool,
+                settings: dict[str, Any]) -> GapResult:
+    check = r.pop() if with_clusgap else None
+    unavailable = None
+    if check is not None and "unavailable" in check:
+        check, unavailable = None, str(check["unavailable"])
     python_side = GapSide.from_logw(np.concatenate(python))
-    settings = {"method": method, "linkage": linkage, "k_max": k_max, "B": B, "seed": seed,
-                "starts": starts, "reference": reference, "d_power": d_power}
     return GapResult(settings, python_side, GapSide.from_logw(np.concatenate([p[0] for p in r])),
                      r_engine.max_se(python_side.gap, python_side.se),
                      None if check is None else _clusgap_dict(check, settings),
-                     int(sum(p[1] for p in r)))
+                     int(sum(p[1] for p in r)), unavailable)
 
 
 def _r_piece(r_engine: RResampleEngine, sets: NDArray[np.float64], k_max: int,
-             shared: NDArray[np.float64] | None, piece: range,
+             draws: tuple[NDArray[np.float64] | None, list[list[GmmStart]] | None], piece: range,
              options: dict[str, Any]) -> Callable[[], Any]:
-    return lambda: r_engine.gap_logw(sets[piece.start:piece.stop], k_max,
-                                     None if shared is None else shared[piece.start:piece.stop],
-                                     **options)
+    shared, partitions = draws
+    return lambda: r_engine.gap_logw(sets[piece.start:piece.stop], k_max, _slice(shared, piece),
+                                     partitions=_slice(partitions, piece), **options)
+
+
+def _clusgap_function(settings: dict[str, Any]) -> str:
+    """clusGap's FUNcluster for the method, as R code to show."""
+    method = settings["method"]
+    if method == "kmeans":
+        return f"function(x, k) kmeans(x, k, iter.max = 300, nstart = {settings['starts']})"
+    if method == "pam":
+        return "function(x, k) list(cluster = cluster::pam(x, k, cluster.only = TRUE))"
+    if method == "gmm":
+        return (f"function(x, k) list(cluster = mclust::Mclust(x, G = k, modelNames = "
+                f"'{MCLUST_MODELS[settings['covariance']]}')$classification)")
+    return (f"function(x, k) list(cluster = cutree(hclust(dist(x), "
+            f"'{settings['linkage']}'), k))")
 
 
 def _clusgap_dict(check: dict[str, Any], settings: dict[str, Any]) -> dict[str, Any]:
     tab = check["tab"]
-    if settings["method"] == "kmeans":
-        function = (f"function(x, k) kmeans(x, k, iter.max = 300, nstart = "
-                    f"{settings['starts']})")
-    else:
-        function = (f"function(x, k) list(cluster = cutree(hclust(dist(x), "
-                    f"'{settings['linkage']}'), k))")
-    call = (f"set.seed({settings['seed']}); cluster::clusGap(X, FUNcluster = {function}, "
-            f"K.max = {settings['k_max']}, B = {settings['B']}, d.power = {settings['d_power']}, "
-            f"spaceH0 = '{settings['reference']}')")
+    call = (f"set.seed({settings['seed']}); cluster::clusGap(X, FUNcluster = "
+            f"{_clusgap_function(settings)}, K.max = {settings['k_max']}, B = {settings['B']}, "
+            f"d.power = {settings['d_power']}, spaceH0 = '{settings['reference']}')")
     return {"logw": tab[:, 0], "e_logw": tab[:, 1], "gap": tab[:, 2], "se": tab[:, 3],
             "rules": check["rules"], "call": call}

@@ -8,11 +8,14 @@
     ``fpc::clusterboot``'s bootstrap on draws pyseg makes once and hands to both languages:
     B bootstrap row sets (numpy ``default_rng(seed)``; the distinct rows of each, in order of first
     appearance, as clusterboot's ``unique(sample(n, n, replace = TRUE))``) and, for K-Means, S
-    k-means++ starting centers per fit. Each language refits every resample (Lloyd from every
-    start, lowest WCSS kept) and computes, per original segment, the largest Jaccard with a
+    k-means++ starting centers per fit. Each language refits every resample (K-Means: Lloyd from
+    every start, lowest WCSS kept; hierarchical: the cut; PAM: BUILD + SWAP, deterministic; GMM:
+    EM from mclust's ``hclass(hc(X), k)`` partition of the resample, which R computes once and
+    both languages start from) and computes, per original segment, the largest Jaccard with a
     resample cluster; the mean over resamples is clusterboot's ``bootmean``. Same draws, same
     partitions: the two languages' Jaccards are equal. ``fpc::clusterboot`` itself, with its own
-    draws, is the independent statistical check.
+    draws, is the independent statistical check (kmeansCBI, hclustCBI, claraCBI with
+    ``usepam = TRUE``, noisemclustCBI with ``nnk = 0``).
 
 The Python side can run in worker processes while R runs in this one (``workers``); the draws
 and so the results do not depend on it.
@@ -35,13 +38,27 @@ from pyseg._errors import InputError
 from pyseg._io import json_ready
 from pyseg._progress import ProgressBar, progress_bar
 from pyseg._segments import names_or_numbers
-from pyseg.engines import PythonResampleEngine, RResampleEngine
+from pyseg.engines import KmedoidsPamEngine, PythonResampleEngine, RResampleEngine
+from pyseg.engines._pam_gmm_base import (
+    COVARIANCES,
+    MCLUST_MODELS,
+    check_covariance,
+    check_pam_size,
+)
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
 
+    from pyseg.engines._stability_python import GmmStart
+
 #: Methods with a k that ``stability --bootstrap`` and ``gap`` refit on each resample.
-RESAMPLE_METHODS: tuple[str, ...] = ("kmeans", "hierarchical")
+RESAMPLE_METHODS: tuple[str, ...] = ("kmeans", "hierarchical", "pam", "gmm")
+#: ``--covariance`` of ``--method gmm``: GaussianMixture's types (mclust's VVV, VVI, VII, EEE).
+GMM_COVARIANCES: tuple[str, ...] = COVARIANCES
+#: pyseg's methods without a k, and why (``--method`` names them in its one-line error).
+NO_K_METHODS: dict[str, str] = {
+    "dbscan": "DBSCAN finds its own number of clusters from eps and min points",
+}
 #: WCSS values within this relative distance are the same local optimum.
 OPTIMUM_TOLERANCE = 1e-9
 #: clusterboot's guidelines for a mean Jaccard (its documentation, "Details"), lowest first.
@@ -299,6 +316,10 @@ class BootstrapStability:
     clusterboot : dict or None
         fpc::clusterboot's run with its own draws: ``bootresult`` (k, B) in Python's numbering,
         its ``agreement`` with Python's original partition; None when not run.
+    covariance : str
+        The mixture's covariance type (gmm; mclust's model ``MCLUST_MODELS[covariance]``).
+    clusterboot_unavailable : str or None
+        Why fpc::clusterboot could not run (R's error), when it was asked for and failed.
     """
 
     method: str
@@ -314,6 +335,8 @@ class BootstrapStability:
     same_original: bool
     r_failed_starts: int = 0
     clusterboot: dict[str, Any] | None = field(default=None, repr=False)
+    covariance: str = "full"
+    clusterboot_unavailable: str | None = None
 
     @staticmethod
     def _se(matrix: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -355,11 +378,20 @@ class BootstrapStability:
             lines.append("fpc::clusterboot (its own draws): means "
                          + " / ".join(f"{row['clusterboot']:.3f}" for row in check)
                          + f"; {inside} of {len(check)} within 2 standard errors of pyseg's.")
+        if self.clusterboot_unavailable is not None:
+            lines.append(f"fpc::clusterboot could not run: {self.clusterboot_unavailable}")
         return lines
 
     def _method_text(self) -> str:
         if self.method == "kmeans":
             return f"K-Means k = {self.k}, best of {self.starts} shared k-means++ starts (Lloyd)"
+        if self.method == "pam":
+            return (f"PAM k = {self.k} (BUILD + SWAP on Euclidean distances: kmedoids.pam, "
+                    "cluster::pam)")
+        if self.method == "gmm":
+            return (f"Gaussian mixture k = {self.k} ({self.covariance}, mclust "
+                    f"{MCLUST_MODELS[self.covariance]}), EM from mclust's hclass(hc(X), k) "
+                    "start of each resample for mclust's iteration count, both shared")
         return f"hierarchical ({self.linkage}) cut at k = {self.k}"
 
     def to_dict(self) -> dict[str, Any]:
@@ -372,7 +404,7 @@ class BootstrapStability:
                            "bootmean_own_numbering": self.clusterboot["bootmean"],
                            "agreement_with_python": self.clusterboot["agreement"],
                            "call": self.clusterboot["call"], "cross_check": self.cross_check()}
-        return json_ready({
+        document = {
             "kind": "bootstrap", "method": self.method, "linkage": self.linkage, "k": self.k,
             "B": self.B, "seed": self.seed, "starts": self.starts,
             "segments": list(self.segments), "sizes": list(self.sizes),
@@ -382,13 +414,19 @@ class BootstrapStability:
             "r_failed_starts": self.r_failed_starts,
             "interpretation": [interpret_jaccard(m) for m in means],
             "clusterboot": clusterboot, "summary": self.summary(),
-        })
+        }
+        if self.method == "gmm":
+            document["covariance"] = self.covariance
+        if self.clusterboot_unavailable is not None:
+            document["clusterboot_unavailable"] = self.clusterboot_unavailable
+        return json_ready(document)
 
 
 @dataclass(frozen=True)
 class _Draws:
     rows: list[NDArray[np.int64]]
     starts: NDArray[np.float64] | None  # (B + 1, S, k, d): [0] the original fit
+    partitions: list[GmmStart] | None = None  # gmm: B + 1 starts, [0] the original
 
 
 def bootstrap_draws(X: NDArray[np.float64], k: int, B: int, seed: int, starts: int,
@@ -404,11 +442,22 @@ def bootstrap_draws(X: NDArray[np.float64], k: int, B: int, seed: int, starts: i
     return _Draws(rows, np.stack(shared))
 
 
-def check_resample_arguments(X: NDArray[np.float64], k: int, B: int, starts: int,
-                             method: str, source: str, workers: int) -> None:
+def check_method(method: str) -> None:
+    """``method`` is one pyseg can refit with a given k, else a one-line InputError."""
+    if method in NO_K_METHODS:
+        raise InputError(f"--method {method} has no k ({NO_K_METHODS[method]}): stability "
+                         f"--bootstrap and gap refit a method with a k: "
+                         f"{', '.join(RESAMPLE_METHODS)}")
     if method not in RESAMPLE_METHODS:
         raise InputError(f"--method {method!r} is not one of {', '.join(RESAMPLE_METHODS)} "
                          "(the methods with a k that can be refitted on a resample)")
+
+
+def check_resample_arguments(X: NDArray[np.float64], k: int, B: int, starts: int,
+                             method: str, source: str, workers: int,
+                             covariance: str = "full") -> None:
+    check_method(method)
+    check_covariance(covariance)
     if B < 2:
         raise InputError(f"B = {B} should be >= 2: a mean and its standard error need two "
                          "resamples")
@@ -416,13 +465,20 @@ def check_resample_arguments(X: NDArray[np.float64], k: int, B: int, starts: int
         raise InputError(f"--starts {starts} should be >= 1")
     check_workers(workers)
     check_k(X, k, source)
+    if method == "pam":
+        check_pam_size(X.shape[0], source)
+        KmedoidsPamEngine().check_ready()
 
 
 def bootstrap_stability(dataset: Dataset, k: int = COURSE_K, B: int = 100, seed: int = 1,
                         starts: int = 10, method: str = "kmeans", linkage: str = "ward",
                         clusterboot: bool = True, workers: int = 1,
-                        progress: bool = False) -> BootstrapStability:
+                        progress: bool = False, covariance: str = "full") -> BootstrapStability:
     """Bootstrap stability per segment in Python and R on shared draws, and clusterboot's.
+
+    ``method`` gmm: R first computes mclust's starting partition of the data and of every
+    resample (one call), and both languages run EM from them (``covariance``: GaussianMixture's
+    type, mclust's model ``MCLUST_MODELS[covariance]``).
 
     Raises
     ------
@@ -432,45 +488,68 @@ def bootstrap_stability(dataset: Dataset, k: int = COURSE_K, B: int = 100, seed:
         R, rpy2 or (with ``clusterboot``) R's fpc is missing.
     """
     X = np.ascontiguousarray(dataset.X, dtype=np.float64)
-    check_resample_arguments(X, k, B, starts, method, dataset.source, workers)
+    check_resample_arguments(X, k, B, starts, method, dataset.source, workers, covariance)
     python_engine, r_engine = PythonResampleEngine(), RResampleEngine()
-    r_engine.check_ready(fpc=clusterboot)
+    r_engine.check_ready(fpc=clusterboot, method=method)
     draws = bootstrap_draws(X, k, B, seed, starts, method)
-    original = python_engine.fit_partition(
-        X, k, method, None if draws.starts is None else draws.starts[0], linkage)
     pieces = chunks(B, 4 * workers)
-    bar = progress_bar(2 * len(pieces) + int(clusterboot), f"stability: bootstrap B={B}",
-                       progress)
+    bar = progress_bar(2 * len(pieces) + int(clusterboot) + int(method == "gmm"),
+                       f"stability: bootstrap B={B}", progress)
     try:
+        if method == "gmm":
+            draws = _Draws(draws.rows, None,
+                           r_engine.gmm_bootstrap_starts(X, k, draws.rows, covariance))
+            bar.update()
+        original = python_engine.fit_partition(
+            X, k, method, None if draws.starts is None else draws.starts[0], linkage,
+            None if draws.partitions is None else draws.partitions[0], covariance)
         python, r = run_sides(
             [(python_engine.bootstrap_jaccard,
-              (X, k, original, [draws.rows[b] for b in piece],
-               None if draws.starts is None else draws.starts[piece.start + 1:piece.stop + 1],
-               method, linkage)) for piece in pieces],
-            [_r_piece(r_engine, X, k, draws, piece, method, linkage) for piece in pieces]
-            + ([lambda: r_engine.clusterboot(X, k, B, seed, starts, method, linkage)]
+              (X, k, original, [draws.rows[b] for b in piece], _piece_starts(draws, piece),
+               method, linkage, _piece_partitions(draws, piece), covariance))
+             for piece in pieces],
+            [_r_piece(r_engine, X, k, draws, piece, (method, linkage, covariance))
+             for piece in pieces]
+            + ([lambda: r_engine.clusterboot(X, k, B, seed, starts, method, linkage, covariance)]
                if clusterboot else []),
             workers, bar)
     finally:
         bar.close()
     return _bootstrap_result(dataset, X, original, python, r, (method, linkage, k, B, seed,
-                                                                starts), clusterboot)
+                                                                starts, covariance), clusterboot)
+
+
+def _piece_starts(draws: _Draws, piece: range) -> NDArray[np.float64] | None:
+    """K-Means starts of the resamples in ``piece`` (without the original fit's)."""
+    return None if draws.starts is None else draws.starts[piece.start + 1:piece.stop + 1]
+
+
+def _piece_partitions(draws: _Draws, piece: range) -> list[GmmStart] | None:
+    """GMM starting partitions of the resamples in ``piece`` (without the original's)."""
+    return None if draws.partitions is None else draws.partitions[piece.start + 1:piece.stop + 1]
 
 
 def _r_piece(r_engine: RResampleEngine, X: NDArray[np.float64], k: int, draws: _Draws,
-             piece: range, method: str, linkage: str) -> Callable[[], Any]:
-    starts = None
+             piece: range, options: tuple[str, str, str]) -> Callable[[], Any]:
+    """One R call for the resamples in ``piece``, the original fit first."""
+    method, linkage, covariance = options
+    starts = partitions = None
     if draws.starts is not None:
         starts = np.concatenate([draws.starts[:1], draws.starts[piece.start + 1:piece.stop + 1]])
+    if draws.partitions is not None:
+        partitions = [draws.partitions[0], *draws.partitions[piece.start + 1:piece.stop + 1]]
     return lambda: r_engine.bootstrap_jaccard(X, k, [draws.rows[b] for b in piece], starts,
-                                              method, linkage)
+                                              method, linkage, partitions, covariance)
 
 
 def _bootstrap_result(dataset: Dataset, X: NDArray[np.float64], original: NDArray[np.int64],
                       python: list[Any], r: list[Any], settings: tuple[Any, ...],
                       with_clusterboot: bool) -> BootstrapStability:
-    method, linkage, k, B, seed, starts = settings
+    method, linkage, k, B, seed, starts, covariance = settings
     check = r.pop() if with_clusterboot else None
+    unavailable = None
+    if check is not None and "unavailable" in check:
+        check, unavailable = None, str(check["unavailable"])
     r_original = r[0][0]
     to_python = align_labels(original, r_original, n_a=k, n_b=k).mapping
     r_jaccard = np.empty((k, B))
@@ -482,19 +561,28 @@ def _bootstrap_result(dataset: Dataset, X: NDArray[np.float64], original: NDArra
         result = np.empty_like(check["bootresult"])
         result[both.alignment.mapping] = check["bootresult"]
         clusterboot = {**check, "bootresult": result, "agreement": both.accuracy,
-                       "call": _clusterboot_call(method, linkage, k, B, seed, starts)}
+                       "call": _clusterboot_call(method, linkage, k, B, seed, starts,
+                                                 covariance)}
     return BootstrapStability(
         method=method, linkage=linkage, k=k, B=B, seed=seed, starts=starts,
         segments=tuple(names_or_numbers(centers, X, dataset.feature_names)),
         sizes=tuple(int(v) for v in np.bincount(original, minlength=k)),
         python_jaccard=np.concatenate(python, axis=1), r_jaccard=r_jaccard,
         same_original=bool(agreement(original, r_original, n_a=k, n_b=k).accuracy == 1.0),
-        r_failed_starts=int(sum(piece[2] for piece in r)), clusterboot=clusterboot)
+        r_failed_starts=int(sum(piece[2] for piece in r)), clusterboot=clusterboot,
+        covariance=covariance, clusterboot_unavailable=unavailable)
 
 
-def _clusterboot_call(method: str, linkage: str, k: int, B: int, seed: int, starts: int) -> str:
+def _clusterboot_call(method: str, linkage: str, k: int, B: int, seed: int, starts: int,
+                      covariance: str = "full") -> str:
+    common = f"fpc::clusterboot(X, B = {B}, bootmethod = 'boot', "
     if method == "kmeans":
-        return (f"fpc::clusterboot(X, B = {B}, bootmethod = 'boot', clustermethod = kmeansCBI, "
-                f"krange = {k}, runs = 1, nstart = {starts}, iter.max = 300, seed = {seed})")
-    return (f"fpc::clusterboot(X, B = {B}, bootmethod = 'boot', clustermethod = hclustCBI, "
-            f"k = {k}, method = '{linkage}', scaling = FALSE, seed = {seed})")
+        return (f"{common}clustermethod = kmeansCBI, krange = {k}, runs = 1, nstart = {starts}, "
+                f"iter.max = 300, seed = {seed})")
+    if method == "pam":
+        return f"{common}clustermethod = claraCBI, k = {k}, usepam = TRUE, seed = {seed})"
+    if method == "gmm":
+        return (f"{common}clustermethod = noisemclustCBI, G = {k}, modelNames = "
+                f"'{MCLUST_MODELS[covariance]}', nnk = 0, seed = {seed})")
+    return (f"{common}clustermethod = hclustCBI, k = {k}, method = '{linkage}', "
+            f"scaling = FALSE, seed = {seed})")

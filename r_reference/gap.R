@@ -11,6 +11,10 @@
 #            (clusGap's W.k; for k = 1 every row is one cluster, nothing is fitted)
 #   gap_k  = mean over references of log W_k  -  log W_k of the data
 #   SE_k   = sqrt(1 + 1/B) * sd(log W_k over references)
+# The partitions per k come from K-Means (Lloyd from the shared starts), hclust + cutree, PAM
+# (cluster::pam(dist(X), k), deterministic) or a Gaussian mixture (mclust::me from mclust's own
+# hclass(hc(X), k) start, computed here once per data set by gmm_gap_starts and handed to Python
+# too); W_k is clusGap's formula on those partitions whatever the method.
 
 # Relative WCSS margin by which a later start must beat the best so far (as in stability.R and
 # pyseg's Python side), so that equal optima are picked alike.
@@ -61,20 +65,92 @@ best_lloyd <- function(X, starts, iter_max = 1000L) {
   list(cluster = as.integer(best$cluster), failed = failed)
 }
 
+# PAM as pyseg's compare --method pam runs it on numeric features (as in stability.R): the
+# clustering of cluster::pam on the Euclidean distances D (a dist object), 1-based.
+pam_cut <- function(D, k) {
+  as.integer(cluster::pam(D, k = k, diss = TRUE)$clustering)
+}
+
+# mclust's functions called from an environment that sees its namespace (as in gmm.R).
+mclust_call <- function(name, args) {
+  do.call(name, args, envir = new.env(parent = asNamespace("mclust")))
+}
+
+# mclust's own starting partitions for k in ks (as gmm.R's gmm_start and stability.R's
+# gmm_start_partitions): hclass(hc(X), k), on a seeded subset above mclust.options("subset")
+# rows, extended to every row by one M-step and E-step. Returns an n x length(ks) matrix.
+gmm_start_partitions <- function(X, ks, modelName = "VVV", seed = 29L) {
+  n <- nrow(X)
+  limit <- mclust::mclust.options("subset")
+  rows <- X
+  if (n > limit) {
+    set.seed(seed)
+    rows <- X[sample(seq_len(n), size = limit), , drop = FALSE]
+  }
+  tree <- mclust_call("hc", list(data = rows, modelName = mclust::mclust.options("hcModelName"),
+                                 use = mclust::mclust.options("hcUse")))
+  vapply(ks, function(k) {
+    partition <- as.integer(mclust_call("hclass", list(tree, k)))
+    if (n <= limit) return(partition)
+    ms <- mclust_call("mstep", list(data = rows, modelName = modelName,
+                                    z = mclust::unmap(partition, groups = seq_len(k))))
+    es <- mclust_call("estep", list(data = X, modelName = modelName,
+                                    parameters = ms$parameters))
+    as.integer(max.col(es$z, ties.method = "first"))
+  }, integer(n))
+}
+
+# The starting partitions of every data set for k = 2..k_max and the EM iterations mclust's me
+# takes from each to tol 1e-12 (one call for all sets): a list of starts, an n x (k_max - 1) x M
+# integer array ([, k - 1, m] the start for k components on set m), and iterations, an
+# (k_max - 1) x M matrix. Python runs EM for as many iterations, so that both stop at the same
+# step (mclust's and scikit-learn's stopping rules differ).
+gmm_gap_starts <- function(sets, k_max, modelName = "VVV", seed = 29L) {
+  M <- dim(sets)[3L]
+  n <- dim(sets)[1L]
+  starts <- array(0L, dim = c(n, k_max - 1L, M))
+  iterations <- matrix(0L, nrow = k_max - 1L, ncol = M)
+  for (m in seq_len(M)) {
+    X <- matrix(sets[, , m], nrow = n)
+    starts[, , m] <- gmm_start_partitions(X, 2:k_max, modelName, seed)
+    for (k in 2:k_max) {
+      iterations[k - 1L, m] <- gmm_em(X, k, starts[, k - 1L, m], modelName)$iterations
+    }
+  }
+  list(starts = starts, iterations = iterations)
+}
+
+# EM from a partition (1-based), as pyseg's GMM exact mode (and stability.R's gmm_em).
+gmm_em <- function(X, k, partition, modelName = "VVV", tol = 1e-12, itmax = 100000L) {
+  control <- mclust::emControl(tol = c(tol, sqrt(.Machine$double.eps)),
+                               itmax = c(as.integer(itmax), .Machine$integer.max))
+  fit <- mclust_call("me", list(data = X, modelName = modelName,
+                                z = mclust::unmap(as.integer(partition), groups = seq_len(k)),
+                                control = control))
+  if (is.null(fit) || is.na(fit$loglik)) {
+    stop("mclust's EM failed on ", nrow(X), " rows with ", k, " components (a singular ",
+         "covariance): use a smaller --k-max", call. = FALSE)
+  }
+  list(cluster = as.integer(max.col(matrix(fit$z, ncol = k), ties.method = "first")),
+       iterations = as.integer(attr(fit, "info")[["iterations"]]))
+}
+
 # log W_k for k = 1..k_max on each data set.
 #
 # sets: n x d x M array (set 1 is the data, sets 2..M pyseg's references); starts: M x (k_max - 1)
-# x S x k_max x d array, [m, k - 1, s, 1:k, ] the s-th start for k clusters on set m (kmeans only).
+# x S x k_max x d array, [m, k - 1, s, 1:k, ] the s-th start for k clusters on set m (kmeans only);
+# partitions: gmm_gap_starts' array (gmm only); model: mclust's model name.
 # Returns a list: logw (M x k_max matrix) and failed (starts that ended with an empty cluster).
 gap_logw <- function(sets, k_max, starts, method = "kmeans", linkage = "ward", d_power = 1,
-                     iter_max = 1000L) {
+                     iter_max = 1000L, partitions = NULL, model = "VVV") {
   M <- dim(sets)[3L]
   logw <- matrix(0, nrow = M, ncol = k_max)
   failed <- 0L
   methods <- c(ward = "ward.D2", complete = "complete", average = "average", single = "single")
   for (m in seq_len(M)) {
     X <- matrix(sets[, , m], nrow = dim(sets)[1L])
-    tree <- if (method == "kmeans") NULL else hclust(dist(X), method = methods[[linkage]])
+    tree <- if (method == "hierarchical") hclust(dist(X), method = methods[[linkage]]) else NULL
+    D <- if (method == "pam") dist(X) else NULL
     for (k in seq_len(k_max)) {
       cluster <- if (k == 1L) {
         rep.int(1L, nrow(X))
@@ -83,6 +159,10 @@ gap_logw <- function(sets, k_max, starts, method = "kmeans", linkage = "ward", d
         fit <- best_lloyd(X, array(s, dim = c(dim(starts)[3L], k, dim(starts)[5L])), iter_max)
         failed <- failed + fit$failed
         fit$cluster
+      } else if (method == "pam") {
+        pam_cut(D, k)
+      } else if (method == "gmm") {
+        gmm_em(X, k, partitions[, k - 1L, m], model)$cluster
       } else {
         as.integer(cutree(tree, k = k))
       }
@@ -103,16 +183,25 @@ max_se_rules <- function(f, se, se_factor = 1) {
 
 # cluster::clusGap itself, with its own draws (set.seed(seed) first): the independent check.
 # K-Means: FUNcluster = kmeans with nstart and iter.max (R's default Hartigan-Wong);
-# hierarchical: hclust + cutree. Returns a list: tab (clusGap's Tab: logW, E.logW, gap, SE.sim)
-# and rules (k per maxSE rule).
+# hierarchical: hclust + cutree; PAM: cluster::pam(x, k, cluster.only = TRUE); GMM:
+# Mclust(x, G = k, modelNames = model)$classification (mclust's own start and tolerance).
+# Returns a list: tab (clusGap's Tab: logW, E.logW, gap, SE.sim) and rules (k per maxSE rule).
 clusgap_check <- function(X, k_max, B, seed, nstart = 10L, d_power = 1, space = "scaledPCA",
-                          method = "kmeans", linkage = "ward", iter_max = 300L) {
+                          method = "kmeans", linkage = "ward", iter_max = 300L, model = "VVV") {
   methods <- c(ward = "ward.D2", complete = "complete", average = "average", single = "single")
-  fun <- if (method == "kmeans") {
-    function(x, k) kmeans(x, k, iter.max = iter_max, nstart = nstart)
-  } else {
-    function(x, k) list(cluster = cutree(hclust(dist(x), method = methods[[linkage]]), k = k))
-  }
+  fun <- switch(
+    method,
+    kmeans = function(x, k) kmeans(x, k, iter.max = iter_max, nstart = nstart),
+    hierarchical = function(x, k) {
+      list(cluster = cutree(hclust(dist(x), method = methods[[linkage]]), k = k))
+    },
+    pam = function(x, k) list(cluster = cluster::pam(x, k, cluster.only = TRUE)),
+    gmm = function(x, k) {
+      fit <- mclust_call("Mclust", list(x, G = k, modelNames = model, verbose = FALSE))
+      if (is.null(fit)) stop("Mclust could not fit ", k, " components", call. = FALSE)
+      list(cluster = as.integer(fit$classification))
+    },
+    stop("unknown method '", method, "'", call. = FALSE))
   set.seed(seed)
   gap <- cluster::clusGap(X, FUNcluster = fun, K.max = k_max, B = B, d.power = d_power,
                           spaceH0 = space, verbose = FALSE)

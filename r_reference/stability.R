@@ -11,7 +11,10 @@
 # both languages, so that R and Python refit the same resamples from the same starts:
 #   resample b: the distinct rows of a bootstrap draw, in order of first appearance
 #               (clusterboot's `unique(sample(n, n, replace = TRUE))`);
-#   refit:      K-Means (Lloyd from each given start, lowest WCSS kept) or hclust + cutree;
+#   refit:      K-Means (Lloyd from each given start, lowest WCSS kept), hclust + cutree,
+#               PAM (cluster::pam(dist(X), k): deterministic, no start needed) or a Gaussian
+#               mixture (mclust::me from mclust's own hclass(hc(X), k) start, which R computes
+#               once per resample, gmm_bootstrap_starts, and pyseg hands to Python too);
 #   Jaccard:    for each original cluster j, the largest Jaccard similarity between j's rows in
 #               the resample and a resample cluster (clusterboot's clujaccard, 0/0 = 0).
 
@@ -62,12 +65,88 @@ hclust_cut <- function(X, k, linkage = "ward") {
   as.integer(cutree(hclust(dist(X), method = methods[[linkage]]), k = k))
 }
 
-# One refit: K-Means from the given starts, or the hierarchical cut.
-refit <- function(X, k, method, starts, linkage, iter_max) {
+# PAM as pyseg's compare --method pam runs it on numeric features: cluster::pam(dist(X), k),
+# BUILD then SWAP (deterministic given the data). 1-based clustering.
+pam_cut <- function(X, k) {
+  as.integer(cluster::pam(dist(X), k = k, diss = TRUE)$clustering)
+}
+
+# mclust's hc, me, ... evaluate calls to their helpers in the caller's frame, so they are called
+# from an environment that sees mclust's namespace (as in gmm.R).
+mclust_call <- function(name, args) {
+  do.call(name, args, envir = new.env(parent = asNamespace("mclust")))
+}
+
+# mclust's own starting partitions for k in ks, as Mclust(X, G = k) starts (gmm.R's gmm_start):
+# hclass(hc(X), k); above mclust.options("subset") rows, hc on a seeded subset, the subset's
+# partition extended to every row by one M-step and E-step. Returns an n x length(ks) matrix.
+gmm_start_partitions <- function(X, ks, modelName = "VVV", seed = 29L) {
+  n <- nrow(X)
+  limit <- mclust::mclust.options("subset")
+  rows <- X
+  if (n > limit) {
+    set.seed(seed)
+    rows <- X[sample(seq_len(n), size = limit), , drop = FALSE]
+  }
+  tree <- mclust_call("hc", list(data = rows, modelName = mclust::mclust.options("hcModelName"),
+                                 use = mclust::mclust.options("hcUse")))
+  vapply(ks, function(k) {
+    partition <- as.integer(mclust_call("hclass", list(tree, k)))
+    if (n <= limit) return(partition)
+    ms <- mclust_call("mstep", list(data = rows, modelName = modelName,
+                                    z = mclust::unmap(partition, groups = seq_len(k))))
+    es <- mclust_call("estep", list(data = X, modelName = modelName,
+                                    parameters = ms$parameters))
+    as.integer(max.col(es$z, ties.method = "first"))
+  }, integer(n))
+}
+
+# The starting partition of the original fit and of every resample, and the EM iterations
+# mclust's me takes from it to tol 1e-12 (one call for all): a list of starts, an n x (B + 1)
+# matrix (column 1 the original data's, column b + 1 resample b's in its first lengths[b] rows,
+# index as in bootstrap_jaccard), and iterations (B + 1). Python runs EM for as many iterations,
+# so that both stop at the same step (mclust's and scikit-learn's stopping rules differ).
+gmm_bootstrap_starts <- function(X, k, index, lengths, modelName = "VVV", seed = 29L) {
+  starts <- matrix(0L, nrow = nrow(X), ncol = ncol(index) + 1L)
+  iterations <- integer(ncol(index) + 1L)
+  for (b in 0:ncol(index)) {
+    rows <- if (b == 0L) seq_len(nrow(X)) else index[seq_len(lengths[b]), b]
+    Y <- X[rows, , drop = FALSE]
+    start <- gmm_start_partitions(Y, k, modelName, seed)
+    starts[seq_along(rows), b + 1L] <- start
+    iterations[b + 1L] <- gmm_em(Y, k, start, modelName)$iterations
+  }
+  list(starts = starts, iterations = iterations)
+}
+
+# EM from a partition (1-based), as pyseg's GMM exact mode: mclust::me(z = unmap(partition))
+# with tol 1e-12 and no prior; the most probable component of every row (ties: the first).
+gmm_em <- function(X, k, partition, modelName = "VVV", tol = 1e-12, itmax = 100000L) {
+  control <- mclust::emControl(tol = c(tol, sqrt(.Machine$double.eps)),
+                               itmax = c(as.integer(itmax), .Machine$integer.max))
+  fit <- mclust_call("me", list(data = X, modelName = modelName,
+                                z = mclust::unmap(as.integer(partition), groups = seq_len(k)),
+                                control = control))
+  if (is.null(fit) || is.na(fit$loglik)) {
+    stop("mclust's EM failed on ", nrow(X), " rows with ", k, " components (a singular ",
+         "covariance): use a smaller k", call. = FALSE)
+  }
+  list(cluster = as.integer(max.col(matrix(fit$z, ncol = k), ties.method = "first")),
+       iterations = as.integer(attr(fit, "info")[["iterations"]]))
+}
+
+# One refit: K-Means from the given starts, the hierarchical cut, PAM, or EM from the given
+# partition (gmm).
+refit <- function(X, k, method, starts, linkage, iter_max, partition = NULL, model = "VVV") {
   if (method == "kmeans") {
     return(best_lloyd(X, starts, iter_max))
   }
-  list(cluster = hclust_cut(X, k, linkage), wcss = NA_real_, failed = 0L)
+  cluster <- switch(method,
+                    hierarchical = hclust_cut(X, k, linkage),
+                    pam = pam_cut(X, k),
+                    gmm = gmm_em(X, k, partition, model)$cluster,
+                    stop("unknown method '", method, "'", call. = FALSE))
+  list(cluster = cluster, wcss = NA_real_, failed = 0L)
 }
 
 # For each original cluster, the largest Jaccard with a cluster of the resample (clujaccard).
@@ -93,18 +172,23 @@ max_jaccard <- function(original, found, k) {
 # X: numeric matrix (n x d); k: clusters; index: n x B integer matrix of 1-based row numbers, the
 # first lengths[b] entries of column b being resample b's distinct rows; starts: (B + 1) x S x k x
 # d array of starting centers, [1, , , ] for the original fit and [b + 1, , , ] for resample b
-# (unused for hierarchical). Returns a list: cluster (the original partition, 1-based), jaccard
-# (k x B matrix), failed (starts that ended with an empty cluster, over all fits).
+# (kmeans only); partitions: for gmm, the starting partitions of gmm_bootstrap_starts (n x
+# (B + 1), 1-based), model: mclust's model name. Returns a list: cluster (the original
+# partition, 1-based), jaccard (k x B matrix), failed (starts that ended with an empty cluster,
+# over all fits).
 bootstrap_jaccard <- function(X, k, index, lengths, starts, method = "kmeans",
-                              linkage = "ward", iter_max = 1000L) {
+                              linkage = "ward", iter_max = 1000L, partitions = NULL,
+                              model = "VVV") {
   shaped <- function(b) array(starts[b, , , , drop = FALSE], dim = dim(starts)[2:4])
-  original <- refit(X, k, method, shaped(1L), linkage, iter_max)
+  start_of <- function(b, size) if (method == "gmm") partitions[seq_len(size), b] else NULL
+  original <- refit(X, k, method, shaped(1L), linkage, iter_max, start_of(1L, nrow(X)), model)
   B <- ncol(index)
   jaccard <- matrix(0, nrow = k, ncol = B)
   failed <- original$failed
   for (b in seq_len(B)) {
     rows <- index[seq_len(lengths[b]), b]
-    fit <- refit(X[rows, , drop = FALSE], k, method, shaped(b + 1L), linkage, iter_max)
+    fit <- refit(X[rows, , drop = FALSE], k, method, shaped(b + 1L), linkage, iter_max,
+                 start_of(b + 1L, lengths[b]), model)
     failed <- failed + fit$failed
     jaccard[, b] <- max_jaccard(original$cluster[rows], fit$cluster, k)
   }
@@ -115,14 +199,26 @@ bootstrap_jaccard <- function(X, k, index, lengths, starts, method = "kmeans",
 #
 # K-Means: clustermethod = kmeansCBI, krange = k, runs = 1 and kmeans' nstart = nstart (the best
 # of nstart random starts, as the course fits). Hierarchical: hclustCBI with the linkage and
-# scaling = FALSE (pyseg clusters the features as they are).
+# scaling = FALSE (pyseg clusters the features as they are). PAM: claraCBI with usepam = TRUE
+# (cluster::pam on the Euclidean distances of X). GMM: noisemclustCBI with G = k, the model and
+# nnk = 0 (no noise component): mclustBIC from mclust's own hc start, mclust's default tolerance.
 # Returns a list: partition (1-based), bootresult (k x B), bootmean.
 clusterboot_check <- function(X, k, B, seed, nstart = 10L, method = "kmeans",
-                              linkage = "ward", iter_max = 300L) {
+                              linkage = "ward", iter_max = 300L, model = "VVV") {
   if (method == "kmeans") {
     cb <- fpc::clusterboot(X, B = B, bootmethod = "boot", clustermethod = fpc::kmeansCBI,
                            krange = k, runs = 1L, nstart = nstart, iter.max = iter_max,
                            seed = seed, count = FALSE)
+  } else if (method == "pam") {
+    cb <- fpc::clusterboot(X, B = B, bootmethod = "boot", clustermethod = fpc::claraCBI,
+                           k = k, usepam = TRUE, seed = seed, count = FALSE)
+  } else if (method == "gmm") {
+    cb <- fpc::clusterboot(X, B = B, bootmethod = "boot", clustermethod = fpc::noisemclustCBI,
+                           G = k, modelNames = model, nnk = 0L, seed = seed, count = FALSE)
+    if (nrow(cb$bootresult) != k) {
+      stop("clusterboot's mclust fit of the data has ", nrow(cb$bootresult), " non-empty ",
+           "components, not ", k, call. = FALSE)
+    }
   } else {
     methods <- c(ward = "ward.D2", complete = "complete", average = "average",
                  single = "single")

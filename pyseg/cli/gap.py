@@ -16,7 +16,7 @@ from pyseg._gap import MAXSE_RULES, REFERENCES, GapResult, gap_statistic
 from pyseg._pipeline import live_run_provenance
 from pyseg._progress import progress_wanted
 from pyseg._report import REPORT_HTML, check_report_dir
-from pyseg._stability import RESAMPLE_METHODS
+from pyseg._stability import GMM_COVARIANCES, RESAMPLE_METHODS
 from pyseg.cli._args import add_data_arguments, integer, say_notice, say_report
 
 GAP_DESCRIPTION = """\
@@ -25,6 +25,12 @@ computes it, in Python and in R on the same B reference data sets and K-Means st
 draws once: both languages' gap and SE agree to rounding. cluster::clusGap itself also runs, with
 its own draws and kmeans(nstart = --starts), and the k of each of cluster::maxSE's rules is shown
 for all of them: the rules often disagree, and the output says so instead of picking one.
+
+--method kmeans|hierarchical|pam|gmm: the partitions per k (W_k is clusGap's formula on them).
+PAM (kmedoids.pam / cluster::pam, Euclidean) is deterministic given the data; a Gaussian mixture
+runs EM in both languages from mclust's hclass(hc(X), k) partition of each data set, computed by
+R and shared, for as many iterations as mclust's me takes. clusGap's own run uses
+pam(x, k, cluster.only = TRUE) or Mclust(x, G = k)$classification.
 
 exit status: 0 done, 2 bad input or usage, 3 R missing
 """
@@ -46,10 +52,12 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     parser.add_argument("--d-power", type=integer(), default=1, choices=(1, 2),
                         help="power of the distances in W_k: 1 (clusGap's default) or 2 "
                              "(Tibshirani et al.)")
-    parser.add_argument("--method", choices=RESAMPLE_METHODS, default="kmeans",
-                        help="clustering method (kmeans)")
+    parser.add_argument("--method", default="kmeans", metavar="METHOD",
+                        help=f"clustering method: {', '.join(RESAMPLE_METHODS)} (kmeans)")
     parser.add_argument("--linkage", choices=("ward", "complete", "average", "single"),
                         default="ward", help="hierarchical linkage (ward)")
+    parser.add_argument("--covariance", choices=GMM_COVARIANCES, default="full",
+                        help="--method gmm: covariance type (full; mclust VVV)")
     parser.add_argument("--no-check", action="store_true",
                         help="leave out cluster::clusGap's own run")
     parser.add_argument("--workers", type=integer(), default=1,
@@ -68,7 +76,7 @@ def run(args: argparse.Namespace) -> int:
     say_notice(dataset.notice)
     result = gap_statistic(dataset, args.k_max, args.B, args.seed, args.starts, args.reference,
                            args.d_power, args.method, args.linkage, not args.no_check,
-                           args.workers, progress_wanted(args.json))
+                           args.workers, progress_wanted(args.json), args.covariance)
     if args.report:
         elbow_result = None
         with contextlib.suppress(PysegError):  # the page then says the elbow is missing

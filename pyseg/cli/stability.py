@@ -14,7 +14,13 @@ from pyseg._errors import ExitCode, InputError
 from pyseg._pipeline import live_run_provenance
 from pyseg._progress import progress_wanted
 from pyseg._report import REPORT_HTML, check_report_dir
-from pyseg._stability import RESAMPLE_METHODS, BootstrapStability, SeedSweep, bootstrap_stability
+from pyseg._stability import (
+    GMM_COVARIANCES,
+    RESAMPLE_METHODS,
+    BootstrapStability,
+    SeedSweep,
+    bootstrap_stability,
+)
 from pyseg._stability import seed_sweep as run_seed_sweep
 from pyseg.cli._args import add_data_arguments, integer, say_notice, say_report
 
@@ -28,6 +34,12 @@ How sure are the segments? Two questions, in Python and in R:
                  bootstrap: pyseg draws B resamples (and the K-Means starts) once and both
                  languages refit them; mean Jaccard per segment (equal in both languages), and
                  fpc::clusterboot itself with its own draws as a check.
+
+--method kmeans|hierarchical|pam|gmm (--bootstrap): the method refitted on each resample. PAM
+(kmedoids.pam / cluster::pam, Euclidean) is deterministic given the data; a Gaussian mixture runs
+EM in both languages from mclust's hclass(hc(X), k) partition of each resample, computed by R and
+shared, for as many iterations as mclust's me takes. clusterboot's check: kmeansCBI, hclustCBI,
+claraCBI (usepam = TRUE), noisemclustCBI (nnk = 0).
 
 exit status: 0 done, 2 bad input or usage, 3 R (or R's fpc) missing
 """
@@ -46,10 +58,13 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
                         help="K-Means starts per fit, both languages (10, the course's)")
     parser.add_argument("--seed", type=integer(), default=1,
                         help="seed of pyseg's bootstrap draws (1)")
-    parser.add_argument("--method", choices=RESAMPLE_METHODS, default="kmeans",
-                        help="method refitted on each resample (--bootstrap; default kmeans)")
+    parser.add_argument("--method", default="kmeans", metavar="METHOD",
+                        help=f"method refitted on each resample (--bootstrap): "
+                             f"{', '.join(RESAMPLE_METHODS)} (kmeans)")
     parser.add_argument("--linkage", choices=("ward", "complete", "average", "single"),
                         default="ward", help="hierarchical linkage (ward)")
+    parser.add_argument("--covariance", choices=GMM_COVARIANCES, default="full",
+                        help="--method gmm: covariance type (full; mclust VVV)")
     parser.add_argument("--no-check", action="store_true",
                         help="leave out fpc::clusterboot's own run")
     parser.add_argument("--workers", type=integer(), default=1,
@@ -75,7 +90,7 @@ def run(args: argparse.Namespace) -> int:
     else:
         result = bootstrap_stability(dataset, args.k, args.bootstrap, args.seed, args.starts,
                                      args.method, args.linkage, not args.no_check, args.workers,
-                                     progress)
+                                     progress, args.covariance)
     if args.report:
         write_stability_report(result, dataset,
                                live_run_provenance(dataset, args.command_line), Path(args.report))
