@@ -1,28 +1,48 @@
-"""What a hierarchical, DBSCAN or ``--method all`` report needs beyond the comparison itself:
-R's own dendrogram (drawn by R), both languages' k-nearest-neighbour distance curves, and what
-was left out. Computed here, with the engines; :mod:`pyseg._method_report` only draws and writes.
+"""What a method's report (hierarchical, DBSCAN, PAM, GMM or ``--method all``) needs beyond the
+comparison itself: R's own dendrogram (drawn by R), both languages' k-nearest-neighbour distance
+curves, the mixture's BIC per k, the versions of the R packages the methods ran on, and what was
+left out. Computed here, with the engines; :mod:`pyseg._method_report` only draws and writes.
 
-    material = method_report_material(comparison)            # R's plot, kNN curves
+    material = method_report_material(comparison)            # R's plot, kNN curves, BIC, ...
     write_method_report(comparison, outdir, provenance=..., extra=material)
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import contextlib
+import importlib.metadata
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from pyseg._dbscan import KnnDistances, knn_distance_curves
-from pyseg._errors import RUnavailableError
-from pyseg.engines import RecordedMethodEngine, RHierarchicalEngine
-from pyseg.engines._methods_base import R_HCLUST_METHOD
+from pyseg._errors import InputError, REvaluationError, RUnavailableError
+from pyseg._gmm import BicCurve, gmm_bic_curve
+from pyseg.engines import RecordedMethodEngine, REngine, RHierarchicalEngine
+from pyseg.engines._methods_base import R_HCLUST_METHOD, VECTOR_WARD_ROWS
 
 #: R draws its own dendrogram up to this many rows (plot.hclust of every leaf: 2.5 s at 10,000
 #: rows, unreadable long before); beyond, the report says so and shows the truncated matplotlib
 #: trees of both languages.
 MAX_R_DENDROGRAM_ROWS = 10_000
+#: The GMM report's BIC chart covers k = 1..min(BIC_MAX_K, distinct rows), in course mode only:
+#: 10 refits of both languages take ~3.5 s on the course file then, ~8.5 s in exact mode (tol
+#: 1e-12), which ``pyseg elbow --method gmm --mode matched --report DIR`` draws instead.
+BIC_MAX_K = 10
+#: The packages each method runs on besides R's stats and Python's numpy/scipy/scikit-learn (the
+#: provenance lists those for every run): (language, package, what for).
+METHOD_PACKAGES: dict[str, tuple[tuple[str, str, str], ...]] = {
+    "hierarchical": (
+        ("R", "fastcluster", f"hclust.vector for ward from {VECTOR_WARD_ROWS:,} rows"),
+        ("Python", "fastcluster", f"linkage_vector for ward from {VECTOR_WARD_ROWS:,} rows")),
+    "dbscan": (("R", "dbscan", "dbscan() and kNNdist()"),
+               ("Python", "kneed", "the knee of the k-NN distance curve")),
+    "pam": (("R", "cluster", "pam() and daisy(metric = \"gower\")"),
+            ("Python", "kmedoids", "pam(), BUILD + SWAP")),
+    "gmm": (("R", "mclust", "Mclust(), and hc() for exact mode's start"),),
+}
 
 
 @dataclass(frozen=True)
@@ -35,6 +55,12 @@ class MethodReportMaterial:
         Hierarchical: R's ``plot(hclust)`` with ``rect.hclust(tree, k)``, drawn by R.
     knn : KnnDistances or None
         DBSCAN: both languages' sorted k-NN distances (k = min_points - 1) and the knee.
+    bic : BicCurve or None
+        GMM (course mode): BIC per k of both languages, k = 1..min(10, distinct rows).
+    packages : list of dict or None
+        ``{"language", "package", "version", "method", "use"}`` for each package of
+        :data:`METHOD_PACKAGES` the methods ran on (R's omitted when R's side was replayed: the
+        recording does not hold them).
     notes : tuple of str
         What was left out, and why.
     recorded_r_results : dict or None
@@ -45,6 +71,8 @@ class MethodReportMaterial:
 
     r_dendrogram_png: bytes | None = field(default=None, repr=False)
     knn: KnnDistances | None = None
+    bic: BicCurve | None = None
+    packages: list[dict[str, Any]] | None = None
     notes: tuple[str, ...] = ()
     recorded_r_results: dict[str, Any] | None = None
     sections: dict[str, MethodReportMaterial] = field(default_factory=dict)
@@ -94,13 +122,59 @@ def _dbscan(comparison: Any, r_results: Path | None) -> MethodReportMaterial:
     return MethodReportMaterial(knn=knn, notes=tuple(notes), recorded_r_results=recorded)
 
 
+def _gmm(comparison: Any, r_results: Path | None) -> MethodReportMaterial:
+    if r_results is not None:
+        return MethodReportMaterial(
+            notes=(f"No BIC-per-k chart: R's side was replayed from {r_results}, which holds "
+                   "the fit at this k only (drop --r-results to draw it).",),
+            recorded_r_results=RecordedMethodEngine(r_results, "gmm").summary())
+    if comparison.mode != "course":
+        return MethodReportMaterial(notes=(
+            "No BIC-per-k chart in exact mode: it refits both languages at every k with "
+            "tolerance 1e-12 (about 8.5 s on the course file); `pyseg elbow --method gmm "
+            "--mode matched --report DIR` draws it.",))
+    distinct = int(np.unique(np.asarray(comparison.dataset.X), axis=0).shape[0])
+    ks = tuple(range(1, min(BIC_MAX_K, distinct) + 1))
+    try:
+        curve = gmm_bic_curve(comparison.dataset, ks, comparison.covariance, mode="course")
+    except (InputError, REvaluationError, RUnavailableError) as exc:
+        return MethodReportMaterial(notes=(f"No BIC-per-k chart: {exc}",))
+    return MethodReportMaterial(bic=curve)
+
+
+def _packages(methods: list[str], with_r: bool) -> list[dict[str, Any]] | None:
+    """The packages of ``methods`` with their installed versions (R's: asked of R)."""
+    used = [(language, package, method, use) for method in methods
+            for language, package, use in METHOD_PACKAGES.get(method, ())
+            if with_r or language == "Python"]
+    if not used:
+        return None
+    found = {("Python", package): _python_version(package)
+             for language, package, _, _ in used if language == "Python"}
+    wanted = sorted({package for language, package, _, _ in used if language == "R"})
+    if wanted:
+        with contextlib.suppress(RUnavailableError, REvaluationError):  # "not available"
+            found.update((("R", package), version) for package, version
+                         in REngine().package_versions(wanted).items())
+    return [{"language": language, "package": package, "version": found.get((language, package)),
+             "method": method, "use": use} for language, package, method, use in used]
+
+
+def _python_version(package: str) -> str | None:
+    try:
+        return importlib.metadata.version(package)
+    except importlib.metadata.PackageNotFoundError:
+        return None
+
+
 def method_report_material(comparison: Any, *, r_results: Path | str | None = None
                            ) -> MethodReportMaterial:
     """Compute what the report of ``comparison`` shows besides the comparison itself.
 
     Parameters
     ----------
-    comparison : HierarchicalComparison, DbscanComparison, AllComparison or Comparison
+    comparison : HierarchicalComparison, DbscanComparison, PamComparison, GmmComparison,
+        AllComparison or Comparison
         From :func:`pyseg._methods.compare_method` or :func:`pyseg._methods.compare_all`.
     r_results : path-like, optional
         The ``--r-results`` file R's side was replayed from: R's own plots and curves are then
@@ -109,16 +183,19 @@ def method_report_material(comparison: Any, *, r_results: Path | str | None = No
     Returns
     -------
     MethodReportMaterial
-        For ``--method all``, one section per method that ran.
+        For ``--method all``, one section per method that ran; ``packages`` on the top one.
     """
     path = None if r_results is None else Path(r_results)
     method = _method_of(comparison)
+    methods = list(comparison.comparisons) if method == "all" else [method]
+    packages = _packages(methods, with_r=path is None)
     if method == "all":
-        return MethodReportMaterial(sections={
-            name: method_report_material(c, r_results=path if name != "kmeans" else None)
+        return MethodReportMaterial(packages=packages, sections={
+            name: _material(_method_of(c), c, path if name != "kmeans" else None)
             for name, c in comparison.comparisons.items()})
-    if method == "hierarchical":
-        return _hierarchical(comparison, path)
-    if method == "dbscan":
-        return _dbscan(comparison, path)
-    return MethodReportMaterial()
+    return replace(_material(method, comparison, path), packages=packages)
+
+
+def _material(method: str, comparison: Any, path: Path | None) -> MethodReportMaterial:
+    build = {"hierarchical": _hierarchical, "dbscan": _dbscan, "gmm": _gmm}.get(method)
+    return MethodReportMaterial() if build is None else build(comparison, path)

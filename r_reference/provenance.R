@@ -24,3 +24,19 @@ r_component_versions <- function() {
     lapack = as.character(La_library())
   )
 }
+
+# Versions of the named R packages (character vector `packages`, data, never code), as a named
+# list of strings; NA where a package is not installed. For the method reports (dbscan,
+# fastcluster, mclust, cluster); r_component_versions() above stays as K-Means records it.
+r_package_versions <- function(packages) {
+  packages <- as.character(packages)
+  versions <- lapply(packages, function(name) {
+    if (requireNamespace(name, quietly = TRUE)) {
+      as.character(utils::packageVersion(name))
+    } else {
+      NA_character_
+    }
+  })
+  names(versions) <- packages
+  versions
+}

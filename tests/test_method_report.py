@@ -177,3 +177,259 @@ def test_replayed_r_side_is_said_and_r_curves_left_out(tmp_path, course_dataset)
     assert record["recorded_r_results"]["file"] == str(path)
     assert any("replayed" in note for note in record["notes"])
     assert "R's side comes from recorded fits" in html
+
+
+# --- PAM and GMM (issue 11) ------------------------------------------------------------------
+
+
+class KmedoidsAsR:
+    """kmedoids in R's place, to run PAM without R."""
+
+    name = "r"
+
+    def fit(self, data, k):
+        from pyseg.engines import KmedoidsPamEngine
+
+        return replace(KmedoidsPamEngine().fit(data, k), engine="r")
+
+    def check_ready(self) -> None:
+        return None
+
+
+class SklearnGmmAsR:
+    """scikit-learn in mclust's place; exact mode's start is a fixed partition."""
+
+    name = "r"
+
+    def fit(self, X, k, covariance="full", start=None):
+        from pyseg.engines import SklearnGmmEngine
+
+        return replace(SklearnGmmEngine().fit(X, k, covariance, start), engine="r")
+
+    def start(self, X, k, covariance="full"):
+        return np.argsort(np.argsort(X[:, 0])) * k // X.shape[0]
+
+    def check_ready(self) -> None:
+        return None
+
+
+def csv_rows(path: Path) -> list[dict[str, str]]:
+    import csv
+
+    with path.open(newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def cells(html: str) -> list[str]:
+    import re
+
+    return re.findall(r"<td>([^<]*)</td>", html)
+
+
+def test_pam_report_shows_the_measures_the_medoid_customers_and_both_scatters(
+        tmp_path, mall_like_csv) -> None:
+    from pyseg._features import load_features
+    from pyseg._pam import compare_pam
+
+    dataset, features = load_features(mall_like_csv, "income,score,age,gender")
+    c = compare_pam(dataset, 4, features=features, r_engine=KmedoidsAsR())
+    assert c.distance == "gower"
+    first = write_method_report(c, tmp_path / "one", provenance={"command_line": "x"})
+    record, html, files = report_files(first)
+    assert files == ["pam_clusters.png", "report.html", "report.json"]
+    assert_figures_embedded(first, record, html)
+    section = record["sections"][0]
+    assert section["method"] == "pam" and section["rows"] == [["pam_clusters.png"]]
+    measures = dict(section["measures"])
+    assert measures["k, distance"] == "4, gower"
+    assert measures["Same medoids in both languages"] == "yes"
+    assert measures["Objective, the mean distance to the medoid (Python / R)"] == (
+        f"{c.python.objective:.12g} / {c.r.objective:.12g}")
+    assert measures["Rows equally near two medoids (tied)"] == str(c.tied_rows)
+    # the medoid customers, read back from the CSV with the csv module
+    table = section["tables"][0]
+    assert table["header"][:8] == ["Cluster", "Language", "CustomerID", "Row (from 0)",
+                                   "Annual Income (k$)", "Spending Score (1-100)", "Age",
+                                   "Genre"]
+    rows = csv_rows(mall_like_csv)
+    html_cells = cells(html)
+    for j, medoid in enumerate(c.python.medoids.tolist()):
+        customer = rows[medoid]
+        expected = [str(j), "Python", customer["CustomerID"], str(medoid),
+                    customer["Annual Income (k$)"], customer["Spending Score (1-100)"],
+                    customer["Age"], customer["Genre"],
+                    str(int(np.sum(c.python.labels == j))), ""]
+        assert table["rows"][2 * j] == expected
+        assert table["rows"][2 * j + 1][1:4] == ["R", customer["CustomerID"], str(medoid)]
+        assert table["rows"][2 * j + 1][-1] == "same row"
+        assert customer["CustomerID"] in html_cells
+    assert 'id="pam-medoids"' in html and "Medoid customers" in html
+    again = write_method_report(c, tmp_path / "two", provenance={"command_line": "x"})
+    assert without_clock(first) == without_clock(again)
+    assert (first / "pam_clusters.png").read_bytes() == (again / "pam_clusters.png").read_bytes()
+
+
+def test_pam_medoid_table_says_when_r_chose_another_customer(tmp_path, mall_like_csv) -> None:
+    from pyseg._features import load_features
+    from pyseg._pam import compare_pam
+
+    dataset, features = load_features(mall_like_csv, "income,score")
+
+    class OtherMedoid(KmedoidsAsR):
+        def fit(self, data, k):
+            fit = super().fit(data, k)
+            medoids = fit.medoids.copy()
+            members = np.flatnonzero(fit.labels == 0)
+            medoids[0] = next(m for m in members if not np.array_equal(
+                data.X[m], data.X[fit.medoids[0]]))
+            return replace(fit, medoids=medoids)
+
+    c = compare_pam(dataset, 4, features=features, r_engine=OtherMedoid())
+    assert not c.same_medoids
+    record, _, _ = report_files(write_method_report(c, tmp_path / "p"))
+    table = record["sections"][0]["tables"][0]
+    r_row = next(row for row in table["rows"] if row[1] == "R" and row[0] == "0")
+    assert r_row[-1] == "no" and r_row[3] == str(int(c.r.medoids[0]))
+    assert dict(record["sections"][0]["measures"])["Same medoids in both languages"].startswith(
+        "no: 1 of 4")
+
+
+def test_gmm_report_shows_measures_ellipses_certainty_and_the_bic_chart(
+        tmp_path, mall_like_csv) -> None:
+    from pyseg._features import load_features
+    from pyseg._gmm import compare_gmm, gmm_bic_curve
+
+    dataset, _ = load_features(mall_like_csv, "income,score")
+    c = compare_gmm(dataset, 4, min_agreement=0.0, r_engine=SklearnGmmAsR())
+    curve = gmm_bic_curve(dataset, range(1, 5), r_engine=SklearnGmmAsR())
+    material = MethodReportMaterial(bic=curve)
+    first = write_method_report(c, tmp_path / "one", extra=material)
+    record, html, files = report_files(first)
+    assert files == ["gmm_bic.png", "gmm_certainty.png", "gmm_clusters.png", "report.html",
+                     "report.json"]
+    assert_figures_embedded(first, record, html)
+    section = record["sections"][0]
+    assert section["rows"] == [["gmm_clusters.png"], ["gmm_certainty.png"], ["gmm_bic.png"]]
+    measures = dict(section["measures"])
+    assert measures["k, covariance (mclust model)"] == "4, full (VVV)"
+    assert measures["Mode"].startswith("course")
+    assert measures["Log-likelihood (Python / R)"] == f"{c.python.loglik:.6f} / {c.r.loglik:.6f}"
+    assert measures["|dlogL|"] == f"{abs(c.loglik_diff):.3g}"
+    bic = 2 * c.python.loglik - c.python.n_parameters * np.log(200)  # mclust's convention
+    assert measures["BIC, mclust's convention 2 logL - p log n, higher is better (Python / R)"] \
+        .startswith(f"{bic:.4f} / ")
+    assert measures["Largest difference of a membership probability"] == (
+        f"{c.max_probability_diff:.3g}")
+    # the certainty counts, from the probabilities directly
+    for side, fit in (("python", c.python), ("r", c.r)):
+        highest = fit.probabilities.max(axis=1)
+        assert section["certainty"][side] == {
+            "< 0.9": int(np.sum(highest < 0.9)),
+            "0.9 to 0.99": int(np.sum((highest >= 0.9) & (highest < 0.99))),
+            ">= 0.99": int(np.sum(highest >= 0.99))}
+    assert section["bic"]["ks"] == [1, 2, 3, 4]
+    assert section["bic"]["best_k_python"] == 1 + int(np.argmax(curve.python_bic))
+    assert "How sure is each assignment" in html and "2-standard-deviation ellipse" in html
+    again = write_method_report(c, tmp_path / "two", extra=material)
+    assert without_clock(first) == without_clock(again)
+    for name in ("gmm_bic.png", "gmm_certainty.png", "gmm_clusters.png"):
+        assert (first / name).read_bytes() == (again / name).read_bytes(), name
+
+
+def test_ellipse_axes_follow_the_covariance() -> None:
+    from pyseg._method_plots import ellipse_axes
+
+    width, height, angle = ellipse_axes(np.diag([4.0, 1.0]))
+    assert (width, height) == (8.0, 4.0) and angle % 180 == 0
+    width, height, angle = ellipse_axes(np.array([[2.0, 1.0], [1.0, 2.0]]))
+    assert width == pytest.approx(4 * np.sqrt(3)) and height == pytest.approx(4.0)
+    assert angle % 180 == pytest.approx(45.0)
+
+
+def test_scatter_shows_the_first_two_numeric_features() -> None:
+    from pyseg._method_plots import plotted_columns
+
+    shown, note = plotted_columns(("Genre=Female", "Genre=Male", "Income", "Score", "Age"))
+    assert shown == [2, 3] and "first two numeric of the 5 features (Income and Score)" in note
+    assert plotted_columns(("Income", "Score", "Age"))[0] == [0, 1]
+
+
+def test_all_report_has_pam_and_gmm_sections(tmp_path, mall_like_csv) -> None:
+    from pyseg._features import load_features
+    from pyseg._gmm import compare_gmm
+    from pyseg._pam import compare_pam
+
+    dataset, features = load_features(mall_like_csv, "income,score")
+    comparisons = {"pam": compare_pam(dataset, 3, features=features, r_engine=KmedoidsAsR()),
+                   "gmm": compare_gmm(dataset, 3, min_agreement=0.0, r_engine=SklearnGmmAsR())}
+    everything = AllComparison(dataset, comparisons, {}, MethodSettings())
+    outdir = write_method_report(everything, tmp_path / "all")
+    record, html, files = report_files(outdir)
+    assert [s["method"] for s in record["sections"]] == ["pam", "gmm"]
+    assert 'id="pam"' in html and 'id="gmm"' in html
+    assert {"pam_clusters.png", "gmm_clusters.png", "gmm_certainty.png"} <= set(files)
+    assert_figures_embedded(outdir, record, html)
+
+
+def test_method_packages_are_shown_in_the_provenance(tmp_path) -> None:
+    comparison = compare_dbscan(blobs(), 1.2, 5, r_engine=SklearnAsR())
+    packages = [{"language": "R", "package": "dbscan", "version": "9.9.9", "method": "dbscan",
+                 "use": "dbscan()"}]
+    outdir = write_method_report(comparison, tmp_path / "d", provenance={"command_line": "x"},
+                                 extra=MethodReportMaterial(packages=packages))
+    record, html, _ = report_files(outdir)
+    assert record["provenance"]["method_packages"] == packages
+    assert "R package dbscan" in html and "9.9.9" in html
+    plain = write_method_report(comparison, tmp_path / "e", provenance={"command_line": "x"})
+    assert "method_packages" not in report_files(plain)[0]["provenance"]
+
+
+@pytest.mark.r
+def test_r_package_versions_are_rs_own_and_kmeans_provenance_is_unchanged(
+        rscript, mall_like_csv) -> None:
+    import importlib.metadata
+    import subprocess
+
+    from pyseg._features import load_features
+    from pyseg._gmm import compare_gmm
+    from pyseg._pam import compare_pam
+    from pyseg.engines import REngine
+
+    code = 'cat(sapply(c("cluster", "mclust"), function(p) as.character(packageVersion(p))))'
+    cluster, mclust = subprocess.run([rscript, "-e", code], check=True, capture_output=True,
+                                     text=True).stdout.split()
+    dataset, features = load_features(mall_like_csv, "income,score")
+    pam = method_report_material(compare_pam(dataset, 3, features=features,
+                                             r_engine=KmedoidsAsR()))
+    assert [(p["language"], p["package"], p["version"]) for p in pam.packages] == [
+        ("R", "cluster", cluster), ("Python", "kmedoids", importlib.metadata.version("kmedoids"))]
+    exact = compare_gmm(dataset, 3, mode="exact", min_agreement=0.0, r_engine=SklearnGmmAsR())
+    gmm = method_report_material(exact)
+    assert [(p["package"], p["version"]) for p in gmm.packages] == [("mclust", mclust)]
+    assert gmm.bic is None and any("No BIC-per-k chart in exact mode" in n for n in gmm.notes)
+    # K-Means' own provenance (compare --report, record-r) keeps its four R components
+    assert sorted(REngine().provenance()["r_components"]) == ["blas", "cluster", "lapack", "r"]
+
+
+@pytest.mark.r
+@pytest.mark.slow
+def test_pam_report_names_the_medoids_cluster_pam_finds(tmp_path, run_cli, capsys, rscript,
+                                                        course_csv) -> None:
+    import subprocess
+
+    code = ('x <- read.csv(commandArgs(TRUE)[1], check.names = FALSE, colClasses = c(CustomerID'
+            ' = "character")); fit <- cluster::pam(dist(x[, 4:5]), 5); '
+            'cat(x$CustomerID[fit$id.med], sep = "\\n")')
+    ids = subprocess.run([rscript, "-e", code, str(course_csv)], check=True,
+                         capture_output=True, text=True).stdout.split()
+    outdir = tmp_path / "pam"
+    code_, _, _ = run_cli(capsys, "compare", "--data", str(course_csv), "--method", "pam",
+                          "--k", "5", "--report", str(outdir))
+    assert code_ == 0
+    record, html, _ = report_files(outdir)
+    table = record["sections"][0]["tables"][0]
+    assert sorted(row[2] for row in table["rows"] if row[1] == "R") == sorted(ids)
+    assert set(ids) <= set(cells(html))
+    packages = {p["package"]: p["version"] for p in record["provenance"]["method_packages"]}
+    assert packages["cluster"] == record["provenance"]["r_components"]["cluster"]
+    assert "R package cluster" in html

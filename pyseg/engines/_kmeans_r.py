@@ -178,6 +178,13 @@ class REngine:
         return {"r_components": components,
                 "r_session_info": [str(line).rstrip() for line in lines]}
 
+    def package_versions(self, packages: Sequence[str]) -> dict[str, str | None]:
+        """The installed version of each named R package (None where it is not installed)."""
+        value, _ = _rbridge.r_call("provenance.R", "r_package_versions",
+                                   np.asarray([str(name) for name in packages], dtype=str))
+        return {str(key): (None if not items or items[0] == "NA" else str(items[0]))
+                for key, items in value.items()}
+
 
 def r_code_sha256(names: tuple[str, ...]) -> dict[str, str]:
     """SHA-256 of each named file of pyseg's R code (recorded results are pinned to them)."""
