@@ -258,7 +258,7 @@ def compare_pam(
         raise InputError(f"min_agreement={min_agreement} should be within [0, 1]")
     data = pam_data(dataset, distance, features)
     k = check_k(data.X, k, dataset.source)
-    check_pam_size(data.n_rows, dataset.source)
+    check_pam_size(data.n_rows, dataset.source, data.distance)
     python_engine = python_engine or KmedoidsPamEngine()
     r_engine = r_engine or RPamEngine()
     py_fit, r_fit, timings = run_both(lambda: python_engine.fit(data, k),

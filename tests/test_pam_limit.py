@@ -46,3 +46,14 @@ def test_compare_refuses_before_any_fit() -> None:
                    sha256="0" * 64, frame=None)
     with pytest.raises(InputError, match=f"big.csv: {MAX_PAM_ROWS} rows: PAM needs"):
         compare_pam(data, 5, python_engine=MustNotRun(), r_engine=MustNotRun())
+
+
+def test_below_the_row_limit_too_little_memory_is_one_line_before_any_fit() -> None:
+    # 15,000 rows of Gower: 8 + 34 bytes per n^2 (both sides at once) = 8.8 GiB
+    with pytest.raises(InputError) as caught:
+        check_pam_size(15_000, "big.csv", "gower", memory=4 * 2**30)
+    message = str(caught.value)
+    assert "\n" not in message and "runs both at once (8.8 GiB with gower)" in message
+    assert "4.0 GiB available" in message and "--distance euclidean" in message
+    check_pam_size(15_000, "big.csv", "gower", memory=16 * 2**30)  # fits: no error
+    check_pam_size(15_000, "big.csv", None, memory=1)  # no distance: the row limit only

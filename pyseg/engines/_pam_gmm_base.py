@@ -16,6 +16,7 @@ and BIC is mclust's convention, ``2 logL - p log n`` (higher is better) on both 
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
@@ -226,16 +227,52 @@ def check_gmm_mode(mode: str) -> str:
     return mode
 
 
-def check_pam_size(n_rows: int, source: str = "the data") -> None:
-    """Refuse PAM on more rows than :data:`MAX_PAM_ROWS`, with the memory it would need."""
+def available_memory() -> int | None:
+    """Bytes of memory the system can give without swapping (``MemAvailable`` on Linux, else
+    the physical memory); None if unknown."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as meminfo:
+            for line in meminfo:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError):
+        pass
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, OSError, ValueError):
+        return None
+
+
+def pam_memory(n_rows: int, distance: str) -> int:
+    """Bytes a PAM comparison needs at its peak, both sides at once: Python's n x n matrix
+    (8 n^2) and R's measured :data:`R_BYTES_PER_PAIR` n^2."""
+    return int(n_rows * n_rows * (8.0 + R_BYTES_PER_PAIR[distance]))
+
+
+def check_pam_size(n_rows: int, source: str = "the data", distance: str | None = None,
+                   memory: int | None = None) -> None:
+    """Refuse PAM on :data:`MAX_PAM_ROWS` rows or more, and (``distance`` given) on data whose
+    distance matrices would not fit in the memory available (``memory``, default
+    :func:`available_memory`): a clear error, never an out-of-memory crash."""
+    pairs = n_rows * n_rows / 2**30
+    r_dist, r_gower = (pairs * R_BYTES_PER_PAIR[d] for d in ("euclidean", "gower"))
+    need = (f"PAM needs the {n_rows} x {n_rows} distance matrix ({pairs * 8:.1f} GiB in "
+            f"Python; in R about {r_dist:.1f} GiB with dist, {r_gower:.1f} GiB with daisy's "
+            "Gower)")
     if n_rows >= MAX_PAM_ROWS:
-        pairs = n_rows * n_rows / 2**30
-        r_dist, r_gower = (pairs * R_BYTES_PER_PAIR[d] for d in ("euclidean", "gower"))
         raise InputError(
-            f"{source}: {n_rows} rows: PAM needs the {n_rows} x {n_rows} distance matrix "
-            f"({pairs * 8:.1f} GiB in Python; in R about {r_dist:.1f} GiB with dist, "
-            f"{r_gower:.1f} GiB with daisy's Gower) and O(k n^2) swaps; it runs on fewer than "
+            f"{source}: {n_rows} rows: {need} and O(k n^2) swaps; it runs on fewer than "
             f"{MAX_PAM_ROWS} rows: use a sample, or --method kmeans")
+    if distance is None:
+        return
+    memory = available_memory() if memory is None else memory
+    wanted = pam_memory(n_rows, distance)
+    if memory is not None and wanted > memory:
+        raise InputError(
+            f"{source}: {n_rows} rows: {need}; the comparison runs both at once "
+            f"({wanted / 2**30:.1f} GiB with {distance}) and this machine has "
+            f"{memory / 2**30:.1f} GiB available: use a sample, "
+            + ("--distance euclidean, " if distance == "gower" else "") + "or --method kmeans")
 
 
 def n_gmm_parameters(k: int, d: int, covariance: str) -> int:
