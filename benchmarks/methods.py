@@ -12,7 +12,9 @@ The last table checks issue 10's target: the whole comparison <= 1.1 x the slowe
 from 5,000 rows), for ward on the course's calls (``--matrix-rows``: scipy ``linkage`` against
 ``hclust(dist(X))``, n^2 memory) and for DBSCAN. In the comparison R runs in this process
 through rpy2 beside Python's fit in a thread; fastcluster's ``linkage_vector`` holds the GIL, so
-the two fits overlap only in part (see the ``python_fit`` / ``r_fit`` notes).
+the two fits overlap only in part (see the ``python_fit`` / ``r_fit`` notes). The ``-worker``
+rows run R's side in the R worker process, as ``pyseg compare --method`` does, so the two fits
+run on two cores.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ def child(kind: str, path: str) -> None:
     from pyseg.engines import (
         RDbscanEngine,
         RHierarchicalEngine,
+        RWorkerEngine,
         ScipyHierarchicalEngine,
         SklearnDbscanEngine,
     )
@@ -59,12 +62,21 @@ def child(kind: str, path: str) -> None:
         "dbscan-python-direct": lambda: SklearnDbscanEngine("direct").fit(X, EPS, MIN_POINTS),
         "dbscan-r": lambda: RDbscanEngine().fit(X, EPS, MIN_POINTS),
         "dbscan-compare": lambda: compare_dbscan(dataset, EPS, MIN_POINTS),
+        # what `pyseg compare --method M` runs: R's side in the worker process
+        "hier-compare-worker": lambda: compare_hierarchical(
+            dataset, 5, "ward", r_engine=worker.engine("RHierarchicalEngine")),
+        "dbscan-compare-worker": lambda: compare_dbscan(
+            dataset, EPS, MIN_POINTS, r_engine=worker.engine("RDbscanEngine")),
     }
     # load R and scikit-learn before the clock starts: the figures are the fits
     import sklearn.cluster
     import sklearn.neighbors  # noqa: F401
 
-    if "-r" in kind or "compare" in kind:  # R and its packages loaded: the figures are fits
+    worker = RWorkerEngine() if kind.endswith("-worker") else None
+    if worker is not None:  # the worker's R and packages loaded: the figures are the fits
+        worker.engine("RHierarchicalEngine").check_ready(vector=True)
+        worker.engine("RDbscanEngine").check_ready()
+    elif "-r" in kind or "compare" in kind:  # R and its packages loaded: the figures are fits
         RHierarchicalEngine().check_ready(vector=True)
         RDbscanEngine().check_ready()
     start = time.perf_counter()
@@ -76,6 +88,8 @@ def child(kind: str, path: str) -> None:
                  **{key: round(value, 3) for key, value in result.timings.items()}}
     elif kind.startswith("hier"):
         extra = {"route": result.route}
+    if worker is not None:
+        worker.close()
     print(json.dumps({"seconds": seconds, **extra}))
 
 
@@ -93,8 +107,10 @@ def measure(kind: str, path: Path) -> dict[str, object]:
 
 #: (compare, Python side, R side) measurements whose ratio is checked against the target.
 RATIOS = (("hier-compare", "hier-python", "hier-r"),
+          ("hier-compare-worker", "hier-python", "hier-r"),
           ("hier-compare-matrix", "hier-python-matrix", "hier-r-matrix"),
-          ("dbscan-compare", "dbscan-python", "dbscan-r"))
+          ("dbscan-compare", "dbscan-python", "dbscan-r"),
+          ("dbscan-compare-worker", "dbscan-python", "dbscan-r"))
 #: The whole comparison against the slower side's own fit (issue 10).
 TARGET = 1.1
 
@@ -102,12 +118,12 @@ TARGET = 1.1
 def plan_of(args: argparse.Namespace) -> list[tuple[int, str]]:
     """(rows, kind) in the order they run: each side alone, then the comparison."""
     plan = [(n, kind) for n in map(int, args.hier_rows.split(","))
-            for kind in ("hier-python", "hier-r", "hier-compare")]
+            for kind in ("hier-python", "hier-r", "hier-compare", "hier-compare-worker")]
     plan += [(n, kind) for n in map(int, args.matrix_rows.split(",")) if n
              for kind in ("hier-python-matrix", "hier-r-matrix", "hier-compare-matrix")]
     plan += [(n, kind) for n in map(int, args.dbscan_rows.split(","))
              for kind in ("dbscan-python", "dbscan-python-direct", "dbscan-r",
-                          "dbscan-compare")]
+                          "dbscan-compare", "dbscan-compare-worker")]
     return plan
 
 
