@@ -14,8 +14,8 @@ draw it), then both languages' clusters; DBSCAN - both k-NN distance curves with
 the eps used, then both languages' clusters with noise as grey crosses; PAM - the medoid
 customers of both languages as a table, both languages' clusters with the medoids as stars;
 GMM - both languages' clusters with each component's 2-sigma ellipse, each row's highest
-membership probability per language ("how sure is this assignment"), and (course mode) the BIC
-per k of both languages; K-Means (in ``--method all``) - both languages' clusters. With more
+membership probability per language ("how sure is this assignment"), and the BIC per k of both
+languages; K-Means (in ``--method all``) - both languages' clusters. With more
 than two features the scatter plots show the first two numeric ones, and the report says so.
 """
 
@@ -57,6 +57,9 @@ PANELS = {
 }
 METHOD_NAMES = {"kmeans": "K-Means", "hierarchical": "Hierarchical clustering",
                 "dbscan": "DBSCAN", "pam": "PAM (k-medoids)", "gmm": "Gaussian mixture"}
+#: How each GMM mode starts EM.
+START = {"course": "each library starts its own way",
+         "exact": "both start from mclust's partition, tolerance 1e-12"}
 #: What each scatter marks besides the clusters, for its caption.
 MARKS = {"dbscan": "; noise is grey crosses",
          "pam": "; stars mark each language's medoid customers (the medoid of a cluster in the "
@@ -125,8 +128,7 @@ def _pam_measures(c: Any) -> list[list[str]]:
 
 
 def _gmm_measures(c: Any) -> list[list[str]]:
-    mode = ("course: each library starts its own way" if c.mode == "course" else
-            "exact: both start from mclust's partition, tolerance 1e-12")
+    mode = f"{c.mode}: {START.get(c.mode, '')}"
     return [["k, covariance (mclust model)",
              f"{c.k}, {c.covariance} ({MCLUST_NAMES.get(c.covariance, '?')})"],
             ["Mode", mode],
@@ -184,9 +186,10 @@ def _medoid_table(c: Any) -> dict[str, Any]:
                          *(_cell(customer["values"][name]) for name in names),
                          str(int(np.sum(fit.labels == j))), note])
     return {"id": "medoids", "title": "Medoid customers, Python and R",
-            "caption": "Each cluster's medoid: the customer whose distance to the others of its "
-                       "cluster is smallest. CustomerID from the data, row counted from 0; R's "
-                       "medoids are listed under Python's cluster they match.",
+            "caption": "Each cluster's medoid: the customer PAM chose to represent it (PAM "
+                       "minimises the total distance of every customer to its nearest medoid). "
+                       "CustomerID from the data, row counted from 0; each R medoid is listed "
+                       "under the Python cluster its cluster matches.",
             "header": ["Cluster", "Language", "CustomerID", "Row (from 0)", *names,
                        "Customers in the cluster", "Same medoid as Python's"],
             "rows": rows}
@@ -240,13 +243,13 @@ def _certainty(c: Any, prefix: str) -> _Figure:
                                              c.python.labels, c.r.labels)))
 
 
-def _bic(curve: Any, prefix: str) -> _Figure:
+def _bic(curve: Any, k: int, prefix: str) -> _Figure:
     return _Figure(
         f"{prefix}bic.png", "BIC per number of components, Python and R",
-        f"Both languages' mixtures at k = {curve.ks[0]}..{curve.ks[-1]} ({curve.mode} mode: each "
-        "library starts its own way), BIC in mclust's convention 2 logL - p log n: higher is "
-        "better; scikit-learn's bic() is its negative. Each side's best k is marked; shaded k "
-        "are where the two BICs differ.",
+        f"Both languages' mixtures at k = {curve.ks[0]}..{curve.ks[-1]} ({curve.mode} mode: "
+        f"{START[curve.mode]}), BIC in mclust's convention 2 logL - p log n: higher is better; "
+        "scikit-learn's bic() is its negative. Each side's best k is marked; shaded k are where "
+        f"the two BICs differ. This comparison used k = {k}.",
         figure_to_png_bytes(bic_figure(curve)))
 
 
@@ -262,7 +265,7 @@ def _figure_rows(method: str, c: Any, material: Any, prefix: str) -> list[list[_
     if method == "gmm":
         rows.append([_certainty(c, prefix)])
         if getattr(material, "bic", None) is not None:
-            rows.append([_bic(material.bic, prefix)])
+            rows.append([_bic(material.bic, c.k, prefix)])
     return rows
 
 

@@ -403,10 +403,13 @@ def test_r_package_versions_are_rs_own_and_kmeans_provenance_is_unchanged(
                                              r_engine=KmedoidsAsR()))
     assert [(p["language"], p["package"], p["version"]) for p in pam.packages] == [
         ("R", "cluster", cluster), ("Python", "kmedoids", importlib.metadata.version("kmedoids"))]
-    exact = compare_gmm(dataset, 3, mode="exact", min_agreement=0.0, r_engine=SklearnGmmAsR())
+    exact = compare_gmm(dataset, 3, mode="exact")
     gmm = method_report_material(exact)
     assert [(p["package"], p["version"]) for p in gmm.packages] == [("mclust", mclust)]
-    assert gmm.bic is None and any("No BIC-per-k chart in exact mode" in n for n in gmm.notes)
+    # the BIC chart refits both languages in the comparison's mode: at k = 3 it is that fit
+    assert gmm.bic.mode == "exact" and gmm.bic.ks == tuple(range(1, 11))
+    assert gmm.bic.r_bic[2] == pytest.approx(exact.r.bic, rel=1e-12)
+    assert gmm.bic.python_bic[2] == pytest.approx(exact.python.bic, rel=1e-12)
     # K-Means' own provenance (compare --report, record-r) keeps its four R components
     assert sorted(REngine().provenance()["r_components"]) == ["blas", "cluster", "lapack", "r"]
 
