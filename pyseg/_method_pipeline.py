@@ -197,6 +197,15 @@ def method_report_material(comparison: Any, *, r_results: Path | str | None = No
     return replace(_material(method, comparison, path), packages=packages)
 
 
+def _pam(comparison: Any, r_results: Path | None) -> MethodReportMaterial:
+    """PAM's report needs nothing beyond the comparison, but says where R's side came from."""
+    if r_results is None:
+        return MethodReportMaterial()
+    return MethodReportMaterial(recorded_r_results=RecordedMethodEngine(r_results,
+                                                                        "pam").summary())
+
+
 def _material(method: str, comparison: Any, path: Path | None) -> MethodReportMaterial:
-    build = {"hierarchical": _hierarchical, "dbscan": _dbscan, "gmm": _gmm}.get(method)
+    build = {"hierarchical": _hierarchical, "dbscan": _dbscan, "pam": _pam,
+             "gmm": _gmm}.get(method)
     return MethodReportMaterial() if build is None else build(comparison, path)

@@ -436,3 +436,25 @@ def test_pam_report_names_the_medoids_cluster_pam_finds(tmp_path, run_cli, capsy
     packages = {p["package"]: p["version"] for p in record["provenance"]["method_packages"]}
     assert packages["cluster"] == record["provenance"]["r_components"]["cluster"]
     assert "R package cluster" in html
+
+
+@pytest.mark.r
+def test_replayed_pam_and_gmm_reports_say_where_rs_side_came_from(tmp_path,
+                                                                  course_dataset) -> None:
+    from pyseg._method_recorder import record_method_results
+    from pyseg._methods import compare_method
+
+    path = record_method_results(course_dataset, "pam", [(5, "euclidean")], tmp_path / "r.json")
+    path = record_method_results(course_dataset, "gmm", [(5, "full", "exact")], path)
+    for method, settings in (("pam", MethodSettings(k=5, r_results=path)),
+                             ("gmm", MethodSettings(k=5, mode="exact", r_results=path))):
+        comparison = compare_method(method, course_dataset, settings)
+        material = method_report_material(comparison, r_results=path)
+        outdir = write_method_report(comparison, tmp_path / method, extra=material)
+        record, html, _ = report_files(outdir)
+        assert record["recorded_r_results"]["file"] == str(path), method
+        assert "R's side comes from recorded fits" in html
+        # R is not asked: no R package versions, and no BIC chart (R's fits at other k are
+        # not in the recording)
+        assert all(p["language"] == "Python" for p in material.packages or [])
+    assert material.bic is None and any("replayed" in note for note in record["notes"])
