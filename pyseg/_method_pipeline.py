@@ -174,9 +174,10 @@ def method_report_material(comparison: Any, *, r_results: Path | str | None = No
 
     Parameters
     ----------
-    comparison : HierarchicalComparison, DbscanComparison, PamComparison, GmmComparison,
-        AllComparison or Comparison
-        From :func:`pyseg._methods.compare_method` or :func:`pyseg._methods.compare_all`.
+    comparison : object
+        A HierarchicalComparison, DbscanComparison, PamComparison, GmmComparison,
+        AllComparison or Comparison, from :func:`pyseg._methods.compare_method` or
+        :func:`pyseg._methods.compare_all`.
     r_results : path-like, optional
         The ``--r-results`` file R's side was replayed from: R's own plots and curves are then
         left out (with a note) and the recording is summarised.
