@@ -48,8 +48,10 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     add_data_arguments(elbow_parser)
     elbow_parser.add_argument("--k-min", type=positive_int, default=1, help="smallest k (1)")
     elbow_parser.add_argument("--k-max", type=positive_int, default=10, help="largest k (10)")
-    elbow_parser.add_argument("--mode", choices=MODES, default="course",
-                              help="course settings (default) or matched starts on both sides")
+    elbow_parser.add_argument("--mode", choices=(*MODES, "exact"), default="course",
+                              help="course settings (default) or matched starts on both sides "
+                              "(gmm: matched or exact, both from mclust's partition, as compare "
+                              "--mode exact)")
     elbow_parser.add_argument("--starts", type=positive_int, default=None,
                               help="starts per k on both sides; needs --mode matched (default 10)")
     elbow_parser.add_argument("--method", choices=("kmeans", "dbscan", "gmm"), default="kmeans",
@@ -120,7 +122,7 @@ def run_bic(args: argparse.Namespace) -> int:
         check_report_dir(Path(args.report))
     run = bic_data(args.data, args.columns, range(args.k_min, args.k_max + 1),
                    covariance=args.covariance,
-                   mode="exact" if args.mode == "matched" else "course", scale=args.scale,
+                   mode="course" if args.mode == "course" else "exact", scale=args.scale,
                    report=bool(args.report), command_line=args.command_line)
     say_notice(run.dataset.notice)
     if run.report_provenance is not None:
@@ -151,6 +153,9 @@ def run(args: argparse.Namespace) -> int:
         return run_knn(args)
     if args.method == "gmm":
         return run_bic(args)
+    if args.mode == "exact":
+        raise InputError("--mode exact is for --method gmm; K-Means' elbow has course and "
+                         "matched (both sides keep the best of --starts starts per k)")
     if args.k_min > args.k_max:
         raise InputError(f"--k-min {args.k_min} is larger than --k-max {args.k_max}")
     if args.starts is not None and args.mode != "matched":
