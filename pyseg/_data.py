@@ -173,17 +173,28 @@ def load_dataset(
         Missing/unreadable/non-text file, no data, missing or duplicate columns, or a bad cell;
         the one-line message names the file and, where it applies, the row and column.
     """
+    resolved, data, source, notice = read_data(path)
+    return _parse(
+        data, source=source, path=resolved, columns=columns, notice=notice, keep_table=keep_table
+    )
+
+
+def read_data(path: str | os.PathLike[str] | None) -> tuple[Path | None, bytes, str, str | None]:
+    """The bytes :func:`load_dataset` parses: (file or None, bytes, source, notice).
+
+    The file :func:`resolve_data_path` picks, or the generated mall-like data (with its notice);
+    an unreadable file is a one-line :class:`InputError` (naming ``$PYSEG_DATA`` if it came from
+    there).
+    """
     resolved, notice = resolve_data_path(path)
     if resolved is None:
         data = mall_like_csv_bytes(GENERATED_ROWS, GENERATED_SEED)
         source = f"generated mall-like data ({GENERATED_ROWS} rows, seed {GENERATED_SEED})"
-    else:
-        source = str(resolved)
-        from_env = path is None and os.environ.get(DATA_ENV, "") == str(resolved)
-        data = read_file(resolved, source, hint=f" (set by {DATA_ENV})" if from_env else "")
-    return _parse(
-        data, source=source, path=resolved, columns=columns, notice=notice, keep_table=keep_table
-    )
+        return None, data, source, notice
+    source = str(resolved)
+    from_env = path is None and os.environ.get(DATA_ENV, "") == str(resolved)
+    data = read_file(resolved, source, hint=f" (set by {DATA_ENV})" if from_env else "")
+    return resolved, data, source, notice
 
 
 def read_file(path: Path, source: str, hint: str = "") -> bytes:

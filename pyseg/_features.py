@@ -27,12 +27,10 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from pyseg._course import GENERATED_ROWS, GENERATED_SEED
-from pyseg._data import Dataset, check_text, normalise_header, read_file, resolve_data_path
+from pyseg._data import Dataset, check_text, normalise_header, read_data
 from pyseg._errors import InputError
 from pyseg._io import json_ready
 from pyseg._numbers import MAX_ABS_VALUE
-from pyseg._synth import mall_like_csv_bytes
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -346,13 +344,7 @@ def load_features(path: str | os.PathLike[str] | None, columns: str | Sequence[s
     """
     import pandas as pd
 
-    resolved, notice = resolve_data_path(path)
-    if resolved is None:
-        data = mall_like_csv_bytes(GENERATED_ROWS, GENERATED_SEED)
-        source = f"generated mall-like data ({GENERATED_ROWS} rows, seed {GENERATED_SEED})"
-    else:
-        source = str(resolved)
-        data = read_file(resolved, source)
+    resolved, data, source, notice = read_data(path)
     start = check_text(data, source)
     try:
         frame = pd.read_csv(io.BytesIO(data[start:]), keep_default_na=False, na_values=[""],

@@ -425,6 +425,12 @@ def _compare_features(data: str | os.PathLike[str] | None, columns: str | Sequen
                      material, record)
 
 
+def data_summary(dataset: Dataset) -> dict[str, Any]:
+    """The ``data`` entry of a command's JSON: source, SHA-256, rows and feature names."""
+    return {"source": dataset.source, "sha256": dataset.sha256, "n_rows": int(dataset.n_rows),
+            "features": list(dataset.feature_names)}
+
+
 @dataclass(frozen=True)
 class KnnRun:
     """What :func:`knn_distance_data` computed: DBSCAN's "elbow", for choosing eps."""
@@ -436,9 +442,7 @@ class KnnRun:
 
     def to_dict(self) -> dict[str, Any]:
         return {"method": "dbscan", "min_points": self.min_points,
-                "data": {"source": self.dataset.source, "sha256": self.dataset.sha256,
-                         "n_rows": int(self.dataset.n_rows),
-                         "features": list(self.dataset.feature_names)},
+                "data": data_summary(self.dataset),
                 "feature_matrix": self.features.to_dict(), **self.curves.to_dict()}
 
 
@@ -532,9 +536,7 @@ class BicRun:
 
     def to_dict(self) -> dict[str, Any]:
         return {"method": "gmm", "bic_convention": "mclust: 2 logL - p log n, higher is better",
-                "data": {"source": self.dataset.source, "sha256": self.dataset.sha256,
-                         "n_rows": int(self.dataset.n_rows),
-                         "features": list(self.dataset.feature_names)},
+                "data": data_summary(self.dataset),
                 "feature_matrix": self.features.to_dict(), **self.curve.to_dict(),
                 "summary": self.summary}
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import math
 import sys
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -118,6 +120,18 @@ def _add_method_arguments(parser: argparse.ArgumentParser) -> None:
         help="gmm: covariance type (mclust VVV, VVI, VII, EEE; default full)")
 
 
+@contextlib.contextmanager
+def _ending_on_error(worker: WorkerProcess | None) -> Iterator[None]:
+    """Until the pipeline adopts the R worker, an error (a bad --report, Ctrl-C while the library
+    loads) ends it: nothing pyseg starts outlives it."""
+    try:
+        yield
+    except BaseException:
+        if worker is not None:
+            worker.kill()
+        raise
+
+
 def _classic(args: argparse.Namespace) -> bool:
     """The course's own K-Means run (R in a worker started at once): no --method, --columns or
     --scale beyond the course's."""
@@ -132,16 +146,12 @@ def run(args: argparse.Namespace) -> int:
     if not _classic(args):
         return run_method(args, worker)
     python_settings, r_settings = _settings(args)
-    try:
+    with _ending_on_error(worker):
         from pyseg._pipeline import compare_data
         from pyseg._report import REPORT_HTML, check_report_dir, write_compare_report
 
         if args.report:
             check_report_dir(Path(args.report))  # refuse a bad directory before fitting
-    except BaseException:
-        if worker is not None:
-            worker.kill()
-        raise
     run = compare_data(
         args.data,
         args.columns,
@@ -170,7 +180,7 @@ def run(args: argparse.Namespace) -> int:
 def run_method(args: argparse.Namespace, worker: WorkerProcess | None = None) -> int:
     """``compare --method M`` (or K-Means on --columns/--scale): the features both languages
     get, then the method's comparison (R in the worker, or recorded)."""
-    try:
+    with _ending_on_error(worker):
         from pyseg._method_report import write_method_report
         from pyseg._methods import MethodSettings
         from pyseg._pipeline import method_compare_data
@@ -178,10 +188,6 @@ def run_method(args: argparse.Namespace, worker: WorkerProcess | None = None) ->
 
         if args.report:
             check_report_dir(Path(args.report))  # refuse a bad directory before fitting
-    except BaseException:
-        if worker is not None:
-            worker.kill()
-        raise
 
     python_settings, r_settings = _settings(args)
     settings = MethodSettings(
