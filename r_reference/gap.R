@@ -197,6 +197,8 @@ clusgap_check <- function(X, k_max, B, seed, nstart = 10L, d_power = 1, space = 
     },
     pam = function(x, k) list(cluster = cluster::pam(x, k, cluster.only = TRUE)),
     gmm = function(x, k) {
+      # mclust 6.1 names unnamed columns from the deparsed call (see gmm.R's gmm_fit)
+      if (is.null(colnames(x))) colnames(x) <- paste0("x", seq_len(ncol(x)))
       fit <- mclust_call("Mclust", list(x, G = k, modelNames = model, verbose = FALSE))
       if (is.null(fit)) stop("Mclust could not fit ", k, " components", call. = FALSE)
       list(cluster = as.integer(fit$classification))

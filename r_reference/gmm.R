@@ -84,6 +84,9 @@ gmm_fit <- function(X, k = 5L, modelName = "VVV", start = NULL, tol = 1e-12,
   need_mclust()
   if (is.null(start) || length(start) == 0L) {
     if (nrow(X) > mclust::mclust.options("subset")) set.seed(seed)
+    # mclust 6.1 names unnamed columns from the deparsed call, which do.call() fills with the
+    # whole matrix ("length of 'dimnames' not equal to array extent"): name them here
+    if (is.null(colnames(X))) colnames(X) <- paste0("x", seq_len(ncol(X)))
     fit <- mclust_call("Mclust", list(X, G = k, modelNames = modelName, verbose = FALSE))
     return(gmm_result(fit, k))
   }
