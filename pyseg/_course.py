@@ -162,3 +162,11 @@ R_CLUSPLOT_CODE = (
     "clusplot(X, y_kmeans, lines = 0, shade = TRUE, color = TRUE, labels = 2, "
     "plotchar = FALSE, span = TRUE)"
 )
+
+#: Short names of the course file's columns -> normalised headers they match.
+SHORT_NAMES: dict[str, tuple[str, ...]] = {
+    "income": ("annual_income_k", "annual_income", "income", "income_k"),
+    "score": ("spending_score_1_100", "spending_score", "score", "score_1_100"),
+    "age": ("age",),
+    "gender": ("gender", "genre", "sex"),
+}

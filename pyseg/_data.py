@@ -41,6 +41,7 @@ from pyseg._course import (
     GENERATED_SEED,
     INCOME_MIN,
     SCORE_RANGE,
+    SHORT_NAMES,
     is_course_schema,
     is_income_header,
     is_score_header,
@@ -321,11 +322,15 @@ def _lookup_column(name: str, names: Sequence[str], source: str) -> int:
         [i for i, header in enumerate(names) if header == name],
         [i for i, header in enumerate(names) if header.strip() == name],
         [i for i, header in enumerate(names) if normalise_header(header) == normalise_header(name)],
+        # the course file's short names (income, score, age, gender), as every command takes
+        [i for i, header in enumerate(names)
+         if normalise_header(header) in SHORT_NAMES.get(normalise_header(name), ())],
     ):
         if len(matches) == 1:
             return matches[0]
     raise InputError(
-        f"{source}: no column {name!r} (from --columns); the columns are {_quoted_list(names)}"
+        f"{source}: no column {name!r} (from --columns); the columns are {_quoted_list(names)} "
+        f"(short names: {', '.join(SHORT_NAMES)})"
     )
 
 

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from pyseg._course import SHORT_NAMES
 from pyseg._data import Dataset, check_text, normalise_header, read_data
 from pyseg._errors import InputError
 from pyseg._io import json_ready
@@ -41,13 +42,6 @@ SCALES: tuple[str, ...] = ("none", "z")
 MAX_LEVELS = 20
 #: Spreads (sample standard deviations) this many times apart trigger the --scale z hint.
 SPREAD_RATIO_WARNING = 10.0
-#: Short names of the course file's columns -> normalised headers they match.
-SHORT_NAMES: dict[str, tuple[str, ...]] = {
-    "income": ("annual_income_k", "annual_income", "income", "income_k"),
-    "score": ("spending_score_1_100", "spending_score", "score", "score_1_100"),
-    "age": ("age",),
-    "gender": ("gender", "genre", "sex"),
-}
 
 
 @dataclass(frozen=True)

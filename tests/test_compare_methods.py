@@ -318,3 +318,15 @@ def test_record_r_all_then_compare_without_r_gives_the_live_numbers(run_cli, cap
     code, _, err = run_cli(capsys, "compare", "--data", str(course_csv), "--method",
                            "hierarchical", "--k", "4", "--r-results", str(recording))
     assert code == 2 and err.count("\n") == 1 and "pyseg record-r" in err
+
+
+def test_short_names_work_in_every_command(run_cli, capsys, course_csv) -> None:
+    by_header = run_cli(capsys, "fit", "--data", str(course_csv), "--columns",
+                        "Annual Income (k$),Age", "--json")
+    by_short = run_cli(capsys, "fit", "--data", str(course_csv), "--columns", "income,age",
+                       "--json")
+    assert by_short[0] == 0 and by_short[1] == by_header[1]
+    code, out, _ = run_cli(capsys, "elbow", "--data", str(course_csv), "--columns",
+                           "income,score", "--k-max", "2", "--json")
+    assert code == 0 and json.loads(out)["data"]["features"] == ["Annual Income (k$)",
+                                                                 "Spending Score (1-100)"]

@@ -111,7 +111,8 @@ def test_columns_naming_a_missing_column(bad_inputs_dir: Path) -> None:
     message = _message(path, columns="Age,Income per year")
     assert message == (
         f"{path}: no column 'Income per year' (from --columns); the columns are 'CustomerID', "
-        "'Genre', 'Age', 'Annual Income (k$)', 'Spending Score (1-100)'"
+        "'Genre', 'Age', 'Annual Income (k$)', 'Spending Score (1-100)' (short names: income, "
+        "score, age, gender)"
     )
 
 

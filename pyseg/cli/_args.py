@@ -19,7 +19,8 @@ def add_data_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--columns",
         metavar="NAME,NAME",
-        help="feature columns by header name (default: the income and spending-score columns)",
+        help="feature columns by header name, or the course file's short names income, score, "
+        "age, gender (default: the income and spending-score columns)",
     )
 
 
