@@ -52,3 +52,24 @@ def test_exit_codes_are_the_documented_ones():
     assert [int(code) for code in ExitCode] == [0, 1, 2, 3]
     assert [code.name for code in ExitCode] == [
         "OK", "PARITY_FAILED", "USAGE_ERROR", "R_UNAVAILABLE"]
+
+
+def test_top_level_help_lists_every_command_without_importing_the_library() -> None:
+    import subprocess
+    import sys
+
+    from pyseg.cli import COMMANDS
+    from pyseg.cli._help import COMMAND_HELP
+
+    assert set(COMMAND_HELP) == set(COMMANDS)
+    probe = ("import sys, contextlib, io\nimport pyseg.cli as cli\n"
+             "with contextlib.suppress(SystemExit), contextlib.redirect_stdout(io.StringIO()) as o:"
+             "\n    cli.main(['--help'])\n"
+             "print(sorted(m for m in ('numpy', 'pandas', 'pyseg._pipeline') if m in sys.modules))"
+             "\nprint(o.getvalue())")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          check=True)
+    loaded, _, text = done.stdout.partition("\n")
+    assert loaded == "[]"
+    for name, line in COMMAND_HELP.items():
+        assert name in text and line.split()[0] in text

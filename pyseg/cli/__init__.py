@@ -26,6 +26,7 @@ from collections.abc import Sequence
 from pyseg import __version__
 from pyseg._errors import ExitCode, PysegError
 from pyseg.cli._args import add_data_arguments, integer, positive_int
+from pyseg.cli._help import COMMAND_HELP
 
 #: Subcommand name -> module that implements it, in the order ``--help`` lists them. A command
 #: imports only its own module (and so only the library it uses): `pyseg compare` starts its R
@@ -53,7 +54,9 @@ __all__ = ["COMMANDS", "PROG", "add_data_arguments", "build_parser", "integer", 
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     """The command line; argparse exits with 2 on usage errors (ExitCode.USAGE_ERROR).
 
-    With ``command`` (a name in :data:`COMMANDS`) only that command is registered; otherwise all.
+    With ``command`` (a name in :data:`COMMANDS`) only that command is registered; otherwise
+    every command is listed by its one-line help (:data:`~pyseg.cli._help.COMMAND_HELP`) without
+    importing any of them.
     """
     parser = argparse.ArgumentParser(
         prog=PROG,
@@ -62,9 +65,11 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    modules = [COMMANDS[command]] if command in COMMANDS else dict.fromkeys(COMMANDS.values())
-    for module in modules:
-        importlib.import_module(module).register(subparsers)
+    if command in COMMANDS:
+        importlib.import_module(COMMANDS[command]).register(subparsers)
+    else:  # `pyseg`, `pyseg --help`, a misspelt command: list them all, importing none
+        for name, line in COMMAND_HELP.items():
+            subparsers.add_parser(name, help=line)
     return parser
 
 

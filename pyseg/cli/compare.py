@@ -30,6 +30,7 @@ from pyseg.cli._args import (
     say_notice,
     say_report,
 )
+from pyseg.cli._help import COMMAND_HELP
 from pyseg.cli._method_text import feature_lines, format_all, format_method_summary
 
 if TYPE_CHECKING:
@@ -52,7 +53,7 @@ exit status: 0 parity holds, 1 parity fails, 2 bad input or usage, 3 R missing o
 def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     parser = subparsers.add_parser(
         "compare",
-        help="run the course K-Means in Python and R and check that they agree",
+        help=COMMAND_HELP["compare"],
         description=DESCRIPTION,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )

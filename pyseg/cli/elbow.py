@@ -14,6 +14,7 @@ from pyseg._pipeline import KnnRun, bic_data, elbow_data, knn_distance_data
 from pyseg._progress import progress_wanted
 from pyseg._report import REPORT_HTML, check_report_dir, write_elbow_report
 from pyseg.cli._args import add_data_arguments, positive_int, say_notice, say_report
+from pyseg.cli._help import COMMAND_HELP
 
 ELBOW_DESCRIPTION = """\
 Run the elbow method in Python and in R for k = K_MIN..K_MAX and compare them k by k: both WCSS
@@ -41,7 +42,7 @@ exit status: 0 done (differences are reported, not failures), 2 bad input or usa
 def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     elbow_parser = subparsers.add_parser(
         "elbow",
-        help="elbow method and silhouettes in Python and R, k by k",
+        help=COMMAND_HELP["elbow"],
         description=ELBOW_DESCRIPTION,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )

@@ -18,6 +18,7 @@ from pyseg._progress import progress_wanted
 from pyseg._report import REPORT_HTML, check_report_dir
 from pyseg._stability import GMM_COVARIANCES, RESAMPLE_METHODS
 from pyseg.cli._args import add_data_arguments, integer, say_notice, say_report
+from pyseg.cli._help import COMMAND_HELP
 
 GAP_DESCRIPTION = """\
 The gap statistic (Tibshirani, Walther and Hastie 2001) for k = 1..K, as cluster::clusGap
@@ -38,7 +39,7 @@ exit status: 0 done, 2 bad input or usage, 3 R missing
 
 def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     parser = subparsers.add_parser(
-        "gap", help="gap statistic in Python and R, and cluster::clusGap, for k = 1..K",
+        "gap", help=COMMAND_HELP["gap"],
         description=GAP_DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter)
     add_data_arguments(parser)
     parser.add_argument("--k-max", type=integer(), default=10, metavar="K", help="largest k (10)")

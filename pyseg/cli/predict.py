@@ -24,6 +24,7 @@ from pyseg._errors import ExitCode, InputError, PysegError
 from pyseg._form import format_prediction, run_form
 from pyseg._model import PREDICT_ENGINES, SegmentModel, classify, load_or_fit
 from pyseg.cli._args import add_data_arguments, positive_int, say_notice
+from pyseg.cli._help import COMMAND_HELP
 
 FIT_DESCRIPTION = """\
 Fit the course's K-Means (scikit-learn, random_state=42, n_init=10), name its segments from where
@@ -54,7 +55,7 @@ exit status: 0 ok, 1 Python and R disagree (--engine both), 2 bad input or usage
 def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     fit = subparsers.add_parser(
         "fit",
-        help="fit the course K-Means, name the segments and save the model as JSON",
+        help=COMMAND_HELP["fit"],
         description=FIT_DESCRIPTION,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -66,7 +67,7 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
 
     predict = subparsers.add_parser(
         "predict",
-        help="predict the segment of new customers (one, a CSV, a grid, or an interactive form)",
+        help=COMMAND_HELP["predict"],
         description=PREDICT_DESCRIPTION,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )

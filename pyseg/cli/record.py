@@ -10,6 +10,7 @@ from pyseg._errors import ExitCode, InputError
 from pyseg._progress import progress_wanted
 from pyseg._recorder import record_r_results
 from pyseg.cli._args import add_data_arguments, positive_int, say_notice
+from pyseg.cli._help import COMMAND_HELP
 
 RECORD_DESCRIPTION = """\
 Run the R side once on the data and write its results (course fits, exact-mode fits and both
@@ -29,7 +30,7 @@ entries join the file already at --output, so one file serves `compare --method 
 def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     parser = subparsers.add_parser(
         "record-r",
-        help="record R's results on a data set for checks without R",
+        help=COMMAND_HELP["record-r"],
         description=RECORD_DESCRIPTION,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )

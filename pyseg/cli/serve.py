@@ -12,6 +12,7 @@ from pyseg._errors import ExitCode, InputError
 from pyseg._model import load_or_fit
 from pyseg._web import create_app
 from pyseg.cli._args import add_data_arguments, integer, positive_int, say_notice
+from pyseg.cli._help import COMMAND_HELP
 
 DESCRIPTION = """\
 Start a local web page with the customer form: type an income and a spending score and see the
@@ -29,7 +30,7 @@ LISTEN_BACKLOG = 128
 def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     parser = subparsers.add_parser(
         "serve",
-        help="start the web form for classifying customers on a local port",
+        help=COMMAND_HELP["serve"],
         description=DESCRIPTION,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )

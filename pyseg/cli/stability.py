@@ -23,6 +23,7 @@ from pyseg._stability import (
 )
 from pyseg._stability import seed_sweep as run_seed_sweep
 from pyseg.cli._args import add_data_arguments, integer, say_notice, say_report
+from pyseg.cli._help import COMMAND_HELP
 
 STABILITY_DESCRIPTION = """\
 How sure are the segments? Two questions, in Python and in R:
@@ -47,7 +48,7 @@ exit status: 0 done, 2 bad input or usage, 3 R (or R's fpc) missing
 
 def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     parser = subparsers.add_parser(
-        "stability", help="seed sweep and bootstrap stability per segment, Python and R",
+        "stability", help=COMMAND_HELP["stability"],
         description=STABILITY_DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter)
     add_data_arguments(parser)
     what = parser.add_mutually_exclusive_group(required=True)

@@ -8,12 +8,13 @@ import sys
 from pyseg._errors import ExitCode
 from pyseg._synth import mall_like_csv_bytes, write_csv_atomic
 from pyseg.cli._args import integer, positive_int
+from pyseg.cli._help import COMMAND_HELP
 
 
 def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     parser = subparsers.add_parser(
         "synth",
-        help="write generated mall-like customer data (the course's columns) to a CSV file",
+        help=COMMAND_HELP["synth"],
         description=(
             "Write N mall-like customers with the course file's columns, drawn around the five "
             "course segments. The same --n and --seed always give the same bytes. The file is "
