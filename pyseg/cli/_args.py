@@ -24,6 +24,27 @@ def add_data_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_resampling_arguments(
+    parser: argparse.ArgumentParser, methods: tuple[str, ...], covariances: tuple[str, ...], *,
+    method_help: str, check: str, report: str,
+) -> None:
+    """The options ``gap`` and ``stability`` share: the method refitted and its settings, the
+    independent R check (``check``: the R function ``--no-check`` leaves out), workers, output.
+    """
+    parser.add_argument("--method", default="kmeans", metavar="METHOD",
+                        help=f"{method_help}: {', '.join(methods)} (kmeans)")
+    parser.add_argument("--linkage", choices=("ward", "complete", "average", "single"),
+                        default="ward", help="hierarchical linkage (ward)")
+    parser.add_argument("--covariance", choices=covariances, default="full",
+                        help="--method gmm: covariance type (full; mclust VVV)")
+    parser.add_argument("--no-check", action="store_true",
+                        help=f"leave out {check}'s own run")
+    parser.add_argument("--workers", type=integer(), default=1,
+                        help="processes for the Python side while R runs (1: one after the other)")
+    parser.add_argument("--json", action="store_true", help="print one JSON document")
+    parser.add_argument("--report", metavar="DIR", help=f"write {report} to DIR")
+
+
 def integer(
     minimum: int | None = None, maximum: int | None = None, note: str = ""
 ) -> Callable[[str], int]:

@@ -17,7 +17,13 @@ from pyseg._pipeline import live_run_provenance
 from pyseg._progress import progress_wanted
 from pyseg._report import REPORT_HTML, check_report_dir
 from pyseg._stability import GMM_COVARIANCES, RESAMPLE_METHODS
-from pyseg.cli._args import add_data_arguments, integer, say_notice, say_report
+from pyseg.cli._args import (
+    add_data_arguments,
+    add_resampling_arguments,
+    integer,
+    say_notice,
+    say_report,
+)
 from pyseg.cli._help import COMMAND_HELP
 
 GAP_DESCRIPTION = """\
@@ -53,19 +59,9 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     parser.add_argument("--d-power", type=integer(), default=1, choices=(1, 2),
                         help="power of the distances in W_k: 1 (clusGap's default) or 2 "
                              "(Tibshirani et al.)")
-    parser.add_argument("--method", default="kmeans", metavar="METHOD",
-                        help=f"clustering method: {', '.join(RESAMPLE_METHODS)} (kmeans)")
-    parser.add_argument("--linkage", choices=("ward", "complete", "average", "single"),
-                        default="ward", help="hierarchical linkage (ward)")
-    parser.add_argument("--covariance", choices=GMM_COVARIANCES, default="full",
-                        help="--method gmm: covariance type (full; mclust VVV)")
-    parser.add_argument("--no-check", action="store_true",
-                        help="leave out cluster::clusGap's own run")
-    parser.add_argument("--workers", type=integer(), default=1,
-                        help="processes for the Python side while R runs (1: one after the other)")
-    parser.add_argument("--json", action="store_true", help="print one JSON document")
-    parser.add_argument("--report", metavar="DIR",
-                        help="write report.json, report.html, gap.png and elbow.png to DIR")
+    add_resampling_arguments(parser, RESAMPLE_METHODS, GMM_COVARIANCES,
+                             method_help="clustering method", check="cluster::clusGap",
+                             report="report.json, report.html, gap.png and elbow.png")
     parser.set_defaults(func=run)
     return parser
 

@@ -22,7 +22,13 @@ from pyseg._stability import (
     bootstrap_stability,
 )
 from pyseg._stability import seed_sweep as run_seed_sweep
-from pyseg.cli._args import add_data_arguments, integer, say_notice, say_report
+from pyseg.cli._args import (
+    add_data_arguments,
+    add_resampling_arguments,
+    integer,
+    say_notice,
+    say_report,
+)
 from pyseg.cli._help import COMMAND_HELP
 
 STABILITY_DESCRIPTION = """\
@@ -59,20 +65,10 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
                         help="K-Means starts per fit, both languages (10, the course's)")
     parser.add_argument("--seed", type=integer(), default=1,
                         help="seed of pyseg's bootstrap draws (1)")
-    parser.add_argument("--method", default="kmeans", metavar="METHOD",
-                        help=f"method refitted on each resample (--bootstrap): "
-                             f"{', '.join(RESAMPLE_METHODS)} (kmeans)")
-    parser.add_argument("--linkage", choices=("ward", "complete", "average", "single"),
-                        default="ward", help="hierarchical linkage (ward)")
-    parser.add_argument("--covariance", choices=GMM_COVARIANCES, default="full",
-                        help="--method gmm: covariance type (full; mclust VVV)")
-    parser.add_argument("--no-check", action="store_true",
-                        help="leave out fpc::clusterboot's own run")
-    parser.add_argument("--workers", type=integer(), default=1,
-                        help="processes for the Python side while R runs (1: one after the other)")
-    parser.add_argument("--json", action="store_true", help="print one JSON document")
-    parser.add_argument("--report", metavar="DIR",
-                        help="write report.json, report.html and the figure to DIR")
+    add_resampling_arguments(parser, RESAMPLE_METHODS, GMM_COVARIANCES,
+                             method_help="method refitted on each resample (--bootstrap)",
+                             check="fpc::clusterboot",
+                             report="report.json, report.html and the figure")
     parser.set_defaults(func=run)
     return parser
 
