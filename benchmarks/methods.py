@@ -37,8 +37,6 @@ def child(kind: str, path: str) -> None:
     import numpy as np
 
     from pyseg._data import load_dataset
-    from pyseg._dbscan import compare_dbscan
-    from pyseg._hierarchical import compare_hierarchical
     from pyseg.engines import (
         RDbscanEngine,
         RHierarchicalEngine,
@@ -46,6 +44,8 @@ def child(kind: str, path: str) -> None:
         ScipyHierarchicalEngine,
         SklearnDbscanEngine,
     )
+    from pyseg.methods.dbscan._compare import compare_dbscan
+    from pyseg.methods.hierarchical._compare import compare_hierarchical
 
     dataset = load_dataset(path, keep_table=False)
     X = np.ascontiguousarray(dataset.X)

@@ -41,8 +41,8 @@ KINDS = ("pam-euclid-python", "pam-euclid-r", "pam-euclid-compare", "pam-gower-p
 
 def _pam_runs(kind: str, path: str) -> dict:
     from pyseg._features import load_features
-    from pyseg._pam import compare_pam, pam_data
     from pyseg.engines import KmedoidsPamEngine, RPamEngine
+    from pyseg.methods.pam._compare import compare_pam, pam_data
 
     distance = kind.split("-")[1]
     dataset, features = load_features(path, PAM_COLUMNS[distance])
@@ -60,8 +60,8 @@ def _gmm_runs(path: str, start_file: Path) -> dict:
     import numpy as np
 
     from pyseg._data import load_dataset
-    from pyseg._gmm import compare_gmm
     from pyseg.engines import RGmmEngine, SklearnGmmEngine
+    from pyseg.methods.gmm._compare import compare_gmm
 
     dataset = load_dataset(path, keep_table=False)
     X = np.ascontiguousarray(dataset.X)
@@ -134,7 +134,7 @@ def synth(folder: Path, n: int) -> Path:
 
 
 def main() -> None:
-    from pyseg.engines._pam_gmm_base import MAX_PAM_ROWS
+    from pyseg.methods.pam._base import MAX_PAM_ROWS
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--child", nargs=2, metavar=("KIND", "PATH"), help=argparse.SUPPRESS)

@@ -48,22 +48,22 @@ _EXPORTS: dict[str, str] = {
     "generate_mall_like": "pyseg._synth",
     "write_csv_atomic": "pyseg._synth",
     # comparison
-    "compare": "pyseg._compare",
-    "Comparison": "pyseg._compare",
+    "compare": "pyseg.methods.kmeans._compare",
+    "Comparison": "pyseg.methods.kmeans._compare",
     "compare_data": "pyseg._pipeline",
     "CompareRun": "pyseg._pipeline",
     "versions": "pyseg._provenance",
     # elbow, report, recorded R results
-    "elbow": "pyseg._elbow",
-    "ElbowResult": "pyseg._elbow",
-    "ElbowRow": "pyseg._elbow",
+    "elbow": "pyseg.methods.kmeans._elbow",
+    "ElbowResult": "pyseg.methods.kmeans._elbow",
+    "ElbowRow": "pyseg.methods.kmeans._elbow",
     "elbow_data": "pyseg._pipeline",
     "compare_report": "pyseg._pipeline",
     "CompareReport": "pyseg._report",
     "ElbowReport": "pyseg._report",
     "write_compare_report": "pyseg._report",
     "write_elbow_report": "pyseg._report",
-    "record_r_results": "pyseg._recorder",
+    "record_r_results": "pyseg.methods.kmeans._recorder",
     # prediction of new customers
     "SegmentModel": "pyseg._model",
     "Prediction": "pyseg._model",
@@ -72,13 +72,13 @@ _EXPORTS: dict[str, str] = {
     "Segment": "pyseg._segments",
     "segment_names": "pyseg._segments",
     # PAM (k-medoids, Gower) and Gaussian mixtures (issue 11)
-    "compare_pam": "pyseg._pam",
-    "predict_pam": "pyseg._pam",
-    "PamComparison": "pyseg._pam",
-    "compare_gmm": "pyseg._gmm",
-    "predict_gmm": "pyseg._gmm",
-    "gmm_bic_curve": "pyseg._gmm",
-    "GmmComparison": "pyseg._gmm",
+    "compare_pam": "pyseg.methods.pam._compare",
+    "predict_pam": "pyseg.methods.pam._compare",
+    "PamComparison": "pyseg.methods.pam._compare",
+    "compare_gmm": "pyseg.methods.gmm._compare",
+    "predict_gmm": "pyseg.methods.gmm._compare",
+    "gmm_bic_curve": "pyseg.methods.gmm._compare",
+    "GmmComparison": "pyseg.methods.gmm._compare",
 }
 
 __all__ = sorted([*_EXPORTS, "__version__"])
@@ -105,7 +105,6 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         align_labels,
         contingency_table,
     )
-    from pyseg._compare import Comparison, compare
     from pyseg._course import PYTHON_COURSE, R_COURSE, CourseSettings
     from pyseg._data import (
         COURSE_COLUMNS,
@@ -115,7 +114,6 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         resolve_data_path,
         validate_customer,
     )
-    from pyseg._elbow import ElbowResult, ElbowRow, elbow
     from pyseg._errors import (
         ExitCode,
         InputError,
@@ -126,7 +124,6 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from pyseg._model import Prediction, Predictions, SegmentModel, classify
     from pyseg._pipeline import CompareRun, compare_data, compare_report, elbow_data
     from pyseg._provenance import versions
-    from pyseg._recorder import record_r_results
     from pyseg._report import CompareReport, ElbowReport, write_compare_report, write_elbow_report
     from pyseg._segments import Segment, segment_names
     from pyseg._synth import generate_mall_like, write_csv_atomic
@@ -140,3 +137,6 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         SklearnEngine,
         initial_centers_kmeanspp,
     )
+    from pyseg.methods.kmeans._compare import Comparison, compare
+    from pyseg.methods.kmeans._elbow import ElbowResult, ElbowRow, elbow
+    from pyseg.methods.kmeans._recorder import record_r_results

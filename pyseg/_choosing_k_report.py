@@ -12,7 +12,6 @@ import base64
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pyseg._gmm_plots import bic_png
 from pyseg._plots import elbow_figure, figure_to_png_bytes
 from pyseg._provenance import timestamp
 from pyseg._report import (
@@ -24,13 +23,14 @@ from pyseg._report import (
     report_json_text,
 )
 from pyseg._stability_plots import gap_figure, jaccard_figure, wcss_per_seed_figure
+from pyseg.methods.gmm._plots import bic_png
 
 if TYPE_CHECKING:
     from pyseg._data import Dataset
-    from pyseg._elbow import ElbowResult
     from pyseg._gap import GapResult
-    from pyseg._gmm import BicCurve
     from pyseg._stability import BootstrapStability, SeedSweep
+    from pyseg.methods.gmm._compare import BicCurve
+    from pyseg.methods.kmeans._elbow import ElbowResult
 
 TEMPLATE = "choosing_k.html.j2"
 

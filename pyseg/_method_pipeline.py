@@ -17,11 +17,11 @@ from typing import Any
 
 import numpy as np
 
-from pyseg._dbscan import KnnDistances, knn_distance_curves
 from pyseg._errors import InputError, REvaluationError, RUnavailableError
-from pyseg._gmm import BicCurve, gmm_bic_curve
 from pyseg.engines import RecordedMethodEngine, REngine, RHierarchicalEngine
-from pyseg.engines._methods_base import R_HCLUST_METHOD, VECTOR_WARD_ROWS
+from pyseg.methods.dbscan._compare import KnnDistances, knn_distance_curves
+from pyseg.methods.gmm._compare import BicCurve, gmm_bic_curve
+from pyseg.methods.hierarchical._base import R_HCLUST_METHOD, VECTOR_WARD_ROWS
 
 #: R draws its own dendrogram up to this many rows (plot.hclust of every leaf: 2.5 s at 10,000
 #: rows, unreadable long before); beyond, the report says so and shows the truncated matplotlib
@@ -176,8 +176,8 @@ def method_report_material(comparison: Any, *, r_results: Path | str | None = No
     ----------
     comparison : object
         A HierarchicalComparison, DbscanComparison, PamComparison, GmmComparison,
-        AllComparison or Comparison, from :func:`pyseg._methods.compare_method` or
-        :func:`pyseg._methods.compare_all`.
+        AllComparison or Comparison, from :func:`pyseg.methods._registry.compare_method` or
+        :func:`pyseg.methods._registry.compare_all`.
     r_results : path-like, optional
         The ``--r-results`` file R's side was replayed from: R's own plots and curves are then
         left out (with a note) and the recording is summarised.

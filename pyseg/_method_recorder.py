@@ -3,7 +3,7 @@
 :func:`record_method_results` runs a method's live R engine once per set of arguments and keeps
 every fit (see :mod:`pyseg.engines._recorded_methods` for the entry format) under the
 ``"methods"`` key of a recording file, so that ``compare --method M --r-results FILE`` replays
-them on machines without R. A K-Means recording written by :func:`pyseg._recorder.
+them on machines without R. A K-Means recording written by :func:`pyseg.methods.kmeans._recorder.
 record_r_results` (``pyseg record-r``, unchanged) can take them too: the default path is the
 same ``<data file stem>-r-results.json``, so one file serves ``compare --method all``. Entries
 recorded again replace the earlier ones; entries are sorted, so the same recordings give the
@@ -23,9 +23,7 @@ import numpy as np
 from pyseg._data import Dataset
 from pyseg._errors import InputError
 from pyseg._io import check_writable, write_atomic
-from pyseg._recorder import default_results_path
 from pyseg.engines import REngine, r_code_sha256
-from pyseg.engines._recorded import features_sha256
 from pyseg.engines._recorded_methods import (
     METHODS_FORMAT,
     _engines_attribute,
@@ -37,6 +35,8 @@ from pyseg.engines._recorded_methods import (
     recordable,
     settle_r_session,
 )
+from pyseg.methods.kmeans._recorded import features_sha256
+from pyseg.methods.kmeans._recorder import default_results_path
 
 #: A JSON list of plain numbers, booleans or nulls, to be kept on one line.
 _FLAT_LIST = re.compile(r"\[\n\s*((?:-?[0-9][0-9.eE+-]*|null|true|false|\"-?(?:nan|inf)\"),?"
@@ -106,8 +106,9 @@ def record_method_results(
     runs : iterable of tuple
         The arguments of each fit, e.g. ``[(k, "ward") for k in range(2, 11)]``.
     path : Path, optional
-        Default :func:`pyseg._recorder.default_results_path`. An existing recording of the same
-        data and R version there keeps its content; these entries join (or replace) its own.
+        Default :func:`pyseg.methods.kmeans._recorder.default_results_path`. An existing recording
+        of the same data and R version there keeps its content; these entries join (or replace) its
+        own.
     scale : str, default="none"
         Recorded in the entries' ``recorded_by`` command.
     command_line : str, optional

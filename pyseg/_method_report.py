@@ -26,7 +26,6 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from pyseg._gmm_plots import MCLUST_NAMES, best_k, bic_figure
 from pyseg._io import json_ready
 from pyseg._method_plots import (
     ELLIPSE_SIGMAS,
@@ -39,6 +38,7 @@ from pyseg._method_plots import (
 )
 from pyseg._plots import figure_to_png_bytes
 from pyseg._report import _data_dict, _Figure, _finish, _ReportParts
+from pyseg.methods.gmm._plots import MCLUST_NAMES, best_k, bic_figure
 
 if TYPE_CHECKING:
     from pyseg._method_pipeline import MethodReportMaterial

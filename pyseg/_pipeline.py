@@ -23,11 +23,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from pyseg._compare import Comparison, Mode, compare
 from pyseg._course import ELBOW_K_MAX, PYTHON_COURSE, R_COURSE, CourseSettings
 from pyseg._data import Dataset, load_dataset
-from pyseg._dbscan import KnnDistances, knn_distance_curves
-from pyseg._elbow import ElbowResult, elbow
 from pyseg._errors import InputError, PysegError, RUnavailableError
 from pyseg._features import (
     Features,
@@ -36,27 +33,14 @@ from pyseg._features import (
     load_features,
     new_rows_table,
 )
-from pyseg._gmm import BicCurve, gmm_bic_curve
-from pyseg._gmm_plots import best_k, differing_k
 from pyseg._io import json_ready, to_json_text
 from pyseg._method_pipeline import MethodReportMaterial, method_report_material
 from pyseg._method_recorder import record_method_results
-from pyseg._methods import (
-    METHODS,
-    MethodPrediction,
-    MethodSettings,
-    compare_all,
-    compare_method,
-    dbscan_eps,
-)
-from pyseg._pam import mixed_columns, pam_data
 from pyseg._plots import clusters_title, numbered_names
 from pyseg._provenance import command_line as format_command
 from pyseg._provenance import provenance, versions
-from pyseg._recorder import record_r_results
 from pyseg._report import CompareReport, ElbowReport
 from pyseg._segments import names_or_numbers
-from pyseg._worker_process import WorkerProcess, worker_wanted
 from pyseg.engines import (
     KMeansEngine,
     RecordedREngine,
@@ -67,6 +51,22 @@ from pyseg.engines import (
     check_dbscan_parameters,
     cold_start,
 )
+from pyseg.methods._registry import (
+    METHODS,
+    MethodPrediction,
+    MethodSettings,
+    compare_all,
+    compare_method,
+    dbscan_eps,
+)
+from pyseg.methods.dbscan._compare import KnnDistances, knn_distance_curves
+from pyseg.methods.gmm._compare import BicCurve, gmm_bic_curve
+from pyseg.methods.gmm._plots import best_k, differing_k
+from pyseg.methods.kmeans._compare import Comparison, Mode, compare
+from pyseg.methods.kmeans._elbow import ElbowResult, elbow
+from pyseg.methods.kmeans._recorder import record_r_results
+from pyseg.methods.pam._compare import mixed_columns, pam_data
+from pyseg.r._process import WorkerProcess, worker_wanted
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -123,7 +123,7 @@ def compare_data(
         The command as typed, for the report's provenance.
     worker_process : WorkerProcess, optional
         The R worker, if the caller started it before loading pyseg's library
-        (:func:`pyseg._worker_process.start_worker_process`); ended here if R is not run there.
+        (:func:`pyseg.r._process.start_worker_process`); ended here if R is not run there.
 
     Returns
     -------
@@ -276,9 +276,9 @@ class MethodRun:
     features : Features
         How it was built (columns, indicator levels, scaling).
     method : str
-        A name of :data:`pyseg._methods.METHODS`, or ``"all"``.
+        A name of :data:`pyseg.methods._registry.METHODS`, or ``"all"``.
     comparison : object
-        The method's comparison (:class:`~pyseg._methods.AllComparison` for ``"all"``).
+        The method's comparison (:class:`~pyseg.methods._registry.AllComparison` for ``"all"``).
     versions : dict
     report, provenance : MethodReportMaterial, dict or None
         What the report shows beyond the comparison (R's dendrogram, the k-NN curves), and the

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from matplotlib.legend import Legend
     from numpy.typing import ArrayLike, NDArray
 
-    from pyseg._elbow import ElbowResult
+    from pyseg.methods.kmeans._elbow import ElbowResult
 
 PYTHON_COLOR = "#1f77b4"
 R_COLOR = "#d62728"

@@ -37,9 +37,9 @@ from pyseg._segments import names_or_numbers, segment_profile
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from pyseg._compare import Comparison
     from pyseg._data import Dataset
-    from pyseg._elbow import ElbowResult
+    from pyseg.methods.kmeans._compare import Comparison
+    from pyseg.methods.kmeans._elbow import ElbowResult
 
 REPORT_JSON = "report.json"
 REPORT_HTML = "report.html"

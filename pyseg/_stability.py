@@ -39,7 +39,7 @@ from pyseg._io import json_ready
 from pyseg._progress import ProgressBar, progress_bar
 from pyseg._segments import names_or_numbers
 from pyseg.engines import KmedoidsPamEngine, PythonResampleEngine, RResampleEngine
-from pyseg.engines._pam_gmm_base import (
+from pyseg.methods.pam._base import (
     COVARIANCES,
     MCLUST_MODELS,
     check_covariance,

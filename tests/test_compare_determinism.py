@@ -54,7 +54,7 @@ def unpermute(labels: np.ndarray, permutation: np.ndarray) -> np.ndarray:
 
 @pytest.fixture(scope="module")
 def unshuffled(course_dataset):
-    from pyseg._compare import compare
+    from pyseg.methods.kmeans._compare import compare
 
     return {mode: compare(course_dataset, 5, mode=mode) for mode in ("course", "exact")}
 
@@ -64,7 +64,7 @@ def unshuffled(course_dataset):
 def test_course_mode_finds_the_same_partition_on_shuffled_rows(
     course_dataset, unshuffled, seed: int
 ) -> None:
-    from pyseg._compare import compare
+    from pyseg.methods.kmeans._compare import compare
 
     permutation = np.random.default_rng(seed).permutation(course_dataset.n_rows)
     shuffled = dataclasses.replace(course_dataset, X=course_dataset.X[permutation].copy())
@@ -102,7 +102,7 @@ def test_lloyd_from_the_same_centers_ignores_row_order(course_dataset, unshuffle
 def test_exact_mode_start_depends_on_row_order_but_parity_does_not(
     course_dataset, unshuffled
 ) -> None:
-    from pyseg._compare import compare
+    from pyseg.methods.kmeans._compare import compare
 
     same_partition = 0
     for seed in PERMUTATION_SEEDS:

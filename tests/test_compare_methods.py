@@ -28,8 +28,8 @@ def compare_json(run_cli, capsys, csv: Path, *args: str) -> tuple[int, dict]:
 
 
 def test_method_choices_are_the_registry(run_cli) -> None:
-    from pyseg._methods import METHODS
     from pyseg.cli.compare import METHOD_CHOICES
+    from pyseg.methods._registry import METHODS
 
     assert (*METHODS, "all") == METHOD_CHOICES
 
@@ -87,8 +87,8 @@ def test_one_dbscan_setting_has_noise(run_cli, capsys, course_csv) -> None:
 
 
 def test_dbscan_without_eps_takes_the_knee_and_says_so(run_cli, capsys, course_csv) -> None:
-    from pyseg._dbscan import knn_distance_curves
     from pyseg._features import load_features
+    from pyseg.methods.dbscan._compare import knn_distance_curves
 
     code, result = compare_json(run_cli, capsys, course_csv, "--method", "dbscan")
     knee = knn_distance_curves(load_features(course_csv)[0], 4, with_r=False).knee_eps
@@ -124,7 +124,7 @@ def test_categorical_column_without_scale_gets_a_note(run_cli, capsys, course_cs
 
 
 def test_method_all_prints_one_table(run_cli, capsys, course_csv) -> None:
-    from pyseg._methods import METHODS
+    from pyseg.methods._registry import METHODS
 
     code, out, _ = run_cli(capsys, "compare", "--data", str(course_csv), "--method", "all",
                            "--eps", "8", "--min-points", "4")
@@ -225,7 +225,7 @@ def test_gmm_course_mode_fails_and_says_who_found_the_higher_likelihood(run_cli,
 
 
 def test_method_all_exact_passes_every_method(run_cli, capsys, course_csv) -> None:
-    from pyseg._methods import METHODS
+    from pyseg.methods._registry import METHODS
 
     code, result = compare_json(run_cli, capsys, course_csv, "--method", "all", "--mode",
                                 "exact", "--eps", "8", "--min-points", "4")

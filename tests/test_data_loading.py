@@ -263,7 +263,7 @@ VARIANTS: dict[str, Callable[[list[str], list[list[str]]], bytes]] = {
 
 @pytest.fixture(scope="module")
 def course_result(course_dataset):
-    from pyseg._compare import compare
+    from pyseg.methods.kmeans._compare import compare
 
     return course_dataset, compare(course_dataset, 5)
 
@@ -273,7 +273,7 @@ def course_result(course_dataset):
 def test_valid_variants_of_the_course_file_give_the_course_result(
     course_csv: Path, course_result, tmp_path: Path, variant: str
 ) -> None:
-    from pyseg._compare import compare
+    from pyseg.methods.kmeans._compare import compare
 
     original, expected = course_result
     path = tmp_path / "variant.csv"

@@ -17,11 +17,11 @@ from sklearn.cluster import DBSCAN
 
 from pyseg import InputError, agreement
 from pyseg._data import Dataset
-from pyseg._dbscan import compare_dbscan, knee_index
-from pyseg._method_compare import partition_agreement
 from pyseg.engines import SklearnDbscanEngine
-from pyseg.engines._dbscan_python import predict_dbscan
-from pyseg.engines._dbscan_r import from_r_clusters
+from pyseg.methods._agreement import partition_agreement
+from pyseg.methods.dbscan._compare import compare_dbscan, knee_index
+from pyseg.methods.dbscan._python import predict_dbscan
+from pyseg.methods.dbscan._r import from_r_clusters
 
 DIRECT_R = Path(__file__).parent / "reference" / "direct_dbscan.R"
 #: (eps, minPts) on the course file: 87, 22 and 20 noise points.
@@ -181,7 +181,7 @@ def test_one_setting_has_noise(course_dataset) -> None:
 
 @pytest.mark.r
 def test_knn_distances_equal_r_kNNdist(course_dataset, course_csv, rscript) -> None:
-    from pyseg._dbscan import knn_distance_curves
+    from pyseg.methods.dbscan._compare import knn_distance_curves
 
     curves = knn_distance_curves(course_dataset, 4)
     direct = direct_r(rscript, course_csv, 5.0, 5, knn=4)

@@ -17,8 +17,8 @@ import pytest
 
 from pyseg import InputError
 from pyseg._data import Dataset
-from pyseg._dbscan import PREDICTION_RULE, compare_dbscan, predict_dbscan
 from pyseg.engines import SklearnDbscanEngine
+from pyseg.methods.dbscan._compare import PREDICTION_RULE, compare_dbscan, predict_dbscan
 
 #: (eps, minPts) on the course file: 87, 22 and 20 noise points.
 COURSE_SETTINGS = [(5.0, 5), (8.0, 4), (10.0, 6)]

@@ -14,11 +14,11 @@ import numpy as np
 import pytest
 
 from pyseg._data import load_dataset
-from pyseg._elbow import _difference_reason, elbow, find_knee
 from pyseg._errors import InputError
 from pyseg._synth import mall_like_csv_bytes
 from pyseg.cli import main
 from pyseg.engines import REngine, SklearnEngine
+from pyseg.methods.kmeans._elbow import _difference_reason, elbow, find_knee
 
 REFERENCE = Path(__file__).parent / "reference"
 

@@ -102,7 +102,7 @@ def test_the_matrix_equals_rs_own_encoding_and_scale(course_csv, rscript, column
 @pytest.mark.parametrize("short,scale", [("income,score,age", "z"),
                                          ("income,score,age,gender", "none")])
 def test_kmeans_agrees_and_r_receives_the_same_matrix(course_csv, short, scale) -> None:
-    from pyseg.engines import _rbridge
+    from pyseg.r import _bridge as _rbridge
 
     dataset, _ = load_features(course_csv, short, scale=scale)
     received, _ = _rbridge.r_call("features.R", "as_received", np.asfortranarray(dataset.X))

@@ -136,7 +136,7 @@ def test_confusion_figure_keeps_every_cell_and_label_legible(k, features):
 
 
 def _elbow_result(k_max: int):
-    from pyseg._elbow import ElbowResult, ElbowRow
+    from pyseg.methods.kmeans._elbow import ElbowResult, ElbowRow
 
     rows = tuple(
         ElbowRow(k=k, python_wcss=1000 / k, r_wcss=1000 / k * (1.2 if k % 3 == 0 else 1.0),

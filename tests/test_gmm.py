@@ -12,8 +12,8 @@ import pytest
 
 from pyseg import InputError
 from pyseg._features import load_features
-from pyseg._gmm import compare_gmm, predict_gmm
 from pyseg.engines import SklearnGmmEngine
+from pyseg.methods.gmm._compare import compare_gmm, predict_gmm
 
 DIRECT_R = Path(__file__).parent / "reference" / "direct_mclust.R"
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from pyseg._gmm import compare_gmm
+from pyseg.methods.gmm._compare import compare_gmm
 
 pytestmark = pytest.mark.r
 

@@ -1,8 +1,8 @@
 """The Gaussian mixture's BIC-per-k chart (issue 11): both languages, mclust's convention.
 
-The curves are computed (:func:`pyseg._gmm.gmm_bic_curve`), with a second scikit-learn engine in
-R's place where the test needs no R; the chart is checked through its own artists (axis label,
-legend) and its PNG (signature, size, same bytes twice).
+The curves are computed (:func:`pyseg.methods.gmm._compare.gmm_bic_curve`), with a second
+scikit-learn engine in R's place where the test needs no R; the chart is checked through its own
+artists (axis label, legend) and its PNG (signature, size, same bytes twice).
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from pyseg._gmm import gmm_bic_curve
-from pyseg._gmm_plots import MCLUST_NAMES, best_k, bic_figure, bic_png, differing_k
 from pyseg.engines import MCLUST_MODELS, SklearnGmmEngine
+from pyseg.methods.gmm._compare import gmm_bic_curve
+from pyseg.methods.gmm._plots import MCLUST_NAMES, best_k, bic_figure, bic_png, differing_k
 
 
 def png_size(png: bytes) -> tuple[int, int]:

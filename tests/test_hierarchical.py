@@ -17,10 +17,10 @@ from scipy.cluster.hierarchy import cut_tree, fcluster, linkage
 
 from pyseg import InputError
 from pyseg._data import Dataset
-from pyseg._hierarchical import compare_hierarchical, tied_height_groups
 from pyseg.engines import ScipyHierarchicalEngine
-from pyseg.engines._hierarchical_python import cut_tree_exactly, linkage_matrix
-from pyseg.engines._methods_base import merge_to_linkage
+from pyseg.methods.hierarchical._base import merge_to_linkage
+from pyseg.methods.hierarchical._compare import compare_hierarchical, tied_height_groups
+from pyseg.methods.hierarchical._python import cut_tree_exactly, linkage_matrix
 
 DIRECT_R = Path(__file__).parent / "reference" / "direct_hclust.R"
 R_METHOD = {"ward": "ward.D2", "complete": "complete", "average": "average", "single": "single"}

@@ -15,7 +15,6 @@ import pytest
 
 from pyseg import InputError
 from pyseg._data import Dataset
-from pyseg._methods import MethodSettings, compare_method
 from pyseg.engines import DbscanFit, HierarchicalFit, RecordedMethodEngine
 from pyseg.engines._recorded_methods import (
     METHODS_FORMAT,
@@ -23,6 +22,7 @@ from pyseg.engines._recorded_methods import (
     encode_fit,
     fits_equal,
 )
+from pyseg.methods._registry import MethodSettings, compare_method
 
 HIERARCHICAL_RUNS = [(5, "ward"), (5, "average"), (9, "single")]
 DBSCAN_RUNS = [(5.0, 5), (8.0, 4)]
@@ -127,8 +127,8 @@ def test_recording_is_deterministic_and_order_free(recording, course_dataset, tm
 @pytest.mark.slow
 def test_methods_join_a_kmeans_recording_which_keeps_working(course_dataset, tmp_path) -> None:
     from pyseg._method_recorder import record_method_results
-    from pyseg._recorder import record_r_results
     from pyseg.engines import RecordedREngine
+    from pyseg.methods.kmeans._recorder import record_r_results
 
     path = record_r_results(course_dataset, tmp_path / "r.json", k_values=range(1, 4))
     kmeans_only = json.loads(path.read_text(encoding="utf-8"))

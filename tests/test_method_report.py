@@ -17,13 +17,13 @@ import pytest
 
 from pyseg import InputError
 from pyseg._data import Dataset
-from pyseg._dbscan import compare_dbscan, knn_distance_curves
-from pyseg._hierarchical import compare_hierarchical
 from pyseg._method_pipeline import MethodReportMaterial, method_report_material
 from pyseg._method_plots import cut_height
 from pyseg._method_report import write_method_report
-from pyseg._methods import AllComparison, MethodSettings
 from pyseg.engines import ScipyHierarchicalEngine, SklearnDbscanEngine
+from pyseg.methods._registry import AllComparison, MethodSettings
+from pyseg.methods.dbscan._compare import compare_dbscan, knn_distance_curves
+from pyseg.methods.hierarchical._compare import compare_hierarchical
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -165,7 +165,7 @@ def test_r_draws_its_own_dendrogram_beside_pythons(tmp_path, course_dataset) -> 
 @pytest.mark.r
 def test_replayed_r_side_is_said_and_r_curves_left_out(tmp_path, course_dataset) -> None:
     from pyseg._method_recorder import record_method_results
-    from pyseg._methods import compare_method
+    from pyseg.methods._registry import compare_method
 
     path = record_method_results(course_dataset, "dbscan", [(5.0, 5)], tmp_path / "rec.json")
     comparison = compare_method("dbscan", course_dataset,
@@ -229,7 +229,7 @@ def cells(html: str) -> list[str]:
 def test_pam_report_shows_the_measures_the_medoid_customers_and_both_scatters(
         tmp_path, mall_like_csv) -> None:
     from pyseg._features import load_features
-    from pyseg._pam import compare_pam
+    from pyseg.methods.pam._compare import compare_pam
 
     dataset, features = load_features(mall_like_csv, "income,score,age,gender")
     c = compare_pam(dataset, 4, features=features, r_engine=KmedoidsAsR())
@@ -271,7 +271,7 @@ def test_pam_report_shows_the_measures_the_medoid_customers_and_both_scatters(
 
 def test_pam_medoid_table_says_when_r_chose_another_customer(tmp_path, mall_like_csv) -> None:
     from pyseg._features import load_features
-    from pyseg._pam import compare_pam
+    from pyseg.methods.pam._compare import compare_pam
 
     dataset, features = load_features(mall_like_csv, "income,score")
 
@@ -297,7 +297,7 @@ def test_pam_medoid_table_says_when_r_chose_another_customer(tmp_path, mall_like
 def test_gmm_report_shows_measures_ellipses_certainty_and_the_bic_chart(
         tmp_path, mall_like_csv) -> None:
     from pyseg._features import load_features
-    from pyseg._gmm import compare_gmm, gmm_bic_curve
+    from pyseg.methods.gmm._compare import compare_gmm, gmm_bic_curve
 
     dataset, _ = load_features(mall_like_csv, "income,score")
     c = compare_gmm(dataset, 4, min_agreement=0.0, r_engine=SklearnGmmAsR())
@@ -356,8 +356,8 @@ def test_scatter_shows_the_first_two_numeric_features() -> None:
 
 def test_all_report_has_pam_and_gmm_sections(tmp_path, mall_like_csv) -> None:
     from pyseg._features import load_features
-    from pyseg._gmm import compare_gmm
-    from pyseg._pam import compare_pam
+    from pyseg.methods.gmm._compare import compare_gmm
+    from pyseg.methods.pam._compare import compare_pam
 
     dataset, features = load_features(mall_like_csv, "income,score")
     comparisons = {"pam": compare_pam(dataset, 3, features=features, r_engine=KmedoidsAsR()),
@@ -391,9 +391,9 @@ def test_r_package_versions_are_rs_own_and_kmeans_provenance_is_unchanged(
     import subprocess
 
     from pyseg._features import load_features
-    from pyseg._gmm import compare_gmm
-    from pyseg._pam import compare_pam
     from pyseg.engines import REngine
+    from pyseg.methods.gmm._compare import compare_gmm
+    from pyseg.methods.pam._compare import compare_pam
 
     code = 'cat(sapply(c("cluster", "mclust"), function(p) as.character(packageVersion(p))))'
     cluster, mclust = subprocess.run([rscript, "-e", code], check=True, capture_output=True,
@@ -442,7 +442,7 @@ def test_pam_report_names_the_medoids_cluster_pam_finds(tmp_path, run_cli, capsy
 def test_replayed_pam_and_gmm_reports_say_where_rs_side_came_from(tmp_path,
                                                                   course_dataset) -> None:
     from pyseg._method_recorder import record_method_results
-    from pyseg._methods import compare_method
+    from pyseg.methods._registry import compare_method
 
     path = record_method_results(course_dataset, "pam", [(5, "euclidean")], tmp_path / "r.json")
     path = record_method_results(course_dataset, "gmm", [(5, "full", "exact")], path)

@@ -17,9 +17,9 @@ from scipy.spatial.distance import pdist, squareform
 from pyseg import InputError
 from pyseg._data import Dataset
 from pyseg._features import load_features
-from pyseg._pam import compare_pam, pam_data, predict_pam
 from pyseg.engines import KmedoidsPamEngine
-from pyseg.engines._pam_gmm_base import MAX_PAM_ROWS, check_pam_size
+from pyseg.methods.pam._base import MAX_PAM_ROWS, check_pam_size
+from pyseg.methods.pam._compare import compare_pam, pam_data, predict_pam
 
 DIRECT_R = Path(__file__).parent / "reference" / "direct_pam.R"
 INCOME_SCORE = "Annual Income (k$),Spending Score (1-100)"

@@ -19,9 +19,9 @@ import pytest
 
 from pyseg._data import Dataset
 from pyseg._features import load_features
-from pyseg._pam import compare_pam, medoid_gaps, pam_data
 from pyseg._synth import mall_like_csv_bytes
 from pyseg.engines import KmedoidsPamEngine
+from pyseg.methods.pam._compare import compare_pam, medoid_gaps, pam_data
 
 #: Two groups; the first group's centre (0, 0) is in rows 0 and 1.
 POINTS = np.array([[0, 0], [0, 0], [1, 0], [0, 1], [-1, 0], [0, -1],

@@ -18,8 +18,6 @@ import pytest
 
 from pyseg import InputError, RUnavailableError
 from pyseg._features import load_features
-from pyseg._methods import MethodSettings, compare_method
-from pyseg._pam import mixed_columns, pam_data
 from pyseg.engines import (
     RecordedGmmEngine,
     RecordedPamEngine,
@@ -28,6 +26,8 @@ from pyseg.engines import (
     RPamRecorder,
 )
 from pyseg.engines._recorded_methods import fits_equal
+from pyseg.methods._registry import MethodSettings, compare_method
+from pyseg.methods.pam._compare import mixed_columns, pam_data
 
 pytestmark = pytest.mark.r
 

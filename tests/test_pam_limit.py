@@ -13,8 +13,8 @@ import pytest
 
 from pyseg import InputError
 from pyseg._data import Dataset
-from pyseg._pam import compare_pam
-from pyseg.engines._pam_gmm_base import MAX_PAM_ROWS, R_BYTES_PER_PAIR, check_pam_size
+from pyseg.methods.pam._base import MAX_PAM_ROWS, R_BYTES_PER_PAIR, check_pam_size
+from pyseg.methods.pam._compare import compare_pam
 
 
 class MustNotRun:

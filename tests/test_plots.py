@@ -60,7 +60,7 @@ def test_confusion_figure_writes_every_count_in_its_cell():
 
 
 def _elbow_result():
-    from pyseg._elbow import ElbowResult, ElbowRow
+    from pyseg.methods.kmeans._elbow import ElbowResult, ElbowRow
 
     rows = tuple(
         ElbowRow(k=k, python_wcss=1000 / k, r_wcss=1000 / k * (1.5 if k == 3 else 1.0),
@@ -113,7 +113,7 @@ def test_r_draws_the_course_clusplot(two_blobs):
 
 @pytest.mark.r
 def test_r_clusplot_numbers_clusters_from_0_and_names_them_in_a_key(two_blobs, monkeypatch):
-    from pyseg.engines import _rbridge
+    from pyseg.r import _bridge as _rbridge
 
     X, labels, _ = two_blobs
     sent = []

@@ -4,7 +4,7 @@ User strings (file names, column names, CSV headers and cells, form fields) reac
 character data through rpy2, never as R source. The dynamic tests feed R code in every such place
 to the real command line (R in a worker process and in-process) and to the learners' Rscript
 entry point, then prove that nothing ran: the marker files the payloads would create do not exist.
-The static tests pin down why: only ``pyseg/engines/_rbridge.py`` imports rpy2, no module outside
+The static tests pin down why: only ``pyseg/r/_bridge.py`` imports rpy2, no module outside
 the engines talks to R, and the only R source the bridge evaluates is the text of pyseg's own
 ``r_reference/*.R`` files.
 """
@@ -221,15 +221,16 @@ def test_only_the_bridge_imports_rpy2(package: Path) -> None:
                 names = [node.module]
             if any(name == "rpy2" or name.startswith("rpy2.") for name in names):
                 importers.add(module.relative_to(package).as_posix())
-    assert importers == {"engines/_rbridge.py"}
+    assert importers == {"r/_bridge.py"}
 
 
 def test_no_module_outside_the_engines_talks_to_r(package: Path) -> None:
     talking = set()
     for module in _python_modules(package):
         relative = module.relative_to(package).as_posix()
-        if relative.startswith("engines/"):
-            continue
+        if relative.startswith(("engines/", "r/")) or (
+                relative.startswith("methods/") and relative.endswith("/_r.py")):
+            continue  # the R subpackage and each method's R engine
         tree = ast.parse(module.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
             if isinstance(node, ast.Name | ast.Attribute | ast.alias):
@@ -237,13 +238,13 @@ def test_no_module_outside_the_engines_talks_to_r(package: Path) -> None:
                 if name in ("r_call", "robjects", "rpy2", "_rbridge"):
                     talking.add(relative)
             elif isinstance(node, ast.ImportFrom) and node.module and (
-                    "rbridge" in node.module or node.module.startswith("rpy2")):
+                    ("rbridge" in node.module or node.module == "pyseg.r._bridge") or node.module.startswith("rpy2")):
                 talking.add(relative)
     assert talking == set()
 
 
 def test_the_bridge_evaluates_only_pyseg_r_files(package: Path) -> None:
-    source = (package / "engines" / "_rbridge.py").read_text(encoding="utf-8")
+    source = (package / "r" / "_bridge.py").read_text(encoding="utf-8")
     # rpy2's ways of evaluating R source text
     for pattern in (r"robjects\.r\s*[(\[]", r"\.reval\s*\(", r"\bparse\s*\(", r"\brcall\s*\(",
                     r"\.r\s*\(", r"evalr\s*\("):

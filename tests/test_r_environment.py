@@ -12,7 +12,7 @@ How each broken environment is simulated:
   worker process too, since it inherits the environment.
 - R's ``cluster`` package missing: Debian ships it inside R's own library (``/usr/lib/R/library``),
   which no environment variable hides, so the R-side check ``cluster_available()`` is replaced by
-  monkeypatching ``pyseg.engines._rbridge.r_call`` to answer 0; a separate R test checks that the
+  monkeypatching ``pyseg.r._bridge.r_call`` to answer 0; a separate R test checks that the
   real function answers 1 here, so the check itself is exercised.
 """
 
@@ -26,7 +26,7 @@ import numpy as np
 import pytest
 
 from pyseg._errors import ExitCode, REvaluationError, RUnavailableError
-from pyseg.engines._rcompat import installed_r_version, pip_fix
+from pyseg.r._compat import installed_r_version, pip_fix
 
 APT_FIX = "sudo apt-get install -y r-base-core r-cran-cluster"
 #: The R these tests pretend rpy2 was not built for, in the unit tests of the diagnosis.
@@ -125,7 +125,7 @@ def test_each_load_failure_maps_to_exit_3_with_its_fix(
     r_on_path: bool,
     expected: list[str],
 ) -> None:
-    from pyseg.engines import _rbridge
+    from pyseg.r import _bridge as _rbridge
 
     if r_home is None:
         monkeypatch.delenv("R_HOME", raising=False)
@@ -235,7 +235,8 @@ def test_compare_with_rpy2_built_for_a_newer_r_exits_3_with_the_fix(
 
 
 def test_missing_cluster_package_gives_the_fix(monkeypatch: pytest.MonkeyPatch) -> None:
-    from pyseg.engines import REngine, _rbridge
+    from pyseg.engines import REngine
+    from pyseg.r import _bridge as _rbridge
 
     asked: list[tuple[str, str]] = []
 
@@ -258,8 +259,8 @@ def test_missing_cluster_package_gives_the_fix(monkeypatch: pytest.MonkeyPatch) 
 def test_missing_cluster_package_stops_the_elbow_before_the_long_part(
     monkeypatch: pytest.MonkeyPatch, mall_like_dataset
 ) -> None:
-    from pyseg._elbow import elbow
-    from pyseg.engines import _rbridge
+    from pyseg.r import _bridge as _rbridge
+    from pyseg.methods.kmeans._elbow import elbow
 
     calls: list[str] = []
 
@@ -280,7 +281,7 @@ def test_missing_cluster_package_makes_the_elbow_command_exit_3(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from pyseg.cli import main
-    from pyseg.engines import _rbridge
+    from pyseg.r import _bridge as _rbridge
 
     def cluster_missing(script: str, function: str, *args: object, **kwargs: object):
         if function == "cluster_available":
@@ -301,7 +302,7 @@ def test_missing_cluster_package_makes_the_elbow_command_exit_3(
 @pytest.mark.r
 def test_cluster_check_answers_1_where_cluster_is_installed() -> None:
     from pyseg.engines import REngine
-    from pyseg.engines._rbridge import r_call
+    from pyseg.r._bridge import r_call
 
     value, warnings = r_call("elbow.R", "cluster_available")
     assert int(value[0]) == 1
@@ -380,7 +381,7 @@ def test_r_warnings_from_the_worker_process_are_returned(mall_like_dataset) -> N
 def test_what_r_prints_on_its_console_is_captured(
     course_csv: Path, capfd: pytest.CaptureFixture[str]
 ) -> None:
-    from pyseg.engines._rbridge import r_call
+    from pyseg.r._bridge import r_call
 
     # The learners' script entry point prints the centers with print() and cat().
     _, warnings = r_call("kmeans_course.R", "main", str(course_csv))
@@ -394,11 +395,11 @@ def test_what_r_prints_on_its_console_is_captured(
 def test_r_warnings_reach_the_compare_output_and_report(
     tmp_path: Path, capfd: pytest.CaptureFixture[str], mall_like_dataset
 ) -> None:
-    from pyseg._compare import compare
     from pyseg._course import R_COURSE, CourseSettings
     from pyseg._pipeline import run_provenance
     from pyseg._report import CompareReport, write_compare_report
     from pyseg.cli.compare import format_summary
+    from pyseg.methods.kmeans._compare import compare
 
     dataset = mall_like_dataset
     one_step = CourseSettings(seed=R_COURSE.seed, n_starts=R_COURSE.n_starts, max_iter=1)

@@ -1,4 +1,4 @@
-"""Which rpy2 for which R (``pyseg.engines._rcompat``), and the one-line diagnosis of rpy2
+"""Which rpy2 for which R (``pyseg.r._compat``), and the one-line diagnosis of rpy2
 load failures.
 
 The ``*_TEXT`` fixtures are real: what ``import rpy2.robjects`` printed (log lines and traceback,
@@ -30,8 +30,8 @@ from pathlib import Path
 
 import pytest
 
-from pyseg.engines import _rcompat
-from pyseg.engines._rcompat import (
+from pyseg.r import _compat as _rcompat
+from pyseg.r._compat import (
     diagnose_rpy2_failure,
     installed_r_version,
     parse_r_version,
@@ -370,7 +370,7 @@ def test_installed_r_version_gives_up_after_the_timeout(fake_path: Path) -> None
     assert installed_r_version(timeout=0.3) is None
 
 
-# ---- the script: .ci/rpy2-requirement and python -I pyseg/engines/_rcompat.py --------------
+# ---- the script: .ci/rpy2-requirement and python -I pyseg/r/_compat.py --------------
 
 
 def _script(args: list[str], path: str) -> subprocess.CompletedProcess:

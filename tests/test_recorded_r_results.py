@@ -16,16 +16,16 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from pyseg._compare import compare
 from pyseg._course import EXACT_MAX_ITER, PYTHON_COURSE, R_COURSE, CourseSettings
 from pyseg._data import load_dataset
-from pyseg._elbow import elbow
 from pyseg._errors import InputError
-from pyseg._recorder import record_r_results
 from pyseg._synth import mall_like_csv_bytes
 from pyseg.cli import main
 from pyseg.engines import REngine, initial_centers_kmeanspp
-from pyseg.engines._recorded import R_CODE_FILES, RecordedREngine, load_recorded
+from pyseg.methods.kmeans._compare import compare
+from pyseg.methods.kmeans._elbow import elbow
+from pyseg.methods.kmeans._recorded import R_CODE_FILES, RecordedREngine, load_recorded
+from pyseg.methods.kmeans._recorder import record_r_results
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,6 @@ import numpy as np
 import pytest
 
 from pyseg import _report
-from pyseg._compare import compare
 from pyseg._data import load_dataset
 from pyseg._errors import InputError
 from pyseg._pipeline import compare_report
@@ -24,6 +23,7 @@ from pyseg._segments import segment_profile
 from pyseg._synth import mall_like_csv_bytes
 from pyseg.cli import main
 from pyseg.engines import SklearnEngine
+from pyseg.methods.kmeans._compare import compare
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 

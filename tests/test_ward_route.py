@@ -13,9 +13,9 @@ import numpy as np
 import pytest
 
 from pyseg._data import Dataset
-from pyseg._hierarchical import compare_hierarchical
 from pyseg._synth import generate_mall_like
-from pyseg.engines._methods_base import VECTOR_WARD_ROWS, use_vector_route
+from pyseg.methods.hierarchical._base import VECTOR_WARD_ROWS, use_vector_route
+from pyseg.methods.hierarchical._compare import compare_hierarchical
 
 
 def test_ward_takes_the_vector_route_from_5000_rows() -> None:

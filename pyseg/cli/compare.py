@@ -21,7 +21,6 @@ from pyseg._course import (
     r_kmeans_code,
 )
 from pyseg._errors import ExitCode
-from pyseg._worker_process import WorkerProcess, start_worker_process, worker_wanted
 from pyseg.cli._args import (
     add_data_arguments,
     fraction,
@@ -32,12 +31,13 @@ from pyseg.cli._args import (
 )
 from pyseg.cli._help import COMMAND_HELP
 from pyseg.cli._method_text import feature_lines, format_all, format_method_summary
+from pyseg.r._process import WorkerProcess, start_worker_process, worker_wanted
 
 if TYPE_CHECKING:
-    from pyseg._compare import Comparison
+    from pyseg.methods.kmeans._compare import Comparison
 
-#: The --method values (pyseg._methods.METHODS, which this light module does not import: compare
-#: starts R before the library loads; a test checks that the two lists agree).
+#: The --method values (pyseg.methods._registry.METHODS, which this light module does not
+#: import: compare starts R before the library loads; a test checks that the two lists agree).
 METHOD_CHOICES = ("kmeans", "hierarchical", "dbscan", "pam", "gmm", "all")
 
 DESCRIPTION = """\
@@ -183,9 +183,9 @@ def run_method(args: argparse.Namespace, worker: WorkerProcess | None = None) ->
     get, then the method's comparison (R in the worker, or recorded)."""
     with _ending_on_error(worker):
         from pyseg._method_report import write_method_report
-        from pyseg._methods import MethodSettings
         from pyseg._pipeline import method_compare_data
         from pyseg._report import REPORT_HTML, check_report_dir
+        from pyseg.methods._registry import MethodSettings
 
         if args.report:
             check_report_dir(Path(args.report))  # refuse a bad directory before fitting

@@ -8,13 +8,13 @@ import sys
 from pathlib import Path
 
 from pyseg._choosing_k_report import write_bic_report
-from pyseg._elbow import MODES, ElbowResult
 from pyseg._errors import ExitCode, InputError
 from pyseg._pipeline import KnnRun, bic_data, elbow_data, knn_distance_data
 from pyseg._progress import progress_wanted
 from pyseg._report import REPORT_HTML, check_report_dir, write_elbow_report
 from pyseg.cli._args import add_data_arguments, positive_int, say_notice, say_report
 from pyseg.cli._help import COMMAND_HELP
+from pyseg.methods.kmeans._elbow import MODES, ElbowResult
 
 ELBOW_DESCRIPTION = """\
 Run the elbow method in Python and in R for k = K_MIN..K_MAX and compare them k by k: both WCSS

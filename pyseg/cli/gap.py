@@ -10,7 +10,6 @@ from pathlib import Path
 
 from pyseg._choosing_k_report import write_gap_report
 from pyseg._data import load_dataset
-from pyseg._elbow import elbow
 from pyseg._errors import ExitCode, PysegError
 from pyseg._gap import MAXSE_RULES, REFERENCES, GapResult, gap_statistic
 from pyseg._pipeline import live_run_provenance
@@ -25,6 +24,7 @@ from pyseg.cli._args import (
     say_report,
 )
 from pyseg.cli._help import COMMAND_HELP
+from pyseg.methods.kmeans._elbow import elbow
 
 GAP_DESCRIPTION = """\
 The gap statistic (Tibshirani, Walther and Hastie 2001) for k = 1..K, as cluster::clusGap

@@ -296,8 +296,8 @@ def run_method_predict(args: argparse.Namespace) -> int:
     """``predict --method M``: fit M in both languages on --data, assign the new rows in both."""
     import pandas as pd
 
-    from pyseg._methods import MethodSettings
     from pyseg._pipeline import method_predict_data
+    from pyseg.methods._registry import MethodSettings
 
     if args.model or args.grid is not None or args.output:
         raise InputError(f"--method {args.method} predicts --income/--score or --input CSV "

@@ -8,9 +8,9 @@ from pathlib import Path
 from pyseg._data import load_dataset
 from pyseg._errors import ExitCode, InputError
 from pyseg._progress import progress_wanted
-from pyseg._recorder import record_r_results
 from pyseg.cli._args import add_data_arguments, positive_int, say_notice
 from pyseg.cli._help import COMMAND_HELP
+from pyseg.methods.kmeans._recorder import record_r_results
 
 RECORD_DESCRIPTION = """\
 Run the R side once on the data and write its results (course fits, exact-mode fits and both
@@ -60,8 +60,8 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
 
 def run_method(args: argparse.Namespace) -> int:
     """``record-r --method M``: R's fits of M (or of every method) recorded."""
-    from pyseg._methods import MethodSettings
     from pyseg._pipeline import record_method_data
+    from pyseg.methods._registry import MethodSettings
 
     settings = MethodSettings(linkage=args.linkage, eps=args.eps, min_points=args.min_points,
                               distance=args.distance, covariance=args.covariance,

@@ -24,38 +24,38 @@ from typing import TYPE_CHECKING, Any
 #: Public name -> the module of this package that defines it.
 _EXPORTS: dict[str, str] = {
     **dict.fromkeys(("ELBOW_MODES", "ElbowFits", "FitResult", "KMeansEngine", "Silhouette",
-                     "silhouette_defined"), "_base"),
+                     "silhouette_defined"), "pyseg.methods.kmeans._base"),
     **dict.fromkeys(("SklearnEngine", "initial_centers_kmeanspp", "nearest_center",
-                     "one_thread"), "_kmeans_python"),
-    **dict.fromkeys(("REngine", "r_code_sha256"), "_kmeans_r"),
-    **dict.fromkeys(("r_reference_dir", "rpy2_version"), "_rbridge"),
-    "RecordedREngine": "_recorded",
-    "RecordedMethodEngine": "_recorded_methods",
-    **dict.fromkeys(("ColdStart", "RWorkerEngine", "cold_start"), "_rworker"),
+                     "one_thread"), "pyseg.methods.kmeans._python"),
+    **dict.fromkeys(("REngine", "r_code_sha256"), "pyseg.methods.kmeans._r"),
+    **dict.fromkeys(("r_reference_dir", "rpy2_version"), "pyseg.r._bridge"),
+    "RecordedREngine": "pyseg.methods.kmeans._recorded",
+    "RecordedMethodEngine": "pyseg.engines._recorded_methods",
+    **dict.fromkeys(("ColdStart", "RWorkerEngine", "cold_start"), "pyseg.r._worker"),
     # hierarchical clustering and DBSCAN, with their interfaces in _methods_base
-    "SklearnDbscanEngine": "_dbscan_python",
-    "RDbscanEngine": "_dbscan_r",
-    "ScipyHierarchicalEngine": "_hierarchical_python",
-    "RHierarchicalEngine": "_hierarchical_r",
+    "SklearnDbscanEngine": "pyseg.methods.dbscan._python",
+    "RDbscanEngine": "pyseg.methods.dbscan._r",
+    "ScipyHierarchicalEngine": "pyseg.methods.hierarchical._python",
+    "RHierarchicalEngine": "pyseg.methods.hierarchical._r",
     # seed sweeps, bootstrap stability and the gap statistic (pyseg stability, pyseg gap)
-    "PythonResampleEngine": "_stability_python",
-    "RResampleEngine": "_stability_r",
-    "RFeaturesEngine": "_features_r",
+    "PythonResampleEngine": "pyseg.engines._stability_python",
+    "RResampleEngine": "pyseg.engines._stability_r",
+    "RFeaturesEngine": "pyseg.r._features",
     **dict.fromkeys(("LINKAGES", "NOISE", "DbscanEngine", "DbscanFit", "HierarchicalEngine",
                      "HierarchicalFit", "check_dbscan_parameters", "check_linkage"),
-                    "_methods_base"),
+                    "pyseg.methods.hierarchical._base"),
     # PAM and Gaussian mixtures, with their interfaces in _pam_gmm_base
-    "KmedoidsPamEngine": "_pam_python",
-    "RPamEngine": "_pam_r",
-    "SklearnGmmEngine": "_gmm_python",
-    "RGmmEngine": "_gmm_r",
+    "KmedoidsPamEngine": "pyseg.methods.pam._python",
+    "RPamEngine": "pyseg.methods.pam._r",
+    "SklearnGmmEngine": "pyseg.methods.gmm._python",
+    "RGmmEngine": "pyseg.methods.gmm._r",
     **dict.fromkeys(("COVARIANCES", "DISTANCES", "MCLUST_MODELS", "GmmEngine", "GmmFit",
                      "PamData", "PamEngine", "PamFit", "check_covariance", "check_distance"),
-                    "_pam_gmm_base"),
+                    "pyseg.methods.pam._base"),
     **dict.fromkeys(("RGmmRecorder", "RPamRecorder", "RecordedGmmEngine", "RecordedGmmFit",
-                     "RecordedPamEngine", "RecordedPamFit"), "_pam_gmm_recorded"),
+                     "RecordedPamEngine", "RecordedPamFit"), "pyseg.engines._pam_gmm_recorded"),
     #: The interface's former name, kept for code written against pyseg 0.1.
-    "Engine": "_base",
+    "Engine": "pyseg.methods.kmeans._base",
 }
 
 __all__ = sorted(_EXPORTS)
@@ -65,7 +65,7 @@ def __getattr__(name: str) -> Any:
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module 'pyseg.engines' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"pyseg.engines.{module}"),
+    value = getattr(importlib.import_module(module),
                     "KMeansEngine" if name == "Engine" else name)
     globals()[name] = value
     return value
@@ -76,30 +76,22 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
-    from pyseg.engines._base import (
-        ELBOW_MODES,
-        ElbowFits,
-        FitResult,
-        KMeansEngine,
-        Silhouette,
-        silhouette_defined,
+    from pyseg.engines._pam_gmm_recorded import (
+        RecordedGmmEngine,
+        RecordedGmmFit,
+        RecordedPamEngine,
+        RecordedPamFit,
+        RGmmRecorder,
+        RPamRecorder,
     )
-    from pyseg.engines._base import KMeansEngine as Engine
-    from pyseg.engines._dbscan_python import SklearnDbscanEngine
-    from pyseg.engines._dbscan_r import RDbscanEngine
-    from pyseg.engines._features_r import RFeaturesEngine
-    from pyseg.engines._gmm_python import SklearnGmmEngine
-    from pyseg.engines._gmm_r import RGmmEngine
-    from pyseg.engines._hierarchical_python import ScipyHierarchicalEngine
-    from pyseg.engines._hierarchical_r import RHierarchicalEngine
-    from pyseg.engines._kmeans_python import (
-        SklearnEngine,
-        initial_centers_kmeanspp,
-        nearest_center,
-        one_thread,
-    )
-    from pyseg.engines._kmeans_r import REngine, r_code_sha256
-    from pyseg.engines._methods_base import (
+    from pyseg.engines._recorded_methods import RecordedMethodEngine
+    from pyseg.engines._stability_python import PythonResampleEngine
+    from pyseg.engines._stability_r import RResampleEngine
+    from pyseg.methods.dbscan._python import SklearnDbscanEngine
+    from pyseg.methods.dbscan._r import RDbscanEngine
+    from pyseg.methods.gmm._python import SklearnGmmEngine
+    from pyseg.methods.gmm._r import RGmmEngine
+    from pyseg.methods.hierarchical._base import (
         LINKAGES,
         NOISE,
         DbscanEngine,
@@ -109,7 +101,26 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         check_dbscan_parameters,
         check_linkage,
     )
-    from pyseg.engines._pam_gmm_base import (
+    from pyseg.methods.hierarchical._python import ScipyHierarchicalEngine
+    from pyseg.methods.hierarchical._r import RHierarchicalEngine
+    from pyseg.methods.kmeans._base import (
+        ELBOW_MODES,
+        ElbowFits,
+        FitResult,
+        KMeansEngine,
+        Silhouette,
+        silhouette_defined,
+    )
+    from pyseg.methods.kmeans._base import KMeansEngine as Engine
+    from pyseg.methods.kmeans._python import (
+        SklearnEngine,
+        initial_centers_kmeanspp,
+        nearest_center,
+        one_thread,
+    )
+    from pyseg.methods.kmeans._r import REngine, r_code_sha256
+    from pyseg.methods.kmeans._recorded import RecordedREngine
+    from pyseg.methods.pam._base import (
         COVARIANCES,
         DISTANCES,
         MCLUST_MODELS,
@@ -121,19 +132,8 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         check_covariance,
         check_distance,
     )
-    from pyseg.engines._pam_gmm_recorded import (
-        RecordedGmmEngine,
-        RecordedGmmFit,
-        RecordedPamEngine,
-        RecordedPamFit,
-        RGmmRecorder,
-        RPamRecorder,
-    )
-    from pyseg.engines._pam_python import KmedoidsPamEngine
-    from pyseg.engines._pam_r import RPamEngine
-    from pyseg.engines._rbridge import r_reference_dir, rpy2_version
-    from pyseg.engines._recorded import RecordedREngine
-    from pyseg.engines._recorded_methods import RecordedMethodEngine
-    from pyseg.engines._rworker import ColdStart, RWorkerEngine, cold_start
-    from pyseg.engines._stability_python import PythonResampleEngine
-    from pyseg.engines._stability_r import RResampleEngine
+    from pyseg.methods.pam._python import KmedoidsPamEngine
+    from pyseg.methods.pam._r import RPamEngine
+    from pyseg.r._bridge import r_reference_dir, rpy2_version
+    from pyseg.r._features import RFeaturesEngine
+    from pyseg.r._worker import ColdStart, RWorkerEngine, cold_start

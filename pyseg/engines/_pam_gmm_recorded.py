@@ -32,10 +32,10 @@ import numpy as np
 
 from pyseg._errors import InputError
 from pyseg._gower import MixedColumns, numeric_columns
-from pyseg.engines._gmm_r import RGmmEngine
-from pyseg.engines._pam_gmm_base import GmmFit, PamData, PamFit, check_distance, check_gmm_mode
-from pyseg.engines._pam_r import RPamEngine
 from pyseg.engines._recorded_methods import RecordedMethodEngine
+from pyseg.methods.gmm._r import RGmmEngine
+from pyseg.methods.pam._base import GmmFit, PamData, PamFit, check_distance, check_gmm_mode
+from pyseg.methods.pam._r import RPamEngine
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -80,8 +80,9 @@ class RPamRecorder:
     Parameters
     ----------
     columns : MixedColumns, optional
-        The feature columns as read (``pyseg._pam.mixed_columns(dataset, features)``); needed
-        for Gower on a categorical column. None: every column of ``X`` is numeric.
+        The feature columns as read (``pyseg.methods.pam._compare.mixed_columns(dataset,
+        features)``); needed for Gower on a categorical column. None: every column of ``X`` is
+        numeric.
     """
 
     name = "r"

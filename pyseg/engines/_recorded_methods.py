@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from pyseg._errors import InputError, RUnavailableError
-from pyseg.engines._recorded import FORMAT, features_sha256, load_recorded
+from pyseg.methods.kmeans._recorded import FORMAT, features_sha256, load_recorded
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray

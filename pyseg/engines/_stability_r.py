@@ -17,10 +17,10 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+import pyseg.r._bridge as _rbridge
 from pyseg._errors import REvaluationError, RUnavailableError
-from pyseg.engines import _rbridge
-from pyseg.engines._pam_gmm_base import MCLUST_MODELS, R_SUBSET_SEED
 from pyseg.engines._stability_python import GmmStart
+from pyseg.methods.pam._base import MCLUST_MODELS, R_SUBSET_SEED
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray

@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+import pyseg.r._bridge as _rbridge
 from pyseg._errors import RUnavailableError
-from pyseg.engines import _rbridge
-from pyseg.engines._pam_gmm_base import (
+from pyseg.methods.pam._base import (
     EXACT_MAX_ITER,
     EXACT_TOL,
     MCLUST_MODELS,

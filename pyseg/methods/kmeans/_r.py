@@ -1,6 +1,6 @@
 """K-Means in R, in this process: the course's R code in ``r_reference/*.R`` through rpy2.
 
-Every method here is one call of a function in an R file (:func:`pyseg.engines._rbridge.r_call`);
+Every method here is one call of a function in an R file (:func:`pyseg.r._bridge.r_call`);
 the R files also run under plain Rscript, and no R source is ever built from Python strings.
 """
 
@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+import pyseg.r._bridge as _rbridge
 from pyseg._course import ELBOW_MAX_ITER, R_ELBOW_SEED, CourseSettings
 from pyseg._errors import RUnavailableError
-from pyseg.engines import _rbridge
-from pyseg.engines._base import ElbowFits, FitResult, Silhouette, silhouette_defined
+from pyseg.methods.kmeans._base import ElbowFits, FitResult, Silhouette, silhouette_defined
 
 if TYPE_CHECKING:
     from collections.abc import Sequence

@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+import pyseg.r._bridge as _rbridge
 from pyseg._errors import RUnavailableError
-from pyseg.engines import _rbridge
-from pyseg.engines._methods_base import (
+from pyseg.methods.hierarchical._base import (
     HierarchicalFit,
     check_linkage,
     check_matrix_size,

@@ -1,7 +1,8 @@
 """What the hierarchical and DBSCAN comparisons share: noise-aware agreement, the checks on k,
-and deterministic JSON (both sides run through :func:`pyseg._compare.run_both`).
+and deterministic JSON (both sides run through :func:`pyseg.methods.kmeans._compare.run_both`).
 
-Nothing here knows a clustering method; :mod:`pyseg._hierarchical` and :mod:`pyseg._dbscan` do.
+Nothing here knows a clustering method; :mod:`pyseg.methods.hierarchical._compare` and
+:mod:`pyseg.methods.dbscan._compare` do.
 """
 
 from __future__ import annotations

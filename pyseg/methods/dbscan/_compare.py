@@ -16,11 +16,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from pyseg._compare import run_both
 from pyseg._data import Dataset
 from pyseg._errors import InputError
 from pyseg._io import json_ready, to_json_text
-from pyseg._method_compare import PartitionAgreement, comparison_dict, partition_agreement
 from pyseg.engines import (
     NOISE,
     DbscanEngine,
@@ -29,6 +27,8 @@ from pyseg.engines import (
     SklearnDbscanEngine,
     check_dbscan_parameters,
 )
+from pyseg.methods._agreement import PartitionAgreement, comparison_dict, partition_agreement
+from pyseg.methods.kmeans._compare import run_both
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray

@@ -1,8 +1,8 @@
 """R results recorded earlier, replayed: the R engine of machines without R.
 
-``pyseg record-r`` (:mod:`pyseg._recorder`) runs the R side once (course fits, exact-mode Lloyd
-fits and both elbows with R's silhouettes) and writes the numbers, with the R version,
-``sessionInfo()`` and the SHA-256 of the R code that made them, to
+``pyseg record-r`` (:mod:`pyseg.methods.kmeans._recorder`) runs the R side once (course fits,
+exact-mode Lloyd fits and both elbows with R's silhouettes) and writes the numbers, with the R
+version, ``sessionInfo()`` and the SHA-256 of the R code that made them, to
 ``r_reference/results/<data>.json``, the way statsmodels and SciPy keep R reference results.
 :class:`RecordedREngine` then stands in for :class:`~pyseg.engines.REngine`: it returns what was
 recorded for the same data and request, and refuses anything it has no record of.
@@ -21,7 +21,7 @@ import numpy as np
 
 from pyseg._course import CourseSettings
 from pyseg._errors import InputError, RUnavailableError
-from pyseg.engines._base import ElbowFits, FitResult, Silhouette, silhouette_defined
+from pyseg.methods.kmeans._base import ElbowFits, FitResult, Silhouette, silhouette_defined
 
 if TYPE_CHECKING:
     from collections.abc import Iterable

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from pyseg._errors import REvaluationError, RUnavailableError
-from pyseg.engines._rcompat import (
+from pyseg.r._compat import (
     diagnose_rpy2_failure,
     installed_r_version,
     parse_r_version,

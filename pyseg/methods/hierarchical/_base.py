@@ -1,7 +1,7 @@
 """What pyseg asks of a hierarchical-clustering or DBSCAN engine, and what it gives back.
 
-The K-Means interface lives in :mod:`pyseg.engines._base`; these are the course's "future work"
-methods, one small interface each, with one module per language:
+The K-Means interface lives in :mod:`pyseg.methods.kmeans._base`; these are the course's
+"future work" methods, one small interface each, with one module per language:
 
 =========================  ==================================================================
 ``_hierarchical_python``   :class:`ScipyHierarchicalEngine`: scipy ``linkage`` (fastcluster's

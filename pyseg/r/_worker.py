@@ -1,7 +1,7 @@
 """R in a worker process, so that the R side overlaps the Python side.
 
 :class:`RWorkerEngine` runs :class:`~pyseg.engines.REngine` in ``python -m
-pyseg.engines._rworker``: same interface, same results. :func:`cold_start` is the pipeline a cold
+pyseg.r._worker``: same interface, same results. :func:`cold_start` is the pipeline a cold
 ``pyseg compare`` runs: the worker starts first and loads R (and, for a small file, reads and
 checks it) while this process imports scikit-learn, the longest step of a cold start.
 
@@ -34,13 +34,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, BinaryIO
 
+import pyseg.r._bridge as _rbridge
 from pyseg._course import CourseSettings
 from pyseg._data import Dataset, load_dataset, resolve_data_path
 from pyseg._errors import InputError, PysegError, REvaluationError, RUnavailableError
-from pyseg._worker_process import WorkerProcess, start_worker_process
-from pyseg.engines import _rbridge
-from pyseg.engines._base import ElbowFits, FitResult, Silhouette
-from pyseg.engines._kmeans_r import REngine
+from pyseg.methods.kmeans._base import ElbowFits, FitResult, Silhouette
+from pyseg.methods.kmeans._r import REngine
+from pyseg.r._process import WorkerProcess, start_worker_process
 
 if TYPE_CHECKING:
     import numpy as np
@@ -56,8 +56,11 @@ _METHODS = frozenset({"fit", "fit_from", "elbow", "silhouette", "nearest_center"
                       "version", "clusplot_png", "provenance"})
 #: The other methods' R engines the worker runs (:meth:`RWorkerEngine.engine`): name -> module.
 REMOTE_ENGINES: dict[str, str] = {
-    "RHierarchicalEngine": "_hierarchical_r", "RDbscanEngine": "_dbscan_r",
-    "RPamEngine": "_pam_r", "RGmmEngine": "_gmm_r", "RFeaturesEngine": "_features_r",
+    "RHierarchicalEngine": "pyseg.methods.hierarchical._r",
+    "RDbscanEngine": "pyseg.methods.dbscan._r",
+    "RPamEngine": "pyseg.methods.pam._r",
+    "RGmmEngine": "pyseg.methods.gmm._r",
+    "RFeaturesEngine": "pyseg.r._features",
 }
 
 
@@ -309,7 +312,7 @@ def cold_start(
     R at once, so that the two fits overlap on two cores.
 
     ``started``: the worker process, if the caller started it even earlier
-    (:func:`pyseg._worker_process.start_worker_process`, which needs no numpy). Collect R's fit
+    (:func:`pyseg.r._process.start_worker_process`, which needs no numpy). Collect R's fit
     with ``engine.fit(dataset.X, k, settings)``; close the engine when done.
     """
     worker = RWorkerEngine(started)
@@ -360,7 +363,7 @@ def _handle(command: str, args: tuple[Any, ...], state: dict[str, Any]) -> Any:
         return getattr(REngine(), command)(*args)
     if command == "engine_call":
         name, method, call_args, call_kwargs = args
-        module = importlib.import_module(f"pyseg.engines.{REMOTE_ENGINES[name]}")
+        module = importlib.import_module(REMOTE_ENGINES[name])
         return getattr(getattr(module, name)(), method)(*call_args, **call_kwargs)
     raise REvaluationError(f"the R worker does not know the request {command!r}")
 

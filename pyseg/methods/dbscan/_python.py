@@ -22,8 +22,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from pyseg.engines._kmeans_python import one_thread
-from pyseg.engines._methods_base import NOISE, DbscanFit, check_dbscan_parameters
+from pyseg.methods.hierarchical._base import NOISE, DbscanFit, check_dbscan_parameters
+from pyseg.methods.kmeans._python import one_thread
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray

@@ -21,11 +21,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from pyseg._compare import run_both
 from pyseg._data import Dataset
 from pyseg._errors import InputError
 from pyseg._io import json_ready, to_json_text
-from pyseg._method_compare import PartitionAgreement, check_k, comparison_dict, partition_agreement
 from pyseg.engines import (
     HierarchicalEngine,
     HierarchicalFit,
@@ -33,6 +31,13 @@ from pyseg.engines import (
     ScipyHierarchicalEngine,
     check_linkage,
 )
+from pyseg.methods._agreement import (
+    PartitionAgreement,
+    check_k,
+    comparison_dict,
+    partition_agreement,
+)
+from pyseg.methods.kmeans._compare import run_both
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray

@@ -9,7 +9,7 @@ n here) and the agreement of the partitions.
 
 Distance: ``euclidean`` on the feature matrix, ``gower`` on the columns as read; the default is
 gower as soon as a categorical column is among the features. PAM needs all n x n distances, so
-it is refused from :data:`~pyseg.engines._pam_gmm_base.MAX_PAM_ROWS` rows on.
+it is refused from :data:`~pyseg.methods.pam._base.MAX_PAM_ROWS` rows on.
 
 Prediction: a new customer joins its nearest medoid, by the fit's distance (Gower scaled by the
 training columns' ranges), in both languages (:func:`predict_pam`).
@@ -23,7 +23,6 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from pyseg._compare import run_both
 from pyseg._data import Dataset, normalise_header
 from pyseg._errors import InputError
 from pyseg._features import Features, features_from_frame
@@ -35,16 +34,22 @@ from pyseg._gower import (
     numeric_columns,
 )
 from pyseg._io import json_ready, to_json_text
-from pyseg._method_compare import PartitionAgreement, check_k, comparison_dict, partition_agreement
-from pyseg.engines._pam_gmm_base import (
+from pyseg.methods._agreement import (
+    PartitionAgreement,
+    check_k,
+    comparison_dict,
+    partition_agreement,
+)
+from pyseg.methods.kmeans._compare import run_both
+from pyseg.methods.pam._base import (
     PamData,
     PamEngine,
     PamFit,
     check_distance,
     check_pam_size,
 )
-from pyseg.engines._pam_python import KmedoidsPamEngine
-from pyseg.engines._pam_r import RPamEngine
+from pyseg.methods.pam._python import KmedoidsPamEngine
+from pyseg.methods.pam._r import RPamEngine
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -252,7 +257,7 @@ def compare_pam(
     ------
     InputError
         Unknown distance, bad k (more than the distinct rows), a Gower column with one value,
-        :data:`~pyseg.engines._pam_gmm_base.MAX_PAM_ROWS` rows or more.
+        :data:`~pyseg.methods.pam._base.MAX_PAM_ROWS` rows or more.
     """
     if not 0.0 <= min_agreement <= 1.0:
         raise InputError(f"min_agreement={min_agreement} should be within [0, 1]")

@@ -1,9 +1,9 @@
 """Every clustering method pyseg compares, by name: what ``compare --method`` dispatches on.
 
-Each method's comparison lives in its own module (:mod:`pyseg._compare` for K-Means,
-:mod:`pyseg._hierarchical`, :mod:`pyseg._dbscan`, ...); this module only names them, says which
-settings each one reads, and gives every comparison the same three things for the ``--method
-all`` table: agreement, ARI, and the method's own measure of parity.
+Each method's comparison lives in its own module (:mod:`pyseg.methods.kmeans._compare` for K-Means,
+:mod:`pyseg.methods.hierarchical._compare`, :mod:`pyseg.methods.dbscan._compare`, ...); this module
+only names them, says which settings each one reads, and gives every comparison the same three
+things for the ``--method all`` table: agreement, ARI, and the method's own measure of parity.
 
 A comparison returned by :func:`compare_method` has at least ``passed``, ``diagnosis``,
 ``agreement`` (with ``accuracy`` and ``ari``), ``to_dict(versions)`` and ``to_json(versions)``.
@@ -18,21 +18,10 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from pyseg._compare import Comparison, compare
 from pyseg._course import PYTHON_COURSE, R_COURSE, CourseSettings
 from pyseg._data import Dataset
-from pyseg._dbscan import (
-    PREDICTION_RULE,
-    DbscanComparison,
-    compare_dbscan,
-    knn_distance_curves,
-    predict_dbscan,
-)
 from pyseg._errors import InputError, REvaluationError
-from pyseg._gmm import GmmComparison, compare_gmm, predict_gmm
-from pyseg._hierarchical import NO_PREDICTION, HierarchicalComparison, compare_hierarchical
 from pyseg._io import json_ready, to_json_text
-from pyseg._pam import PamComparison, compare_pam, predict_pam
 from pyseg.engines import (
     KMeansEngine,
     RecordedGmmEngine,
@@ -43,6 +32,21 @@ from pyseg.engines import (
     RWorkerEngine,
     nearest_center,
 )
+from pyseg.methods.dbscan._compare import (
+    PREDICTION_RULE,
+    DbscanComparison,
+    compare_dbscan,
+    knn_distance_curves,
+    predict_dbscan,
+)
+from pyseg.methods.gmm._compare import GmmComparison, compare_gmm, predict_gmm
+from pyseg.methods.hierarchical._compare import (
+    NO_PREDICTION,
+    HierarchicalComparison,
+    compare_hierarchical,
+)
+from pyseg.methods.kmeans._compare import Comparison, compare
+from pyseg.methods.pam._compare import PamComparison, compare_pam, predict_pam
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -258,11 +262,13 @@ METHODS: dict[str, Method] = {
     "pam": Method(
         "pam", "kmedoids.pam / R cluster::pam (daisy Gower or dist)", _run_pam,
         "medoids differing", lambda c: float(c.medoids_differing),
-        "nearest medoid, by the fit's distance (pyseg._pam.predict_pam)", _predict_pam),
+        "nearest medoid, by the fit's distance (pyseg.methods.pam._compare.predict_pam)",
+        _predict_pam),
     "gmm": Method(
         "gmm", "scikit-learn GaussianMixture / R mclust::Mclust", _run_gmm,
         "|d logL|", lambda c: abs(float(c.loglik_diff)),
-        "most probable component and its probability (pyseg._gmm.predict_gmm)", _predict_gmm),
+        "most probable component and its probability (pyseg.methods.gmm._compare.predict_gmm)",
+        _predict_gmm),
 }
 
 

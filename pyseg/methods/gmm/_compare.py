@@ -27,14 +27,19 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from pyseg._align import align_labels
-from pyseg._compare import run_both
 from pyseg._data import Dataset
 from pyseg._errors import InputError
 from pyseg._io import json_ready, to_json_text
-from pyseg._method_compare import PartitionAgreement, check_k, comparison_dict, partition_agreement
-from pyseg.engines._gmm_python import SklearnGmmEngine
-from pyseg.engines._gmm_r import RGmmEngine
-from pyseg.engines._pam_gmm_base import (
+from pyseg.methods._agreement import (
+    PartitionAgreement,
+    check_k,
+    comparison_dict,
+    partition_agreement,
+)
+from pyseg.methods.gmm._python import SklearnGmmEngine
+from pyseg.methods.gmm._r import RGmmEngine
+from pyseg.methods.kmeans._compare import run_both
+from pyseg.methods.pam._base import (
     MCLUST_MODELS,
     GmmEngine,
     GmmFit,

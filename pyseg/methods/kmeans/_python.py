@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from pyseg._course import PYTHON_ELBOW, CourseSettings
-from pyseg.engines._base import ElbowFits, FitResult, Silhouette, silhouette_defined
+from pyseg.methods.kmeans._base import ElbowFits, FitResult, Silhouette, silhouette_defined
 
 if TYPE_CHECKING:
     from numpy.typing import ArrayLike, NDArray

@@ -3,12 +3,12 @@
 pip cannot choose a package by the version of a system library, so pyseg does: this module is the
 one place that holds the rule. It uses only the standard library and imports nothing from pyseg,
 so it also runs as a script, without pyseg or its dependencies installed
-(``.ci/rpy2-requirement`` runs ``python3 -I pyseg/engines/_rcompat.py requirement``)::
+(``.ci/rpy2-requirement`` runs ``python3 -I pyseg/r/_compat.py requirement``)::
 
-    python3 -I pyseg/engines/_rcompat.py requirement      # for the R on PATH (or in $R_HOME)
-    python3 -I pyseg/engines/_rcompat.py requirement 4.6  # for a given R
-    python3 -I pyseg/engines/_rcompat.py pip-fix [X.Y]    # the pip command that installs it
-    .venv/bin/python -I pyseg/engines/_rcompat.py check   # exit 1 unless its rpy2 fits
+    python3 -I pyseg/r/_compat.py requirement      # for the R on PATH (or in $R_HOME)
+    python3 -I pyseg/r/_compat.py requirement 4.6  # for a given R
+    python3 -I pyseg/r/_compat.py pip-fix [X.Y]    # the pip command that installs it
+    .venv/bin/python -I pyseg/r/_compat.py check   # exit 1 unless its rpy2 fits
 
 The rule, measured by installing and importing each rpy2 against R 4.2.2 (Debian 12), R 4.5.0
 (Debian 13) and R 4.6.1 (Debian forky) in chroots (see ``.ci/r-matrix``):

@@ -5,7 +5,7 @@ the cut it returns fewer than ``k`` clusters (course file, single linkage, k = 9
 R's ``cutree(tree, k)`` undoes the last k - 1 merges instead and always gives k; pyseg cuts the
 same way (:func:`cut_tree_exactly`) and records what ``fcluster`` would have given.
 
-For ward on :data:`~pyseg.engines._methods_base.VECTOR_WARD_ROWS` rows or more, the tree comes
+For ward on :data:`~pyseg.methods.hierarchical._base.VECTOR_WARD_ROWS` rows or more, the tree comes
 from ``fastcluster.linkage_vector(X, method="ward")``, which works on the data itself in O(n)
 memory instead of the n(n - 1)/2 pairwise distances; it is the same algorithm as R's
 ``fastcluster::hclust.vector`` (tests prove the same partition as scipy where both fit).
@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from pyseg._errors import RUnavailableError
-from pyseg.engines._methods_base import (
+from pyseg.methods.hierarchical._base import (
     HierarchicalFit,
     check_linkage,
     check_matrix_size,

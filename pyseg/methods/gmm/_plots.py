@@ -3,8 +3,8 @@ matplotlib's ``Figure`` API (no pyplot) on the helpers of :mod:`pyseg._plots`.
 
 The BIC is mclust's convention for both sides, ``2 logL - p log n``: higher is better, and the
 best k is the highest point (scikit-learn's ``bic()`` is minus this; its lowest point is the
-same k). The figure draws a :class:`pyseg._gmm.BicCurve` computed elsewhere
-(:func:`pyseg._gmm.gmm_bic_curve`); nothing here fits a model.
+same k). The figure draws a :class:`pyseg.methods.gmm._compare.BicCurve` computed elsewhere
+(:func:`pyseg.methods.gmm._compare.gmm_bic_curve`); nothing here fits a model.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from pyseg._plots import (
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-    from pyseg._gmm import BicCurve
+    from pyseg.methods.gmm._compare import BicCurve
 
 #: mclust's model name for each covariance type (as pyseg.engines.MCLUST_MODELS).
 MCLUST_NAMES = {"full": "VVV", "diag": "VVI", "spherical": "VII", "tied": "EEE"}

@@ -18,7 +18,6 @@ import numpy as np
 
 from pyseg._course import EXACT_MAX_ITER, PYTHON_COURSE, R_COURSE, R_ELBOW_SEED, R_ELBOW_STARTS
 from pyseg._data import Dataset
-from pyseg._elbow import check_elbow_arguments
 from pyseg._errors import InputError
 from pyseg._io import check_writable, write_atomic
 from pyseg._progress import ProgressBar, progress_bar
@@ -29,7 +28,8 @@ from pyseg.engines import (
     initial_centers_kmeanspp,
     r_code_sha256,
 )
-from pyseg.engines._recorded import FORMAT, R_CODE_FILES, features_sha256
+from pyseg.methods.kmeans._elbow import check_elbow_arguments
+from pyseg.methods.kmeans._recorded import FORMAT, R_CODE_FILES, features_sha256
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray

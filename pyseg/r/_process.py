@@ -45,13 +45,13 @@ def worker_wanted() -> bool:
 
 
 def start_worker_process() -> WorkerProcess:
-    """Start ``python -m pyseg.engines._rworker`` with a lifeline pipe; returns at once."""
+    """Start ``python -m pyseg.r._worker`` with a lifeline pipe; returns at once."""
     # Pipe ends are not inherited by other programs this process starts: only the worker gets
     # the read end, and only this process holds the write end.
     lifeline_read, lifeline_write = os.pipe()
     try:
         process = subprocess.Popen(
-            [sys.executable, "-m", "pyseg.engines._rworker", str(lifeline_read)],
+            [sys.executable, "-m", "pyseg.r._worker", str(lifeline_read)],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,

@@ -18,7 +18,7 @@ import numpy as np
 
 from pyseg._errors import RUnavailableError
 from pyseg._gower import condensed, euclidean_distances, gower_distances
-from pyseg.engines._pam_gmm_base import (
+from pyseg.methods.pam._base import (
     MAX_DISTANCE_CHECK_ROWS,
     PamData,
     PamFit,

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from pyseg.engines import _rbridge
+import pyseg.r._bridge as _rbridge
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray

@@ -10,9 +10,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+import pyseg.r._bridge as _rbridge
 from pyseg._errors import RUnavailableError
-from pyseg.engines import _rbridge
-from pyseg.engines._methods_base import NOISE, DbscanFit, check_dbscan_parameters
+from pyseg.methods.hierarchical._base import NOISE, DbscanFit, check_dbscan_parameters
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray

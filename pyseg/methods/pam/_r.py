@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+import pyseg.r._bridge as _rbridge
 from pyseg._errors import RUnavailableError
 from pyseg._gower import MixedColumns, gower_scale
-from pyseg.engines import _rbridge
-from pyseg.engines._pam_gmm_base import (
+from pyseg.methods.pam._base import (
     MAX_DISTANCE_CHECK_ROWS,
     PamData,
     PamFit,
