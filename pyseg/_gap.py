@@ -32,7 +32,7 @@ from pyseg._io import json_ready
 from pyseg._progress import progress_bar
 from pyseg._stability import check_resample_arguments, chunks, kmeanspp_starts, run_sides
 from pyseg.engines import PythonResampleEngine, RResampleEngine
-from pyseg.methods.pam._base import MCLUST_MODELS
+from pyseg.methods.gmm._base import MCLUST_MODELS
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray

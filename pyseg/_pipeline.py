@@ -57,9 +57,8 @@ from pyseg.methods._registry import (
     MethodSettings,
     compare_all,
     compare_method,
-    dbscan_eps,
 )
-from pyseg.methods.dbscan._compare import KnnDistances, knn_distance_curves
+from pyseg.methods.dbscan._compare import KnnDistances, dbscan_eps, knn_distance_curves
 from pyseg.methods.gmm._compare import BicCurve, gmm_bic_curve
 from pyseg.methods.gmm._plots import best_k, differing_k
 from pyseg.methods.kmeans._compare import Comparison, Mode, compare

@@ -39,12 +39,8 @@ from pyseg._io import json_ready
 from pyseg._progress import ProgressBar, progress_bar
 from pyseg._segments import names_or_numbers
 from pyseg.engines import KmedoidsPamEngine, PythonResampleEngine, RResampleEngine
-from pyseg.methods.pam._base import (
-    COVARIANCES,
-    MCLUST_MODELS,
-    check_covariance,
-    check_pam_size,
-)
+from pyseg.methods.gmm._base import COVARIANCES, MCLUST_MODELS, check_covariance
+from pyseg.methods.pam._base import check_pam_size
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray

@@ -120,8 +120,8 @@ def test_compare_can_start_its_worker_before_numpy_loads() -> None:
 def test_presentation_modules_never_drive_an_engine(name: str) -> None:
     imported = _top_level_imports(name, MODULES[name])
     # pyseg.r._process only starts the R worker's process (compare starts it before numpy loads)
-    engines = {module for module in imported if module.startswith(("pyseg.engines", "pyseg.r."))
-               and module != "pyseg.r._process" or module.endswith(("._python", "._r"))}
+    engines = {module for module in imported if (module.startswith(("pyseg.engines", "pyseg.r."))
+               and module != "pyseg.r._process") or module.endswith(("._python", "._r"))}
     assert not engines, imported
 
 

@@ -238,7 +238,8 @@ def test_no_module_outside_the_engines_talks_to_r(package: Path) -> None:
                 if name in ("r_call", "robjects", "rpy2", "_rbridge"):
                     talking.add(relative)
             elif isinstance(node, ast.ImportFrom) and node.module and (
-                    ("rbridge" in node.module or node.module == "pyseg.r._bridge") or node.module.startswith("rpy2")):
+                    "rbridge" in node.module or node.module == "pyseg.r._bridge"
+                    or node.module.startswith("rpy2")):
                 talking.add(relative)
     assert talking == set()
 

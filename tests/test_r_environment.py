@@ -259,8 +259,8 @@ def test_missing_cluster_package_gives_the_fix(monkeypatch: pytest.MonkeyPatch) 
 def test_missing_cluster_package_stops_the_elbow_before_the_long_part(
     monkeypatch: pytest.MonkeyPatch, mall_like_dataset
 ) -> None:
-    from pyseg.r import _bridge as _rbridge
     from pyseg.methods.kmeans._elbow import elbow
+    from pyseg.r import _bridge as _rbridge
 
     calls: list[str] = []
 

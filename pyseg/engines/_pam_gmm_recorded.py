@@ -33,8 +33,9 @@ import numpy as np
 from pyseg._errors import InputError
 from pyseg._gower import MixedColumns, numeric_columns
 from pyseg.engines._recorded_methods import RecordedMethodEngine
+from pyseg.methods.gmm._base import GmmFit, check_gmm_mode
 from pyseg.methods.gmm._r import RGmmEngine
-from pyseg.methods.pam._base import GmmFit, PamData, PamFit, check_distance, check_gmm_mode
+from pyseg.methods.pam._base import PamData, PamFit, check_distance
 from pyseg.methods.pam._r import RPamEngine
 
 if TYPE_CHECKING:

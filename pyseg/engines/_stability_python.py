@@ -38,13 +38,13 @@ import numpy as np
 from pyseg._course import CourseSettings
 from pyseg._errors import InputError
 from pyseg._gower import euclidean_distances
+from pyseg.methods.gmm._base import partition_parameters
 from pyseg.methods.hierarchical._python import (
     ScipyHierarchicalEngine,
     cut_tree_exactly,
     linkage_matrix,
 )
 from pyseg.methods.kmeans._python import SklearnEngine, one_thread
-from pyseg.methods.pam._base import partition_parameters
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray

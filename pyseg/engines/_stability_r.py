@@ -20,7 +20,7 @@ import numpy as np
 import pyseg.r._bridge as _rbridge
 from pyseg._errors import REvaluationError, RUnavailableError
 from pyseg.engines._stability_python import GmmStart
-from pyseg.methods.pam._base import MCLUST_MODELS, R_SUBSET_SEED
+from pyseg.methods.gmm._base import MCLUST_MODELS, R_SUBSET_SEED
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray

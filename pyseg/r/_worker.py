@@ -38,6 +38,7 @@ import pyseg.r._bridge as _rbridge
 from pyseg._course import CourseSettings
 from pyseg._data import Dataset, load_dataset, resolve_data_path
 from pyseg._errors import InputError, PysegError, REvaluationError, RUnavailableError
+from pyseg.methods import NAMES, info
 from pyseg.methods.kmeans._base import ElbowFits, FitResult, Silhouette
 from pyseg.methods.kmeans._r import REngine
 from pyseg.r._process import WorkerProcess, start_worker_process
@@ -56,10 +57,7 @@ _METHODS = frozenset({"fit", "fit_from", "elbow", "silhouette", "nearest_center"
                       "version", "clusplot_png", "provenance"})
 #: The other methods' R engines the worker runs (:meth:`RWorkerEngine.engine`): name -> module.
 REMOTE_ENGINES: dict[str, str] = {
-    "RHierarchicalEngine": "pyseg.methods.hierarchical._r",
-    "RDbscanEngine": "pyseg.methods.dbscan._r",
-    "RPamEngine": "pyseg.methods.pam._r",
-    "RGmmEngine": "pyseg.methods.gmm._r",
+    **{info(name).R_ENGINE: f"pyseg.methods.{name}._r" for name in NAMES},
     "RFeaturesEngine": "pyseg.r._features",
 }
 

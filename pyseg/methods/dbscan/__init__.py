@@ -1,0 +1,19 @@
+"""DBSCAN: scikit-learn ``DBSCAN`` and R ``dbscan::dbscan``; it finds its own number of clusters
+from eps and min points (noise is -1)."""
+
+DESCRIBE = "scikit-learn DBSCAN / R dbscan::dbscan"
+#: How ``predict`` assigns a new row.
+PREDICTION = (
+    "the cluster of the nearest clustered training row (core or border point, noise left out) "
+    "within eps, else noise - dbscan::predict's rule, and the same rule on scikit-learn's "
+    "NearestNeighbors; an exact tie in distance goes to the lowest training row on both sides"
+)
+
+#: Engine names :mod:`pyseg.engines` re-exports, by the module of this package that defines them.
+ENGINE_EXPORTS: dict[str, tuple[str, ...]] = {
+    "_base": ("NOISE", "DbscanEngine", "DbscanFit", "check_dbscan_parameters"),
+    "_python": ("SklearnDbscanEngine",),
+    "_r": ("RDbscanEngine",),
+}
+#: The R engine class of ``_r.py`` (run in the R worker by this name).
+R_ENGINE = "RDbscanEngine"

@@ -24,13 +24,17 @@ from pyseg.engines import (
     DbscanEngine,
     DbscanFit,
     RDbscanEngine,
+    RecordedMethodEngine,
     SklearnDbscanEngine,
     check_dbscan_parameters,
 )
 from pyseg.methods._agreement import PartitionAgreement, comparison_dict, partition_agreement
+from pyseg.methods._base import MethodPrediction, MethodSettings, live_r
+from pyseg.methods.dbscan import PREDICTION
 from pyseg.methods.kmeans._compare import run_both
 
 if TYPE_CHECKING:
+    import pandas as pd
     from numpy.typing import NDArray
 
 #: Rows named one by one in the diagnosis, at most.
@@ -263,11 +267,7 @@ def knee_index(sorted_distances: NDArray[np.float64]) -> int | None:
 
 
 #: How ``predict`` assigns a new row with DBSCAN, in both languages (dbscan 1.1.11's rule).
-PREDICTION_RULE = (
-    "the cluster of the nearest clustered training row (core or border point, noise left out) "
-    "within eps, else noise - dbscan::predict's rule, and the same rule on scikit-learn's "
-    "NearestNeighbors; an exact tie in distance goes to the lowest training row on both sides"
-)
+PREDICTION_RULE = PREDICTION
 
 
 @dataclass(frozen=True)
@@ -350,3 +350,41 @@ def predict_dbscan(
     r_own = (r_engine or RDbscanEngine()).predict(X, comparison.r, new)
     return DbscanPrediction(python=np.asarray(python, dtype=np.int64),
                             r=comparison.agreement.relabel(r_own))
+
+
+# -- the method contract (pyseg.methods._base) -----------------------------------------------
+
+MEASURE_NAME = "rows differing"
+
+
+def measure(comparison: DbscanComparison) -> float:
+    return float(comparison.differing_rows.size)
+
+
+def dbscan_eps(dataset: Dataset, settings: MethodSettings) -> float:
+    """``settings.eps``, or the knee of Python's k-NN distance curve (k = min_points - 1)."""
+    if settings.eps is not None:
+        return settings.eps
+    curves = knn_distance_curves(dataset, max(1, settings.min_points - 1), with_r=False)
+    if curves.knee_eps is None or curves.knee_eps <= 0:
+        raise InputError(f"{dataset.source}: the k-nearest-neighbour distances have no knee to "
+                         "choose eps from; give --eps")
+    settings.chosen["eps"] = curves.knee_eps
+    return curves.knee_eps
+
+
+def r_engine(settings: MethodSettings) -> Any:
+    if settings.r_results is not None:
+        return RecordedMethodEngine(settings.r_results, "dbscan")
+    return live_r(settings, "RDbscanEngine")
+
+
+def run(dataset: Dataset, settings: MethodSettings) -> DbscanComparison:
+    return compare_dbscan(dataset, dbscan_eps(dataset, settings), settings.min_points,
+                          min_agreement=settings.min_agreement, r_engine=r_engine(settings))
+
+
+def predict(comparison: DbscanComparison, X_new: NDArray[np.float64],
+            table: pd.DataFrame) -> MethodPrediction:
+    found = predict_dbscan(comparison, X_new)
+    return MethodPrediction(found.python, found.r, found.rule)

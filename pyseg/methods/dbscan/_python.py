@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from pyseg.methods.hierarchical._base import NOISE, DbscanFit, check_dbscan_parameters
+from pyseg.methods.dbscan._base import NOISE, DbscanFit, check_dbscan_parameters
 from pyseg.methods.kmeans._python import one_thread
 
 if TYPE_CHECKING:

@@ -12,7 +12,7 @@ import numpy as np
 
 import pyseg.r._bridge as _rbridge
 from pyseg._errors import RUnavailableError
-from pyseg.methods.hierarchical._base import NOISE, DbscanFit, check_dbscan_parameters
+from pyseg.methods.dbscan._base import NOISE, DbscanFit, check_dbscan_parameters
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray

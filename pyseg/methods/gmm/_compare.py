@@ -30,24 +30,27 @@ from pyseg._align import align_labels
 from pyseg._data import Dataset
 from pyseg._errors import InputError
 from pyseg._io import json_ready, to_json_text
+from pyseg.engines import RecordedGmmEngine
 from pyseg.methods._agreement import (
     PartitionAgreement,
     check_k,
     comparison_dict,
     partition_agreement,
 )
-from pyseg.methods.gmm._python import SklearnGmmEngine
-from pyseg.methods.gmm._r import RGmmEngine
-from pyseg.methods.kmeans._compare import run_both
-from pyseg.methods.pam._base import (
+from pyseg.methods._base import MethodPrediction, MethodSettings, live_r
+from pyseg.methods.gmm._base import (
     MCLUST_MODELS,
     GmmEngine,
     GmmFit,
     check_covariance,
     check_gmm_mode,
 )
+from pyseg.methods.gmm._python import SklearnGmmEngine
+from pyseg.methods.gmm._r import RGmmEngine
+from pyseg.methods.kmeans._compare import run_both
 
 if TYPE_CHECKING:
+    import pandas as pd
     from numpy.typing import NDArray
 
 #: Largest |dlogL| called "the same" in exact mode.
@@ -290,3 +293,32 @@ def gmm_bic_curve(dataset: Dataset, ks: range | tuple[int, ...] = range(1, 11),
     return BicCurve(tuple(ks), covariance, mode, tuple(c.python.bic for c in fits),
                     tuple(c.r.bic for c in fits), tuple(c.python.loglik for c in fits),
                     tuple(c.r.loglik for c in fits))
+
+
+# -- the method contract (pyseg.methods._base) -----------------------------------------------
+
+MEASURE_NAME = "|d logL|"
+
+
+def measure(comparison: GmmComparison) -> float:
+    return abs(float(comparison.loglik_diff))
+
+
+def r_engine(settings: MethodSettings) -> Any:
+    if settings.r_results is not None:
+        return RecordedGmmEngine(settings.r_results)
+    return live_r(settings, "RGmmEngine")
+
+
+def run(dataset: Dataset, settings: MethodSettings) -> GmmComparison:
+    return compare_gmm(dataset, settings.k, settings.covariance, mode=settings.mode,
+                       min_agreement=settings.min_agreement, r_engine=r_engine(settings))
+
+
+def predict(comparison: GmmComparison, X_new: NDArray[np.float64],
+            table: pd.DataFrame) -> MethodPrediction:
+    found = predict_gmm(comparison, X_new)
+    assert found.r_segment is not None
+    return MethodPrediction(found.python_segment, found.r_segment,
+                            "the most probable mixture component, with its probability",
+                            found.python_probability, found.r_probability)

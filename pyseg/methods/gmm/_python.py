@@ -3,7 +3,7 @@
 Course mode is scikit-learn's own call, ``GaussianMixture(n_components=k, covariance_type=...,
 random_state=42)`` (k-means start, ``tol=1e-3``, ``reg_covar=1e-6``). Exact mode starts from a
 given partition, as mclust's ``me(z = unmap(partition))`` does: the M-step of that partition
-(:func:`~pyseg.methods.pam._base.partition_parameters`) becomes ``weights_init``,
+(:func:`~pyseg.methods.gmm._base.partition_parameters`) becomes ``weights_init``,
 ``means_init`` and ``precisions_init``; ``reg_covar=0`` (mclust adds nothing to the
 covariances) and ``tol=1e-12`` on the per-row log-likelihood.
 """
@@ -15,8 +15,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from pyseg._course import PYTHON_COURSE
-from pyseg.methods.kmeans._python import one_thread
-from pyseg.methods.pam._base import (
+from pyseg.methods.gmm._base import (
     EXACT_MAX_ITER,
     EXACT_TOL,
     GmmFit,
@@ -24,6 +23,7 @@ from pyseg.methods.pam._base import (
     n_gmm_parameters,
     partition_parameters,
 )
+from pyseg.methods.kmeans._python import one_thread
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray

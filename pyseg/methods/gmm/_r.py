@@ -15,7 +15,7 @@ import numpy as np
 
 import pyseg.r._bridge as _rbridge
 from pyseg._errors import RUnavailableError
-from pyseg.methods.pam._base import (
+from pyseg.methods.gmm._base import (
     EXACT_MAX_ITER,
     EXACT_TOL,
     MCLUST_MODELS,

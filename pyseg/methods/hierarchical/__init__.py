@@ -1,0 +1,17 @@
+"""Agglomerative hierarchical clustering: scipy ``linkage`` + cut, R ``hclust`` + ``cutree``."""
+
+DESCRIBE = "scipy linkage + cut / R hclust + cutree"
+#: Why ``predict`` has no rule for this method.
+PREDICTION = (
+    "hierarchical clustering has no prediction rule: a new customer would change the tree "
+    "itself, so neither scipy nor R's hclust assigns new rows; use K-Means or DBSCAN to predict"
+)
+
+#: Engine names :mod:`pyseg.engines` re-exports, by the module of this package that defines them.
+ENGINE_EXPORTS: dict[str, tuple[str, ...]] = {
+    "_base": ("LINKAGES", "HierarchicalEngine", "HierarchicalFit", "check_linkage"),
+    "_python": ("ScipyHierarchicalEngine",),
+    "_r": ("RHierarchicalEngine",),
+}
+#: The R engine class of ``_r.py`` (run in the R worker by this name).
+R_ENGINE = "RHierarchicalEngine"

@@ -32,8 +32,6 @@ LINKAGES: tuple[str, ...] = ("ward", "complete", "average", "single")
 #: R's ``hclust`` method for each linkage.
 R_HCLUST_METHOD: dict[str, str] = {"ward": "ward.D2", "complete": "complete",
                                    "average": "average", "single": "single"}
-#: pyseg's (and scikit-learn's) label of DBSCAN noise; R's ``dbscan`` says 0.
-NOISE = -1
 #: From this many rows on, ward runs on the O(n)-memory route (fastcluster's ``linkage_vector``
 #: / ``hclust.vector``) on both sides. Below, it runs the course's own calls (scipy ``linkage``,
 #: ``hclust(dist(X), "ward.D2")``). Measured on ``pyseg synth`` data (benchmarks/methods.py):
@@ -89,38 +87,6 @@ class HierarchicalFit:
         return np.sort(self.heights)
 
 
-@dataclass(frozen=True)
-class DbscanFit:
-    """One DBSCAN fit.
-
-    Attributes
-    ----------
-    engine : str
-    labels : ndarray of shape (n_samples,), dtype int64
-        0-based cluster, :data:`NOISE` (-1) for noise.
-    core : ndarray of shape (n_samples,), dtype bool
-        Core points (at least ``min_points`` rows, itself included, within ``eps``).
-    eps : float
-    min_points : int
-    warnings : tuple of str
-    """
-
-    engine: str
-    labels: NDArray[np.int64]
-    core: NDArray[np.bool_]
-    eps: float
-    min_points: int
-    warnings: tuple[str, ...] = field(default=())
-
-    @property
-    def n_clusters(self) -> int:
-        return int(self.labels.max()) + 1 if self.labels.size and self.labels.max() >= 0 else 0
-
-    @property
-    def n_noise(self) -> int:
-        return int((self.labels == NOISE).sum())
-
-
 @runtime_checkable
 class HierarchicalEngine(Protocol):
     """Agglomerative hierarchical clustering in one language."""
@@ -136,50 +102,12 @@ class HierarchicalEngine(Protocol):
         ...
 
 
-@runtime_checkable
-class DbscanEngine(Protocol):
-    """DBSCAN in one language."""
-
-    name: str
-
-    def fit(self, X: NDArray[np.float64], eps: float, min_points: int) -> DbscanFit:
-        """Cluster ``X``; ``min_points`` counts the point itself."""
-        ...
-
-    def knn_distances(self, X: NDArray[np.float64], k: int) -> NDArray[np.float64]:
-        """Distance of every row to its ``k``-th nearest other row (for choosing eps)."""
-        ...
-
-    def predict(self, X: NDArray[np.float64], fit: DbscanFit,
-                new: NDArray[np.float64]) -> NDArray[np.int64]:
-        """Clusters of new rows by ``dbscan::predict``'s rule (noise -1)."""
-        ...
-
-    def check_ready(self) -> None:
-        ...
-
-
 def check_linkage(linkage: str) -> str:
     """``linkage`` if known, else one-line :class:`~pyseg.InputError`."""
     if linkage not in LINKAGES:
         raise InputError(f"--linkage {linkage!r}: unknown linkage; use one of "
                          f"{', '.join(LINKAGES)}")
     return linkage
-
-
-def check_dbscan_parameters(eps: object, min_points: object) -> tuple[float, int]:
-    """``(eps, min_points)`` as float and int, or one-line :class:`~pyseg.InputError`."""
-    try:
-        eps_value = float(eps)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        raise InputError(f"--eps {eps!r} is not a number; give a distance > 0") from None
-    if not np.isfinite(eps_value) or eps_value <= 0:
-        raise InputError(f"--eps {eps!r} should be a finite distance > 0")
-    if isinstance(min_points, bool) or not isinstance(min_points, int | np.integer):
-        raise InputError(f"--min-points {min_points!r} is not an integer; give a count >= 1")
-    if int(min_points) < 1:
-        raise InputError(f"--min-points {min_points} should be >= 1 (it counts the point itself)")
-    return eps_value, int(min_points)
 
 
 def use_vector_route(n_rows: int, linkage: str) -> bool:

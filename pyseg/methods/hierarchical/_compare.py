@@ -10,7 +10,7 @@ equally close pairs in different orders, after which the heights of later merges
 says which of these happened, with the tied heights it found.
 
 Prediction: a hierarchical clustering has no rule for new rows (adding a row would change the
-tree), so pyseg does not predict with it; see :data:`NO_PREDICTION`.
+tree), so pyseg does not predict with it; see ``pyseg.methods.hierarchical.PREDICTION``.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from pyseg._io import json_ready, to_json_text
 from pyseg.engines import (
     HierarchicalEngine,
     HierarchicalFit,
+    RecordedMethodEngine,
     RHierarchicalEngine,
     ScipyHierarchicalEngine,
     check_linkage,
@@ -37,6 +38,7 @@ from pyseg.methods._agreement import (
     comparison_dict,
     partition_agreement,
 )
+from pyseg.methods._base import MethodSettings, live_r
 from pyseg.methods.kmeans._compare import run_both
 
 if TYPE_CHECKING:
@@ -49,10 +51,6 @@ TIE_TOLERANCE = 1e-12
 #: Pairwise distances are counted (for the diagnosis) up to this many rows.
 MAX_ROWS_FOR_DISTANCE_COUNT = 3000
 #: Why ``predict`` refuses a hierarchical model.
-NO_PREDICTION = (
-    "hierarchical clustering has no prediction rule: a new customer would change the tree "
-    "itself, so neither scipy nor R's hclust assigns new rows; use K-Means or DBSCAN to predict"
-)
 
 
 @dataclass(frozen=True)
@@ -339,3 +337,24 @@ def cluster_centroids(X: NDArray[np.float64], labels: NDArray[np.int64]) -> NDAr
     sums = np.column_stack([np.bincount(labels, weights=X[:, j], minlength=k)
                             for j in range(X.shape[1])])
     return sums / counts[:, None]
+
+
+# -- the method contract (pyseg.methods._base) -----------------------------------------------
+
+MEASURE_NAME = "max |d merge height|"
+
+
+def measure(comparison: HierarchicalComparison) -> float:
+    return float(comparison.max_height_diff)
+
+
+def r_engine(settings: MethodSettings) -> Any:
+    if settings.r_results is not None:
+        return RecordedMethodEngine(settings.r_results, "hierarchical")
+    return live_r(settings, "RHierarchicalEngine")
+
+
+def run(dataset: Dataset, settings: MethodSettings) -> HierarchicalComparison:
+    return compare_hierarchical(dataset, settings.k, settings.linkage,
+                                min_agreement=settings.min_agreement,
+                                r_engine=r_engine(settings))

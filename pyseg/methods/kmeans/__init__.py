@@ -1,0 +1,16 @@
+"""K-Means, the course's method: scikit-learn ``KMeans`` and R ``kmeans`` (the course defaults,
+k = 5, 10 starts, seeds 42 / 29, are its settings)."""
+
+DESCRIBE = "scikit-learn KMeans / R kmeans"
+PREDICTION = "the segment of the nearest center (Euclidean)"
+
+#: Engine names :mod:`pyseg.engines` re-exports, by the module of this package that defines them.
+ENGINE_EXPORTS: dict[str, tuple[str, ...]] = {
+    "_base": ("ELBOW_MODES", "ElbowFits", "FitResult", "KMeansEngine", "Silhouette",
+              "silhouette_defined"),
+    "_python": ("SklearnEngine", "initial_centers_kmeanspp", "nearest_center", "one_thread"),
+    "_r": ("REngine", "r_code_sha256"),
+    "_recorded": ("RecordedREngine",),
+}
+#: The R engine class of ``_r.py`` (run in the R worker by this name).
+R_ENGINE = "REngine"

@@ -25,9 +25,19 @@ from pyseg._data import Dataset, check_clusterable
 from pyseg._errors import InputError
 from pyseg._io import json_ready, to_json_text
 from pyseg._segments import segment_names_for_data
-from pyseg.engines import FitResult, KMeansEngine, REngine, SklearnEngine, initial_centers_kmeanspp
+from pyseg.engines import (
+    FitResult,
+    KMeansEngine,
+    RecordedREngine,
+    REngine,
+    SklearnEngine,
+    initial_centers_kmeanspp,
+    nearest_center,
+)
+from pyseg.methods._base import MethodPrediction, MethodSettings
 
 if TYPE_CHECKING:
+    import pandas as pd
     from numpy.typing import NDArray
 
 Mode = Literal["course", "exact"]
@@ -437,3 +447,31 @@ def _diagnose(
     for warning in py_fit.warnings:
         notes.append(f"scikit-learn warned: {warning}.")
     return notes
+
+
+# -- the method contract (pyseg.methods._base) -----------------------------------------------
+
+MEASURE_NAME = "WCSS relative difference"
+
+
+def measure(comparison: Comparison) -> float:
+    return float(comparison.wcss_rel_diff)
+
+
+def r_engine(settings: MethodSettings) -> KMeansEngine:
+    if settings.r_results is not None:
+        return RecordedREngine(settings.r_results)
+    return settings.r_worker if settings.r_worker is not None else REngine()
+
+
+def run(dataset: Dataset, settings: MethodSettings) -> Comparison:
+    return compare(dataset, settings.k, mode=settings.mode,  # type: ignore[arg-type]
+                   python_settings=settings.python_settings, r_settings=settings.r_settings,
+                   min_agreement=settings.min_agreement, r_engine=r_engine(settings))
+
+
+def predict(comparison: Comparison, X_new: NDArray[np.float64],
+            table: pd.DataFrame) -> MethodPrediction:
+    python, _ = nearest_center(X_new, comparison.python.centers)
+    r, _ = REngine().nearest_center(X_new, comparison.r.centers)  # R's centers, aligned
+    return MethodPrediction(python, r, "the segment of the nearest center (Euclidean)")

@@ -1,0 +1,14 @@
+"""PAM (k-medoids): ``kmedoids.pam`` and R ``cluster::pam``, on Euclidean distances or Gower's
+(``cluster::daisy``) when a categorical column is among the features."""
+
+DESCRIBE = "kmedoids.pam / R cluster::pam (daisy Gower or dist)"
+PREDICTION = "nearest medoid, by the fit's distance (pyseg._pam.predict_pam)"
+
+#: Engine names :mod:`pyseg.engines` re-exports, by the module of this package that defines them.
+ENGINE_EXPORTS: dict[str, tuple[str, ...]] = {
+    "_base": ("DISTANCES", "PamData", "PamEngine", "PamFit", "check_distance"),
+    "_python": ("KmedoidsPamEngine",),
+    "_r": ("RPamEngine",),
+}
+#: The R engine class of ``_r.py`` (run in the R worker by this name).
+R_ENGINE = "RPamEngine"

@@ -34,12 +34,14 @@ from pyseg._gower import (
     numeric_columns,
 )
 from pyseg._io import json_ready, to_json_text
+from pyseg.engines import RecordedPamEngine
 from pyseg.methods._agreement import (
     PartitionAgreement,
     check_k,
     comparison_dict,
     partition_agreement,
 )
+from pyseg.methods._base import MethodPrediction, MethodSettings, live_r
 from pyseg.methods.kmeans._compare import run_both
 from pyseg.methods.pam._base import (
     PamData,
@@ -422,3 +424,34 @@ def predict_pam(comparison: PamComparison, new: pd.DataFrame | NDArray[np.float6
     if with_r:
         r = (r_engine or RPamEngine()).nearest_medoid(data, comparison.r, rows)
     return PamPrediction(python=python.astype(np.int64), r=r)
+
+
+# -- the method contract (pyseg.methods._base) -----------------------------------------------
+
+MEASURE_NAME = "medoids differing"
+
+
+def measure(comparison: PamComparison) -> float:
+    return float(comparison.medoids_differing)
+
+
+def r_engine(settings: MethodSettings) -> Any:
+    if settings.r_results is not None:
+        return RecordedPamEngine(settings.r_results)
+    return live_r(settings, "RPamEngine")
+
+
+def run(dataset: Dataset, settings: MethodSettings) -> PamComparison:
+    return compare_pam(dataset, settings.k, distance=settings.distance,
+                       min_agreement=settings.min_agreement, r_engine=r_engine(settings))
+
+
+def predict(comparison: PamComparison, X_new: NDArray[np.float64],
+            table: pd.DataFrame) -> MethodPrediction:
+    numeric = [name for name, kind in zip(comparison.data.columns.names,
+                                          comparison.data.columns.kinds, strict=True)
+               if kind == "numeric"]
+    found = predict_pam(comparison, table.astype({name: "float64" for name in numeric}))
+    assert found.r is not None  # R was asked
+    return MethodPrediction(found.python, found.r, "the segment of the nearest medoid, by the "
+                            f"fit's distance ({comparison.data.distance})")

@@ -1,0 +1,109 @@
+"""What every method provides, and the types its parts share.
+
+A method is a package ``pyseg/methods/<name>/`` (see :mod:`pyseg.methods`). Its light
+``__init__.py`` holds what the shell needs without numpy (its one-line description, its flags, what
+it cannot do and why); its ``_compare.py`` holds the comparison and, for the pipeline:
+
+``run(dataset, settings) -> comparison``
+    Both languages' fits on ``dataset`` with :class:`MethodSettings`, aligned and diagnosed.
+``MEASURE_NAME``, ``measure(comparison) -> float``
+    The method's own parity measure (the ``--method all`` table).
+``predict(comparison, X_new, table) -> MethodPrediction`` (optional)
+    New rows in both languages; a method without it says why in ``NO_PREDICTION``.
+``r_engine(settings)``
+    Its R engine for this run: in the R worker, in this process, or replayed from a recording.
+
+Every comparison has ``passed``, ``diagnosis``, ``agreement`` (``accuracy``, ``ari``),
+``to_dict(versions)`` and ``to_json(versions)``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from pyseg._course import PYTHON_COURSE, R_COURSE, CourseSettings
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
+
+    from pyseg.engines import RWorkerEngine
+
+
+@dataclass(frozen=True)
+class MethodSettings:
+    """What ``compare`` was asked, for every method; each method reads the fields it needs.
+
+    Attributes
+    ----------
+    k : int, default=5
+        Clusters (K-Means, hierarchical, PAM, GMM).
+    mode : str, default="course"
+        K-Means: ``course`` or ``exact``; GMM: ``course`` or ``exact``.
+    python_settings, r_settings : CourseSettings
+        K-Means seeds and starts.
+    linkage : str, default="ward"
+    eps : float or None
+        DBSCAN radius; None: the knee of Python's k-nearest-neighbour distance curve.
+    min_points : int, default=5
+    distance : str or None
+        PAM: ``euclidean`` or ``gower``; None: gower when a categorical column is among the
+        features.
+    covariance : str, default="full"
+        GMM covariance type (scikit-learn's names).
+    min_agreement : float, default=1.0
+    r_results : Path or None
+        Take R's side from a ``pyseg record-r`` file instead of running R.
+    """
+
+    k: int = 5
+    mode: str = "course"
+    python_settings: CourseSettings = PYTHON_COURSE
+    r_settings: CourseSettings = R_COURSE
+    linkage: str = "ward"
+    eps: float | None = None
+    min_points: int = 5
+    distance: str | None = None
+    covariance: str = "full"
+    min_agreement: float = 1.0
+    r_results: Path | None = None
+    #: Filled by the run: settings a method chose itself (DBSCAN's eps from the knee), for notes.
+    chosen: dict[str, Any] = field(default_factory=dict, compare=False)
+    #: The R worker process to run R's side in (:class:`~pyseg.engines.RWorkerEngine`); None:
+    #: R in this process.
+    r_worker: RWorkerEngine | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class MethodPrediction:
+    """New rows assigned by one method in both languages (R's labels in Python's numbering).
+
+    Attributes
+    ----------
+    python, r : ndarray of shape (n_new,), dtype int64
+        Segment of every new row; -1: none (DBSCAN's noise).
+    rule : str
+        How the method assigns a new row.
+    python_probability, r_probability : ndarray of shape (n_new,) or None
+        Soft methods (Gaussian mixtures): the probability of the segment given.
+    """
+
+    python: NDArray[np.int64]
+    r: NDArray[np.int64]
+    rule: str
+    python_probability: NDArray[np.float64] | None = None
+    r_probability: NDArray[np.float64] | None = None
+
+    @property
+    def agreement(self) -> float:
+        """Share of new rows with the same segment in both languages (1.0 for none)."""
+        return 1.0 if self.python.size == 0 else float(np.mean(self.python == self.r))
+
+
+def live_r(settings: MethodSettings, engine: str) -> Any:
+    """R's engine class ``engine`` in the worker process, or None (the comparison's own, in
+    process)."""
+    return None if settings.r_worker is None else settings.r_worker.engine(engine)
