@@ -55,8 +55,8 @@ from pyseg.methods._registry import (
     METHODS,
     MethodPrediction,
     MethodSettings,
-    compare_all,
-    compare_method,
+    compare_selected,
+    selected,
 )
 from pyseg.methods.dbscan._compare import KnnDistances, dbscan_eps, knn_distance_curves
 from pyseg.methods.gmm._compare import BicCurve, gmm_bic_curve
@@ -373,10 +373,12 @@ def method_compare_data(
     -------
     MethodRun
     """
-    if method != "all" and method not in METHODS:
+    try:
+        selected(method)
+    except InputError:
         if worker_process is not None:
             worker_process.kill()
-        raise InputError(f"--method {method!r} is not one of {', '.join(METHODS)}, all")
+        raise
     worker = None
     if settings.r_results is None and worker_wanted():
         # R loads in the worker while this process reads the data; the fits then overlap on two
@@ -403,10 +405,7 @@ def _compare_features(data: str | os.PathLike[str] | None, columns: str | Sequen
                       method: str, settings: MethodSettings, scale: str, report: bool,
                       command_line: Sequence[str] | str) -> MethodRun:
     dataset, features = load_features(data, columns, scale=scale)
-    if method == "all":
-        comparison: Any = compare_all(dataset, settings)
-    else:
-        comparison = compare_method(method, dataset, settings)
+    comparison = compare_selected(method, dataset, settings)
     info = versions()
     check: dict[str, float] = {}
     if settings.r_results is None:

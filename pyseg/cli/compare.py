@@ -31,6 +31,7 @@ from pyseg.cli._args import (
 )
 from pyseg.cli._help import COMMAND_HELP
 from pyseg.cli._method_text import feature_lines, format_all, format_method_summary
+from pyseg.methods import NAMES, trait
 from pyseg.r._process import WorkerProcess, start_worker_process, worker_wanted
 
 if TYPE_CHECKING:
@@ -38,7 +39,7 @@ if TYPE_CHECKING:
 
 #: The --method values (pyseg.methods._registry.METHODS, which this light module does not
 #: import: compare starts R before the library loads; a test checks that the two lists agree).
-METHOD_CHOICES = ("kmeans", "hierarchical", "dbscan", "pam", "gmm", "all")
+METHOD_CHOICES = (*NAMES, "all")
 
 DESCRIPTION = """\
 Fit the course's K-Means in Python (scikit-learn) and in R (kmeans, through rpy2), align the two
@@ -99,26 +100,12 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
 
 
 def _add_method_arguments(parser: argparse.ArgumentParser) -> None:
-    """The settings of the methods beyond K-Means; the library checks their values (one line,
-    exit 2)."""
-    parser.add_argument(
-        "--linkage", default="ward", metavar="{ward,complete,average,single}",
-        help="hierarchical: linkage (default ward; R: hclust method \"ward.D2\")")
-    parser.add_argument(
-        "--eps", type=float, default=None, metavar="E",
-        help="dbscan: neighbourhood radius (default: the knee of the k-nearest-neighbour "
-        "distances, k = min-points - 1)")
-    parser.add_argument(
-        "--min-points", type=int, default=5, metavar="M",
-        help="dbscan: rows within eps that make a core point, the point itself counted "
-        "(default 5; minPts in R, min_samples in scikit-learn)")
-    parser.add_argument(
-        "--distance", default=None, metavar="{euclidean,gower}",
-        help="pam: dissimilarity (default euclidean; gower as soon as a categorical column is "
-        "among --columns)")
-    parser.add_argument(
-        "--covariance", default="full", metavar="{full,diag,spherical,tied}",
-        help="gmm: covariance type (mclust VVV, VVI, VII, EEE; default full)")
+    """The settings of the methods beyond K-Means, from each method's ``FLAGS``; the library
+    checks their values (one line, exit 2)."""
+    for name in NAMES:
+        for flag in trait(name, "FLAGS", ()):
+            options = {key: value for key, value in flag.items() if key != "flags"}
+            parser.add_argument(*flag["flags"], **{**options, "help": f"{name}: {flag['help']}"})
 
 
 @contextlib.contextmanager
@@ -136,7 +123,8 @@ def _ending_on_error(worker: WorkerProcess | None) -> Iterator[None]:
 def _classic(args: argparse.Namespace) -> bool:
     """The course's own K-Means run (R in a worker started at once): no --method, --columns or
     --scale beyond the course's."""
-    return args.method == "kmeans" and args.columns is None and args.scale == "none"
+    return (trait(args.method, "COURSE_MODEL", False) and args.columns is None
+            and args.scale == "none")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -203,14 +191,14 @@ def run_method(args: argparse.Namespace, worker: WorkerProcess | None = None) ->
     if args.report:
         write_method_report(run.comparison, Path(args.report), provenance=run.provenance,
                             extra=run.report)
-    gower = args.method == "pam" and getattr(run.comparison, "distance", None) == "gower"
+    gower = getattr(run.comparison, "distance", None) == "gower"
     for warning in () if gower else run.features.warnings:  # Gower ranges each column itself
         print(f"pyseg: note: {warning}", file=sys.stderr)
     if args.json:
         sys.stdout.write(run.to_json())
-    elif args.method == "all":
+    elif args.method not in NAMES:  # all
         sys.stdout.write(format_all(run))
-    elif args.method == "kmeans":
+    elif trait(args.method, "COURSE_MODEL", False):
         summary = format_summary(run.comparison, run.versions).split("\n")
         sys.stdout.write("\n".join([*summary[:2], *feature_lines(run), *summary[2:]]))
     else:

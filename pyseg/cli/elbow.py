@@ -14,6 +14,7 @@ from pyseg._progress import progress_wanted
 from pyseg._report import REPORT_HTML, check_report_dir, write_elbow_report
 from pyseg.cli._args import add_data_arguments, positive_int, say_notice, say_report
 from pyseg.cli._help import COMMAND_HELP
+from pyseg.methods import NAMES, trait
 from pyseg.methods.kmeans._elbow import MODES, ElbowResult
 
 ELBOW_DESCRIPTION = """\
@@ -39,6 +40,10 @@ exit status: 0 done (differences are reported, not failures), 2 bad input or usa
 3 R missing or unusable
 """
 
+#: The methods with a view for choosing k (or eps).
+CHOOSE_K_METHODS = tuple(name for name in NAMES if trait(name, "CHOOSE_K"))
+
+
 def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     elbow_parser = subparsers.add_parser(
         "elbow",
@@ -55,7 +60,7 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
                               "--mode exact)")
     elbow_parser.add_argument("--starts", type=positive_int, default=None,
                               help="starts per k on both sides; needs --mode matched (default 10)")
-    elbow_parser.add_argument("--method", choices=("kmeans", "dbscan", "gmm"), default="kmeans",
+    elbow_parser.add_argument("--method", choices=CHOOSE_K_METHODS, default="kmeans",
                               help="kmeans: WCSS per k (default); dbscan: k-nearest-neighbour "
                               "distances for choosing eps; gmm: BIC per k (mclust's convention)")
     elbow_parser.add_argument("--covariance", default="full", metavar="TYPE",
@@ -150,10 +155,9 @@ def run_bic(args: argparse.Namespace) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    if args.method == "dbscan":
-        return run_knn(args)
-    if args.method == "gmm":
-        return run_bic(args)
+    view = trait(args.method, "CHOOSE_K")
+    if view != "wcss":
+        return {"knn": run_knn, "bic": run_bic}[view](args)
     if args.mode == "exact":
         raise InputError("--mode exact is for --method gmm; K-Means' elbow has course and "
                          "matched (both sides keep the best of --starts starts per k)")

@@ -25,6 +25,7 @@ from pyseg._form import format_prediction, run_form
 from pyseg._model import PREDICT_ENGINES, SegmentModel, classify, load_or_fit
 from pyseg.cli._args import add_data_arguments, positive_int, say_notice
 from pyseg.cli._help import COMMAND_HELP
+from pyseg.methods import trait
 
 FIT_DESCRIPTION = """\
 Fit the course's K-Means (scikit-learn, random_state=42, n_init=10), name its segments from where
@@ -173,7 +174,7 @@ def run_fit(args: argparse.Namespace) -> int:
 
 
 def run_predict(args: argparse.Namespace) -> int:
-    if args.method != "kmeans" or args.scale != "none":
+    if not trait(args.method, "COURSE_MODEL", False) or args.scale != "none":
         return run_method_predict(args)
     sources = [
         name

@@ -10,6 +10,7 @@ from pyseg._errors import ExitCode, InputError
 from pyseg._progress import progress_wanted
 from pyseg.cli._args import add_data_arguments, positive_int, say_notice
 from pyseg.cli._help import COMMAND_HELP
+from pyseg.methods import trait
 from pyseg.methods.kmeans._recorder import record_r_results
 
 RECORD_DESCRIPTION = """\
@@ -79,7 +80,7 @@ def run_method(args: argparse.Namespace) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    if args.method != "kmeans" or args.scale != "none":
+    if not trait(args.method, "COURSE_MODEL", False) or args.scale != "none":
         return run_method(args)
     dataset = load_dataset(args.data, args.columns)
     say_notice(dataset.notice)

@@ -30,6 +30,7 @@ from pyseg.cli._args import (
     say_report,
 )
 from pyseg.cli._help import COMMAND_HELP
+from pyseg.methods import trait
 
 STABILITY_DESCRIPTION = """\
 How sure are the segments? Two questions, in Python and in R:
@@ -81,7 +82,7 @@ def run(args: argparse.Namespace) -> int:
     progress = progress_wanted(args.json)
     result: SeedSweep | BootstrapStability
     if args.seeds is not None:
-        if args.method != "kmeans":
+        if not trait(args.method, "COURSE_MODEL", False):
             raise InputError(f"--seeds sweeps K-Means seeds; --method {args.method} has none")
         result = run_seed_sweep(dataset, args.k, args.seeds, args.starts, args.workers, progress)
     else:

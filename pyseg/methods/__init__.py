@@ -21,6 +21,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 from types import ModuleType
+from typing import Any
 
 #: Every method, in the order of ``--method all``'s table. Adding a method: its folder and a name
 #: here.
@@ -30,6 +31,14 @@ NAMES: tuple[str, ...] = ("kmeans", "hierarchical", "dbscan", "pam", "gmm")
 def info(name: str) -> ModuleType:
     """The method's light package (``pyseg.methods.<name>``)."""
     return importlib.import_module(f"pyseg.methods.{name}")
+
+
+def trait(name: str, fact: str, default: object = None) -> Any:
+    """A fact of the method's light package (``COURSE_MODEL``, ``CHOOSE_K``...), or ``default``
+    when the method does not state it or no method has that name (the caller says so)."""
+    if name not in NAMES:
+        return default
+    return getattr(info(name), fact, default)
 
 
 def has_part(name: str, concern: str) -> bool:

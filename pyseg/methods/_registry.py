@@ -25,8 +25,9 @@ if TYPE_CHECKING:
     import pandas as pd
     from numpy.typing import NDArray
 
-__all__ = ["METHODS", "AllComparison", "Method", "MethodPrediction", "MethodSettings",
-           "compare_all", "compare_method", "method_names"]
+__all__ = ["ALL", "METHODS", "AllComparison", "Method", "MethodPrediction", "MethodSettings",
+           "compare_all", "compare_method", "compare_selected", "method_names",
+           "selected"]
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,27 @@ METHODS: dict[str, Method] = {name: _method(name) for name in NAMES}
 def method_names() -> tuple[str, ...]:
     """The ``--method`` values, in table order."""
     return tuple(METHODS)
+
+
+#: ``--method all``: every method of :data:`METHODS`, one table.
+ALL = "all"
+
+
+def selected(method: str) -> tuple[str, ...]:
+    """The methods ``--method method`` runs (every one for :data:`ALL`); an unknown name is a
+    one-line :class:`InputError`."""
+    if method == ALL:
+        return tuple(METHODS)
+    if method not in METHODS:
+        raise InputError(f"--method {method!r} is not one of {', '.join(METHODS)}, {ALL}")
+    return (method,)
+
+
+def compare_selected(method: str, dataset: Dataset, settings: MethodSettings) -> Any:
+    """One method's comparison, or the :class:`AllComparison` of :data:`ALL`."""
+    if selected(method) == (method,):
+        return compare_method(method, dataset, settings)
+    return compare_all(dataset, settings)
 
 
 def compare_method(name: str, dataset: Dataset, settings: MethodSettings) -> Any:

@@ -1,6 +1,10 @@
 """DBSCAN: scikit-learn ``DBSCAN`` and R ``dbscan::dbscan``; it finds its own number of clusters
 from eps and min points (noise is -1)."""
 
+from __future__ import annotations
+
+from typing import Any
+
 DESCRIBE = "scikit-learn DBSCAN / R dbscan::dbscan"
 #: How ``predict`` assigns a new row.
 PREDICTION = (
@@ -17,3 +21,15 @@ ENGINE_EXPORTS: dict[str, tuple[str, ...]] = {
 }
 #: The R engine class of ``_r.py`` (run in the R worker by this name).
 R_ENGINE = "RDbscanEngine"
+#: How ``elbow`` helps choose eps for this method: the k-nearest-neighbour distances.
+CHOOSE_K = "knn"
+#: ``compare``'s flags for this method (argparse ``add_argument`` keywords; ``flags``: the
+#: names); the help is shown as "<method>: <help>".
+FLAGS: tuple[dict[str, Any], ...] = (
+    {"flags": ("--eps",), "type": float, "default": None, "metavar": "E",
+     "help": "neighbourhood radius (default: the knee of the k-nearest-neighbour distances, "
+     "k = min-points - 1)"},
+    {"flags": ("--min-points",), "type": int, "default": 5, "metavar": "M",
+     "help": "rows within eps that make a core point, the point itself counted (default 5; "
+     "minPts in R, min_samples in scikit-learn)"},
+)

@@ -1,6 +1,10 @@
 """Gaussian mixtures: scikit-learn ``GaussianMixture`` and R ``mclust::Mclust`` (course mode) or
 ``mclust::me`` from mclust's own starting partition (exact mode)."""
 
+from __future__ import annotations
+
+from typing import Any
+
 DESCRIBE = "scikit-learn GaussianMixture / R mclust::Mclust"
 PREDICTION = "most probable component and its probability (pyseg._gmm.predict_gmm)"
 
@@ -12,3 +16,11 @@ ENGINE_EXPORTS: dict[str, tuple[str, ...]] = {
 }
 #: The R engine class of ``_r.py`` (run in the R worker by this name).
 R_ENGINE = "RGmmEngine"
+#: How ``elbow`` helps choose k for this method: the BIC per k.
+CHOOSE_K = "bic"
+#: ``compare``'s flags for this method (argparse ``add_argument`` keywords; ``flags``: the
+#: names); the help is shown as "<method>: <help>".
+FLAGS: tuple[dict[str, Any], ...] = (
+    {"flags": ("--covariance",), "default": "full", "metavar": "{full,diag,spherical,tied}",
+     "help": "covariance type (mclust VVV, VVI, VII, EEE; default full)"},
+)

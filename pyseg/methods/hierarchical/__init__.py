@@ -1,5 +1,9 @@
 """Agglomerative hierarchical clustering: scipy ``linkage`` + cut, R ``hclust`` + ``cutree``."""
 
+from __future__ import annotations
+
+from typing import Any
+
 DESCRIBE = "scipy linkage + cut / R hclust + cutree"
 #: Why ``predict`` has no rule for this method.
 PREDICTION = (
@@ -15,3 +19,9 @@ ENGINE_EXPORTS: dict[str, tuple[str, ...]] = {
 }
 #: The R engine class of ``_r.py`` (run in the R worker by this name).
 R_ENGINE = "RHierarchicalEngine"
+#: ``compare``'s flags for this method (argparse ``add_argument`` keywords; ``flags``: the
+#: names); the help is shown as "<method>: <help>".
+FLAGS: tuple[dict[str, Any], ...] = (
+    {"flags": ("--linkage",), "default": "ward", "metavar": "{ward,complete,average,single}",
+     "help": "linkage (default ward; R: hclust method \"ward.D2\")"},
+)

@@ -14,3 +14,8 @@ ENGINE_EXPORTS: dict[str, tuple[str, ...]] = {
 }
 #: The R engine class of ``_r.py`` (run in the R worker by this name).
 R_ENGINE = "REngine"
+#: The course's own run: the segment model (``fit``, ``predict --model``, ``record-r``'s K-Means
+#: file) serves this method on the course's features, and ``stability --seeds`` sweeps its seeds.
+COURSE_MODEL = True
+#: How ``elbow`` helps choose k for this method: the WCSS per k.
+CHOOSE_K = "wcss"

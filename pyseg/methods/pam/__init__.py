@@ -1,6 +1,10 @@
 """PAM (k-medoids): ``kmedoids.pam`` and R ``cluster::pam``, on Euclidean distances or Gower's
 (``cluster::daisy``) when a categorical column is among the features."""
 
+from __future__ import annotations
+
+from typing import Any
+
 DESCRIBE = "kmedoids.pam / R cluster::pam (daisy Gower or dist)"
 PREDICTION = "nearest medoid, by the fit's distance (pyseg._pam.predict_pam)"
 
@@ -12,3 +16,10 @@ ENGINE_EXPORTS: dict[str, tuple[str, ...]] = {
 }
 #: The R engine class of ``_r.py`` (run in the R worker by this name).
 R_ENGINE = "RPamEngine"
+#: ``compare``'s flags for this method (argparse ``add_argument`` keywords; ``flags``: the
+#: names); the help is shown as "<method>: <help>".
+FLAGS: tuple[dict[str, Any], ...] = (
+    {"flags": ("--distance",), "default": None, "metavar": "{euclidean,gower}",
+     "help": "dissimilarity (default euclidean; gower as soon as a categorical column is among "
+     "--columns)"},
+)
