@@ -20,8 +20,11 @@ from pyseg._errors import InputError
 
 
 @contextlib.contextmanager
-def _reading(where: str, kind: str) -> Iterator[None]:
+def _reading(
+    path: str | os.PathLike[str], source: str | None, hint: str, kind: str
+) -> Iterator[None]:
     """Turn an unreadable file into the one-line :class:`InputError` every reader gives."""
+    where = f"{path if source is None else source}{hint}"
     try:
         yield
     except FileNotFoundError:
@@ -34,11 +37,17 @@ def _reading(where: str, kind: str) -> Iterator[None]:
         raise InputError(f"{where}: cannot read the file: {exc.strerror or exc}") from None
 
 
+def _not_a_directory(path: str | os.PathLike[str]) -> Path:
+    if Path(path).is_dir():
+        raise IsADirectoryError
+    return Path(path)
+
+
 def open_input(
     path: str | os.PathLike[str], source: str | None = None, hint: str = "",
     kind: str = "CSV file",
 ) -> IO[bytes]:
-    """``path`` opened for reading bytes.
+    """``path`` opened for reading bytes, by the one file opener.
 
     Parameters
     ----------
@@ -56,10 +65,8 @@ def open_input(
         ``SOURCE: no such file``, ``SOURCE: permission denied; cannot read the file``,
         ``SOURCE: is a directory, not a KIND`` or ``SOURCE: cannot read the file: REASON``.
     """
-    with _reading(f"{path if source is None else source}{hint}", kind):
-        if Path(path).is_dir():
-            raise IsADirectoryError
-        return open(path, "rb")
+    with _reading(path, source, hint, kind):
+        return open(_not_a_directory(path), "rb")
 
 
 def read_input(
@@ -67,9 +74,8 @@ def read_input(
     kind: str = "CSV file",
 ) -> bytes:
     """The bytes of ``path``, with the errors of :func:`open_input` (also while reading)."""
-    with open_input(path, source, hint, kind) as stream, \
-            _reading(f"{path if source is None else source}{hint}", kind):
-        return stream.read()
+    with _reading(path, source, hint, kind):
+        return _not_a_directory(path).read_bytes()
 
 
 def _refuse_directory(target: Path, what: str) -> None:
