@@ -47,24 +47,10 @@ def open_input(
     path: str | os.PathLike[str], source: str | None = None, hint: str = "",
     kind: str = "CSV file",
 ) -> IO[bytes]:
-    """``path`` opened for reading bytes, by the one file opener.
-
-    Parameters
-    ----------
-    path : path-like
-    source : str or None, default=None
-        The file as messages name it (default: ``path``).
-    hint : str, default=""
-        Said after the name, e.g. ``" (set by PYSEG_DATA)"``.
-    kind : str, default="CSV file"
-        What the file should be, for "SOURCE: is a directory, not a KIND".
-
-    Raises
-    ------
-    InputError
-        ``SOURCE: no such file``, ``SOURCE: permission denied; cannot read the file``,
-        ``SOURCE: is a directory, not a KIND`` or ``SOURCE: cannot read the file: REASON``.
-    """
+    """``path`` opened for reading bytes. A missing or unreadable file is one
+    :class:`InputError` line naming ``source`` (default: ``path``) and ``hint`` (e.g.
+    ``" (set by PYSEG_DATA)"``): ``no such file``, ``permission denied; cannot read the file``,
+    ``is a directory, not a KIND`` or ``cannot read the file: REASON``."""
     with _reading(path, source, hint, kind):
         return open(_not_a_directory(path), "rb")
 
@@ -87,22 +73,11 @@ def _refuse_directory(target: Path, what: str) -> None:
 def atomic_file(path: str | os.PathLike[str], what: str = "") -> Iterator[IO[bytes]]:
     """A binary stream whose bytes replace ``path`` only once the ``with`` block has succeeded.
 
-    The bytes go to a temporary file in the same directory, are flushed to disk, and replace
-    ``path`` with :func:`os.replace`; on any failure (also in the ``with`` block) the temporary
-    file is removed, so no partial output is ever left behind.
-
-    Parameters
-    ----------
-    path : path-like
-        Destination. Its directory must exist.
-    what : str, default=""
-        Words for error messages, e.g. ``"model to "`` gives "cannot write model to PATH: ...".
-
-    Raises
-    ------
-    InputError
-        The destination cannot be written (missing directory, a directory, no permission...),
-        or an :class:`OSError` in the ``with`` block.
+    The bytes go to a temporary file in the same directory (which must exist), are flushed to
+    disk, and replace ``path`` with :func:`os.replace`; on any failure the temporary file is
+    removed, so no partial output is ever left behind. A failure, also an :class:`OSError` in
+    the block, is an :class:`InputError` "cannot write WHAT PATH: REASON" (``what`` e.g.
+    ``"model to "``).
     """
     target = Path(path)
     _refuse_directory(target, what)
