@@ -22,15 +22,12 @@ from __future__ import annotations
 
 import contextlib
 import csv
-import os
 import re
-import secrets
 import shutil
 import sys
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 import numpy as np
@@ -42,8 +39,9 @@ from pyseg._course import (
     is_income_header,
     is_score_header,
 )
-from pyseg._data import check_header, csv_delimiter
+from pyseg._data import check_header, count_line_ends, csv_delimiter, decoded
 from pyseg._errors import InputError
+from pyseg._io import atomic_file, open_input
 from pyseg._model import classify_chunks
 from pyseg._numbers import MAX_ABS_VALUE, parse_number, value_problem
 
@@ -165,14 +163,7 @@ def open_customers(path: str, model: SegmentModel) -> CustomerTable:
         A missing or unreadable file, no header, missing feature columns; later, while iterating,
         a bad row (naming its file line and column) or no customers at all.
     """
-    try:
-        handle = open(path, "rb")  # noqa: SIM115 - closed by _read_batches
-    except FileNotFoundError:
-        raise InputError(f"input file {path} does not exist") from None
-    except IsADirectoryError:
-        raise InputError(f"{path}: is a directory, not a CSV file") from None
-    except OSError as exc:
-        raise InputError(f"cannot read input file {path}: {exc.strerror or exc}") from None
+    handle = open_input(path)  # closed by _read_batches
     try:
         head, first_line, offset, rest = _read_header(handle, path)
         header, bom, ending = _split_header(head, path, first_line, offset)
@@ -207,7 +198,7 @@ def _read_header(handle: IO[bytes], path: str) -> tuple[bytes, int, int, bytes]:
 
 def _split_header(head: bytes, path: str, line: int, offset: int) -> tuple[str, bool, str]:
     bom = head.startswith(b"\xef\xbb\xbf")
-    text = _decoded(head[3:] if bom else head, path, line, offset + (3 if bom else 0))
+    text = decoded(head[3:] if bom else head, path, line, offset + (3 if bom else 0))
     header = text.rstrip("\r\n")
     return header, bom, text[len(header):]
 
@@ -263,7 +254,7 @@ def _read_batches(
                 if batch is None:
                     batch = _checked_batch(chunk, layout, first_line, offset)
                 n_rows += len(batch.rows)
-                first_line += _count_line_ends(chunk)
+                first_line += count_line_ends(chunk)
                 offset += len(chunk)
                 if batch.rows:
                     yield batch
@@ -281,10 +272,6 @@ def _last_line_end(data: bytes) -> int:
         return newline + 1
     carriage = data.rfind(b"\r", 0, len(data) - 1)
     return carriage + 1 if carriage >= 0 else -1
-
-
-def _count_line_ends(data: bytes) -> int:
-    return data.count(b"\n") + data.count(b"\r") - data.count(b"\r\n")
 
 
 def _fast_batch(data: bytes, layout: _Layout, first_line: int) -> CustomerBatch | None:
@@ -387,7 +374,7 @@ def _within_rules(values: NDArray[np.float64], rule: str) -> bool:
 def _checked_batch(data: bytes, layout: _Layout, first_line: int, offset: int) -> CustomerBatch:
     """The batch of a chunk read line by line with :mod:`csv`, every cell through the number
     parser; raises :class:`~pyseg.InputError` naming the first bad row and column."""
-    text = _decoded(data, layout.source, first_line, offset)
+    text = decoded(data, layout.source, first_line, offset)
     rows: list[str] = []
     values: list[list[float]] = []
     lines: list[int] = []
@@ -404,22 +391,6 @@ def _checked_batch(data: bytes, layout: _Layout, first_line: int, offset: int) -
             break
     X = np.asarray(values, dtype=np.float64).reshape(len(rows), len(layout.columns))
     return CustomerBatch(rows, X, np.asarray(lines, dtype=np.int64))
-
-
-def _decoded(data: bytes, source: str, first_line: int, offset: int) -> str:
-    """``data`` as text, or the error :func:`pyseg.load_dataset` gives for the same bytes."""
-    nul = data.find(b"\0")
-    if nul >= 0:
-        line = first_line + _count_line_ends(data[:nul])
-        raise InputError(f"{source}: row {line}: not a text CSV file (NUL byte at byte offset "
-                         f"{offset + nul}); if it is a spreadsheet, export it as CSV first")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = first_line + _count_line_ends(data[:exc.start])
-        raise InputError(f"{source}: row {line}: not UTF-8 text (byte 0x{data[exc.start]:02x} at "
-                         f"byte offset {offset + exc.start}); save the file as UTF-8 (e.g. 'CSV "
-                         "UTF-8' in Excel)") from None
 
 
 def _checked_row(row: str, line: int, layout: _Layout) -> list[float]:
@@ -638,9 +609,9 @@ def _labelled_bytes(
 
 @contextlib.contextmanager
 def _labelled_output(path: str | None, write: bool) -> Iterator[IO[bytes] | None]:
-    """Where the labelled rows go: a temporary file beside ``path`` renamed onto it at the end,
-    or (``path`` None or ``-``) a temporary file copied to stdout at the end; nothing is left,
-    and nothing reaches stdout, if anything fails before."""
+    """Where the labelled rows go: :func:`pyseg._io.atomic_file` for ``path``, or (``path`` None
+    or ``-``) a temporary file copied to stdout at the end; nothing is left, and nothing reaches
+    stdout, if anything fails before."""
     if not write:
         yield None
         return
@@ -652,25 +623,5 @@ def _labelled_output(path: str | None, write: bool) -> Iterator[IO[bytes] | None
             shutil.copyfileobj(spool, sys.stdout.buffer)
             sys.stdout.buffer.flush()
         return
-    target = Path(path)
-    if target.is_dir():
-        raise InputError(f"cannot write {target}: it is a directory; give a file name")
-    temporary = target.with_name(f".{target.name}.{secrets.token_hex(6)}.tmp")
-    try:
-        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    except OSError as exc:
-        raise InputError(f"cannot write {target}: {exc.strerror or exc}") from None
-    try:
-        with os.fdopen(descriptor, "wb") as stream:
-            yield stream
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, target)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            temporary.unlink()
-        raise InputError(f"cannot write {target}: {exc.strerror or exc}") from None
-    except BaseException:
-        with contextlib.suppress(OSError):
-            temporary.unlink()
-        raise
+    with atomic_file(path) as stream:
+        yield stream

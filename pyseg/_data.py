@@ -48,6 +48,7 @@ from pyseg._course import (
     normalise_header,
 )
 from pyseg._errors import InputError
+from pyseg._io import read_input
 from pyseg._numbers import MAX_ABS_VALUE, NUMBER, parse_number, value_problem
 from pyseg._synth import mall_like_csv_bytes
 
@@ -194,34 +195,18 @@ def read_data(path: str | os.PathLike[str] | None) -> tuple[Path | None, bytes, 
         return None, data, source, notice
     source = str(resolved)
     from_env = path is None and os.environ.get(DATA_ENV, "") == str(resolved)
-    data = read_file(resolved, source, hint=f" (set by {DATA_ENV})" if from_env else "")
+    data = read_input(resolved, source, hint=f" (set by {DATA_ENV})" if from_env else "")
     return resolved, data, source, notice
 
 
-def read_file(path: Path, source: str, hint: str = "") -> bytes:
-    """The bytes of ``path``; a one-line :class:`InputError` naming ``source`` if unreadable."""
-    try:
-        if path.is_dir():
-            raise InputError(f"{source}{hint}: is a directory, not a CSV file")
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"{source}{hint}: no such file") from None
-    except PermissionError:
-        raise InputError(f"{source}{hint}: permission denied; cannot read the file") from None
-    except IsADirectoryError:
-        raise InputError(f"{source}{hint}: is a directory, not a CSV file") from None
-    except OSError as exc:
-        raise InputError(f"{source}{hint}: cannot read the file: {exc.strerror or exc}") from None
+def count_line_ends(data: bytes, stop: int | None = None) -> int:
+    """Line ends in ``data[:stop]``: LF, CRLF or (old Mac) a bare CR."""
+    return data.count(b"\n", 0, stop) + data.count(b"\r", 0, stop) - data.count(b"\r\n", 0, stop)
 
 
 def _row_of(data: bytes, offset: int) -> int:
-    """1-based line number of byte ``offset``; lines end in LF, CRLF or (old Mac) a bare CR."""
-    return (
-        data.count(b"\n", 0, offset)
-        + data.count(b"\r", 0, offset)
-        - data.count(b"\r\n", 0, offset)
-        + 1
-    )
+    """1-based line number of byte ``offset``."""
+    return count_line_ends(data, offset) + 1
 
 
 def check_text(data: bytes, source: str) -> int:
@@ -232,22 +217,28 @@ def check_text(data: bytes, source: str) -> int:
             f"{source}: the file is empty; expected a CSV with a header line such as "
             f"{','.join(COURSE_COLUMNS)!r}"
         )
+    if not data.isascii() or b"\0" in data:
+        decoded(data, source)
+    return start
+
+
+def decoded(data: bytes, source: str, first_line: int = 1, offset: int = 0) -> str:
+    """``data`` (which starts at file line ``first_line``, byte ``offset``) as text, or a
+    one-line :class:`InputError` naming the row and byte of a NUL byte or of bad UTF-8."""
     nul = data.find(b"\0")
     if nul >= 0:
         raise InputError(
-            f"{source}: row {_row_of(data, nul)}: not a text CSV file (NUL byte at byte offset "
-            f"{nul}); if it is a spreadsheet, export it as CSV first"
+            f"{source}: row {first_line + count_line_ends(data, nul)}: not a text CSV file (NUL "
+            f"byte at byte offset {offset + nul}); if it is a spreadsheet, export it as CSV first"
         )
-    if not data.isascii():
-        try:
-            data.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise InputError(
-                f"{source}: row {_row_of(data, exc.start)}: not UTF-8 text (byte "
-                f"0x{data[exc.start]:02x} at byte offset {exc.start}); save the file as UTF-8 "
-                f"(e.g. 'CSV UTF-8' in Excel)"
-            ) from None
-    return start
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"{source}: row {first_line + count_line_ends(data, exc.start)}: not UTF-8 text (byte "
+            f"0x{data[exc.start]:02x} at byte offset {offset + exc.start}); save the file as "
+            "UTF-8 (e.g. 'CSV UTF-8' in Excel)"
+        ) from None
 
 
 def _header_line(data: bytes, start: int) -> tuple[str, int, int]:

@@ -1,4 +1,6 @@
-"""Writing files so that a reader sees either the whole new file or the old one."""
+"""Reading input files and writing files so that a reader sees either the whole new file or the
+old one: the one file opener (one wording for a missing or unreadable file) and the one atomic
+writer (a file, or a report directory) every command uses."""
 
 from __future__ import annotations
 
@@ -8,41 +10,77 @@ import json
 import math
 import os
 import secrets
+import shutil
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from pyseg._errors import InputError
 
 
-def write_atomic(data: bytes, path: str | os.PathLike[str], what: str = "") -> str:
-    """Write ``data`` to ``path`` through a temporary file and an atomic rename.
+@contextlib.contextmanager
+def _reading(
+    path: str | os.PathLike[str], source: str | None, hint: str, kind: str
+) -> Iterator[None]:
+    """Turn an unreadable file into the one-line :class:`InputError` every reader gives."""
+    where = f"{path if source is None else source}{hint}"
+    try:
+        yield
+    except FileNotFoundError:
+        raise InputError(f"{where}: no such file") from None
+    except PermissionError:
+        raise InputError(f"{where}: permission denied; cannot read the file") from None
+    except IsADirectoryError:
+        raise InputError(f"{where}: is a directory, not a {kind}") from None
+    except OSError as exc:
+        raise InputError(f"{where}: cannot read the file: {exc.strerror or exc}") from None
 
-    The bytes go to a temporary file in the same directory, are flushed to disk, and replace
-    ``path`` with :func:`os.replace`; on any failure the temporary file is removed, so no partial
-    output is ever left behind.
 
-    Parameters
-    ----------
-    data : bytes
-        The whole file.
-    path : path-like
-        Destination. Its directory must exist.
-    what : str, default=""
-        Words for error messages, e.g. ``"model to "`` gives "cannot write model to PATH: ...".
+def _not_a_directory(path: str | os.PathLike[str]) -> Path:
+    if Path(path).is_dir():
+        raise IsADirectoryError
+    return Path(path)
 
-    Returns
-    -------
-    str
-        SHA-256 (hex) of the bytes written.
 
-    Raises
-    ------
-    InputError
-        The destination cannot be written (missing directory, a directory, no permission...).
-    """
-    target = Path(path)
+def open_input(
+    path: str | os.PathLike[str], source: str | None = None, hint: str = "",
+    kind: str = "CSV file",
+) -> IO[bytes]:
+    """``path`` opened for reading bytes. A missing or unreadable file is one
+    :class:`InputError` line naming ``source`` (default: ``path``) and ``hint`` (e.g.
+    ``" (set by PYSEG_DATA)"``): ``no such file``, ``permission denied; cannot read the file``,
+    ``is a directory, not a KIND`` or ``cannot read the file: REASON``."""
+    with _reading(path, source, hint, kind):
+        return open(_not_a_directory(path), "rb")
+
+
+def read_input(
+    path: str | os.PathLike[str], source: str | None = None, hint: str = "",
+    kind: str = "CSV file",
+) -> bytes:
+    """The bytes of ``path``, with the errors of :func:`open_input` (also while reading)."""
+    with _reading(path, source, hint, kind):
+        return _not_a_directory(path).read_bytes()
+
+
+def _refuse_directory(target: Path, what: str) -> None:
     if target.is_dir():
         raise InputError(f"cannot write {what}{target}: it is a directory; give a file name")
+
+
+@contextlib.contextmanager
+def atomic_file(path: str | os.PathLike[str], what: str = "") -> Iterator[IO[bytes]]:
+    """A binary stream whose bytes replace ``path`` only once the ``with`` block has succeeded.
+
+    The bytes go to a temporary file in the same directory (which must exist), are flushed to
+    disk, and replace ``path`` with :func:`os.replace`; on any failure the temporary file is
+    removed, so no partial output is ever left behind. A failure, also an :class:`OSError` in
+    the block, is an :class:`InputError` "cannot write WHAT PATH: REASON" (``what`` e.g.
+    ``"model to "``).
+    """
+    target = Path(path)
+    _refuse_directory(target, what)
     if not target.parent.is_dir():
         raise InputError(
             f"cannot write {what}{target}: directory {target.parent} does not exist"
@@ -54,7 +92,7 @@ def write_atomic(data: bytes, path: str | os.PathLike[str], what: str = "") -> s
         descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
         created = True
         with os.fdopen(descriptor, "wb") as stream:
-            stream.write(data)
+            yield stream
             stream.flush()
             os.fsync(stream.fileno())
         os.replace(temporary, target)
@@ -65,6 +103,12 @@ def write_atomic(data: bytes, path: str | os.PathLike[str], what: str = "") -> s
     except BaseException:
         _remove_quietly(temporary, created)
         raise
+
+
+def write_atomic(data: bytes, path: str | os.PathLike[str], what: str = "") -> str:
+    """Write ``data`` to ``path`` through :func:`atomic_file`; the SHA-256 (hex) of the bytes."""
+    with atomic_file(path, what) as stream:
+        stream.write(data)
     return hashlib.sha256(data).hexdigest()
 
 
@@ -89,8 +133,7 @@ def check_writable(path: str | os.PathLike[str], what: str = "") -> None:
         ``path`` is a directory, or a file cannot be created where it would go.
     """
     target = Path(path)
-    if target.is_dir():
-        raise InputError(f"cannot write {what}{target}: it is a directory; give a file name")
+    _refuse_directory(target, what)
     directory = target.absolute().parent
     while not directory.exists() and directory != directory.parent:
         directory = directory.parent
@@ -113,6 +156,58 @@ def _remove_quietly(temporary: Path, created: bool) -> None:
     if created:
         with contextlib.suppress(OSError):
             temporary.unlink(missing_ok=True)
+
+
+def replace_directory(outdir: Path, files: dict[str, bytes], what: str = "report") -> None:
+    """Make ``outdir`` a directory holding exactly ``files``, atomically.
+
+    The files are written into a temporary directory in ``outdir``'s parent (same file system, so
+    renames are atomic), which then takes ``outdir``'s place. An earlier ``outdir`` is moved
+    aside first and deleted only once the new one is in place: if the last rename fails or is
+    interrupted, the earlier one is put back, and if even that fails it is kept (the error says
+    where). The caller decides whether an earlier ``outdir`` may be replaced at all.
+
+    Raises
+    ------
+    InputError
+        "cannot create WHAT directory OUTDIR: ..." or "cannot write WHAT to OUTDIR: ...".
+    """
+    try:
+        outdir.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{outdir.name}.tmp-", dir=outdir.parent))
+    except OSError as exc:
+        raise InputError(f"cannot create {what} directory {outdir}: {exc.strerror}") from None
+    try:
+        for name, content in files.items():
+            (staging / name).write_bytes(content)
+        os.chmod(staging, 0o755)  # mkdtemp makes it private; a report is meant to be shared
+        _swap_in(staging, outdir, what)
+    except OSError as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise InputError(f"cannot write {what} to {outdir}: {exc.strerror or exc}") from None
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
+def _swap_in(staging: Path, outdir: Path, what: str) -> None:
+    """Rename ``staging`` to ``outdir``, never losing an earlier ``outdir`` on the way."""
+    if not outdir.is_dir():
+        os.rename(staging, outdir)
+        return
+    old = staging.with_name(f"{staging.name}.old")
+    os.rename(outdir, old)
+    try:
+        os.rename(staging, outdir)
+    except BaseException as failure:
+        try:
+            os.rename(old, outdir)  # put the earlier one back
+        except OSError:
+            reason = getattr(failure, "strerror", None) or "interrupted"
+            raise InputError(f"cannot write {what} to {outdir}: {reason}; the earlier {what} "
+                             f"is kept in {old}") from None
+        raise
+    shutil.rmtree(old, ignore_errors=True)
 
 
 def json_ready(value: Any) -> Any:

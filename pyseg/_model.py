@@ -26,7 +26,7 @@ from pyseg import __version__
 from pyseg._course import COURSE_FEATURES, PYTHON_COURSE, CourseSettings, is_course_schema
 from pyseg._data import Dataset, check_clusterable, check_points, load_dataset
 from pyseg._errors import InputError
-from pyseg._io import write_atomic
+from pyseg._io import read_input, write_atomic
 from pyseg._numbers import value_problem
 from pyseg._provenance import versions
 from pyseg._segments import Segment, segment_names
@@ -441,10 +441,8 @@ class SegmentModel:
         """Read a model written by :meth:`save`. Never refits; imports numpy and stdlib only."""
         source = Path(path)
         try:
-            text = source.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            raise InputError(f"model file {source} does not exist") from None
-        except (OSError, UnicodeDecodeError) as exc:
+            text = read_input(source, kind="model file").decode("utf-8")
+        except UnicodeDecodeError as exc:
             raise InputError(f"cannot read model file {source}: {exc}") from None
         try:
             payload = json.loads(text)

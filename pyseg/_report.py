@@ -12,9 +12,6 @@ from __future__ import annotations
 
 import base64
 import json
-import os
-import shutil
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -23,7 +20,7 @@ import numpy as np
 
 from pyseg._course import R_CLUSPLOT_CODE
 from pyseg._errors import InputError
-from pyseg._io import json_ready
+from pyseg._io import json_ready, replace_directory
 from pyseg._plots import (
     clusters_side_by_side_figure,
     clusters_title,
@@ -215,44 +212,11 @@ def check_report_dir(outdir: Path) -> None:
 
 
 def _write_atomically(outdir: Path, files: dict[str, bytes]) -> None:
-    """Create ``outdir`` holding exactly ``files``, replacing an earlier pyseg report there.
-
-    The files are written into a temporary directory in ``outdir``'s parent (same file system, so
-    renames are atomic) and that directory is renamed to ``outdir``. An existing ``outdir`` is
-    replaced only if it holds nothing but files a pyseg report writes, so nobody's other files are
-    ever deleted.
-    """
-    outdir = Path(outdir)
-    check_report_dir(outdir)
-    try:
-        outdir.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{outdir.name}.tmp-", dir=outdir.parent))
-    except OSError as exc:
-        raise InputError(f"cannot create report directory {outdir}: {exc.strerror}") from None
-    old = None
-    try:
-        for name, content in files.items():
-            (staging / name).write_bytes(content)
-        os.chmod(staging, 0o755)  # mkdtemp makes it private; a report is meant to be shared
-        if outdir.is_dir():
-            old = outdir.parent / f"{staging.name}.old"
-            os.rename(outdir, old)
-        try:
-            os.rename(staging, outdir)
-        except OSError:
-            if old is not None:
-                os.rename(old, outdir)  # put the previous report back
-                old = None
-            raise
-    except OSError as exc:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise InputError(f"cannot write report to {outdir}: {exc.strerror or exc}") from None
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    finally:
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
+    """Create ``outdir`` holding exactly ``files``, replacing an earlier pyseg report there (only
+    if it holds nothing but files a pyseg report writes, so nobody's other files are ever
+    deleted); see :func:`pyseg._io.replace_directory`."""
+    check_report_dir(Path(outdir))
+    replace_directory(Path(outdir), files)
 
 
 def _finish(outdir: Path, record: dict[str, Any], parts: _ReportParts,

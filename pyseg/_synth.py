@@ -220,28 +220,10 @@ def mall_like_csv_bytes(n: int = 200, seed: int = 0) -> bytes:
 
 
 def write_csv_atomic(data: bytes | pd.DataFrame, path: str | os.PathLike[str]) -> str:
-    """Write a CSV so that ``path`` is either the complete new file or untouched.
-
-    A CSV-friendly front to :func:`pyseg._io.write_atomic` (temporary file in the same
-    directory, flushed, then :func:`os.replace`; nothing is left behind on failure).
-
-    Parameters
-    ----------
-    data : bytes or pandas.DataFrame
-        The file content; a frame is written as ``to_csv(index=False, lineterminator="\\n")``.
-    path : path-like
-        Destination. Its directory must exist.
-
-    Returns
-    -------
-    str
-        SHA-256 (hex) of the bytes written.
-
-    Raises
-    ------
-    InputError
-        The destination cannot be written (missing directory, a directory, no permission...).
-    """
+    """Write a CSV (bytes, or a frame as ``to_csv(index=False, lineterminator="\\n")``) with
+    :func:`pyseg._io.write_atomic`: ``path`` is either the complete new file or untouched.
+    Returns the SHA-256 (hex) of the bytes; raises :class:`~pyseg.InputError` if ``path`` cannot
+    be written."""
     if not isinstance(data, bytes):
         data = data.to_csv(index=False, lineterminator="\n").encode("utf-8")
     return write_atomic(data, path)

@@ -194,6 +194,30 @@ def test_an_error_late_in_a_big_file_names_its_line_and_leaves_nothing(
     assert code == 2 and out == ""
 
 
+def test_an_unreadable_customers_file_gets_the_words_of_an_unreadable_data_file(
+        capsys, run_cli, model_json, tmp_path):
+    """One file opener: ``--input`` and ``--data`` say the same for the same failure."""
+    from pyseg._data import load_dataset
+
+    for source in (tmp_path / "nope.csv", tmp_path):
+        code, out, err = _score(capsys, run_cli, model_json, source)
+        with pytest.raises(InputError) as caught:
+            load_dataset(source)
+        assert code == 2 and out == ""
+        assert err == f"pyseg: error: {caught.value}\n"
+    assert err == f"pyseg: error: {tmp_path}: is a directory, not a CSV file\n"
+
+
+def test_an_output_into_a_missing_directory_names_it(capsys, run_cli, model_json, tmp_path,
+                                                      mall_like_csv):
+    output = tmp_path / "missing" / "labelled.csv"
+    code, _, err = _score(capsys, run_cli, model_json, mall_like_csv, "--output", str(output))
+    assert code == 2
+    assert err == (f"pyseg: error: cannot write {output}: directory {output.parent} does not "
+                   "exist\n")
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_rows_wider_or_narrower_than_the_header_are_refused(capsys, run_cli, model_json,
                                                            tmp_path):
     source = tmp_path / "short.csv"

@@ -198,7 +198,7 @@ def test_without_numbers_and_without_a_terminal_it_says_what_to_give(capsys, run
 def test_missing_model_file_exits_2(capsys, run_cli, tmp_path):
     code, _, err = run_cli(capsys, "predict", "--model", str(tmp_path / "no.json"),
                            "--income", "1", "--score", "2")
-    assert code == 2 and "does not exist" in err
+    assert code == 2 and err == f"pyseg: error: {tmp_path / 'no.json'}: no such file\n"
 
 
 def test_predict_with_a_model_imports_neither_sklearn_pandas_scipy_nor_rpy2(course_model_json):

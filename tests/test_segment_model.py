@@ -7,6 +7,7 @@ course file (``course_X``, ``course_model``); the others use ``data/mall_like_20
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import warnings
@@ -154,8 +155,12 @@ def test_load_rejects_broken_models(mall_like_model, tmp_path, mutate, message):
 
 
 def test_load_reports_missing_and_invalid_files(tmp_path):
-    with pytest.raises(InputError, match="does not exist"):
-        SegmentModel.load(tmp_path / "nope.json")
+    missing = tmp_path / "nope.json"
+    with pytest.raises(InputError, match=f"^{re.escape(str(missing))}: no such file$"):
+        SegmentModel.load(missing)
+    directory = f"^{re.escape(str(tmp_path))}: is a directory, not a model file$"
+    with pytest.raises(InputError, match=directory):
+        SegmentModel.load(tmp_path)
     (tmp_path / "bad.json").write_text("{not json")
     with pytest.raises(InputError, match="not valid JSON"):
         SegmentModel.load(tmp_path / "bad.json")

@@ -196,3 +196,74 @@ def test_standard_output_on_a_full_device_is_one_line_exit_2(args, tmp_path, mal
     assert done.returncode == 2, done.stderr
     assert done.stderr.splitlines() == [
         "pyseg: error: cannot write the output: No space left on device"]
+
+
+# -- a report directory: the last rename never loses the earlier report ----------------------------
+
+def _earlier_report(tmp_path: Path) -> Path:
+    from pyseg import _report
+
+    outdir = tmp_path / "report"
+    _report._write_atomically(outdir, {"report.json": b"earlier", "a.png": b"png"})
+    return outdir
+
+
+def _failing_rename(monkeypatch: pytest.MonkeyPatch, outdir: Path, error: BaseException,
+                    put_back_fails: bool = False) -> None:
+    """Make the rename of the new report onto ``outdir`` raise ``error`` (and, with
+    ``put_back_fails``, the rename of the earlier report back onto it fail too)."""
+    real = os.rename
+
+    def rename(source, target):
+        if Path(target) == outdir and not Path(source).name.endswith(".old"):
+            raise error
+        if Path(target) == outdir and put_back_fails:
+            raise OSError(errno.EIO, os.strerror(errno.EIO))
+        return real(source, target)
+
+    monkeypatch.setattr(os, "rename", rename)
+
+
+def test_an_interrupted_last_rename_puts_the_earlier_report_back(tmp_path, monkeypatch):
+    # Before the fix the earlier report was deleted and no new one took its place.
+    from pyseg import _report
+
+    outdir = _earlier_report(tmp_path)
+    _failing_rename(monkeypatch, outdir, KeyboardInterrupt())
+    with pytest.raises(KeyboardInterrupt):
+        _report._write_atomically(outdir, {"report.json": b"new"})
+    monkeypatch.undo()
+    assert (outdir / "report.json").read_bytes() == b"earlier"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report"]  # nothing left beside it
+
+
+def test_a_failed_last_rename_puts_the_earlier_report_back(tmp_path, monkeypatch):
+    from pyseg import _report
+    from pyseg._errors import InputError
+
+    outdir = _earlier_report(tmp_path)
+    _failing_rename(monkeypatch, outdir, OSError(errno.EXDEV, os.strerror(errno.EXDEV)))
+    with pytest.raises(InputError) as caught:
+        _report._write_atomically(outdir, {"report.json": b"new"})
+    monkeypatch.undo()
+    assert str(caught.value) == f"cannot write report to {outdir}: {os.strerror(errno.EXDEV)}"
+    assert (outdir / "report.json").read_bytes() == b"earlier"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report"]
+
+
+def test_when_the_earlier_report_cannot_be_put_back_it_is_kept_and_named(tmp_path, monkeypatch):
+    # Before the fix the earlier report was deleted: neither report was left.
+    from pyseg import _report
+    from pyseg._errors import InputError
+
+    outdir = _earlier_report(tmp_path)
+    _failing_rename(monkeypatch, outdir, OSError(errno.EXDEV, os.strerror(errno.EXDEV)),
+                    put_back_fails=True)
+    with pytest.raises(InputError) as caught:
+        _report._write_atomically(outdir, {"report.json": b"new"})
+    monkeypatch.undo()
+    kept = list(tmp_path.iterdir())
+    assert len(kept) == 1 and kept[0].name.endswith(".old")
+    assert (kept[0] / "report.json").read_bytes() == b"earlier"
+    assert str(caught.value) == (f"cannot write report to {outdir}: {os.strerror(errno.EXDEV)}; "
+                                 f"the earlier report is kept in {kept[0]}")
