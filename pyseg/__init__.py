@@ -63,7 +63,7 @@ _EXPORTS: dict[str, str] = {
     "ElbowReport": "pyseg._report",
     "write_compare_report": "pyseg._report",
     "write_elbow_report": "pyseg._report",
-    "record_r_results": "pyseg.methods.kmeans._recorder",
+    "record_r_results": "pyseg.methods.kmeans._record",
     # prediction of new customers
     "SegmentModel": "pyseg._model",
     "Prediction": "pyseg._model",
@@ -139,4 +139,4 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     )
     from pyseg.methods.kmeans._compare import Comparison, compare
     from pyseg.methods.kmeans._elbow import ElbowResult, ElbowRow, elbow
-    from pyseg.methods.kmeans._recorder import record_r_results
+    from pyseg.methods.kmeans._record import record_r_results

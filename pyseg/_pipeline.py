@@ -35,7 +35,6 @@ from pyseg._features import (
 )
 from pyseg._io import json_ready, to_json_text
 from pyseg._method_pipeline import MethodReportMaterial, method_report_material
-from pyseg._method_recorder import record_method_results
 from pyseg._plots import clusters_title, numbered_names
 from pyseg._provenance import command_line as format_command
 from pyseg._provenance import provenance, versions
@@ -46,11 +45,11 @@ from pyseg.engines import (
     RecordedREngine,
     REngine,
     RFeaturesEngine,
-    RPamRecorder,
     RWorkerEngine,
     check_dbscan_parameters,
     cold_start,
 )
+from pyseg.engines._recorded import record_methods
 from pyseg.methods._registry import (
     METHODS,
     MethodPrediction,
@@ -58,13 +57,11 @@ from pyseg.methods._registry import (
     compare_selected,
     selected,
 )
-from pyseg.methods.dbscan._compare import KnnDistances, dbscan_eps, knn_distance_curves
+from pyseg.methods.dbscan._compare import KnnDistances, knn_distance_curves
 from pyseg.methods.gmm._compare import BicCurve, gmm_bic_curve
 from pyseg.methods.gmm._plots import best_k, differing_k
 from pyseg.methods.kmeans._compare import Comparison, Mode, compare
 from pyseg.methods.kmeans._elbow import ElbowResult, elbow
-from pyseg.methods.kmeans._recorder import record_r_results
-from pyseg.methods.pam._compare import mixed_columns, pam_data
 from pyseg.r._process import WorkerProcess, worker_wanted
 
 if TYPE_CHECKING:
@@ -568,20 +565,6 @@ def bic_data(
     return BicRun(dataset, features, curve, summary, record)
 
 
-def _record_runs(method: str, dataset: Dataset, settings: MethodSettings,
-                 k_values: Sequence[int]) -> tuple[list[tuple[Any, ...]], Any]:
-    """The arguments of every R fit ``record-r --method`` keeps, and the live engine (None: the
-    method's own)."""
-    if method == "hierarchical":
-        return [(k, settings.linkage) for k in k_values], None
-    if method == "dbscan":
-        return [(dbscan_eps(dataset, settings), settings.min_points)], None
-    if method == "pam":
-        data = pam_data(dataset, settings.distance)
-        return [(k, data.distance) for k in k_values], RPamRecorder(mixed_columns(dataset))
-    return [(k, settings.covariance, settings.mode) for k in k_values], None
-
-
 def record_method_data(
     data: str | os.PathLike[str] | None,
     columns: str | Sequence[str] | None,
@@ -594,26 +577,16 @@ def record_method_data(
     elbow_starts: int = 10,
 ) -> tuple[Dataset, Path]:
     """``pyseg record-r --method M``: R's fits of ``method`` on the features, recorded for
-    ``compare --method M --r-results FILE`` (``"all"``: K-Means as ``record-r`` records it, then
-    every other method, in one file).
+    ``compare --method M --r-results FILE`` (``"all"``: every method in turn, in one file).
 
     Parameters
     ----------
     k_values : sequence of int
-        The k recorded for the methods that take one (hierarchical, PAM, GMM).
+        The k recorded for the methods that take one.
     """
-    if method != "all" and method not in METHODS:
-        raise InputError(f"--method {method!r} is not one of {', '.join(METHODS)}, all")
+    names = selected(method)
     dataset, _ = load_features(data, columns, scale=scale)
-    path = Path(output) if output is not None else None
-    methods = list(METHODS) if method == "all" else [method]
-    if "kmeans" in methods:
-        path = record_r_results(dataset, path, k_values=range(1, max(k_values) + 1),
-                                elbow_starts=elbow_starts, progress=False)
-    for name in methods:
-        if name == "kmeans":
-            continue
-        runs, engine = _record_runs(name, dataset, settings, k_values)
-        path = record_method_results(dataset, name, runs, path, scale=scale, engine=engine)
-    assert path is not None
+    path = record_methods(names, dataset, settings, k_values,
+                          Path(output) if output is not None else None, scale=scale,
+                          elbow_starts=elbow_starts)
     return dataset, path

@@ -16,7 +16,7 @@ import pytest
 from pyseg import InputError
 from pyseg._data import Dataset
 from pyseg.engines import DbscanFit, HierarchicalFit, RecordedMethodEngine
-from pyseg.engines._recorded_methods import (
+from pyseg.engines._recorded import (
     METHODS_FORMAT,
     decode_fit,
     encode_fit,
@@ -56,7 +56,7 @@ def test_a_file_that_is_no_recording_is_one_line(tmp_path) -> None:
 
 @pytest.fixture(scope="module")
 def recording(tmp_path_factory, course_dataset) -> Path:
-    from pyseg._method_recorder import record_method_results
+    from pyseg.engines._recorded import record_method_results
 
     path = tmp_path_factory.mktemp("record") / "course-r-results.json"
     record_method_results(course_dataset, "hierarchical", HIERARCHICAL_RUNS, path)
@@ -112,7 +112,7 @@ def test_an_absent_fit_names_what_is_recorded_and_the_command(recording, course_
 
 @pytest.mark.r
 def test_recording_is_deterministic_and_order_free(recording, course_dataset, tmp_path) -> None:
-    from pyseg._method_recorder import record_method_results
+    from pyseg.engines._recorded import record_method_results
 
     again = tmp_path / "again.json"
     record_method_results(course_dataset, "dbscan", DBSCAN_RUNS[::-1], again)
@@ -126,9 +126,9 @@ def test_recording_is_deterministic_and_order_free(recording, course_dataset, tm
 @pytest.mark.r
 @pytest.mark.slow
 def test_methods_join_a_kmeans_recording_which_keeps_working(course_dataset, tmp_path) -> None:
-    from pyseg._method_recorder import record_method_results
     from pyseg.engines import RecordedREngine
-    from pyseg.methods.kmeans._recorder import record_r_results
+    from pyseg.engines._recorded import record_method_results
+    from pyseg.methods.kmeans._record import record_r_results
 
     path = record_r_results(course_dataset, tmp_path / "r.json", k_values=range(1, 4))
     kmeans_only = json.loads(path.read_text(encoding="utf-8"))

@@ -164,7 +164,7 @@ def test_r_draws_its_own_dendrogram_beside_pythons(tmp_path, course_dataset) -> 
 
 @pytest.mark.r
 def test_replayed_r_side_is_said_and_r_curves_left_out(tmp_path, course_dataset) -> None:
-    from pyseg._method_recorder import record_method_results
+    from pyseg.engines._recorded import record_method_results
     from pyseg.methods._registry import compare_method
 
     path = record_method_results(course_dataset, "dbscan", [(5.0, 5)], tmp_path / "rec.json")
@@ -441,7 +441,7 @@ def test_pam_report_names_the_medoids_cluster_pam_finds(tmp_path, run_cli, capsy
 @pytest.mark.r
 def test_replayed_pam_and_gmm_reports_say_where_rs_side_came_from(tmp_path,
                                                                   course_dataset) -> None:
-    from pyseg._method_recorder import record_method_results
+    from pyseg.engines._recorded import record_method_results
     from pyseg.methods._registry import compare_method
 
     path = record_method_results(course_dataset, "pam", [(5, "euclidean")], tmp_path / "r.json")

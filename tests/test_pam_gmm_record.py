@@ -25,7 +25,7 @@ from pyseg.engines import (
     RPamEngine,
     RPamRecorder,
 )
-from pyseg.engines._recorded_methods import fits_equal
+from pyseg.engines._recorded import fits_equal
 from pyseg.methods._registry import MethodSettings, compare_method
 from pyseg.methods.pam._compare import mixed_columns, pam_data
 
@@ -41,7 +41,7 @@ def gender(course_csv):
 
 @pytest.fixture(scope="module")
 def pam_recording(tmp_path_factory, course_dataset, gender) -> dict[str, Path]:
-    from pyseg._method_recorder import record_method_results
+    from pyseg.engines._recorded import record_method_results
 
     folder = tmp_path_factory.mktemp("pam")
     plain = record_method_results(course_dataset, "pam", [(5, "euclidean"), (3, "euclidean")],
@@ -54,7 +54,7 @@ def pam_recording(tmp_path_factory, course_dataset, gender) -> dict[str, Path]:
 
 @pytest.fixture(scope="module")
 def gmm_recording(tmp_path_factory, course_dataset) -> Path:
-    from pyseg._method_recorder import record_method_results
+    from pyseg.engines._recorded import record_method_results
 
     path = tmp_path_factory.mktemp("gmm") / "course-r-results.json"
     return record_method_results(course_dataset, "gmm", [(5, "full", "exact"),

@@ -63,7 +63,7 @@ def test_the_same_inputs_give_the_same_bytes(shop_csv, tmp_path, run_cli, capsys
 
 def test_recorded_by_names_the_columns_only_when_they_are_not_the_courses(mall_like_csv):
     from pyseg._data import load_dataset
-    from pyseg.methods.kmeans._recorder import canonical_command
+    from pyseg.methods.kmeans._record import canonical_command
 
     course = load_dataset(mall_like_csv)
     assert canonical_command(course, range(1, 11), 10) == (

@@ -22,10 +22,10 @@ from pyseg._errors import InputError
 from pyseg._synth import mall_like_csv_bytes
 from pyseg.cli import main
 from pyseg.engines import REngine, initial_centers_kmeanspp
+from pyseg.engines._recorded import FORMAT, load_recording
 from pyseg.methods.kmeans._compare import compare
 from pyseg.methods.kmeans._elbow import elbow
-from pyseg.methods.kmeans._recorded import R_CODE_FILES, RecordedREngine, load_recorded
-from pyseg.methods.kmeans._recorder import record_r_results
+from pyseg.methods.kmeans._record import R_CODE_FILES, RecordedREngine, record_r_results
 
 
 @pytest.fixture(scope="module")
@@ -88,7 +88,7 @@ def test_bad_files_are_input_errors(tmp_path, content, message):
     if content is not None:
         path.write_text(content)
     with pytest.raises(InputError, match=message):
-        load_recorded(path)
+        load_recording(path, (FORMAT,))
 
 
 def test_cli_compare_with_missing_results_file_exits_2(mall_like_csv, tmp_path, capsys):

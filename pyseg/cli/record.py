@@ -11,7 +11,7 @@ from pyseg._progress import progress_wanted
 from pyseg.cli._args import add_data_arguments, positive_int, say_notice
 from pyseg.cli._help import COMMAND_HELP
 from pyseg.methods import trait
-from pyseg.methods.kmeans._recorder import record_r_results
+from pyseg.methods.kmeans._record import record_r_results
 
 RECORD_DESCRIPTION = """\
 Run the R side once on the data and write its results (course fits, exact-mode fits and both

@@ -23,12 +23,10 @@ _SHARED: dict[str, str] = {
     **dict.fromkeys(("r_reference_dir", "rpy2_version"), "pyseg.r._bridge"),
     **dict.fromkeys(("ColdStart", "RWorkerEngine", "cold_start"), "pyseg.r._worker"),
     "RFeaturesEngine": "pyseg.r._features",
-    "RecordedMethodEngine": "pyseg.engines._recorded_methods",
+    "RecordedMethodEngine": "pyseg.engines._recorded",
     # seed sweeps, bootstrap stability and the gap statistic (pyseg stability, pyseg gap)
     "PythonResampleEngine": "pyseg.engines._stability_python",
     "RResampleEngine": "pyseg.engines._stability_r",
-    **dict.fromkeys(("RGmmRecorder", "RPamRecorder", "RecordedGmmEngine", "RecordedGmmFit",
-                     "RecordedPamEngine", "RecordedPamFit"), "pyseg.engines._pam_gmm_recorded"),
 }
 #: Former names, kept for code written against pyseg 0.1.
 _ALIASES = {"Engine": "KMeansEngine"}

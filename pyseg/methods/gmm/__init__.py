@@ -13,6 +13,7 @@ ENGINE_EXPORTS: dict[str, tuple[str, ...]] = {
     "_base": ("COVARIANCES", "MCLUST_MODELS", "GmmEngine", "GmmFit", "check_covariance"),
     "_python": ("SklearnGmmEngine",),
     "_r": ("RGmmEngine",),
+    "_record": ("RGmmRecorder", "RecordedGmmEngine", "RecordedGmmFit"),
 }
 #: The R engine class of ``_r.py`` (run in the R worker by this name).
 R_ENGINE = "RGmmEngine"

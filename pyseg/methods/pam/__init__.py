@@ -13,6 +13,7 @@ ENGINE_EXPORTS: dict[str, tuple[str, ...]] = {
     "_base": ("DISTANCES", "PamData", "PamEngine", "PamFit", "check_distance"),
     "_python": ("KmedoidsPamEngine",),
     "_r": ("RPamEngine",),
+    "_record": ("RPamRecorder", "RecordedPamEngine", "RecordedPamFit"),
 }
 #: The R engine class of ``_r.py`` (run in the R worker by this name).
 R_ENGINE = "RPamEngine"
