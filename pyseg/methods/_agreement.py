@@ -1,8 +1,7 @@
-"""What the hierarchical and DBSCAN comparisons share: noise-aware agreement, the checks on k,
+"""What the methods' comparisons share: noise-aware agreement, the checks on k,
 and deterministic JSON (both sides run through :func:`pyseg.methods.kmeans._compare.run_both`).
 
-Nothing here knows a clustering method; :mod:`pyseg.methods.hierarchical._compare` and
-:mod:`pyseg.methods.dbscan._compare` do.
+Nothing here knows a clustering method; the methods' ``_compare`` modules do.
 """
 
 from __future__ import annotations

@@ -40,20 +40,21 @@ class MethodSettings:
     Attributes
     ----------
     k : int, default=5
-        Clusters (K-Means, hierarchical, PAM, GMM).
+        Clusters (the methods that take a k).
     mode : str, default="course"
-        K-Means: ``course`` or ``exact``; GMM: ``course`` or ``exact``.
+        ``course`` (each language as the course wrote it) or ``exact`` (both from one start).
     python_settings, r_settings : CourseSettings
         K-Means seeds and starts.
     linkage : str, default="ward"
     eps : float or None
-        DBSCAN radius; None: the knee of Python's k-nearest-neighbour distance curve.
+        ``--eps``, the neighbourhood radius; None: the knee of Python's k-nearest-neighbour
+        distance curve.
     min_points : int, default=5
     distance : str or None
-        PAM: ``euclidean`` or ``gower``; None: gower when a categorical column is among the
-        features.
+        ``--distance``: ``euclidean`` or ``gower``; None: gower when a categorical column is
+        among the features.
     covariance : str, default="full"
-        GMM covariance type (scikit-learn's names).
+        ``--covariance`` (scikit-learn's names).
     min_agreement : float, default=1.0
     r_results : Path or None
         Take R's side from a ``pyseg record-r`` file instead of running R.
@@ -70,7 +71,7 @@ class MethodSettings:
     covariance: str = "full"
     min_agreement: float = 1.0
     r_results: Path | None = None
-    #: Filled by the run: settings a method chose itself (DBSCAN's eps from the knee), for notes.
+    #: Filled by the run: settings a method chose itself (eps from the knee), for notes.
     chosen: dict[str, Any] = field(default_factory=dict, compare=False)
     #: The R worker process to run R's side in (:class:`~pyseg.engines.RWorkerEngine`); None:
     #: R in this process.
@@ -84,11 +85,11 @@ class MethodPrediction:
     Attributes
     ----------
     python, r : ndarray of shape (n_new,), dtype int64
-        Segment of every new row; -1: none (DBSCAN's noise).
+        Segment of every new row; -1: none (noise).
     rule : str
         How the method assigns a new row.
     python_probability, r_probability : ndarray of shape (n_new,) or None
-        Soft methods (Gaussian mixtures): the probability of the segment given.
+        Soft methods: the probability of the segment given.
     """
 
     python: NDArray[np.int64]

@@ -203,7 +203,7 @@ class RWorkerEngine:
     # -- the other methods --------------------------------------------------------------------
 
     def engine(self, name: str) -> RemoteEngine:
-        """The R engine ``name`` (a key of :data:`REMOTE_ENGINES`, e.g. ``"RHierarchicalEngine"``)
+        """The R engine ``name`` (a key of :data:`REMOTE_ENGINES`, a method's ``R_ENGINE``)
         run by this worker: same methods, same results, R's work in the worker process, so that
         it overlaps the Python fit on another core even where that fit holds the GIL
         (fastcluster)."""

@@ -1,4 +1,6 @@
-"""pyseg.methods.dbscan._base: moved from pyseg.methods.hierarchical._base."""
+"""What pyseg asks of a DBSCAN engine (scikit-learn's ``DBSCAN`` in ``_python``,
+``dbscan::dbscan`` in ``_r``), and what it gives back. Noise is :data:`NOISE` (-1) on both sides
+(R's cluster 0 is mapped)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""pyseg.methods.gmm._base: moved from pyseg.methods.pam._base."""
+"""What pyseg asks of a Gaussian-mixture engine (scikit-learn's ``GaussianMixture`` in
+``_python``; ``mclust::Mclust`` (course) or ``mclust::me`` from a given partition (exact) in
+``_r``), and what it gives back. Log-likelihoods are totals (not per row) and BIC is mclust's
+convention, ``2 logL - p log n`` (higher is better), on both sides."""
 
 from __future__ import annotations
 

@@ -1,18 +1,13 @@
-"""What pyseg asks of a hierarchical-clustering or DBSCAN engine, and what it gives back.
-
-The K-Means interface lives in :mod:`pyseg.methods.kmeans._base`; these are the course's
-"future work" methods, one small interface each, with one module per language:
+"""What pyseg asks of a hierarchical-clustering engine, and what it gives back.
 
 =========================  ==================================================================
-``_hierarchical_python``   :class:`ScipyHierarchicalEngine`: scipy ``linkage`` (fastcluster's
+``_python``                :class:`ScipyHierarchicalEngine`: scipy ``linkage`` (fastcluster's
                            ``linkage_vector`` for ward on many rows) cut to exactly k clusters
-``_hierarchical_r``        :class:`RHierarchicalEngine`: ``hclust(dist(X))`` + ``cutree``
+``_r``                     :class:`RHierarchicalEngine`: ``hclust(dist(X))`` + ``cutree``
                            (``fastcluster::hclust.vector`` for ward on many rows)
-``_dbscan_python``         :class:`SklearnDbscanEngine`: scikit-learn's ``DBSCAN``
-``_dbscan_r``              :class:`RDbscanEngine`: ``dbscan::dbscan``
 =========================  ==================================================================
 
-Labels are 0-based; DBSCAN noise is :data:`NOISE` (-1) on both sides (R's cluster 0 is mapped).
+Labels are 0-based.
 """
 
 from __future__ import annotations

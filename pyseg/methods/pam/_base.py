@@ -1,17 +1,13 @@
-"""What pyseg asks of a PAM (k-medoids) or Gaussian-mixture engine, and what it gives back.
+"""What pyseg asks of a PAM (k-medoids) engine, and what it gives back.
 
 =====================  =====================================================================
-``_pam_python``        :class:`KmedoidsPamEngine`: ``kmedoids.pam(D, k, init="build")`` on
+``_python``            :class:`KmedoidsPamEngine`: ``kmedoids.pam(D, k, init="build")`` on
                        pyseg's float64 Gower or Euclidean distances
-``_pam_r``             :class:`RPamEngine`: ``cluster::pam(daisy(df, metric = "gower"), k)``
+``_r``                 :class:`RPamEngine`: ``cluster::pam(daisy(df, metric = "gower"), k)``
                        or ``cluster::pam(dist(X), k)``
-``_gmm_python``        :class:`SklearnGmmEngine`: scikit-learn's ``GaussianMixture``
-``_gmm_r``             :class:`RGmmEngine`: ``mclust::Mclust`` (course) or ``mclust::me``
-                       from a given partition (exact)
 =====================  =====================================================================
 
-Labels are 0-based; medoids are 0-based row numbers; log-likelihoods are totals (not per row)
-and BIC is mclust's convention, ``2 logL - p log n`` (higher is better) on both sides.
+Labels are 0-based; medoids are 0-based row numbers.
 """
 
 from __future__ import annotations
