@@ -65,8 +65,9 @@ REMOTE_ENGINES: dict[str, str] = {
 class RWorkerEngine:
     """:class:`~pyseg.engines.REngine` running in a child process (same interface and results).
 
-    Requests are answered in the order they are sent. :meth:`fit_async` starts R's course fit
-    early; the next :meth:`fit` with the same ``k`` and settings on the same array collects it.
+    Requests are answered in the order they are sent. :meth:`start` sends a request early (R's
+    fit of any method, as soon as the data is known); the next request equal to it collects its
+    answer instead of asking again.
     """
 
     name = "r"
@@ -78,9 +79,9 @@ class RWorkerEngine:
         self._process = started.process
         self._lifeline = started.lifeline
         self._lock = threading.Lock()
-        #: (k, settings, X) of a fit sent by fit_async whose reply is not collected yet.
-        self._pending_fit: tuple[int, CourseSettings, NDArray[np.float64] | None] | None = None
-        self._loaded_X: NDArray[np.float64] | None = None
+        #: A request sent by :meth:`start` whose reply is not collected yet; ``_LOADED`` holds the
+        #: place of the data set the worker is reading until it is here.
+        self._pending: tuple[Any, ...] | None = None
 
     # -- transport ---------------------------------------------------------------------------
 
@@ -104,19 +105,32 @@ class RWorkerEngine:
 
     def _request(self, *message: Any) -> Any:
         with self._lock:
-            self._collect_pending_fit()
+            if self._pending is not None:
+                pending, self._pending = self._pending, None
+                try:
+                    answer = self._receive()  # the stream is ordered: the early reply comes first
+                except PysegError as exc:
+                    answer = exc
+                if _same_request(pending, message):
+                    if isinstance(answer, PysegError):
+                        raise answer
+                    return answer
             self._send(*message)
             return self._receive()
 
-    def _collect_pending_fit(self) -> FitResult | PysegError | None:
-        """Read the reply of a fit started by :meth:`fit_async` (the stream is ordered)."""
-        if self._pending_fit is None:
-            return None
-        self._pending_fit = None
-        try:
-            return self._receive()
-        except PysegError as exc:
-            return exc
+    def start(self, *message: Any) -> None:
+        """Send ``message`` now without waiting; the next equal request collects its answer.
+
+        A request is equal when every part is the same object or pickles to the same bytes: the
+        same array, or an equal copy of it, and the same settings.
+        """
+        with self._lock:
+            if self._pending is not None:  # one early request at a time; drop an unused one
+                self._pending = None
+                with contextlib.suppress(PysegError):
+                    self._receive()
+            self._send(*message)
+            self._pending = message
 
     # -- the cold-start pieces ---------------------------------------------------------------
 
@@ -132,10 +146,9 @@ class RWorkerEngine:
         def result() -> Dataset:
             with self._lock:
                 dataset = self._receive()
-                self._loaded_X = dataset.X
-                if self._pending_fit is not None and self._pending_fit[2] is None:
-                    k, settings, _ = self._pending_fit
-                    self._pending_fit = (k, settings, dataset.X)
+                if self._pending is not None:  # a fit of the data set, sent before it came back
+                    self._pending = tuple(dataset.X if part is _LOADED else part
+                                          for part in self._pending)
                 return dataset
 
         return result
@@ -146,27 +159,17 @@ class RWorkerEngine:
         ``X=None`` fits the data set :meth:`load_dataset_async` is reading, so that R starts as
         soon as the worker has the data.
         """
+        if X is not None:
+            self.start("fit", X, k, settings)
+            return
+        self.start("fit_loaded", k, settings)
         with self._lock:
-            if X is None:
-                self._send("fit_loaded", k, settings)
-            else:
-                self._send("fit", X, k, settings)
-            self._pending_fit = (k, settings, X)
+            self._pending = ("fit", _LOADED, k, settings)
 
     # -- KMeansEngine ------------------------------------------------------------------------
 
     def fit(self, X: NDArray[np.float64], k: int, settings: CourseSettings) -> FitResult:
-        with self._lock:
-            pending = self._pending_fit
-            outcome = self._collect_pending_fit()
-            # The same array object (the loaded data set's X), not an equal one: an identity
-            # check costs nothing, and a caller who changed the data gets a fresh fit.
-            if pending is not None and pending[:2] == (k, settings) and pending[2] is X:
-                if isinstance(outcome, PysegError):
-                    raise outcome
-                return outcome  # type: ignore[return-value]
-            self._send("fit", X, k, settings)
-            return self._receive()
+        return self._request("fit", X, k, settings)
 
     def fit_from(
         self, X: NDArray[np.float64], initial_centers: NDArray[np.float64], max_iter: int
@@ -283,6 +286,10 @@ class RemoteEngine:
 
         return call
 
+    def start(self, method: str, *args: Any, **kwargs: Any) -> None:
+        """Send the engine's ``method(*args, **kwargs)`` now; the same call later collects it."""
+        self._worker.start("engine_call", self._engine_name, method, args, kwargs)
+
 
 @dataclass
 class ColdStart:
@@ -335,6 +342,23 @@ def cold_start(
     except BaseException:
         worker.close(at_once=True)
         raise
+
+
+#: Holds the place of the data set the worker is reading in an early request.
+_LOADED = object()
+
+
+def _same_request(sent: tuple[Any, ...], asked: tuple[Any, ...]) -> bool:
+    """Whether ``asked`` is the request ``sent`` early: part by part the same object, or the same
+    pickled bytes (an equal array, equal settings)."""
+    if len(sent) != len(asked):
+        return False
+    return all(a is b or (a is not _LOADED and _pickled(a) == _pickled(b))
+               for a, b in zip(sent, asked, strict=True))
+
+
+def _pickled(value: Any) -> bytes:
+    return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def _worker_died() -> RUnavailableError:
