@@ -21,6 +21,7 @@ from pyseg.methods import NAMES, info
 #: ``ENGINE_EXPORTS``).
 _SHARED: dict[str, str] = {
     **dict.fromkeys(("r_reference_dir", "rpy2_version"), "pyseg.r._bridge"),
+    "r_code_sha256": "pyseg.r._session",
     **dict.fromkeys(("ColdStart", "RWorkerEngine", "cold_start"), "pyseg.r._worker"),
     "RFeaturesEngine": "pyseg.r._features",
     "RecordedMethodEngine": "pyseg.engines._recorded",

@@ -9,7 +9,7 @@ ENGINE_EXPORTS: dict[str, tuple[str, ...]] = {
     "_base": ("ELBOW_MODES", "ElbowFits", "FitResult", "KMeansEngine", "Silhouette",
               "silhouette_defined"),
     "_python": ("SklearnEngine", "initial_centers_kmeanspp", "nearest_center", "one_thread"),
-    "_r": ("REngine", "r_code_sha256"),
+    "_r": ("REngine",),
     "_record": ("RecordedREngine",),
 }
 #: The R engine class of ``_r.py`` (run in the R worker by this name).

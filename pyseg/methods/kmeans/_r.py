@@ -6,7 +6,6 @@ the R files also run under plain Rscript, and no R source is ever built from Pyt
 
 from __future__ import annotations
 
-import hashlib
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -17,6 +16,7 @@ import pyseg.r._bridge as _rbridge
 from pyseg._course import ELBOW_MAX_ITER, R_ELBOW_SEED, CourseSettings
 from pyseg._errors import RUnavailableError
 from pyseg.methods.kmeans._base import ElbowFits, FitResult, Silhouette, silhouette_defined
+from pyseg.r import _session
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -133,7 +133,7 @@ class REngine:
             )
 
     def version(self) -> str | None:
-        return _rbridge.r_version()
+        return _session.version()
 
     # -- R only ------------------------------------------------------------------------------
 
@@ -168,28 +168,12 @@ class REngine:
             return path.read_bytes()
 
     def provenance(self) -> dict[str, Any]:
-        """``r_components`` (versions of R, cluster, BLAS, LAPACK) and ``r_session_info``
-        (``sessionInfo()`` as printed, without the locale block)."""
-        lines, _ = _rbridge.r_call("provenance.R", "session_info_lines")
-        value, _ = _rbridge.r_call("provenance.R", "r_component_versions")
-        # character NA arrives as the string "NA"
-        components = {key: (None if not items or items[0] == "NA" else str(items[0]))
-                      for key, items in value.items()}
-        return {"r_components": components,
-                "r_session_info": [str(line).rstrip() for line in lines]}
+        """The R session's facts (:func:`pyseg.r._session.provenance`)."""
+        return _session.provenance()
 
     def package_versions(self, packages: Sequence[str]) -> dict[str, str | None]:
         """The installed version of each named R package (None where it is not installed)."""
-        value, _ = _rbridge.r_call("provenance.R", "r_package_versions",
-                                   np.asarray([str(name) for name in packages], dtype=str))
-        return {str(key): (None if not items or items[0] == "NA" else str(items[0]))
-                for key, items in value.items()}
-
-
-def r_code_sha256(names: tuple[str, ...]) -> dict[str, str]:
-    """SHA-256 of each named file of pyseg's R code (recorded results are pinned to them)."""
-    folder = _rbridge.r_reference_dir()
-    return {name: hashlib.sha256((folder / name).read_bytes()).hexdigest() for name in names}
+        return _session.package_versions(packages)
 
 
 def _fit_result(value: dict[str, Any], warnings: tuple[str, ...]) -> FitResult:
