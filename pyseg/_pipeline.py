@@ -35,10 +35,11 @@ from pyseg._features import (
 )
 from pyseg._io import json_ready, to_json_text
 from pyseg._method_pipeline import MethodReportMaterial, method_report_material
+from pyseg._method_report import write_method_report
 from pyseg._plots import clusters_title, numbered_names
 from pyseg._provenance import command_line as format_command
 from pyseg._provenance import provenance, versions
-from pyseg._report import CompareReport, ElbowReport
+from pyseg._report import CompareReport, ElbowReport, write_compare_report
 from pyseg._segments import names_or_numbers
 from pyseg.engines import (
     KMeansEngine,
@@ -50,6 +51,7 @@ from pyseg.engines import (
     cold_start,
 )
 from pyseg.engines._recorded import record_methods
+from pyseg.methods import course_method, part, trait
 from pyseg.methods._registry import (
     METHODS,
     MethodPrediction,
@@ -60,7 +62,7 @@ from pyseg.methods._registry import (
 from pyseg.methods.dbscan._compare import KnnDistances, knn_distance_curves
 from pyseg.methods.gmm._compare import BicCurve, gmm_bic_curve
 from pyseg.methods.gmm._plots import best_k, differing_k
-from pyseg.methods.kmeans._compare import Comparison, Mode, compare
+from pyseg.methods.kmeans._compare import Comparison, Mode
 from pyseg.methods.kmeans._elbow import ElbowResult, elbow
 from pyseg.r._process import WorkerProcess, worker_wanted
 
@@ -131,46 +133,12 @@ def compare_data(
     (:func:`pyseg.engines.cold_start`), unless ``$PYSEG_R_IN_PROCESS`` is set. Results are the
     same on every route.
     """
-    worker: RWorkerEngine | None = None
-    if r_results is not None or not worker_wanted():
-        if worker_process is not None:
-            worker_process.kill()
-        r_engine: KMeansEngine = (REngine() if r_results is None
-                                  else RecordedREngine(Path(r_results)))
-        dataset = load_dataset(data, columns)
-    else:
-        started = cold_start(
-            None if data is None else str(data),
-            columns if columns is None or isinstance(columns, str) else ",".join(columns),
-            course_fit=(k, r_settings) if mode == "course" else None,
-            keep_table=report,
-            started=worker_process,
-        )
-        worker = started.engine
-        r_engine = worker
-    try:
-        if worker is not None:
-            dataset = started.dataset()
-        comparison = compare(
-            dataset, k, mode=mode, python_settings=python_settings, r_settings=r_settings,
-            min_agreement=min_agreement, r_engine=r_engine,
-        )
-        material = None
-        if report:
-            material = compare_report(comparison, dataset, r_engine, command_line)
-        r_version = r_engine.version()
-        if worker is not None:
-            worker.close(wait=False)  # R shuts down while this process gathers its versions
-        info = versions()
-        info["r"] = r_version
-        return CompareRun(dataset, comparison, info, material)
-    except BaseException:
-        if worker is not None:
-            worker.close(at_once=True)  # Ctrl-C or an error: stop R now, mid-fit if need be
-        raise
-    finally:
-        if worker is not None:
-            worker.close()  # and wait: the worker must not outlive the command
+    settings = MethodSettings(k=k, mode=mode, python_settings=python_settings,
+                              r_settings=r_settings, min_agreement=min_agreement,
+                              r_results=None if r_results is None else Path(r_results))
+    run = compare_run(data, columns, course_method(), settings, course=True, report=report,
+                      command_line=command_line, worker_process=worker_process)
+    return CompareRun(run.dataset, run.comparison, run.versions, run.report)  # type: ignore[arg-type]
 
 
 def compare_report(
@@ -269,16 +237,17 @@ class MethodRun:
     ----------
     dataset : Dataset
         ``X`` is the feature matrix both languages clustered.
-    features : Features
-        How it was built (columns, indicator levels, scaling).
+    features : Features or None
+        How it was built (columns, indicator levels, scaling); None for the course's own run.
     method : str
         A name of :data:`pyseg.methods._registry.METHODS`, or ``"all"``.
     comparison : object
         The method's comparison (:class:`~pyseg.methods._registry.AllComparison` for ``"all"``).
     versions : dict
-    report, provenance : MethodReportMaterial, dict or None
-        What the report shows beyond the comparison (R's dendrogram, the k-NN curves), and the
-        run's provenance; with ``report=True`` only.
+    report, provenance : MethodReportMaterial or CompareReport, dict or None
+        What the report shows beyond the comparison (R's dendrogram, the k-NN curves; the
+        course's run: its elbow, R's clusplot and provenance), and the run's provenance; with
+        ``report=True`` only.
     chosen : dict
         Settings the run chose itself (DBSCAN's ``eps`` from the knee when none was given).
     feature_check : dict
@@ -288,13 +257,13 @@ class MethodRun:
     """
 
     dataset: Dataset
-    features: Features
+    features: Features | None
     method: str
     comparison: Any
     versions: dict[str, str | None]
     feature_check: dict[str, float]
     chosen: dict[str, Any] = field(default_factory=dict)
-    report: MethodReportMaterial | None = None
+    report: MethodReportMaterial | CompareReport | None = None
     provenance: dict[str, Any] | None = None
 
     @property
@@ -307,8 +276,11 @@ class MethodRun:
         return method.measure_name, method.measure(self.comparison)
 
     def to_dict(self) -> dict[str, Any]:
-        """The comparison's dict with ``feature_matrix``: the features and the check on them."""
+        """The comparison's dict with ``feature_matrix``: the features and the check on them
+        (not for the course's own run, whose features are the course's)."""
         result = self.comparison.to_dict(self.versions)
+        if self.features is None:
+            return result
         result["feature_matrix"] = {**self.features.to_dict(), **self.feature_check}
         if self.chosen:
             result["chosen"] = json_ready(self.chosen)
@@ -334,6 +306,155 @@ def feature_check(features: Features, dataset: Dataset, r_engine: RFeaturesEngin
     return check
 
 
+def course_run(method: str, columns: object, scale: str) -> bool:
+    """Whether ``compare`` runs the course's own comparison: its method (K-Means) on the course's
+    two columns as they are. That run reads the data as the course does (the course's ranges
+    checked), starts R's fit in the worker while this process imports scikit-learn, and reports
+    without a feature section."""
+    return bool(trait(method, "COURSE_MODEL", False)) and columns is None and scale == "none"
+
+
+def compare_run(
+    data: str | os.PathLike[str] | None,
+    columns: str | Sequence[str] | None,
+    method: str,
+    settings: MethodSettings,
+    *,
+    scale: str = "none",
+    course: bool | None = None,
+    report: bool = False,
+    command_line: Sequence[str] | str = ("pyseg", "compare"),
+    worker_process: WorkerProcess | None = None,
+) -> MethodRun:
+    """The one ``compare`` route, for every method (or ``"all"``): the data, R (in the worker, in
+    this process, or replayed from ``settings.r_results``), the method's comparison, and with
+    ``report`` the report's material and provenance.
+
+    Parameters
+    ----------
+    data, columns, scale
+        As for :func:`~pyseg._features.load_features` (short names ``income``, ``score``,
+        ``age``, ``gender``; categorical columns as 0/1 indicators; ``z``: R's ``scale()``).
+    method : str
+        A name of :data:`pyseg.methods.NAMES`, or ``"all"``.
+    settings : MethodSettings
+    course : bool, optional
+        The course's own run (:func:`course_run`); None: decided from method, columns, scale.
+    report : bool, default=False
+        Also compute the report's material and the provenance.
+    command_line : sequence of str or str
+        The command as typed, for the report.
+    worker_process : WorkerProcess, optional
+        The R worker, if the caller started it before loading pyseg's library; R's side runs
+        there (unless ``$PYSEG_R_IN_PROCESS`` is set or R's side is recorded), and R's fit
+        starts as soon as the data is known.
+
+    Returns
+    -------
+    MethodRun
+    """
+    worker = None
+    try:
+        selected(method)
+        if settings.r_results is None and worker_wanted():
+            # R loads in the worker while this process reads the data; the fits then overlap on
+            # two cores even where the Python fit holds the GIL (fastcluster's linkage_vector).
+            worker = RWorkerEngine(worker_process)
+        elif worker_process is not None:
+            worker_process.kill()
+    except BaseException:
+        if worker_process is not None:
+            worker_process.kill()
+        raise
+    course = course_run(method, columns, scale) if course is None else course
+    try:
+        run = _compare(data, columns, method, replace(settings, r_worker=worker), scale,
+                       course, report, command_line)
+        if worker is not None:
+            worker.close(wait=False)
+        return run
+    except BaseException:
+        if worker is not None:
+            worker.close(at_once=True)  # Ctrl-C or an error: stop R now, mid-fit if need be
+        raise
+    finally:
+        if worker is not None:
+            worker.close()  # and wait: the worker must not outlive the command
+
+
+def _data(data: str | os.PathLike[str] | None, columns: str | Sequence[str] | None,
+          method: str, settings: MethodSettings, scale: str, course: bool,
+          keep_table: bool) -> tuple[Dataset, Features | None]:
+    """The data set, with R's fit started in the worker as early as it can be."""
+    worker = settings.r_worker
+    if not course:
+        dataset, features = load_features(data, columns, scale=scale)
+        if worker is not None:
+            start_r_fit(method, dataset, settings)
+        return dataset, features
+    if worker is None:
+        return load_dataset(data, columns), None
+    early = (settings.k, settings.r_settings) if settings.mode == "course" else None
+    started = cold_start(None if data is None else str(data),
+                         columns if columns is None or isinstance(columns, str)
+                         else ",".join(columns),
+                         course_fit=early, keep_table=keep_table, started=worker)
+    return started.dataset(), None
+
+
+def _compare(data: str | os.PathLike[str] | None, columns: str | Sequence[str] | None,
+             method: str, settings: MethodSettings, scale: str, course: bool, report: bool,
+             command_line: Sequence[str] | str) -> MethodRun:
+    dataset, features = _data(data, columns, method, settings, scale, course, report)
+    comparison = compare_selected(method, dataset, settings)
+    worker = settings.r_worker
+    live_r = worker if worker is not None else REngine()
+    r_version = None
+    if settings.r_results is None:
+        r_version = live_r.version()
+    elif course:  # a K-Means recording states the R it came from
+        r_version = RecordedREngine(settings.r_results).version()
+    check: dict[str, float] = {}
+    material: Any = None
+    record = None
+    if features is not None and settings.r_results is None:
+        check = feature_check(features, dataset, RFeaturesEngine() if worker is None
+                              else worker.engine("RFeaturesEngine"))
+    if report and course:
+        material = compare_report(comparison, dataset, part(method, "compare").r_engine(settings),
+                                  command_line)
+    elif report and features is not None:
+        material = method_report_material(comparison, r_results=settings.r_results)
+        record = run_provenance(dataset, command_line,
+                                REngine() if settings.r_results is None else None)
+        record["feature_matrix"] = {**features.to_dict(), **check}
+    if worker is not None:
+        worker.close(wait=False)  # R shuts down while this process gathers its versions
+    info = versions()
+    info["r"] = r_version
+    return MethodRun(dataset, features, method, comparison, info, check, dict(settings.chosen),
+                     material, record)
+
+
+def write_compare_run_report(run: MethodRun, outdir: Path) -> None:
+    """Write ``compare --report``'s directory: the course's report for its own run, else the
+    method's (or the ``--method all``) report."""
+    if run.features is None:
+        write_compare_report(run.report, outdir)  # type: ignore[arg-type]
+    else:
+        write_method_report(run.comparison, outdir, provenance=run.provenance, extra=run.report)
+
+
+def start_r_fit(method: str, dataset: Dataset, settings: MethodSettings) -> None:
+    """Send the method's R fit to the worker now (for ``"all"``: the first method's), if the
+    method says what it will be (its ``_compare.r_fit_request``); the comparison collects it."""
+    name = selected(method)[0]
+    request = getattr(part(name, "compare"), "r_fit_request", None)
+    message = None if request is None or settings.r_worker is None else request(dataset, settings)
+    if message is not None:
+        settings.r_worker.start(*message)  # type: ignore[union-attr]
+
+
 def method_compare_data(
     data: str | os.PathLike[str] | None,
     columns: str | Sequence[str] | None,
@@ -345,79 +466,10 @@ def method_compare_data(
     command_line: Sequence[str] | str = ("pyseg", "compare"),
     worker_process: WorkerProcess | None = None,
 ) -> MethodRun:
-    """Load the features (:func:`pyseg._features.load_features`) and compare one method (or
-    ``"all"``) in both languages on them; R runs in this process, or is replayed from
-    ``settings.r_results``.
-
-    Parameters
-    ----------
-    data, columns, scale
-        As for :func:`~pyseg._features.load_features` (short names ``income``, ``score``,
-        ``age``, ``gender``; categorical columns as 0/1 indicators; ``z``: R's ``scale()``).
-    method : str
-        ``"kmeans"``, ``"hierarchical"``, ``"dbscan"``, ... or ``"all"``.
-    settings : MethodSettings
-    report : bool, default=False
-        Also compute the report's material (:func:`pyseg._method_pipeline.method_report_material`)
-        and the provenance.
-    command_line : sequence of str or str
-        The command as typed, for the report.
-    worker_process : WorkerProcess, optional
-        The R worker, if the caller started it before loading pyseg's library; R's side runs
-        there (unless ``$PYSEG_R_IN_PROCESS`` is set or R's side is recorded).
-
-    Returns
-    -------
-    MethodRun
-    """
-    try:
-        selected(method)
-    except InputError:
-        if worker_process is not None:
-            worker_process.kill()
-        raise
-    worker = None
-    if settings.r_results is None and worker_wanted():
-        # R loads in the worker while this process reads the data; the fits then overlap on two
-        # cores even where the Python fit holds the GIL (fastcluster's linkage_vector).
-        worker = RWorkerEngine(worker_process)
-    elif worker_process is not None:
-        worker_process.kill()
-    try:
-        run = _compare_features(data, columns, method, replace(settings, r_worker=worker),
-                                scale, report, command_line)
-        if worker is not None:
-            worker.close(wait=False)
-        return run
-    except BaseException:
-        if worker is not None:
-            worker.close(at_once=True)  # Ctrl-C or an error: stop R now
-        raise
-    finally:
-        if worker is not None:
-            worker.close()  # and wait: the worker must not outlive the command
-
-
-def _compare_features(data: str | os.PathLike[str] | None, columns: str | Sequence[str] | None,
-                      method: str, settings: MethodSettings, scale: str, report: bool,
-                      command_line: Sequence[str] | str) -> MethodRun:
-    dataset, features = load_features(data, columns, scale=scale)
-    comparison = compare_selected(method, dataset, settings)
-    info = versions()
-    check: dict[str, float] = {}
-    if settings.r_results is None:
-        worker = settings.r_worker
-        info["r"] = (worker if worker is not None else REngine()).version()
-        check = feature_check(features, dataset, RFeaturesEngine() if worker is None
-                              else worker.engine("RFeaturesEngine"))
-    material = record = None
-    if report:
-        material = method_report_material(comparison, r_results=settings.r_results)
-        record = run_provenance(dataset, command_line,
-                                REngine() if settings.r_results is None else None)
-        record["feature_matrix"] = {**features.to_dict(), **check}
-    return MethodRun(dataset, features, method, comparison, info, check, dict(settings.chosen),
-                     material, record)
+    """:func:`compare_run` on the features (``--method``/``--columns``/``--scale``): never the
+    course's own run, so the result always has its ``feature_matrix``."""
+    return compare_run(data, columns, method, settings, scale=scale, course=False, report=report,
+                       command_line=command_line, worker_process=worker_process)
 
 
 def data_summary(dataset: Dataset) -> dict[str, Any]:

@@ -35,6 +35,7 @@ from pyseg.methods import NAMES, trait
 from pyseg.r._process import WorkerProcess, start_worker_process, worker_wanted
 
 if TYPE_CHECKING:
+    from pyseg._pipeline import MethodRun
     from pyseg.methods.kmeans._compare import Comparison
 
 #: The --method values (pyseg.methods._registry.METHODS, which this light module does not
@@ -120,60 +121,15 @@ def _ending_on_error(worker: WorkerProcess | None) -> Iterator[None]:
         raise
 
 
-def _classic(args: argparse.Namespace) -> bool:
-    """The course's own K-Means run (R in a worker started at once): no --method, --columns or
-    --scale beyond the course's."""
-    return (trait(args.method, "COURSE_MODEL", False) and args.columns is None
-            and args.scale == "none")
-
-
 def run(args: argparse.Namespace) -> int:
     # The cold start's first step: the R worker starts before pyseg's library (numpy, pandas,
     # scikit-learn) is imported - the one place where the shell imports the library late - so R
     # loads ~0.2 s sooner; the pipeline adopts the process, or ends it if R runs elsewhere.
     worker = start_worker_process() if args.r_results is None and worker_wanted() else None
-    if not _classic(args):
-        return run_method(args, worker)
-    python_settings, r_settings = _settings(args)
     with _ending_on_error(worker):
-        from pyseg._pipeline import compare_data
-        from pyseg._report import REPORT_HTML, check_report_dir, write_compare_report
-
-        if args.report:
-            check_report_dir(Path(args.report))  # refuse a bad directory before fitting
-    run = compare_data(
-        args.data,
-        args.columns,
-        args.k,
-        mode=args.mode,
-        python_settings=python_settings,
-        r_settings=r_settings,
-        min_agreement=args.min_agreement,
-        r_results=args.r_results,
-        report=bool(args.report),
-        command_line=args.command_line,
-        worker_process=worker,
-    )
-    say_notice(run.dataset.notice)
-    if run.report is not None:
-        write_compare_report(run.report, Path(args.report))
-    if args.json:
-        sys.stdout.write(run.comparison.to_json(run.versions))
-    else:
-        sys.stdout.write(format_summary(run.comparison, run.versions))
-    if run.report is not None:
-        say_report(Path(args.report) / REPORT_HTML, args.json)
-    return int(ExitCode.OK if run.comparison.passed else ExitCode.PARITY_FAILED)
-
-
-def run_method(args: argparse.Namespace, worker: WorkerProcess | None = None) -> int:
-    """``compare --method M`` (or K-Means on --columns/--scale): the features both languages
-    get, then the method's comparison (R in the worker, or recorded)."""
-    with _ending_on_error(worker):
-        from pyseg._method_report import write_method_report
-        from pyseg._pipeline import method_compare_data
+        from pyseg._pipeline import compare_run, write_compare_run_report
         from pyseg._report import REPORT_HTML, check_report_dir
-        from pyseg.methods._registry import MethodSettings
+        from pyseg.methods._base import MethodSettings
 
         if args.report:
             check_report_dir(Path(args.report))  # refuse a bad directory before fitting
@@ -184,28 +140,32 @@ def run_method(args: argparse.Namespace, worker: WorkerProcess | None = None) ->
         linkage=args.linkage, eps=args.eps, min_points=args.min_points, distance=args.distance,
         covariance=args.covariance, min_agreement=args.min_agreement,
         r_results=None if args.r_results is None else Path(args.r_results))
-    run = method_compare_data(args.data, args.columns, args.method, settings, scale=args.scale,
-                              report=bool(args.report), command_line=args.command_line,
-                              worker_process=worker)
+    run = compare_run(args.data, args.columns, args.method, settings, scale=args.scale,
+                      report=bool(args.report), command_line=args.command_line,
+                      worker_process=worker)
     say_notice(run.dataset.notice)
     if args.report:
-        write_method_report(run.comparison, Path(args.report), provenance=run.provenance,
-                            extra=run.report)
+        write_compare_run_report(run, Path(args.report))
     gower = getattr(run.comparison, "distance", None) == "gower"
-    for warning in () if gower else run.features.warnings:  # Gower ranges each column itself
+    features = () if gower or run.features is None else run.features.warnings
+    for warning in features:  # Gower ranges each column itself
         print(f"pyseg: note: {warning}", file=sys.stderr)
-    if args.json:
-        sys.stdout.write(run.to_json())
-    elif args.method not in NAMES:  # all
-        sys.stdout.write(format_all(run))
-    elif trait(args.method, "COURSE_MODEL", False):
-        summary = format_summary(run.comparison, run.versions).split("\n")
-        sys.stdout.write("\n".join([*summary[:2], *feature_lines(run), *summary[2:]]))
-    else:
-        sys.stdout.write(format_method_summary(run))
+    sys.stdout.write(run.to_json() if args.json else _text(run))
     if args.report:
         say_report(Path(args.report) / REPORT_HTML, args.json)
     return int(ExitCode.OK if run.passed else ExitCode.PARITY_FAILED)
+
+
+def _text(run: MethodRun) -> str:
+    """The text summary: the course's run, the --method all table, or the method's own."""
+    if run.features is None:
+        return format_summary(run.comparison, run.versions)
+    if run.method not in NAMES:  # all
+        return format_all(run)
+    if trait(run.method, "COURSE_MODEL", False):
+        summary = format_summary(run.comparison, run.versions).split("\n")
+        return "\n".join([*summary[:2], *feature_lines(run), *summary[2:]])
+    return format_method_summary(run)
 
 
 def _settings(args: argparse.Namespace) -> tuple[CourseSettings, CourseSettings]:

@@ -54,3 +54,8 @@ def part(name: str, concern: str) -> ModuleType:
 def having(concern: str) -> tuple[str, ...]:
     """The methods that provide ``concern``, in table order."""
     return tuple(name for name in NAMES if has_part(name, concern))
+
+
+def course_method() -> str:
+    """The course's own method (the one whose package says ``COURSE_MODEL``)."""
+    return next(name for name in NAMES if trait(name, "COURSE_MODEL", False))

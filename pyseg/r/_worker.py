@@ -286,10 +286,6 @@ class RemoteEngine:
 
         return call
 
-    def start(self, method: str, *args: Any, **kwargs: Any) -> None:
-        """Send the engine's ``method(*args, **kwargs)`` now; the same call later collects it."""
-        self._worker.start("engine_call", self._engine_name, method, args, kwargs)
-
 
 @dataclass
 class ColdStart:
@@ -305,7 +301,7 @@ def cold_start(
     *,
     course_fit: tuple[int, CourseSettings] | None,
     keep_table: bool = False,
-    started: WorkerProcess | None = None,
+    started: WorkerProcess | RWorkerEngine | None = None,
 ) -> ColdStart:
     """Start the R side of a comparison before this process has imported scikit-learn.
 
@@ -317,10 +313,10 @@ def cold_start(
     R at once, so that the two fits overlap on two cores.
 
     ``started``: the worker process, if the caller started it even earlier
-    (:func:`pyseg.r._process.start_worker_process`, which needs no numpy). Collect R's fit
-    with ``engine.fit(dataset.X, k, settings)``; close the engine when done.
+    (:func:`pyseg.r._process.start_worker_process`, which needs no numpy), or its engine.
+    Collect R's fit with ``engine.fit(dataset.X, k, settings)``; close the engine when done.
     """
-    worker = RWorkerEngine(started)
+    worker = started if isinstance(started, RWorkerEngine) else RWorkerEngine(started)
     try:
         path, _ = resolve_data_path(data)
         large = path is not None and path.is_file() and path.stat().st_size >= LARGE_FILE_BYTES

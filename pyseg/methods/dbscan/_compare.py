@@ -30,7 +30,7 @@ from pyseg.engines import (
 )
 from pyseg.methods._agreement import PartitionAgreement, comparison_dict, partition_agreement
 from pyseg.methods._base import MethodPrediction, MethodSettings, live_r
-from pyseg.methods.dbscan import PREDICTION
+from pyseg.methods.dbscan import PREDICTION, R_ENGINE
 from pyseg.methods.kmeans._compare import run_both
 
 if TYPE_CHECKING:
@@ -365,6 +365,8 @@ def dbscan_eps(dataset: Dataset, settings: MethodSettings) -> float:
     """``settings.eps``, or the knee of Python's k-NN distance curve (k = min_points - 1)."""
     if settings.eps is not None:
         return settings.eps
+    if "eps" in settings.chosen:  # chosen already (R's fit was sent early with it)
+        return float(settings.chosen["eps"])
     curves = knn_distance_curves(dataset, max(1, settings.min_points - 1), with_r=False)
     if curves.knee_eps is None or curves.knee_eps <= 0:
         raise InputError(f"{dataset.source}: the k-nearest-neighbour distances have no knee to "
@@ -388,3 +390,14 @@ def predict(comparison: DbscanComparison, X_new: NDArray[np.float64],
             table: pd.DataFrame) -> MethodPrediction:
     found = predict_dbscan(comparison, X_new)
     return MethodPrediction(found.python, found.r, found.rule)
+
+
+def r_fit_request(dataset: Dataset, settings: MethodSettings) -> tuple[Any, ...] | None:
+    """R's fit as the R worker is asked for it, to send before the comparison needs it."""
+    try:
+        eps, min_points = check_dbscan_parameters(dbscan_eps(dataset, settings),
+                                                  settings.min_points)
+    except InputError:
+        return None  # the comparison says why
+    X = np.ascontiguousarray(dataset.X, dtype=np.float64)
+    return ("engine_call", R_ENGINE, "fit", (X, eps, min_points), {})

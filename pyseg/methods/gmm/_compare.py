@@ -38,6 +38,7 @@ from pyseg.methods._agreement import (
     partition_agreement,
 )
 from pyseg.methods._base import MethodPrediction, MethodSettings, live_r
+from pyseg.methods.gmm import R_ENGINE
 from pyseg.methods.gmm._base import (
     MCLUST_MODELS,
     GmmEngine,
@@ -322,3 +323,18 @@ def predict(comparison: GmmComparison, X_new: NDArray[np.float64],
     return MethodPrediction(found.python_segment, found.r_segment,
                             "the most probable mixture component, with its probability",
                             found.python_probability, found.r_probability)
+
+
+def r_fit_request(dataset: Dataset, settings: MethodSettings) -> tuple[Any, ...] | None:
+    """R's course-mode fit as the R worker is asked for it, to send before the comparison needs
+    it (exact mode first asks R for mclust's start: nothing to send early)."""
+    if settings.mode != "course":
+        return None
+    X = np.ascontiguousarray(dataset.X, dtype=np.float64)
+    try:
+        check_covariance(settings.covariance)
+        check_numeric_features(X, dataset.feature_names, dataset.source)
+        k = check_k(X, settings.k, dataset.source)
+    except InputError:
+        return None  # the comparison says why
+    return ("engine_call", R_ENGINE, "fit", (X, k, settings.covariance, None), {})

@@ -39,6 +39,8 @@ from pyseg.methods._agreement import (
     partition_agreement,
 )
 from pyseg.methods._base import MethodSettings, live_r
+from pyseg.methods.hierarchical import R_ENGINE
+from pyseg.methods.hierarchical._base import check_matrix_size
 from pyseg.methods.kmeans._compare import run_both
 
 if TYPE_CHECKING:
@@ -358,3 +360,15 @@ def run(dataset: Dataset, settings: MethodSettings) -> HierarchicalComparison:
     return compare_hierarchical(dataset, settings.k, settings.linkage,
                                 min_agreement=settings.min_agreement,
                                 r_engine=r_engine(settings))
+
+
+def r_fit_request(dataset: Dataset, settings: MethodSettings) -> tuple[Any, ...] | None:
+    """R's fit as the R worker is asked for it, to send before the comparison needs it."""
+    X = np.ascontiguousarray(dataset.X, dtype=np.float64)
+    try:
+        check_linkage(settings.linkage)
+        k = check_k(X, settings.k, dataset.source)
+        check_matrix_size(X.shape[0], settings.linkage, dataset.source)
+    except InputError:
+        return None  # the comparison says why
+    return ("engine_call", R_ENGINE, "fit", (X, k, settings.linkage), {})

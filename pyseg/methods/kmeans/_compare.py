@@ -475,3 +475,15 @@ def predict(comparison: Comparison, X_new: NDArray[np.float64],
     python, _ = nearest_center(X_new, comparison.python.centers)
     r, _ = REngine().nearest_center(X_new, comparison.r.centers)  # R's centers, aligned
     return MethodPrediction(python, r, "the segment of the nearest center (Euclidean)")
+
+
+def r_fit_request(dataset: Dataset, settings: MethodSettings) -> tuple[Any, ...] | None:
+    """R's course fit as the R worker is asked for it, to send before the comparison needs it
+    (exact mode starts from Python's centers: nothing to send early)."""
+    if settings.mode != "course":
+        return None
+    try:
+        check_clusterable(dataset, settings.k)
+    except InputError:
+        return None  # the comparison says why
+    return ("fit", dataset.X, settings.k, settings.r_settings)

@@ -43,6 +43,7 @@ from pyseg.methods._agreement import (
 )
 from pyseg.methods._base import MethodPrediction, MethodSettings, live_r
 from pyseg.methods.kmeans._compare import run_both
+from pyseg.methods.pam import R_ENGINE
 from pyseg.methods.pam._base import (
     PamData,
     PamEngine,
@@ -455,3 +456,14 @@ def predict(comparison: PamComparison, X_new: NDArray[np.float64],
     assert found.r is not None  # R was asked
     return MethodPrediction(found.python, found.r, "the segment of the nearest medoid, by the "
                             f"fit's distance ({comparison.data.distance})")
+
+
+def r_fit_request(dataset: Dataset, settings: MethodSettings) -> tuple[Any, ...] | None:
+    """R's fit as the R worker is asked for it, to send before the comparison needs it."""
+    try:
+        data = pam_data(dataset, settings.distance)
+        k = check_k(data.X, settings.k, dataset.source)
+        check_pam_size(data.n_rows, dataset.source, data.distance)
+    except InputError:
+        return None  # the comparison says why
+    return ("engine_call", R_ENGINE, "fit", (data, k), {})
