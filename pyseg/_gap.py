@@ -6,14 +6,13 @@ For k = 1..K: ``W_k`` = 0.5 * sum over clusters r of (sum of pairwise distances^
 references of log W_k - log W_k of the data, ``SE_k`` = sqrt(1 + 1/B) * sd of the references'
 log W_k. The references are uniform in the bounding box of the data (``"original"``) or of the
 data rotated onto its principal components (``"scaledPCA"``, clusGap's default): centre, rotate by
-the SVD's V, draw each column uniformly within its range, rotate back, add the means. K-Means
-fits inside keep the best of S k-means++ starts (drawn by pyseg, shared) run by Lloyd on both
-sides; hierarchical and PAM (BUILD + SWAP) are deterministic given the data; Gaussian mixtures run
-EM from mclust's ``hclass(hc(X), k)`` partition of each data set, which R computes once and hands
-to both. W_k is then clusGap's formula on each side's partition (clusGap itself only asks
+the SVD's V, draw each column uniformly within its range, rotate back, add the means. The fits
+inside are the method's (its :class:`~pyseg.engines._stability_python.Resampler`, in
+``pyseg/methods/<name>/_resample.py``), on draws pyseg makes once and hands to both languages
+(K-Means' starts, a mixture's starting partitions), or none where the fit is deterministic given
+the data. W_k is then clusGap's formula on each side's partition (clusGap itself only asks
 FUNcluster for a partition), so both languages' gap and SE agree to rounding.
-``cluster::clusGap`` itself, with its own draws (K-Means: R's ``kmeans(nstart = S)``; PAM:
-``pam(x, k, cluster.only = TRUE)``; GMM: ``Mclust(x, G = k)$classification``), is the
+``cluster::clusGap`` itself, with its own draws and the method's usual R call, is the
 independent check; ``cluster::maxSE``'s five rules choose k from each.
 """
 
@@ -30,14 +29,13 @@ from pyseg._data import Dataset
 from pyseg._errors import InputError
 from pyseg._io import json_ready
 from pyseg._progress import progress_bar
-from pyseg._stability import check_resample_arguments, chunks, kmeanspp_starts, run_sides
+from pyseg._stability import check_resample_arguments, chunks, run_sides
 from pyseg.engines import PythonResampleEngine, RResampleEngine
-from pyseg.methods.gmm._base import MCLUST_MODELS
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
 
-    from pyseg.engines._stability_python import GmmStart
+    from pyseg.engines._stability_python import Resampler
 
 #: clusGap's reference spaces (``spaceH0``), its default first.
 REFERENCES: tuple[str, ...] = ("scaledPCA", "original")
@@ -96,18 +94,6 @@ def reference_sets(X: NDArray[np.float64], B: int, reference: str,
     return sets
 
 
-def gap_starts(sets: NDArray[np.float64], k_max: int, starts: int,
-               rng: np.random.Generator) -> NDArray[np.float64]:
-    """S k-means++ starts per data set and k = 2..k_max: (M, k_max - 1, S, k_max, d), the
-    first k rows of ``[m, k - 2, s]`` used (zeros beyond)."""
-    M, _, d = sets.shape
-    shared = np.zeros((M, max(k_max - 1, 1), starts, k_max, d), dtype=np.float64)
-    for m in range(M):
-        for k in range(2, k_max + 1):
-            shared[m, k - 2, :, :k, :] = kmeanspp_starts(sets[m], k, starts, rng)
-    return shared
-
-
 @dataclass(frozen=True)
 class GapSide:
     """One language's gap: log W per k of the data, the references' mean, gap and SE."""
@@ -147,6 +133,9 @@ class GapResult:
     r_failed_starts : int
     clusgap_unavailable : str or None
         Why clusGap could not run (R's error), when it was asked for and failed.
+    shared_draws : str or None
+        What both languages were given beside the reference sets, in words (None: left out of
+        the JSON; the report then names K-Means' shared starts).
     """
 
     settings: dict[str, Any]
@@ -156,19 +145,7 @@ class GapResult:
     clusgap: dict[str, Any] | None = field(default=None, repr=False)
     r_failed_starts: int = 0
     clusgap_unavailable: str | None = None
-
-    def shared_draws(self) -> str:
-        """What both languages were given beside the reference sets, in words."""
-        method = self.settings["method"]
-        if method == "kmeans":
-            return f"the same {self.settings['starts']} k-means++ starts per fit"
-        if method == "gmm":
-            return ("the same starting partition per fit (mclust's hclass(hc(X), k), computed "
-                    "by R), from which both run EM for as many iterations as mclust's me takes "
-                    "to tol 1e-12")
-        if method == "pam":
-            return "no other draws: PAM (BUILD + SWAP) is deterministic given the data"
-        return "no other draws: hierarchical clustering is deterministic given the data"
+    shared_draws: str | None = None
 
     @property
     def k_values(self) -> list[int]:
@@ -206,8 +183,8 @@ class GapResult:
             "clusgap": self.clusgap, "r_failed_starts": self.r_failed_starts,
             "summary": self.summary(),
         }
-        if self.settings["method"] != "kmeans":
-            document["shared_draws"] = self.shared_draws()
+        if self.shared_draws is not None:
+            document["shared_draws"] = self.shared_draws
         if self.clusgap_unavailable is not None:
             document["clusgap_unavailable"] = self.clusgap_unavailable
         return json_ready(document)
@@ -233,47 +210,42 @@ def gap_statistic(dataset: Dataset, k_max: int = 10, B: int = 100, seed: int = 1
                   covariance: str = "full") -> GapResult:
     """The gap statistic in Python and R on shared references, and ``cluster::clusGap``'s own.
 
-    ``method`` gmm: R first computes mclust's starting partitions of every data set for
-    k = 2..K (one call), and both languages run EM from them.
+    The draws beyond the reference sets are the method's (its ``Resampler.gap_draws``, for
+    k = 2..K; some come from one R call).
 
     Raises
     ------
     InputError
         B < 2, K < 2, K not below the number of distinct points, starts < 1, a bad reference,
-        d_power, method or covariance.
+        d_power, method, linkage or covariance.
     """
     X = np.ascontiguousarray(dataset.X, dtype=np.float64)
     check_gap_arguments(X, k_max, reference, d_power)
-    check_resample_arguments(X, k_max, B, starts, method, dataset.source, workers, covariance)
+    fit = check_resample_arguments(X, k_max, B, starts, method, dataset.source, workers,
+                                   covariance, linkage)
     python_engine, r_engine = PythonResampleEngine(), RResampleEngine()
-    r_engine.check_ready(method=method)
+    r_engine.check_ready(fit=fit)
     rng = np.random.default_rng(seed)
     sets = np.concatenate([X[None], reference_sets(X, B, reference, rng)])
-    shared = gap_starts(sets, k_max, starts, rng) if method == "kmeans" else None
     pieces = chunks(B + 1, 4 * workers)
-    options = {"method": method, "linkage": linkage, "d_power": d_power,
-               "covariance": covariance}
-    bar = progress_bar(2 * len(pieces) + int(clusgap) + int(method == "gmm"), f"gap: B={B}",
+    bar = progress_bar(2 * len(pieces) + int(clusgap) + int(fit.draws_from_r), f"gap: B={B}",
                        progress)
     try:
-        partitions = None
-        if method == "gmm":
-            partitions = r_engine.gmm_gap_starts(sets, k_max, covariance)
+        draws = fit.gap_draws(sets, k_max, rng, r_engine)
+        if fit.draws_from_r:
             bar.update()
         python, r = run_sides(
-            [(python_engine.gap_logw, (sets[p.start:p.stop], k_max, _slice(shared, p), method,
-                                       linkage, d_power, _slice(partitions, p), covariance))
-             for p in pieces],
-            [_r_piece(r_engine, sets, k_max, (shared, partitions), p, options) for p in pieces]
-            + ([lambda: r_engine.clusgap(X, k_max, B, seed, starts, d_power, reference, method,
-                                         linkage, covariance)] if clusgap else []),
+            [(python_engine.gap_logw, (sets[p.start:p.stop], k_max, fit, _slice(draws, p),
+                                       d_power)) for p in pieces],
+            [_r_piece(r_engine, sets, k_max, draws, p, (fit, d_power)) for p in pieces]
+            + ([lambda: r_engine.clusgap(X, k_max, B, seed, fit, d_power, reference)]
+               if clusgap else []),
             workers, bar)
     finally:
         bar.close()
-    return _gap_result(python, r, r_engine, clusgap, {
+    return _gap_result(python, r, r_engine, clusgap, fit, {
         "method": method, "linkage": linkage, "k_max": k_max, "B": B, "seed": seed,
-        "starts": starts, "reference": reference, "d_power": d_power,
-        **({"covariance": covariance} if method == "gmm" else {})})
+        "starts": starts, "reference": reference, "d_power": d_power, **fit.json_keys()})
 
 
 def _slice(values: Any, piece: range) -> Any:
@@ -282,44 +254,32 @@ def _slice(values: Any, piece: range) -> Any:
 
 
 def _gap_result(python: list[Any], r: list[Any], r_engine: RResampleEngine, with_clusgap: bool,
-                settings: dict[str, Any]) -> GapResult:
+                fit: Resampler, settings: dict[str, Any]) -> GapResult:
     check = r.pop() if with_clusgap else None
     unavailable = None
     if check is not None and "unavailable" in check:
         check, unavailable = None, str(check["unavailable"])
     python_side = GapSide.from_logw(np.concatenate(python))
+    clusgap = None if check is None else _clusgap_dict(check, settings, fit.clusgap_function())
     return GapResult(settings, python_side, GapSide.from_logw(np.concatenate([p[0] for p in r])),
-                     r_engine.max_se(python_side.gap, python_side.se),
-                     None if check is None else _clusgap_dict(check, settings),
-                     int(sum(p[1] for p in r)), unavailable)
+                     r_engine.max_se(python_side.gap, python_side.se), clusgap,
+                     int(sum(p[1] for p in r)), unavailable, fit.gap_draws_text())
 
 
 def _r_piece(r_engine: RResampleEngine, sets: NDArray[np.float64], k_max: int,
-             draws: tuple[NDArray[np.float64] | None, list[list[GmmStart]] | None], piece: range,
-             options: dict[str, Any]) -> Callable[[], Any]:
-    shared, partitions = draws
-    return lambda: r_engine.gap_logw(sets[piece.start:piece.stop], k_max, _slice(shared, piece),
-                                     partitions=_slice(partitions, piece), **options)
+             draws: list[Any] | None, piece: range,
+             options: tuple[Resampler, int]) -> Callable[[], Any]:
+    fit, d_power = options
+    return lambda: r_engine.gap_logw(sets[piece.start:piece.stop], k_max, fit,
+                                     _slice(draws, piece), d_power)
 
 
-def _clusgap_function(settings: dict[str, Any]) -> str:
-    """clusGap's FUNcluster for the method, as R code to show."""
-    method = settings["method"]
-    if method == "kmeans":
-        return f"function(x, k) kmeans(x, k, iter.max = 300, nstart = {settings['starts']})"
-    if method == "pam":
-        return "function(x, k) list(cluster = cluster::pam(x, k, cluster.only = TRUE))"
-    if method == "gmm":
-        return (f"function(x, k) list(cluster = mclust::Mclust(x, G = k, modelNames = "
-                f"'{MCLUST_MODELS[settings['covariance']]}')$classification)")
-    return (f"function(x, k) list(cluster = cutree(hclust(dist(x), "
-            f"'{settings['linkage']}'), k))")
-
-
-def _clusgap_dict(check: dict[str, Any], settings: dict[str, Any]) -> dict[str, Any]:
+def _clusgap_dict(check: dict[str, Any], settings: dict[str, Any],
+                  function: str) -> dict[str, Any]:
+    """clusGap's table, rules and call (``function``: its FUNcluster as R code)."""
     tab = check["tab"]
-    call = (f"set.seed({settings['seed']}); cluster::clusGap(X, FUNcluster = "
-            f"{_clusgap_function(settings)}, K.max = {settings['k_max']}, B = {settings['B']}, "
+    call = (f"set.seed({settings['seed']}); cluster::clusGap(X, FUNcluster = {function}, "
+            f"K.max = {settings['k_max']}, B = {settings['B']}, "
             f"d.power = {settings['d_power']}, spaceH0 = '{settings['reference']}')")
     return {"logw": tab[:, 0], "e_logw": tab[:, 1], "gap": tab[:, 2], "se": tab[:, 3],
             "rules": check["rules"], "call": call}

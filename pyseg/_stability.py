@@ -7,15 +7,13 @@
 ``bootstrap_stability``
     ``fpc::clusterboot``'s bootstrap on draws pyseg makes once and hands to both languages:
     B bootstrap row sets (numpy ``default_rng(seed)``; the distinct rows of each, in order of first
-    appearance, as clusterboot's ``unique(sample(n, n, replace = TRUE))``) and, for K-Means, S
-    k-means++ starting centers per fit. Each language refits every resample (K-Means: Lloyd from
-    every start, lowest WCSS kept; hierarchical: the cut; PAM: BUILD + SWAP, deterministic; GMM:
-    EM from mclust's ``hclass(hc(X), k)`` partition of the resample, which R computes once and
-    both languages start from) and computes, per original segment, the largest Jaccard with a
-    resample cluster; the mean over resamples is clusterboot's ``bootmean``. Same draws, same
-    partitions: the two languages' Jaccards are equal. ``fpc::clusterboot`` itself, with its own
-    draws, is the independent statistical check (kmeansCBI, hclustCBI, claraCBI with
-    ``usepam = TRUE``, noisemclustCBI with ``nnk = 0``).
+    appearance, as clusterboot's ``unique(sample(n, n, replace = TRUE))``) and whatever else the
+    method's refit needs (its :class:`~pyseg.engines._stability_python.Resampler`, in
+    ``pyseg/methods/<name>/_resample.py``: K-Means' starting centers, a mixture's starting
+    partitions). Each language refits every resample and computes, per original segment, the
+    largest Jaccard with a resample cluster; the mean over resamples is clusterboot's
+    ``bootmean``. Same draws, same partitions: the two languages' Jaccards are equal.
+    ``fpc::clusterboot`` itself, with its own draws, is the independent statistical check.
 
 The Python side can run in worker processes while R runs in this one (``workers``); the draws
 and so the results do not depend on it.
@@ -38,23 +36,13 @@ from pyseg._errors import InputError
 from pyseg._io import json_ready
 from pyseg._progress import ProgressBar, progress_bar
 from pyseg._segments import names_or_numbers
-from pyseg.engines import KmedoidsPamEngine, PythonResampleEngine, RResampleEngine
-from pyseg.methods.gmm._base import COVARIANCES, MCLUST_MODELS, check_covariance
-from pyseg.methods.pam._base import check_pam_size
+from pyseg.engines import PythonResampleEngine, RResampleEngine
+from pyseg.engines._stability_python import Resampler, resampler
+from pyseg.methods import NAMES, has_part, having, info
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
 
-    from pyseg.engines._stability_python import GmmStart
-
-#: Methods with a k that ``stability --bootstrap`` and ``gap`` refit on each resample.
-RESAMPLE_METHODS: tuple[str, ...] = ("kmeans", "hierarchical", "pam", "gmm")
-#: ``--covariance`` of ``--method gmm``: GaussianMixture's types (mclust's VVV, VVI, VII, EEE).
-GMM_COVARIANCES: tuple[str, ...] = COVARIANCES
-#: pyseg's methods without a k, and why (``--method`` names them in its one-line error).
-NO_K_METHODS: dict[str, str] = {
-    "dbscan": "DBSCAN finds its own number of clusters from eps and min points",
-}
 #: WCSS values within this relative distance are the same local optimum.
 OPTIMUM_TOLERANCE = 1e-9
 #: clusterboot's guidelines for a mean Jaccard (its documentation, "Details"), lowest first.
@@ -73,33 +61,6 @@ def interpret_jaccard(mean: float) -> str:
 
 
 # -- draws ---------------------------------------------------------------------------------------
-
-def kmeanspp(X: NDArray[np.float64], k: int, rng: np.random.Generator) -> NDArray[np.float64]:
-    """One greedy k-means++ draw of ``k`` rows of ``X`` (2 + log k trials per center, as
-    scikit-learn's), from ``rng``: shape (k, n_features)."""
-    n = X.shape[0]
-    trials = 2 + int(math.log(k))
-    centers = np.empty((k, X.shape[1]), dtype=np.float64)
-    first = int(rng.integers(n))
-    centers[0] = X[first]
-    closest = ((X - X[first]) ** 2).sum(axis=1)
-    for c in range(1, k):
-        total = closest.sum()
-        picks = rng.random(trials) * total
-        candidates = np.minimum(np.searchsorted(np.cumsum(closest), picks, side="right"), n - 1)
-        distances = ((X[None, :, :] - X[candidates][:, None, :]) ** 2).sum(axis=2)
-        np.minimum(closest, distances, out=distances)
-        best = int(np.argmin(distances.sum(axis=1)))
-        closest = distances[best]
-        centers[c] = X[candidates[best]]
-    return centers
-
-
-def kmeanspp_starts(X: NDArray[np.float64], k: int, starts: int,
-                    rng: np.random.Generator) -> NDArray[np.float64]:
-    """``starts`` k-means++ draws: shape (starts, k, n_features)."""
-    return np.stack([kmeanspp(X, k, rng) for _ in range(starts)])
-
 
 def bootstrap_rows(n: int, B: int, rng: np.random.Generator) -> list[NDArray[np.int64]]:
     """B bootstrap draws of n rows; of each, the distinct rows in order of first appearance."""
@@ -313,7 +274,7 @@ class BootstrapStability:
         fpc::clusterboot's run with its own draws: ``bootresult`` (k, B) in Python's numbering,
         its ``agreement`` with Python's original partition; None when not run.
     covariance : str
-        The mixture's covariance type (gmm; mclust's model ``MCLUST_MODELS[covariance]``).
+        The covariance type of a mixture (``--covariance``; whichever method ran).
     clusterboot_unavailable : str or None
         Why fpc::clusterboot could not run (R's error), when it was asked for and failed.
     """
@@ -379,16 +340,10 @@ class BootstrapStability:
         return lines
 
     def _method_text(self) -> str:
-        if self.method == "kmeans":
-            return f"K-Means k = {self.k}, best of {self.starts} shared k-means++ starts (Lloyd)"
-        if self.method == "pam":
-            return (f"PAM k = {self.k} (BUILD + SWAP on Euclidean distances: kmedoids.pam, "
-                    "cluster::pam)")
-        if self.method == "gmm":
-            return (f"Gaussian mixture k = {self.k} ({self.covariance}, mclust "
-                    f"{MCLUST_MODELS[self.covariance]}), EM from mclust's hclass(hc(X), k) "
-                    "start of each resample for mclust's iteration count, both shared")
-        return f"hierarchical ({self.linkage}) cut at k = {self.k}"
+        return self._resampler().method_text(self.k)
+
+    def _resampler(self) -> Resampler:
+        return resampler(self.method, self.linkage, self.covariance, self.starts)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready and deterministic; per-segment lists in Python's numbering."""
@@ -411,49 +366,41 @@ class BootstrapStability:
             "interpretation": [interpret_jaccard(m) for m in means],
             "clusterboot": clusterboot, "summary": self.summary(),
         }
-        if self.method == "gmm":
-            document["covariance"] = self.covariance
+        document.update(self._resampler().json_keys())
         if self.clusterboot_unavailable is not None:
             document["clusterboot_unavailable"] = self.clusterboot_unavailable
         return json_ready(document)
 
 
-@dataclass(frozen=True)
-class _Draws:
-    rows: list[NDArray[np.int64]]
-    starts: NDArray[np.float64] | None  # (B + 1, S, k, d): [0] the original fit
-    partitions: list[GmmStart] | None = None  # gmm: B + 1 starts, [0] the original
-
-
-def bootstrap_draws(X: NDArray[np.float64], k: int, B: int, seed: int, starts: int,
-                    method: str) -> _Draws:
-    """pyseg's draws, made once: B row sets, then (K-Means) S starts for the original fit and S
-    per resample, all from ``numpy.random.default_rng(seed)`` in that order."""
-    rng = np.random.default_rng(seed)
-    rows = bootstrap_rows(X.shape[0], B, rng)
-    if method != "kmeans":
-        return _Draws(rows, None)
-    shared = [kmeanspp_starts(X, k, starts, rng)]
-    shared += [kmeanspp_starts(X[r], k, starts, rng) for r in rows]
-    return _Draws(rows, np.stack(shared))
+def resample_methods() -> tuple[str, ...]:
+    """Methods with a k that ``stability --bootstrap`` and ``gap`` refit on each resample."""
+    return having("resample")
 
 
 def check_method(method: str) -> None:
     """``method`` is one pyseg can refit with a given k, else a one-line InputError."""
-    if method in NO_K_METHODS:
-        raise InputError(f"--method {method} has no k ({NO_K_METHODS[method]}): stability "
-                         f"--bootstrap and gap refit a method with a k: "
-                         f"{', '.join(RESAMPLE_METHODS)}")
-    if method not in RESAMPLE_METHODS:
-        raise InputError(f"--method {method!r} is not one of {', '.join(RESAMPLE_METHODS)} "
+    methods = ", ".join(resample_methods())
+    if method in NAMES and not has_part(method, "resample"):
+        raise InputError(f"--method {method} has no k ({info(method).NO_K}): stability "
+                         f"--bootstrap and gap refit a method with a k: {methods}")
+    if method not in NAMES:
+        raise InputError(f"--method {method!r} is not one of {methods} "
                          "(the methods with a k that can be refitted on a resample)")
+
+
+def check_settings(linkage: str = "ward", covariance: str = "full") -> None:
+    """Every method's setting (``--linkage``, ``--covariance``) is known, whichever method runs,
+    else a one-line InputError."""
+    for name in resample_methods():
+        resampler(name, linkage, covariance).check_settings()
 
 
 def check_resample_arguments(X: NDArray[np.float64], k: int, B: int, starts: int,
                              method: str, source: str, workers: int,
-                             covariance: str = "full") -> None:
+                             covariance: str = "full", linkage: str = "ward") -> Resampler:
+    """The run's arguments are sound; the method's resampler."""
     check_method(method)
-    check_covariance(covariance)
+    check_settings(linkage, covariance)
     if B < 2:
         raise InputError(f"B = {B} should be >= 2: a mean and its standard error need two "
                          "resamples")
@@ -461,9 +408,9 @@ def check_resample_arguments(X: NDArray[np.float64], k: int, B: int, starts: int
         raise InputError(f"--starts {starts} should be >= 1")
     check_workers(workers)
     check_k(X, k, source)
-    if method == "pam":
-        check_pam_size(X.shape[0], source)
-        KmedoidsPamEngine().check_ready()
+    fit = resampler(method, linkage, covariance, starts)
+    fit.check_data(X, source)
+    return fit
 
 
 def bootstrap_stability(dataset: Dataset, k: int = COURSE_K, B: int = 100, seed: int = 1,
@@ -472,9 +419,8 @@ def bootstrap_stability(dataset: Dataset, k: int = COURSE_K, B: int = 100, seed:
                         progress: bool = False, covariance: str = "full") -> BootstrapStability:
     """Bootstrap stability per segment in Python and R on shared draws, and clusterboot's.
 
-    ``method`` gmm: R first computes mclust's starting partition of the data and of every
-    resample (one call), and both languages run EM from them (``covariance``: GaussianMixture's
-    type, mclust's model ``MCLUST_MODELS[covariance]``).
+    ``linkage`` and ``covariance``: the settings of the methods that have them. The draws beyond
+    the rows are the method's (its ``Resampler.bootstrap_draws``; some come from one R call).
 
     Raises
     ------
@@ -484,64 +430,50 @@ def bootstrap_stability(dataset: Dataset, k: int = COURSE_K, B: int = 100, seed:
         R, rpy2 or (with ``clusterboot``) R's fpc is missing.
     """
     X = np.ascontiguousarray(dataset.X, dtype=np.float64)
-    check_resample_arguments(X, k, B, starts, method, dataset.source, workers, covariance)
+    fit = check_resample_arguments(X, k, B, starts, method, dataset.source, workers, covariance,
+                                   linkage)
     python_engine, r_engine = PythonResampleEngine(), RResampleEngine()
-    r_engine.check_ready(fpc=clusterboot, method=method)
-    draws = bootstrap_draws(X, k, B, seed, starts, method)
+    r_engine.check_ready(fpc=clusterboot, fit=fit)
+    rng = np.random.default_rng(seed)
+    rows = bootstrap_rows(X.shape[0], B, rng)
     pieces = chunks(B, 4 * workers)
-    bar = progress_bar(2 * len(pieces) + int(clusterboot) + int(method == "gmm"),
+    bar = progress_bar(2 * len(pieces) + int(clusterboot) + int(fit.draws_from_r),
                        f"stability: bootstrap B={B}", progress)
     try:
-        if method == "gmm":
-            draws = _Draws(draws.rows, None,
-                           r_engine.gmm_bootstrap_starts(X, k, draws.rows, covariance))
+        draws = fit.bootstrap_draws(X, k, rows, rng, r_engine)
+        if fit.draws_from_r:
             bar.update()
-        original = python_engine.fit_partition(
-            X, k, method, None if draws.starts is None else draws.starts[0], linkage,
-            None if draws.partitions is None else draws.partitions[0], covariance)
+        original = python_engine.fit_partition(X, k, fit, None if draws is None else draws[0])
         python, r = run_sides(
             [(python_engine.bootstrap_jaccard,
-              (X, k, original, [draws.rows[b] for b in piece], _piece_starts(draws, piece),
-               method, linkage, _piece_partitions(draws, piece), covariance))
+              (X, k, original, [rows[b] for b in piece], fit, _resamples(draws, piece)))
              for piece in pieces],
-            [_r_piece(r_engine, X, k, draws, piece, (method, linkage, covariance))
-             for piece in pieces]
-            + ([lambda: r_engine.clusterboot(X, k, B, seed, starts, method, linkage, covariance)]
-               if clusterboot else []),
+            [_r_piece(r_engine, X, k, (rows, draws), piece, fit) for piece in pieces]
+            + ([lambda: r_engine.clusterboot(X, k, B, seed, fit)] if clusterboot else []),
             workers, bar)
     finally:
         bar.close()
-    return _bootstrap_result(dataset, X, original, python, r, (method, linkage, k, B, seed,
-                                                                starts, covariance), clusterboot)
+    return _bootstrap_result(dataset, X, original, python, r, fit, (k, B, seed), clusterboot)
 
 
-def _piece_starts(draws: _Draws, piece: range) -> NDArray[np.float64] | None:
-    """K-Means starts of the resamples in ``piece`` (without the original fit's)."""
-    return None if draws.starts is None else draws.starts[piece.start + 1:piece.stop + 1]
+def _resamples(draws: list[Any] | None, piece: range) -> list[Any] | None:
+    """The draws of the resamples in ``piece`` (without the original fit's)."""
+    return None if draws is None else draws[piece.start + 1:piece.stop + 1]
 
 
-def _piece_partitions(draws: _Draws, piece: range) -> list[GmmStart] | None:
-    """GMM starting partitions of the resamples in ``piece`` (without the original's)."""
-    return None if draws.partitions is None else draws.partitions[piece.start + 1:piece.stop + 1]
-
-
-def _r_piece(r_engine: RResampleEngine, X: NDArray[np.float64], k: int, draws: _Draws,
-             piece: range, options: tuple[str, str, str]) -> Callable[[], Any]:
+def _r_piece(r_engine: RResampleEngine, X: NDArray[np.float64], k: int,
+             shared: tuple[list[NDArray[np.int64]], list[Any] | None], piece: range,
+             fit: Resampler) -> Callable[[], Any]:
     """One R call for the resamples in ``piece``, the original fit first."""
-    method, linkage, covariance = options
-    starts = partitions = None
-    if draws.starts is not None:
-        starts = np.concatenate([draws.starts[:1], draws.starts[piece.start + 1:piece.stop + 1]])
-    if draws.partitions is not None:
-        partitions = [draws.partitions[0], *draws.partitions[piece.start + 1:piece.stop + 1]]
-    return lambda: r_engine.bootstrap_jaccard(X, k, [draws.rows[b] for b in piece], starts,
-                                              method, linkage, partitions, covariance)
+    rows, draws = shared
+    fits = None if draws is None else [draws[0], *_resamples(draws, piece)]
+    return lambda: r_engine.bootstrap_jaccard(X, k, [rows[b] for b in piece], fit, fits)
 
 
 def _bootstrap_result(dataset: Dataset, X: NDArray[np.float64], original: NDArray[np.int64],
-                      python: list[Any], r: list[Any], settings: tuple[Any, ...],
+                      python: list[Any], r: list[Any], fit: Resampler, sizes: tuple[int, int, int],
                       with_clusterboot: bool) -> BootstrapStability:
-    method, linkage, k, B, seed, starts, covariance = settings
+    k, B, seed = sizes
     check = r.pop() if with_clusterboot else None
     unavailable = None
     if check is not None and "unavailable" in check:
@@ -557,28 +489,12 @@ def _bootstrap_result(dataset: Dataset, X: NDArray[np.float64], original: NDArra
         result = np.empty_like(check["bootresult"])
         result[both.alignment.mapping] = check["bootresult"]
         clusterboot = {**check, "bootresult": result, "agreement": both.accuracy,
-                       "call": _clusterboot_call(method, linkage, k, B, seed, starts,
-                                                 covariance)}
+                       "call": fit.clusterboot_call(k, B, seed)}
     return BootstrapStability(
-        method=method, linkage=linkage, k=k, B=B, seed=seed, starts=starts,
+        method=fit.method, linkage=fit.linkage, k=k, B=B, seed=seed, starts=fit.starts,
         segments=tuple(names_or_numbers(centers, X, dataset.feature_names)),
         sizes=tuple(int(v) for v in np.bincount(original, minlength=k)),
         python_jaccard=np.concatenate(python, axis=1), r_jaccard=r_jaccard,
         same_original=bool(agreement(original, r_original, n_a=k, n_b=k).accuracy == 1.0),
         r_failed_starts=int(sum(piece[2] for piece in r)), clusterboot=clusterboot,
-        covariance=covariance, clusterboot_unavailable=unavailable)
-
-
-def _clusterboot_call(method: str, linkage: str, k: int, B: int, seed: int, starts: int,
-                      covariance: str = "full") -> str:
-    common = f"fpc::clusterboot(X, B = {B}, bootmethod = 'boot', "
-    if method == "kmeans":
-        return (f"{common}clustermethod = kmeansCBI, krange = {k}, runs = 1, nstart = {starts}, "
-                f"iter.max = 300, seed = {seed})")
-    if method == "pam":
-        return f"{common}clustermethod = claraCBI, k = {k}, usepam = TRUE, seed = {seed})"
-    if method == "gmm":
-        return (f"{common}clustermethod = noisemclustCBI, G = {k}, modelNames = "
-                f"'{MCLUST_MODELS[covariance]}', nnk = 0, seed = {seed})")
-    return (f"{common}clustermethod = hclustCBI, k = {k}, method = '{linkage}', "
-            f"scaling = FALSE, seed = {seed})")
+        covariance=fit.covariance, clusterboot_unavailable=unavailable)

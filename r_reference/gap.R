@@ -16,9 +16,6 @@
 # hclass(hc(X), k) start, computed here once per data set by gmm_gap_starts and handed to Python
 # too); W_k is clusGap's formula on those partitions whatever the method.
 
-# Relative WCSS margin by which a later start must beat the best so far (as in stability.R and
-# pyseg's Python side), so that equal optima are picked alike.
-START_TIE <- 1e-9
 # Clusters up to this size use dist(); larger ones are summed in blocks of rows (memory O(n)).
 DIST_ROWS <- 3000L
 
@@ -46,58 +43,10 @@ within_dispersion <- function(X, cluster, d_power = 1) {
   }, numeric(1)))
 }
 
-# Lloyd from each start (S x k x d), lowest WCSS kept (ties: the first); failed starts counted.
-best_lloyd <- function(X, starts, iter_max = 1000L) {
-  best <- NULL
-  failed <- 0L
-  for (s in seq_len(dim(starts)[1L])) {
-    centers <- matrix(starts[s, , ], nrow = dim(starts)[2L])
-    km <- tryCatch(kmeans(X, centers = centers, iter.max = iter_max, algorithm = "Lloyd"),
-                   error = function(e) NULL)
-    if (is.null(km)) {
-      failed <- failed + 1L
-    } else if (is.null(best) || km$tot.withinss < best$tot.withinss -
-               START_TIE * abs(best$tot.withinss)) {
-      best <- km
-    }
-  }
-  if (is.null(best)) stop("every start ended with an empty cluster", call. = FALSE)
-  list(cluster = as.integer(best$cluster), failed = failed)
-}
-
 # PAM as pyseg's compare --method pam runs it on numeric features (as in stability.R): the
 # clustering of cluster::pam on the Euclidean distances D (a dist object), 1-based.
 pam_cut <- function(D, k) {
   as.integer(cluster::pam(D, k = k, diss = TRUE)$clustering)
-}
-
-# mclust's functions called from an environment that sees its namespace (as in gmm.R).
-mclust_call <- function(name, args) {
-  do.call(name, args, envir = new.env(parent = asNamespace("mclust")))
-}
-
-# mclust's own starting partitions for k in ks (as gmm.R's gmm_start and stability.R's
-# gmm_start_partitions): hclass(hc(X), k), on a seeded subset above mclust.options("subset")
-# rows, extended to every row by one M-step and E-step. Returns an n x length(ks) matrix.
-gmm_start_partitions <- function(X, ks, modelName = "VVV", seed = 29L) {
-  n <- nrow(X)
-  limit <- mclust::mclust.options("subset")
-  rows <- X
-  if (n > limit) {
-    set.seed(seed)
-    rows <- X[sample(seq_len(n), size = limit), , drop = FALSE]
-  }
-  tree <- mclust_call("hc", list(data = rows, modelName = mclust::mclust.options("hcModelName"),
-                                 use = mclust::mclust.options("hcUse")))
-  vapply(ks, function(k) {
-    partition <- as.integer(mclust_call("hclass", list(tree, k)))
-    if (n <= limit) return(partition)
-    ms <- mclust_call("mstep", list(data = rows, modelName = modelName,
-                                    z = mclust::unmap(partition, groups = seq_len(k))))
-    es <- mclust_call("estep", list(data = X, modelName = modelName,
-                                    parameters = ms$parameters))
-    as.integer(max.col(es$z, ties.method = "first"))
-  }, integer(n))
 }
 
 # The starting partitions of every data set for k = 2..k_max and the EM iterations mclust's me
@@ -114,42 +63,28 @@ gmm_gap_starts <- function(sets, k_max, modelName = "VVV", seed = 29L) {
     X <- matrix(sets[, , m], nrow = n)
     starts[, , m] <- gmm_start_partitions(X, 2:k_max, modelName, seed)
     for (k in 2:k_max) {
-      iterations[k - 1L, m] <- gmm_em(X, k, starts[, k - 1L, m], modelName)$iterations
+      iterations[k - 1L, m] <- gmm_em(X, k, starts[, k - 1L, m], modelName,
+                                       smaller = "--k-max")$iterations
     }
   }
   list(starts = starts, iterations = iterations)
-}
-
-# EM from a partition (1-based), as pyseg's GMM exact mode (and stability.R's gmm_em).
-gmm_em <- function(X, k, partition, modelName = "VVV", tol = 1e-12, itmax = 100000L) {
-  control <- mclust::emControl(tol = c(tol, sqrt(.Machine$double.eps)),
-                               itmax = c(as.integer(itmax), .Machine$integer.max))
-  fit <- mclust_call("me", list(data = X, modelName = modelName,
-                                z = mclust::unmap(as.integer(partition), groups = seq_len(k)),
-                                control = control))
-  if (is.null(fit) || is.na(fit$loglik)) {
-    stop("mclust's EM failed on ", nrow(X), " rows with ", k, " components (a singular ",
-         "covariance): use a smaller --k-max", call. = FALSE)
-  }
-  list(cluster = as.integer(max.col(matrix(fit$z, ncol = k), ties.method = "first")),
-       iterations = as.integer(attr(fit, "info")[["iterations"]]))
 }
 
 # log W_k for k = 1..k_max on each data set.
 #
 # sets: n x d x M array (set 1 is the data, sets 2..M pyseg's references); starts: M x (k_max - 1)
 # x S x k_max x d array, [m, k - 1, s, 1:k, ] the s-th start for k clusters on set m (kmeans only);
-# partitions: gmm_gap_starts' array (gmm only); model: mclust's model name.
+# linkage: hclust's method name (pyseg's ward is "ward.D2"); partitions: gmm_gap_starts' array
+# (gmm only); model: mclust's model name.
 # Returns a list: logw (M x k_max matrix) and failed (starts that ended with an empty cluster).
-gap_logw <- function(sets, k_max, starts, method = "kmeans", linkage = "ward", d_power = 1,
-                     iter_max = 1000L, partitions = NULL, model = "VVV") {
+gap_logw <- function(sets, k_max, starts = NULL, method = "kmeans", linkage = "ward.D2",
+                     d_power = 1, iter_max = 1000L, partitions = NULL, model = "VVV") {
   M <- dim(sets)[3L]
   logw <- matrix(0, nrow = M, ncol = k_max)
   failed <- 0L
-  methods <- c(ward = "ward.D2", complete = "complete", average = "average", single = "single")
   for (m in seq_len(M)) {
     X <- matrix(sets[, , m], nrow = dim(sets)[1L])
-    tree <- if (method == "hierarchical") hclust(dist(X), method = methods[[linkage]]) else NULL
+    tree <- if (method == "hierarchical") hclust(dist(X), method = linkage) else NULL
     D <- if (method == "pam") dist(X) else NULL
     for (k in seq_len(k_max)) {
       cluster <- if (k == 1L) {
@@ -162,7 +97,7 @@ gap_logw <- function(sets, k_max, starts, method = "kmeans", linkage = "ward", d
       } else if (method == "pam") {
         pam_cut(D, k)
       } else if (method == "gmm") {
-        gmm_em(X, k, partitions[, k - 1L, m], model)$cluster
+        gmm_em(X, k, partitions[, k - 1L, m], model, smaller = "--k-max")$cluster
       } else {
         as.integer(cutree(tree, k = k))
       }
@@ -187,13 +122,13 @@ max_se_rules <- function(f, se, se_factor = 1) {
 # Mclust(x, G = k, modelNames = model)$classification (mclust's own start and tolerance).
 # Returns a list: tab (clusGap's Tab: logW, E.logW, gap, SE.sim) and rules (k per maxSE rule).
 clusgap_check <- function(X, k_max, B, seed, nstart = 10L, d_power = 1, space = "scaledPCA",
-                          method = "kmeans", linkage = "ward", iter_max = 300L, model = "VVV") {
-  methods <- c(ward = "ward.D2", complete = "complete", average = "average", single = "single")
+                          method = "kmeans", linkage = "ward.D2", iter_max = 300L,
+                          model = "VVV") {
   fun <- switch(
     method,
     kmeans = function(x, k) kmeans(x, k, iter.max = iter_max, nstart = nstart),
     hierarchical = function(x, k) {
-      list(cluster = cutree(hclust(dist(x), method = methods[[linkage]]), k = k))
+      list(cluster = cutree(hclust(dist(x), method = linkage), k = k))
     },
     pam = function(x, k) list(cluster = cluster::pam(x, k, cluster.only = TRUE)),
     gmm = function(x, k) {
@@ -227,6 +162,12 @@ main <- function(args) {
   invisible(check)
 }
 
+# pyseg's bridge adds the functions of these pyseg R files to this file's environment.
+PYSEG_NEEDS <- "resample_shared.R"
+
 if (identical(environment(), globalenv()) && !interactive()) {
+  # Under Rscript: the shared functions from resample_shared.R, beside this file.
+  here <- dirname(sub("^--file=", "", grep("^--file=", commandArgs(FALSE), value = TRUE)[[1L]]))
+  sys.source(file.path(here, "resample_shared.R"), envir = globalenv())
   main(commandArgs(trailingOnly = TRUE))
 }

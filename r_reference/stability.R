@@ -18,11 +18,6 @@
 #   Jaccard:    for each original cluster j, the largest Jaccard similarity between j's rows in
 #               the resample and a resample cluster (clusterboot's clujaccard, 0/0 = 0).
 
-# Relative WCSS margin by which a later start must beat the best so far to replace it. Python
-# uses the same rule, so that two starts reaching the same optimum (WCSS equal up to rounding)
-# cannot be picked differently by the two languages.
-START_TIE <- 1e-9
-
 # The course fit for every seed: set.seed(seed); kmeans(X, k, iter.max, nstart) (Hartigan-Wong).
 #
 # X: numeric matrix (n x d); seeds: integer vector. Returns a list: wcss (one per seed) and
@@ -38,67 +33,15 @@ seed_sweep <- function(X, k, seeds, nstart = 10L, iter_max = 300L) {
   )
 }
 
-# Lloyd from each start (starts: S x k x d array), the lowest WCSS kept (ties: the first start).
-# A start that ends with an empty cluster (R's Lloyd stops with an error) counts as failed.
-# Returns a list: cluster (1-based), wcss, failed (number of failed starts).
-best_lloyd <- function(X, starts, iter_max = 1000L) {
-  best <- NULL
-  failed <- 0L
-  for (s in seq_len(dim(starts)[1L])) {
-    centers <- matrix(starts[s, , ], nrow = dim(starts)[2L])
-    km <- tryCatch(kmeans(X, centers = centers, iter.max = iter_max, algorithm = "Lloyd"),
-                   error = function(e) NULL)
-    if (is.null(km)) {
-      failed <- failed + 1L
-    } else if (is.null(best) || km$tot.withinss < best$tot.withinss -
-               START_TIE * abs(best$tot.withinss)) {
-      best <- km
-    }
-  }
-  if (is.null(best)) stop("every start ended with an empty cluster", call. = FALSE)
-  list(cluster = as.integer(best$cluster), wcss = best$tot.withinss, failed = failed)
-}
-
-# hclust + cutree, with pyseg's linkage names (ward is "ward.D2").
-hclust_cut <- function(X, k, linkage = "ward") {
-  methods <- c(ward = "ward.D2", complete = "complete", average = "average", single = "single")
-  as.integer(cutree(hclust(dist(X), method = methods[[linkage]]), k = k))
+# hclust + cutree; linkage: hclust's method name (pyseg's ward is "ward.D2").
+hclust_cut <- function(X, k, linkage = "ward.D2") {
+  as.integer(cutree(hclust(dist(X), method = linkage), k = k))
 }
 
 # PAM as pyseg's compare --method pam runs it on numeric features: cluster::pam(dist(X), k),
 # BUILD then SWAP (deterministic given the data). 1-based clustering.
 pam_cut <- function(X, k) {
   as.integer(cluster::pam(dist(X), k = k, diss = TRUE)$clustering)
-}
-
-# mclust's hc, me, ... evaluate calls to their helpers in the caller's frame, so they are called
-# from an environment that sees mclust's namespace (as in gmm.R).
-mclust_call <- function(name, args) {
-  do.call(name, args, envir = new.env(parent = asNamespace("mclust")))
-}
-
-# mclust's own starting partitions for k in ks, as Mclust(X, G = k) starts (gmm.R's gmm_start):
-# hclass(hc(X), k); above mclust.options("subset") rows, hc on a seeded subset, the subset's
-# partition extended to every row by one M-step and E-step. Returns an n x length(ks) matrix.
-gmm_start_partitions <- function(X, ks, modelName = "VVV", seed = 29L) {
-  n <- nrow(X)
-  limit <- mclust::mclust.options("subset")
-  rows <- X
-  if (n > limit) {
-    set.seed(seed)
-    rows <- X[sample(seq_len(n), size = limit), , drop = FALSE]
-  }
-  tree <- mclust_call("hc", list(data = rows, modelName = mclust::mclust.options("hcModelName"),
-                                 use = mclust::mclust.options("hcUse")))
-  vapply(ks, function(k) {
-    partition <- as.integer(mclust_call("hclass", list(tree, k)))
-    if (n <= limit) return(partition)
-    ms <- mclust_call("mstep", list(data = rows, modelName = modelName,
-                                    z = mclust::unmap(partition, groups = seq_len(k))))
-    es <- mclust_call("estep", list(data = X, modelName = modelName,
-                                    parameters = ms$parameters))
-    as.integer(max.col(es$z, ties.method = "first"))
-  }, integer(n))
 }
 
 # The starting partition of the original fit and of every resample, and the EM iterations
@@ -117,22 +60,6 @@ gmm_bootstrap_starts <- function(X, k, index, lengths, modelName = "VVV", seed =
     iterations[b + 1L] <- gmm_em(Y, k, start, modelName)$iterations
   }
   list(starts = starts, iterations = iterations)
-}
-
-# EM from a partition (1-based), as pyseg's GMM exact mode: mclust::me(z = unmap(partition))
-# with tol 1e-12 and no prior; the most probable component of every row (ties: the first).
-gmm_em <- function(X, k, partition, modelName = "VVV", tol = 1e-12, itmax = 100000L) {
-  control <- mclust::emControl(tol = c(tol, sqrt(.Machine$double.eps)),
-                               itmax = c(as.integer(itmax), .Machine$integer.max))
-  fit <- mclust_call("me", list(data = X, modelName = modelName,
-                                z = mclust::unmap(as.integer(partition), groups = seq_len(k)),
-                                control = control))
-  if (is.null(fit) || is.na(fit$loglik)) {
-    stop("mclust's EM failed on ", nrow(X), " rows with ", k, " components (a singular ",
-         "covariance): use a smaller k", call. = FALSE)
-  }
-  list(cluster = as.integer(max.col(matrix(fit$z, ncol = k), ties.method = "first")),
-       iterations = as.integer(attr(fit, "info")[["iterations"]]))
 }
 
 # One refit: K-Means from the given starts, the hierarchical cut, PAM, or EM from the given
@@ -172,12 +99,12 @@ max_jaccard <- function(original, found, k) {
 # X: numeric matrix (n x d); k: clusters; index: n x B integer matrix of 1-based row numbers, the
 # first lengths[b] entries of column b being resample b's distinct rows; starts: (B + 1) x S x k x
 # d array of starting centers, [1, , , ] for the original fit and [b + 1, , , ] for resample b
-# (kmeans only); partitions: for gmm, the starting partitions of gmm_bootstrap_starts (n x
-# (B + 1), 1-based), model: mclust's model name. Returns a list: cluster (the original
-# partition, 1-based), jaccard (k x B matrix), failed (starts that ended with an empty cluster,
-# over all fits).
-bootstrap_jaccard <- function(X, k, index, lengths, starts, method = "kmeans",
-                              linkage = "ward", iter_max = 1000L, partitions = NULL,
+# (kmeans only); linkage: hclust's method name; partitions: for gmm, the starting partitions of
+# gmm_bootstrap_starts (n x (B + 1), 1-based); model: mclust's model name. Returns a list:
+# cluster (the original partition, 1-based), jaccard (k x B matrix), failed (starts that ended
+# with an empty cluster, over all fits).
+bootstrap_jaccard <- function(X, k, index, lengths, starts = NULL, method = "kmeans",
+                              linkage = "ward.D2", iter_max = 1000L, partitions = NULL,
                               model = "VVV") {
   shaped <- function(b) array(starts[b, , , , drop = FALSE], dim = dim(starts)[2:4])
   start_of <- function(b, size) if (method == "gmm") partitions[seq_len(size), b] else NULL
@@ -204,7 +131,7 @@ bootstrap_jaccard <- function(X, k, index, lengths, starts, method = "kmeans",
 # nnk = 0 (no noise component): mclustBIC from mclust's own hc start, mclust's default tolerance.
 # Returns a list: partition (1-based), bootresult (k x B), bootmean.
 clusterboot_check <- function(X, k, B, seed, nstart = 10L, method = "kmeans",
-                              linkage = "ward", iter_max = 300L, model = "VVV") {
+                              linkage = "ward.D2", iter_max = 300L, model = "VVV") {
   if (method == "kmeans") {
     cb <- fpc::clusterboot(X, B = B, bootmethod = "boot", clustermethod = fpc::kmeansCBI,
                            krange = k, runs = 1L, nstart = nstart, iter.max = iter_max,
@@ -220,10 +147,8 @@ clusterboot_check <- function(X, k, B, seed, nstart = 10L, method = "kmeans",
            "components, not ", k, call. = FALSE)
     }
   } else {
-    methods <- c(ward = "ward.D2", complete = "complete", average = "average",
-                 single = "single")
     cb <- fpc::clusterboot(X, B = B, bootmethod = "boot", clustermethod = fpc::hclustCBI,
-                           k = k, method = methods[[linkage]], scaling = FALSE, seed = seed,
+                           k = k, method = linkage, scaling = FALSE, seed = seed,
                            count = FALSE)
   }
   list(partition = as.integer(cb$partition), bootresult = unname(cb$bootresult),
@@ -250,6 +175,12 @@ main <- function(args) {
   invisible(check)
 }
 
+# pyseg's bridge adds the functions of these pyseg R files to this file's environment.
+PYSEG_NEEDS <- "resample_shared.R"
+
 if (identical(environment(), globalenv()) && !interactive()) {
+  # Under Rscript: the shared functions from resample_shared.R, beside this file.
+  here <- dirname(sub("^--file=", "", grep("^--file=", commandArgs(FALSE), value = TRUE)[[1L]]))
+  sys.source(file.path(here, "resample_shared.R"), envir = globalenv())
   main(commandArgs(trailingOnly = TRUE))
 }

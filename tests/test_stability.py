@@ -62,16 +62,17 @@ def test_hierarchical_jaccards_equal_where_merge_heights_do_not_tie() -> None:
     with tied merge heights (integer data with repeated points) they may break ties differently."""
     from pyseg._stability import bootstrap_rows
     from pyseg.engines import PythonResampleEngine, RResampleEngine
+    from pyseg.engines._stability_python import resampler
 
     rng = np.random.default_rng(4)
     X = np.concatenate([rng.normal(c, 1.0, size=(40, 2)) for c in (0, 5, 10)])
     rows = bootstrap_rows(X.shape[0], 5, rng)
-    r_original, r_jaccard, _ = RResampleEngine().bootstrap_jaccard(X, 3, rows, None,
-                                                                    "hierarchical")
+    fit = resampler("hierarchical")
+    r_original, r_jaccard, _ = RResampleEngine().bootstrap_jaccard(X, 3, rows, fit)
     python_engine = PythonResampleEngine()
-    original = python_engine.fit_partition(X, 3, "hierarchical", None)
+    original = python_engine.fit_partition(X, 3, fit)
     assert np.array_equal(original, r_original)  # both number clusters as cutree does
-    python_jaccard = python_engine.bootstrap_jaccard(X, 3, original, rows, None, "hierarchical")
+    python_jaccard = python_engine.bootstrap_jaccard(X, 3, original, rows, fit)
     np.testing.assert_allclose(python_jaccard, r_jaccard, rtol=0, atol=1e-12)
 
 

@@ -53,14 +53,16 @@ def test_gmm_refits_share_mclusts_iteration_count(course_dataset) -> None:
     so log W_k are the same."""
     from pyseg._gap import reference_sets
     from pyseg.engines import PythonResampleEngine, RResampleEngine
+    from pyseg.engines._stability_python import resampler
 
     X = np.ascontiguousarray(course_dataset.X, dtype=np.float64)
-    sets = reference_sets(X, 10, "scaledPCA", np.random.default_rng(1))[5:6]
-    r_engine = RResampleEngine()
-    starts = r_engine.gmm_gap_starts(sets, 6)
+    rng = np.random.default_rng(1)
+    sets = reference_sets(X, 10, "scaledPCA", rng)[5:6]
+    r_engine, fit = RResampleEngine(), resampler("gmm")
+    starts = fit.gap_draws(sets, 6, rng, r_engine)
     assert starts[0][4].iterations > 100  # the slow fit this test is about
-    python = PythonResampleEngine().gap_logw(sets, 6, None, "gmm", partitions=starts)
-    r, _ = r_engine.gap_logw(sets, 6, None, "gmm", partitions=starts)
+    python = PythonResampleEngine().gap_logw(sets, 6, fit, starts)
+    r, _ = r_engine.gap_logw(sets, 6, fit, starts)
     np.testing.assert_allclose(python, r, rtol=0, atol=1e-12)
 
 
@@ -149,3 +151,27 @@ def test_method_without_k_is_one_line_exit_2(run_cli, capsys, mall_like_csv, com
     assert code == 2
     assert out == ""
     assert err.count("\n") == 1 and err.startswith("pyseg: error: ") and fragment in err, err
+
+
+@pytest.mark.parametrize("command", [("stability", "--bootstrap", "5"), ("gap",)])
+@pytest.mark.parametrize(("flag", "fragment"), [
+    (("--linkage", "median"), "--linkage 'median': unknown linkage; use one of ward, complete"),
+    (("--covariance", "banana"), "--covariance 'banana': unknown covariance type; use one of "
+                                 "full (VVV)"),
+])
+def test_bad_linkage_or_covariance_is_one_line_exit_2(run_cli, capsys, mall_like_csv, command,
+                                                      flag, fragment) -> None:
+    """The library's check, not argparse's multi-line usage, whichever method runs."""
+    code, out, err = run_cli(capsys, *command, "--data", str(mall_like_csv), *flag)
+    assert code == 2
+    assert out == ""
+    assert err.count("\n") == 1 and err.startswith("pyseg: error: ") and fragment in err, err
+
+
+@pytest.mark.parametrize("command", ["stability", "gap"])
+def test_help_still_lists_linkages_and_covariances(run_cli, capsys, command) -> None:
+    with pytest.raises(SystemExit):
+        run_cli(capsys, command, "--help")
+    out = capsys.readouterr().out
+    assert "--linkage {ward,complete,average,single}" in out
+    assert "--covariance {full,diag,spherical,tied}" in out

@@ -30,12 +30,16 @@ def add_resampling_arguments(
 ) -> None:
     """The options ``gap`` and ``stability`` share: the method refitted and its settings, the
     independent R check (``check``: the R function ``--no-check`` leaves out), workers, output.
+
+    ``--linkage`` and ``--covariance`` show their values as argparse's ``choices`` would, but the
+    library checks them, so that a bad one is one ``pyseg: error:`` line like every other flag.
     """
+    linkages = ("ward", "complete", "average", "single")
     parser.add_argument("--method", default="kmeans", metavar="METHOD",
                         help=f"{method_help}: {', '.join(methods)} (kmeans)")
-    parser.add_argument("--linkage", choices=("ward", "complete", "average", "single"),
+    parser.add_argument("--linkage", metavar="{" + ",".join(linkages) + "}",
                         default="ward", help="hierarchical linkage (ward)")
-    parser.add_argument("--covariance", choices=covariances, default="full",
+    parser.add_argument("--covariance", metavar="{" + ",".join(covariances) + "}", default="full",
                         help="--method gmm: covariance type (full; mclust VVV)")
     parser.add_argument("--no-check", action="store_true",
                         help=f"leave out {check}'s own run")

@@ -15,7 +15,7 @@ from pyseg._gap import MAXSE_RULES, REFERENCES, GapResult, gap_statistic
 from pyseg._pipeline import live_run_provenance
 from pyseg._progress import progress_wanted
 from pyseg._report import REPORT_HTML, check_report_dir
-from pyseg._stability import GMM_COVARIANCES, RESAMPLE_METHODS
+from pyseg._stability import check_settings, resample_methods
 from pyseg.cli._args import (
     add_data_arguments,
     add_resampling_arguments,
@@ -24,6 +24,7 @@ from pyseg.cli._args import (
     say_report,
 )
 from pyseg.cli._help import COMMAND_HELP
+from pyseg.methods.gmm._base import COVARIANCES
 from pyseg.methods.kmeans._elbow import elbow
 
 GAP_DESCRIPTION = """\
@@ -59,7 +60,7 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     parser.add_argument("--d-power", type=integer(), default=1, choices=(1, 2),
                         help="power of the distances in W_k: 1 (clusGap's default) or 2 "
                              "(Tibshirani et al.)")
-    add_resampling_arguments(parser, RESAMPLE_METHODS, GMM_COVARIANCES,
+    add_resampling_arguments(parser, resample_methods(), COVARIANCES,
                              method_help="clustering method", check="cluster::clusGap",
                              report="report.json, report.html, gap.png and elbow.png")
     parser.set_defaults(func=run)
@@ -69,6 +70,7 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
 def run(args: argparse.Namespace) -> int:
     if args.report:
         check_report_dir(Path(args.report))
+    check_settings(args.linkage, args.covariance)
     dataset = load_dataset(args.data, args.columns)
     say_notice(dataset.notice)
     result = gap_statistic(dataset, args.k_max, args.B, args.seed, args.starts, args.reference,

@@ -15,11 +15,11 @@ from pyseg._pipeline import live_run_provenance
 from pyseg._progress import progress_wanted
 from pyseg._report import REPORT_HTML, check_report_dir
 from pyseg._stability import (
-    GMM_COVARIANCES,
-    RESAMPLE_METHODS,
     BootstrapStability,
     SeedSweep,
     bootstrap_stability,
+    check_settings,
+    resample_methods,
 )
 from pyseg._stability import seed_sweep as run_seed_sweep
 from pyseg.cli._args import (
@@ -31,6 +31,7 @@ from pyseg.cli._args import (
 )
 from pyseg.cli._help import COMMAND_HELP
 from pyseg.methods import trait
+from pyseg.methods.gmm._base import COVARIANCES
 
 STABILITY_DESCRIPTION = """\
 How sure are the segments? Two questions, in Python and in R:
@@ -66,7 +67,7 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
                         help="K-Means starts per fit, both languages (10, the course's)")
     parser.add_argument("--seed", type=integer(), default=1,
                         help="seed of pyseg's bootstrap draws (1)")
-    add_resampling_arguments(parser, RESAMPLE_METHODS, GMM_COVARIANCES,
+    add_resampling_arguments(parser, resample_methods(), COVARIANCES,
                              method_help="method refitted on each resample (--bootstrap)",
                              check="fpc::clusterboot",
                              report="report.json, report.html and the figure")
@@ -77,6 +78,7 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
 def run(args: argparse.Namespace) -> int:
     if args.report:
         check_report_dir(Path(args.report))
+    check_settings(args.linkage, args.covariance)
     dataset = load_dataset(args.data, args.columns)
     say_notice(dataset.notice)
     progress = progress_wanted(args.json)

@@ -1,27 +1,11 @@
-"""Resampling in Python: seed sweeps, bootstrap refits and gap-statistic fits with scikit-learn.
+"""Resampling in Python: seed sweeps, bootstrap refits and gap-statistic fits.
 
-Every method here takes the random draws it needs (bootstrap rows, reference data sets, starting
-centers) from its caller, who hands the same draws to R (:mod:`pyseg.engines._stability_r`), so
-that both languages refit the same data from the same starts:
-
-- K-Means: ``KMeans(init=start, n_init=1, tol=0, algorithm="lloyd")`` from each start, the lowest
-  WCSS kept (a later start must be lower by :data:`START_TIE` relative, else the first is kept);
-  R runs ``kmeans(X, start, algorithm = "Lloyd")`` with the same rule.
-- hierarchical: scipy's linkage cut to exactly k clusters (R: ``hclust`` + ``cutree``).
-- PAM: ``kmedoids.pam(D, k, init="build")`` on the Euclidean distances (R: ``cluster::pam(dist(X),
-  k)``), BUILD then SWAP in both: deterministic given the data, so no draws are shared.
-- Gaussian mixture: EM from a starting partition, mclust's ``hclass(hc(X), k)`` computed by R
-  (``gmm_bootstrap_starts``, ``gmm_gap_starts``) and handed to both sides, as ``compare --method
-  gmm --mode exact`` does: scikit-learn's ``GaussianMixture`` from that partition's M-step, no
-  covariance regularisation (R: ``mclust::me`` to ``tol = 1e-12``); the most probable component
-  of each row (ties: the first) is its cluster. The two libraries stop EM by different rules
-  (scikit-learn: the change of the mean log-likelihood; mclust: the relative change of the
-  total), and a slowly converging fit stopped one or seven steps apart leaves parameters ~1e-6
-  apart, enough to move a row lying on a boundary (seen once in 77 fits of the course file's
-  gap). So the iteration count is shared too: R reports how many iterations ``me`` took from
-  the start (:class:`GmmStart`), and scikit-learn runs exactly as many (``max_iter`` one fewer,
-  ``tol=0``: its count leaves out the M-step of the start, which ``me`` counts; measured: the
-  parameters then agree to 4e-14).
+Every refit takes the random draws it needs (bootstrap rows, reference data sets, a method's
+starting centers or partitions) from its caller, who hands the same draws to R
+(:mod:`pyseg.engines._stability_r`), so that both languages refit the same data from the same
+starts. What one refit of a method is, and which draws it needs, is the method's own
+:class:`Resampler` (``pyseg/methods/<name>/_resample.py``, found with
+:func:`pyseg.methods.part`); this module loops over resamples and measures.
 
 Jaccards follow ``fpc::clusterboot`` (``clujaccard``, 0/0 = 0); dispersions follow
 ``cluster::clusGap``'s ``W.k``. scikit-learn and scipy are imported inside the methods.
@@ -29,107 +13,105 @@ Jaccards follow ``fpc::clusterboot`` (``clujaccard``, 0/0 = 0); dispersions foll
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
 from pyseg._course import CourseSettings
-from pyseg._errors import InputError
-from pyseg._gower import euclidean_distances
-from pyseg.methods.gmm._base import partition_parameters
-from pyseg.methods.hierarchical._python import (
-    ScipyHierarchicalEngine,
-    cut_tree_exactly,
-    linkage_matrix,
-)
+from pyseg.methods import part
 from pyseg.methods.kmeans._python import SklearnEngine, one_thread
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
 
-#: Relative WCSS margin by which a later start must beat the best one so far to replace it
-#: (the same in ``r_reference/stability.R`` and ``gap.R``).
-START_TIE = 1e-9
+    from pyseg.engines._stability_r import RResampleEngine
+
 #: Clusters up to this size use scipy's ``pdist``; larger ones are summed in blocks of rows.
 PDIST_ROWS = 3000
-#: Iteration cap of the Lloyd refits (as exact mode's).
-LLOYD_MAX_ITER = 1000
-
-
-def best_lloyd(X: NDArray[np.float64], starts: NDArray[np.float64],
-               max_iter: int = LLOYD_MAX_ITER) -> tuple[NDArray[np.int64], float]:
-    """Lloyd from each start of ``starts`` (S, k, d); the labels and WCSS of the best.
-
-    Call inside :func:`~pyseg.engines.one_thread` (the callers here do, once per batch).
-    """
-    from sklearn.cluster import KMeans
-
-    best_labels, best_wcss = None, np.inf
-    for start in starts:
-        model = KMeans(n_clusters=start.shape[0], init=start, n_init=1, max_iter=max_iter,
-                       tol=0.0, algorithm="lloyd").fit(X)
-        wcss = float(model.inertia_)
-        if best_labels is None or wcss < best_wcss - START_TIE * abs(best_wcss):
-            best_labels, best_wcss = np.asarray(model.labels_, dtype=np.int64), wcss
-    assert best_labels is not None
-    return best_labels, best_wcss
-
-
-def pam_labels(D: NDArray[np.float64], k: int) -> NDArray[np.int64]:
-    """``kmedoids.pam(D, k, init="build")`` (BUILD + SWAP, as ``cluster::pam``): its labels."""
-    import kmedoids
-
-    result = kmedoids.pam(D, int(k), init="build", max_iter=1000)
-    return np.asarray(result.labels, dtype=np.int64)
 
 
 @dataclass(frozen=True)
-class GmmStart:
-    """What both languages' EM share for one Gaussian-mixture refit.
+class Resampler:
+    """What stability and gap need of one method with a k, with the run's settings.
 
-    Attributes
-    ----------
-    partition : ndarray of shape (n,), dtype int64
-        mclust's starting partition ``hclass(hc(X), k)``, 0-based.
-    iterations : int
-        The EM iterations ``mclust::me`` took from it to ``tol = 1e-12`` (its count includes
-        the M-step of the start).
+    Each such method's ``_resample`` module subclasses it as ``Resample``; :func:`resampler`
+    makes one. Draws are per fit: for the bootstrap B + 1 ([0] the original data's), for the gap
+    one per data set (that set's draws for k = 2..K); None when the method needs none.
     """
 
-    partition: NDArray[np.int64]
-    iterations: int
+    method: str
+    linkage: str = "ward"
+    covariance: str = "full"
+    starts: int = 10
+
+    #: (R script, its availability check, R package) the method needs beyond base R, or None.
+    r_package: ClassVar[tuple[str, str, str] | None] = None
+    #: Whether the draws come from one R call (one more progress step).
+    draws_from_r: ClassVar[bool] = False
+
+    def check_settings(self) -> None:
+        """Refuse a bad value of the method's own setting (one-line InputError), whichever
+        method runs: every setting is a flag of both commands."""
+
+    def check_data(self, X: NDArray[np.float64], source: str) -> None:
+        """Refuse data the method cannot refit (one-line InputError)."""
+
+    def bootstrap_draws(self, X: NDArray[np.float64], k: int, rows: Sequence[NDArray[np.int64]],
+                        rng: np.random.Generator, r_engine: RResampleEngine) -> list[Any] | None:
+        return None
+
+    def gap_draws(self, sets: NDArray[np.float64], k_max: int, rng: np.random.Generator,
+                  r_engine: RResampleEngine) -> list[Any] | None:
+        return None
+
+    def labels(self, X: NDArray[np.float64], k: int, draw: Any) -> NDArray[np.int64]:
+        """The Python partition of one fit (0-based), from its draw."""
+        raise NotImplementedError
+
+    def gap_labels(self, X: NDArray[np.float64], k_max: int,
+                   draw: Any) -> Iterator[NDArray[np.int64]]:
+        """The partitions of one data set for k = 2..k_max."""
+        for k in range(2, k_max + 1):
+            yield self.labels(X, k, None if draw is None else draw[k - 2])
+
+    def r_draws(self, draws: Sequence[Any] | None, n: int) -> dict[str, Any]:
+        """Bootstrap draws of some fits (of ``n`` rows at most) as arguments of R's refits."""
+        return {}
+
+    def r_gap_draws(self, draws: Sequence[Any] | None) -> dict[str, Any]:
+        """Gap draws of some data sets as arguments of R's refits."""
+        return {}
+
+    def r_options(self) -> dict[str, Any]:
+        """The method's settings as arguments of R's refits and checks."""
+        return {}
+
+    def json_keys(self) -> dict[str, Any]:
+        """Settings the result's JSON adds for this method."""
+        return {}
+
+    def method_text(self, k: int) -> str:
+        """The stability summary's words for the refit."""
+        raise NotImplementedError
+
+    def clusterboot_call(self, k: int, B: int, seed: int) -> str:
+        raise NotImplementedError
+
+    def clusgap_function(self) -> str:
+        """clusGap's FUNcluster for the method, as R code to show."""
+        raise NotImplementedError
+
+    def gap_draws_text(self) -> str | None:
+        """What both languages share beside the gap's reference sets (None: not in the JSON)."""
+        return None
 
 
-def gmm_labels(X: NDArray[np.float64], k: int, start: GmmStart,
-               covariance: str = "full") -> NDArray[np.int64]:
-    """EM from ``start.partition`` for ``start.iterations`` mclust iterations (scikit-learn's
-    ``max_iter`` one fewer, ``tol=0``); each row's most probable component.
-
-    Raises
-    ------
-    InputError
-        The mixture cannot be fitted (a start cluster of one row, a singular covariance).
-    """
-    import warnings
-
-    from sklearn.mixture import GaussianMixture
-
-    try:
-        weights, means, covariances = partition_parameters(X, start.partition, k, covariance)
-        precisions = (np.linalg.inv(covariances) if covariance in ("full", "tied")
-                      else 1.0 / covariances)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # tol=0: scikit-learn warns it did not converge
-            model = GaussianMixture(
-                n_components=k, covariance_type=covariance, weights_init=weights,
-                means_init=means, precisions_init=precisions, reg_covar=0.0, tol=0.0,
-                max_iter=max(1, start.iterations - 1)).fit(X)
-    except ValueError as error:
-        raise InputError(f"scikit-learn's EM failed on {X.shape[0]} rows with {k} components "
-                         f"({str(error).splitlines()[0]}): use a smaller k") from None
-    return np.argmax(model.predict_proba(X), axis=1).astype(np.int64)
+def resampler(method: str, linkage: str = "ward", covariance: str = "full",
+              starts: int = 10) -> Resampler:
+    """``method``'s :class:`Resampler` (its ``_resample`` module's ``Resample``)."""
+    return part(method, "resample").Resample(method, linkage, covariance, starts)
 
 
 def max_jaccard(original: NDArray[np.int64], found: NDArray[np.int64], k: int) -> NDArray[
@@ -193,74 +175,37 @@ class PythonResampleEngine:
         return (np.asarray([fit.wcss for fit in fits], dtype=np.float64),
                 np.column_stack([fit.labels for fit in fits]).astype(np.int64))
 
-    def fit_partition(self, X: NDArray[np.float64], k: int, method: str,
-                      starts: NDArray[np.float64] | None, linkage: str = "ward",
-                      partition: GmmStart | None = None,
-                      covariance: str = "full") -> NDArray[np.int64]:
-        """One partition: best Lloyd of ``starts`` (K-Means), the hierarchical cut, PAM, or EM
-        from the starting ``partition`` (gmm)."""
-        if method == "kmeans":
-            assert starts is not None
-            with one_thread():
-                return best_lloyd(X, starts)[0]
-        if method == "pam":
-            return pam_labels(euclidean_distances(X), k)
-        if method == "gmm":
-            assert partition is not None
-            with one_thread():
-                return gmm_labels(X, k, partition, covariance)
-        return ScipyHierarchicalEngine().fit(X, k, linkage).labels
+    def fit_partition(self, X: NDArray[np.float64], k: int, fit: Resampler,
+                      draw: Any = None) -> NDArray[np.int64]:
+        """One partition of ``X`` by ``fit``'s method from its ``draw``."""
+        with one_thread():
+            return fit.labels(X, k, draw)
 
     def bootstrap_jaccard(self, X: NDArray[np.float64], k: int, original: NDArray[np.int64],
-                          index: Sequence[NDArray[np.int64]],
-                          starts: NDArray[np.float64] | None, method: str = "kmeans",
-                          linkage: str = "ward",
-                          partitions: Sequence[GmmStart] | None = None,
-                          covariance: str = "full") -> NDArray[np.float64]:
+                          index: Sequence[NDArray[np.int64]], fit: Resampler,
+                          draws: Sequence[Any] | None = None) -> NDArray[np.float64]:
         """Max Jaccard per original cluster on each resample: shape (k, len(index)).
 
-        ``index[b]`` holds resample b's distinct rows (0-based); ``starts[b]`` its (S, k, d)
-        starting centers (K-Means only); ``partitions[b]`` its starting partition (gmm only).
+        ``index[b]`` holds resample b's distinct rows (0-based), ``draws[b]`` its draw.
         """
         jaccard = np.zeros((k, len(index)), dtype=np.float64)
         with one_thread():
             for b, rows in enumerate(index):
-                found = self.fit_partition(X[rows], k, method,
-                                           None if starts is None else starts[b], linkage,
-                                           None if partitions is None else partitions[b],
-                                           covariance)
+                found = fit.labels(X[rows], k, None if draws is None else draws[b])
                 jaccard[:, b] = max_jaccard(original[rows], found, k)
         return jaccard
 
-    def gap_logw(self, sets: NDArray[np.float64], k_max: int,
-                 starts: NDArray[np.float64] | None, method: str = "kmeans",
-                 linkage: str = "ward", d_power: int = 1,
-                 partitions: Sequence[Sequence[GmmStart]] | None = None,
-                 covariance: str = "full") -> NDArray[np.float64]:
-        """log W_k, k = 1..k_max, of every data set in ``sets`` (M, n, d): shape (M, k_max).
-
-        ``starts[m, k - 2]`` holds the (S, k_max, d) starts for k clusters on set m, of which
-        the first k rows are used (K-Means only); ``partitions[m, k - 2]`` the starting
-        partition for k components on set m (gmm only).
-        """
+    def gap_logw(self, sets: NDArray[np.float64], k_max: int, fit: Resampler,
+                 draws: Sequence[Any] | None = None, d_power: int = 1) -> NDArray[np.float64]:
+        """log W_k, k = 1..k_max, of every data set in ``sets`` (M, n, d): shape (M, k_max);
+        ``draws[m]``: set m's draws."""
         logw = np.zeros((sets.shape[0], k_max), dtype=np.float64)
         with one_thread():
             for m, X in enumerate(sets):
-                tree = linkage_matrix(X, linkage) if method == "hierarchical" else None
-                D = euclidean_distances(X) if method == "pam" else None
-                for k in range(1, k_max + 1):
-                    if k == 1:
-                        labels = np.zeros(X.shape[0], dtype=np.int64)
-                    elif tree is not None:
-                        labels = cut_tree_exactly(tree, k)
-                    elif D is not None:
-                        labels = pam_labels(D, k)
-                    elif method == "gmm":
-                        assert partitions is not None
-                        labels = gmm_labels(X, k, partitions[m][k - 2], covariance)
-                    else:
-                        assert starts is not None
-                        labels = best_lloyd(X, starts[m, k - 2, :, :k, :])[0]
+                logw[m, 0] = np.log(within_dispersion(X, np.zeros(X.shape[0], dtype=np.int64),
+                                                      d_power))
+                for k, labels in enumerate(
+                        fit.gap_labels(X, k_max, None if draws is None else draws[m]), start=2):
                     logw[m, k - 1] = np.log(within_dispersion(X, labels, d_power))
         return logw
 

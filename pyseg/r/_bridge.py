@@ -147,9 +147,17 @@ def _script(name: str) -> Any:
     # Evaluating the file's own text (not text built here) defines its functions in a private env.
     with rpy2["localconverter"](rpy2["converter"]):
         try:
-            return rpy2["STAP"](path.read_text(encoding="utf-8"), name=path.stem)
+            package = rpy2["STAP"](path.read_text(encoding="utf-8"), name=path.stem)
         except Exception as exc:
             raise REvaluationError(f"{path}: {_one_line(exc)}") from exc
+    # PYSEG_NEEDS names other pyseg R files whose functions the file uses (under Rscript it
+    # sys.sources them): their functions join its environment.
+    if "PYSEG_NEEDS" in package._env:
+        for needed in package._env["PYSEG_NEEDS"]:
+            shared = _script(str(needed))._env
+            for symbol in shared:
+                package._env[symbol] = shared[symbol]
+    return package
 
 
 def _one_line(exc: BaseException) -> str:

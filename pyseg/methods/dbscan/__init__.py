@@ -33,3 +33,5 @@ FLAGS: tuple[dict[str, Any], ...] = (
      "help": "rows within eps that make a core point, the point itself counted (default 5; "
      "minPts in R, min_samples in scikit-learn)"},
 )
+#: Why DBSCAN cannot be refitted with a given k (``stability`` and ``gap`` say so).
+NO_K = "DBSCAN finds its own number of clusters from eps and min points"

@@ -61,8 +61,9 @@ class SklearnGmmEngine:
         self.seed = seed
 
     def model(self, X: NDArray[np.float64], k: int, covariance: str = "full",
-              start: NDArray[np.int64] | None = None) -> Any:
-        """The fitted ``GaussianMixture``."""
+              start: NDArray[np.int64] | None = None, tol: float = EXACT_TOL,
+              max_iter: int = EXACT_MAX_ITER) -> Any:
+        """The fitted ``GaussianMixture`` (from ``start``: EM to ``tol`` or ``max_iter``)."""
         from sklearn.mixture import GaussianMixture
 
         check_covariance(covariance)
@@ -72,8 +73,8 @@ class SklearnGmmEngine:
         weights, means, covariances = partition_parameters(X, np.asarray(start), k, covariance)
         return GaussianMixture(
             n_components=k, covariance_type=covariance, weights_init=weights, means_init=means,
-            precisions_init=_precisions(covariances, covariance), reg_covar=0.0, tol=EXACT_TOL,
-            max_iter=EXACT_MAX_ITER).fit(X)
+            precisions_init=_precisions(covariances, covariance), reg_covar=0.0, tol=tol,
+            max_iter=max_iter).fit(X)
 
     def fit(self, X: NDArray[np.float64], k: int, covariance: str = "full",
             start: NDArray[np.int64] | None = None) -> GmmFit:

@@ -12,7 +12,7 @@ their mean, so ``objective = loss / n``.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -39,6 +39,13 @@ def distance_matrix(data: PamData) -> NDArray[np.float64]:
     return euclidean_distances(data.X)
 
 
+def pam_result(D: NDArray[np.float64], k: int) -> Any:
+    """``kmedoids.pam(D, k, init="build")``: BUILD then SWAP, as ``cluster::pam``."""
+    import kmedoids
+
+    return kmedoids.pam(D, int(k), init="build", max_iter=1000)
+
+
 class KmedoidsPamEngine:
     """``kmedoids.pam`` (BUILD + SWAP, as ``cluster::pam``) on pyseg's float64 distances."""
 
@@ -47,10 +54,8 @@ class KmedoidsPamEngine:
     def fit(self, data: PamData, k: int) -> PamFit:
         check_pam_size(data.n_rows, data.source)
         self.check_ready()
-        import kmedoids
-
         D = distance_matrix(data)
-        result = kmedoids.pam(D, int(k), init="build", max_iter=1000)
+        result = pam_result(D, k)
         medoids = np.asarray(result.medoids, dtype=np.int64)
         loss = float(result.loss)
         return PamFit(engine=self.name, labels=np.asarray(result.labels, dtype=np.int64),
