@@ -25,7 +25,7 @@ from pyseg._plots import (
     _palette,
     figure_to_png_bytes,
 )
-from pyseg.methods.pam._base import MCLUST_MODELS
+from pyseg.methods.gmm._base import MCLUST_MODELS
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes

@@ -13,6 +13,7 @@ from pyseg._io import json_ready
 from pyseg._method_report import cluster_sizes
 from pyseg._plots import figure_to_png_bytes
 from pyseg._report import _Figure
+from pyseg.methods.gmm._base import MCLUST_MODELS
 from pyseg.methods.gmm._plots import (
     ELLIPSE_SIGMAS,
     best_k,
@@ -21,7 +22,6 @@ from pyseg.methods.gmm._plots import (
     certainty_figure,
     ellipses,
 )
-from pyseg.methods.pam._base import MCLUST_MODELS
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
