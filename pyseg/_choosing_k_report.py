@@ -1,6 +1,6 @@
 """The report directories of ``pyseg gap`` and ``pyseg stability``: one "choosing k" page.
 
-Like :mod:`pyseg._report` (whose atomic writer, figure record and JSON writer this reuses), it
+Like :mod:`pyseg._report` (whose figure record and writer, HTML to atomic rename, this reuses), it
 draws and writes results computed beforehand; ``report.json`` differs between two runs on the
 same inputs only in ``generated_at``. The gap page also shows the elbow and silhouettes, so that
 the elbow and the gap statistic are read side by side.
@@ -8,20 +8,11 @@ the elbow and the gap statistic are read side by side.
 
 from __future__ import annotations
 
-import base64
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pyseg._plots import elbow_figure, figure_to_png_bytes
-from pyseg._provenance import timestamp
-from pyseg._report import (
-    REPORT_HTML,
-    REPORT_JSON,
-    _data_dict,
-    _Figure,
-    _write_atomically,
-    report_json_text,
-)
+from pyseg._report import _data_dict, _Figure, _finish, _ReportParts
 from pyseg._stability_plots import gap_figure, jaccard_figure, wcss_per_seed_figure
 from pyseg.methods.gmm._plots import bic_png
 
@@ -35,31 +26,9 @@ if TYPE_CHECKING:
 TEMPLATE = "choosing_k.html.j2"
 
 
-def _render(record: dict[str, Any], figures: list[_Figure]) -> str:
-    import jinja2
-
-    environment = jinja2.Environment(
-        loader=jinja2.PackageLoader("pyseg", "templates"),
-        autoescape=jinja2.select_autoescape(enabled_extensions=("html", "j2"),
-                                            default_for_string=True, default=True),
-        undefined=jinja2.ChainableUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    embedded = [{**figure.to_dict(), "data_uri": "data:image/png;base64,"
-                 + base64.b64encode(figure.png).decode("ascii")} for figure in figures]
-    return environment.get_template(TEMPLATE).render(report=record, figures=embedded)
-
-
 def _write(outdir: Path, record: dict[str, Any], figures: list[_Figure]) -> Path:
-    record["figures"] = [figure.to_dict() for figure in figures]
-    record.setdefault("notes", [])
-    record["generated_at"] = timestamp()
-    html = _render(record, figures)
-    files = {REPORT_JSON: report_json_text(record).encode("utf-8"),
-             REPORT_HTML: html.encode("utf-8")}
-    files.update({figure.file_name: figure.png for figure in figures})
-    _write_atomically(Path(outdir), files)
+    parts = _ReportParts(figures=list(figures), notes=list(record.get("notes", [])))
+    _finish(Path(outdir), record, parts, TEMPLATE, lenient=True)
     return Path(outdir)
 
 

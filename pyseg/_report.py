@@ -174,14 +174,16 @@ def report_json_text(record: dict[str, Any]) -> str:
 
 
 def _render_html(record: dict[str, Any], figures: Sequence[_Figure],
-                 template: str = TEMPLATE) -> str:
+                 template: str = TEMPLATE, *, lenient: bool = False) -> str:
+    """``template`` rendered from ``record`` with ``figures`` embedded; an undefined value is an
+    error, or (``lenient``) renders empty and chains on."""
     import jinja2
 
     environment = jinja2.Environment(
         loader=jinja2.PackageLoader("pyseg", "templates"),
         autoescape=jinja2.select_autoescape(enabled_extensions=("html", "j2"),
                                             default_for_string=True, default=True),
-        undefined=jinja2.StrictUndefined,
+        undefined=jinja2.ChainableUndefined if lenient else jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
     )
@@ -220,11 +222,11 @@ def _write_atomically(outdir: Path, files: dict[str, bytes]) -> None:
 
 
 def _finish(outdir: Path, record: dict[str, Any], parts: _ReportParts,
-            template: str = TEMPLATE) -> None:
+            template: str = TEMPLATE, *, lenient: bool = False) -> None:
     record["figures"] = [figure.to_dict() for figure in parts.figures]
     record["notes"] = list(parts.notes)
     record["generated_at"] = timestamp()
-    html = _render_html(record, parts.figures, template)
+    html = _render_html(record, parts.figures, template, lenient=lenient)
     files = {REPORT_JSON: report_json_text(record).encode("utf-8"),
              REPORT_HTML: html.encode("utf-8")}
     files.update({figure.file_name: figure.png for figure in parts.figures})

@@ -15,7 +15,7 @@ import pytest
 
 from pyseg.engines import MCLUST_MODELS, SklearnGmmEngine
 from pyseg.methods.gmm._compare import gmm_bic_curve
-from pyseg.methods.gmm._plots import MCLUST_NAMES, best_k, bic_figure, bic_png, differing_k
+from pyseg.methods.gmm._plots import best_k, bic_figure, bic_png, differing_k
 
 
 def png_size(png: bytes) -> tuple[int, int]:
@@ -68,8 +68,9 @@ def test_the_best_k_is_the_highest_bic_and_differences_are_shaded(curve) -> None
     assert "k where Python's and R's BIC differ" in legend_texts(bic_figure(moved))
 
 
-def test_mclust_names_are_the_engines() -> None:
-    assert MCLUST_NAMES == MCLUST_MODELS
+def test_the_chart_names_the_engines_mclust_model(curve) -> None:
+    title = bic_figure(curve).axes[0].get_title()
+    assert f"{curve.covariance} covariances = mclust {MCLUST_MODELS[curve.covariance]}" in title
 
 
 @pytest.mark.r

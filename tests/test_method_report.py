@@ -18,12 +18,12 @@ import pytest
 from pyseg import InputError
 from pyseg._data import Dataset
 from pyseg._method_pipeline import MethodReportMaterial, method_report_material
-from pyseg._method_plots import cut_height
 from pyseg._method_report import write_method_report
 from pyseg.engines import ScipyHierarchicalEngine, SklearnDbscanEngine
 from pyseg.methods._registry import AllComparison, MethodSettings
 from pyseg.methods.dbscan._compare import compare_dbscan, knn_distance_curves
 from pyseg.methods.hierarchical._compare import compare_hierarchical
+from pyseg.methods.hierarchical._report import cut_height
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -337,7 +337,7 @@ def test_gmm_report_shows_measures_ellipses_certainty_and_the_bic_chart(
 
 
 def test_ellipse_axes_follow_the_covariance() -> None:
-    from pyseg._method_plots import ellipse_axes
+    from pyseg.methods.gmm._plots import ellipse_axes
 
     width, height, angle = ellipse_axes(np.diag([4.0, 1.0]))
     assert (width, height) == (8.0, 4.0) and angle % 180 == 0

@@ -1,5 +1,6 @@
-"""The Gaussian mixture's "elbow": BIC per number of components in both languages, drawn with
-matplotlib's ``Figure`` API (no pyplot) on the helpers of :mod:`pyseg._plots`.
+"""The Gaussian mixture's figures, drawn with matplotlib's ``Figure`` API (no pyplot) on the
+helpers of :mod:`pyseg._plots`: its "elbow" (BIC per number of components in both languages),
+each component's ellipse on the clusters scatter, and how sure each assignment is.
 
 The BIC is mclust's convention for both sides, ``2 logL - p log n``: higher is better, and the
 best k is the highest point (scikit-learn's ``bic()`` is minus this; its lowest point is the
@@ -9,7 +10,8 @@ same k). The figure draws a :class:`pyseg.methods.gmm._compare.BicCurve` compute
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import itertools
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -20,22 +22,31 @@ from pyseg._plots import (
     _grow_for_legends,
     _legend_below,
     _new_figure,
+    _palette,
     figure_to_png_bytes,
 )
+from pyseg.methods.gmm._base import MCLUST_MODELS
 
 if TYPE_CHECKING:
+    from matplotlib.axes import Axes
     from matplotlib.figure import Figure
+    from numpy.typing import NDArray
 
     from pyseg.methods.gmm._compare import BicCurve
 
-#: mclust's model name for each covariance type (as pyseg.engines.MCLUST_MODELS).
-MCLUST_NAMES = {"full": "VVV", "diag": "VVI", "spherical": "VII", "tied": "EEE"}
 #: BIC values closer than this (relative) are "the same" and not shaded.
 SAME_BIC = 1e-9
 DIFFER_COLOR = "#ffd8a8"
 #: The best-k line when both languages have the same best k.
 BOTH_COLOR = "#444444"
 HEIGHT = 4.6
+#: A Gaussian component's ellipse: this many standard deviations (Mahalanobis distance) from its
+#: mean; in two dimensions it holds 1 - exp(-2) = 86.5 % of the component.
+ELLIPSE_SIGMAS = 2.0
+#: Lower edges of the bands of the highest membership probability counted in the report.
+CERTAINTY_BANDS = (0.0, 0.9, 0.99)
+#: The certainty strip's logit axis ends at 1 - CERTAIN_GAP (probabilities above are drawn there).
+CERTAIN_GAP = 1e-6
 
 
 def best_k(ks: tuple[int, ...], bic: tuple[float, ...]) -> int | None:
@@ -78,7 +89,7 @@ def bic_figure(curve: BicCurve) -> Figure:
 
         handles.append(Patch(color=DIFFER_COLOR, alpha=0.6))
         labels.append("k where Python's and R's BIC differ")
-    model = MCLUST_NAMES.get(curve.covariance, curve.covariance)
+    model = MCLUST_MODELS.get(curve.covariance, curve.covariance)
     axes.set_title(f"Gaussian mixtures: BIC per k ({curve.covariance} covariances = mclust "
                    f"{model}, {curve.mode} mode)")
     axes.set_xlabel("Number of components k")
@@ -97,3 +108,92 @@ def bic_figure(curve: BicCurve) -> Figure:
 def bic_png(curve: BicCurve) -> bytes:
     """:func:`bic_figure` as PNG bytes (the same curve always gives the same bytes)."""
     return figure_to_png_bytes(bic_figure(curve))
+
+
+def ellipse_axes(covariance: NDArray[np.float64], sigmas: float = ELLIPSE_SIGMAS
+                 ) -> tuple[float, float, float]:
+    """Width, height and angle (degrees) of the ``sigmas``-standard-deviation ellipse of a 2 x 2
+    covariance: its axes lie along the eigenvectors, ``2 * sigmas * sqrt(eigenvalue)`` long."""
+    values, vectors = np.linalg.eigh(np.asarray(covariance, dtype=np.float64))
+    values = np.clip(values, 0.0, None)
+    angle = float(np.degrees(np.arctan2(vectors[1, 1], vectors[0, 1])))
+    return (float(2 * sigmas * np.sqrt(values[1])), float(2 * sigmas * np.sqrt(values[0])),
+            angle)
+
+
+def ellipses(axes: Axes, means: NDArray[np.float64], covariances: NDArray[np.float64],
+              shown: list[int], colors: list[Any]) -> None:
+    """Each component's 2-sigma ellipse in the plotted columns, and its mean as a plus."""
+    from matplotlib.patches import Ellipse
+
+    means = np.asarray(means, dtype=np.float64)
+    covariances = np.asarray(covariances, dtype=np.float64)
+    for j in range(means.shape[0]):
+        width, height, angle = ellipse_axes(covariances[j][np.ix_(shown, shown)])
+        axes.add_patch(Ellipse((means[j, shown[0]], means[j, shown[1]]), width, height,
+                               angle=angle, fill=False, ls="--", lw=1.6, color=colors[j],
+                               label=f"{ELLIPSE_SIGMAS:g}-sigma ellipses" if j == 0 else None))
+    axes.scatter(means[:, shown[0]], means[:, shown[1]], s=160, marker="P", c="black",
+                 edgecolors="white", linewidths=1.2, zorder=4, label="Component means")
+
+
+def certainty_bands(probabilities: NDArray[np.float64]) -> dict[str, int]:
+    """How many rows' highest membership probability lies in each of :data:`CERTAINTY_BANDS`."""
+    highest = np.max(np.asarray(probabilities, dtype=np.float64), axis=1)
+    edges = [*CERTAINTY_BANDS, np.inf]
+    return {f"< {high:g}" if low == 0 else f">= {low:g}" if high == np.inf else
+            f"{low:g} to {high:g}":
+            int(np.sum((highest >= low) & (highest < high)))
+            for low, high in itertools.pairwise(edges)}
+
+
+def certainty_figure(python_probabilities: NDArray[np.float64],
+                     r_probabilities: NDArray[np.float64], python_labels: NDArray[np.int64],
+                     r_labels: NDArray[np.int64]) -> Figure:
+    """"How sure is this assignment": each row's highest membership probability, one dot per
+    row in a strip per language (jittered vertically, coloured by its cluster), with the count
+    of rows per band of :data:`CERTAINTY_BANDS` beside each strip.
+
+    The x axis is a logit scale (0.5, 0.9, 0.99, 0.999 equally apart), so that the many rows
+    near certainty spread out instead of piling up at 1; probabilities above
+    1 - :data:`CERTAIN_GAP` are drawn at that edge.
+    """
+    from matplotlib.ticker import NullLocator
+
+    k = int(np.asarray(python_probabilities).shape[1])
+    colors = _palette(max(k, 1))
+    figure = _new_figure(13, 3.8)
+    axes = figure.subplots()
+    rng = np.random.default_rng(0)  # fixed jitter: the same fit draws the same bytes
+    strips = (("Python (scikit-learn)", python_probabilities, python_labels),
+              ("R (mclust)", r_probabilities, r_labels))
+    names = []
+    for row, (side, probabilities, labels) in enumerate(strips):
+        highest = np.clip(np.max(np.asarray(probabilities, dtype=np.float64), axis=1),
+                          None, 1 - CERTAIN_GAP)
+        labels = np.asarray(labels, dtype=np.int64)
+        y = 1 - row + rng.uniform(-0.3, 0.3, highest.size)
+        for cluster in range(k):
+            members = labels == cluster
+            axes.scatter(highest[members], y[members], s=16, color=colors[cluster], alpha=0.75,
+                         label=f"Cluster {cluster}" if row == 0 else None)
+        names.append(f"{side}\n" + ", ".join(
+            f"{count} {band}" for band, count in reversed(certainty_bands(probabilities).items())))
+    for low in CERTAINTY_BANDS[1:]:
+        axes.axvline(low, color="#555555", ls=":", lw=1)
+    axes.set_xscale("logit")
+    lowest = min(0.5, 1.0 / max(k, 1))  # no row's highest probability is below 1/k
+    ticks = sorted({lowest, 0.5, *(1 - 10.0 ** -e for e in range(1, 7))})
+    axes.set_xticks(ticks, [f"{t:.6g}" for t in ticks])
+    axes.xaxis.set_minor_locator(NullLocator())
+    axes.set_xlim(lowest * 0.9, 1 - CERTAIN_GAP / 2)
+    axes.set_yticks([1, 0], names)
+    axes.set_ylim(-0.6, 1.6)
+    axes.set_xlabel("Each row's highest membership probability, the probability of its segment "
+                    f"(logit scale; at the right edge: above 1 - {CERTAIN_GAP:g})")
+    axes.set_title("How sure is each assignment? One dot per row; dotted lines at "
+                   + " and ".join(f"{low:g}" for low in CERTAINTY_BANDS[1:]))
+    axes.grid(alpha=0.3, axis="x")
+    legend = _legend_below(figure, *axes.get_legend_handles_labels(), "center", max_columns=10)
+    _grow_for_legends(figure, [legend], 3.8)
+    return figure
