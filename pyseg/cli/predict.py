@@ -298,7 +298,7 @@ def run_method_predict(args: argparse.Namespace) -> int:
     import pandas as pd
 
     from pyseg._pipeline import method_predict_data
-    from pyseg.methods._registry import MethodSettings
+    from pyseg.methods._base import MethodSettings
 
     if args.model or args.grid is not None or args.output:
         raise InputError(f"--method {args.method} predicts --income/--score or --input CSV "

@@ -62,7 +62,7 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
 def run_method(args: argparse.Namespace) -> int:
     """``record-r --method M``: R's fits of M (or of every method) recorded."""
     from pyseg._pipeline import record_method_data
-    from pyseg.methods._registry import MethodSettings
+    from pyseg.methods._base import MethodSettings
 
     settings = MethodSettings(linkage=args.linkage, eps=args.eps, min_points=args.min_points,
                               distance=args.distance, covariance=args.covariance,

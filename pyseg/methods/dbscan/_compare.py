@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -19,6 +20,7 @@ import numpy as np
 from pyseg._data import Dataset
 from pyseg._errors import InputError
 from pyseg._io import json_ready, to_json_text
+from pyseg._method_pipeline import MethodReportMaterial
 from pyseg.engines import (
     NOISE,
     DbscanEngine,
@@ -401,3 +403,22 @@ def r_fit_request(dataset: Dataset, settings: MethodSettings) -> tuple[Any, ...]
         return None  # the comparison says why
     X = np.ascontiguousarray(dataset.X, dtype=np.float64)
     return ("engine_call", R_ENGINE, "fit", (X, eps, min_points), {})
+
+
+# -- the report's material ------------------------------------------------------------------------
+# What DBSCAN's report shows beyond the comparison: both languages' k-nearest-neighbour distance
+# curves (k = min_points - 1) and their knee, computed here.
+
+def material(comparison: Any, r_results: Path | None) -> MethodReportMaterial:
+    """The k-NN curves (Python's only when R's side was replayed), or why there are none."""
+    k = max(1, comparison.min_points - 1)
+    notes: list[str] = []
+    if r_results is not None:
+        notes.append(f"R's k-nearest-neighbour distances are not shown: R's side was replayed "
+                     f"from {r_results}, which holds R's fits only (drop --r-results to add "
+                     "them).")
+    if k >= comparison.dataset.X.shape[0]:
+        notes.append(f"No k-nearest-neighbour plot: k = {k} needs more rows.")
+        return MethodReportMaterial(notes=tuple(notes))
+    knn = knn_distance_curves(comparison.dataset, k, with_r=r_results is None)
+    return MethodReportMaterial(knn=knn, notes=tuple(notes))
