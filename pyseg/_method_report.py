@@ -132,7 +132,7 @@ def write_method_report(comparison: Any, outdir: Path, *,
         Report directory; created, or replaced if it holds an earlier pyseg report (check it
         first with :func:`pyseg._report.check_report_dir`).
     provenance : dict, optional
-        From :func:`pyseg._pipeline.run_provenance`; shown and recorded as given, plus
+        From :func:`pyseg._provenance.run_provenance`; shown and recorded as given, plus
         ``method_packages`` (the packages the methods ran on, with versions) from ``extra``.
     extra : MethodReportMaterial, optional
         From :func:`pyseg._method_pipeline.method_report_material`: what each method's section

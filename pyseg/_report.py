@@ -53,7 +53,7 @@ class CompareReport:
     dataset : Dataset
         The data compared; its ``frame`` supplies age and gender for the profiles.
     provenance : dict
-        From :func:`pyseg._pipeline.run_provenance`.
+        From :func:`pyseg._provenance.run_provenance`.
     elbow : ElbowResult or None
     r_clusplot_png : bytes or None
         R's own course plot, drawn by R.

@@ -32,8 +32,10 @@ import numpy as np
 from pyseg._align import align_labels
 from pyseg._data import Dataset
 from pyseg._errors import InputError, REvaluationError, RUnavailableError
+from pyseg._features import load_features
 from pyseg._io import json_ready, to_json_text
 from pyseg._method_pipeline import MethodReportMaterial
+from pyseg._provenance import data_summary, live_run_provenance
 from pyseg.engines import RecordedGmmEngine
 from pyseg.engines._stability_python import Resampler
 from pyseg.engines._stability_r import index_table
@@ -53,15 +55,20 @@ from pyseg.methods.gmm._base import (
     check_covariance,
     check_gmm_mode,
 )
+from pyseg.methods.gmm._plots import best_k, differing_k
 from pyseg.methods.gmm._python import SklearnGmmEngine
 from pyseg.methods.gmm._r import RGmmEngine
 from pyseg.methods.kmeans._compare import run_both
 from pyseg.methods.kmeans._python import one_thread
 
 if TYPE_CHECKING:
+    import os
+    from collections.abc import Iterable, Sequence
+
     import pandas as pd
     from numpy.typing import NDArray
 
+    from pyseg._features import Features
     from pyseg.engines._stability_r import RResampleEngine
 
 #: Largest |dlogL| called "the same" in exact mode.
@@ -509,3 +516,61 @@ class Resample(Resampler):
     def gap_draws_text(self) -> str:
         return ("the same starting partition per fit (mclust's hclass(hc(X), k), computed by R), "
                 "from which both run EM for as many iterations as mclust's me takes to tol 1e-12")
+
+
+# -- choosing k (elbow --method gmm) ----------------------------------------------------------
+
+@dataclass(frozen=True)
+class BicRun:
+    """What :func:`bic_data` computed: the Gaussian mixture's "elbow" in both languages."""
+
+    dataset: Dataset
+    features: Features
+    curve: BicCurve
+    summary: list[str]
+    report_provenance: dict[str, Any] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"method": "gmm", "bic_convention": "mclust: 2 logL - p log n, higher is better",
+                "data": data_summary(self.dataset),
+                "feature_matrix": self.features.to_dict(), **self.curve.to_dict(),
+                "summary": self.summary}
+
+
+def bic_data(
+    data: str | os.PathLike[str] | None,
+    columns: str | Sequence[str] | None,
+    k_values: Iterable[int],
+    *,
+    covariance: str = "full",
+    mode: str = "course",
+    scale: str = "none",
+    report: bool = False,
+    command_line: Sequence[str] | str = ("pyseg", "elbow"),
+) -> BicRun:
+    """BIC per k of scikit-learn's ``GaussianMixture`` and mclust's ``Mclust`` (mode ``exact``:
+    both from mclust's starting partition), with each side's best k."""
+    dataset, features = load_features(data, columns, scale=scale)
+    curve = gmm_bic_curve(dataset, tuple(k_values), covariance, mode=mode)
+    best = {side: best_k(curve.ks, bic) for side, bic in (("python", curve.python_bic),
+                                                          ("r", curve.r_bic))}
+    gaps = differing_k(curve)
+    summary = [f"Highest BIC (mclust's convention, higher is better): Python at k = "
+               f"{best['python']}, R at k = {best['r']}."]
+    summary.append("The two BIC curves agree at every k." if not gaps else
+                   f"The BICs differ at k = {', '.join(map(str, gaps))}: the two libraries "
+                   "stopped at different optima there" + (" (try --mode matched: both from "
+                                                          "mclust's partition)."
+                                                          if mode == "course" else "."))
+    record = live_run_provenance(dataset, command_line) if report else None
+    return BicRun(dataset, features, curve, summary, record)
+
+
+def choose_k(args: Any) -> BicRun:
+    """``elbow --method gmm`` (``args``: its parsed flags)."""
+    if args.k_min > args.k_max:
+        raise InputError(f"--k-min {args.k_min} is larger than --k-max {args.k_max}")
+    return bic_data(args.data, args.columns, range(args.k_min, args.k_max + 1),
+                    covariance=args.covariance,
+                    mode="course" if args.mode == "course" else "exact", scale=args.scale,
+                    report=bool(args.report), command_line=args.command_line)
