@@ -7,7 +7,7 @@ Nothing here knows a clustering method; the methods' ``_compare`` modules do.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -17,7 +17,6 @@ from pyseg._errors import InputError
 if TYPE_CHECKING:
     from numpy.typing import ArrayLike, NDArray
 
-    from pyseg._data import Dataset
 
 @dataclass(frozen=True)
 class PartitionAgreement:
@@ -105,24 +104,3 @@ def check_k(X: NDArray[np.float64], k: object, source: str) -> int:
             f"{source}: k={k} is more than the {distinct} distinct point(s) among "
             f"{X.shape[0]} rows; use k <= {distinct}")
     return k
-
-
-def comparison_dict(
-    method: str,
-    dataset: Dataset,
-    agreement: PartitionAgreement,
-    min_agreement: float,
-    passed: bool,
-) -> dict[str, Any]:
-    """What every method's comparison says first: the method, the data, agreement, verdict."""
-    return {
-        "method": method,
-        "n": int(dataset.X.shape[0]),
-        "features": list(dataset.feature_names),
-        "data": {"source": dataset.source, "sha256": dataset.sha256},
-        "agreement": agreement.accuracy,
-        "ari": agreement.ari,
-        "nmi": agreement.nmi,
-        "min_agreement": min_agreement,
-        "passed": passed,
-    }

@@ -21,11 +21,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
 from pyseg._course import PYTHON_COURSE, R_COURSE, CourseSettings
+from pyseg._io import to_json_text
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -102,6 +103,61 @@ class MethodPrediction:
     def agreement(self) -> float:
         """Share of new rows with the same segment in both languages (1.0 for none)."""
         return 1.0 if self.python.size == 0 else float(np.mean(self.python == self.r))
+
+
+class ComparisonBase:
+    """What every method's comparison shares: the run (both fits, aligned; the agreement; the
+    verdict; the diagnosis) as a deterministic dict and JSON text.
+
+    A comparison is a frozen dataclass with at least ``dataset``, ``python``, ``r`` (R's fit in
+    Python's numbering), ``r_label_mapping``, ``agreement``, ``min_agreement``, ``passed`` and
+    ``diagnosis``; it names its method in :attr:`METHOD` and adds its own fields and measure in
+    :meth:`own_dict` (and how a fit reads in :meth:`fit_dict`). The dict never holds timings or
+    the clock: the same inputs give the same bytes.
+    """
+
+    #: The ``--method`` name the dict starts with.
+    METHOD: ClassVar[str]
+
+    dataset: Any
+    python: Any
+    r: Any
+    r_label_mapping: NDArray[np.int64]
+    agreement: Any
+    min_agreement: float
+    passed: bool
+    diagnosis: list[str]
+
+    def fit_dict(self, fit: Any) -> dict[str, Any]:
+        """One side's fit as JSON-ready values."""
+        raise NotImplementedError
+
+    def own_dict(self) -> dict[str, Any]:
+        """The method's own fields and measure (they may replace the shared entries)."""
+        return {}
+
+    def to_dict(self, versions: dict[str, str | None] | None = None) -> dict[str, Any]:
+        """JSON-ready dict; the same inputs always give the same dict (no timings)."""
+        a = self.agreement
+        result: dict[str, Any] = {
+            "method": self.METHOD, "n": int(self.dataset.X.shape[0]),
+            "features": list(self.dataset.feature_names),
+            "data": {"source": self.dataset.source, "sha256": self.dataset.sha256},
+            "agreement": a.accuracy, "ari": a.ari, "nmi": a.nmi,
+            "min_agreement": self.min_agreement, "passed": self.passed,
+            "python": self.fit_dict(self.python),
+            "r": {**self.fit_dict(self.r), "label_mapping": self.r_label_mapping.tolist()},
+            "confusion": a.confusion[:-1, :-1].tolist(),
+            "diagnosis": list(self.diagnosis),
+            **self.own_dict(),
+        }
+        if versions is not None:
+            result["versions"] = versions
+        return result
+
+    def to_json(self, versions: dict[str, str | None] | None = None) -> str:
+        """:meth:`to_dict` as JSON: sorted keys, two-space indent, label lists on one line."""
+        return to_json_text(self.to_dict(versions), ("python", "r"))
 
 
 def live_r(settings: MethodSettings, engine: str) -> Any:

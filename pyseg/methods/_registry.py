@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING, Any
 
 from pyseg._data import Dataset
 from pyseg._errors import InputError, REvaluationError
-from pyseg._io import json_ready, to_json_text
+from pyseg._io import json_ready
 from pyseg.methods import NAMES, info, part
-from pyseg.methods._base import MethodPrediction, MethodSettings
+from pyseg.methods._base import ComparisonBase, MethodPrediction, MethodSettings
 
 if TYPE_CHECKING:
     import numpy as np
@@ -107,7 +107,7 @@ def compare_method(name: str, dataset: Dataset, settings: MethodSettings) -> Any
 
 
 @dataclass(frozen=True)
-class AllComparison:
+class AllComparison(ComparisonBase):
     """``compare --method all``: every method on the same features.
 
     Attributes
@@ -155,9 +155,6 @@ class AllComparison:
         if versions is not None:
             result["versions"] = versions
         return result
-
-    def to_json(self, versions: dict[str, str | None] | None = None) -> str:
-        return to_json_text(self.to_dict(versions), ("python", "r"))
 
 
 def compare_all(dataset: Dataset, settings: MethodSettings) -> AllComparison:

@@ -20,7 +20,7 @@ import numpy as np
 from pyseg._data import Dataset
 from pyseg._errors import InputError
 from pyseg._features import load_features
-from pyseg._io import json_ready, to_json_text
+from pyseg._io import json_ready
 from pyseg._method_pipeline import MethodReportMaterial
 from pyseg._provenance import data_summary
 from pyseg.engines import (
@@ -32,8 +32,8 @@ from pyseg.engines import (
     SklearnDbscanEngine,
     check_dbscan_parameters,
 )
-from pyseg.methods._agreement import PartitionAgreement, comparison_dict, partition_agreement
-from pyseg.methods._base import MethodPrediction, MethodSettings, live_r
+from pyseg.methods._agreement import PartitionAgreement, partition_agreement
+from pyseg.methods._base import ComparisonBase, MethodPrediction, MethodSettings, live_r
 from pyseg.methods.dbscan import PREDICTION, R_ENGINE
 from pyseg.methods.kmeans._compare import run_both
 
@@ -51,7 +51,7 @@ MAX_ROWS_NAMED = 10
 
 
 @dataclass(frozen=True)
-class DbscanComparison:
+class DbscanComparison(ComparisonBase):
     """The outcome of :func:`compare_dbscan`.
 
     Attributes
@@ -89,28 +89,20 @@ class DbscanComparison:
     diagnosis: list[str]
     timings: dict[str, float] = field(default_factory=dict, compare=False)
 
-    def to_dict(self, versions: dict[str, str | None] | None = None) -> dict[str, Any]:
-        """JSON-ready dict; the same inputs always give the same dict (no timings)."""
-        result: dict[str, Any] = {
-            **comparison_dict("dbscan", self.dataset, self.agreement, self.min_agreement,
-                              self.passed),
+    METHOD = "dbscan"
+
+    def fit_dict(self, fit: DbscanFit) -> dict[str, Any]:
+        points = "min_samples" if fit is self.python else "minPts"  # each library's name
+        return _fit_dict(fit, {"eps": self.eps, points: self.min_points})
+
+    def own_dict(self) -> dict[str, Any]:
+        return {
             "eps": self.eps, "min_points": self.min_points,
-            "python": _fit_dict(self.python, {"eps": self.eps, "min_samples": self.min_points}),
-            "r": {**_fit_dict(self.r, {"eps": self.eps, "minPts": self.min_points}),
-                  "label_mapping": self.r_label_mapping.tolist()},
             "confusion": self.agreement.confusion.tolist(),
             "confusion_noise": "last row (Python) and last column (R) count noise",
             "differing_rows": (self.differing_rows + 1).tolist(),
             "border_rows": (self.border_rows + 1).tolist(),
-            "diagnosis": list(self.diagnosis),
         }
-        if versions is not None:
-            result["versions"] = versions
-        return result
-
-    def to_json(self, versions: dict[str, str | None] | None = None) -> str:
-        """:meth:`to_dict` as JSON: sorted keys, two-space indent, label lists on one line."""
-        return to_json_text(self.to_dict(versions), ("python", "r"))
 
 
 def _fit_dict(fit: DbscanFit, settings: dict[str, Any]) -> dict[str, Any]:

@@ -42,10 +42,9 @@ from pyseg.engines._stability_r import index_table
 from pyseg.methods._agreement import (
     PartitionAgreement,
     check_k,
-    comparison_dict,
     partition_agreement,
 )
-from pyseg.methods._base import MethodPrediction, MethodSettings, live_r
+from pyseg.methods._base import ComparisonBase, MethodPrediction, MethodSettings, live_r
 from pyseg.methods.gmm import R_ENGINE
 from pyseg.methods.gmm._base import (
     MCLUST_MODELS,
@@ -77,7 +76,7 @@ _PROBABILITIES = "probabilities of "
 
 
 @dataclass(frozen=True)
-class GmmComparison:
+class GmmComparison(ComparisonBase):
     """The outcome of :func:`compare_gmm`.
 
     Attributes
@@ -115,24 +114,17 @@ class GmmComparison:
     diagnosis: list[str]
     timings: dict[str, float] = field(default_factory=dict, compare=False)
 
-    def to_dict(self, versions: dict[str, str | None] | None = None) -> dict[str, Any]:
-        """JSON-ready dict, probabilities included; the same inputs give the same dict."""
-        result: dict[str, Any] = {
-            **comparison_dict("gmm", self.dataset, self.agreement, self.min_agreement,
-                              self.passed),
-            "k": self.k, "mode": self.mode, "covariance": self.covariance,
-            "mclust_model": MCLUST_MODELS[self.covariance],
-            "bic_convention": "mclust: 2 logL - p log n, higher is better",
-            "loglik_diff": self.loglik_diff,
-            "max_probability_diff": self.max_probability_diff,
-            "python": _fit_dict(self.python),
-            "r": {**_fit_dict(self.r), "label_mapping": self.r_label_mapping.tolist()},
-            "confusion": self.agreement.confusion[:-1, :-1].tolist(),
-            "diagnosis": list(self.diagnosis),
-        }
-        if versions is not None:
-            result["versions"] = versions
-        return result
+    METHOD = "gmm"
+
+    def fit_dict(self, fit: GmmFit) -> dict[str, Any]:
+        return _fit_dict(fit)
+
+    def own_dict(self) -> dict[str, Any]:
+        return {"k": self.k, "mode": self.mode, "covariance": self.covariance,
+                "mclust_model": MCLUST_MODELS[self.covariance],
+                "bic_convention": "mclust: 2 logL - p log n, higher is better",
+                "loglik_diff": self.loglik_diff,
+                "max_probability_diff": self.max_probability_diff}
 
     def to_json(self, versions: dict[str, str | None] | None = None) -> str:
         """:meth:`to_dict` as JSON; label lists and each side's probability matrix on one line."""

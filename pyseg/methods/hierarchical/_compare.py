@@ -25,7 +25,7 @@ import numpy as np
 
 from pyseg._data import Dataset
 from pyseg._errors import InputError, RUnavailableError
-from pyseg._io import json_ready, to_json_text
+from pyseg._io import json_ready
 from pyseg._method_pipeline import MethodReportMaterial
 from pyseg.engines import (
     HierarchicalEngine,
@@ -39,10 +39,9 @@ from pyseg.engines._stability_python import Resampler
 from pyseg.methods._agreement import (
     PartitionAgreement,
     check_k,
-    comparison_dict,
     partition_agreement,
 )
-from pyseg.methods._base import MethodSettings, live_r
+from pyseg.methods._base import ComparisonBase, MethodSettings, live_r
 from pyseg.methods.hierarchical import R_ENGINE
 from pyseg.methods.hierarchical._base import R_HCLUST_METHOD, check_matrix_size
 from pyseg.methods.hierarchical._python import (
@@ -98,7 +97,7 @@ class TieReport:
 
 
 @dataclass(frozen=True)
-class HierarchicalComparison:
+class HierarchicalComparison(ComparisonBase):
     """The outcome of :func:`compare_hierarchical`.
 
     Attributes
@@ -139,27 +138,15 @@ class HierarchicalComparison:
     diagnosis: list[str]
     timings: dict[str, float] = field(default_factory=dict, compare=False)
 
-    def to_dict(self, versions: dict[str, str | None] | None = None) -> dict[str, Any]:
-        """JSON-ready dict; the same inputs always give the same dict (no timings)."""
-        result: dict[str, Any] = {
-            **comparison_dict("hierarchical", self.dataset, self.agreement, self.min_agreement,
-                              self.passed),
-            "linkage": self.linkage, "k": self.k,
-            "max_height_diff": json_ready(self.max_height_diff),
-            "findings": list(self.findings),
-            "ties": json_ready(self.ties.__dict__),
-            "python": _fit_dict(self.python), "r": {**_fit_dict(self.r),
-                                                   "label_mapping": self.r_label_mapping.tolist()},
-            "confusion": self.agreement.confusion[:-1, :-1].tolist(),
-            "diagnosis": list(self.diagnosis),
-        }
-        if versions is not None:
-            result["versions"] = versions
-        return result
+    METHOD = "hierarchical"
 
-    def to_json(self, versions: dict[str, str | None] | None = None) -> str:
-        """:meth:`to_dict` as JSON: sorted keys, two-space indent, label lists on one line."""
-        return to_json_text(self.to_dict(versions), ("python", "r"))
+    def fit_dict(self, fit: HierarchicalFit) -> dict[str, Any]:
+        return _fit_dict(fit)
+
+    def own_dict(self) -> dict[str, Any]:
+        return {"linkage": self.linkage, "k": self.k,
+                "max_height_diff": json_ready(self.max_height_diff),
+                "findings": list(self.findings), "ties": json_ready(self.ties.__dict__)}
 
 
 def _fit_dict(fit: HierarchicalFit) -> dict[str, Any]:

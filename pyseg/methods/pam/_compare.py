@@ -35,17 +35,16 @@ from pyseg._gower import (
     gower_scale,
     numeric_columns,
 )
-from pyseg._io import json_ready, to_json_text
+from pyseg._io import json_ready
 from pyseg._method_pipeline import MethodReportMaterial
 from pyseg.engines import RecordedPamEngine
 from pyseg.engines._stability_python import Resampler
 from pyseg.methods._agreement import (
     PartitionAgreement,
     check_k,
-    comparison_dict,
     partition_agreement,
 )
-from pyseg.methods._base import MethodPrediction, MethodSettings, live_r
+from pyseg.methods._base import ComparisonBase, MethodPrediction, MethodSettings, live_r
 from pyseg.methods.kmeans._compare import run_both
 from pyseg.methods.pam import R_ENGINE
 from pyseg.methods.pam._base import (
@@ -122,7 +121,7 @@ def pam_data(dataset: Dataset, distance: str | None = None,
 
 
 @dataclass(frozen=True)
-class PamComparison:
+class PamComparison(ComparisonBase):
     """The outcome of :func:`compare_pam`.
 
     Attributes
@@ -179,31 +178,19 @@ class PamComparison:
         the values of the feature columns."""
         return medoid_customers(self.dataset, self.data.columns, fit.medoids)
 
-    def to_dict(self, versions: dict[str, str | None] | None = None) -> dict[str, Any]:
-        """JSON-ready dict; the same inputs always give the same dict (no timings)."""
-        result: dict[str, Any] = {
-            **comparison_dict("pam", self.dataset, self.agreement, self.min_agreement,
-                              self.passed),
-            "k": self.k, "distance": self.distance, "same_medoids": self.same_medoids,
-            "medoids_differing": self.medoids_differing,
-            "objective_rel_diff": json_ready(self.objective_rel_diff),
-            "max_distance_diff": json_ready(self.max_distance_diff),
-            "tied_rows": self.tied_rows, "moved_ties": self.moved_ties,
-            "python": {**_fit_dict(self.python), "medoids": self.medoid_customers(self.python),
-                       "settings": {"call": 'kmedoids.pam(D, k, init="build")'}},
-            "r": {**_fit_dict(self.r), "medoids": self.medoid_customers(self.r),
-                  "label_mapping": self.r_label_mapping.tolist(),
-                  "settings": {"call": _r_call(self.distance)}},
-            "confusion": self.agreement.confusion[:-1, :-1].tolist(),
-            "diagnosis": list(self.diagnosis),
-        }
-        if versions is not None:
-            result["versions"] = versions
-        return result
+    METHOD = "pam"
 
-    def to_json(self, versions: dict[str, str | None] | None = None) -> str:
-        """:meth:`to_dict` as JSON: sorted keys, two-space indent, label lists on one line."""
-        return to_json_text(self.to_dict(versions), ("python", "r"))
+    def fit_dict(self, fit: PamFit) -> dict[str, Any]:
+        call = 'kmedoids.pam(D, k, init="build")' if fit is self.python else _r_call(self.distance)
+        return {**_fit_dict(fit), "medoids": self.medoid_customers(fit),
+                "settings": {"call": call}}
+
+    def own_dict(self) -> dict[str, Any]:
+        return {"k": self.k, "distance": self.distance, "same_medoids": self.same_medoids,
+                "medoids_differing": self.medoids_differing,
+                "objective_rel_diff": json_ready(self.objective_rel_diff),
+                "max_distance_diff": json_ready(self.max_distance_diff),
+                "tied_rows": self.tied_rows, "moved_ties": self.moved_ties}
 
 
 def _r_call(distance: str) -> str:
