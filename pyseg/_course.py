@@ -28,8 +28,6 @@ INCOME_COLUMN = COURSE_HEADER[3]
 SCORE_COLUMN = COURSE_HEADER[4]
 #: The course's two features, in the order the course selects them (``dataset[4:5]`` in R).
 COURSE_FEATURES: tuple[str, str] = (INCOME_COLUMN, SCORE_COLUMN)
-#: Header aliases a customers file may use for the two features (``predict --input``).
-FEATURE_ALIASES: tuple[str, str] = ("income", "score")
 #: Column names the course file (and common copies of it) uses for age and gender.
 AGE_HEADERS: tuple[str, ...] = ("age",)
 GENDER_HEADERS: tuple[str, ...] = ("genre", "gender", "sex")

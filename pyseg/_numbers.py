@@ -21,8 +21,6 @@ from pyseg._errors import InputError
 #: below 1e100 a squared difference stays below 4e200 and even 1e100 of them cannot overflow a
 #: float64 (max ~1.8e308), while 1e308 itself would overflow at the first squared distance.
 MAX_ABS_VALUE = 1e100
-#: Feature rules: ``"income"`` (>= 0), ``"score"`` (within 1..100), ``""`` (none).
-RULES = ("", "income", "score")
 
 _TOO_LARGE = (
     f"is too large: values must lie within +-{MAX_ABS_VALUE:g} so that squared distances cannot "
