@@ -31,7 +31,7 @@ from pyseg._course import SHORT_NAMES
 from pyseg._data import Dataset, check_text, normalise_header, read_data
 from pyseg._errors import InputError
 from pyseg._io import json_ready
-from pyseg._numbers import MAX_ABS_VALUE
+from pyseg._numbers import within_rule
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -185,7 +185,7 @@ def _encode(values: pd.Series, name: str, source: str) -> tuple[NDArray[np.float
                              f"{text.iloc[row]!r} is not a number")
         else:
             return _indicators(text, name, source)
-    bad = np.flatnonzero(~(np.abs(numbers) <= MAX_ABS_VALUE))
+    bad = np.flatnonzero(~within_rule(numbers))
     if bad.size:
         raise InputError(f"{source}: row {int(bad[0]) + 2}, column {name!r}: "
                          f"{values.iloc[int(bad[0])]!r} is missing, not finite or too large")
@@ -305,7 +305,7 @@ def features_for_new_rows(features: Features, frame: pd.DataFrame, source: str
                                            for level in column.levels]))
             continue
         numbers = pd.to_numeric(text, errors="coerce").to_numpy(dtype=np.float64)
-        bad = np.flatnonzero(~(np.abs(numbers) <= MAX_ABS_VALUE))
+        bad = np.flatnonzero(~within_rule(numbers))
         if bad.size:
             raise InputError(f"{source}: row {int(bad[0]) + 2}, column {name!r}: "
                              f"{text.iloc[int(bad[0])]!r} is not a finite number")

@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -70,13 +70,7 @@ class Prediction:
     distance: float
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "index": self.index,
-            "name": self.name,
-            "description": self.description,
-            "center": list(self.center),
-            "distance": self.distance,
-        }
+        return {**asdict(self), "center": list(self.center)}
 
 
 @dataclass(frozen=True)

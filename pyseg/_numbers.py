@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 import numbers
 import re
+from typing import Any
 
 from pyseg._course import INCOME_MIN, SCORE_RANGE
 from pyseg._errors import InputError
@@ -89,6 +90,17 @@ def value_problem(value: object, rule: str = "", *, decimal_comma: bool = False)
             "spending score"
         )
     return None
+
+
+def within_rule(values: Any, rule: str = "") -> Any:
+    """:func:`value_problem`'s size and range rules over a numpy array of numbers at once: a bool
+    array, True where a value passes (NaN fails)."""
+    ok = abs(values) <= MAX_ABS_VALUE
+    if rule == "income":
+        ok &= values >= INCOME_MIN
+    elif rule == "score":
+        ok &= (values >= SCORE_RANGE[0]) & (values <= SCORE_RANGE[1])
+    return ok
 
 
 def parse_number(
