@@ -26,7 +26,7 @@ from pyseg import __version__
 from pyseg._course import COURSE_FEATURES, PYTHON_COURSE, CourseSettings, is_course_schema
 from pyseg._data import Dataset, check_clusterable, check_points, load_dataset
 from pyseg._errors import InputError
-from pyseg._io import read_input, write_atomic
+from pyseg._io import json_text, read_input, write_atomic
 from pyseg._numbers import value_problem
 from pyseg._provenance import versions
 from pyseg._segments import Segment, segment_names
@@ -370,7 +370,7 @@ class SegmentModel:
 
     def to_json(self) -> str:
         """Deterministic JSON (sorted keys, floats as ``repr``, trailing newline)."""
-        return json.dumps(self.to_dict(), sort_keys=True, indent=2, allow_nan=False) + "\n"
+        return json_text(self.to_dict())
 
     def save(self, path: str | os.PathLike[str]) -> Path:
         """Write :meth:`to_json` to ``path`` atomically (a reader never sees half a file)."""

@@ -7,6 +7,18 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from pyseg.cli._help import COMMAND_HELP
+
+
+def add_command(subparsers: argparse._SubParsersAction, name: str, description: str
+                ) -> argparse.ArgumentParser:
+    """The parser of command ``name``: its one-line help, ``description`` shown as written, and
+    :func:`add_data_arguments`."""
+    parser = subparsers.add_parser(name, help=COMMAND_HELP[name], description=description,
+                                   formatter_class=argparse.RawDescriptionHelpFormatter)
+    add_data_arguments(parser)
+    return parser
+
 
 def add_data_arguments(parser: argparse.ArgumentParser) -> None:
     """``--data`` and ``--columns``, shared by every command that reads a data set."""
