@@ -40,6 +40,7 @@ from pyseg._course import (
     GENERATED_ROWS,
     GENERATED_SEED,
     SHORT_NAMES,
+    header_matches,
     is_course_schema,
     is_income_header,
     is_score_header,
@@ -307,14 +308,7 @@ def _parse_columns_argument(columns: str | Sequence[str], source: str) -> list[s
 
 
 def _lookup_column(name: str, names: Sequence[str], source: str) -> int:
-    for matches in (
-        [i for i, header in enumerate(names) if header == name],
-        [i for i, header in enumerate(names) if header.strip() == name],
-        [i for i, header in enumerate(names) if normalise_header(header) == normalise_header(name)],
-        # the course file's short names (income, score, age, gender), as every command takes
-        [i for i, header in enumerate(names)
-         if normalise_header(header) in SHORT_NAMES.get(normalise_header(name), ())],
-    ):
+    for matches in header_matches(name, names):
         if len(matches) == 1:
             return matches[0]
     raise InputError(
