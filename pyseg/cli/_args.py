@@ -61,6 +61,14 @@ def add_resampling_arguments(
     parser.add_argument("--report", metavar="DIR", help=f"write {report} to DIR")
 
 
+def add_model_arguments(parser: argparse.ArgumentParser, model_note: str = "") -> None:
+    """``--model`` (a saved model) and ``--k`` (the k of the model fitted on --data instead)."""
+    parser.add_argument("--model", metavar="FILE",
+                        help=f"use a model saved by `pyseg fit --save`{model_note}")
+    parser.add_argument("--k", type=positive_int, default=5,
+                        help="number of segments when fitting (default 5)")
+
+
 def integer(
     minimum: int | None = None, maximum: int | None = None, note: str = ""
 ) -> Callable[[str], int]:

@@ -23,7 +23,7 @@ from pyseg._errors import ExitCode, InputError, PysegError
 from pyseg._form import format_prediction, run_form
 from pyseg._io import json_text
 from pyseg._model import PREDICT_ENGINES, SegmentModel, classify, load_or_fit
-from pyseg.cli._args import add_command, positive_int, say_notice
+from pyseg.cli._args import add_command, add_model_arguments, positive_int, say_notice
 from pyseg.methods import trait
 
 FIT_DESCRIPTION = """\
@@ -60,12 +60,7 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     fit.set_defaults(func=run_fit)
 
     predict = add_command(subparsers, "predict", PREDICT_DESCRIPTION)
-    predict.add_argument(
-        "--model", metavar="FILE", help="use a model saved by `pyseg fit --save` (no refit)"
-    )
-    predict.add_argument(
-        "--k", type=positive_int, default=5, help="number of segments when fitting (default 5)"
-    )
+    add_model_arguments(predict, " (no refit)")
     predict.add_argument("--income", metavar="K$", help="annual income in k$ (>= 0)")
     predict.add_argument("--score", metavar="SCORE", help="spending score (1-100)")
     predict.add_argument("--input", metavar="CSV", help="classify every row of this CSV")
