@@ -442,12 +442,8 @@ def grid_table(model: SegmentModel, n: int) -> CustomerTable:
             rows = [f"{a!r},{b!r}" for a, b in X.tolist()]
             yield CustomerBatch(rows, X, index + 2)
 
-    return CustomerTable("grid", _csv_line(model.feature_names_, ","), ",", "\n", False,
-                         batches(), check_range=False)
-
-
-def _csv_line(cells: tuple[str, ...] | list[str], delimiter: str) -> str:
-    return delimiter.join(_csv_cell(cell, delimiter) for cell in cells)
+    header = ",".join(_csv_cell(name, ",") for name in model.feature_names_)
+    return CustomerTable("grid", header, ",", "\n", False, batches(), check_range=False)
 
 
 def _csv_cell(cell: str, delimiter: str) -> str:
