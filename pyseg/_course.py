@@ -13,7 +13,7 @@ This module imports nothing but the standard library, so every other module can 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 #: The course file's header, column for column.
@@ -28,8 +28,6 @@ INCOME_COLUMN = COURSE_HEADER[3]
 SCORE_COLUMN = COURSE_HEADER[4]
 #: The course's two features, in the order the course selects them (``dataset[4:5]`` in R).
 COURSE_FEATURES: tuple[str, str] = (INCOME_COLUMN, SCORE_COLUMN)
-#: Header aliases a customers file may use for the two features (``predict --input``).
-FEATURE_ALIASES: tuple[str, str] = ("income", "score")
 #: Column names the course file (and common copies of it) uses for age and gender.
 AGE_HEADERS: tuple[str, ...] = ("age",)
 GENDER_HEADERS: tuple[str, ...] = ("genre", "gender", "sex")
@@ -170,3 +168,14 @@ SHORT_NAMES: dict[str, tuple[str, ...]] = {
     "age": ("age",),
     "gender": ("gender", "genre", "sex"),
 }
+
+
+def header_matches(name: str, header: Sequence[str]) -> Iterator[list[int]]:
+    """The columns of ``header`` a requested ``name`` may mean, by ever looser rules: the header
+    as written, stripped of blanks, normalised (:func:`normalise_header`), and the course file's
+    short names (:data:`SHORT_NAMES`). The first rule that picks one column decides."""
+    wanted = normalise_header(name)
+    for same in (lambda h: h == name, lambda h: h.strip() == name.strip(),
+                 lambda h: normalise_header(h) == wanted,
+                 lambda h: normalise_header(h) in SHORT_NAMES.get(wanted, ())):
+        yield [index for index, column in enumerate(header) if same(column)]

@@ -32,18 +32,12 @@ from typing import IO, TYPE_CHECKING
 
 import numpy as np
 
-from pyseg._course import (
-    COURSE_GRID,
-    INCOME_MIN,
-    SCORE_RANGE,
-    is_income_header,
-    is_score_header,
-)
+from pyseg._course import COURSE_GRID, is_income_header, is_score_header
 from pyseg._data import check_header, count_line_ends, csv_delimiter, decoded
 from pyseg._errors import InputError
 from pyseg._io import atomic_file, open_input
 from pyseg._model import classify_chunks
-from pyseg._numbers import MAX_ABS_VALUE, parse_number, value_problem
+from pyseg._numbers import parse_number, value_problem, within_rule
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -301,7 +295,7 @@ def _fast_batch(data: bytes, layout: _Layout, first_line: int) -> CustomerBatch 
         cell_start = starts if column == 0 else delimiters[first + column - 1] + 1
         cell_end = ends if column == n_fields - 1 else delimiters[first + column]
         values = _parse_cells(buffer, cell_start, cell_end, layout.decimal_comma)
-        if values is None or not _within_rules(values, layout.rules[position]):
+        if values is None or not within_rule(values, layout.rules[position]).all():
             return None
         X[:, position] = values
     try:
@@ -360,15 +354,6 @@ def _cell_values(cells: NDArray[np.uint8]) -> NDArray[np.float64]:
         text = np.ascontiguousarray(cells[hard]).view(f"S{cells.shape[1]}").ravel()
         values[hard] = text.astype(np.float64)
     return values
-
-
-def _within_rules(values: NDArray[np.float64], rule: str) -> bool:
-    ok = np.abs(values) <= MAX_ABS_VALUE
-    if rule == "income":
-        ok &= values >= INCOME_MIN
-    elif rule == "score":
-        ok &= (values >= SCORE_RANGE[0]) & (values <= SCORE_RANGE[1])
-    return bool(ok.all())
 
 
 def _checked_batch(data: bytes, layout: _Layout, first_line: int, offset: int) -> CustomerBatch:
@@ -457,12 +442,8 @@ def grid_table(model: SegmentModel, n: int) -> CustomerTable:
             rows = [f"{a!r},{b!r}" for a, b in X.tolist()]
             yield CustomerBatch(rows, X, index + 2)
 
-    return CustomerTable("grid", _csv_line(model.feature_names_, ","), ",", "\n", False,
-                         batches(), check_range=False)
-
-
-def _csv_line(cells: tuple[str, ...] | list[str], delimiter: str) -> str:
-    return delimiter.join(_csv_cell(cell, delimiter) for cell in cells)
+    header = ",".join(_csv_cell(name, ",") for name in model.feature_names_)
+    return CustomerTable("grid", header, ",", "\n", False, batches(), check_range=False)
 
 
 def _csv_cell(cell: str, delimiter: str) -> str:

@@ -39,9 +39,8 @@ from pyseg._course import (
     COURSE_HEADER,
     GENERATED_ROWS,
     GENERATED_SEED,
-    INCOME_MIN,
-    SCORE_RANGE,
     SHORT_NAMES,
+    header_matches,
     is_course_schema,
     is_income_header,
     is_score_header,
@@ -49,7 +48,7 @@ from pyseg._course import (
 )
 from pyseg._errors import InputError
 from pyseg._io import read_input
-from pyseg._numbers import MAX_ABS_VALUE, NUMBER, parse_number, value_problem
+from pyseg._numbers import NUMBER, parse_number, value_problem, within_rule
 from pyseg._synth import mall_like_csv_bytes
 
 if TYPE_CHECKING:
@@ -309,14 +308,7 @@ def _parse_columns_argument(columns: str | Sequence[str], source: str) -> list[s
 
 
 def _lookup_column(name: str, names: Sequence[str], source: str) -> int:
-    for matches in (
-        [i for i, header in enumerate(names) if header == name],
-        [i for i, header in enumerate(names) if header.strip() == name],
-        [i for i, header in enumerate(names) if normalise_header(header) == normalise_header(name)],
-        # the course file's short names (income, score, age, gender), as every command takes
-        [i for i, header in enumerate(names)
-         if normalise_header(header) in SHORT_NAMES.get(normalise_header(name), ())],
-    ):
+    for matches in header_matches(name, names):
         if len(matches) == 1:
             return matches[0]
     raise InputError(
@@ -567,15 +559,7 @@ def _feature_matrix(
                 frame[frame.columns[index]] = column
         values[:, position] = column.to_numpy(dtype=np.float64)
 
-    bad = ~(np.abs(values) <= MAX_ABS_VALUE)  # also catches NaN
-    for position, rule in enumerate(features.rules):
-        if rule == "income":
-            bad[:, position] |= values[:, position] < INCOME_MIN
-        elif rule == "score":
-            bad[:, position] |= (values[:, position] < SCORE_RANGE[0]) | (
-                values[:, position] > SCORE_RANGE[1]
-            )
-    if bad.any():
+    if not all(within_rule(values[:, i], rule).all() for i, rule in enumerate(features.rules)):
         raise layout.problem("a feature value is missing, not finite or out of range")
     return np.ascontiguousarray(values)
 

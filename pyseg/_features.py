@@ -27,11 +27,11 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from pyseg._course import SHORT_NAMES
+from pyseg._course import SHORT_NAMES, header_matches
 from pyseg._data import Dataset, check_text, normalise_header, read_data
 from pyseg._errors import InputError
 from pyseg._io import json_ready
-from pyseg._numbers import MAX_ABS_VALUE
+from pyseg._numbers import within_rule
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -101,18 +101,13 @@ class Features:
 
 def resolve_column(name: str, header: Sequence[str], source: str) -> str:
     """The header a requested name means: exact, stripped, normalised, or a short name."""
-    wanted = normalise_header(name)
-    for matches in (
-        [h for h in header if h == name],
-        [h for h in header if h.strip() == name.strip()],
-        [h for h in header if normalise_header(h) == wanted],
-        [h for h in header if normalise_header(h) in SHORT_NAMES.get(wanted, ())],
-    ):
-        if len(matches) == 1:
-            return matches[0]
+    for matches in header_matches(name, header):
         if len(matches) > 1:
             raise InputError(f"{source}: {name!r} matches several columns "
-                             f"({', '.join(map(repr, matches))}); give the header name")
+                             f"({', '.join(repr(header[i]) for i in matches)}); give the header "
+                             "name")
+        if matches:
+            return header[matches[0]]
     short = ", ".join(SHORT_NAMES)
     raise InputError(f"{source}: no column {name!r}; the columns are "
                      f"{', '.join(map(repr, header))} (short names: {short})")
@@ -185,7 +180,7 @@ def _encode(values: pd.Series, name: str, source: str) -> tuple[NDArray[np.float
                              f"{text.iloc[row]!r} is not a number")
         else:
             return _indicators(text, name, source)
-    bad = np.flatnonzero(~(np.abs(numbers) <= MAX_ABS_VALUE))
+    bad = np.flatnonzero(~within_rule(numbers))
     if bad.size:
         raise InputError(f"{source}: row {int(bad[0]) + 2}, column {name!r}: "
                          f"{values.iloc[int(bad[0])]!r} is missing, not finite or too large")
@@ -305,7 +300,7 @@ def features_for_new_rows(features: Features, frame: pd.DataFrame, source: str
                                            for level in column.levels]))
             continue
         numbers = pd.to_numeric(text, errors="coerce").to_numpy(dtype=np.float64)
-        bad = np.flatnonzero(~(np.abs(numbers) <= MAX_ABS_VALUE))
+        bad = np.flatnonzero(~within_rule(numbers))
         if bad.size:
             raise InputError(f"{source}: row {int(bad[0]) + 2}, column {name!r}: "
                              f"{text.iloc[int(bad[0])]!r} is not a finite number")

@@ -65,14 +65,8 @@ def run_form(
     classified = 0
     try:
         while True:
-            income = _ask(
-                "Annual income (k$): ", read_line, out,
-                lambda text: parse_number(text, "annual income ", "income"),
-            )
-            score = _ask(
-                "Spending score (1-100): ", read_line, out,
-                lambda text: parse_number(text, "spending score ", "score"),
-            )
+            income = _ask("Annual income (k$): ", read_line, out, "annual income ", "income")
+            score = _ask("Spending score (1-100): ", read_line, out, "spending score ", "score")
             print(format_prediction(classify(income, score), income, score), file=out, flush=True)
             classified += 1
     except _Quit:
@@ -80,12 +74,9 @@ def run_form(
     return classified
 
 
-def _ask(
-    prompt: str,
-    read_line: Callable[[str], str],
-    out: TextIO,
-    parse: Callable[[str], float],
-) -> float:
+def _ask(prompt: str, read_line: Callable[[str], str], out: TextIO, what: str, rule: str) -> float:
+    """The first answer :func:`pyseg._numbers.parse_number` accepts (``what``, ``rule`` as there);
+    a refused one is said and asked again."""
     while True:
         try:
             out.flush()
@@ -100,6 +91,6 @@ def _ask(
             print("  type a number, or q to quit.", file=out)
             continue
         try:
-            return parse(text)
+            return parse_number(text, what, rule)
         except InputError as exc:
             print(f"  {exc} - please try again.", file=out)

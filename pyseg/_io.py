@@ -224,6 +224,12 @@ def json_ready(value: Any) -> Any:
     return value
 
 
+def json_text(document: Any) -> str:
+    """``document`` as every pyseg JSON output is written: sorted keys, two-space indent, NaN and
+    inf refused, a final newline."""
+    return json.dumps(document, sort_keys=True, indent=2, allow_nan=False) + "\n"
+
+
 def to_json_text(document: dict[str, Any], label_keys: tuple[str, ...]) -> str:
     """``document`` as JSON: sorted keys, two-space indent, NaN/inf refused, and the label list
     ``document[side]["labels"]`` of each side in ``label_keys`` on one line.
@@ -236,8 +242,8 @@ def to_json_text(document: dict[str, Any], label_keys: tuple[str, ...]) -> str:
         placeholder = f"labels of {side}"
         compact[placeholder] = json.dumps(document[side]["labels"], separators=(",", ":"))
         document[side]["labels"] = placeholder
-    text = json.dumps(document, sort_keys=True, indent=2, allow_nan=False)
+    text = json_text(document)
     for placeholder, labels in compact.items():
         # '"labels": "' with unescaped quotes only occurs as structure, never inside a string
         text = text.replace(f'"labels": {json.dumps(placeholder)}', f'"labels": {labels}', 1)
-    return text + "\n"
+    return text

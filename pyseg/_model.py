@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -24,9 +24,9 @@ import numpy as np
 
 from pyseg import __version__
 from pyseg._course import COURSE_FEATURES, PYTHON_COURSE, CourseSettings, is_course_schema
-from pyseg._data import Dataset, check_clusterable, check_points, load_dataset
+from pyseg._data import Dataset, check_points, load_dataset
 from pyseg._errors import InputError
-from pyseg._io import read_input, write_atomic
+from pyseg._io import json_text, read_input, write_atomic
 from pyseg._numbers import value_problem
 from pyseg._provenance import versions
 from pyseg._segments import Segment, segment_names
@@ -70,13 +70,7 @@ class Prediction:
     distance: float
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "index": self.index,
-            "name": self.name,
-            "description": self.description,
-            "center": list(self.center),
-            "distance": self.distance,
-        }
+        return {**asdict(self), "center": list(self.center)}
 
 
 @dataclass(frozen=True)
@@ -169,14 +163,9 @@ class SegmentModel:
         """
         settings = self.settings or PYTHON_COURSE
         if isinstance(data, Dataset):
-            check_clusterable(data, self.n_clusters)
             X = np.asarray(data.X, dtype=np.float64)
             names = tuple(data.feature_names)
-            data_info = {
-                "source": str(data.source),
-                "sha256": str(data.sha256),
-                "n_rows": int(X.shape[0]),
-            }
+            source, sha256 = str(data.source), str(data.sha256)
         else:
             X = np.ascontiguousarray(data, dtype=np.float64)
             if X.ndim != 2:
@@ -189,12 +178,8 @@ class SegmentModel:
                 names = tuple(f"x{i + 1}" for i in range(X.shape[1]))
             if X.shape[0] == 0 or not np.isfinite(X).all():
                 raise InputError("data must be a non-empty array of finite numbers")
-            check_points(X, self.n_clusters, "array")
-            data_info = {
-                "source": "array",
-                "sha256": hashlib.sha256(X.tobytes()).hexdigest(),
-                "n_rows": int(X.shape[0]),
-            }
+            source, sha256 = "array", hashlib.sha256(X.tobytes()).hexdigest()
+        check_points(X, self.n_clusters, source)
         if len(names) != X.shape[1]:
             raise InputError(f"{len(names)} feature names for {X.shape[1]} columns")
         result = SklearnEngine().fit(X, self.n_clusters, settings)
@@ -203,7 +188,7 @@ class SegmentModel:
         self.feature_names_ = names
         self.feature_ranges_ = np.column_stack([X.min(axis=0), X.max(axis=0)])
         self.segments_ = segment_names(self.centers_, self.feature_ranges_, names)
-        self.data_ = data_info
+        self.data_ = {"source": source, "sha256": sha256, "n_rows": int(X.shape[0])}
         self.fit_ = {"wcss": float(result.wcss), "n_iter": int(result.n_iter)}
         self.fit_warnings_ = tuple(result.warnings)
         self.versions_ = versions()
@@ -376,7 +361,7 @@ class SegmentModel:
 
     def to_json(self) -> str:
         """Deterministic JSON (sorted keys, floats as ``repr``, trailing newline)."""
-        return json.dumps(self.to_dict(), sort_keys=True, indent=2, allow_nan=False) + "\n"
+        return json_text(self.to_dict())
 
     def save(self, path: str | os.PathLike[str]) -> Path:
         """Write :meth:`to_json` to ``path`` atomically (a reader never sees half a file)."""

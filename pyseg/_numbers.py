@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 import numbers
 import re
+from typing import Any
 
 from pyseg._course import INCOME_MIN, SCORE_RANGE
 from pyseg._errors import InputError
@@ -21,8 +22,6 @@ from pyseg._errors import InputError
 #: below 1e100 a squared difference stays below 4e200 and even 1e100 of them cannot overflow a
 #: float64 (max ~1.8e308), while 1e308 itself would overflow at the first squared distance.
 MAX_ABS_VALUE = 1e100
-#: Feature rules: ``"income"`` (>= 0), ``"score"`` (within 1..100), ``""`` (none).
-RULES = ("", "income", "score")
 
 _TOO_LARGE = (
     f"is too large: values must lie within +-{MAX_ABS_VALUE:g} so that squared distances cannot "
@@ -91,6 +90,17 @@ def value_problem(value: object, rule: str = "", *, decimal_comma: bool = False)
             "spending score"
         )
     return None
+
+
+def within_rule(values: Any, rule: str = "") -> Any:
+    """:func:`value_problem`'s size and range rules over a numpy array of numbers at once: a bool
+    array, True where a value passes (NaN fails)."""
+    ok = abs(values) <= MAX_ABS_VALUE
+    if rule == "income":
+        ok &= values >= INCOME_MIN
+    elif rule == "score":
+        ok &= (values >= SCORE_RANGE[0]) & (values <= SCORE_RANGE[1])
+    return ok
 
 
 def parse_number(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import importlib.metadata
 import os
 import platform
@@ -16,7 +15,6 @@ from pyseg.engines import REngine, rpy2_version
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
-    from pathlib import Path
 
     from pyseg._data import Dataset
     from pyseg.engines import KMeansEngine
@@ -81,15 +79,6 @@ def versions(r_engine: KMeansEngine | None = None) -> dict[str, str | None]:
         except RUnavailableError:
             info["r"] = None
     return info
-
-
-def file_sha256(path: str | Path) -> str:
-    """Hex SHA-256 of a file's bytes, read in blocks."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def command_line(argv: Sequence[str]) -> str:

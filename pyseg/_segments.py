@@ -105,12 +105,6 @@ def _canonical_order(centers: NDArray[np.float64]) -> list[int]:
     return sorted(range(len(centers)), key=lambda i: tuple(float(v) for v in centers[i]))
 
 
-def is_course_features(feature_names: Sequence[str]) -> bool:
-    """True when the features are the course's income and spending-score columns, in order, in
-    any spelling: :func:`pyseg._course.is_course_schema`, the one rule every command uses."""
-    return is_course_schema(feature_names)
-
-
 def _course_names(positions: NDArray[np.float64]) -> list[str]:
     order = _canonical_order(positions)
     names = list(COURSE_SEGMENTS)
@@ -207,7 +201,7 @@ def segment_names(
             f"{len(feature_names)} feature names for {centers_array.shape[1]} features"
         )
     positions = _unit_positions(centers_array, ranges)
-    if is_course_features(feature_names) and len(centers_array) == len(COURSE_SEGMENTS):
+    if is_course_schema(feature_names) and len(centers_array) == len(COURSE_SEGMENTS):
         return [Segment(name, COURSE_SEGMENTS[name][1]) for name in _course_names(positions)]
     names = _descriptive_names(positions, feature_names)
     return [

@@ -101,17 +101,10 @@ def answer_for(model: SegmentModel, customer: tuple[float, float]) -> _Answer:
 
 def api_payload(answer: _Answer) -> dict[str, Any]:
     """The JSON answer of ``POST /api/predict``."""
-    prediction = answer.prediction
-    return {
-        "income": answer.customer[0],
-        "score": answer.customer[1],
-        "segment": prediction.index,
-        "name": prediction.name,
-        "description": prediction.description,
-        "center": list(prediction.center),
-        "distance": prediction.distance,
-        "warnings": answer.warnings,
-    }
+    prediction = answer.prediction.to_dict()  # name, description, center, distance, index
+    prediction["segment"] = prediction.pop("index")
+    return {"income": answer.customer[0], "score": answer.customer[1], **prediction,
+            "warnings": answer.warnings}
 
 
 def create_app(model: SegmentModel, points: NDArray[np.float64] | None = None) -> Flask:

@@ -8,7 +8,18 @@ import textwrap
 from collections.abc import Callable
 from pathlib import Path
 
+from pyseg.cli._help import COMMAND_HELP
 from pyseg.methods import NAMES, course_method, trait
+
+
+def add_command(subparsers: argparse._SubParsersAction, name: str, description: str
+                ) -> argparse.ArgumentParser:
+    """The parser of command ``name``: its one-line help, ``description`` shown as written, and
+    :func:`add_data_arguments`."""
+    parser = subparsers.add_parser(name, help=COMMAND_HELP[name], description=description,
+                                   formatter_class=argparse.RawDescriptionHelpFormatter)
+    add_data_arguments(parser)
+    return parser
 
 
 def add_data_arguments(parser: argparse.ArgumentParser) -> None:
@@ -67,6 +78,14 @@ def add_resampling_arguments(
                         help="processes for the Python side while R runs (1: one after the other)")
     parser.add_argument("--json", action="store_true", help="print one JSON document")
     parser.add_argument("--report", metavar="DIR", help=f"write {report} to DIR")
+
+
+def add_model_arguments(parser: argparse.ArgumentParser, model_note: str = "") -> None:
+    """``--model`` (a saved model) and ``--k`` (the k of the model fitted on --data instead)."""
+    parser.add_argument("--model", metavar="FILE",
+                        help=f"use a model saved by `pyseg fit --save`{model_note}")
+    parser.add_argument("--k", type=positive_int, default=5,
+                        help="number of segments when fitting (default 5)")
 
 
 def integer(

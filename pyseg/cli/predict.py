@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import textwrap
 from typing import Any
@@ -22,9 +21,15 @@ from pyseg._customers import (
 from pyseg._data import validate_customer
 from pyseg._errors import ExitCode, InputError, PysegError
 from pyseg._form import format_prediction, run_form
+from pyseg._io import json_text
 from pyseg._model import PREDICT_ENGINES, SegmentModel, classify, load_or_fit
-from pyseg.cli._args import add_data_arguments, add_method_flags, positive_int, say_notice
-from pyseg.cli._help import COMMAND_HELP
+from pyseg.cli._args import (
+    add_command,
+    add_method_flags,
+    add_model_arguments,
+    positive_int,
+    say_notice,
+)
 from pyseg.methods import NAMES, course_method, trait
 
 FIT_DESCRIPTION = """\
@@ -54,31 +59,14 @@ exit status: 0 ok, 1 Python and R disagree (--engine both), 2 bad input or usage
 """
 
 def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    fit = subparsers.add_parser(
-        "fit",
-        help=COMMAND_HELP["fit"],
-        description=FIT_DESCRIPTION,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    add_data_arguments(fit)
+    fit = add_command(subparsers, "fit", FIT_DESCRIPTION)
     fit.add_argument("--k", type=positive_int, default=5, help="number of segments (default 5)")
     fit.add_argument("--save", metavar="FILE", help="write the model to FILE as JSON")
     fit.add_argument("--json", action="store_true", help="print the model JSON on stdout")
     fit.set_defaults(func=run_fit)
 
-    predict = subparsers.add_parser(
-        "predict",
-        help=COMMAND_HELP["predict"],
-        description=PREDICT_DESCRIPTION,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    add_data_arguments(predict)
-    predict.add_argument(
-        "--model", metavar="FILE", help="use a model saved by `pyseg fit --save` (no refit)"
-    )
-    predict.add_argument(
-        "--k", type=positive_int, default=5, help="number of segments when fitting (default 5)"
-    )
+    predict = add_command(subparsers, "predict", PREDICT_DESCRIPTION)
+    add_model_arguments(predict, " (no refit)")
     predict.add_argument("--income", metavar="K$", help="annual income in k$ (>= 0)")
     predict.add_argument("--score", metavar="SCORE", help="spending score (1-100)")
     predict.add_argument("--input", metavar="CSV", help="classify every row of this CSV")
@@ -128,10 +116,6 @@ def _model_from_args(args: argparse.Namespace) -> SegmentModel:
     model, notice = load_or_fit(getattr(args, "model", None), args.data, args.columns, args.k)
     say_notice(notice)
     return model
-
-
-def _json_dumps(payload: Any) -> str:
-    return json.dumps(payload, sort_keys=True, indent=2, allow_nan=False)
 
 
 def _parity_line(summary: BatchSummary, where: str) -> str:
@@ -227,7 +211,7 @@ def _predict_one(model: SegmentModel, args: argparse.Namespace) -> int:
         }
         if run.r is not None and run.parity is not None:
             payload["r_prediction"] = run.r[0].to_dict()
-        print(_json_dumps(payload))
+        sys.stdout.write(json_text(payload))
     else:
         for warning in warnings:
             _warn(warning)
@@ -264,7 +248,7 @@ def _predict_many(model: SegmentModel, args: argparse.Namespace) -> int:
         payload["n_outside_range"] = summary.n_outside
         payload["warnings"] = [warning] if warning else []
     if args.json:
-        print(_json_dumps(payload))
+        sys.stdout.write(json_text(payload))
     else:
         if warning:
             _warn(warning)
@@ -314,7 +298,7 @@ def run_method_predict(args: argparse.Namespace) -> int:
                               scale=args.scale)
     say_notice(run.fitted.dataset.notice)
     if args.json:
-        print(_json_dumps(run.to_dict()))
+        sys.stdout.write(json_text(run.to_dict()))
     else:
         sys.stdout.write(format_method_prediction(run))
     return ExitCode.OK if run.prediction.agreement == 1.0 else ExitCode.PARITY_FAILED

@@ -11,8 +11,7 @@ import sys
 from pyseg._errors import ExitCode, InputError
 from pyseg._model import load_or_fit
 from pyseg._web import create_app
-from pyseg.cli._args import add_data_arguments, integer, positive_int, say_notice
-from pyseg.cli._help import COMMAND_HELP
+from pyseg.cli._args import add_command, add_model_arguments, integer, say_notice
 
 DESCRIPTION = """\
 Start a local web page with the customer form: type an income and a spending score and see the
@@ -28,17 +27,8 @@ LISTEN_BACKLOG = 128
 
 
 def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    parser = subparsers.add_parser(
-        "serve",
-        help=COMMAND_HELP["serve"],
-        description=DESCRIPTION,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    add_data_arguments(parser)
-    parser.add_argument("--model", metavar="FILE", help="use a model saved by `pyseg fit --save`")
-    parser.add_argument(
-        "--k", type=positive_int, default=5, help="number of segments when fitting (default 5)"
-    )
+    parser = add_command(subparsers, "serve", DESCRIPTION)
+    add_model_arguments(parser)
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
     parser.add_argument(
         "--port",

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -83,19 +83,7 @@ class ElbowRow:
         return self.lower != "same" or self.accuracy < 1.0
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "k": self.k,
-            "python_wcss": self.python_wcss,
-            "r_wcss": self.r_wcss,
-            "wcss_rel_diff": self.wcss_rel_diff,
-            "accuracy": self.accuracy,
-            "ari": json_ready(self.ari),
-            "python_silhouette": self.python_silhouette,
-            "r_silhouette": self.r_silhouette,
-            "lower": self.lower,
-            "differs": self.differs,
-            "reason": self.reason,
-        }
+        return {**asdict(self), "ari": json_ready(self.ari), "differs": self.differs}
 
 
 @dataclass(frozen=True)
