@@ -1,11 +1,15 @@
 """The report directory: ``report.json``, a self-contained ``report.html`` and the PNG figures.
 
-The report draws and writes results the library has already computed (a :class:`CompareReport`
-or an :class:`ElbowReport`, see :mod:`pyseg._pipeline`); it computes nothing itself. Everything
-is rendered in memory first, written into a fresh temporary directory beside the target and only
-then moved into place, so a failed run never leaves half a report. ``report.json`` is
-deterministic: the only field that changes between two runs on the same inputs is the top-level
-``generated_at`` timestamp.
+One builder and one template (``templates/report.html.j2``) for every ``compare`` and ``elbow``
+report: the course's own K-Means run (a :class:`CompareReport`: parity, segment profiles, elbow,
+R's clusplot), the elbow (an :class:`ElbowReport`), and a method's or ``--method all``'s
+comparison, whose sections come from each method's ``pyseg/methods/<name>/_report.py`` (see
+:func:`write_method_report`). The report draws and writes results the library has already
+computed (see :mod:`pyseg._pipeline`); it computes nothing itself. Everything is rendered in
+memory first, written into a fresh temporary directory beside the target and only then moved
+into place, so a failed run never leaves half a report. ``report.json`` is deterministic: the
+only field that changes between two runs on the same inputs is the top-level ``generated_at``
+timestamp.
 """
 
 from __future__ import annotations
@@ -232,7 +236,8 @@ def _write_atomically(outdir: Path, files: dict[str, bytes]) -> None:
 
 
 def _finish(outdir: Path, record: dict[str, Any], parts: _ReportParts,
-            template: str = TEMPLATE, *, lenient: bool = False) -> None:
+            template: str = TEMPLATE, *, lenient: bool = False) -> Path:
+    """Write ``record`` with ``parts`` (figures, notes) as the report in ``outdir``."""
     record["figures"] = [figure.to_dict() for figure in parts.figures]
     record["notes"] = list(parts.notes)
     record["generated_at"] = timestamp()
@@ -240,7 +245,8 @@ def _finish(outdir: Path, record: dict[str, Any], parts: _ReportParts,
     files = {REPORT_JSON: report_json_text(record).encode("utf-8"),
              REPORT_HTML: html.encode("utf-8")}
     files.update({figure.file_name: figure.png for figure in parts.figures})
-    _write_atomically(outdir, files)
+    _write_atomically(Path(outdir), files)
+    return Path(outdir)
 
 
 def write_compare_report(report: CompareReport, outdir: Path) -> Path:
@@ -281,8 +287,7 @@ def write_compare_report(report: CompareReport, outdir: Path) -> Path:
         "provenance": report.provenance,
         "recorded_r_results": report.recorded_r_results,
     }
-    _finish(Path(outdir), record, parts)
-    return Path(outdir)
+    return _finish(outdir, record, parts)
 
 
 def write_elbow_report(report: ElbowReport, outdir: Path) -> Path:
@@ -290,18 +295,12 @@ def write_elbow_report(report: ElbowReport, outdir: Path) -> Path:
     parts = _ReportParts()
     _elbow_parts(report.elbow, parts)
     record: dict[str, Any] = {
-        "kind": "elbow",
-        "title": "pyseg elbow report: choosing k in Python and R",
-        "data": _data_dict(report.dataset),
-        "comparison": None,
-        "segment_names": None,
-        "segments": None,
-        "elbow": report.elbow.to_dict(),
+        "kind": "elbow", "title": "pyseg elbow report: choosing k in Python and R",
+        "data": _data_dict(report.dataset), "elbow": report.elbow.to_dict(),
         "provenance": report.provenance,
-        "recorded_r_results": None,
+        **dict.fromkeys(("comparison", "segment_names", "segments", "recorded_r_results")),
     }
-    _finish(Path(outdir), record, parts)
-    return Path(outdir)
+    return _finish(outdir, record, parts)
 
 
 def cluster_sizes(labels: Any, count: int) -> list[int]:
@@ -430,5 +429,4 @@ def write_method_report(comparison: Any, outdir: Path, *,
         "sections": sections, "comparison": summary, "provenance": provenance,
         "recorded_r_results": recorded,
     }
-    _finish(Path(outdir), record, parts)
-    return Path(outdir)
+    return _finish(outdir, record, parts)
