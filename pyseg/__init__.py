@@ -9,6 +9,8 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from pyseg import methods
+
 __version__ = "0.1.0"
 
 #: Public name -> private module that defines it.
@@ -71,14 +73,9 @@ _EXPORTS: dict[str, str] = {
     "classify": "pyseg._model",
     "Segment": "pyseg._segments",
     "segment_names": "pyseg._segments",
-    # PAM (k-medoids, Gower) and Gaussian mixtures (issue 11)
-    "compare_pam": "pyseg.methods.pam._compare",
-    "predict_pam": "pyseg.methods.pam._compare",
-    "PamComparison": "pyseg.methods.pam._compare",
-    "compare_gmm": "pyseg.methods.gmm._compare",
-    "predict_gmm": "pyseg.methods.gmm._compare",
-    "gmm_bic_curve": "pyseg.methods.gmm._compare",
-    "GmmComparison": "pyseg.methods.gmm._compare",
+    # and each method's own public names (its package's PUBLIC), e.g. compare_pam, GmmComparison
+    **{public: f"pyseg.methods.{name}.{module}" for name in methods.NAMES
+       for module, names in methods.trait(name, "PUBLIC", {}).items() for public in names},
 }
 
 __all__ = sorted([*_EXPORTS, "__version__"])

@@ -1,6 +1,6 @@
-"""Pairwise distances for PAM, in float64 numpy: Gower (``cluster::daisy(metric = "gower")``)
-and Euclidean (``dist()``), computed the way R computes them so that both sides can be held to
-the last bit.
+"""Pairwise distances for the medoids, in float64 numpy: Gower
+(``cluster::daisy(metric = "gower")``) and Euclidean (``dist()``), computed the way R computes
+them so that both sides can be held to the last bit.
 
 Why not the ``gower`` package: it returns float32 (differences of ~1e-8 against ``daisy``) and
 fails on pandas 3's string columns. The formula is short, so pyseg computes it here:

@@ -1,5 +1,5 @@
 """What a method's report needs beyond the comparison itself - each method's own material
-(``pyseg/methods/<name>/_material.py``: ``material(comparison, r_results)``, e.g. R's own
+(``material(comparison, r_results)`` in ``pyseg/methods/<name>/_compare.py``, e.g. R's own
 dendrogram, the k-NN distance curves, the BIC per k), the versions of the packages the methods
 ran on, the summary of R's recording - computed here, with the engines;
 :mod:`pyseg._report` only draws and writes.
@@ -7,7 +7,7 @@ ran on, the summary of R's recording - computed here, with the engines;
     material = method_report_material(comparison)            # R's plots, curves, packages
     write_method_report(comparison, outdir, provenance=..., extra=material)
 
-A method without a ``_material`` part shows nothing beyond its comparison, and its R side is
+A method without ``material`` shows nothing beyond its comparison, and its R side is
 not summarised from a recording.
 """
 
@@ -118,9 +118,10 @@ def method_report_material(comparison: Any, *, r_results: Path | str | None = No
 
 def _material(method: str, comparison: Any, path: Path | None) -> MethodReportMaterial:
     """The method's own material, and the summary of R's recording when it was replayed."""
-    if not methods.has_part(method, "material"):
+    own = getattr(methods.part(method, "compare"), "material", None)
+    if own is None:
         return MethodReportMaterial()
-    material = methods.part(method, "material").material(comparison, path)
+    material = own(comparison, path)
     if path is None:
         return material
     return replace(material, recorded_r_results=RecordedMethodEngine(path, method).summary())

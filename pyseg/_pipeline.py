@@ -36,8 +36,7 @@ from pyseg._features import (
 from pyseg._io import json_ready, to_json_text
 from pyseg._method_pipeline import MethodReportMaterial, method_report_material
 from pyseg._plots import clusters_title, numbered_names
-from pyseg._provenance import command_line as format_command
-from pyseg._provenance import provenance, versions
+from pyseg._provenance import run_provenance, versions
 from pyseg._report import CompareReport, ElbowReport, write_compare_report, write_method_report
 from pyseg._segments import names_or_numbers
 from pyseg.engines import (
@@ -46,7 +45,6 @@ from pyseg.engines import (
     REngine,
     RFeaturesEngine,
     RWorkerEngine,
-    check_dbscan_parameters,
     cold_start,
 )
 from pyseg.engines._recorded import record_methods
@@ -58,9 +56,6 @@ from pyseg.methods._registry import (
     compare_selected,
     selected,
 )
-from pyseg.methods.dbscan._compare import KnnDistances, knn_distance_curves
-from pyseg.methods.gmm._compare import BicCurve, gmm_bic_curve
-from pyseg.methods.gmm._plots import best_k, differing_k
 from pyseg.methods.kmeans._compare import Comparison, Mode
 from pyseg.methods.kmeans._elbow import ElbowResult, elbow
 from pyseg.r._process import WorkerProcess, worker_wanted
@@ -216,18 +211,6 @@ def elbow_data(
     return ElbowRun(dataset, result, material)
 
 
-def run_provenance(
-    dataset: Dataset, command_line: Sequence[str] | str, r_engine: KMeansEngine | None
-) -> dict[str, Any]:
-    """:func:`pyseg._provenance.provenance` with the command line and the data's fingerprint."""
-    record = provenance(r_engine)
-    record["command_line"] = (command_line if isinstance(command_line, str)
-                              else format_command(command_line))
-    record["data_sha256"] = dataset.sha256
-    record["data_rows"] = int(dataset.n_rows)
-    return record
-
-
 @dataclass(frozen=True)
 class MethodRun:
     """What :func:`method_compare_data` computed.
@@ -248,7 +231,7 @@ class MethodRun:
         course's run: its elbow, R's clusplot and provenance), and the run's provenance; with
         ``report=True`` only.
     chosen : dict
-        Settings the run chose itself (DBSCAN's ``eps`` from the knee when none was given).
+        Settings the run chose itself (e.g. ``eps`` from the knee when none was given).
     feature_check : dict
         ``r_received_max_abs_diff``: the matrix R clusters against Python's; with ``--scale z``
         also ``r_scale_max_abs_diff``: R's own ``scale()`` of the unscaled matrix against
@@ -471,44 +454,6 @@ def method_compare_data(
                        command_line=command_line, worker_process=worker_process)
 
 
-def data_summary(dataset: Dataset) -> dict[str, Any]:
-    """The ``data`` entry of a command's JSON: source, SHA-256, rows and feature names."""
-    return {"source": dataset.source, "sha256": dataset.sha256, "n_rows": int(dataset.n_rows),
-            "features": list(dataset.feature_names)}
-
-
-@dataclass(frozen=True)
-class KnnRun:
-    """What :func:`knn_distance_data` computed: DBSCAN's "elbow", for choosing eps."""
-
-    dataset: Dataset
-    features: Features
-    min_points: int
-    curves: KnnDistances
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"method": "dbscan", "min_points": self.min_points,
-                "data": data_summary(self.dataset),
-                "feature_matrix": self.features.to_dict(), **self.curves.to_dict()}
-
-
-def knn_distance_data(
-    data: str | os.PathLike[str] | None,
-    columns: str | Sequence[str] | None,
-    min_points: int = 5,
-    *,
-    scale: str = "none",
-) -> KnnRun:
-    """Every row's distance to its (min_points - 1)-th nearest neighbour in both languages
-    (scikit-learn ``NearestNeighbors``, R ``dbscan::kNNdist``), sorted, with the knee."""
-    check_dbscan_parameters(1.0, min_points)
-    if min_points < 2:
-        raise InputError(f"--min-points {min_points}: the k-nearest-neighbour distances need "
-                         "--min-points >= 2 (k = min-points - 1 neighbours)")
-    dataset, features = load_features(data, columns, scale=scale)
-    return KnnRun(dataset, features, min_points, knn_distance_curves(dataset, min_points - 1))
-
-
 @dataclass(frozen=True)
 class MethodPredictRun:
     """What :func:`method_predict_data` computed: the method's fit in both languages on the
@@ -549,7 +494,7 @@ def method_predict_data(
     Raises
     ------
     InputError
-        The method has no prediction rule (hierarchical clustering: why, in one line), or a new
+        The method has no prediction rule (its ``PREDICTION`` says why, in one line), or a new
         row is bad (named by row and column).
     """
     if method not in METHODS:
@@ -561,59 +506,6 @@ def method_predict_data(
     X_new = features_for_new_rows(fitted.features, new_rows, new_source)
     table = new_rows_table(fitted.features, new_rows, new_source)
     return MethodPredictRun(fitted, X_new, spec.predict(fitted.comparison, X_new, table))
-
-
-def live_run_provenance(dataset: Dataset, command_line: Sequence[str] | str) -> dict[str, Any]:
-    """:func:`run_provenance` with R in this process: R's version, ``sessionInfo()`` and the
-    SHA-256 of the R code (for commands whose R side ran live, such as ``gap`` and
-    ``stability``)."""
-    return run_provenance(dataset, command_line, REngine())
-
-
-@dataclass(frozen=True)
-class BicRun:
-    """What :func:`bic_data` computed: the Gaussian mixture's "elbow" in both languages."""
-
-    dataset: Dataset
-    features: Features
-    curve: BicCurve
-    summary: list[str]
-    report_provenance: dict[str, Any] | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"method": "gmm", "bic_convention": "mclust: 2 logL - p log n, higher is better",
-                "data": data_summary(self.dataset),
-                "feature_matrix": self.features.to_dict(), **self.curve.to_dict(),
-                "summary": self.summary}
-
-
-def bic_data(
-    data: str | os.PathLike[str] | None,
-    columns: str | Sequence[str] | None,
-    k_values: Iterable[int],
-    *,
-    covariance: str = "full",
-    mode: str = "course",
-    scale: str = "none",
-    report: bool = False,
-    command_line: Sequence[str] | str = ("pyseg", "elbow"),
-) -> BicRun:
-    """BIC per k of scikit-learn's ``GaussianMixture`` and mclust's ``Mclust`` (mode ``exact``:
-    both from mclust's starting partition), with each side's best k."""
-    dataset, features = load_features(data, columns, scale=scale)
-    curve = gmm_bic_curve(dataset, tuple(k_values), covariance, mode=mode)
-    best = {side: best_k(curve.ks, bic) for side, bic in (("python", curve.python_bic),
-                                                          ("r", curve.r_bic))}
-    gaps = differing_k(curve)
-    summary = [f"Highest BIC (mclust's convention, higher is better): Python at k = "
-               f"{best['python']}, R at k = {best['r']}."]
-    summary.append("The two BIC curves agree at every k." if not gaps else
-                   f"The BICs differ at k = {', '.join(map(str, gaps))}: the two libraries "
-                   "stopped at different optima there" + (" (try --mode matched: both from "
-                                                          "mclust's partition)."
-                                                          if mode == "course" else "."))
-    record = live_run_provenance(dataset, command_line) if report else None
-    return BicRun(dataset, features, curve, summary, record)
 
 
 def record_method_data(

@@ -12,12 +12,13 @@ from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
 from pyseg._errors import RUnavailableError
-from pyseg.engines import rpy2_version
+from pyseg.engines import REngine, rpy2_version
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
     from pathlib import Path
 
+    from pyseg._data import Dataset
     from pyseg.engines import KMeansEngine
 
 
@@ -103,6 +104,10 @@ def command_line(argv: Sequence[str]) -> str:
     return shlex.join(words)
 
 
+#: :func:`command_line` under a name its callers' parameters do not hide.
+format_command = command_line
+
+
 def timestamp() -> str:
     """Current UTC time in ISO 8601 with seconds, e.g. ``"2024-05-01T12:00:00Z"``."""
     return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -124,3 +129,28 @@ def provenance(r_engine: Any = None) -> dict[str, Any]:
         with contextlib.suppress(RUnavailableError):
             record.update(r_engine.provenance())
     return record
+
+
+def run_provenance(
+    dataset: Dataset, command_line: Sequence[str] | str, r_engine: Any
+) -> dict[str, Any]:
+    """:func:`provenance` with the command line and the data's fingerprint."""
+    record = provenance(r_engine)
+    record["command_line"] = (command_line if isinstance(command_line, str)
+                              else format_command(command_line))
+    record["data_sha256"] = dataset.sha256
+    record["data_rows"] = int(dataset.n_rows)
+    return record
+
+
+def live_run_provenance(dataset: Dataset, command_line: Sequence[str] | str) -> dict[str, Any]:
+    """:func:`run_provenance` with R in this process: R's version, ``sessionInfo()`` and the
+    SHA-256 of the R code (for commands whose R side ran live, such as ``gap`` and
+    ``stability``)."""
+    return run_provenance(dataset, command_line, REngine())
+
+
+def data_summary(dataset: Dataset) -> dict[str, Any]:
+    """The ``data`` entry of a command's JSON: source, SHA-256, rows and feature names."""
+    return {"source": dataset.source, "sha256": dataset.sha256, "n_rows": int(dataset.n_rows),
+            "features": list(dataset.feature_names)}

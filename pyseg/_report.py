@@ -66,7 +66,7 @@ class CompareReport:
     dataset : Dataset
         The data compared; its ``frame`` supplies age and gender for the profiles.
     provenance : dict
-        From :func:`pyseg._pipeline.run_provenance`.
+        From :func:`pyseg._provenance.run_provenance`.
     elbow : ElbowResult or None
     r_clusplot_png : bytes or None
         R's own course plot, drawn by R.
@@ -389,7 +389,7 @@ def write_method_report(comparison: Any, outdir: Path, *,
         Report directory; created, or replaced if it holds an earlier pyseg report (check it
         first with :func:`check_report_dir`).
     provenance : dict, optional
-        From :func:`pyseg._pipeline.run_provenance`; shown and recorded as given, plus
+        From :func:`pyseg._provenance.run_provenance`; shown and recorded as given, plus
         ``method_packages`` (the packages the methods ran on, with versions) from ``extra``.
     extra : MethodReportMaterial, optional
         From :func:`pyseg._method_pipeline.method_report_material`: what each method's section

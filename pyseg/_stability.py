@@ -38,7 +38,7 @@ from pyseg._progress import ProgressBar, progress_bar
 from pyseg._segments import names_or_numbers
 from pyseg.engines import PythonResampleEngine, RResampleEngine
 from pyseg.engines._stability_python import Resampler, resampler
-from pyseg.methods import NAMES, has_part, having, info
+from pyseg.methods import NAMES, info, trait
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -374,13 +374,13 @@ class BootstrapStability:
 
 def resample_methods() -> tuple[str, ...]:
     """Methods with a k that ``stability --bootstrap`` and ``gap`` refit on each resample."""
-    return having("resample")
+    return tuple(name for name in NAMES if not trait(name, "NO_K"))
 
 
 def check_method(method: str) -> None:
     """``method`` is one pyseg can refit with a given k, else a one-line InputError."""
     methods = ", ".join(resample_methods())
-    if method in NAMES and not has_part(method, "resample"):
+    if method in NAMES and trait(method, "NO_K"):
         raise InputError(f"--method {method} has no k ({info(method).NO_K}): stability "
                          f"--bootstrap and gap refit a method with a k: {methods}")
     if method not in NAMES:

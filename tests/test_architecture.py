@@ -86,10 +86,9 @@ def test_the_cycle_check_can_fail() -> None:
 #: The modules that import pyseg's library inside a function, and why: `pyseg compare` starts
 #: its R worker before numpy, pandas and scikit-learn load, so that R loads meanwhile; `pyseg
 #: predict --model` stays light (no scipy, no engines) unless --method asks for a method's fit.
-LATE_IMPORTS = {"pyseg.cli.compare": {"pyseg._pipeline", "pyseg._report", "pyseg.methods._registry",
-                                      "pyseg._method_report"},
-                "pyseg.cli.predict": {"pyseg._pipeline", "pyseg.methods._registry"},
-                "pyseg.cli.record": {"pyseg._pipeline", "pyseg.methods._registry"}}
+LATE_IMPORTS = {"pyseg.cli.compare": {"pyseg._pipeline", "pyseg._report", "pyseg.methods._base"},
+                "pyseg.cli.predict": {"pyseg._pipeline", "pyseg.methods._base"},
+                "pyseg.cli.record": {"pyseg._pipeline", "pyseg.methods._base"}}
 
 
 @pytest.mark.parametrize("name", sorted(MODULES))

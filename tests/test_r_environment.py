@@ -396,7 +396,7 @@ def test_r_warnings_reach_the_compare_output_and_report(
     tmp_path: Path, capfd: pytest.CaptureFixture[str], mall_like_dataset
 ) -> None:
     from pyseg._course import R_COURSE, CourseSettings
-    from pyseg._pipeline import run_provenance
+    from pyseg._provenance import run_provenance
     from pyseg._report import CompareReport, write_compare_report
     from pyseg.cli.compare import format_summary
     from pyseg.methods.kmeans._compare import compare

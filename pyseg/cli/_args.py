@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import argparse
 import sys
+import textwrap
 from collections.abc import Callable
 from pathlib import Path
+
+from pyseg.methods import NAMES, course_method, trait
 
 
 def add_data_arguments(parser: argparse.ArgumentParser) -> None:
@@ -24,23 +27,40 @@ def add_data_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_method_flags(parser: argparse.ArgumentParser | argparse._ArgumentGroup,
+                     only: tuple[str, ...] | None = None) -> None:
+    """Every method's own flags (its package's ``FLAGS``), each flag once, its help prefixed with
+    the method's name; ``only``: just these flags. The library checks their values (one line,
+    exit 2)."""
+    for name in NAMES:
+        for flag in trait(name, "FLAGS", ()):
+            if only is None or flag["flags"][0] in only:
+                options = {key: value for key, value in flag.items() if key != "flags"}
+                parser.add_argument(*flag["flags"],
+                                    **{**options, "help": f"{name}: {flag['help']}"})
+
+
+def methods_text(names: tuple[str, ...], fact: str) -> str:
+    """The methods' ``fact`` sentences (e.g. ``RESAMPLING``), one paragraph of at most 96
+    columns."""
+    text = " ".join(trait(name, fact) for name in names if trait(name, fact))
+    return textwrap.fill(text, 96, break_on_hyphens=False)
+
+
 def add_resampling_arguments(
-    parser: argparse.ArgumentParser, methods: tuple[str, ...], covariances: tuple[str, ...], *,
+    parser: argparse.ArgumentParser, methods: tuple[str, ...], *,
     method_help: str, check: str, report: str,
 ) -> None:
     """The options ``gap`` and ``stability`` share: the method refitted and its settings, the
     independent R check (``check``: the R function ``--no-check`` leaves out), workers, output.
 
-    ``--linkage`` and ``--covariance`` show their values as argparse's ``choices`` would, but the
-    library checks them, so that a bad one is one ``pyseg: error:`` line like every other flag.
+    ``--linkage`` and ``--covariance`` (the methods' own flags) show their values as argparse's
+    ``choices`` would, but the library checks them, so that a bad one is one ``pyseg: error:``
+    line like every other flag.
     """
-    linkages = ("ward", "complete", "average", "single")
-    parser.add_argument("--method", default="kmeans", metavar="METHOD",
-                        help=f"{method_help}: {', '.join(methods)} (kmeans)")
-    parser.add_argument("--linkage", metavar="{" + ",".join(linkages) + "}",
-                        default="ward", help="hierarchical linkage (ward)")
-    parser.add_argument("--covariance", metavar="{" + ",".join(covariances) + "}", default="full",
-                        help="--method gmm: covariance type (full; mclust VVV)")
+    parser.add_argument("--method", default=course_method(), metavar="METHOD",
+                        help=f"{method_help}: {', '.join(methods)} ({course_method()})")
+    add_method_flags(parser, only=("--linkage", "--covariance"))
     parser.add_argument("--no-check", action="store_true",
                         help=f"leave out {check}'s own run")
     parser.add_argument("--workers", type=integer(), default=1,

@@ -6,6 +6,7 @@ import argparse
 import contextlib
 import math
 import sys
+import textwrap
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -23,6 +24,7 @@ from pyseg._course import (
 from pyseg._errors import ExitCode
 from pyseg.cli._args import (
     add_data_arguments,
+    add_method_flags,
     fraction,
     integer,
     positive_int,
@@ -42,11 +44,12 @@ if TYPE_CHECKING:
 #: import: compare starts R before the library loads; a test checks that the two lists agree).
 METHOD_CHOICES = (*NAMES, "all")
 
-DESCRIPTION = """\
-Fit the course's K-Means in Python (scikit-learn) and in R (kmeans, through rpy2), align the two
-labelings with the Hungarian algorithm and report how far they agree. --method compares the
-course's "future work" the same way: hierarchical clustering, DBSCAN, PAM, Gaussian mixtures,
-or all of them in one table.
+DESCRIPTION = textwrap.fill(
+    "Fit the course's K-Means in Python (scikit-learn) and in R (kmeans, through rpy2), align "
+    "the two labelings with the Hungarian algorithm and report how far they agree. --method "
+    "compares the course's \"future work\" the same way: "
+    + ", ".join(trait(name, "TITLE") for name in NAMES[1:]) + ", or all of them in one table.",
+    96) + """
 
 exit status: 0 parity holds, 1 parity fails, 2 bad input or usage, 3 R missing or unusable
 """
@@ -61,22 +64,23 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     )
     add_data_arguments(parser)
     parser.add_argument(
-        "--method", choices=METHOD_CHOICES, default="kmeans",
-        help="kmeans (default, the course), hierarchical, dbscan, pam, gmm, or all: every method "
+        "--method", choices=METHOD_CHOICES, default=NAMES[0],
+        help=f"{NAMES[0]} (default, the course), {', '.join(NAMES[1:])}, or all: every method "
         "on the same features, one table")
     parser.add_argument(
         "--scale", default="none", metavar="{none,z}",
         help="none: cluster the numbers as they are (default, as the course); z: R's scale(), "
         "centre and divide by the sample (n - 1) standard deviation, the same matrix to both")
     parser.add_argument("--k", type=positive_int, default=5, help="number of clusters (default 5)")
-    _add_method_arguments(parser)
+    add_method_flags(parser)
     parser.add_argument(
         "--mode",
         choices=COMPARE_MODES,
         default="course",
         help="course: each language as the course wrote it (default); exact: both start from the "
-        "same k-means++ centers and run Lloyd, so labels must be identical (gmm: both start "
-        "from mclust's partition)",
+        "same k-means++ centers and run Lloyd, so labels must be identical ("
+        + "; ".join(f"{name}: {trait(name, 'EXACT_START')}" for name in NAMES
+                    if trait(name, "EXACT_START")) + ")",
     )
     parser.add_argument("--py-seed", type=integer(), default=None, help="Python random_state (42)")
     parser.add_argument("--r-seed", type=integer(), default=None, help="R set.seed() value (29)")
@@ -98,15 +102,6 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     )
     parser.set_defaults(func=run)
     return parser
-
-
-def _add_method_arguments(parser: argparse.ArgumentParser) -> None:
-    """The settings of the methods beyond K-Means, from each method's ``FLAGS``; the library
-    checks their values (one line, exit 2)."""
-    for name in NAMES:
-        for flag in trait(name, "FLAGS", ()):
-            options = {key: value for key, value in flag.items() if key != "flags"}
-            parser.add_argument(*flag["flags"], **{**options, "help": f"{name}: {flag['help']}"})
 
 
 @contextlib.contextmanager

@@ -12,19 +12,19 @@ from pyseg._choosing_k_report import write_gap_report
 from pyseg._data import load_dataset
 from pyseg._errors import ExitCode, PysegError
 from pyseg._gap import MAXSE_RULES, REFERENCES, GapResult, gap_statistic
-from pyseg._pipeline import live_run_provenance
 from pyseg._progress import progress_wanted
+from pyseg._provenance import live_run_provenance
 from pyseg._report import REPORT_HTML, check_report_dir
 from pyseg._stability import check_settings, resample_methods
 from pyseg.cli._args import (
     add_data_arguments,
     add_resampling_arguments,
     integer,
+    methods_text,
     say_notice,
     say_report,
 )
 from pyseg.cli._help import COMMAND_HELP
-from pyseg.methods.gmm._base import COVARIANCES
 from pyseg.methods.kmeans._elbow import elbow
 
 GAP_DESCRIPTION = """\
@@ -34,14 +34,12 @@ draws once: both languages' gap and SE agree to rounding. cluster::clusGap itsel
 its own draws and kmeans(nstart = --starts), and the k of each of cluster::maxSE's rules is shown
 for all of them: the rules often disagree, and the output says so instead of picking one.
 
---method kmeans|hierarchical|pam|gmm: the partitions per k (W_k is clusGap's formula on them).
-PAM (kmedoids.pam / cluster::pam, Euclidean) is deterministic given the data; a Gaussian mixture
-runs EM in both languages from mclust's hclass(hc(X), k) partition of each data set, computed by
-R and shared, for as many iterations as mclust's me takes. clusGap's own run uses
-pam(x, k, cluster.only = TRUE) or Mclust(x, G = k)$classification.
+--method {methods}: the partitions per k (W_k is clusGap's formula on them).
+{resampling}
 
 exit status: 0 done, 2 bad input or usage, 3 R missing
-"""
+""".format(methods="|".join(resample_methods()),
+           resampling=methods_text(resample_methods(), "RESAMPLING"))
 
 
 def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -60,7 +58,7 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     parser.add_argument("--d-power", type=integer(), default=1, choices=(1, 2),
                         help="power of the distances in W_k: 1 (clusGap's default) or 2 "
                              "(Tibshirani et al.)")
-    add_resampling_arguments(parser, resample_methods(), COVARIANCES,
+    add_resampling_arguments(parser, resample_methods(),
                              method_help="clustering method", check="cluster::clusGap",
                              report="report.json, report.html, gap.png and elbow.png")
     parser.set_defaults(func=run)

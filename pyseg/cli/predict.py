@@ -23,9 +23,9 @@ from pyseg._data import validate_customer
 from pyseg._errors import ExitCode, InputError, PysegError
 from pyseg._form import format_prediction, run_form
 from pyseg._model import PREDICT_ENGINES, SegmentModel, classify, load_or_fit
-from pyseg.cli._args import add_data_arguments, positive_int, say_notice
+from pyseg.cli._args import add_data_arguments, add_method_flags, positive_int, say_notice
 from pyseg.cli._help import COMMAND_HELP
-from pyseg.methods import trait
+from pyseg.methods import NAMES, course_method, trait
 
 FIT_DESCRIPTION = """\
 Fit the course's K-Means (scikit-learn, random_state=42, n_init=10), name its segments from where
@@ -109,21 +109,16 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
 def _add_method_arguments(predict: argparse.ArgumentParser) -> None:
     group = predict.add_argument_group(
         "other methods", "fit the method in Python and R on --data, then assign --income/--score "
-        "or every row of --input in both languages (hierarchical clustering has no rule for new "
-        "rows and says so)")
-    group.add_argument("--method", default="kmeans", metavar="METHOD",
-                       help="kmeans (default: the saved-model route above), dbscan, pam, gmm, "
-                       "hierarchical")
+        "or every row of --input in both languages (a method without a rule for new rows says "
+        "so)")
+    group.add_argument("--method", default=course_method(), metavar="METHOD",
+                       help=f"{course_method()} (default: the saved-model route above), "
+                       + ", ".join(NAMES[1:]))
     group.add_argument("--scale", default="none", metavar="{none,z}",
                        help="none (default) or z (R's scale()); new rows get the training scaling")
-    group.add_argument("--eps", type=float, default=None, metavar="E", help="dbscan: eps")
-    group.add_argument("--min-points", type=int, default=5, metavar="M",
-                       help="dbscan: minPts (default 5)")
-    group.add_argument("--distance", default=None, metavar="{euclidean,gower}", help="pam")
-    group.add_argument("--covariance", default="full", metavar="TYPE", help="gmm (default full)")
+    add_method_flags(group)
     group.add_argument("--mode", choices=("course", "exact"), default="course",
-                       help="kmeans/gmm: each language its own start (default) or both from the "
-                       "same start")
+                       help="each language its own start (default) or both from the same start")
 
 
 # -- shared ---------------------------------------------------------------------------------
@@ -298,7 +293,7 @@ def run_method_predict(args: argparse.Namespace) -> int:
     import pandas as pd
 
     from pyseg._pipeline import method_predict_data
-    from pyseg.methods._registry import MethodSettings
+    from pyseg.methods._base import MethodSettings
 
     if args.model or args.grid is not None or args.output:
         raise InputError(f"--method {args.method} predicts --income/--score or --input CSV "

@@ -8,9 +8,9 @@ from pathlib import Path
 from pyseg._data import load_dataset
 from pyseg._errors import ExitCode, InputError
 from pyseg._progress import progress_wanted
-from pyseg.cli._args import add_data_arguments, positive_int, say_notice
+from pyseg.cli._args import add_data_arguments, add_method_flags, positive_int, say_notice
 from pyseg.cli._help import COMMAND_HELP
-from pyseg.methods import trait
+from pyseg.methods import NAMES, course_method, trait
 from pyseg.methods.kmeans._record import record_r_results
 
 RECORD_DESCRIPTION = """\
@@ -21,11 +21,11 @@ sessionInfo() and the SHA-256 of the R code. `pyseg compare --r-results FILE` an
 The file holds derived numbers only, never the data; the same data and options give the same
 bytes, wherever the command runs.
 
---method hierarchical|dbscan|pam|gmm records that method's R fits on the features (--columns,
---scale as for compare): for k = 2..K_MAX (or --k) with --linkage / --distance / --covariance and
---mode, or DBSCAN at --eps and --min-points; --method all records K-Means and every method. The
-entries join the file already at --output, so one file serves `compare --method all`.
-"""
+--method {methods} records that method's R fits on the features (--columns, --scale as for
+compare): for k = 2..K_MAX (or --k) with the method's own flags (as for compare), or at its own
+settings for a method without a k; --method all records K-Means and every method. The entries
+join the file already at --output, so one file serves `compare --method all`.
+""".format(methods="|".join(NAMES[1:]))
 
 
 def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -44,16 +44,12 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     parser.add_argument("--starts", type=positive_int, default=10,
                         help="starts per k of the recorded matched elbow (default 10)")
     methods = parser.add_argument_group("other methods (as for compare)")
-    methods.add_argument("--method", default="kmeans", metavar="METHOD",
-                         help="kmeans (default), hierarchical, dbscan, pam, gmm or all")
+    methods.add_argument("--method", default=course_method(), metavar="METHOD",
+                         help=f"{', '.join(NAMES)} or all ({course_method()})")
     methods.add_argument("--scale", default="none", metavar="{none,z}")
     methods.add_argument("--k", type=positive_int, default=None,
                          help="record this k only (default k = 2..K_MAX)")
-    methods.add_argument("--linkage", default="ward")
-    methods.add_argument("--eps", type=float, default=None)
-    methods.add_argument("--min-points", type=int, default=5)
-    methods.add_argument("--distance", default=None)
-    methods.add_argument("--covariance", default="full")
+    add_method_flags(methods)
     methods.add_argument("--mode", choices=("course", "exact"), default="course")
     parser.set_defaults(func=run)
     return parser
@@ -62,7 +58,7 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
 def run_method(args: argparse.Namespace) -> int:
     """``record-r --method M``: R's fits of M (or of every method) recorded."""
     from pyseg._pipeline import record_method_data
-    from pyseg.methods._registry import MethodSettings
+    from pyseg.methods._base import MethodSettings
 
     settings = MethodSettings(linkage=args.linkage, eps=args.eps, min_points=args.min_points,
                               distance=args.distance, covariance=args.covariance,

@@ -11,8 +11,8 @@ from pyseg._choosing_k_report import write_stability_report
 from pyseg._course import COURSE_K
 from pyseg._data import load_dataset
 from pyseg._errors import ExitCode, InputError
-from pyseg._pipeline import live_run_provenance
 from pyseg._progress import progress_wanted
+from pyseg._provenance import live_run_provenance
 from pyseg._report import REPORT_HTML, check_report_dir
 from pyseg._stability import (
     BootstrapStability,
@@ -26,12 +26,12 @@ from pyseg.cli._args import (
     add_data_arguments,
     add_resampling_arguments,
     integer,
+    methods_text,
     say_notice,
     say_report,
 )
 from pyseg.cli._help import COMMAND_HELP
 from pyseg.methods import trait
-from pyseg.methods.gmm._base import COVARIANCES
 
 STABILITY_DESCRIPTION = """\
 How sure are the segments? Two questions, in Python and in R:
@@ -44,14 +44,12 @@ How sure are the segments? Two questions, in Python and in R:
                  languages refit them; mean Jaccard per segment (equal in both languages), and
                  fpc::clusterboot itself with its own draws as a check.
 
---method kmeans|hierarchical|pam|gmm (--bootstrap): the method refitted on each resample. PAM
-(kmedoids.pam / cluster::pam, Euclidean) is deterministic given the data; a Gaussian mixture runs
-EM in both languages from mclust's hclass(hc(X), k) partition of each resample, computed by R and
-shared, for as many iterations as mclust's me takes. clusterboot's check: kmeansCBI, hclustCBI,
-claraCBI (usepam = TRUE), noisemclustCBI (nnk = 0).
+--method {methods} (--bootstrap): the method refitted on each resample.
+{resampling}
 
 exit status: 0 done, 2 bad input or usage, 3 R (or R's fpc) missing
-"""
+""".format(methods="|".join(resample_methods()),
+           resampling=methods_text(resample_methods(), "RESAMPLING"))
 
 
 def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -67,7 +65,7 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
                         help="K-Means starts per fit, both languages (10, the course's)")
     parser.add_argument("--seed", type=integer(), default=1,
                         help="seed of pyseg's bootstrap draws (1)")
-    add_resampling_arguments(parser, resample_methods(), COVARIANCES,
+    add_resampling_arguments(parser, resample_methods(),
                              method_help="method refitted on each resample (--bootstrap)",
                              check="fpc::clusterboot",
                              report="report.json, report.html and the figure")

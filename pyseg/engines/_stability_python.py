@@ -111,7 +111,7 @@ class Resampler:
 def resampler(method: str, linkage: str = "ward", covariance: str = "full",
               starts: int = 10) -> Resampler:
     """``method``'s :class:`Resampler` (its ``_resample`` module's ``Resample``)."""
-    return part(method, "resample").Resample(method, linkage, covariance, starts)
+    return part(method, "compare").Resample(method, linkage, covariance, starts)
 
 
 def max_jaccard(original: NDArray[np.int64], found: NDArray[np.int64], k: int) -> NDArray[

@@ -5,11 +5,13 @@ Every method is a folder ``pyseg/methods/<name>/``:
 =================  =============================================================================
 ``__init__.py``    light facts the shell reads without numpy: flags, whether it takes k, what it
                    cannot do and why
-``_compare.py``    its comparison of the two languages (the ``run``) and parity measure
+``_base.py``       its fit type and engine interface
+``_compare.py``    its comparison of the two languages (``run``), parity measure, prediction, the
+                   report's material and its refit for ``stability --bootstrap`` and ``gap``
 ``_python.py``     its Python engine
 ``_r.py``          its R engine (the R code itself: ``r_reference/<name>.R``)
-``_<concern>.py``  optional parts that other stages look up by name (:func:`part`), e.g.
-                   ``_resample`` (stability, gap), ``_report`` (the report's section)
+``_record.py``     what ``record-r`` keeps of it and how a recorded entry replays
+``_report.py``     its report section and text summary (presentation: no engines)
 =================  =============================================================================
 
 This module is the registry: :data:`NAMES` lists the methods in table order, and nothing here
@@ -19,7 +21,6 @@ imports numpy, so the command line can list methods before R starts.
 from __future__ import annotations
 
 import importlib
-import importlib.util
 from types import ModuleType
 from typing import Any
 
@@ -41,19 +42,9 @@ def trait(name: str, fact: str, default: object = None) -> Any:
     return getattr(info(name), fact, default)
 
 
-def has_part(name: str, concern: str) -> bool:
-    """Whether the method provides ``concern`` (a module ``pyseg/methods/<name>/_<concern>.py``)."""
-    return importlib.util.find_spec(f"pyseg.methods.{name}._{concern}") is not None
-
-
 def part(name: str, concern: str) -> ModuleType:
     """The method's module for ``concern`` (``pyseg.methods.<name>._<concern>``)."""
     return importlib.import_module(f"pyseg.methods.{name}._{concern}")
-
-
-def having(concern: str) -> tuple[str, ...]:
-    """The methods that provide ``concern``, in table order."""
-    return tuple(name for name in NAMES if has_part(name, concern))
 
 
 def course_method() -> str:

@@ -98,7 +98,7 @@ def check_k(X: NDArray[np.float64], k: object, source: str) -> int:
     if k < 1:
         raise InputError(f"k={k} should be >= 1")
     if X.shape[0] < 2:
-        raise InputError(f"{source}: {X.shape[0]} row(s): hierarchical clustering needs >= 2")
+        raise InputError(f"{source}: {X.shape[0]} row(s): clustering needs >= 2 rows")
     distinct = distinct_row_count(X)
     if k > distinct:
         raise InputError(

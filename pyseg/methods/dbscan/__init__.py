@@ -35,3 +35,11 @@ FLAGS: tuple[dict[str, Any], ...] = (
 )
 #: Why DBSCAN cannot be refitted with a given k (``stability`` and ``gap`` say so).
 NO_K = "DBSCAN finds its own number of clusters from eps and min points"
+#: The method's name in prose.
+TITLE = "DBSCAN"
+#: ``elbow --method``'s help for this view, and what ``elbow --help`` says of it.
+CHOOSE_K_HELP = "k-nearest-neighbour distances for choosing eps"
+CHOOSE_K_TEXT = ("DBSCAN's counterpart for choosing eps: every row's distance to its "
+                 "(--min-points - 1)-th nearest neighbour, sorted, in both languages "
+                 "(scikit-learn NearestNeighbors, R dbscan::kNNdist), with the knee (kneed) as "
+                 "the suggested eps.")

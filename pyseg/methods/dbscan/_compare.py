@@ -12,13 +12,17 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from pyseg._data import Dataset
 from pyseg._errors import InputError
+from pyseg._features import load_features
 from pyseg._io import json_ready, to_json_text
+from pyseg._method_pipeline import MethodReportMaterial
+from pyseg._provenance import data_summary
 from pyseg.engines import (
     NOISE,
     DbscanEngine,
@@ -34,8 +38,13 @@ from pyseg.methods.dbscan import PREDICTION, R_ENGINE
 from pyseg.methods.kmeans._compare import run_both
 
 if TYPE_CHECKING:
+    import os
+    from collections.abc import Sequence
+
     import pandas as pd
     from numpy.typing import NDArray
+
+    from pyseg._features import Features
 
 #: Rows named one by one in the diagnosis, at most.
 MAX_ROWS_NAMED = 10
@@ -401,3 +410,61 @@ def r_fit_request(dataset: Dataset, settings: MethodSettings) -> tuple[Any, ...]
         return None  # the comparison says why
     X = np.ascontiguousarray(dataset.X, dtype=np.float64)
     return ("engine_call", R_ENGINE, "fit", (X, eps, min_points), {})
+
+
+# -- the report's material ------------------------------------------------------------------------
+# What DBSCAN's report shows beyond the comparison: both languages' k-nearest-neighbour distance
+# curves (k = min_points - 1) and their knee, computed here.
+
+def material(comparison: Any, r_results: Path | None) -> MethodReportMaterial:
+    """The k-NN curves (Python's only when R's side was replayed), or why there are none."""
+    k = max(1, comparison.min_points - 1)
+    notes: list[str] = []
+    if r_results is not None:
+        notes.append(f"R's k-nearest-neighbour distances are not shown: R's side was replayed "
+                     f"from {r_results}, which holds R's fits only (drop --r-results to add "
+                     "them).")
+    if k >= comparison.dataset.X.shape[0]:
+        notes.append(f"No k-nearest-neighbour plot: k = {k} needs more rows.")
+        return MethodReportMaterial(notes=tuple(notes))
+    knn = knn_distance_curves(comparison.dataset, k, with_r=r_results is None)
+    return MethodReportMaterial(knn=knn, notes=tuple(notes))
+
+
+# -- choosing eps (elbow --method dbscan) -----------------------------------------------------
+
+@dataclass(frozen=True)
+class KnnRun:
+    """What :func:`knn_distance_data` computed: DBSCAN's "elbow", for choosing eps."""
+
+    dataset: Dataset
+    features: Features
+    min_points: int
+    curves: KnnDistances
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"method": "dbscan", "min_points": self.min_points,
+                "data": data_summary(self.dataset),
+                "feature_matrix": self.features.to_dict(), **self.curves.to_dict()}
+
+
+def knn_distance_data(
+    data: str | os.PathLike[str] | None,
+    columns: str | Sequence[str] | None,
+    min_points: int = 5,
+    *,
+    scale: str = "none",
+) -> KnnRun:
+    """Every row's distance to its (min_points - 1)-th nearest neighbour in both languages
+    (scikit-learn ``NearestNeighbors``, R ``dbscan::kNNdist``), sorted, with the knee."""
+    check_dbscan_parameters(1.0, min_points)
+    if min_points < 2:
+        raise InputError(f"--min-points {min_points}: the k-nearest-neighbour distances need "
+                         "--min-points >= 2 (k = min-points - 1 neighbours)")
+    dataset, features = load_features(data, columns, scale=scale)
+    return KnnRun(dataset, features, min_points, knn_distance_curves(dataset, min_points - 1))
+
+
+def choose_k(args: Any) -> KnnRun:
+    """``elbow --method dbscan`` (``args``: its parsed flags)."""
+    return knn_distance_data(args.data, args.columns, args.min_points, scale=args.scale)

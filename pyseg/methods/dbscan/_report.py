@@ -136,3 +136,31 @@ def knn_distance_figure(python: NDArray[np.float64], r: NDArray[np.float64] | No
     legend = _legend_below(figure, *axes.get_legend_handles_labels(), "center", max_columns=2)
     _grow_for_legends(figure, [legend], 5.2)
     return figure
+
+
+def choose_k_text(run: Any, args: Any) -> str:
+    """The text of ``elbow --method dbscan``: quantiles of both curves, the knee, the command."""
+    curves, n = run.curves, run.dataset.n_rows
+    lines = [
+        f"data    {run.dataset.source} ({n} rows); features "
+        f"{', '.join(run.dataset.feature_names)}",
+        f"Python  NearestNeighbors(n_neighbors={curves.k + 1}): distance to the nearest "
+        f"neighbour number {curves.k} (the row itself not counted)",
+        f"R       dbscan::kNNdist(X, k = {curves.k})",
+        "",
+        f"{'rows below':>10}  {'Python':>10}  {'R':>10}",
+    ]
+    for share in (0.10, 0.25, 0.50, 0.75, 0.90, 0.95, 0.99, 1.00):
+        index = min(n - 1, max(0, round(share * n) - 1))
+        r_value = "-" if curves.r is None else f"{curves.r[index]:.4f}"
+        lines.append(f"{share:>10.0%}  {curves.python[index]:>10.4f}  {r_value:>10}")
+    lines.append("")
+    if curves.max_diff is not None:
+        lines.append(f"- The two curves differ by at most {curves.max_diff:.3g}.")
+    if curves.knee_eps is None:
+        lines.append("- The curve has no knee (kneed found none): choose eps by eye.")
+    else:
+        lines.append(f"- Knee at row {curves.knee_index + 1} of {n}: eps = {curves.knee_eps:.6g}"
+                     f" (try: pyseg compare --method dbscan --eps {curves.knee_eps:.4g} "
+                     f"--min-points {run.min_points}).")
+    return "\n".join(lines) + "\n"

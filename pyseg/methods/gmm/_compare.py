@@ -21,16 +21,24 @@ from __future__ import annotations
 
 import json
 import time
+import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from pyseg._align import align_labels
 from pyseg._data import Dataset
-from pyseg._errors import InputError
+from pyseg._errors import InputError, REvaluationError, RUnavailableError
+from pyseg._features import load_features
 from pyseg._io import json_ready, to_json_text
+from pyseg._method_pipeline import MethodReportMaterial
+from pyseg._provenance import data_summary, live_run_provenance
 from pyseg.engines import RecordedGmmEngine
+from pyseg.engines._stability_python import Resampler
+from pyseg.engines._stability_r import index_table
 from pyseg.methods._agreement import (
     PartitionAgreement,
     check_k,
@@ -41,18 +49,27 @@ from pyseg.methods._base import MethodPrediction, MethodSettings, live_r
 from pyseg.methods.gmm import R_ENGINE
 from pyseg.methods.gmm._base import (
     MCLUST_MODELS,
+    R_SUBSET_SEED,
     GmmEngine,
     GmmFit,
     check_covariance,
     check_gmm_mode,
 )
+from pyseg.methods.gmm._plots import best_k, differing_k
 from pyseg.methods.gmm._python import SklearnGmmEngine
 from pyseg.methods.gmm._r import RGmmEngine
 from pyseg.methods.kmeans._compare import run_both
+from pyseg.methods.kmeans._python import one_thread
 
 if TYPE_CHECKING:
+    import os
+    from collections.abc import Iterable, Sequence
+
     import pandas as pd
     from numpy.typing import NDArray
+
+    from pyseg._features import Features
+    from pyseg.engines._stability_r import RResampleEngine
 
 #: Largest |dlogL| called "the same" in exact mode.
 LOGLIK_TOLERANCE = 1e-6
@@ -338,3 +355,222 @@ def r_fit_request(dataset: Dataset, settings: MethodSettings) -> tuple[Any, ...]
     except InputError:
         return None  # the comparison says why
     return ("engine_call", R_ENGINE, "fit", (X, k, settings.covariance, None), {})
+
+
+# -- the report's material ------------------------------------------------------------------------
+# What the Gaussian mixture's report shows beyond the comparison: both languages' BIC per number of
+# components, in the comparison's mode, computed here.
+
+#: The BIC chart covers k = 1..min(BIC_MAX_K, distinct rows), in the comparison's mode. Its 10
+#: refits of both languages run with one BLAS thread: on the course file 0.9 s (course mode) and
+#: 1.2 s (exact), against 6 s and 8.5 s with OpenBLAS's threads on two busy cores (a 200 x 2
+#: matrix gains nothing from threads; the numbers are the same bits).
+BIC_MAX_K = 10
+
+
+def material(comparison: Any, r_results: Path | None) -> MethodReportMaterial:
+    """The BIC per k, or why there is none."""
+    from threadpoolctl import threadpool_limits
+
+    if r_results is not None:
+        return MethodReportMaterial(notes=(
+            f"No BIC-per-k chart: R's side was replayed from {r_results}, which holds the fit "
+            "at this k only (drop --r-results to draw it).",))
+    distinct = int(np.unique(np.asarray(comparison.dataset.X), axis=0).shape[0])
+    ks = tuple(range(1, min(BIC_MAX_K, distinct) + 1))
+    try:
+        with threadpool_limits(1, user_api="blas"):
+            curve = gmm_bic_curve(comparison.dataset, ks, comparison.covariance,
+                                  mode=comparison.mode)
+    except (InputError, REvaluationError, RUnavailableError) as exc:
+        return MethodReportMaterial(notes=(f"No BIC-per-k chart: {exc}",))
+    return MethodReportMaterial(bic=curve)
+
+
+# -- resampling (stability --bootstrap, gap) ------------------------------------------------------
+# Gaussian mixtures in ``pyseg stability --bootstrap`` and ``pyseg gap``: EM from mclust's start.
+# Both languages run EM from the same starting partition, mclust's ``hclass(hc(X), k)``, which R
+# computes once for the original data and every resample (or every data set and k) and pyseg hands
+# to both sides, as ``compare --method gmm --mode exact`` does: scikit-learn's ``GaussianMixture``
+# from that partition's M-step, no covariance regularisation (R: ``mclust::me``). The most probable
+# component of each row (ties: the first) is its cluster. The two libraries stop EM by different
+# rules (scikit-learn: the change of the mean log-likelihood; mclust: the relative change of the
+# total), and a slowly converging fit stopped one or seven steps apart leaves parameters ~1e-6
+# apart, enough to move a row lying on a boundary (seen once in 77 fits of the course file's gap).
+# So the iteration count is shared too: R reports how many iterations ``me`` took from the start to
+# ``tol = 1e-12`` (:class:`GmmStart`), and scikit-learn runs exactly as many (``max_iter`` one
+# fewer, ``tol=0``: its count leaves out the M-step of the start, which ``me`` counts; measured:
+# the parameters then agree to 4e-14). clusterboot's check is noisemclustCBI (``nnk = 0``);
+# clusGap's own FUNcluster is ``Mclust(x, G = k)$classification``.
+
+
+@dataclass(frozen=True)
+class GmmStart:
+    """What both languages' EM share for one Gaussian-mixture refit.
+
+    Attributes
+    ----------
+    partition : ndarray of shape (n,), dtype int64
+        mclust's starting partition ``hclass(hc(X), k)``, 0-based.
+    iterations : int
+        The EM iterations ``mclust::me`` took from it to ``tol = 1e-12`` (its count includes
+        the M-step of the start).
+    """
+
+    partition: NDArray[np.int64]
+    iterations: int
+
+
+class Resample(Resampler):
+    """EM (``covariance``) from mclust's start of each resample or data set."""
+
+    r_package = ("gmm.R", "mclust_available", "mclust")
+    draws_from_r = True
+
+    def check_settings(self) -> None:
+        check_covariance(self.covariance)
+
+    def bootstrap_draws(self, X: NDArray[np.float64], k: int, rows: Sequence[NDArray[np.int64]],
+                        rng: np.random.Generator, r_engine: RResampleEngine) -> list[GmmStart]:
+        """mclust's start of the original data and of every resample and the EM iterations
+        ``me`` takes from it, in one R call: B + 1 starts ([0] the original data's)."""
+        table, lengths = index_table(X.shape[0], rows)
+        value = r_engine.call("stability.R", "gmm_bootstrap_starts", np.asfortranarray(X), int(k),
+                              table, lengths,
+                              modelName=MCLUST_MODELS[self.covariance], seed=R_SUBSET_SEED)
+        starts = np.asarray(value["starts"], dtype=np.int64).reshape(
+            (X.shape[0], len(rows) + 1), order="F") - 1
+        iterations = np.asarray(value["iterations"]).reshape(-1).astype(np.int64)
+        sizes = [X.shape[0], *(r.size for r in rows)]
+        return [GmmStart(starts[:size, b].copy(), int(iterations[b]))
+                for b, size in enumerate(sizes)]
+
+    def gap_draws(self, sets: NDArray[np.float64], k_max: int, rng: np.random.Generator,
+                  r_engine: RResampleEngine) -> list[list[GmmStart]]:
+        """mclust's starts for k = 2..k_max of every data set in ``sets`` (M, n, d) and the EM
+        iterations ``me`` takes from each, in one R call: ``[m][k - 2]``."""
+        M, n, _d = sets.shape
+        value = r_engine.call("gap.R", "gmm_gap_starts",
+                              np.asfortranarray(sets.transpose(1, 2, 0)), int(k_max),
+                              modelName=MCLUST_MODELS[self.covariance], seed=R_SUBSET_SEED)
+        starts = np.asarray(value["starts"], dtype=np.int64).reshape((n, k_max - 1, M),
+                                                                     order="F") - 1
+        iterations = np.asarray(value["iterations"], dtype=np.int64).reshape(
+            (k_max - 1, M), order="F")
+        return [[GmmStart(starts[:, j, m].copy(), int(iterations[j, m]))
+                 for j in range(k_max - 1)] for m in range(M)]
+
+    def labels(self, X: NDArray[np.float64], k: int, draw: GmmStart) -> NDArray[np.int64]:
+        """EM from ``draw.partition`` for ``draw.iterations`` mclust iterations; each row's most
+        probable component.
+
+        Raises
+        ------
+        InputError
+            The mixture cannot be fitted (a start cluster of one row, a singular covariance).
+        """
+        with one_thread():
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")  # tol=0: scikit-learn warns it did not converge
+                    model = SklearnGmmEngine().model(X, k, self.covariance, draw.partition,
+                                                     tol=0.0, max_iter=max(1, draw.iterations - 1))
+            except ValueError as error:
+                raise InputError(f"scikit-learn's EM failed on {X.shape[0]} rows with {k} "
+                                 f"components ({str(error).splitlines()[0]}): use a smaller k"
+                                 ) from None
+            return np.argmax(model.predict_proba(X), axis=1).astype(np.int64)
+
+    def r_draws(self, draws: Sequence[Any] | None, n: int) -> dict[str, Any]:
+        assert draws is not None
+        table = np.zeros((n, len(draws)), dtype=np.int64)
+        for b, start in enumerate(draws):
+            table[:start.partition.size, b] = start.partition + 1
+        return {"partitions": np.asfortranarray(table)}
+
+    def r_gap_draws(self, draws: Sequence[Any] | None) -> dict[str, Any]:
+        assert draws is not None
+        return {"partitions": np.asfortranarray(np.stack(
+            [[start.partition + 1 for start in row] for row in draws]).transpose(2, 1, 0))}
+
+    def r_options(self) -> dict[str, Any]:
+        return {"model": MCLUST_MODELS[self.covariance]}
+
+    def json_keys(self) -> dict[str, Any]:
+        return {"covariance": self.covariance}
+
+    def method_text(self, k: int) -> str:
+        return (f"Gaussian mixture k = {k} ({self.covariance}, mclust "
+                f"{MCLUST_MODELS[self.covariance]}), EM from mclust's hclass(hc(X), k) start of "
+                "each resample for mclust's iteration count, both shared")
+
+    def clusterboot_call(self, k: int, B: int, seed: int) -> str:
+        return (f"fpc::clusterboot(X, B = {B}, bootmethod = 'boot', clustermethod = "
+                f"noisemclustCBI, G = {k}, modelNames = '{MCLUST_MODELS[self.covariance]}', "
+                f"nnk = 0, seed = {seed})")
+
+    def clusgap_function(self) -> str:
+        return (f"function(x, k) list(cluster = mclust::Mclust(x, G = k, modelNames = "
+                f"'{MCLUST_MODELS[self.covariance]}')$classification)")
+
+    def gap_draws_text(self) -> str:
+        return ("the same starting partition per fit (mclust's hclass(hc(X), k), computed by R), "
+                "from which both run EM for as many iterations as mclust's me takes to tol 1e-12")
+
+
+# -- choosing k (elbow --method gmm) ----------------------------------------------------------
+
+@dataclass(frozen=True)
+class BicRun:
+    """What :func:`bic_data` computed: the Gaussian mixture's "elbow" in both languages."""
+
+    dataset: Dataset
+    features: Features
+    curve: BicCurve
+    summary: list[str]
+    report_provenance: dict[str, Any] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"method": "gmm", "bic_convention": "mclust: 2 logL - p log n, higher is better",
+                "data": data_summary(self.dataset),
+                "feature_matrix": self.features.to_dict(), **self.curve.to_dict(),
+                "summary": self.summary}
+
+
+def bic_data(
+    data: str | os.PathLike[str] | None,
+    columns: str | Sequence[str] | None,
+    k_values: Iterable[int],
+    *,
+    covariance: str = "full",
+    mode: str = "course",
+    scale: str = "none",
+    report: bool = False,
+    command_line: Sequence[str] | str = ("pyseg", "elbow"),
+) -> BicRun:
+    """BIC per k of scikit-learn's ``GaussianMixture`` and mclust's ``Mclust`` (mode ``exact``:
+    both from mclust's starting partition), with each side's best k."""
+    dataset, features = load_features(data, columns, scale=scale)
+    curve = gmm_bic_curve(dataset, tuple(k_values), covariance, mode=mode)
+    best = {side: best_k(curve.ks, bic) for side, bic in (("python", curve.python_bic),
+                                                          ("r", curve.r_bic))}
+    gaps = differing_k(curve)
+    summary = [f"Highest BIC (mclust's convention, higher is better): Python at k = "
+               f"{best['python']}, R at k = {best['r']}."]
+    summary.append("The two BIC curves agree at every k." if not gaps else
+                   f"The BICs differ at k = {', '.join(map(str, gaps))}: the two libraries "
+                   "stopped at different optima there" + (" (try --mode matched: both from "
+                                                          "mclust's partition)."
+                                                          if mode == "course" else "."))
+    record = live_run_provenance(dataset, command_line) if report else None
+    return BicRun(dataset, features, curve, summary, record)
+
+
+def choose_k(args: Any) -> BicRun:
+    """``elbow --method gmm`` (``args``: its parsed flags)."""
+    if args.k_min > args.k_max:
+        raise InputError(f"--k-min {args.k_min} is larger than --k-max {args.k_max}")
+    return bic_data(args.data, args.columns, range(args.k_min, args.k_max + 1),
+                    covariance=args.covariance,
+                    mode="course" if args.mode == "course" else "exact", scale=args.scale,
+                    report=bool(args.report), command_line=args.command_line)

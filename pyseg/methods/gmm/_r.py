@@ -1,7 +1,7 @@
 """Gaussian mixtures in R, in this process: ``mclust`` in ``r_reference/gmm.R`` through rpy2.
 
 Course mode is ``mclust::Mclust(X, G = k, modelNames = "VVV")`` (or VVI, VII, EEE for diag,
-spherical, tied), which starts from mclust's model-based hierarchical clustering. Exact mode is
+spherical, tied), which starts from mclust's own ``hc()`` partition. Exact mode is
 ``mclust::me(data = X, modelName, z = unmap(partition))`` with ``tol = 1e-12``: EM from the
 partition both languages are given. :meth:`RGmmEngine.start` is mclust's own starting partition
 (``hclass(hc(X), k)``), the one exact mode hands to both.

@@ -7,8 +7,10 @@ languages (computed in ``_material``); the drawings are :mod:`pyseg.methods.gmm.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from pyseg._choosing_k_report import write_bic_report
 from pyseg._io import json_ready
 from pyseg._plots import figure_to_png_bytes
 from pyseg._report import _Figure, cluster_sizes
@@ -131,3 +133,23 @@ def summary_lines(run: MethodRun) -> list[str]:
         *(f"{i:>7}  {py_sizes[i]:>7}  {r_sizes[i]:>6}  {float(c.python.weights[i]):>9.4f}  "
           f"{float(c.r.weights[i]):>8.4f}" for i in range(c.k)),
     ]
+
+
+def choose_k_text(run: Any, args: Any) -> str:
+    """The text of ``elbow --method gmm``: BIC and log-likelihood per k of both languages."""
+    curve = run.curve
+    lines = [f"data    {run.dataset.source} ({run.dataset.n_rows} rows); covariance "
+             f"{curve.covariance}; mode {args.mode}",
+             "BIC     mclust's convention: 2 logL - p log n, higher is better", "",
+             f"{'k':>3}  {'BIC Python':>14}  {'BIC R':>14}  {'logL Python':>14}  "
+             f"{'logL R':>14}"]
+    lines += [f"{k:>3}  {pb:>14.4f}  {rb:>14.4f}  {pl:>14.4f}  {rl:>14.4f}"
+              for k, pb, rb, pl, rl in zip(curve.ks, curve.python_bic, curve.r_bic,
+                                            curve.python_loglik, curve.r_loglik, strict=True)]
+    lines += ["", *(f"- {line}" for line in run.summary)]
+    return "\n".join(lines) + "\n"
+
+
+def write_choose_k_report(run: Any, outdir: Path) -> None:
+    """``elbow --method gmm --report``: the BIC page."""
+    write_bic_report(run.curve, run.summary, run.dataset, run.report_provenance, outdir)

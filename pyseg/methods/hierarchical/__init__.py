@@ -25,3 +25,7 @@ FLAGS: tuple[dict[str, Any], ...] = (
     {"flags": ("--linkage",), "default": "ward", "metavar": "{ward,complete,average,single}",
      "help": "linkage (default ward; R: hclust method \"ward.D2\")"},
 )
+#: The method's name in prose.
+TITLE = "hierarchical clustering"
+#: What ``stability --bootstrap`` and ``gap`` refit, and R's own check of it.
+RESAMPLING = "Hierarchical clustering cuts its tree at k; clusterboot's check: hclustCBI."

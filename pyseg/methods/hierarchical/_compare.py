@@ -16,14 +16,17 @@ tree), so pyseg does not predict with it; see ``pyseg.methods.hierarchical.PREDI
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from pyseg._data import Dataset
-from pyseg._errors import InputError
+from pyseg._errors import InputError, RUnavailableError
 from pyseg._io import json_ready, to_json_text
+from pyseg._method_pipeline import MethodReportMaterial
 from pyseg.engines import (
     HierarchicalEngine,
     HierarchicalFit,
@@ -32,6 +35,7 @@ from pyseg.engines import (
     ScipyHierarchicalEngine,
     check_linkage,
 )
+from pyseg.engines._stability_python import Resampler
 from pyseg.methods._agreement import (
     PartitionAgreement,
     check_k,
@@ -40,10 +44,15 @@ from pyseg.methods._agreement import (
 )
 from pyseg.methods._base import MethodSettings, live_r
 from pyseg.methods.hierarchical import R_ENGINE
-from pyseg.methods.hierarchical._base import check_matrix_size
+from pyseg.methods.hierarchical._base import R_HCLUST_METHOD, check_matrix_size
+from pyseg.methods.hierarchical._python import (
+    cut_tree_exactly,
+    linkage_matrix,
+)
 from pyseg.methods.kmeans._compare import run_both
 
 if TYPE_CHECKING:
+    import numpy as np
     from numpy.typing import NDArray
 
 #: Largest difference of sorted merge heights called "the same".
@@ -372,3 +381,75 @@ def r_fit_request(dataset: Dataset, settings: MethodSettings) -> tuple[Any, ...]
     except InputError:
         return None  # the comparison says why
     return ("engine_call", R_ENGINE, "fit", (X, k, settings.linkage), {})
+
+
+# -- the report's material ------------------------------------------------------------------------
+# What hierarchical clustering's report shows beyond the comparison: R's own dendrogram, drawn by R
+# (``plot(hclust)`` with ``rect.hclust``), computed here with R's engine.
+
+#: R draws its own dendrogram up to this many rows (plot.hclust of every leaf: 2.5 s at 10,000
+#: rows, unreadable long before); beyond, the report says so and shows the truncated matplotlib
+#: trees of both languages.
+MAX_R_DENDROGRAM_ROWS = 10_000
+
+
+def material(comparison: Any, r_results: Path | None) -> MethodReportMaterial:
+    """R's dendrogram, or a note on why it is not drawn."""
+    X = np.ascontiguousarray(comparison.dataset.X, dtype=np.float64)
+    if r_results is not None:
+        return MethodReportMaterial(notes=(
+            f"R's own dendrogram is not shown: R's side was replayed from {r_results}, "
+            "which holds R's numbers, not its plots (drop --r-results to draw it).",))
+    if X.shape[0] > MAX_R_DENDROGRAM_ROWS:
+        return MethodReportMaterial(notes=(
+            f"R's own plot(hclust) is not drawn for {X.shape[0]:,} rows (more than "
+            f"{MAX_R_DENDROGRAM_ROWS:,} leaves cannot be told apart); both languages' trees "
+            "are shown truncated to their last merges instead.",))
+    tree = ("fastcluster::hclust.vector(X, \"ward\")" if comparison.r.route == "vector"
+            else f"hclust(dist(X), \"{R_HCLUST_METHOD[comparison.linkage]}\")")
+    title = f"R: plot({tree}); rect.hclust(tree, k = {comparison.k})"
+    try:
+        png = RHierarchicalEngine().dendrogram_png(X, comparison.linkage, title=title,
+                                                   width=750, height=620, k=comparison.k)
+    except RUnavailableError as exc:
+        return MethodReportMaterial(notes=(f"R's own dendrogram is not shown: {exc}",))
+    return MethodReportMaterial(r_dendrogram_png=png)
+
+
+# -- resampling (stability --bootstrap, gap) ------------------------------------------------------
+# Hierarchical clustering in ``pyseg stability --bootstrap`` and ``pyseg gap``.  No draws beyond
+# the rows: the tree of each resample or data set, cut to exactly k clusters, is deterministic
+# given the data (Python: scipy's linkage and a ``cutree``-style cut; R: ``hclust`` + ``cutree``).
+# On data with tied merge heights the two may break ties differently. clusterboot's check is
+# hclustCBI (``scaling = FALSE``); clusGap's own FUNcluster cuts ``hclust(dist(x))``.
+
+class Resample(Resampler):
+    """The hierarchical tree (``linkage``) cut at k."""
+
+    def check_settings(self) -> None:
+        check_linkage(self.linkage)
+
+    def labels(self, X: NDArray[np.float64], k: int, draw: Any) -> NDArray[np.int64]:
+        return ScipyHierarchicalEngine().fit(X, k, self.linkage).labels
+
+    def gap_labels(self, X: NDArray[np.float64], k_max: int,
+                   draw: Any) -> Iterator[NDArray[np.int64]]:
+        tree = linkage_matrix(X, self.linkage)
+        for k in range(2, k_max + 1):
+            yield cut_tree_exactly(tree, k)
+
+    def r_options(self) -> dict[str, Any]:
+        return {"linkage": R_HCLUST_METHOD[self.linkage]}
+
+    def method_text(self, k: int) -> str:
+        return f"hierarchical ({self.linkage}) cut at k = {k}"
+
+    def clusterboot_call(self, k: int, B: int, seed: int) -> str:
+        return (f"fpc::clusterboot(X, B = {B}, bootmethod = 'boot', clustermethod = hclustCBI, "
+                f"k = {k}, method = '{self.linkage}', scaling = FALSE, seed = {seed})")
+
+    def clusgap_function(self) -> str:
+        return f"function(x, k) list(cluster = cutree(hclust(dist(x), '{self.linkage}'), k))"
+
+    def gap_draws_text(self) -> str:
+        return "no other draws: hierarchical clustering is deterministic given the data"

@@ -19,3 +19,10 @@ R_ENGINE = "REngine"
 COURSE_MODEL = True
 #: How ``elbow`` helps choose k for this method: the WCSS per k.
 CHOOSE_K = "wcss"
+#: The method's name in prose.
+TITLE = "K-Means"
+#: What ``stability --bootstrap`` and ``gap`` refit, and R's own check of it.
+RESAMPLING = ("K-Means runs Lloyd from the same k-means++ starts in both languages, the best "
+              "WCSS kept; clusterboot's check: kmeansCBI.")
+#: ``elbow --method``'s help for this view.
+CHOOSE_K_HELP = "WCSS per k (default)"

@@ -24,3 +24,11 @@ FLAGS: tuple[dict[str, Any], ...] = (
      "help": "dissimilarity (default euclidean; gower as soon as a categorical column is among "
      "--columns)"},
 )
+#: The method's name in prose.
+TITLE = "PAM"
+#: What ``stability --bootstrap`` and ``gap`` refit, and R's own check of it.
+RESAMPLING = ("PAM (kmedoids.pam / cluster::pam, Euclidean) is deterministic given the data; "
+              "clusterboot's check: claraCBI (usepam = TRUE), clusGap's: pam(x, k, cluster.only "
+              "= TRUE).")
+#: Names :mod:`pyseg` itself re-exports, by the module of this package that defines them.
+PUBLIC: dict[str, tuple[str, ...]] = {"_compare": ("compare_pam", "predict_pam", "PamComparison")}

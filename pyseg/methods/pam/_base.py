@@ -31,7 +31,7 @@ DISTANCES: tuple[str, ...] = ("euclidean", "gower")
 #: 20,000 rows), R several copies of ``dist``'s n(n - 1)/2 (see R_BYTES_PER_PAIR), and both
 #: run O(k n^2) swaps.
 MAX_PAM_ROWS = 20_000
-#: R's peak memory above its baseline per n^2, measured (benchmarks/pam_gmm.py, R 4.2.2, cluster
+#: R's peak memory above its baseline per n^2, measured (the benchmarks' PAM rows, R 4.2.2, cluster
 #: 2.1.4, 5,000 and 10,000 rows: it grows as n^2): ``cluster::pam(dist(X))`` 15 bytes,
 #: ``cluster::pam(daisy(df, "gower"))`` 34 bytes (daisy builds full n x n matrices on the way).
 R_BYTES_PER_PAIR: dict[str, float] = {"euclidean": 15.0, "gower": 34.0}

@@ -18,7 +18,9 @@ training columns' ranges), in both languages (:func:`predict_pam`).
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -34,7 +36,9 @@ from pyseg._gower import (
     numeric_columns,
 )
 from pyseg._io import json_ready, to_json_text
+from pyseg._method_pipeline import MethodReportMaterial
 from pyseg.engines import RecordedPamEngine
+from pyseg.engines._stability_python import Resampler
 from pyseg.methods._agreement import (
     PartitionAgreement,
     check_k,
@@ -51,7 +55,7 @@ from pyseg.methods.pam._base import (
     check_distance,
     check_pam_size,
 )
-from pyseg.methods.pam._python import KmedoidsPamEngine
+from pyseg.methods.pam._python import KmedoidsPamEngine, pam_result
 from pyseg.methods.pam._r import RPamEngine
 
 if TYPE_CHECKING:
@@ -467,3 +471,53 @@ def r_fit_request(dataset: Dataset, settings: MethodSettings) -> tuple[Any, ...]
     except InputError:
         return None  # the comparison says why
     return ("engine_call", R_ENGINE, "fit", (data, k), {})
+
+
+# -- the report's material ------------------------------------------------------------------------
+# The medoids' report needs nothing beyond the comparison; this part says that R's side of it can
+# be replayed, so the report summarises the recording (see :mod:`pyseg._method_pipeline`).
+
+def material(comparison: Any, r_results: Path | None) -> MethodReportMaterial:
+    return MethodReportMaterial()
+
+
+# -- resampling (stability --bootstrap, gap) ------------------------------------------------------
+# PAM in ``pyseg stability --bootstrap`` and ``pyseg gap``: BUILD + SWAP on Euclidean distances.
+# No draws beyond the rows: ``kmedoids.pam(D, k, init="build")`` and ``cluster::pam(dist(X), k)``
+# are deterministic given the data. clusterboot's check is claraCBI with ``usepam = TRUE``;
+# clusGap's own FUNcluster is ``pam(x, k, cluster.only = TRUE)``.
+
+def pam_labels(D: NDArray[np.float64], k: int) -> NDArray[np.int64]:
+    return np.asarray(pam_result(D, k).labels, dtype=np.int64)
+
+
+class Resample(Resampler):
+    """PAM (BUILD + SWAP) on the Euclidean distances of each resample or data set."""
+
+    r_package = ("pam.R", "cluster_available", "cluster")
+
+    def check_data(self, X: NDArray[np.float64], source: str) -> None:
+        check_pam_size(X.shape[0], source)
+        KmedoidsPamEngine().check_ready()
+
+    def labels(self, X: NDArray[np.float64], k: int, draw: Any) -> NDArray[np.int64]:
+        return pam_labels(euclidean_distances(X), k)
+
+    def gap_labels(self, X: NDArray[np.float64], k_max: int,
+                   draw: Any) -> Iterator[NDArray[np.int64]]:
+        D = euclidean_distances(X)
+        for k in range(2, k_max + 1):
+            yield pam_labels(D, k)
+
+    def method_text(self, k: int) -> str:
+        return f"PAM k = {k} (BUILD + SWAP on Euclidean distances: kmedoids.pam, cluster::pam)"
+
+    def clusterboot_call(self, k: int, B: int, seed: int) -> str:
+        return (f"fpc::clusterboot(X, B = {B}, bootmethod = 'boot', clustermethod = claraCBI, "
+                f"k = {k}, usepam = TRUE, seed = {seed})")
+
+    def clusgap_function(self) -> str:
+        return "function(x, k) list(cluster = cluster::pam(x, k, cluster.only = TRUE))"
+
+    def gap_draws_text(self) -> str:
+        return "no other draws: PAM (BUILD + SWAP) is deterministic given the data"
