@@ -28,8 +28,7 @@ TEMPLATE = "choosing_k.html.j2"
 
 def _write(outdir: Path, record: dict[str, Any], figures: list[_Figure]) -> Path:
     parts = _ReportParts(figures=list(figures), notes=list(record.get("notes", [])))
-    _finish(Path(outdir), record, parts, TEMPLATE, lenient=True)
-    return Path(outdir)
+    return _finish(outdir, record, parts, TEMPLATE, lenient=True)
 
 
 def write_gap_report(result: GapResult, elbow: ElbowResult | None, dataset: Dataset,

@@ -2,7 +2,7 @@
 (``material(comparison, r_results)`` in ``pyseg/methods/<name>/_compare.py``, e.g. R's own
 dendrogram, the k-NN distance curves, the BIC per k), the versions of the packages the methods
 ran on, the summary of R's recording - computed here, with the engines;
-:mod:`pyseg._method_report` only draws and writes.
+:mod:`pyseg._report` only draws and writes.
 
     material = method_report_material(comparison)            # R's plots, curves, packages
     write_method_report(comparison, outdir, provenance=..., extra=material)
@@ -26,7 +26,7 @@ from pyseg.engines import RecordedMethodEngine, REngine
 
 @dataclass(frozen=True)
 class MethodReportMaterial:
-    """What :func:`pyseg._method_report.write_method_report` shows besides the comparison.
+    """What :func:`pyseg._report.write_method_report` shows besides the comparison.
 
     Attributes
     ----------

@@ -35,10 +35,9 @@ from pyseg._features import (
 )
 from pyseg._io import json_ready, to_json_text
 from pyseg._method_pipeline import MethodReportMaterial, method_report_material
-from pyseg._method_report import write_method_report
 from pyseg._plots import clusters_title, numbered_names
 from pyseg._provenance import run_provenance, versions
-from pyseg._report import CompareReport, ElbowReport, write_compare_report
+from pyseg._report import CompareReport, ElbowReport, write_compare_report, write_method_report
 from pyseg._segments import names_or_numbers
 from pyseg.engines import (
     KMeansEngine,

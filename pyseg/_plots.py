@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
 
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
@@ -21,6 +21,9 @@ if TYPE_CHECKING:
     from numpy.typing import ArrayLike, NDArray
 
     from pyseg.methods.kmeans._elbow import ElbowResult
+
+    #: Draws a method's marks on one panel: (axes, side 0 Python / 1 R, plotted columns, colours).
+    Decorate = Callable[[Axes, int, list[int], list[Any]], None]
 
 PYTHON_COLOR = "#1f77b4"
 R_COLOR = "#d62728"
@@ -191,76 +194,149 @@ def clusters_title(feature_names: Sequence[str], course_schema: bool) -> str:
     return "Clusters by " + " and ".join(feature_names)
 
 
-def _cluster_panel(axes: Axes, X: NDArray[np.float64], labels: NDArray[np.int64],
-                   centers: NDArray[np.float64], names: list[str], title: str) -> None:
-    """One language's clusters: a colour and a numbered name per cluster, centers as crosses."""
-    colors = _palette(len(names))
+#: Noise in both languages' labels, as pyseg reports it.
+NOISE = -1
+NOISE_COLOR = "#7f7f7f"
+
+
+def plotted_columns(feature_names: Sequence[str]) -> tuple[list[int], str | None]:
+    """The columns a scatter shows and a note on what is left out, if any.
+
+    The first two numeric features: a categorical column's 0/1 indicators (``Genre=Male``) are
+    skipped when two numeric features exist, since a scatter of 0s and 1s shows nothing.
+    """
+    names = list(feature_names)
+    if len(names) <= 2:
+        return list(range(len(names))), None
+    numeric = [j for j, name in enumerate(names) if "=" not in name]
+    shown = numeric[:2] if len(numeric) >= 2 else [0, 1]
+    first = "first two" if shown == [0, 1] else "first two numeric"
+    return shown, (f"The scatter plots show the {first} of the {len(names)} features "
+                   f"({names[shown[0]]} and {names[shown[1]]}); the clustering used all of "
+                   f"them ({', '.join(names)}).")
+
+
+def _xy(X: NDArray[np.float64], feature_names: Sequence[str]) -> tuple[NDArray[np.float64],
+                                                                       list[str]]:
+    """The two plotted coordinates and their axis labels (one feature: against the row)."""
+    if X.shape[1] == 1:
+        return (np.column_stack([X[:, 0], np.arange(1, X.shape[0] + 1)]),
+                [feature_names[0], "Row of the data"])
+    shown = plotted_columns(feature_names)[0]
+    return X[:, shown], [feature_names[j] for j in shown]
+
+
+def _means(xy: NDArray[np.float64], labels: NDArray[np.int64], n: int) -> NDArray[np.float64]:
+    out = np.full((n, xy.shape[1]), np.nan)
+    for cluster in range(n):
+        members = labels == cluster
+        if members.any():
+            out[cluster] = xy[members].mean(axis=0)
+    return out
+
+
+def _cluster_panel(axes: Axes, xy: NDArray[np.float64], labels: NDArray[np.int64],
+                   names: list[str], colors: list[Any], title: str,
+                   centers: tuple[NDArray[np.float64], str, float] | None) -> None:
+    """One language's clusters: a colour and a numbered name per cluster, noise as grey
+    crosses, ``centers`` (coordinates, legend label, marker size) as black crosses."""
     for cluster, name in enumerate(names):
         members = labels == cluster
         if members.any():
-            axes.scatter(X[members, 0], X[members, 1], s=22, color=colors[cluster],
-                         label=f"{name} (n={int(members.sum())})", alpha=0.85)
-    finite = ~np.isnan(centers).any(axis=1)
-    axes.scatter(centers[finite, 0], centers[finite, 1], s=220, marker="X", c="black",
-                 edgecolors="white", linewidths=1.5, label="Centers", zorder=3)
-    axes.set_title(title)
+            axes.scatter(xy[members, 0], xy[members, 1], s=22, color=colors[cluster],
+                         alpha=0.85, label=f"{name} (n={int(members.sum())})")
+    noise = labels == NOISE
+    if noise.any():
+        axes.scatter(xy[noise, 0], xy[noise, 1], s=28, marker="x", color=NOISE_COLOR,
+                     linewidths=1.2, label=f"Noise (n={int(noise.sum())})")
+    if centers is not None:
+        points, label, size = centers
+        finite = ~np.isnan(points).any(axis=1)
+        axes.scatter(points[finite, 0], points[finite, 1], s=size, marker="X", c="black",
+                     edgecolors="white", linewidths=1.5, label=label, zorder=3)
+    axes.set_title(_wrap(title, LABEL_WRAP), parse_math=False)
     axes.grid(alpha=0.3)
 
 
-def clusters_side_by_side_figure(
+def clusters_figure(
     X: NDArray[np.float64],
-    python_labels: ArrayLike,
-    python_centers: NDArray[np.float64],
-    r_labels: ArrayLike,
-    r_centers: NDArray[np.float64],
+    labels: tuple[ArrayLike, ArrayLike],
     feature_names: Sequence[str],
-    python_names: Sequence[str] | None = None,
-    r_names: Sequence[str] | None = None,
+    panel_titles: tuple[str, str],
     title: str = "Clusters",
+    *,
+    names: tuple[Sequence[str] | None, Sequence[str] | None] = (None, None),
+    centers: tuple[NDArray[np.float64], NDArray[np.float64]] | str | None = None,
+    center_label: str = "Cluster means",
+    center_size: float = 200,
+    legend_columns: int = 3,
+    moved: str = "Elsewhere than in Python",
+    decorate: Decorate | None = None,
 ) -> Figure:
-    """The clusters of each language side by side, coloured, numbered and named by segment.
+    """Both languages' clusters side by side, coloured, numbered and named by cluster, noise
+    (-1) as grey crosses: the one scatter of every report.
 
     Parameters
     ----------
-    X : ndarray of shape (n_samples, 2)
-        The two plotted features.
-    python_labels, r_labels : array-like of shape (n_samples,)
-        0-based labels; R's already aligned to Python's numbering so that a colour means the same
-        cluster in both panels.
-    python_centers, r_centers : ndarray of shape (n_clusters, 2)
-        Centers in the same numbering (rows of NaN are skipped).
-    feature_names : sequence of str, length 2
+    X : ndarray of shape (n_samples, n_features)
+        The columns of :func:`plotted_columns` are plotted (one column: against the row number).
+    labels : (array-like, array-like)
+        Python's and R's 0-based clusters, noise -1; R's already in Python's numbering, so that
+        a colour means the same cluster in both panels.
+    feature_names : sequence of str
         Axis labels (the CSV headers carry the units, e.g. ``"Annual Income (k$)"``).
-    python_names, r_names : sequence of str, optional
-        Segment name per cluster, shown after its 0-based number (``"0 Sensible"``); default
-        ``"Cluster 0"``, ``"Cluster 1"``, ...
+    panel_titles : (str, str)
+        Python's panel title and R's.
     title : str, default="Clusters"
         Figure title, e.g. :func:`clusters_title`.
+    names : (sequence of str or None, sequence of str or None)
+        Each language's segment name per cluster, shown after its 0-based number
+        (``"0 Sensible"``); ``None``: ``"Cluster 0"``, ``"Cluster 1"``, ...
+    centers : (ndarray, ndarray), "means" or None
+        Each language's centers in the same numbering (rows of NaN are skipped), ``"means"``
+        for each cluster's mean of the plotted points, or none; marked as black crosses of
+        ``center_size`` named ``center_label`` in the legends.
+    legend_columns : int, default=3
+        Most columns of each legend.
+    moved : str
+        The legend's name of the rows R puts elsewhere than Python (another cluster, or noise on
+        one side only), ringed in black in R's panel.
+    decorate : callable, optional
+        ``decorate(axes, side, shown, colors)`` draws a method's own marks on each panel (side 0
+        Python, 1 R; ``shown``: the plotted columns of all features), after its clusters; not
+        called for one feature.
 
-    Rows that R puts in a different cluster than Python are ringed in black in the R panel. The
-    panels keep their size for any k and any names: each legend sits under its panel in as many
-    columns as fit, long labels are wrapped, and the figure grows in height to hold them.
+    The panels keep their size for any k and any names: each legend sits under its panel in as
+    many columns as fit, long labels are wrapped, and the figure grows in height to hold them.
     """
-    python_labels = np.asarray(python_labels, dtype=np.int64)
-    r_labels = np.asarray(r_labels, dtype=np.int64)
-    n_clusters = int(max(python_labels.max(), r_labels.max(), len(python_centers) - 1,
-                         len(r_centers) - 1)) + 1
+    X = np.asarray(X, dtype=np.float64)
+    xy, axis_names = _xy(X, feature_names)
+    shown = plotted_columns(feature_names)[0] if X.shape[1] > 1 else None
+    sides = [np.asarray(side, dtype=np.int64) for side in labels]
+    given = () if centers is None or isinstance(centers, str) else centers
+    n = int(max(sides[0].max(), sides[1].max(), -1, *(len(c) - 1 for c in given))) + 1
+    colors = _palette(max(n, 1))
     figure = _new_figure(13, CLUSTERS_HEIGHT)
-    python_axes, r_axes = figure.subplots(1, 2, sharex=True, sharey=True)
-    _cluster_panel(python_axes, X, python_labels, python_centers,
-                   numbered_names(python_names, n_clusters), "Python (scikit-learn)")
-    _cluster_panel(r_axes, X, r_labels, r_centers, numbered_names(r_names, n_clusters),
-                   "R (kmeans), relabelled to Python's numbering")
-    moved = python_labels != r_labels
-    if moved.any():
-        r_axes.scatter(X[moved, 0], X[moved, 1], s=90, facecolors="none", edgecolors="black",
-                       linewidths=1.2,
-                       label=f"In another cluster than in Python ({int(moved.sum())})")
-    for axes in (python_axes, r_axes):
-        axes.set_xlabel(_wrap(feature_names[0], LABEL_WRAP), parse_math=False)
-        axes.set_ylabel(_wrap(feature_names[1], LABEL_WRAP), parse_math=False)
-    legends = [_legend_below(figure, *axes.get_legend_handles_labels(), side, max_columns=2)
-               for axes, side in ((python_axes, "left"), (r_axes, "right"))]
+    panels = figure.subplots(1, 2, sharex=True, sharey=True)
+    for side, axes in enumerate(panels):
+        points = (_means(xy, sides[side], n) if centers == "means"
+                  else given[side] if given else None)
+        _cluster_panel(axes, xy, sides[side], numbered_names(names[side], n), colors,
+                       panel_titles[side],
+                       None if points is None else (points, center_label, center_size))
+        if decorate is not None and shown is not None:
+            decorate(axes, side, shown, colors)
+    elsewhere = sides[0] != sides[1]
+    if elsewhere.any():
+        panels[1].scatter(xy[elsewhere, 0], xy[elsewhere, 1], s=90, facecolors="none",
+                          edgecolors="black", linewidths=1.2,
+                          label=f"{moved} ({int(elsewhere.sum())})")
+    for axes in panels:
+        axes.set_xlabel(_wrap(axis_names[0], LABEL_WRAP), parse_math=False)
+        axes.set_ylabel(_wrap(axis_names[1], LABEL_WRAP), parse_math=False)
+    legends = [_legend_below(figure, *axes.get_legend_handles_labels(), side,
+                             max_columns=legend_columns)
+               for axes, side in zip(panels, ("left", "right"), strict=True)]
     _grow_for_legends(figure, legends, CLUSTERS_HEIGHT)
     figure.suptitle(_wrap(title, 2 * LABEL_WRAP), parse_math=False)
     return figure

@@ -1,11 +1,15 @@
 """The report directory: ``report.json``, a self-contained ``report.html`` and the PNG figures.
 
-The report draws and writes results the library has already computed (a :class:`CompareReport`
-or an :class:`ElbowReport`, see :mod:`pyseg._pipeline`); it computes nothing itself. Everything
-is rendered in memory first, written into a fresh temporary directory beside the target and only
-then moved into place, so a failed run never leaves half a report. ``report.json`` is
-deterministic: the only field that changes between two runs on the same inputs is the top-level
-``generated_at`` timestamp.
+One builder and one template (``templates/report.html.j2``) for every ``compare`` and ``elbow``
+report: the course's own K-Means run (a :class:`CompareReport`: parity, segment profiles, elbow,
+R's clusplot), the elbow (an :class:`ElbowReport`), and a method's or ``--method all``'s
+comparison, whose sections come from each method's ``pyseg/methods/<name>/_report.py`` (see
+:func:`write_method_report`). The report draws and writes results the library has already
+computed (see :mod:`pyseg._pipeline`); it computes nothing itself. Everything is rendered in
+memory first, written into a fresh temporary directory beside the target and only then moved
+into place, so a failed run never leaves half a report. ``report.json`` is deterministic: the
+only field that changes between two runs on the same inputs is the top-level ``generated_at``
+timestamp.
 """
 
 from __future__ import annotations
@@ -18,29 +22,38 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from pyseg import methods
 from pyseg._course import R_CLUSPLOT_CODE
 from pyseg._errors import InputError
 from pyseg._io import json_ready, replace_directory
 from pyseg._plots import (
-    clusters_side_by_side_figure,
+    clusters_figure,
     clusters_title,
     confusion_figure,
     elbow_figure,
     figure_to_png_bytes,
+    plotted_columns,
 )
 from pyseg._provenance import timestamp
 from pyseg._segments import names_or_numbers, segment_profile
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
+    from types import ModuleType
 
     from pyseg._data import Dataset
+    from pyseg._method_pipeline import MethodReportMaterial
     from pyseg.methods.kmeans._compare import Comparison
     from pyseg.methods.kmeans._elbow import ElbowResult
 
 REPORT_JSON = "report.json"
 REPORT_HTML = "report.html"
 TEMPLATE = "report.html.j2"
+#: The course report's scatter: its panels (Python's, R's) and how it marks K-Means' centers.
+COURSE_PANELS = ("Python (scikit-learn)", "R (kmeans), relabelled to Python's numbering")
+COURSE_SCATTER: dict[str, Any] = {"center_label": "Centers", "center_size": 220,
+                                  "legend_columns": 2,
+                                  "moved": "In another cluster than in Python"}
 
 
 @dataclass(frozen=True)
@@ -127,9 +140,10 @@ def _compare_figures(report: CompareReport, parts: _ReportParts,
             "Each language's segments, coloured, numbered and named by segment (R's relabelled "
             "to Python's numbering so a colour and a number mean the same cluster), with the "
             "centers marked. Rows R puts in another cluster than Python are ringed.",
-            figure_to_png_bytes(clusters_side_by_side_figure(
-                X, comparison.python.labels, comparison.python.centers, comparison.r.labels,
-                comparison.r.centers, features, python_names, r_names, title=title)),
+            figure_to_png_bytes(clusters_figure(
+                X, (comparison.python.labels, comparison.r.labels), features, COURSE_PANELS,
+                title, names=names, centers=(comparison.python.centers, comparison.r.centers),
+                **COURSE_SCATTER)),
         ))
     else:
         parts.notes.append(f"The cluster scatter plot needs two features; this data has "
@@ -222,7 +236,8 @@ def _write_atomically(outdir: Path, files: dict[str, bytes]) -> None:
 
 
 def _finish(outdir: Path, record: dict[str, Any], parts: _ReportParts,
-            template: str = TEMPLATE, *, lenient: bool = False) -> None:
+            template: str = TEMPLATE, *, lenient: bool = False) -> Path:
+    """Write ``record`` with ``parts`` (figures, notes) as the report in ``outdir``."""
     record["figures"] = [figure.to_dict() for figure in parts.figures]
     record["notes"] = list(parts.notes)
     record["generated_at"] = timestamp()
@@ -230,7 +245,8 @@ def _finish(outdir: Path, record: dict[str, Any], parts: _ReportParts,
     files = {REPORT_JSON: report_json_text(record).encode("utf-8"),
              REPORT_HTML: html.encode("utf-8")}
     files.update({figure.file_name: figure.png for figure in parts.figures})
-    _write_atomically(outdir, files)
+    _write_atomically(Path(outdir), files)
+    return Path(outdir)
 
 
 def write_compare_report(report: CompareReport, outdir: Path) -> Path:
@@ -271,8 +287,7 @@ def write_compare_report(report: CompareReport, outdir: Path) -> Path:
         "provenance": report.provenance,
         "recorded_r_results": report.recorded_r_results,
     }
-    _finish(Path(outdir), record, parts)
-    return Path(outdir)
+    return _finish(outdir, record, parts)
 
 
 def write_elbow_report(report: ElbowReport, outdir: Path) -> Path:
@@ -280,15 +295,138 @@ def write_elbow_report(report: ElbowReport, outdir: Path) -> Path:
     parts = _ReportParts()
     _elbow_parts(report.elbow, parts)
     record: dict[str, Any] = {
-        "kind": "elbow",
-        "title": "pyseg elbow report: choosing k in Python and R",
-        "data": _data_dict(report.dataset),
-        "comparison": None,
-        "segment_names": None,
-        "segments": None,
-        "elbow": report.elbow.to_dict(),
+        "kind": "elbow", "title": "pyseg elbow report: choosing k in Python and R",
+        "data": _data_dict(report.dataset), "elbow": report.elbow.to_dict(),
         "provenance": report.provenance,
-        "recorded_r_results": None,
+        **dict.fromkeys(("comparison", "segment_names", "segments", "recorded_r_results")),
     }
-    _finish(Path(outdir), record, parts)
-    return Path(outdir)
+    return _finish(outdir, record, parts)
+
+
+def cluster_sizes(labels: Any, count: int) -> list[int]:
+    """How many rows carry each label 0..count-1 (noise and others aside)."""
+    sizes = [0] * count
+    for label in labels.tolist():
+        if 0 <= label < count:
+            sizes[label] += 1
+    return sizes
+
+
+def size_rows(python: Sequence[int], r: Sequence[int]) -> list[str]:
+    """The text table of both languages' cluster sizes, with its header."""
+    return [f"{'cluster':>7}  {'size Py':>7}  {'size R':>6}",
+            *(f"{i:>7}  {mine:>7}  {theirs:>6}"
+              for i, (mine, theirs) in enumerate(zip(python, r, strict=True)))]
+
+
+def _pct(value: float) -> str:
+    return f"{100 * value:.2f} %"
+
+
+def _method_clusters(spec: ModuleType, c: Any, prefix: str) -> _Figure:
+    """A method section's scatter: the method's panel titles and marks, cluster means unless it
+    marks its own."""
+    X = np.asarray(c.dataset.X, dtype=np.float64)
+    features = list(c.dataset.feature_names)
+    clustered = spec.clustered_columns(c) if hasattr(spec, "clustered_columns") else features
+    marks = getattr(spec, "MARKS", "; crosses mark cluster means")
+    shown = plotted_columns(features)[1]
+    shown = "" if shown is None else " " + shown.replace("The scatter plots show", "Shown:")
+    return _Figure(
+        f"{prefix}clusters.png", f"{spec.TITLE}: clusters, Python and R",
+        f"Each language's clusters, R's relabelled to Python's numbering so that a colour means "
+        f"the same cluster in both panels{marks}. Rows R puts elsewhere than Python are ringed."
+        f"{shown}",
+        figure_to_png_bytes(clusters_figure(
+            X, (c.python.labels, c.r.labels), features, spec.PANELS,
+            f"{spec.TITLE} on {', '.join(clustered)}",
+            centers="means" if getattr(spec, "CENTROIDS", True) else None,
+            decorate=spec.decorate(c, X) if hasattr(spec, "decorate") else None)))
+
+
+def _section(method: str, c: Any, material: Any, parts: _ReportParts) -> dict[str, Any]:
+    """One method's part of the page: verdict, measures, tables, diagnosis, rows of figures."""
+    spec = methods.part(method, "report")
+    prefix = f"{method}_"
+    clusters = _method_clusters(spec, c, prefix)
+    rows = (spec.figure_rows(c, material, prefix, clusters) if hasattr(spec, "figure_rows")
+            else [[clusters]])
+    parts.figures.extend(figure for row in rows for figure in row)
+    parts.notes.extend(getattr(material, "notes", ()))
+    measures = [["Rows in the same cluster after alignment (noise with noise)",
+                 f"{_pct(c.agreement.accuracy)} (required >= {_pct(c.min_agreement)})"],
+                ["Adjusted Rand index", f"{c.agreement.ari:.6f}"],
+                ["Normalised mutual information", f"{c.agreement.nmi:.6f}"],
+                *spec.measures(c, material)]
+    return {"method": method, "title": spec.TITLE, "passed": bool(c.passed),
+            "measures": measures, "diagnosis": list(c.diagnosis),
+            "rows": [[figure.file_name for figure in row] for row in rows],
+            **(spec.section(c, material) if hasattr(spec, "section") else {})}
+
+
+def write_method_report(comparison: Any, outdir: Path, *,
+                        provenance: dict[str, Any] | None = None,
+                        extra: MethodReportMaterial | None = None) -> Path:
+    """Write the report of a method's (or ``--method all``'s) comparison into ``outdir``.
+
+    Every section has the same frame - verdict, agreement, ARI, NMI, diagnosis, and both
+    languages' clusters side by side (with more than two features, the first two numeric ones,
+    and the report says so) - and the rest comes from the method's
+    ``pyseg/methods/<name>/_report.py``: ``TITLE``, ``PANELS`` (the scatter's panel titles),
+    ``measures(c, material)`` (its rows after agreement, ARI and NMI) and, optionally, ``MARKS``
+    (the scatter's marks besides clusters, for its caption), ``CENTROIDS = False`` (no cluster
+    means), ``decorate(c, X)`` (its own marks), ``clustered_columns(c)``,
+    ``figure_rows(c, material, prefix, clusters)``, ``section(c, material)`` (its record beyond
+    the frame), ``page_title(c)``, ``PACKAGES`` and its ``compare`` text ``summary_lines(run)``,
+    ``chosen_lines(chosen)``.
+
+    Parameters
+    ----------
+    comparison : object
+        A method's comparison (its ``to_dict()`` names the method; K-Means' says none), or an
+        AllComparison (it has ``comparisons``): one section per method.
+    outdir : Path
+        Report directory; created, or replaced if it holds an earlier pyseg report (check it
+        first with :func:`check_report_dir`).
+    provenance : dict, optional
+        From :func:`pyseg._provenance.run_provenance`; shown and recorded as given, plus
+        ``method_packages`` (the packages the methods ran on, with versions) from ``extra``.
+    extra : MethodReportMaterial, optional
+        From :func:`pyseg._method_pipeline.method_report_material`: what each method's section
+        shows beyond its comparison (R's own plots, curves), the packages, notes. Without it
+        the report shows what needs no engine.
+
+    Returns
+    -------
+    Path
+        ``outdir``.
+    """
+    every, summary = getattr(comparison, "comparisons", None), comparison.to_dict()
+    parts = _ReportParts()
+    plotted = plotted_columns(comparison.dataset.feature_names)[1]
+    if plotted is not None:
+        parts.notes.append(plotted)
+    recorded = getattr(extra, "recorded_r_results", None)
+    if every is not None:
+        by_method = getattr(extra, "sections", {}) or {}
+        sections = [_section(name, c, by_method.get(name), parts) for name, c in every.items()]
+        table = json_ready(comparison.rows())
+        recorded = recorded or next((m.recorded_r_results for m in by_method.values()
+                                     if m.recorded_r_results), None)
+        title = "pyseg parity report: every method on the same features, Python and R"
+    else:
+        method = str(summary.get("method", "kmeans"))
+        sections, table = [_section(method, comparison, extra, parts)], None
+        spec = methods.part(method, "report")
+        title = (spec.page_title(comparison) if hasattr(spec, "page_title")
+                 else f"pyseg parity report: {spec.TITLE} in Python and R")
+    packages = getattr(extra, "packages", None)
+    if provenance is not None and packages:
+        provenance = {**provenance, "method_packages": packages}
+    record: dict[str, Any] = {
+        "kind": "method-compare", "method": str(summary.get("method", "kmeans")),
+        "title": title, "data": _data_dict(comparison.dataset), "table": table,
+        "sections": sections, "comparison": summary, "provenance": provenance,
+        "recorded_r_results": recorded,
+    }
+    return _finish(outdir, record, parts)

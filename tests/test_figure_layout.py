@@ -14,12 +14,13 @@ import numpy as np
 import pytest
 
 from pyseg._plots import (
-    clusters_side_by_side_figure,
+    clusters_figure,
     clusters_title,
     confusion_figure,
     elbow_figure,
     figure_to_png_bytes,
 )
+from pyseg._report import COURSE_PANELS, COURSE_SCATTER
 from pyseg._segments import segment_names_for_data
 
 COURSE_FEATURES = ("Annual Income (k$)", "Spending Score (1-100)")
@@ -111,8 +112,9 @@ FEATURE_SETS = {"course headers": COURSE_FEATURES, "long headers": LONG_FEATURES
 @pytest.mark.parametrize("k", range(1, 11))
 def test_cluster_figure_keeps_its_panels_and_legends_legible(k, features):
     X, labels, r_labels, centers, names = _clusters(k, features)
-    figure = clusters_side_by_side_figure(X, labels, centers, r_labels, centers, features,
-                                          names, names, title=clusters_title(features, False))
+    figure = clusters_figure(X, (labels, r_labels), features, COURSE_PANELS,
+                             clusters_title(features, False), names=(names, names),
+                             centers=(centers, centers), **COURSE_SCATTER)
     problems = layout_problems(figure)
     assert problems == []
     for axes in figure.axes[:2]:
@@ -163,16 +165,17 @@ def test_cluster_figure_title_names_customers_only_for_course_data():
     title = clusters_title(("eruptions", "waiting"), False)
     assert "customer" not in title and "eruptions" in title and "waiting" in title
     X, labels, r_labels, centers, names = _clusters(2, ("eruptions", "waiting"))
-    figure = clusters_side_by_side_figure(X, labels, centers, r_labels, centers,
-                                          ("eruptions", "waiting"), names, names, title=title)
+    figure = clusters_figure(X, (labels, r_labels), ("eruptions", "waiting"), COURSE_PANELS,
+                             title, names=(names, names), centers=(centers, centers),
+                             **COURSE_SCATTER)
     assert figure.get_suptitle() == title
 
 
 def test_a_dollar_in_a_name_is_drawn_as_a_dollar():
     features = ("Income ($)", "Spend ($)")  # two dollars: TeX to matplotlib unless told not
     X, labels, r_labels, centers, names = _clusters(3, features)
-    figure = clusters_side_by_side_figure(X, labels, centers, r_labels, centers, features,
-                                          names, names)
+    figure = clusters_figure(X, (labels, r_labels), features, COURSE_PANELS,
+                             names=(names, names), centers=(centers, centers), **COURSE_SCATTER)
     assert figure_to_png_bytes(figure).startswith(b"\x89PNG")
     for legend in _legends(figure):
         assert all(not text.get_parse_math() for text in legend.get_texts())

@@ -18,7 +18,7 @@ import pytest
 from pyseg import InputError
 from pyseg._data import Dataset
 from pyseg._method_pipeline import MethodReportMaterial, method_report_material
-from pyseg._method_report import write_method_report
+from pyseg._report import write_method_report
 from pyseg.engines import ScipyHierarchicalEngine, SklearnDbscanEngine
 from pyseg.methods._registry import AllComparison, MethodSettings
 from pyseg.methods.dbscan._compare import compare_dbscan, knn_distance_curves
@@ -347,7 +347,7 @@ def test_ellipse_axes_follow_the_covariance() -> None:
 
 
 def test_scatter_shows_the_first_two_numeric_features() -> None:
-    from pyseg._method_plots import plotted_columns
+    from pyseg._plots import plotted_columns
 
     shown, note = plotted_columns(("Genre=Female", "Genre=Male", "Income", "Score", "Age"))
     assert shown == [2, 3] and "first two numeric of the 5 features (Income and Score)" in note

@@ -9,11 +9,12 @@ import numpy as np
 import pytest
 
 from pyseg._plots import (
-    clusters_side_by_side_figure,
+    clusters_figure,
     confusion_figure,
     elbow_figure,
     figure_to_png_bytes,
 )
+from pyseg._report import COURSE_PANELS, COURSE_SCATTER
 from pyseg.engines import REngine
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -33,8 +34,9 @@ def test_clusters_figure_names_segments_and_marks_moved_rows(two_blobs):
     X, labels, centers = two_blobs
     r_labels = labels.copy()
     r_labels[:3] = 1
-    figure = clusters_side_by_side_figure(X, labels, centers, r_labels, centers, FEATURES,
-                                          ["Sensible", "Target"], ["Sensible", "Target"])
+    figure = clusters_figure(X, (labels, r_labels), FEATURES, COURSE_PANELS,
+                             names=(["Sensible", "Target"], ["Sensible", "Target"]),
+                             centers=(centers, centers), **COURSE_SCATTER)
     python_axes = figure.axes[0]
     assert python_axes.get_xlabel() == "Annual Income (k$)"
     assert python_axes.get_ylabel() == "Spending Score (1-100)"

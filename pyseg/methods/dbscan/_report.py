@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from pyseg._io import json_ready
-from pyseg._method_report import cluster_sizes, size_rows
 from pyseg._plots import (
     PYTHON_COLOR,
     R_COLOR,
@@ -20,7 +19,7 @@ from pyseg._plots import (
     _new_figure,
     figure_to_png_bytes,
 )
-from pyseg._report import _Figure
+from pyseg._report import _Figure, cluster_sizes, size_rows
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure

@@ -12,9 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 from pyseg._choosing_k_report import write_bic_report
 from pyseg._io import json_ready
-from pyseg._method_report import cluster_sizes
 from pyseg._plots import figure_to_png_bytes
-from pyseg._report import _Figure
+from pyseg._report import _Figure, cluster_sizes
 from pyseg.methods.gmm._base import MCLUST_MODELS
 from pyseg.methods.gmm._plots import (
     ELLIPSE_SIGMAS,

@@ -12,9 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from pyseg._method_report import cluster_sizes, size_rows
 from pyseg._plots import LABEL_WRAP, _new_figure, _palette, _wrap, figure_to_png_bytes
-from pyseg._report import _Figure
+from pyseg._report import _Figure, cluster_sizes, size_rows
 from pyseg.methods.hierarchical._base import R_HCLUST_METHOD, VECTOR_WARD_ROWS
 
 if TYPE_CHECKING:

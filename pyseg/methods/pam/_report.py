@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from pyseg._method_report import cluster_sizes
+from pyseg._report import cluster_sizes
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
