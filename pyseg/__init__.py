@@ -73,7 +73,7 @@ _EXPORTS: dict[str, str] = {
     "classify": "pyseg._model",
     "Segment": "pyseg._segments",
     "segment_names": "pyseg._segments",
-    # and each method's own public names (its package's PUBLIC), e.g. compare_pam, GmmComparison
+    # and each method's own public names (its package's PUBLIC)
     **{public: f"pyseg.methods.{name}.{module}" for name in methods.NAMES
        for module, names in methods.trait(name, "PUBLIC", {}).items() for public in names},
 }

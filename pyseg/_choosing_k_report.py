@@ -14,19 +14,17 @@ from typing import TYPE_CHECKING, Any
 from pyseg._plots import elbow_figure, figure_to_png_bytes
 from pyseg._report import _data_dict, _Figure, _finish, _ReportParts
 from pyseg._stability_plots import gap_figure, jaccard_figure, wcss_per_seed_figure
-from pyseg.methods.gmm._plots import bic_png
 
 if TYPE_CHECKING:
     from pyseg._data import Dataset
     from pyseg._gap import GapResult
     from pyseg._stability import BootstrapStability, SeedSweep
-    from pyseg.methods.gmm._compare import BicCurve
     from pyseg.methods.kmeans._elbow import ElbowResult
 
 TEMPLATE = "choosing_k.html.j2"
 
 
-def _write(outdir: Path, record: dict[str, Any], figures: list[_Figure]) -> Path:
+def write_page(outdir: Path, record: dict[str, Any], figures: list[_Figure]) -> Path:
     parts = _ReportParts(figures=list(figures), notes=list(record.get("notes", [])))
     return _finish(outdir, record, parts, TEMPLATE, lenient=True)
 
@@ -51,7 +49,7 @@ def write_gap_report(result: GapResult, elbow: ElbowResult | None, dataset: Data
               "elbow": None if elbow is None else elbow.to_dict(), "provenance": provenance}
     if elbow is None:
         record["notes"] = ["The elbow was not computed (R's cluster package or k values)."]
-    return _write(outdir, record, figures)
+    return write_page(outdir, record, figures)
 
 
 def write_stability_report(result: SeedSweep | BootstrapStability, dataset: Dataset,
@@ -73,18 +71,4 @@ def write_stability_report(result: SeedSweep | BootstrapStability, dataset: Data
             figure_to_png_bytes(jaccard_figure(result)))  # type: ignore[arg-type]
         title = "pyseg: how sure are the segments? Bootstrap stability in Python and R"
     record.update({"kind": record["result"]["kind"], "title": title})
-    return _write(outdir, record, [figure])
-
-
-def write_bic_report(curve: BicCurve, summary: list[str], dataset: Dataset,
-                     provenance: dict[str, Any], outdir: Path) -> Path:
-    """Write the Gaussian mixture's "elbow" page: BIC per k of both languages, into ``outdir``."""
-    figure = _Figure(
-        "bic.png", "BIC per k, scikit-learn GaussianMixture and mclust::Mclust",
-        "BIC in mclust's convention (2 logL - p log n, higher is better) per number of "
-        "components; each side's best k is marked and the k where the two differ are shaded.",
-        bic_png(curve))
-    record = {"kind": "bic", "title": "pyseg: choosing k - Gaussian mixtures' BIC",
-              "data": _data_dict(dataset), "result": {**curve.to_dict(), "summary": summary},
-              "provenance": provenance}
-    return _write(outdir, record, [figure])
+    return write_page(outdir, record, [figure])

@@ -10,15 +10,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pyseg._choosing_k_report import write_bic_report
+from pyseg._choosing_k_report import write_page
 from pyseg._io import json_ready
 from pyseg._plots import figure_to_png_bytes
-from pyseg._report import _Figure, cluster_sizes
+from pyseg._report import _data_dict, _Figure, cluster_sizes
 from pyseg.methods.gmm._base import MCLUST_MODELS
 from pyseg.methods.gmm._plots import (
     ELLIPSE_SIGMAS,
     best_k,
     bic_figure,
+    bic_png,
     certainty_bands,
     certainty_figure,
     ellipses,
@@ -150,6 +151,15 @@ def choose_k_text(run: Any, args: Any) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_choose_k_report(run: Any, outdir: Path) -> None:
-    """``elbow --method gmm --report``: the BIC page."""
-    write_bic_report(run.curve, run.summary, run.dataset, run.report_provenance, outdir)
+def write_choose_k_report(run: Any, outdir: Path) -> Path:
+    """``elbow --method gmm --report``: the choosing-k page of BIC per k of both languages."""
+    figure = _Figure(
+        "bic.png", "BIC per k, scikit-learn GaussianMixture and mclust::Mclust",
+        "BIC in mclust's convention (2 logL - p log n, higher is better) per number of "
+        "components; each side's best k is marked and the k where the two differ are shaded.",
+        bic_png(run.curve))
+    record = {"kind": "bic", "title": "pyseg: choosing k - Gaussian mixtures' BIC",
+              "data": _data_dict(run.dataset),
+              "result": {**run.curve.to_dict(), "summary": run.summary},
+              "provenance": run.report_provenance}
+    return write_page(outdir, record, [figure])
