@@ -11,6 +11,7 @@ That no module outside ``pyseg/engines`` talks to R is checked in ``test_r_code_
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -142,3 +143,37 @@ def test_no_function_is_longer_than_60_lines(name: str) -> None:
             if length > MAX_FUNCTION_LINES:
                 too_long.append(f"{node.name} (line {node.lineno}): {length} lines")
     assert too_long == []
+
+
+def _method_names() -> tuple[str, ...]:
+    from pyseg.methods import NAMES
+
+    return NAMES
+
+
+@pytest.mark.parametrize("method", _method_names())
+def test_no_module_outside_a_method_branches_on_its_name(method: str) -> None:
+    """The method contract (issue 18): what a stage needs of a method comes from the method's
+    package, so no module outside ``pyseg/methods/<name>/`` compares a method name with it."""
+    branch = re.compile(rf"""method\w*\s*(==|!=)\s*['"]{method}['"]"""
+                        rf"""|method\w* (not )?in [({{][^)}}]*['"]{method}['"]""")
+    found = [f"{path.relative_to(PACKAGE)}:{number}"
+             for path in PACKAGE.rglob("*.py")
+             if path.parent.name != method
+             for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+             if branch.search(line)]
+    assert found == []
+
+
+def test_the_branch_check_can_fail() -> None:
+    line = 'if args.method == "gmm":'
+    assert re.search(r"""method\w*\s*(==|!=)\s*['"]gmm['"]""", line)
+
+
+@pytest.mark.parametrize("method", [name for name in _method_names() if name != "kmeans"])
+def test_each_method_is_named_in_few_files(method: str) -> None:
+    """Adding or changing a method is its own folder, one registry line and its R file: the
+    name appears in at most 10 of pyseg's Python files (its own folder's among them)."""
+    naming = sorted(str(path.relative_to(PACKAGE)) for path in PACKAGE.rglob("*.py")
+                    if method in path.read_text(encoding="utf-8").lower())
+    assert len(naming) <= 10, naming
