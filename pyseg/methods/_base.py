@@ -160,6 +160,23 @@ class ComparisonBase:
         return to_json_text(self.to_dict(versions), ("python", "r"))
 
 
+@dataclass(frozen=True)
+class MethodComparison(ComparisonBase):
+    """The fields every method's comparison has; a method's dataclass adds its own (and may
+    narrow ``python`` and ``r`` to its fit type). Constructed by keyword."""
+
+    dataset: Any
+    python: Any
+    r: Any
+    r_label_mapping: NDArray[np.int64]
+    agreement: Any
+    min_agreement: float
+    passed: bool
+    diagnosis: list[str]
+    #: Seconds per step: not part of :meth:`to_dict`, which must be deterministic.
+    timings: dict[str, float] = field(default_factory=dict, compare=False, kw_only=True)
+
+
 def live_r(settings: MethodSettings, engine: str) -> Any:
     """R's engine class ``engine`` in the worker process, or None (the comparison's own, in
     process)."""

@@ -11,7 +11,7 @@ the course file they agree exactly. Where they do not, the diagnosis names the r
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -33,7 +33,7 @@ from pyseg.engines import (
     check_dbscan_parameters,
 )
 from pyseg.methods._agreement import PartitionAgreement, partition_agreement
-from pyseg.methods._base import ComparisonBase, MethodPrediction, MethodSettings, live_r
+from pyseg.methods._base import MethodComparison, MethodPrediction, MethodSettings, live_r
 from pyseg.methods.dbscan import PREDICTION, R_ENGINE
 from pyseg.methods.kmeans._compare import run_both
 
@@ -51,7 +51,7 @@ MAX_ROWS_NAMED = 10
 
 
 @dataclass(frozen=True)
-class DbscanComparison(ComparisonBase):
+class DbscanComparison(MethodComparison):
     """The outcome of :func:`compare_dbscan`.
 
     Attributes
@@ -75,19 +75,12 @@ class DbscanComparison(ComparisonBase):
     timings : dict
     """
 
-    dataset: Dataset
     eps: float
     min_points: int
     python: DbscanFit
     r: DbscanFit
-    r_label_mapping: NDArray[np.int64]
-    agreement: PartitionAgreement
     differing_rows: NDArray[np.int64]
     border_rows: NDArray[np.int64]
-    min_agreement: float
-    passed: bool
-    diagnosis: list[str]
-    timings: dict[str, float] = field(default_factory=dict, compare=False)
 
     METHOD = "dbscan"
 

@@ -23,7 +23,7 @@ import json
 import time
 import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -44,7 +44,7 @@ from pyseg.methods._agreement import (
     check_k,
     partition_agreement,
 )
-from pyseg.methods._base import ComparisonBase, MethodPrediction, MethodSettings, live_r
+from pyseg.methods._base import MethodComparison, MethodPrediction, MethodSettings, live_r
 from pyseg.methods.gmm import R_ENGINE
 from pyseg.methods.gmm._base import (
     MCLUST_MODELS,
@@ -76,7 +76,7 @@ _PROBABILITIES = "probabilities of "
 
 
 @dataclass(frozen=True)
-class GmmComparison(ComparisonBase):
+class GmmComparison(MethodComparison):
     """The outcome of :func:`compare_gmm`.
 
     Attributes
@@ -98,21 +98,14 @@ class GmmComparison(ComparisonBase):
     diagnosis : list of str
     """
 
-    dataset: Dataset
     k: int
     covariance: str
     mode: str
     python: GmmFit
     r: GmmFit
-    r_label_mapping: NDArray[np.int64]
     start: NDArray[np.int64] | None
-    agreement: PartitionAgreement
     loglik_diff: float
     max_probability_diff: float
-    min_agreement: float
-    passed: bool
-    diagnosis: list[str]
-    timings: dict[str, float] = field(default_factory=dict, compare=False)
 
     METHOD = "gmm"
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -41,7 +41,7 @@ from pyseg.methods._agreement import (
     check_k,
     partition_agreement,
 )
-from pyseg.methods._base import ComparisonBase, MethodSettings, live_r
+from pyseg.methods._base import MethodComparison, MethodSettings, live_r
 from pyseg.methods.hierarchical import R_ENGINE
 from pyseg.methods.hierarchical._base import R_HCLUST_METHOD, check_matrix_size
 from pyseg.methods.hierarchical._python import (
@@ -97,7 +97,7 @@ class TieReport:
 
 
 @dataclass(frozen=True)
-class HierarchicalComparison(ComparisonBase):
+class HierarchicalComparison(MethodComparison):
     """The outcome of :func:`compare_hierarchical`.
 
     Attributes
@@ -123,20 +123,13 @@ class HierarchicalComparison(ComparisonBase):
     timings : dict
     """
 
-    dataset: Dataset
     k: int
     linkage: str
     python: HierarchicalFit
     r: HierarchicalFit
-    r_label_mapping: NDArray[np.int64]
-    agreement: PartitionAgreement
     max_height_diff: float
     ties: TieReport
     findings: tuple[str, ...]
-    min_agreement: float
-    passed: bool
-    diagnosis: list[str]
-    timings: dict[str, float] = field(default_factory=dict, compare=False)
 
     METHOD = "hierarchical"
 

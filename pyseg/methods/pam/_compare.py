@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -44,7 +44,7 @@ from pyseg.methods._agreement import (
     check_k,
     partition_agreement,
 )
-from pyseg.methods._base import ComparisonBase, MethodPrediction, MethodSettings, live_r
+from pyseg.methods._base import MethodComparison, MethodPrediction, MethodSettings, live_r
 from pyseg.methods.kmeans._compare import run_both
 from pyseg.methods.pam import R_ENGINE
 from pyseg.methods.pam._base import (
@@ -121,7 +121,7 @@ def pam_data(dataset: Dataset, distance: str | None = None,
 
 
 @dataclass(frozen=True)
-class PamComparison(ComparisonBase):
+class PamComparison(MethodComparison):
     """The outcome of :func:`compare_pam`.
 
     Attributes
@@ -154,23 +154,16 @@ class PamComparison(ComparisonBase):
     diagnosis : list of str
     """
 
-    dataset: Dataset
     data: PamData
     k: int
     distance: str
     python: PamFit
     r: PamFit
-    r_label_mapping: NDArray[np.int64]
-    agreement: PartitionAgreement
     same_medoids: bool
     medoids_differing: int
     objective_rel_diff: float
     max_distance_diff: float | None
     tied_rows: int
-    min_agreement: float
-    passed: bool
-    diagnosis: list[str]
-    timings: dict[str, float] = field(default_factory=dict, compare=False)
     moved_ties: int = 0
 
     def medoid_customers(self, fit: PamFit) -> list[dict[str, Any]]:
