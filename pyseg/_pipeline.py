@@ -4,13 +4,14 @@ The shell (:mod:`pyseg.cli`) parses arguments and formats text; everything it sh
 here, from the public pieces: :func:`~pyseg.load_dataset`, the engines, :func:`~pyseg.compare`,
 :func:`~pyseg.elbow`.
 
-A cold ``pyseg compare`` goes::
+A cold ``pyseg compare`` goes, for every method::
 
-    compare_data()  -> choose R: recorded results, R in this process, or the R worker
-                    -> cold_start(): the worker loads R and reads the file while this process
-                       imports scikit-learn; R's course fit starts as soon as R has the data
-                    -> compare(): both fits, alignment, metrics, diagnosis
-                    -> compare_report() (with --report): elbow, R's clusplot, provenance
+    compare_run()   -> choose R: recorded results, R in this process, or the R worker
+                    -> the data: the course's own run through cold_start() (the worker loads R
+                       and reads the file while this process imports scikit-learn), any other
+                       run its features; R's fit is sent to the worker as soon as they are known
+                    -> compare_selected(): the method's run (both fits, alignment, diagnosis)
+                    -> with --report: the course's report or the method's material
 """
 
 from __future__ import annotations

@@ -106,15 +106,23 @@ class MethodPrediction:
 
 
 class ComparisonBase:
-    """What every method's comparison shares: the run (both fits, aligned; the agreement; the
-    verdict; the diagnosis) as a deterministic dict and JSON text.
+    """What every comparison (a method's, K-Means' course run, the ``--method all`` table)
+    shares: a deterministic :meth:`to_dict` - never timings or the clock - and its JSON text."""
 
-    A comparison is a frozen dataclass with at least ``dataset``, ``python``, ``r`` (R's fit in
-    Python's numbering), ``r_label_mapping``, ``agreement``, ``min_agreement``, ``passed`` and
-    ``diagnosis``; it names its method in :attr:`METHOD` and adds its own fields and measure in
-    :meth:`own_dict` (and how a fit reads in :meth:`fit_dict`). The dict never holds timings or
-    the clock: the same inputs give the same bytes.
-    """
+    def to_dict(self, versions: dict[str, str | None] | None = None) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def to_json(self, versions: dict[str, str | None] | None = None) -> str:
+        """:meth:`to_dict` as JSON: sorted keys, two-space indent, label lists on one line."""
+        return to_json_text(self.to_dict(versions), ("python", "r"))
+
+
+@dataclass(frozen=True)
+class MethodComparison(ComparisonBase):
+    """A method's comparison: both fits (R's in Python's numbering), the agreement, the verdict
+    and the diagnosis. A method's dataclass names its method in :attr:`METHOD`, adds its own
+    fields (and may narrow ``python`` and ``r`` to its fit type), says how a fit reads in
+    :meth:`fit_dict` and adds its measure in :meth:`own_dict`. Constructed by keyword."""
 
     #: The ``--method`` name the dict starts with.
     METHOD: ClassVar[str]
@@ -127,6 +135,8 @@ class ComparisonBase:
     min_agreement: float
     passed: bool
     diagnosis: list[str]
+    #: Seconds per step: not part of :meth:`to_dict`, which must be deterministic.
+    timings: dict[str, float] = field(default_factory=dict, compare=False, kw_only=True)
 
     def fit_dict(self, fit: Any) -> dict[str, Any]:
         """One side's fit as JSON-ready values."""
@@ -154,27 +164,6 @@ class ComparisonBase:
         if versions is not None:
             result["versions"] = versions
         return result
-
-    def to_json(self, versions: dict[str, str | None] | None = None) -> str:
-        """:meth:`to_dict` as JSON: sorted keys, two-space indent, label lists on one line."""
-        return to_json_text(self.to_dict(versions), ("python", "r"))
-
-
-@dataclass(frozen=True)
-class MethodComparison(ComparisonBase):
-    """The fields every method's comparison has; a method's dataclass adds its own (and may
-    narrow ``python`` and ``r`` to its fit type). Constructed by keyword."""
-
-    dataset: Any
-    python: Any
-    r: Any
-    r_label_mapping: NDArray[np.int64]
-    agreement: Any
-    min_agreement: float
-    passed: bool
-    diagnosis: list[str]
-    #: Seconds per step: not part of :meth:`to_dict`, which must be deterministic.
-    timings: dict[str, float] = field(default_factory=dict, compare=False, kw_only=True)
 
 
 def live_r(settings: MethodSettings, engine: str) -> Any:
