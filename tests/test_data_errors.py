@@ -302,3 +302,59 @@ def test_short_row_missing_a_feature(tmp_path: Path) -> None:
     path = tmp_path / "short.csv"
     path.write_text("Genre,income,score\nMale,10,20\nFemale,30\n")
     assert _message(path) == f"{path}: row 3 has 2 fields, so column 'score' (field 3) is missing"
+
+
+# --- one validator for every method and command (issue 22, defects 4, 5 and 11) ----------------
+
+METHODS = ("kmeans", "hierarchical", "dbscan", "pam", "gmm", "all")
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_corpus_file_gives_the_same_line_for_every_method(
+    bad_input: str, method: str, bad_inputs_dir: Path, bad_input_messages, run_cli,
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Every method reads its data through the one validator: the same line as load_dataset's,
+    # exit 2, nothing on stdout (before: negative incomes passed DBSCAN and "all", a header-only
+    # file was a traceback for "all" and "hierarchical clustering needs >= 2" for PAM).
+    monkeypatch.setenv("PYSEG_R_IN_PROCESS", "1")  # the data is refused before R is needed
+    path = bad_inputs_dir / bad_input
+    code, out, err = run_cli(capsys, "compare", "--data", str(path), "--method", method)
+    assert (code, out) == (ExitCode.USAGE_ERROR, ""), err
+    assert err == f"pyseg: error: {_error_text(path)}\n"
+    for fragment in bad_input_messages[bad_input]:
+        assert fragment in err
+
+
+def _blank_age(tmp_path: Path) -> Path:
+    path = tmp_path / "blank_age.csv"
+    path.write_text("CustomerID,Genre,Age,Annual Income (k$),Spending Score (1-100)\n"
+                    "0001,Male,19,15,39\n0002,Female,,16,81\n0003,Male,31,17,6\n")
+    return path
+
+
+def test_a_blank_cell_reads_the_same_in_every_loader(tmp_path: Path) -> None:
+    from pyseg._features import load_features
+
+    path = _blank_age(tmp_path)
+    expected = f"{path}: row 3, column 'Age': '' is not a number (the value is empty)"
+    assert _message(path, columns="income,score,age") == expected
+    with pytest.raises(InputError, match="^") as caught:
+        load_features(path, "income,score,age")
+    assert str(caught.value) == expected
+
+
+@pytest.mark.parametrize("command", [
+    ("compare", "--method", "pam"), ("compare", "--method", "gmm"), ("stability",), ("gap",),
+])
+def test_a_blank_cell_reads_the_same_in_every_command(
+    command: tuple[str, ...], tmp_path: Path, run_cli, capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("PYSEG_R_IN_PROCESS", "1")
+    path = _blank_age(tmp_path)
+    code, out, err = run_cli(capsys, *command, "--data", str(path), "--columns",
+                             "income,score,age")
+    assert (code, out) == (ExitCode.USAGE_ERROR, "")
+    assert err == (f"pyseg: error: {path}: row 3, column 'Age': '' is not a number "
+                   "(the value is empty)\n")
