@@ -3,10 +3,9 @@
 A customers file of any size is read in chunks of whole lines (:data:`CHUNK_BYTES` at a time), so
 memory stays flat however long the file is. Each chunk takes one of two paths:
 
-- the fast path, for the common file (no quotes, one line end for all lines, every row as wide as
-  the header, feature cells plain numbers): numpy finds the line ends and delimiters, checks every
-  feature cell against the number grammar of :mod:`pyseg._numbers` with a small automaton run over
-  all cells at once, and parses them in one call;
+- the fast path, for the common file (ASCII, no quotes, one line end for all lines, every row as
+  wide as the header, feature cells numbers in range): :func:`numpy.loadtxt` parses the feature
+  cells in one call;
 - otherwise, and whenever the fast path sees anything it does not accept (a bad cell, a value out
   of range), the chunk is read line by line with :mod:`csv` and every cell goes through the one
   number parser, which either accepts the chunk or names the first bad cell by file line (as an
@@ -22,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import io
 import re
 import shutil
 import sys
@@ -50,38 +50,9 @@ CHUNK_BYTES = 4 << 20
 MAX_GRID = 3000
 #: Rows of a grid classified at a time.
 GRID_CHUNK_ROWS = 1 << 17
-#: Widest feature cell the fast path parses; wider cells take the line-by-line path.
-_FAST_CELL_WIDTH = 40
 _LINE_END = re.compile(r"\r\n|\r|\n")
 _NEW_COLUMNS = ("segment", "segment_name", "distance")
 _R_COLUMNS = ("segment_r", "distance_r")
-
-
-# -- the number grammar as an automaton -------------------------------------------------------
-
-def _number_automaton(decimal_comma: bool) -> tuple[NDArray[np.uint8], frozenset[int]]:
-    """Transition table (state x byte) of ``[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?`` (the
-    grammar of :data:`pyseg._numbers.NUMBER`, without surrounding blanks), and its accepting
-    states. Byte 0 pads a cell to the chunk's widest and keeps the state; 10 is the dead state."""
-    start, sign, whole, whole_dot, dot, fraction, exp, exp_sign, exp_digits, dead = range(10)
-    table = np.full((11, 256), dead, dtype=np.uint8)
-    table[:, 0] = np.arange(11)
-    digits = np.frombuffer(b"0123456789", dtype=np.uint8)
-    dots = [ord(".")] + ([ord(",")] if decimal_comma else [])
-    for state, target in ((start, whole), (sign, whole), (whole, whole), (whole_dot, fraction),
-                          (dot, fraction), (fraction, fraction), (exp, exp_digits),
-                          (exp_sign, exp_digits), (exp_digits, exp_digits)):
-        table[state, digits] = target
-    table[start, [ord("+"), ord("-")]] = sign
-    table[exp, [ord("+"), ord("-")]] = exp_sign
-    table[start, dots] = table[sign, dots] = dot
-    table[whole, dots] = whole_dot
-    for state in (whole, whole_dot, fraction):
-        table[state, [ord("e"), ord("E")]] = exp
-    return table, frozenset({whole, whole_dot, fraction, exp_digits})
-
-
-_AUTOMATA = {comma: _number_automaton(comma) for comma in (False, True)}
 
 
 # -- reading a customers file -------------------------------------------------------------------
@@ -269,91 +240,32 @@ def _last_line_end(data: bytes) -> int:
 
 
 def _fast_batch(data: bytes, layout: _Layout, first_line: int) -> CustomerBatch | None:
-    """The batch of a plain chunk, computed with numpy; None when the chunk needs the careful
-    path (anything unusual, or anything wrong)."""
-    if b'"' in data or b"\0" in data:
+    """The batch of a plain chunk (ASCII, no quotes, one line end, every row as wide as the
+    header), its feature cells parsed by :func:`numpy.loadtxt`; None when the chunk needs the
+    careful path (anything unusual, or anything wrong)."""
+    if b'"' in data or b"\0" in data or not data.isascii():
         return None
     carriages = data.count(b"\r")
     if carriages and carriages != data.count(b"\r\n"):
         return None
-    buffer = np.frombuffer(data, dtype=np.uint8)
-    newlines = np.flatnonzero(buffer == 10)
-    starts = np.concatenate(([0], newlines + 1))
-    ends = np.concatenate((newlines - (1 if carriages else 0), [len(data)]))
-    if starts[-1] == len(data):  # the chunk ends with a line end: no line after it
-        starts, ends = starts[:-1], ends[:-1]
-    kept = np.flatnonzero(ends > starts)  # empty lines carry no customer
-    starts, ends = starts[kept], ends[kept]
-    delimiters = np.flatnonzero(buffer == ord(layout.delimiter))
-    first = np.searchsorted(delimiters, starts)
-    n_fields = len(layout.names)
-    if not np.array_equal(np.searchsorted(delimiters, ends) - first, np.full(len(kept),
-                                                                             n_fields - 1)):
+    lines = data.decode("ascii").split("\r\n" if carriages else "\n")
+    kept = [index for index, line in enumerate(lines) if line]  # empty lines carry no customer
+    rows = [lines[index] for index in kept]
+    if not rows or any(row.count(layout.delimiter) != len(layout.names) - 1 for row in rows):
         return None
-    X = np.empty((len(kept), len(layout.columns)), dtype=np.float64)
-    for position, column in enumerate(layout.columns):
-        cell_start = starts if column == 0 else delimiters[first + column - 1] + 1
-        cell_end = ends if column == n_fields - 1 else delimiters[first + column]
-        values = _parse_cells(buffer, cell_start, cell_end, layout.decimal_comma)
-        if values is None or not within_rule(values, layout.rules[position]).all():
-            return None
-        X[:, position] = values
+    text = "\n".join(rows)
     try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
+        # loadtxt parses a number as float() does; of the texts it accepts that the number
+        # grammar refuses (nan, inf, 1e999), none is finite, so within_rule declines them.
+        X = np.loadtxt(io.StringIO(text.replace(",", ".") if layout.decimal_comma else text),
+                       delimiter=layout.delimiter, usecols=layout.columns, dtype=np.float64,
+                       comments=None, quotechar=None, ndmin=2)
+    except ValueError:
         return None
-    rows = [row for row in text.split("\r\n" if carriages else "\n") if row]
-    return CustomerBatch(rows, X, first_line + kept.astype(np.int64))
-
-
-def _parse_cells(
-    buffer: NDArray[np.uint8], start: NDArray[np.int64], end: NDArray[np.int64], comma: bool
-) -> NDArray[np.float64] | None:
-    """The cells ``buffer[start:end]`` as numbers, if every one is a plain number."""
-    if not len(start):
-        return np.empty(0)
-    width = end - start
-    widest = int(width.max())
-    if widest > _FAST_CELL_WIDTH or int(width.min()) < 1:
+    if not all(within_rule(X[:, i], rule).all() for i, rule in enumerate(layout.rules)):
         return None
-    offsets = np.arange(widest)
-    cells = buffer[np.minimum(start[:, None] + offsets, len(buffer) - 1)]
-    cells[offsets >= width[:, None]] = 0
-    table, accepting = _AUTOMATA[comma]
-    state = np.zeros(len(cells), dtype=np.uint8)
-    for column in range(widest):
-        state = table[state, cells[:, column]]
-    if not np.isin(state, list(accepting)).all():
-        return None
-    if comma:
-        cells[cells == ord(",")] = ord(".")
-    return _cell_values(cells)
-
-
-def _cell_values(cells: NDArray[np.uint8]) -> NDArray[np.float64]:
-    """The numbers in ``cells`` (one per row, NUL-padded, already checked by the automaton).
-
-    A cell of at most 15 digits without an exponent is ``digits / 10**decimals``: both are exact
-    in float64, so the one division rounds correctly and gives the same double as ``float()``
-    (Clinger's fast path). Other cells are parsed by numpy, like ``float()``.
-    """
-    mantissa = np.zeros(len(cells), dtype=np.int64)
-    decimals = np.zeros(len(cells), dtype=np.int64)
-    n_digits = np.zeros(len(cells), dtype=np.int64)
-    after_dot = np.zeros(len(cells), dtype=bool)
-    for column in cells.T:
-        digit = (column >= ord("0")) & (column <= ord("9"))
-        mantissa = np.where(digit, mantissa * 10 + (column.astype(np.int64) - ord("0")), mantissa)
-        n_digits += digit
-        decimals += digit & after_dot
-        after_dot |= column == ord(".")
-    values = mantissa / 10.0 ** decimals
-    values[cells[:, 0] == ord("-")] *= -1.0
-    hard = (n_digits > 15) | ((cells == ord("e")) | (cells == ord("E"))).any(axis=1)
-    if hard.any():
-        text = np.ascontiguousarray(cells[hard]).view(f"S{cells.shape[1]}").ravel()
-        values[hard] = text.astype(np.float64)
-    return values
+    return CustomerBatch(rows, X.reshape(len(rows), len(layout.columns)),
+                         first_line + np.asarray(kept, dtype=np.int64))
 
 
 def _checked_batch(data: bytes, layout: _Layout, first_line: int, offset: int) -> CustomerBatch:
