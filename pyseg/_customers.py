@@ -33,11 +33,11 @@ from typing import IO, TYPE_CHECKING
 import numpy as np
 
 from pyseg._course import COURSE_GRID, is_income_header, is_score_header
-from pyseg._data import check_header, count_line_ends, csv_delimiter, decoded
+from pyseg._data import count_line_ends, decoded, header_fields, record_values
 from pyseg._errors import InputError
 from pyseg._io import atomic_file, open_input
 from pyseg._model import classify_chunks
-from pyseg._numbers import parse_number, value_problem, within_rule
+from pyseg._numbers import within_rule
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -169,12 +169,7 @@ def _split_header(head: bytes, path: str, line: int, offset: int) -> tuple[str, 
 
 
 def _layout(header: str, path: str, line: int, model: SegmentModel) -> _Layout:
-    delimiter = csv_delimiter(header)
-    try:
-        names = next(csv.reader([header], delimiter=delimiter, strict=True))
-    except csv.Error as exc:
-        raise InputError(f"{path}: row {line}: cannot read the header line: {exc}") from None
-    check_header(names, line, path)
+    delimiter, names = header_fields(header, line, path)
     columns = _feature_columns(names, model)
     if columns is None:
         wanted = " and ".join(repr(name) for name in model.feature_names_)
@@ -299,16 +294,8 @@ def _checked_row(row: str, line: int, layout: _Layout) -> list[float]:
         fields = next(csv.reader([row], delimiter=layout.delimiter, strict=True))
     except csv.Error as exc:
         raise InputError(f"{where}: cannot read the row: {exc}") from None
-    if len(fields) != len(layout.names):
-        raise InputError(f"{where} has {len(fields)} fields but the header has "
-                         f"{len(layout.names)}")
-    parsed = []
-    for column, rule in zip(layout.columns, layout.rules, strict=True):
-        problem = value_problem(fields[column], rule, decimal_comma=layout.decimal_comma)
-        if problem is not None:
-            raise InputError(f"{where}, column {layout.names[column]!r}: {problem}")
-        parsed.append(parse_number(fields[column], decimal_comma=layout.decimal_comma))
-    return parsed
+    return record_values(fields, line, layout.names, layout.columns, layout.rules, layout.source,
+                         decimal_comma=layout.decimal_comma, exact=True)
 
 
 # -- a grid of customers -------------------------------------------------------------------------
@@ -331,14 +318,6 @@ def check_grid_size(n: int) -> None:
             f"({MAX_GRID * MAX_GRID:,}); to score more customers, put them in a CSV and use "
             f"--input"
         )
-
-
-def grid_points(model: SegmentModel, n: int) -> NDArray[np.float64]:
-    """An ``n`` x ``n`` grid of customers, shape (n * n, 2): income-major, then score."""
-    check_grid_size(n)
-    axes = [np.linspace(low, high, n) for low, high in grid_bounds(model)]
-    first, second = np.meshgrid(*axes, indexing="ij")
-    return np.column_stack([first.ravel(), second.ravel()])
 
 
 def grid_table(model: SegmentModel, n: int) -> CustomerTable:

@@ -29,7 +29,7 @@ import numbers
 import os
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -48,7 +48,7 @@ from pyseg._course import (
 )
 from pyseg._errors import InputError
 from pyseg._io import read_input
-from pyseg._numbers import NUMBER, parse_number, value_problem, within_rule
+from pyseg._numbers import NUMBER, parse_number, within_rule
 from pyseg._synth import mall_like_csv_bytes
 
 if TYPE_CHECKING:
@@ -175,7 +175,7 @@ def load_dataset(
         the one-line message names the file and, where it applies, the row and column.
     """
     resolved, data, source, notice = read_data(path)
-    return _parse(
+    return parse_data(
         data, source=source, path=resolved, columns=columns, notice=notice, keep_table=keep_table
     )
 
@@ -294,25 +294,35 @@ def _find_course_columns(names: Sequence[str], source: str) -> tuple[int | None,
     return income, score
 
 
-def _parse_columns_argument(columns: str | Sequence[str], source: str) -> list[str]:
-    requested = columns.split(",") if isinstance(columns, str) else list(columns)
-    requested = [str(name).strip() for name in requested]
-    if not requested or any(not name for name in requested):
+def resolve_columns(columns: str | Sequence[str], names: Sequence[str], source: str
+                    ) -> tuple[int, ...]:
+    """The header positions ``columns`` (``"A,B"`` or a list) name, each by the loosest rule of
+    :func:`~pyseg._course.header_matches` that finds it; no name, an unknown or ambiguous name,
+    or a column named twice is a one-line :class:`InputError`."""
+    requested = columns.split(",") if isinstance(columns, str) else [str(c) for c in columns]
+    requested = [name.strip() for name in requested]
+    if not requested or not all(requested):
         raise InputError(
             f"--columns {columns!r}: give one or more column names separated by commas"
         )
-    duplicates = sorted({name for name in requested if requested.count(name) > 1})
-    if duplicates:
-        raise InputError(f"--columns {columns!r}: {_quoted_list(duplicates)} given twice")
-    return requested
+    indices = tuple(find_column(name, names, source, " (from --columns)") for name in requested)
+    twice = sorted({names[i] for i in indices if indices.count(i) > 1})
+    if twice:
+        raise InputError(f"--columns {columns!r}: {_quoted_list(twice)} given twice")
+    return indices
 
 
-def _lookup_column(name: str, names: Sequence[str], source: str) -> int:
+def find_column(name: str, names: Sequence[str], source: str, origin: str = "") -> int:
+    """The position of the one column ``name`` means (``origin`` says where it was asked for)."""
     for matches in header_matches(name, names):
-        if len(matches) == 1:
+        if len(matches) > 1:
+            raise InputError(f"{source}: {name!r} matches several columns "
+                             f"({_quoted_list([names[i] for i in matches])}); give the header "
+                             "name")
+        if matches:
             return matches[0]
     raise InputError(
-        f"{source}: no column {name!r} (from --columns); the columns are {_quoted_list(names)} "
+        f"{source}: no column {name!r}{origin}; the columns are {_quoted_list(names)} "
         f"(short names: {', '.join(SHORT_NAMES)})"
     )
 
@@ -338,15 +348,25 @@ def _select_features(
                 f"feature columns with --columns NAME,NAME"
             )
         return _Features((income, score), True, ("income", "score"))
-    indices = tuple(
-        _lookup_column(name, names, source) for name in _parse_columns_argument(columns, source)
-    )
+    indices = resolve_columns(columns, names, source)
     if is_course_schema([names[index] for index in indices]):
         return _Features(indices, True, ("income", "score"))
     return _Features(indices, False, ("",) * len(indices))
 
 
-def check_header(names: list[str], row: int, source: str) -> None:
+def header_fields(header: str, row: int, source: str) -> tuple[str, list[str]]:
+    """The delimiter and the column names of the header line (file line ``row``); an unreadable
+    header or a name given twice is one :class:`InputError` line."""
+    delimiter = csv_delimiter(header)
+    if header.count('"') % 2:
+        raise InputError(
+            f"{source}: row {row}: unbalanced quote in the header line; remove the stray "
+            f"'\"' or close it"
+        )
+    try:
+        names = next(csv.reader([header], delimiter=delimiter))
+    except csv.Error as exc:
+        raise InputError(f"{source}: row {row}: cannot read the header line: {exc}") from None
     seen: dict[str, int] = {}
     for position, name in enumerate(names, start=1):
         if not name.strip():
@@ -357,12 +377,35 @@ def check_header(names: list[str], row: int, source: str) -> None:
                 f"{seen[name]} and {position}); column names must be unique"
             )
         seen[name] = position
+    return delimiter, names
 
 
-def _first_problem(
+def record_values(
+    fields: Sequence[str], row: int, names: Sequence[str], columns: Sequence[int],
+    rules: Sequence[str], source: str, *, decimal_comma: bool, exact: bool = False,
+) -> list[float]:
+    """The feature values of one record (file line ``row``) through the one number parser.
+
+    A record wider than the header (``exact``: of any other width), without a feature's field
+    or with a bad feature value is one :class:`InputError` line naming the row and column.
+    """
+    where = f"{source}: row {row}"
+    if len(fields) > len(names) or (exact and len(fields) != len(names)):
+        raise InputError(f"{where} has {len(fields)} fields but the header has {len(names)}")
+    values = []
+    for index, rule in zip(columns, rules, strict=True):
+        if index >= len(fields):
+            raise InputError(f"{where} has {len(fields)} fields, so column {names[index]!r} "
+                             f"(field {index + 1}) is missing")
+        values.append(parse_number(fields[index], f"{where}, column {names[index]!r}: ", rule,
+                                   decimal_comma=decimal_comma))
+    return values
+
+
+def _check_records(
     text: str, source: str, delimiter: str, names: list[str], features: _Features
-) -> str | None:
-    """Walk the records after the header; the message for the first bad one, or None."""
+) -> None:
+    """Walk the records after the header; raise the one-line error of the first bad one."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     header_seen = False
     while True:
@@ -370,35 +413,25 @@ def _first_problem(
         try:
             record = next(reader)
         except StopIteration:
-            return None
+            return
         except csv.Error:
-            return (
+            raise InputError(
                 f"{source}: row {start}: unbalanced quote: a '\"' opened on this row is never "
                 f"closed; remove it or close it"
-            )
+            ) from None
         if not record or (len(record) == 1 and not record[0].strip()):
             continue  # blank line, skipped by pandas too
         end = reader.line_num
         if end > start or any("\n" in field or "\r" in field for field in record):
-            return (
+            raise InputError(
                 f"{source}: row {start}: unbalanced quote: a quoted field opened on this row "
                 f"runs on over the next lines (to row {end}); remove the stray '\"' or close "
                 f"it on row {start}"
             )
-        if not header_seen:
-            header_seen = True
-            continue
-        if len(record) > len(names):
-            return f"{source}: row {start} has {len(record)} fields but the header has {len(names)}"
-        for index, rule in zip(features.indices, features.rules, strict=True):
-            if index >= len(record):
-                return (
-                    f"{source}: row {start} has {len(record)} fields, so column {names[index]!r} "
-                    f"(field {index + 1}) is missing"
-                )
-            problem = value_problem(record[index], rule, decimal_comma=delimiter != ",")
-            if problem is not None:
-                return f"{source}: row {start}, column {names[index]!r}: {problem}"
+        if header_seen:
+            record_values(record, start, names, features.indices, features.rules, source,
+                          decimal_comma=delimiter != ",")
+        header_seen = True
 
 
 def _no_line_wider_than(data: bytes, body_start: int, delimiter: str, names: list[str]) -> bool:
@@ -439,10 +472,10 @@ class _Layout:
     features: _Features
 
     def problem(self, fallback: str) -> InputError:
-        """The fast path saw a problem; the slow pass finds the first bad cell and words it."""
+        """The fast path saw a problem; the slow pass raises the first bad cell's error."""
         text = self.data[self.start:].decode("utf-8")
-        message = _first_problem(text, self.source, self.delimiter, self.names, self.features)
-        return InputError(message or f"{self.source}: {fallback}")
+        _check_records(text, self.source, self.delimiter, self.names, self.features)
+        return InputError(f"{self.source}: {fallback}")
 
     def read_rows(self, **options: object) -> pd.DataFrame:
         """The rows below the header, by pandas.
@@ -476,19 +509,7 @@ def _layout(data: bytes, source: str, columns: str | Sequence[str] | None) -> _L
     header, header_row, body_start = _header_line(data, start)
     if not data[body_start:].strip():
         raise InputError(f"{source}: has a header line but no data rows")
-    delimiter = csv_delimiter(header)
-    if header.count('"') % 2:
-        raise InputError(
-            f"{source}: row {header_row}: unbalanced quote in the header line; remove the stray "
-            f"'\"' or close it"
-        )
-    try:
-        names = next(csv.reader([header], delimiter=delimiter))
-    except csv.Error as exc:
-        raise InputError(
-            f"{source}: row {header_row}: cannot read the header line: {exc}"
-        ) from None
-    check_header(names, header_row, source)
+    delimiter, names = header_fields(header, header_row, source)
     features = _select_features(names, columns, source)
     return _Layout(data, source, start, body_start, delimiter, names, features)
 
@@ -504,18 +525,14 @@ def _read_table(layout: _Layout, keep_table: bool) -> tuple[pd.DataFrame, bool]:
         layout.data, layout.body_start, layout.delimiter, names
     )
     try:
-        if features_only:
-            frame = layout.read_rows(usecols=list(layout.features.indices))
-        else:
-            frame = layout.read_rows()
+        frame = layout.read_rows(**({"usecols": list(layout.features.indices)}
+                                    if features_only else {}))
     except (pd.errors.ParserError, ValueError) as exc:
-        reason = str(exc).splitlines()[0]
-        text = layout.data[layout.start:].decode("utf-8")
-        problem = _first_problem(text, source, layout.delimiter, names, layout.features)
-        if problem is not None:
-            raise InputError(problem) from None
+        frame, reason = None, str(exc).splitlines()[0]
+    if frame is None:
+        layout.problem(reason)  # raises the first bad record's error, if one is bad
         if "EOF inside string" in reason:
-            raise InputError(f"{source}: unbalanced quote: a '\"' is never closed") from None
+            raise InputError(f"{source}: unbalanced quote: a '\"' is never closed")
         # Left: a first row narrower than a later one, all within the header's width. Reading
         # with the header's width cannot drop fields, since no row is wider.
         try:
@@ -535,22 +552,33 @@ def _read_table(layout: _Layout, keep_table: bool) -> tuple[pd.DataFrame, bool]:
     return frame, features_only
 
 
+def _numbers(layout: _Layout, column: pd.Series) -> pd.Series:
+    """A column of text cells as numbers (NaN where a cell is not one)."""
+    import pandas as pd
+
+    as_text = column.astype("str")
+    if layout.delimiter != ",":
+        as_text = as_text.str.replace(",", ".", n=1, regex=False)
+    return pd.to_numeric(as_text.str.strip(), errors="coerce")
+
+
+def _is_text(column: pd.Series) -> bool:
+    import pandas as pd
+
+    return pd.api.types.is_bool_dtype(column) or not pd.api.types.is_numeric_dtype(column)
+
+
 def _feature_matrix(
     layout: _Layout, frame: pd.DataFrame, features_only: bool, keep_table: bool
 ) -> NDArray[np.float64]:
     """The feature columns as float64, checked; text cells become numbers in ``frame`` too."""
-    import pandas as pd
-
     features = layout.features
     values = np.empty((len(frame), len(features.indices)), dtype=np.float64)
     for position, index in enumerate(features.indices):
         # With usecols and no header, pandas labels the columns by their index in the file.
         column = frame[index] if features_only else frame.iloc[:, index]
-        if pd.api.types.is_bool_dtype(column) or not pd.api.types.is_numeric_dtype(column):
-            as_text = column.astype("str")
-            if layout.delimiter != ",":
-                as_text = as_text.str.replace(",", ".", n=1, regex=False)
-            column = pd.to_numeric(as_text.str.strip(), errors="coerce")
+        if _is_text(column):
+            column = _numbers(layout, column)
             if column.isna().any():
                 raise layout.problem(
                     f"column {layout.names[index]!r} holds values that are not numbers"
@@ -564,7 +592,21 @@ def _feature_matrix(
     return np.ascontiguousarray(values)
 
 
-def _parse(
+def _numeric_only(layout: _Layout, frame: pd.DataFrame) -> _Layout:
+    """``layout`` without its categorical features: text columns (without a range rule) whose
+    cells are mostly not numbers. A column of mostly numbers stays numeric, so that its odd
+    cell is an error naming it rather than a level."""
+    features = layout.features
+    kept = [position for position, (index, rule) in enumerate(zip(features.indices,
+                                                                    features.rules, strict=True))
+            if rule or not _is_text(frame.iloc[:, index])
+            or _numbers(layout, frame.iloc[:, index]).notna().mean() > 0.5]
+    return replace(layout, features=_Features(
+        tuple(features.indices[p] for p in kept), features.is_course_schema,
+        tuple(features.rules[p] for p in kept)))
+
+
+def parse_data(
     data: bytes,
     *,
     source: str,
@@ -572,9 +614,14 @@ def _parse(
     columns: str | Sequence[str] | None,
     notice: str | None,
     keep_table: bool = True,
+    categorical: bool = False,
 ) -> Dataset:
+    """:func:`load_dataset` of ``data``; ``categorical`` (with ``keep_table``) leaves feature
+    columns of text in ``frame`` as they are (and out of ``X``), for :mod:`pyseg._features`."""
     layout = _layout(data, source, columns)
     frame, features_only = _read_table(layout, keep_table)
+    if categorical:
+        layout = _numeric_only(layout, frame)
     X = _feature_matrix(layout, frame, features_only, keep_table)
     return Dataset(
         X=X,

@@ -248,7 +248,8 @@ def test_the_grid_csv_is_every_point_with_its_segment(capsys, run_cli, model, mo
     lines = out.splitlines()
     assert lines[0] == ("Annual Income (k$),Spending Score (1-100),segment,segment_name,"
                         "distance")
-    X = _customers.grid_points(model, 12)
+    axes = [np.linspace(low, high, 12) for low, high in _customers.grid_bounds(model)]
+    X = np.array([(a, b) for a in axes[0] for b in axes[1]])  # income-major, then score
     expected = model.predict(X)
     assert lines[1:] == [f"{a!r},{b!r},{p.index},{p.name},{p.distance!r}"
                          for (a, b), p in zip(X.tolist(), expected, strict=True)]

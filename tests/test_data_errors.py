@@ -339,13 +339,14 @@ def test_a_blank_cell_reads_the_same_in_every_loader(tmp_path: Path) -> None:
     path = _blank_age(tmp_path)
     expected = f"{path}: row 3, column 'Age': '' is not a number (the value is empty)"
     assert _message(path, columns="income,score,age") == expected
-    with pytest.raises(InputError, match="^") as caught:
+    with pytest.raises(InputError) as caught:
         load_features(path, "income,score,age")
     assert str(caught.value) == expected
 
 
 @pytest.mark.parametrize("command", [
-    ("compare", "--method", "pam"), ("compare", "--method", "gmm"), ("stability",), ("gap",),
+    ("compare", "--method", "pam"), ("compare", "--method", "gmm"),
+    ("stability", "--bootstrap", "3"), ("gap",),
 ])
 def test_a_blank_cell_reads_the_same_in_every_command(
     command: tuple[str, ...], tmp_path: Path, run_cli, capsys: pytest.CaptureFixture[str],
