@@ -18,20 +18,25 @@ side encodes or scales on its own, so parity cannot be lost to a different encod
 
 from __future__ import annotations
 
-import hashlib
-import io
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from pyseg._course import SHORT_NAMES, header_matches
-from pyseg._data import Dataset, check_text, normalise_header, read_data
+from pyseg._course import SHORT_NAMES
+from pyseg._data import (
+    Dataset,
+    find_column,
+    normalise_header,
+    parse_data,
+    read_data,
+    resolve_columns,
+)
 from pyseg._errors import InputError
 from pyseg._io import json_ready
-from pyseg._numbers import within_rule
+from pyseg._numbers import value_problem, within_rule
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -99,28 +104,6 @@ class Features:
             "center": self.center, "spread": self.spread, "warnings": list(self.warnings)})
 
 
-def resolve_column(name: str, header: Sequence[str], source: str) -> str:
-    """The header a requested name means: exact, stripped, normalised, or a short name."""
-    for matches in header_matches(name, header):
-        if len(matches) > 1:
-            raise InputError(f"{source}: {name!r} matches several columns "
-                             f"({', '.join(repr(header[i]) for i in matches)}); give the header "
-                             "name")
-        if matches:
-            return header[matches[0]]
-    short = ", ".join(SHORT_NAMES)
-    raise InputError(f"{source}: no column {name!r}; the columns are "
-                     f"{', '.join(map(repr, header))} (short names: {short})")
-
-
-def _requested(columns: str | Sequence[str]) -> list[str]:
-    names = columns.split(",") if isinstance(columns, str) else [str(c) for c in columns]
-    names = [name.strip() for name in names]
-    if not names or not all(names):
-        raise InputError(f"--columns {columns!r}: give column names separated by commas")
-    return names
-
-
 def features_from_frame(frame: pd.DataFrame, columns: str | Sequence[str], *,
                         scale: str = "none", source: str = "the data") -> Features:
     """Build the feature matrix from a table (every column as read, text or numbers).
@@ -144,10 +127,7 @@ def features_from_frame(frame: pd.DataFrame, columns: str | Sequence[str], *,
     if scale not in SCALES:
         raise InputError(f"--scale {scale!r}: use one of {', '.join(SCALES)}")
     header = [str(name) for name in frame.columns]
-    resolved = [resolve_column(name, header, source) for name in _requested(columns)]
-    repeated = sorted({name for name in resolved if resolved.count(name) > 1})
-    if repeated:
-        raise InputError(f"--columns {columns!r}: {', '.join(map(repr, repeated))} given twice")
+    resolved = [header[index] for index in resolve_columns(columns, header, source)]
     blocks, described = [], []
     for name in resolved:
         block, column = _encode(frame[name], name, source)
@@ -165,26 +145,26 @@ def features_from_frame(frame: pd.DataFrame, columns: str | Sequence[str], *,
 
 def _encode(values: pd.Series, name: str, source: str) -> tuple[NDArray[np.float64],
                                                                   FeatureColumn]:
+    """A column as read by :mod:`pyseg._data` (which checked every number): numbers, or text
+    levels as indicators."""
     import pandas as pd
 
-    if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
-        numbers = values.to_numpy(dtype=np.float64)
-    else:
-        text = values.astype("str").str.strip()
-        parsed = pd.to_numeric(text, errors="coerce")
-        if not parsed.isna().any():
-            numbers = parsed.to_numpy(dtype=np.float64)
-        elif parsed.notna().mean() > 0.5:
-            row = int(np.flatnonzero(parsed.isna().to_numpy())[0])
-            raise InputError(f"{source}: row {row + 2}, column {name!r}: "
-                             f"{text.iloc[row]!r} is not a number")
-        else:
-            return _indicators(text, name, source)
+    if pd.api.types.is_bool_dtype(values) or not pd.api.types.is_numeric_dtype(values):
+        return _indicators(values.astype("str").str.strip(), name, source)
+    numbers = values.to_numpy(dtype=np.float64)
+    _check_numbers(numbers, values, name, source)
+    return numbers.reshape(-1, 1), FeatureColumn(name, "numeric", (), (name,))
+
+
+def _check_numbers(numbers: NDArray[np.float64], cells: pd.Series, name: str, source: str
+                   ) -> None:
+    """Refuse the first value :func:`~pyseg._numbers.value_problem` refuses, in its words."""
     bad = np.flatnonzero(~within_rule(numbers))
     if bad.size:
-        raise InputError(f"{source}: row {int(bad[0]) + 2}, column {name!r}: "
-                         f"{values.iloc[int(bad[0])]!r} is missing, not finite or too large")
-    return numbers.reshape(-1, 1), FeatureColumn(name, "numeric", (), (name,))
+        row = int(bad[0])
+        cell = cells.iloc[row]
+        problem = value_problem("" if cell is None or cell != cell else cell) or "is not a number"
+        raise InputError(f"{source}: row {row + 2}, column {name!r}: {problem}")
 
 
 def _indicators(text: pd.Series, name: str, source: str) -> tuple[NDArray[np.float64],
@@ -256,7 +236,7 @@ def _same_column(trained: str, header: Sequence[str], source: str) -> str:
                        if normalise_header(h) == short or normalise_header(h) in aliases]
             if len(matches) == 1:
                 return matches[0]
-    return resolve_column(trained, header, source)
+    return header[find_column(trained, header, source)]
 
 
 def new_rows_table(features: Features, frame: pd.DataFrame, source: str) -> pd.DataFrame:
@@ -300,10 +280,7 @@ def features_for_new_rows(features: Features, frame: pd.DataFrame, source: str
                                            for level in column.levels]))
             continue
         numbers = pd.to_numeric(text, errors="coerce").to_numpy(dtype=np.float64)
-        bad = np.flatnonzero(~within_rule(numbers))
-        if bad.size:
-            raise InputError(f"{source}: row {int(bad[0]) + 2}, column {name!r}: "
-                             f"{text.iloc[int(bad[0])]!r} is not a finite number")
+        _check_numbers(numbers, text, name, source)
         blocks.append(numbers.reshape(-1, 1))
     X = np.column_stack(blocks) if blocks else np.empty((len(frame), 0))
     if features.scale == "z":
@@ -331,22 +308,16 @@ def load_features(path: str | os.PathLike[str] | None, columns: str | Sequence[s
         As :func:`features_from_frame`; None: ``"income,score"``.
     scale : {"none", "z"}, default="none"
     """
-    import pandas as pd
-
     resolved, data, source, notice = read_data(path)
-    start = check_text(data, source)
-    try:
-        frame = pd.read_csv(io.BytesIO(data[start:]), keep_default_na=False, na_values=[""],
-                            dtype="str", encoding="utf-8")
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError,
-            UnicodeDecodeError) as exc:
-        raise InputError(f"{source}: cannot parse the CSV: {str(exc).splitlines()[0]}") from None
-    features = features_from_frame(frame, "income,score" if columns is None else columns,
-                                   scale=scale, source=source)
+    # The one validator of data files, as for load_dataset: the same checks and messages for
+    # every method; only feature columns of text are left to features_from_frame to encode.
+    checked = parse_data(data, source=source, path=resolved, columns=columns, notice=notice,
+                     categorical=True)
+    features = features_from_frame(checked.frame, checked.feature_names if columns is None
+                                   else columns, scale=scale, source=source)
     course = (len(features.columns) == 2 and scale == "none" and [
         normalise_header(c.name) for c in features.columns] == ["annual_income_k",
                                                                  "spending_score_1_100"])
-    dataset = Dataset(X=features.X, feature_names=features.names, path=resolved, source=source,
-                      sha256=hashlib.sha256(data).hexdigest(), frame=frame, notice=notice,
+    dataset = replace(checked, X=features.X, feature_names=features.names,
                       is_course_schema=course)
     return dataset, features
