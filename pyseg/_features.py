@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from pyseg._course import SHORT_NAMES
+from pyseg._course import SHORT_NAMES, is_course_schema
 from pyseg._data import (
     Dataset,
     find_column,
@@ -36,7 +36,7 @@ from pyseg._data import (
 )
 from pyseg._errors import InputError
 from pyseg._io import json_ready
-from pyseg._numbers import value_problem, within_rule
+from pyseg._numbers import shown, value_problem, within_rule
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -156,14 +156,15 @@ def _encode(values: pd.Series, name: str, source: str) -> tuple[NDArray[np.float
     return numbers.reshape(-1, 1), FeatureColumn(name, "numeric", (), (name,))
 
 
-def _check_numbers(numbers: NDArray[np.float64], cells: pd.Series, name: str, source: str
-                   ) -> None:
+def _check_numbers(numbers: NDArray[np.float64], cells: pd.Series, name: str, source: str,
+                   rule: str = "") -> None:
     """Refuse the first value :func:`~pyseg._numbers.value_problem` refuses, in its words."""
-    bad = np.flatnonzero(~within_rule(numbers))
+    bad = np.flatnonzero(~within_rule(numbers, rule))
     if bad.size:
         row = int(bad[0])
         cell = cells.iloc[row]
-        problem = value_problem("" if cell is None or cell != cell else cell) or "is not a number"
+        problem = value_problem("" if cell is None or cell != cell else cell, rule)
+        problem = problem or f"{shown(cell)} is not a number"
         raise InputError(f"{source}: row {row + 2}, column {name!r}: {problem}")
 
 
@@ -181,10 +182,13 @@ def _indicators(text: pd.Series, name: str, source: str) -> tuple[NDArray[np.flo
         raise InputError(f"{source}: column {name!r} has {len(levels)} distinct text values, "
                          f"too many for a categorical feature (at most {MAX_LEVELS}): is it an "
                          "id or free text?")
-    codes = text.to_numpy()
-    block = np.column_stack([(codes == level).astype(np.float64) for level in levels])
-    return block, FeatureColumn(name, "categorical", levels,
+    return _one_hot(text, levels), FeatureColumn(name, "categorical", levels,
                                 tuple(f"{name}={level}" for level in levels))
+
+
+def _one_hot(text: pd.Series, levels: Sequence[str]) -> NDArray[np.float64]:
+    codes = text.to_numpy()
+    return np.column_stack([(codes == level).astype(np.float64) for level in levels])
 
 
 def scale_z(X: NDArray[np.float64], names: Sequence[str] = (), source: str = "the data"
@@ -251,6 +255,7 @@ def features_for_new_rows(features: Features, frame: pd.DataFrame, source: str
                           ) -> NDArray[np.float64]:
     """New rows in the training features' space: the same columns, a categorical column's
     training levels as indicators (an unseen level is an error), the training ``z`` scaling.
+    Values are checked as a data file's are, with the course's ranges for the course's columns.
 
     Parameters
     ----------
@@ -264,8 +269,10 @@ def features_for_new_rows(features: Features, frame: pd.DataFrame, source: str
     import pandas as pd
 
     header = [str(name) for name in frame.columns]
+    names = [column.name for column in features.columns]
+    rules = ("income", "score") if is_course_schema(names) else ("",) * len(names)
     blocks = []
-    for column in features.columns:
+    for column, rule in zip(features.columns, rules, strict=True):
         name = _same_column(column.name, header, source)
         text = frame[name].astype("str").str.strip()
         if column.kind == "categorical":
@@ -275,12 +282,10 @@ def features_for_new_rows(features: Features, frame: pd.DataFrame, source: str
                 raise InputError(f"{source}: row {row + 2}, column {name!r}: "
                                  f"{text.iloc[row]!r} is not one of the levels the model saw "
                                  f"({', '.join(column.levels)})")
-            codes = text.to_numpy()
-            blocks.append(np.column_stack([(codes == level).astype(np.float64)
-                                           for level in column.levels]))
+            blocks.append(_one_hot(text, column.levels))
             continue
         numbers = pd.to_numeric(text, errors="coerce").to_numpy(dtype=np.float64)
-        _check_numbers(numbers, text, name, source)
+        _check_numbers(numbers, text, name, source, rule)
         blocks.append(numbers.reshape(-1, 1))
     X = np.column_stack(blocks) if blocks else np.empty((len(frame), 0))
     if features.scale == "z":

@@ -109,3 +109,23 @@ def test_kmeans_agrees_and_r_receives_the_same_matrix(course_csv, short, scale) 
     assert np.max(np.abs(np.asarray(received) - dataset.X)) == 0.0
     comparison = compare(dataset, 5)
     assert comparison.agreement.accuracy == 1.0 and comparison.passed
+
+
+@pytest.mark.parametrize("income,score,column,problem", [
+    ("60", "150", "score", "'150' is outside 1..100, the range of a spending score"),
+    ("-5", "50", "income", "'-5' is negative; an income must be >= 0 (k$)"),
+    ("abc", "50", "income", "'abc' is not a number"),
+    ("", "50", "income", "'' is not a number (the value is empty)"),
+])
+def test_new_rows_are_checked_as_a_data_file_is(mall_like_csv, income, score, column,
+                                                 problem) -> None:
+    # Issue 22 (defect 3, the data part): a new customer for DBSCAN, PAM or GMM gets the course's
+    # ranges and the words of a data file's check (before: a score of 150 or an income of -5 was
+    # classified, exit 0, and a non-number was "'abc' is not a finite number").
+    from pyseg._features import features_for_new_rows
+
+    _, features = load_features(mall_like_csv, "income,score")
+    new = pd.DataFrame({"income": ["20", income], "score": ["30", score]})
+    with pytest.raises(InputError) as caught:
+        features_for_new_rows(features, new, "new.csv")
+    assert str(caught.value) == f"new.csv: row 3, column {column!r}: {problem}"
