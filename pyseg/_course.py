@@ -172,10 +172,12 @@ SHORT_NAMES: dict[str, tuple[str, ...]] = {
 
 def header_matches(name: str, header: Sequence[str]) -> Iterator[list[int]]:
     """The columns of ``header`` a requested ``name`` may mean, by ever looser rules: the header
-    as written, stripped of blanks, normalised (:func:`normalise_header`), and the course file's
-    short names (:data:`SHORT_NAMES`). The first rule that picks one column decides."""
+    as written, stripped of blanks, normalised (:func:`normalise_header`), and any spelling of
+    the same course column (:data:`SHORT_NAMES`: ``income`` and ``Annual Income (k$)`` alike).
+    The first rule that picks a column decides."""
     wanted = normalise_header(name)
+    group = next((aliases for aliases in SHORT_NAMES.values() if wanted in aliases), ())
     for same in (lambda h: h == name, lambda h: h.strip() == name.strip(),
                  lambda h: normalise_header(h) == wanted,
-                 lambda h: normalise_header(h) in SHORT_NAMES.get(wanted, ())):
+                 lambda h: normalise_header(h) in group):
         yield [index for index, column in enumerate(header) if same(column)]

@@ -33,7 +33,7 @@ from typing import IO, TYPE_CHECKING
 import numpy as np
 
 from pyseg._course import COURSE_GRID, is_income_header, is_score_header
-from pyseg._data import count_line_ends, decoded, header_fields, record_values
+from pyseg._data import count_line_ends, decoded, empty_file, header_fields, record_values
 from pyseg._errors import InputError
 from pyseg._io import atomic_file, open_input
 from pyseg._model import classify_chunks
@@ -157,7 +157,7 @@ def _read_header(handle: IO[bytes], path: str) -> tuple[bytes, int, int, bytes]:
         if text.strip(blank):
             return text, line, offset, data
         if not data and eof:
-            raise InputError(f"{path}: the file is empty; it needs a header row")
+            raise empty_file(path)
         line, offset = line + 1, offset + len(text)
 
 

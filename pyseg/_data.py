@@ -203,22 +203,19 @@ def count_line_ends(data: bytes, stop: int | None = None) -> int:
     return data.count(b"\n", 0, stop) + data.count(b"\r", 0, stop) - data.count(b"\r\n", 0, stop)
 
 
-def _row_of(data: bytes, offset: int) -> int:
-    """1-based line number of byte ``offset``."""
-    return count_line_ends(data, offset) + 1
-
-
 def check_text(data: bytes, source: str) -> int:
     """Check ``data`` is non-empty UTF-8 text; return where the text starts (after a BOM)."""
     start = len(_BOM) if data.startswith(_BOM) else 0
     if not data[start:].strip():
-        raise InputError(
-            f"{source}: the file is empty; expected a CSV with a header line such as "
-            f"{','.join(COURSE_COLUMNS)!r}"
-        )
+        raise empty_file(source)
     if not data.isascii() or b"\0" in data:
         decoded(data, source)
     return start
+
+
+def empty_file(source: str) -> InputError:
+    return InputError(f"{source}: the file is empty; expected a CSV with a header line such as "
+                      f"{','.join(COURSE_COLUMNS)!r}")
 
 
 def decoded(data: bytes, source: str, first_line: int = 1, offset: int = 0) -> str:
@@ -247,7 +244,7 @@ def _header_line(data: bytes, start: int) -> tuple[str, int, int]:
         stop, after = (end.start(), end.end()) if end else (len(data), len(data))
         line = data[start:stop]
         if line.strip():
-            return line.decode("utf-8"), _row_of(data, start), after
+            return line.decode("utf-8"), count_line_ends(data, start) + 1, after
         start = after
 
 
@@ -646,26 +643,27 @@ def _distinct_rows(X: NDArray[np.float64], at_least: int) -> int:
 
 
 def check_clusterable(dataset: Dataset, k: int) -> None:
-    """Refuse, before either engine runs, data that cannot be split into ``k`` clusters.
+    """:func:`check_points` for ``dataset``'s matrix, named by its source.
 
     Parameters
     ----------
     dataset : Dataset
     k : int
         Number of clusters, >= 1.
-
-    Raises
-    ------
-    InputError
-        ``k`` is not an integer >= 1, the data has fewer rows than ``k``, or fewer distinct points
-        than ``k`` (R's ``kmeans`` would stop with "more cluster centers than distinct data
-        points").
     """
     check_points(dataset.X, k, dataset.source)
 
 
 def check_points(X: NDArray[np.float64], k: int, source: str) -> None:
-    """:func:`check_clusterable` for a bare matrix; ``source`` names it in messages."""
+    """Refuse, before either engine runs, data that cannot be split into ``k`` clusters.
+
+    Raises
+    ------
+    InputError
+        ``k`` is not an integer >= 1, ``X`` has fewer rows than ``k``, or fewer distinct points
+        than ``k`` (R's ``kmeans`` would stop with "more cluster centers than distinct data
+        points"); ``source`` names the data in the message.
+    """
     if isinstance(k, bool) or not isinstance(k, numbers.Integral):
         raise InputError(f"k={k!r} is not an integer; the number of clusters must be >= 1")
     k = int(k)

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from pyseg._course import SHORT_NAMES, is_course_schema
+from pyseg._course import is_course_schema
 from pyseg._data import (
     Dataset,
     find_column,
@@ -230,24 +230,11 @@ def scale_warnings(X: NDArray[np.float64], columns: tuple[FeatureColumn, ...]) -
     return tuple(notes)
 
 
-def _same_column(trained: str, header: Sequence[str], source: str) -> str:
-    """The new table's column for the training column ``trained``: as ``--columns`` resolves
-    it, or any spelling of the same course column (``income`` for ``Annual Income (k$)``)."""
-    wanted = normalise_header(trained)
-    for short, aliases in SHORT_NAMES.items():
-        if wanted == short or wanted in aliases:
-            matches = [h for h in header
-                       if normalise_header(h) == short or normalise_header(h) in aliases]
-            if len(matches) == 1:
-                return matches[0]
-    return header[find_column(trained, header, source)]
-
-
 def new_rows_table(features: Features, frame: pd.DataFrame, source: str) -> pd.DataFrame:
     """The new rows' feature columns under the training headers (``income`` ->
     ``Annual Income (k$)``), text stripped, for methods that read columns by name (Gower)."""
     header = [str(name) for name in frame.columns]
-    return frame[[_same_column(c.name, header, source) for c in features.columns]].set_axis(
+    return frame[[header[find_column(c.name, header, source)] for c in features.columns]].set_axis(
         [c.name for c in features.columns], axis=1).apply(lambda c: c.astype("str").str.strip())
 
 
@@ -273,7 +260,7 @@ def features_for_new_rows(features: Features, frame: pd.DataFrame, source: str
     rules = ("income", "score") if is_course_schema(names) else ("",) * len(names)
     blocks = []
     for column, rule in zip(features.columns, rules, strict=True):
-        name = _same_column(column.name, header, source)
+        name = header[find_column(column.name, header, source)]
         text = frame[name].astype("str").str.strip()
         if column.kind == "categorical":
             unseen = np.flatnonzero(~text.isin(column.levels).to_numpy())
