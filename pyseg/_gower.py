@@ -77,15 +77,14 @@ def gower_scale(columns: MixedColumns, source: str = "the data") -> GowerScale:
     for j, (name, kind, values) in enumerate(zip(columns.names, columns.kinds, columns.values,
                                                  strict=True)):
         if kind == "numeric":
-            low, high = float(np.min(values)), float(np.max(values))
-            if high == low:
-                raise InputError(f"{source}: column {name!r} has one value only ({low:g}): it "
-                                 "adds nothing to a Gower distance; leave it out of --columns")
-            minimum[j], spread[j] = low, high - low
-        elif np.unique(values).size < 2:
-            raise InputError(f"{source}: column {name!r} has one value only "
-                             f"({values[0]!r}): it adds nothing to a Gower distance; leave it "
-                             "out of --columns")
+            low = float(np.min(values))
+            minimum[j], spread[j] = low, float(np.max(values)) - low
+            constant, value = spread[j] == 0, f"{low:g}"
+        else:
+            constant, value = np.unique(values).size < 2, repr(values[0])
+        if constant:
+            raise InputError(f"{source}: column {name!r} has one value only ({value}): it adds "
+                             "nothing to a Gower distance; leave it out of --columns")
     return GowerScale(minimum, spread)
 
 

@@ -62,6 +62,24 @@ def shown(value: object, limit: int = 40) -> str:
     return text if len(text) <= limit else f"{text[:limit - 10]}... ({len(text)} characters)"
 
 
+def _checked(value: object, rule: str, decimal_comma: bool) -> tuple[float, str | None]:
+    """``value`` as a float and what is wrong with it (None: nothing)."""
+    number, problem = _as_float(value, decimal_comma)
+    seen = shown(value)
+    if number is None:
+        return math.nan, f"{seen} {problem}"
+    if not math.isfinite(number):
+        return number, f"{seen} is not a finite number"
+    if abs(number) > MAX_ABS_VALUE:
+        return number, f"{seen} {_TOO_LARGE}"
+    if rule == "income" and number < INCOME_MIN:
+        return number, f"{seen} is negative; an income must be >= {INCOME_MIN:g} (k$)"
+    if rule == "score" and not SCORE_RANGE[0] <= number <= SCORE_RANGE[1]:
+        return number, (f"{seen} is outside {SCORE_RANGE[0]:g}..{SCORE_RANGE[1]:g}, the range "
+                        "of a spending score")
+    return number, None
+
+
 def value_problem(value: object, rule: str = "", *, decimal_comma: bool = False) -> str | None:
     """What is wrong with one value, starting with the value as written; None if it is valid.
 
@@ -74,22 +92,7 @@ def value_problem(value: object, rule: str = "", *, decimal_comma: bool = False)
     decimal_comma : bool, default=False
         Read ``15,5`` as 15.5 (semicolon- and tab-delimited files).
     """
-    number, problem = _as_float(value, decimal_comma)
-    seen = shown(value)
-    if number is None:
-        return f"{seen} {problem}"
-    if not math.isfinite(number):
-        return f"{seen} is not a finite number"
-    if abs(number) > MAX_ABS_VALUE:
-        return f"{seen} {_TOO_LARGE}"
-    if rule == "income" and number < INCOME_MIN:
-        return f"{seen} is negative; an income must be >= {INCOME_MIN:g} (k$)"
-    if rule == "score" and not SCORE_RANGE[0] <= number <= SCORE_RANGE[1]:
-        return (
-            f"{seen} is outside {SCORE_RANGE[0]:g}..{SCORE_RANGE[1]:g}, the range of a "
-            "spending score"
-        )
-    return None
+    return _checked(value, rule, decimal_comma)[1]
 
 
 def within_rule(values: Any, rule: str = "") -> Any:
@@ -122,9 +125,7 @@ def parse_number(
     InputError
         ``<what><value> is not a number`` (or not finite, too large, out of the course range).
     """
-    problem = value_problem(value, rule, decimal_comma=decimal_comma)
+    number, problem = _checked(value, rule, decimal_comma)
     if problem is not None:
         raise InputError(f"{what}{problem}")
-    number, _ = _as_float(value, decimal_comma)
-    assert number is not None  # value_problem accepted it
     return number
