@@ -260,10 +260,6 @@ def _quoted_list(names: Sequence[str]) -> str:
     return ", ".join(repr(name) for name in names)
 
 
-def _looks_like_data(names: Sequence[str]) -> bool:
-    return all(NUMBER.fullmatch(name.strip()) for name in names)
-
-
 @dataclass(frozen=True)
 class _Features:
     indices: tuple[int, ...]
@@ -272,23 +268,23 @@ class _Features:
     rules: tuple[str, ...]
 
 
-def _find_course_columns(names: Sequence[str], source: str) -> tuple[int | None, int | None]:
-    found: dict[str, list[int]] = {"income": [], "score": []}
-    for index, name in enumerate(names):
-        if is_income_header(name):
-            found["income"].append(index)
-        elif is_score_header(name):
-            found["score"].append(index)
-    for kind, label in (("income", "annual-income"), ("score", "spending-score")):
-        if len(found[kind]) > 1:
-            raise InputError(
-                f"{source}: several {label} columns ("
-                f"{_quoted_list([names[i] for i in found[kind]])}); choose the feature columns "
-                f"with --columns NAME,NAME"
-            )
-    income = found["income"][0] if found["income"] else None
-    score = found["score"][0] if found["score"] else None
-    return income, score
+def _course_columns(names: Sequence[str], source: str) -> tuple[int, int]:
+    """The annual-income and the spending-score column, recognised by header."""
+    found = {"annual-income": [i for i, name in enumerate(names) if is_income_header(name)],
+             "spending-score": [i for i, name in enumerate(names)
+                                if is_score_header(name) and not is_income_header(name)]}
+    for label, indices in found.items():
+        if len(indices) > 1:
+            raise InputError(f"{source}: several {label} columns ("
+                             f"{_quoted_list([names[i] for i in indices])}); choose the feature "
+                             "columns with --columns NAME,NAME")
+    missing = " and ".join(label for label, indices in found.items() if not indices)
+    if missing:
+        hint = (" (the first line looks like data: the file needs a header line)"
+                if all(NUMBER.fullmatch(name.strip()) for name in names) else "")
+        raise InputError(f"{source}: no {missing} column among {_quoted_list(names)}{hint}; "
+                         "choose the feature columns with --columns NAME,NAME")
+    return found["annual-income"][0], found["spending-score"][0]
 
 
 def resolve_columns(columns: str | Sequence[str], names: Sequence[str], source: str
@@ -327,25 +323,8 @@ def find_column(name: str, names: Sequence[str], source: str, origin: str = "") 
 def _select_features(
     names: Sequence[str], columns: str | Sequence[str] | None, source: str
 ) -> _Features:
-    income, score = _find_course_columns(names, source)
-    if columns is None:
-        if income is None or score is None:
-            missing = " and ".join(
-                label
-                for label, index in (("annual-income", income), ("spending-score", score))
-                if index is None
-            )
-            hint = (
-                " (the first line looks like data: the file needs a header line)"
-                if _looks_like_data(names)
-                else ""
-            )
-            raise InputError(
-                f"{source}: no {missing} column among {_quoted_list(names)}{hint}; choose the "
-                f"feature columns with --columns NAME,NAME"
-            )
-        return _Features((income, score), True, ("income", "score"))
-    indices = resolve_columns(columns, names, source)
+    indices = (_course_columns(names, source) if columns is None
+               else resolve_columns(columns, names, source))
     if is_course_schema([names[index] for index in indices]):
         return _Features(indices, True, ("income", "score"))
     return _Features(indices, False, ("",) * len(indices))

@@ -359,3 +359,12 @@ def test_a_blank_cell_reads_the_same_in_every_command(
     assert (code, out) == (ExitCode.USAGE_ERROR, "")
     assert err == (f"pyseg: error: {path}: row 3, column 'Age': '' is not a number "
                    "(the value is empty)\n")
+
+
+def test_columns_choose_among_several_income_columns(bad_inputs_dir: Path) -> None:
+    # The message tells the user to pick with --columns; picking must then work (it raised the
+    # same "several annual-income columns" error again).
+    path = bad_inputs_dir / "ambiguous_income.csv"
+    dataset = load_dataset(path, columns="Annual Income (k$),Spending Score (1-100)")
+    assert dataset.feature_names == ("Annual Income (k$)", "Spending Score (1-100)")
+    assert dataset.is_course_schema and dataset.X[:2].tolist() == [[1.0, 50.0], [2.0, 60.0]]
