@@ -297,8 +297,15 @@ def load_features(path: str | os.PathLike[str] | None, columns: str | Sequence[s
         The CSV; None: as :func:`pyseg.load_dataset` (``$PYSEG_DATA``, ``data/Mall_Customers.csv``,
         else generated mall-like data, with a notice).
     columns : str or sequence of str or None, default=None
-        As :func:`features_from_frame`; None: ``"income,score"``.
+        As :func:`features_from_frame`; None: the annual-income and spending-score columns, as
+        :func:`pyseg.load_dataset` finds them.
     scale : {"none", "z"}, default="none"
+
+    Raises
+    ------
+    InputError
+        What :func:`pyseg.load_dataset` refuses, in its words (the course's ranges when the
+        features are the course's), and what :func:`features_from_frame` refuses.
     """
     resolved, data, source, notice = read_data(path)
     # The one validator of data files, as for load_dataset: the same checks and messages for
