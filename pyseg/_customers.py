@@ -130,19 +130,18 @@ def open_customers(path: str, model: SegmentModel) -> CustomerTable:
     """
     handle = open_input(path)  # closed by _read_batches
     try:
-        head, first_line, offset, rest = _read_header(handle, path)
-        header, bom, ending = _split_header(head, path, first_line, offset)
-        layout = _layout(header, path, first_line, model)
+        header, bom, ending, line, offset, rest = _read_header(handle, path)
+        layout = _layout(header, path, line, model)
     except BaseException:
         handle.close()
         raise
-    batches = _read_batches(handle, rest, layout, first_line + 1, offset + len(head))
+    batches = _read_batches(handle, rest, layout, line + 1, offset)
     return CustomerTable(path, header, layout.delimiter, ending or "\n", bom, batches)
 
 
-def _read_header(handle: IO[bytes], path: str) -> tuple[bytes, int, int, bytes]:
-    """The first non-blank line with its line end, its file line and byte offset, and the bytes
-    read after it."""
+def _read_header(handle: IO[bytes], path: str) -> tuple[str, bool, str, int, int, bytes]:
+    """The first non-blank line (without a byte-order mark or line end), whether it had the
+    mark, its line end, its file line, the byte offset after it, and the bytes read after it."""
     data, line, offset, eof = b"", 1, 0, False
     blank = b"\xef\xbb\xbf \t\r\n"
     while True:
@@ -155,17 +154,13 @@ def _read_header(handle: IO[bytes], path: str) -> tuple[bytes, int, int, bytes]:
         end = match.end() if match else len(data)
         text, data = data[:end], data[end:]
         if text.strip(blank):
-            return text, line, offset, data
+            bom = text.startswith(b"\xef\xbb\xbf")
+            full = decoded(text[3:] if bom else text, path, line, offset + (3 if bom else 0))
+            header = full.rstrip("\r\n")
+            return header, bom, full[len(header):], line, offset + len(text), data
         if not data and eof:
             raise empty_file(path)
         line, offset = line + 1, offset + len(text)
-
-
-def _split_header(head: bytes, path: str, line: int, offset: int) -> tuple[str, bool, str]:
-    bom = head.startswith(b"\xef\xbb\xbf")
-    text = decoded(head[3:] if bom else head, path, line, offset + (3 if bom else 0))
-    header = text.rstrip("\r\n")
-    return header, bom, text[len(header):]
 
 
 def _layout(header: str, path: str, line: int, model: SegmentModel) -> _Layout:
