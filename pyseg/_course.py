@@ -24,13 +24,19 @@ COURSE_HEADER: tuple[str, ...] = (
     "Annual Income (k$)",
     "Spending Score (1-100)",
 )
-INCOME_COLUMN = COURSE_HEADER[3]
-SCORE_COLUMN = COURSE_HEADER[4]
 #: The course's two features, in the order the course selects them (``dataset[4:5]`` in R).
-COURSE_FEATURES: tuple[str, str] = (INCOME_COLUMN, SCORE_COLUMN)
+COURSE_FEATURES: tuple[str, str] = (COURSE_HEADER[3], COURSE_HEADER[4])
+#: Short names of the course file's columns -> normalised headers they match.
+SHORT_NAMES: dict[str, tuple[str, ...]] = {
+    "income": ("annual_income_k", "annual_income", "income", "income_k"),
+    "score": ("spending_score_1_100", "spending_score", "score", "score_1_100"),
+    "age": ("age",),
+    "gender": ("gender", "genre", "sex"),
+}
 #: Column names the course file (and common copies of it) uses for age and gender.
-AGE_HEADERS: tuple[str, ...] = ("age",)
-GENDER_HEADERS: tuple[str, ...] = ("genre", "gender", "sex")
+AGE_HEADERS: tuple[str, ...] = SHORT_NAMES["age"]
+GENDER_HEADERS: tuple[str, ...] = SHORT_NAMES["gender"]
+
 
 def normalise_header(name: str) -> str:
     """``"Annual Income (k$)"`` -> ``"annual_income_k"``: lowercase, other runs folded to ``_``."""
@@ -160,15 +166,6 @@ R_CLUSPLOT_CODE = (
     "clusplot(X, y_kmeans, lines = 0, shade = TRUE, color = TRUE, labels = 2, "
     "plotchar = FALSE, span = TRUE)"
 )
-
-#: Short names of the course file's columns -> normalised headers they match.
-SHORT_NAMES: dict[str, tuple[str, ...]] = {
-    "income": ("annual_income_k", "annual_income", "income", "income_k"),
-    "score": ("spending_score_1_100", "spending_score", "score", "score_1_100"),
-    "age": ("age",),
-    "gender": ("gender", "genre", "sex"),
-}
-
 
 def header_matches(name: str, header: Sequence[str]) -> Iterator[list[int]]:
     """The columns of ``header`` a requested ``name`` may mean, by ever looser rules: the header

@@ -215,7 +215,8 @@ def scale_z(X: NDArray[np.float64], names: Sequence[str] = (), source: str = "th
 def scale_warnings(X: NDArray[np.float64], columns: tuple[FeatureColumn, ...]) -> tuple[str, ...]:
     """Lines suggesting ``--scale z``: numeric spreads 10x apart, or a categorical column."""
     notes = []
-    numeric = [(c.name, i) for i, c in enumerate(_positions(columns)) if c.kind == "numeric"]
+    per_column = [c for c in columns for _ in c.output_names]  # one per matrix column
+    numeric = [(c.name, i) for i, c in enumerate(per_column) if c.kind == "numeric"]
     if len(numeric) >= 2 and X.shape[0] >= 2:
         spreads = {name: float(np.std(X[:, i], ddof=1)) for name, i in numeric}
         low, high = min(spreads, key=spreads.get), max(spreads, key=spreads.get)
@@ -278,11 +279,6 @@ def features_for_new_rows(features: Features, frame: pd.DataFrame, source: str
     if features.scale == "z":
         X = (X - features.center) / features.spread
     return np.ascontiguousarray(X, dtype=np.float64)
-
-
-def _positions(columns: tuple[FeatureColumn, ...]) -> list[FeatureColumn]:
-    """One entry per matrix column: the FeatureColumn it came from."""
-    return [column for column in columns for _ in column.output_names]
 
 
 def load_features(path: str | os.PathLike[str] | None, columns: str | Sequence[str] | None = None,
