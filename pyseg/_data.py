@@ -1,4 +1,7 @@
-"""Loading the course CSV, learners' variants of it, and any numeric CSV.
+"""Loading the course CSV, learners' variants of it, and any numeric CSV: the one validator of
+data files. Every command and method reads its data here (:func:`load_dataset`, or
+:func:`pyseg._features.load_features` through :func:`parse_data`), so a file is refused with the
+same line whichever method runs.
 
 :func:`load_dataset` reads a file in one pass with pandas (a million rows in well under a second)
 and checks the feature columns with vectorised tests. Only when something is wrong does a second,
@@ -16,8 +19,8 @@ Rules, where the course exercise does not settle them:
 - A semicolon- (or tab-) delimited export is read as such when its header line has no comma; in
   such a file ``15,5`` is read as the number 15.5, as a European spreadsheet meant it.
 - Values must be finite and within :data:`MAX_ABS_VALUE` in size. In the course schema income must
-  be >= 0 and the spending score within 1..100; for columns picked with ``columns=`` only the
-  finiteness and size rules apply.
+  be >= 0 and the spending score within 1..100 (also when ``columns=`` picks just those two); for
+  other columns only the finiteness and size rules apply.
 """
 
 from __future__ import annotations
