@@ -265,17 +265,11 @@ def _checked_batch(data: bytes, layout: _Layout, first_line: int, offset: int) -
     rows: list[str] = []
     values: list[list[float]] = []
     lines: list[int] = []
-    position, line = 0, first_line
-    for match in [*_LINE_END.finditer(text), None]:
-        stop = match.start() if match else len(text)
-        row, position = text[position:stop], match.end() if match else len(text)
+    for line, row in enumerate(_LINE_END.split(text), start=first_line):
         if row.strip():
             values.append(_checked_row(row, line, layout))
             rows.append(row)
             lines.append(line)
-        line += 1
-        if match is None:
-            break
     X = np.asarray(values, dtype=np.float64).reshape(len(rows), len(layout.columns))
     return CustomerBatch(rows, X, np.asarray(lines, dtype=np.int64))
 
