@@ -533,17 +533,22 @@ def best_lloyd(X: NDArray[np.float64], starts: NDArray[np.float64],
                max_iter: int = LLOYD_MAX_ITER) -> tuple[NDArray[np.int64], float]:
     """Lloyd from each start of ``starts`` (S, k, d); the labels and WCSS of the best.
 
-    Call inside :func:`~pyseg.engines.one_thread` (the resampling engine does).
+    All starts run at once (:func:`pyseg._lloyd.lloyd_many`, R's arithmetic); a start that loses
+    a cluster is rerun by scikit-learn (which moves the empty center), as before.
     """
-    from sklearn.cluster import KMeans
+    from pyseg._lloyd import lloyd_many
 
+    labels, wcss, empty = lloyd_many(X, starts, max_iter)
     best_labels, best_wcss = None, np.inf
-    for start in starts:
-        model = KMeans(n_clusters=start.shape[0], init=start, n_init=1, max_iter=max_iter,
-                       tol=0.0, algorithm="lloyd").fit(X)
-        wcss = float(model.inertia_)
-        if best_labels is None or wcss < best_wcss - START_TIE * abs(best_wcss):
-            best_labels, best_wcss = np.asarray(model.labels_, dtype=np.int64), wcss
+    for s, start in enumerate(starts):
+        if empty[s]:
+            from sklearn.cluster import KMeans
+
+            model = KMeans(n_clusters=start.shape[0], init=start, n_init=1, max_iter=max_iter,
+                           tol=0.0, algorithm="lloyd").fit(X)
+            labels[s], wcss[s] = model.labels_, model.inertia_
+        if best_labels is None or wcss[s] < best_wcss - START_TIE * abs(best_wcss):
+            best_labels, best_wcss = labels[s], float(wcss[s])
     assert best_labels is not None
     return best_labels, best_wcss
 

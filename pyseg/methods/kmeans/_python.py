@@ -163,6 +163,24 @@ def one_thread() -> AbstractContextManager[object]:
     alongside R. Measured on a busy 2-vCPU machine, a 1M-row course fit took 1.8 s on one thread
     against 2.7-3.9 s on two; an idle many-core machine would lose some of its parallel speed-up.
     """
-    from threadpoolctl import threadpool_limits
+    return _OneThread()
 
-    return threadpool_limits(limits=1)
+
+class _OneThread(AbstractContextManager[object]):
+    """threadpoolctl's limit to one thread, entered only by the outermost of nested uses: each
+    entry scans the loaded libraries (16 s of ``gap --B 100``'s refits, issue 21)."""
+
+    depth = 0
+
+    def __enter__(self) -> object:
+        from threadpoolctl import threadpool_limits
+
+        if _OneThread.depth == 0:
+            self.limits: Any = threadpool_limits(limits=1)
+        _OneThread.depth += 1
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        _OneThread.depth -= 1
+        if _OneThread.depth == 0:
+            self.limits.restore_original_limits()
