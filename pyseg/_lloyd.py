@@ -11,6 +11,7 @@ nearest center on a tie, centers the means of their rows, stop when no label cha
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -68,3 +69,38 @@ def lloyd_many(X: NDArray[np.float64], starts: NDArray[np.float64],
         labels = distances.argmin(axis=2)
     wcss = np.take_along_axis(distances, labels[..., None], axis=2)[..., 0].sum(axis=1)
     return labels, wcss, empty
+
+
+def kmeanspp_many(X: NDArray[np.float64], k: int, starts: int,
+                  rng: np.random.Generator) -> NDArray[np.float64]:
+    """``starts`` greedy k-means++ draws of ``k`` rows of ``X`` (2 + log k trials per center, as
+    scikit-learn's), from ``rng``: shape (starts, k, n_features).
+
+    ``rng`` is read start by start, center by center (one row, then ``trials`` uniforms per
+    center), as one draw after the other would; the arithmetic then runs on all starts at once,
+    each start's the same as alone.
+    """
+    n, d = X.shape
+    trials = 2 + int(math.log(k))
+    first = np.empty(starts, dtype=np.int64)
+    uniforms = np.empty((starts, max(k - 1, 0), trials), dtype=np.float64)
+    for s in range(starts):
+        first[s] = rng.integers(n)
+        for c in range(k - 1):
+            uniforms[s, c] = rng.random(trials)
+    centers = np.empty((starts, k, d), dtype=np.float64)
+    centers[:, 0] = X[first]
+    closest = ((X[None, :, :] - X[first][:, None, :]) ** 2).sum(axis=2)
+    every = np.arange(starts)
+    for c in range(1, k):
+        total = closest.sum(axis=1)
+        picks = uniforms[:, c - 1] * total[:, None]
+        # searchsorted(cumsum, picks, side="right"), per start: how many sums are <= the pick
+        below = (np.cumsum(closest, axis=1)[:, :, None] <= picks[:, None, :]).sum(axis=1)
+        candidates = np.minimum(below, n - 1)
+        distances = ((X[None, None, :, :] - X[candidates][:, :, None, :]) ** 2).sum(axis=3)
+        np.minimum(closest[:, None, :], distances, out=distances)
+        best = np.argmin(distances.sum(axis=2), axis=1)
+        closest = distances[every, best]
+        centers[:, c] = X[candidates[every, best]]
+    return centers

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -25,6 +24,7 @@ from pyseg._course import (
 from pyseg._data import Dataset, check_clusterable
 from pyseg._errors import InputError
 from pyseg._io import json_ready
+from pyseg._lloyd import kmeanspp_many, lloyd_many
 from pyseg._segments import segment_names_for_data
 from pyseg.engines import (
     FitResult,
@@ -502,31 +502,11 @@ START_TIE = 1e-9
 LLOYD_MAX_ITER = 1000
 
 
-def kmeanspp(X: NDArray[np.float64], k: int, rng: np.random.Generator) -> NDArray[np.float64]:
-    """One greedy k-means++ draw of ``k`` rows of ``X`` (2 + log k trials per center, as
-    scikit-learn's), from ``rng``: shape (k, n_features)."""
-    n = X.shape[0]
-    trials = 2 + int(math.log(k))
-    centers = np.empty((k, X.shape[1]), dtype=np.float64)
-    first = int(rng.integers(n))
-    centers[0] = X[first]
-    closest = ((X - X[first]) ** 2).sum(axis=1)
-    for c in range(1, k):
-        total = closest.sum()
-        picks = rng.random(trials) * total
-        candidates = np.minimum(np.searchsorted(np.cumsum(closest), picks, side="right"), n - 1)
-        distances = ((X[None, :, :] - X[candidates][:, None, :]) ** 2).sum(axis=2)
-        np.minimum(closest, distances, out=distances)
-        best = int(np.argmin(distances.sum(axis=1)))
-        closest = distances[best]
-        centers[c] = X[candidates[best]]
-    return centers
-
-
 def kmeanspp_starts(X: NDArray[np.float64], k: int, starts: int,
                     rng: np.random.Generator) -> NDArray[np.float64]:
-    """``starts`` k-means++ draws: shape (starts, k, n_features)."""
-    return np.stack([kmeanspp(X, k, rng) for _ in range(starts)])
+    """``starts`` greedy k-means++ draws (:func:`pyseg._lloyd.kmeanspp_many`): shape
+    (starts, k, n_features)."""
+    return kmeanspp_many(X, k, starts, rng)
 
 
 def best_lloyd(X: NDArray[np.float64], starts: NDArray[np.float64],
@@ -536,8 +516,6 @@ def best_lloyd(X: NDArray[np.float64], starts: NDArray[np.float64],
     All starts run at once (:func:`pyseg._lloyd.lloyd_many`, R's arithmetic); a start that loses
     a cluster is rerun by scikit-learn (which moves the empty center), as before.
     """
-    from pyseg._lloyd import lloyd_many
-
     labels, wcss, empty = lloyd_many(X, starts, max_iter)
     best_labels, best_wcss = None, np.inf
     for s, start in enumerate(starts):
