@@ -76,6 +76,13 @@ class Resampler:
         for k in range(2, k_max + 1):
             yield self.labels(X, k, None if draw is None else draw[k - 2])
 
+    def gap_partitions(self, sets: NDArray[np.float64], k_max: int,
+                       draws: Sequence[Any] | None) -> list[list[NDArray[np.int64]]]:
+        """The partitions of every set of ``sets`` (M, n, d) for k = 2..k_max: ``[m][k - 2]``
+        (a method may fit all sets at once)."""
+        return [list(self.gap_labels(X, k_max, None if draws is None else draws[m]))
+                for m, X in enumerate(sets)]
+
     def r_draws(self, draws: Sequence[Any] | None, n: int) -> dict[str, Any]:
         """Bootstrap draws of some fits (of ``n`` rows at most) as arguments of R's refits."""
         return {}
@@ -201,12 +208,12 @@ class PythonResampleEngine:
         ``draws[m]``: set m's draws."""
         logw = np.zeros((sets.shape[0], k_max), dtype=np.float64)
         with one_thread():
-            for m, X in enumerate(sets):
-                logw[m, 0] = np.log(within_dispersion(X, np.zeros(X.shape[0], dtype=np.int64),
-                                                      d_power))
-                for k, labels in enumerate(
-                        fit.gap_labels(X, k_max, None if draws is None else draws[m]), start=2):
-                    logw[m, k - 1] = np.log(within_dispersion(X, labels, d_power))
+            partitions = fit.gap_partitions(sets, k_max, draws)
+        for m, X in enumerate(sets):
+            logw[m, 0] = np.log(within_dispersion(X, np.zeros(X.shape[0], dtype=np.int64),
+                                                  d_power))
+            for k, labels in enumerate(partitions[m], start=2):
+                logw[m, k - 1] = np.log(within_dispersion(X, labels, d_power))
         return logw
 
     def version(self) -> str | None:

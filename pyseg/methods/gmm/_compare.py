@@ -31,6 +31,7 @@ import numpy as np
 
 from pyseg._align import align_labels
 from pyseg._data import Dataset
+from pyseg._em import em_full_many
 from pyseg._errors import InputError, REvaluationError, RUnavailableError
 from pyseg._features import load_features
 from pyseg._io import json_ready, to_json_text
@@ -465,6 +466,21 @@ class Resample(Resampler):
                                  f"components ({str(error).splitlines()[0]}): use a smaller k"
                                  ) from None
             return np.argmax(model.predict_proba(X), axis=1).astype(np.int64)
+
+    def gap_partitions(self, sets: NDArray[np.float64], k_max: int,
+                       draws: Sequence[Any] | None) -> list[list[NDArray[np.int64]]]:
+        """Full covariances: each k's EM on every set at once (:func:`pyseg._em.em_full_many`,
+        issue 21), set by set when that cannot fit one (which then says why)."""
+        if self.covariance != "full" or draws is None:
+            return super().gap_partitions(sets, k_max, draws)
+        by_k = []
+        for k in range(2, k_max + 1):
+            starts = [row[k - 2] for row in draws]
+            found = em_full_many(sets, np.stack([start.partition for start in starts]), k,
+                                 np.array([max(1, start.iterations - 1) for start in starts]))
+            by_k.append(found if found is not None else
+                        [self.labels(X, k, start) for X, start in zip(sets, starts, strict=True)])
+        return [[labels[m] for labels in by_k] for m in range(sets.shape[0])]
 
     def r_draws(self, draws: Sequence[Any] | None, n: int) -> dict[str, Any]:
         assert draws is not None
