@@ -18,6 +18,7 @@ independent check; ``cluster::maxSE``'s five rules choose k from each.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -28,6 +29,7 @@ import numpy as np
 from pyseg._data import Dataset
 from pyseg._errors import InputError
 from pyseg._io import json_ready
+from pyseg._parallel import start_workers
 from pyseg._progress import progress_bar
 from pyseg._stability import check_resample_arguments, chunks, run_sides
 from pyseg.engines import PythonResampleEngine, RResampleEngine
@@ -207,11 +209,12 @@ def gap_statistic(dataset: Dataset, k_max: int = 10, B: int = 100, seed: int = 1
                   starts: int = 10, reference: str = "scaledPCA", d_power: int = 1,
                   method: str = "kmeans", linkage: str = "ward", clusgap: bool = True,
                   workers: int = 1, progress: bool = False,
-                  covariance: str = "full") -> GapResult:
+                  covariance: str = "full", dask: str | None = None) -> GapResult:
     """The gap statistic in Python and R on shared references, and ``cluster::clusGap``'s own.
 
     The draws beyond the reference sets are the method's (its ``Resampler.gap_draws``, for
-    k = 2..K; some come from one R call).
+    k = 2..K; some come from one R call). ``workers`` processes, or the Dask scheduler at
+    ``dask``, run the fits (:mod:`pyseg._parallel`); the result does not depend on them.
 
     Raises
     ------
@@ -225,6 +228,7 @@ def gap_statistic(dataset: Dataset, k_max: int = 10, B: int = 100, seed: int = 1
                                    covariance, linkage)
     python_engine, r_engine = PythonResampleEngine(), RResampleEngine()
     r_engine.check_ready(fit=fit)
+    start_workers(workers, functools.partial(r_engine.check_ready, fit=fit), dask)
     rng = np.random.default_rng(seed)
     sets = np.concatenate([X[None], reference_sets(X, B, reference, rng)])
     pieces = chunks(B + 1, 4 * workers)
@@ -240,7 +244,7 @@ def gap_statistic(dataset: Dataset, k_max: int = 10, B: int = 100, seed: int = 1
             [_r_piece(r_engine, sets, k_max, draws, p, (fit, d_power)) for p in pieces]
             + ([lambda: r_engine.clusgap(X, k_max, B, seed, fit, d_power, reference)]
                if clusgap else []),
-            workers, bar)
+            workers, bar, dask, functools.partial(r_engine.check_ready, fit=fit))
     finally:
         bar.close()
     return _gap_result(python, r, r_engine, clusgap, fit, {

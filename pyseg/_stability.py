@@ -15,12 +15,13 @@
     ``bootmean``. Same draws, same partitions: the two languages' Jaccards are equal.
     ``fpc::clusterboot`` itself, with its own draws, is the independent statistical check.
 
-The Python side can run in worker processes while R runs in this one (``workers``); the draws
-and so the results do not depend on it.
+Both sides can run on worker processes or a Dask cluster (``workers``, ``dask``:
+:mod:`pyseg._parallel`); the draws and so the results do not depend on it.
 """
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 from collections.abc import Callable, Sequence
@@ -34,6 +35,7 @@ from pyseg._course import COURSE_K, CourseSettings, python_kmeans_code, r_kmeans
 from pyseg._data import Dataset, check_points
 from pyseg._errors import InputError
 from pyseg._io import json_ready
+from pyseg._parallel import run_tasks, start_workers
 from pyseg._progress import ProgressBar, progress_bar
 from pyseg._segments import names_or_numbers
 from pyseg.engines import PythonResampleEngine, RResampleEngine
@@ -82,36 +84,17 @@ def chunks(count: int, parts: int) -> list[range]:
 
 
 def run_sides(python_jobs: Sequence[tuple[Callable[..., Any], tuple[Any, ...]]],
-              r_jobs: Sequence[Callable[[], Any]], workers: int,
-              bar: ProgressBar) -> tuple[list[Any], list[Any]]:
-    """Run the Python jobs (``(function, args)``) and the R jobs, one progress step each.
+              r_jobs: Sequence[Callable[[], Any]], workers: int, bar: ProgressBar,
+              dask: str | None = None,
+              check: Callable[[], None] | None = None) -> tuple[list[Any], list[Any]]:
+    """Run the Python jobs (``(function, args)``) and the R jobs, one progress step each, where
+    :func:`pyseg._parallel.run_tasks` puts them (``workers``, ``dask``, ``check``).
 
-    With ``workers`` > 1 the Python jobs run in that many worker processes (spawned: R is loaded
-    in this one) while R runs here; with 1, one after the other in this process.
+    The R jobs go first and in reverse (the last, an independent check, is the longest).
     """
-    if workers <= 1:
-        python = []
-        for function, args in python_jobs:
-            python.append(function(*args))
-            bar.update()
-        r = []
-        for job in r_jobs:
-            r.append(job())
-            bar.update()
-        return python, r
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        futures = [pool.submit(function, *args) for function, args in python_jobs]
-        for future in futures:
-            future.add_done_callback(lambda _: bar.update())
-        r = []
-        for job in r_jobs:
-            r.append(job())
-            bar.update()
-        return [future.result() for future in futures], r
+    tasks = [(job, ()) for job in reversed(r_jobs)] + list(python_jobs)
+    results = run_tasks(tasks, workers, bar, dask, check)
+    return results[len(r_jobs):], results[:len(r_jobs)][::-1]
 
 
 def check_workers(workers: int) -> None:
@@ -416,11 +399,14 @@ def check_resample_arguments(X: NDArray[np.float64], k: int, B: int, starts: int
 def bootstrap_stability(dataset: Dataset, k: int = COURSE_K, B: int = 100, seed: int = 1,
                         starts: int = 10, method: str = "kmeans", linkage: str = "ward",
                         clusterboot: bool = True, workers: int = 1,
-                        progress: bool = False, covariance: str = "full") -> BootstrapStability:
+                        progress: bool = False, covariance: str = "full",
+                        dask: str | None = None) -> BootstrapStability:
     """Bootstrap stability per segment in Python and R on shared draws, and clusterboot's.
 
     ``linkage`` and ``covariance``: the settings of the methods that have them. The draws beyond
     the rows are the method's (its ``Resampler.bootstrap_draws``; some come from one R call).
+    ``workers`` processes, or the Dask scheduler at ``dask``, run the refits
+    (:mod:`pyseg._parallel`); the result does not depend on them.
 
     Raises
     ------
@@ -434,6 +420,7 @@ def bootstrap_stability(dataset: Dataset, k: int = COURSE_K, B: int = 100, seed:
                                    linkage)
     python_engine, r_engine = PythonResampleEngine(), RResampleEngine()
     r_engine.check_ready(fpc=clusterboot, fit=fit)
+    start_workers(workers, functools.partial(r_engine.check_ready, clusterboot, fit), dask)
     rng = np.random.default_rng(seed)
     rows = bootstrap_rows(X.shape[0], B, rng)
     pieces = chunks(B, 4 * workers)
@@ -450,7 +437,7 @@ def bootstrap_stability(dataset: Dataset, k: int = COURSE_K, B: int = 100, seed:
              for piece in pieces],
             [_r_piece(r_engine, X, k, (rows, draws), piece, fit) for piece in pieces]
             + ([lambda: r_engine.clusterboot(X, k, B, seed, fit)] if clusterboot else []),
-            workers, bar)
+            workers, bar, dask, functools.partial(r_engine.check_ready, clusterboot, fit))
     finally:
         bar.close()
     return _bootstrap_result(dataset, X, original, python, r, fit, (k, B, seed), clusterboot)

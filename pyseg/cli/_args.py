@@ -8,6 +8,7 @@ import textwrap
 from collections.abc import Callable
 from pathlib import Path
 
+from pyseg._parallel import DASK_ENV, default_dask
 from pyseg.cli._help import COMMAND_HELP
 from pyseg.methods import NAMES, course_method, trait
 
@@ -75,7 +76,11 @@ def add_resampling_arguments(
     parser.add_argument("--no-check", action="store_true",
                         help=f"leave out {check}'s own run")
     parser.add_argument("--workers", type=integer(), default=1,
-                        help="processes for the Python side while R runs (1: one after the other)")
+                        help="processes (joblib's loky) running both languages' refits, each "
+                             "with its own R (1: one after the other, in this process)")
+    parser.add_argument("--dask", metavar="ADDRESS", default=default_dask(),
+                        help=f"run the refits on the Dask scheduler at ADDRESS instead (default: "
+                             f"${DASK_ENV}); every worker needs pyseg, R and rpy2")
     parser.add_argument("--json", action="store_true", help="print one JSON document")
     parser.add_argument("--report", metavar="DIR", help=f"write {report} to DIR")
 

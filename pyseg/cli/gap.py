@@ -73,7 +73,8 @@ def run(args: argparse.Namespace) -> int:
     say_notice(dataset.notice)
     result = gap_statistic(dataset, args.k_max, args.B, args.seed, args.starts, args.reference,
                            args.d_power, args.method, args.linkage, not args.no_check,
-                           args.workers, progress_wanted(args.json), args.covariance)
+                           args.workers, progress_wanted(args.json), args.covariance,
+                           args.dask)
     if args.report:
         elbow_result = None
         with contextlib.suppress(PysegError):  # the page then says the elbow is missing

@@ -88,7 +88,7 @@ def run(args: argparse.Namespace) -> int:
     else:
         result = bootstrap_stability(dataset, args.k, args.bootstrap, args.seed, args.starts,
                                      args.method, args.linkage, not args.no_check, args.workers,
-                                     progress, args.covariance)
+                                     progress, args.covariance, args.dask)
     if args.report:
         write_stability_report(result, dataset,
                                live_run_provenance(dataset, args.command_line), Path(args.report))

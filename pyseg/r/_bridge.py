@@ -216,6 +216,11 @@ def r_call(script: str, function: str, *args: Any, **kwargs: Any) -> tuple[Any, 
         R raised an error; the message is R's, on one line.
     """
     rpy2 = _rpy2()
+    conversion = rpy2["robjects"].conversion
+    if conversion.get_conversion() is conversion.missingconverter:
+        # rpy2 keeps its rules in a ContextVar set by the thread that imported it: another
+        # thread (a Dask worker's task thread) starts without them
+        conversion.set_conversion(rpy2["robjects"].default_converter)
     with _lock:
         bridge = _script("bridge.R")
         module = _script(script)
