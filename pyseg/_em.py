@@ -3,7 +3,7 @@ statistic's refits (one per reference set and k).
 
 scikit-learn's ``GaussianMixture`` costs ~10 ms per EM iteration on 200 rows (per-component
 ``solve_triangular`` and input checks), and the gap runs ~300 iterations per fit, 9 fits per set
-(issue 21: ``gap --method gmm --B 10`` spent 340 s of 378 there). Here every set of one k moves
+(issue 21: 340 s of 378 in a Gaussian-mixture ``gap --B 10``). Here every set of one k moves
 together. The steps are scikit-learn's (``_e_step``/``_m_step``, ``reg_covar = 0``): the start's
 weights, means and precisions as ``weights_init``/``means_init``/``precisions_init``, then
 ``iterations`` rounds of E-step and M-step (``tol = 0``: no early stop), then each row's most
