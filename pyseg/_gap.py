@@ -227,8 +227,8 @@ def gap_statistic(dataset: Dataset, k_max: int = 10, B: int = 100, seed: int = 1
     fit = check_resample_arguments(X, k_max, B, starts, method, dataset.source, workers,
                                    covariance, linkage)
     python_engine, r_engine = PythonResampleEngine(), RResampleEngine()
-    r_engine.check_ready(fit=fit)
     start_workers(workers, functools.partial(r_engine.check_ready, fit=fit), dask)
+    r_engine.check_ready(fit=fit)
     rng = np.random.default_rng(seed)
     sets = np.concatenate([X[None], reference_sets(X, B, reference, rng)])
     pieces = chunks(B + 1, 4 * workers)

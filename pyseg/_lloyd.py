@@ -74,33 +74,66 @@ def lloyd_many(X: NDArray[np.float64], starts: NDArray[np.float64],
 def kmeanspp_many(X: NDArray[np.float64], k: int, starts: int,
                   rng: np.random.Generator) -> NDArray[np.float64]:
     """``starts`` greedy k-means++ draws of ``k`` rows of ``X`` (2 + log k trials per center, as
-    scikit-learn's), from ``rng``: shape (starts, k, n_features).
+    scikit-learn's), from ``rng``: shape (starts, k, n_features). The same as one draw after the
+    other (:func:`kmeanspp_reads`, then :func:`kmeanspp_from` on all starts at once)."""
+    first, uniforms = kmeanspp_reads(rng, X.shape[0], k, starts)
+    return kmeanspp_from(X[None], first[None], uniforms[None])[0]
 
-    ``rng`` is read start by start, center by center (one row, then ``trials`` uniforms per
-    center), as one draw after the other would; the arithmetic then runs on all starts at once,
-    each start's the same as alone.
-    """
-    n, d = X.shape
+
+def kmeanspp_reads(rng: np.random.Generator, n: int, k: int,
+                   starts: int) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
+    """What ``starts`` k-means++ draws of ``k`` of ``n`` rows read from ``rng``, in its order
+    (start by start: the first row, then ``trials`` uniforms per further center): the first rows
+    (starts,) and the uniforms (starts, k - 1, trials)."""
     trials = 2 + int(math.log(k))
     first = np.empty(starts, dtype=np.int64)
-    uniforms = np.empty((starts, max(k - 1, 0), trials), dtype=np.float64)
+    uniforms = np.empty((starts, k - 1, trials), dtype=np.float64)
     for s in range(starts):
         first[s] = rng.integers(n)
         for c in range(k - 1):
             uniforms[s, c] = rng.random(trials)
-    centers = np.empty((starts, k, d), dtype=np.float64)
-    centers[:, 0] = X[first]
-    closest = ((X[None, :, :] - X[first][:, None, :]) ** 2).sum(axis=2)
-    every = np.arange(starts)
+    return first, uniforms
+
+
+def kmeanspp_from(Xs: NDArray[np.float64], first: NDArray[np.int64],
+                  uniforms: NDArray[np.float64]) -> NDArray[np.float64]:
+    """The k-means++ centers of data sets ``Xs`` (G, n, d) from their reads (``first`` (G, S),
+    ``uniforms`` (G, S, k - 1, trials)): shape (G, S, k, d). Each start's arithmetic is the
+    one-draw code's, on (G * S, ...) arrays, in slices of ~4M numbers."""
+    G, n, d = Xs.shape
+    S, k, trials = first.shape[1], uniforms.shape[2] + 1, uniforms.shape[3]
+    step = max(1, 4_000_000 // max(1, S * trials * n * d))
+    if step < G:
+        return np.concatenate([kmeanspp_from(Xs[g:g + step], first[g:g + step],
+                                             uniforms[g:g + step]) for g in range(0, G, step)])
+    X = np.repeat(Xs, S, axis=0)  # (G * S, n, d): each start's own data set
+    every = np.arange(G * S)
+    first, uniforms = first.reshape(-1), uniforms.reshape(G * S, k - 1, trials)
+    centers = np.empty((G * S, k, d), dtype=np.float64)
+    centers[:, 0] = X[every, first]
+    closest = _sum_of_squares(X - X[every, first][:, None, :])
     for c in range(1, k):
         total = closest.sum(axis=1)
         picks = uniforms[:, c - 1] * total[:, None]
         # searchsorted(cumsum, picks, side="right"), per start: how many sums are <= the pick
         below = (np.cumsum(closest, axis=1)[:, :, None] <= picks[:, None, :]).sum(axis=1)
         candidates = np.minimum(below, n - 1)
-        distances = ((X[None, None, :, :] - X[candidates][:, :, None, :]) ** 2).sum(axis=3)
+        points = X[every[:, None], candidates]  # (G * S, trials, d)
+        distances = _sum_of_squares(X[:, None, :, :] - points[:, :, None, :])
         np.minimum(closest[:, None, :], distances, out=distances)
         best = np.argmin(distances.sum(axis=2), axis=1)
         closest = distances[every, best]
-        centers[:, c] = X[candidates[every, best]]
-    return centers
+        centers[:, c] = points[every, best]
+    return centers.reshape(G, S, k, d)
+
+
+def _sum_of_squares(differences: NDArray[np.float64]) -> NDArray[np.float64]:
+    """``(differences ** 2).sum(axis=-1)``, feature by feature below 8 features (the same bits:
+    numpy adds fewer than 8 numbers in order) without the squared array's memory pass."""
+    d = differences.shape[-1]
+    if d >= 8:
+        return (differences ** 2).sum(axis=-1)
+    total = differences[..., 0] ** 2
+    for j in range(1, d):
+        total += differences[..., j] ** 2
+    return total

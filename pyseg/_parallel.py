@@ -58,7 +58,8 @@ def run_tasks(tasks: Sequence[Task], workers: int, bar: ProgressBar,
     ----------
     tasks : sequence of (callable, tuple)
     workers : int
-        1: one after the other in this process; more: that many loky worker processes.
+        1: one after the other in this process; more: that many loky worker processes, while
+        this process runs the first task.
     bar : ProgressBar
     dask : str, optional
         A Dask scheduler's address: the tasks run on its workers instead (``workers`` unused).
@@ -78,8 +79,14 @@ def run_tasks(tasks: Sequence[Task], workers: int, bar: ProgressBar,
     while _starting:
         list(_starting.pop())
     if dask is None:
+        # every task but the first queued for the workers at once; this process, which has its
+        # R already, runs the first (the longest: the independent R check) meanwhile
         with parallel_config(backend="loky", n_jobs=workers, inner_max_num_threads=1):
-            return _collect(Parallel(return_as="generator", batch_size=1)(calls), bar)
+            rest = Parallel(return_as="generator", batch_size=1, pre_dispatch="all")(calls[1:])
+            function, args = tasks[0]
+            first = function(*args)
+            bar.update()
+            return [first, *_collect(rest, bar)]
     client = _dask_client(dask)
     try:
         _check_workers(client, check)

@@ -419,8 +419,8 @@ def bootstrap_stability(dataset: Dataset, k: int = COURSE_K, B: int = 100, seed:
     fit = check_resample_arguments(X, k, B, starts, method, dataset.source, workers, covariance,
                                    linkage)
     python_engine, r_engine = PythonResampleEngine(), RResampleEngine()
-    r_engine.check_ready(fpc=clusterboot, fit=fit)
     start_workers(workers, functools.partial(r_engine.check_ready, clusterboot, fit), dask)
+    r_engine.check_ready(fpc=clusterboot, fit=fit)
     rng = np.random.default_rng(seed)
     rows = bootstrap_rows(X.shape[0], B, rng)
     pieces = chunks(B, 4 * workers)

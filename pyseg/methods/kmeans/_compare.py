@@ -24,7 +24,7 @@ from pyseg._course import (
 from pyseg._data import Dataset, check_clusterable
 from pyseg._errors import InputError
 from pyseg._io import json_ready
-from pyseg._lloyd import kmeanspp_many, lloyd_many
+from pyseg._lloyd import kmeanspp_from, kmeanspp_many, kmeanspp_reads, lloyd_many
 from pyseg._segments import segment_names_for_data
 from pyseg.engines import (
     FitResult,
@@ -543,14 +543,17 @@ class Resample(Resampler):
     def gap_draws(self, sets: NDArray[np.float64], k_max: int, rng: np.random.Generator,
                   r_engine: RResampleEngine) -> list[Any]:
         """Per data set, S starts per k = 2..k_max: (k_max - 1, S, k_max, d), the first k rows
-        of ``[k - 2, s]`` used (zeros beyond)."""
-        draws = []
-        for X in sets:
-            shared = np.zeros((max(k_max - 1, 1), self.starts, k_max, X.shape[1]))
-            for k in range(2, k_max + 1):
-                shared[k - 2, :, :k, :] = kmeanspp_starts(X, k, self.starts, rng)
-            draws.append(shared)
-        return draws
+        of ``[k - 2, s]`` used (zeros beyond). Read from ``rng`` set by set, k by k; computed
+        k by k on all sets at once."""
+        M, n, d = sets.shape
+        reads = [[kmeanspp_reads(rng, n, k, self.starts) for k in range(2, k_max + 1)]
+                 for _ in range(M)]
+        draws = np.zeros((M, k_max - 1, self.starts, k_max, d))
+        for k in range(2, k_max + 1):
+            draws[:, k - 2, :, :k, :] = kmeanspp_from(
+                sets, np.stack([row[k - 2][0] for row in reads]),
+                np.stack([row[k - 2][1] for row in reads]))
+        return list(draws)
 
     def labels(self, X: NDArray[np.float64], k: int, draw: Any) -> NDArray[np.int64]:
         with one_thread():
