@@ -118,12 +118,11 @@ def _model_from_args(args: argparse.Namespace) -> SegmentModel:
     return model
 
 
-def _parity_line(summary: BatchSummary, where: str) -> str:
-    n = summary.n_customers
-    share = 100.0 * (summary.n_agree or 0) / n if n else 100.0
-    line = f"python and R agree on {summary.n_agree} of {n} customers ({share:.2f}%)"
-    if summary.first_disagreement is not None:
-        line += f"; first disagreement at row {summary.first_disagreement} of {where}"
+def _parity_line(n_agree: int, n: int, first: int | None = None, where: str = "") -> str:
+    share = 100.0 * n_agree / n if n else 100.0
+    line = f"python and R agree on {n_agree} of {n} customers ({share:.2f}%)"
+    if first is not None:
+        line += f"; first disagreement at row {first} of {where}"
     return line
 
 
@@ -166,8 +165,6 @@ def run_predict(args: argparse.Namespace) -> int:
     ]
     if len(sources) > 1:
         raise InputError(f"give only one of {', '.join(sources)}")
-    if args.model and (args.data or args.columns):
-        raise InputError("--model already fixes the data: give either --model or --data/--columns")
     if args.output and not args.input and not args.grid:
         raise InputError("--output needs --input CSV or --grid N")
     if (args.income is None) != (args.score is None):
@@ -187,16 +184,8 @@ def run_predict(args: argparse.Namespace) -> int:
     return _interactive(model, args)
 
 
-def _require_course_model(model: SegmentModel, what: str) -> None:
-    if not model.is_course_schema:
-        raise InputError(
-            f"{what} needs a model of income and spending score; this model's features are "
-            f"{', '.join(model.feature_names_)}: use --input CSV"
-        )
-
-
 def _predict_one(model: SegmentModel, args: argparse.Namespace) -> int:
-    _require_course_model(model, "--income/--score")
+    model.require_course_schema("--income/--score", ": use --input CSV")
     income, score = validate_customer(args.income, args.score)
     run = classify(model, np.array([[income, score]]), args.engine)
     prediction = run.primary[0]
@@ -217,10 +206,7 @@ def _predict_one(model: SegmentModel, args: argparse.Namespace) -> int:
             _warn(warning)
         print(format_prediction(prediction, income, score))
         if run.parity is not None:
-            parity = run.parity
-            share = 100.0 * parity.n_agree
-            print(f"python and R agree on {parity.n_agree} of 1 customers ({share:.2f}%)",
-                  file=sys.stderr)
+            print(_parity_line(run.parity.n_agree, 1), file=sys.stderr)
     return ExitCode.OK if run.agree else ExitCode.PARITY_FAILED
 
 
@@ -254,7 +240,9 @@ def _predict_many(model: SegmentModel, args: argparse.Namespace) -> int:
             _warn(warning)
         if summary.n_agree is not None:
             # With the rows on stdout the verdict goes to stderr, so the CSV stays clean.
-            print(_parity_line(summary, where), file=sys.stderr if not args.output else sys.stdout)
+            line = _parity_line(summary.n_agree, summary.n_customers,
+                                summary.first_disagreement, where)
+            print(line, file=sys.stderr if not args.output else sys.stdout)
     return ExitCode.OK if summary.agree else ExitCode.PARITY_FAILED
 
 
@@ -341,7 +329,7 @@ def format_method_prediction(run: Any) -> str:
 
 
 def _interactive(model: SegmentModel, args: argparse.Namespace) -> int:
-    _require_course_model(model, "the interactive form")
+    model.require_course_schema("the interactive form", ": use --input CSV")
 
     def one(income: float, score: float) -> Any:
         run = classify(model, np.array([[income, score]]), args.engine)

@@ -55,23 +55,12 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def _check_host(host: str, allow_remote: bool) -> None:
-    """Refuse a non-loopback ``host`` unless ``--allow-remote`` was given."""
-    if not is_loopback(host) and not allow_remote:
-        raise InputError(
-            f"--host {host} is not a loopback address: the form would be reachable from "
-            "other machines; add --allow-remote if that is what you want"
-        )
-
-
 def listen(host: str, port: int) -> socket.socket:
     """A TCP socket bound to ``host:port`` and listening, or :class:`InputError` saying why not.
 
-    The address family is chosen as Werkzeug chooses it (IPv6 when ``host`` holds a colon), so
-    that the socket can be handed to :func:`werkzeug.serving.make_server` as ``fd``. Binding it
-    here, rather than letting Werkzeug bind, keeps every failure (a name that does not resolve,
-    a port in use, an address not on this machine) one ``pyseg: error:`` line with exit 2;
-    Werkzeug prints its own text and exits 1.
+    The family is Werkzeug's choice (IPv6 when ``host`` holds a colon), so the socket can be its
+    ``fd``. Binding here keeps every failure (unknown name, port in use, foreign address) one
+    ``pyseg: error:`` line with exit 2, where Werkzeug prints its own text and exits 1.
     """
     bare = host.strip("[]")
     family = socket.AF_INET6 if ":" in bare else socket.AF_INET
@@ -101,7 +90,11 @@ def listen(host: str, port: int) -> socket.socket:
 def run(args: argparse.Namespace) -> int:
     from werkzeug.serving import make_server
 
-    _check_host(args.host, args.allow_remote)
+    if not is_loopback(args.host) and not args.allow_remote:
+        raise InputError(
+            f"--host {args.host} is not a loopback address: the form would be reachable from "
+            "other machines; add --allow-remote if that is what you want"
+        )
     if args.model and (args.data or args.columns):
         raise InputError("--model already fixes the data: give either --model or --data/--columns")
     # Listen before loading or fitting the model: a taken port fails at once.
