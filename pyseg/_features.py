@@ -27,11 +27,11 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from pyseg._course import SHORT_NAMES, header_matches
+from pyseg._course import SHORT_NAMES, header_matches, is_course_schema, is_income_header
 from pyseg._data import Dataset, check_text, normalise_header, read_data
 from pyseg._errors import InputError
 from pyseg._io import json_ready
-from pyseg._numbers import within_rule
+from pyseg._numbers import value_problem, within_rule
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -300,10 +300,14 @@ def features_for_new_rows(features: Features, frame: pd.DataFrame, source: str
                                            for level in column.levels]))
             continue
         numbers = pd.to_numeric(text, errors="coerce").to_numpy(dtype=np.float64)
-        bad = np.flatnonzero(~within_rule(numbers))
+        rule = ""
+        if is_course_schema(features.names):  # a course customer: K-Means' income, score rules
+            rule = "income" if is_income_header(column.name) else "score"
+        bad = np.flatnonzero(~within_rule(numbers, rule))
         if bad.size:
-            raise InputError(f"{source}: row {int(bad[0]) + 2}, column {name!r}: "
-                             f"{text.iloc[int(bad[0])]!r} is not a finite number")
+            cell = text.iloc[int(bad[0])]
+            problem = value_problem(cell, rule) if rule else f"{cell!r} is not a finite number"
+            raise InputError(f"{source}: row {int(bad[0]) + 2}, column {name!r}: {problem}")
         blocks.append(numbers.reshape(-1, 1))
     X = np.column_stack(blocks) if blocks else np.empty((len(frame), 0))
     if features.scale == "z":

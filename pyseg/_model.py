@@ -296,16 +296,8 @@ class SegmentModel:
             fitted on: the segment is a guess beyond the data"]``; empty within the data.
         """
         self._check_fitted()
-        values = self._as_matrix(customer)[0]
-        labels = COURSE_LABELS if self.is_course_schema else self.feature_names_
-        warnings = []
-        for label, value, (low, high) in zip(labels, values, self.feature_ranges_, strict=True):
-            if not low <= value <= high:
-                warnings.append(
-                    f"{label} {value:g} is outside {low:g}..{high:g}, the range of the data this "
-                    f"model was fitted on: the segment is a guess beyond the data"
-                )
-        return warnings
+        return range_warnings(self._as_matrix(customer)[0], self.feature_ranges_,
+                              self.feature_names_)
 
     def require_course_schema(self, what: str, hint: str = "") -> None:
         """Refuse (:class:`InputError`) ``what`` (e.g. ``"the web form"``) unless
@@ -430,6 +422,27 @@ class SegmentModel:
                 f"{source}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
             ) from None
         return cls.from_dict(payload, source=str(source))
+
+
+def range_warnings(values: ArrayLike, ranges: ArrayLike, feature_names: Sequence[str]
+                   ) -> list[str]:
+    """One sentence per value of one customer outside its feature's training range (the
+    course's features named as ``annual income`` and ``spending score``), for every method.
+
+    Parameters
+    ----------
+    values : array-like of shape (n_features,)
+    ranges : array-like of shape (n_features, 2)
+        Minimum and maximum of each feature in the data the segments were fitted on.
+    feature_names : sequence of str
+    """
+    labels = COURSE_LABELS if is_course_schema(feature_names) else feature_names
+    return [
+        f"{label} {value:g} is outside {low:g}..{high:g}, the range of the data this model was "
+        f"fitted on: the segment is a guess beyond the data"
+        for label, value, (low, high) in zip(labels, values, np.asarray(ranges), strict=True)
+        if not low <= value <= high
+    ]
 
 
 def _number_table(value: Any, field: str) -> NDArray[np.float64]:

@@ -5,8 +5,10 @@ from __future__ import annotations
 import argparse
 import errno
 import ipaddress
+import re
 import socket
 import sys
+from typing import Any
 
 from pyseg._errors import ExitCode, InputError
 from pyseg._model import load_or_fit
@@ -24,6 +26,8 @@ exit status: 0 stopped by Ctrl-C, 2 bad input or usage (e.g. the port is taken)
 """
 #: Connections the kernel queues while every server thread is busy (Werkzeug's own default).
 LISTEN_BACKLOG = 128
+#: An ANSI colour or style code, as Werkzeug puts around a request line.
+ANSI_CODE = re.compile(r"\x1b\[[0-9;]*m")
 
 
 def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -87,6 +91,20 @@ def listen(host: str, port: int) -> socket.socket:
     return sock
 
 
+def _request_handler() -> Any:
+    """Werkzeug's request handler, with colour codes in its log lines only for a terminal:
+    Werkzeug colours them whatever stderr is (only colorama, if installed, strips them)."""
+    from werkzeug.serving import WSGIRequestHandler
+
+    class RequestHandler(WSGIRequestHandler):
+        def log(self, type: str, message: str, *args: Any) -> None:
+            if not sys.stderr.isatty():
+                args = tuple(ANSI_CODE.sub("", a) if isinstance(a, str) else a for a in args)
+            super().log(type, message, *args)
+
+    return RequestHandler
+
+
 def run(args: argparse.Namespace) -> int:
     from werkzeug.serving import make_server
 
@@ -109,7 +127,7 @@ def run(args: argparse.Namespace) -> int:
         model, notice = load_or_fit(args.model, args.data, args.columns, args.k)
         say_notice(notice)
         server = make_server(args.host, args.port, create_app(model), threaded=True,
-                             fd=sock.fileno())
+                             request_handler=_request_handler(), fd=sock.fileno())
     finally:
         sock.close()  # the server holds its own duplicate of the descriptor
     host = f"[{args.host.strip('[]')}]" if ":" in args.host else args.host
