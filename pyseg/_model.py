@@ -190,7 +190,6 @@ class SegmentModel:
         self.segments_ = segment_names(self.centers_, self.feature_ranges_, names)
         self.data_ = {"source": source, "sha256": sha256, "n_rows": int(X.shape[0])}
         self.fit_ = {"wcss": float(result.wcss), "n_iter": int(result.n_iter)}
-        self.fit_warnings_ = tuple(result.warnings)
         self.versions_ = versions()
         self.training_X_: NDArray[np.float64] | None = X
         return self
@@ -373,11 +372,8 @@ class SegmentModel:
             ranges = _number_table(payload["feature_ranges"], "feature_ranges")
             names = tuple(str(name) for name in payload["feature_names"])
             segments = [Segment(str(s["name"]), str(s["description"])) for s in payload["segments"]]
-            settings = CourseSettings(
-                seed=int(payload["settings"]["seed"]),
-                n_starts=int(payload["settings"]["n_starts"]),
-                max_iter=int(payload["settings"]["max_iter"]),
-            )
+            settings = CourseSettings(**{key: int(payload["settings"][key])
+                                         for key in ("seed", "n_starts", "max_iter")})
             data_info = dict(payload["data"])
             fit_info = dict(payload["fit"])
             versions = dict(payload.get("versions", {}))
@@ -402,7 +398,6 @@ class SegmentModel:
         model.segments_ = segments
         model.data_ = data_info
         model.fit_ = fit_info
-        model.fit_warnings_ = ()
         model.versions_ = versions
         model.training_X_ = None
         return model

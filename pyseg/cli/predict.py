@@ -155,6 +155,8 @@ def run_fit(args: argparse.Namespace) -> int:
 
 
 def run_predict(args: argparse.Namespace) -> int:
+    if (args.income is None) != (args.score is None):
+        raise InputError("give both --income and --score")
     if not trait(args.method, "COURSE_MODEL", False) or args.scale != "none":
         return run_method_predict(args)
     sources = [
@@ -170,8 +172,6 @@ def run_predict(args: argparse.Namespace) -> int:
         raise InputError(f"give only one of {', '.join(sources)}")
     if args.output and not args.input and not args.grid:
         raise InputError("--output needs --input CSV or --grid N")
-    if (args.income is None) != (args.score is None):
-        raise InputError("give both --income and --score")
     if not sources and not sys.stdin.isatty():
         raise InputError(
             "nothing to classify: give --income and --score, --input CSV or --grid N "
@@ -282,8 +282,6 @@ def run_method_predict(args: argparse.Namespace) -> int:
     if args.input is not None:
         source, new_rows = args.input, _read_new_rows(args.input)
     else:
-        if args.score is None:
-            raise InputError("give both --income and --score")
         _require_course_columns(args.columns)
         customer = validate_customer(args.income, args.score)  # K-Means' check, every method
         source = "--income/--score"
