@@ -278,6 +278,16 @@ def segment_profile(
     return profile
 
 
+def cluster_means(X: NDArray[np.float64], labels: NDArray[np.int64], k: int | None = None
+                  ) -> NDArray[np.float64]:
+    """Mean of the rows of each cluster ``0..k-1`` (default ``k``: ``labels.max() + 1``; noise,
+    ``-1``, left out), shape (k, n_features); NaN for a cluster without rows."""
+    X = np.asarray(X, dtype=np.float64)
+    k = int(labels.max()) + 1 if k is None else k
+    return np.stack([X[labels == j].mean(axis=0) if (labels == j).any()
+                     else np.full(X.shape[1], np.nan) for j in range(k)])
+
+
 def names_or_numbers(centers: NDArray[np.float64], X: NDArray[np.float64],
                      feature_names: Sequence[str]) -> list[str]:
     """:func:`segment_names_for_data`'s names, or ``Cluster i`` when a center is missing (NaN:

@@ -443,7 +443,8 @@ def bootstrap_stability(dataset: Dataset, k: int = COURSE_K, B: int = 100, seed:
         draws = fit.bootstrap_draws(X, k, rows, rng, r_engine)
         if fit.draws_from_r:
             bar.update()
-        original = python_engine.fit_partition(X, k, fit, None if draws is None else draws[0])
+        original = fit.numbered_as_compare(X, k, python_engine.fit_partition(
+            X, k, fit, None if draws is None else draws[0]))
         python, r = run_sides(
             [(python_engine.bootstrap_jaccard,
               (X, k, original, [rows[b] for b in piece], fit, _resamples(draws, piece)))

@@ -70,6 +70,12 @@ class Resampler:
         """The Python partition of one fit (0-based), from its draw."""
         raise NotImplementedError
 
+    def numbered_as_compare(self, X: NDArray[np.float64], k: int,
+                            labels: NDArray[np.int64]) -> NDArray[np.int64]:
+        """The original fit's ``labels`` renumbered as ``compare`` numbers the same clusters
+        (every command shows a segment under one number); by default they already are."""
+        return labels
+
     def gap_labels(self, X: NDArray[np.float64], k_max: int,
                    draw: Any) -> Iterator[NDArray[np.int64]]:
         """The partitions of one data set for k = 2..k_max."""

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import numpy as np
 
-from pyseg._align import Agreement, aligned_centers, max_center_difference
+from pyseg._align import Agreement, align_labels, aligned_centers, max_center_difference
 from pyseg._align import agreement as measure_agreement
 from pyseg._course import (
     CENTER_TOLERANCE,
@@ -572,6 +572,13 @@ class Resample(Resampler):
     def labels(self, X: NDArray[np.float64], k: int, draw: Any) -> NDArray[np.int64]:
         with one_thread():
             return best_lloyd(X, draw[:, :k, :])[0]
+
+    def numbered_as_compare(self, X: NDArray[np.float64], k: int,
+                            labels: NDArray[np.int64]) -> NDArray[np.int64]:
+        """Numbered as compare's course fit (scikit-learn, random_state=42, n_init=10): the
+        shared starts find the same clusters in another order."""
+        reference = SklearnEngine().fit(X, k, PYTHON_COURSE).labels
+        return align_labels(reference, labels, n_a=k, n_b=k).mapping[labels]
 
     def r_draws(self, draws: Sequence[Any] | None, n: int) -> dict[str, Any]:
         assert draws is not None
