@@ -34,7 +34,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -456,7 +456,7 @@ class _Layout:
         _check_records(text, self.source, self.delimiter, self.names, self.features)
         return InputError(f"{self.source}: {fallback}")
 
-    def read_rows(self, **options: object) -> pd.DataFrame:
+    def read_rows(self, **options: Any) -> pd.DataFrame:
         """The rows below the header, by pandas.
 
         The header is parsed by :func:`_layout`; pandas reads only the rows, with header=None,

@@ -278,7 +278,7 @@ class SegmentModel:
         self._check_fitted()
         matrix = self._as_matrix(X)
         low, high = self.feature_ranges_[:, 0], self.feature_ranges_[:, 1]
-        return ((matrix < low) | (matrix > high)).any(axis=1)
+        return np.asarray(((matrix < low) | (matrix > high)).any(axis=1), dtype=np.bool_)
 
     def range_warnings(self, customer: Any) -> list[str]:
         """One sentence per feature of one customer that lies outside the fitted range.
@@ -319,7 +319,7 @@ class SegmentModel:
     def to_dict(self) -> dict[str, Any]:
         """Everything :meth:`load` needs, plus provenance, as plain JSON-able values."""
         self._check_fitted()
-        settings = self.settings
+        settings = self.settings or PYTHON_COURSE  # fit() sets it; a loaded model has it too
         return {
             "format": MODEL_FORMAT,
             "format_version": MODEL_FORMAT_VERSION,
@@ -435,7 +435,8 @@ def range_warnings(values: ArrayLike, ranges: ArrayLike, feature_names: Sequence
     return [
         f"{label} {value:g} is outside {low:g}..{high:g}, the range of the data this model was "
         f"fitted on: the segment is a guess beyond the data"
-        for label, value, (low, high) in zip(labels, values, np.asarray(ranges), strict=True)
+        for label, value, (low, high) in zip(labels, np.asarray(values, dtype=np.float64),
+                                             np.asarray(ranges), strict=True)
         if not low <= value <= high
     ]
 

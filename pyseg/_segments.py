@@ -254,8 +254,10 @@ def segment_profile(
     frame = getattr(dataset, "frame", None)
     age_column = _column(frame, AGE_HEADERS)
     gender_column = _column(frame, GENDER_HEADERS)
-    ages = None if age_column is None else np.asarray(frame[age_column], dtype=np.float64)
-    genders = None if gender_column is None else np.asarray(frame[gender_column]).astype(str)
+    ages = (None if frame is None or age_column is None
+            else np.asarray(frame[age_column], dtype=np.float64))
+    genders = (None if frame is None or gender_column is None
+               else np.asarray(frame[gender_column]).astype(str))
     X = np.asarray(dataset.X, dtype=np.float64)
     profile = []
     for segment, name in enumerate(names):

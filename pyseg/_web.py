@@ -139,7 +139,7 @@ def _add_form_routes(app: Flask, model: SegmentModel, plot: Any, geometry: MapGe
     segments = [(s.name, s.description) for s in model.segments_]
     source = model.data_.get("source", "")
 
-    def page(status: int = 200, **context: Any) -> tuple[str, int]:
+    def page(status: int = 200, /, **context: Any) -> tuple[str, int]:
         context.setdefault("income", "")
         context.setdefault("score", "")
         html = render_template(TEMPLATE, plot=plot, geometry=geometry, segments=segments,

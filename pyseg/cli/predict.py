@@ -147,7 +147,7 @@ def run_fit(args: argparse.Namespace) -> int:
         where = ", ".join(f"{value:.2f}" for value in center)
         print(f"{index}  {segment.name:<12} ({where})  {segment.description}")
     if args.save:
-        print(f"saved model to {args.save} (data sha256 {model.data_['sha256'][:12]}...)")
+        print(f"saved model to {args.save} (data sha256 {str(model.data_['sha256'])[:12]}...)")
     return ExitCode.OK
 
 
