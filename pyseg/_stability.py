@@ -1,22 +1,11 @@
 """How sure are the segments? A seed sweep and bootstrap stability, in Python and in R.
 
-``seed_sweep``
-    For seeds 1..N the course fit in both languages (Python ``KMeans(random_state=seed,
-    n_init=S)``, R ``set.seed(seed); kmeans(X, k, nstart = S)``): how often the two give the same
-    partition, their WCSS, how often each reaches the best WCSS, the local optima seen.
-``bootstrap_stability``
-    ``fpc::clusterboot``'s bootstrap on draws pyseg makes once and hands to both languages:
-    B bootstrap row sets (numpy ``default_rng(seed)``; the distinct rows of each, in order of first
-    appearance, as clusterboot's ``unique(sample(n, n, replace = TRUE))``) and whatever else the
-    method's refit needs (its :class:`~pyseg.engines._stability_python.Resampler`, in
-    ``pyseg/methods/<name>/_resample.py``: K-Means' starting centers, a mixture's starting
-    partitions). Each language refits every resample and computes, per original segment, the
-    largest Jaccard with a resample cluster; the mean over resamples is clusterboot's
-    ``bootmean``. Same draws, same partitions: the two languages' Jaccards are equal.
-    ``fpc::clusterboot`` itself, with its own draws, is the independent statistical check.
-
-The Python side can run in worker processes while R runs in this one (``workers``); the draws
-and so the results do not depend on it.
+:func:`seed_sweep` runs the course fit for seeds 1..N in both languages. :func:`bootstrap_stability`
+is ``fpc::clusterboot``'s bootstrap on draws pyseg makes once and hands to both languages (the
+distinct rows of each resample, as clusterboot's ``unique(sample(n, n, replace = TRUE))``, and the
+method's own draws: its :class:`~pyseg.engines._stability_python.Resampler`); same draws, same
+partitions, so both languages' Jaccards are equal. ``fpc::clusterboot`` itself, with its own
+draws, is the independent check. ``workers`` changes where the Python side runs, not the results.
 """
 
 from __future__ import annotations
@@ -43,6 +32,8 @@ from pyseg.methods import NAMES, info, trait
 if TYPE_CHECKING:
     from numpy.typing import NDArray
 
+#: A job of one side: a function and its arguments.
+Job = tuple[Callable[..., Any], tuple[Any, ...]]
 #: WCSS values within this relative distance are the same local optimum.
 OPTIMUM_TOLERANCE = 1e-9
 #: clusterboot's guidelines for a mean Jaccard (its documentation, "Details"), lowest first.
@@ -58,6 +49,13 @@ def interpret_jaccard(mean: float) -> str:
     """clusterboot's reading of a mean Jaccard: < 0.6 not to be trusted, 0.6-0.75 a doubtful
     pattern, 0.75-0.85 stable, >= 0.85 highly stable."""
     return next(text for bound, text in JACCARD_BANDS if mean < bound)
+
+
+def row_se(matrix: NDArray[np.float64]) -> NDArray[np.float64]:
+    """The standard error of each row's mean (NaN with fewer than two columns)."""
+    if matrix.shape[1] < 2:
+        return np.full(matrix.shape[0], np.nan)
+    return matrix.std(axis=1, ddof=1) / math.sqrt(matrix.shape[1])
 
 
 # -- draws ---------------------------------------------------------------------------------------
@@ -81,24 +79,20 @@ def chunks(count: int, parts: int) -> list[range]:
     return [range(int(a), int(b)) for a, b in itertools.pairwise(edges) if b > a]
 
 
-def run_sides(python_jobs: Sequence[tuple[Callable[..., Any], tuple[Any, ...]]],
-              r_jobs: Sequence[Callable[[], Any]], workers: int,
+def run_sides(python_jobs: Sequence[Job], r_jobs: Sequence[Job], workers: int,
               bar: ProgressBar) -> tuple[list[Any], list[Any]]:
-    """Run the Python jobs (``(function, args)``) and the R jobs, one progress step each.
+    """Run the Python jobs and the R jobs (each ``(function, args)``), one progress step each.
 
     With ``workers`` > 1 the Python jobs run in that many worker processes (spawned: R is loaded
     in this one) while R runs here; with 1, one after the other in this process.
     """
+    def step(function: Callable[..., Any], args: tuple[Any, ...]) -> Any:
+        value = function(*args)
+        bar.update()
+        return value
+
     if workers <= 1:
-        python = []
-        for function, args in python_jobs:
-            python.append(function(*args))
-            bar.update()
-        r = []
-        for job in r_jobs:
-            r.append(job())
-            bar.update()
-        return python, r
+        return [step(*job) for job in python_jobs], [step(*job) for job in r_jobs]
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
@@ -107,11 +101,35 @@ def run_sides(python_jobs: Sequence[tuple[Callable[..., Any], tuple[Any, ...]]],
         futures = [pool.submit(function, *args) for function, args in python_jobs]
         for future in futures:
             future.add_done_callback(lambda _: bar.update())
-        r = []
-        for job in r_jobs:
-            r.append(job())
-            bar.update()
+        r = [step(*job) for job in r_jobs]
         return [future.result() for future in futures], r
+
+
+def resample_both(count: int, workers: int, description: str, progress: bool, fit: Resampler,
+                  prepare: Callable[[], Any], jobs: Callable[[Any, range], tuple[Job, Job]],
+                  check: Job | None) -> tuple[Any, list[Any], list[Any], Any, str | None]:
+    """The loop ``stability --bootstrap`` and ``gap`` share: ``count`` fits cut into pieces, a
+    Python and an R job per piece (``jobs(prepare(), piece)``), then R's own ``check``.
+
+    Returns the prepared draws, both sides' piece results, the check's result and why it could
+    not run (R's error; the result is then None).
+    """
+    pieces = chunks(count, 4 * workers)
+    bar = progress_bar(2 * len(pieces) + int(check is not None) + int(fit.draws_from_r),
+                       description, progress)
+    try:
+        state = prepare()
+        if fit.draws_from_r:
+            bar.update()
+        both = [jobs(state, piece) for piece in pieces]
+        python, r = run_sides([job for job, _ in both],
+                              [job for _, job in both] + ([check] if check else []), workers, bar)
+    finally:
+        bar.close()
+    result = r.pop() if check else None
+    if result is not None and "unavailable" in result:
+        return state, python, r, None, str(result["unavailable"])
+    return state, python, r, result, None
 
 
 def check_workers(workers: int) -> None:
@@ -224,7 +242,7 @@ def seed_sweep(dataset: Dataset, k: int = COURSE_K, n_seeds: int = 100, starts: 
         python, r = run_sides(
             [(python_engine.seed_sweep, (X, k, [seeds[i] for i in piece], starts))
              for piece in pieces],
-            [lambda: r_engine.seed_sweep(X, k, seeds, starts)], workers, bar)
+            [(r_engine.seed_sweep, (X, k, seeds, starts))], workers, bar)
     finally:
         bar.close()
     python_wcss = np.concatenate([wcss for wcss, _ in python])
@@ -295,12 +313,6 @@ class BootstrapStability:
     covariance: str = "full"
     clusterboot_unavailable: str | None = None
 
-    @staticmethod
-    def _se(matrix: NDArray[np.float64]) -> NDArray[np.float64]:
-        if matrix.shape[1] < 2:
-            return np.full(matrix.shape[0], np.nan)
-        return matrix.std(axis=1, ddof=1) / math.sqrt(matrix.shape[1])
-
     @property
     def max_abs_diff(self) -> float:
         return float(np.max(np.abs(self.python_jaccard - self.r_jaccard)))
@@ -313,7 +325,7 @@ class BootstrapStability:
         ours, theirs = self.python_jaccard, self.clusterboot["bootresult"]
         rows = []
         for j, (a, b, sa, sb) in enumerate(zip(ours.mean(axis=1), theirs.mean(axis=1),
-                                               self._se(ours), self._se(theirs), strict=True)):
+                                               row_se(ours), row_se(theirs), strict=True)):
             combined = math.sqrt(sa * sa + sb * sb)
             rows.append({"segment": j, "pyseg": float(a), "clusterboot": float(b),
                          "pyseg_se": float(sa), "clusterboot_se": float(sb),
@@ -351,7 +363,7 @@ class BootstrapStability:
         clusterboot = None
         if self.clusterboot is not None:
             result = self.clusterboot["bootresult"]
-            clusterboot = {"jaccard": result.mean(axis=1), "se": self._se(result),
+            clusterboot = {"jaccard": result.mean(axis=1), "se": row_se(result),
                            "bootmean_own_numbering": self.clusterboot["bootmean"],
                            "agreement_with_python": self.clusterboot["agreement"],
                            "call": self.clusterboot["call"], "cross_check": self.cross_check()}
@@ -359,8 +371,8 @@ class BootstrapStability:
             "kind": "bootstrap", "method": self.method, "linkage": self.linkage, "k": self.k,
             "B": self.B, "seed": self.seed, "starts": self.starts,
             "segments": list(self.segments), "sizes": list(self.sizes),
-            "python": {"jaccard": means, "se": self._se(self.python_jaccard)},
-            "r": {"jaccard": self.r_jaccard.mean(axis=1), "se": self._se(self.r_jaccard)},
+            "python": {"jaccard": means, "se": row_se(self.python_jaccard)},
+            "r": {"jaccard": self.r_jaccard.mean(axis=1), "se": row_se(self.r_jaccard)},
             "max_abs_diff": self.max_abs_diff, "same_original": self.same_original,
             "r_failed_starts": self.r_failed_starts,
             "interpretation": [interpret_jaccard(m) for m in means],
@@ -436,59 +448,33 @@ def bootstrap_stability(dataset: Dataset, k: int = COURSE_K, B: int = 100, seed:
     r_engine.check_ready(fpc=clusterboot, fit=fit)
     rng = np.random.default_rng(seed)
     rows = bootstrap_rows(X.shape[0], B, rng)
-    pieces = chunks(B, 4 * workers)
-    bar = progress_bar(2 * len(pieces) + int(clusterboot) + int(fit.draws_from_r),
-                       f"stability: bootstrap B={B}", progress)
-    try:
+
+    def prepare() -> tuple[list[Any] | None, NDArray[np.int64]]:
         draws = fit.bootstrap_draws(X, k, rows, rng, r_engine)
-        if fit.draws_from_r:
-            bar.update()
-        original = python_engine.fit_partition(X, k, fit, None if draws is None else draws[0])
-        python, r = run_sides(
-            [(python_engine.bootstrap_jaccard,
-              (X, k, original, [rows[b] for b in piece], fit, _resamples(draws, piece)))
-             for piece in pieces],
-            [_r_piece(r_engine, X, k, (rows, draws), piece, fit) for piece in pieces]
-            + ([lambda: r_engine.clusterboot(X, k, B, seed, fit)] if clusterboot else []),
-            workers, bar)
-    finally:
-        bar.close()
-    return _bootstrap_result(dataset, X, original, python, r, fit, (k, B, seed), clusterboot)
+        return draws, python_engine.fit_partition(X, k, fit, None if draws is None else draws[0])
 
+    def jobs(state: tuple[list[Any] | None, NDArray[np.int64]], piece: range) -> tuple[Job, Job]:
+        draws, original = state
+        resamples = None if draws is None else draws[piece.start + 1:piece.stop + 1]
+        index = [rows[b] for b in piece]
+        return ((python_engine.bootstrap_jaccard, (X, k, original, index, fit, resamples)),
+                (r_engine.bootstrap_jaccard,
+                 (X, k, index, fit, None if draws is None else [draws[0], *resamples])))
 
-def _resamples(draws: list[Any] | None, piece: range) -> list[Any] | None:
-    """The draws of the resamples in ``piece`` (without the original fit's)."""
-    return None if draws is None else draws[piece.start + 1:piece.stop + 1]
-
-
-def _r_piece(r_engine: RResampleEngine, X: NDArray[np.float64], k: int,
-             shared: tuple[list[NDArray[np.int64]], list[Any] | None], piece: range,
-             fit: Resampler) -> Callable[[], Any]:
-    """One R call for the resamples in ``piece``, the original fit first."""
-    rows, draws = shared
-    fits = None if draws is None else [draws[0], *_resamples(draws, piece)]
-    return lambda: r_engine.bootstrap_jaccard(X, k, [rows[b] for b in piece], fit, fits)
-
-
-def _bootstrap_result(dataset: Dataset, X: NDArray[np.float64], original: NDArray[np.int64],
-                      python: list[Any], r: list[Any], fit: Resampler, sizes: tuple[int, int, int],
-                      with_clusterboot: bool) -> BootstrapStability:
-    k, B, seed = sizes
-    check = r.pop() if with_clusterboot else None
-    unavailable = None
-    if check is not None and "unavailable" in check:
-        check, unavailable = None, str(check["unavailable"])
+    (_, original), python, r, check, unavailable = resample_both(
+        B, workers, f"stability: bootstrap B={B}", progress, fit, prepare, jobs,
+        (r_engine.clusterboot, (X, k, B, seed, fit)) if clusterboot else None)
     r_original = r[0][0]
     to_python = align_labels(original, r_original, n_a=k, n_b=k).mapping
     r_jaccard = np.empty((k, B))
     r_jaccard[to_python] = np.concatenate([piece[1] for piece in r], axis=1)
     centers = np.stack([X[original == j].mean(axis=0) for j in range(k)])
-    clusterboot = None
+    own = None
     if check is not None:
         both = agreement(original, check["partition"], n_a=k, n_b=k)
         result = np.empty_like(check["bootresult"])
         result[both.alignment.mapping] = check["bootresult"]
-        clusterboot = {**check, "bootresult": result, "agreement": both.accuracy,
+        own = {**check, "bootresult": result, "agreement": both.accuracy,
                        "call": fit.clusterboot_call(k, B, seed)}
     return BootstrapStability(
         method=fit.method, linkage=fit.linkage, k=k, B=B, seed=seed, starts=fit.starts,
@@ -496,5 +482,5 @@ def _bootstrap_result(dataset: Dataset, X: NDArray[np.float64], original: NDArra
         sizes=tuple(int(v) for v in np.bincount(original, minlength=k)),
         python_jaccard=np.concatenate(python, axis=1), r_jaccard=r_jaccard,
         same_original=bool(agreement(original, r_original, n_a=k, n_b=k).accuracy == 1.0),
-        r_failed_starts=int(sum(piece[2] for piece in r)), clusterboot=clusterboot,
+        r_failed_starts=int(sum(piece[2] for piece in r)), clusterboot=own,
         covariance=fit.covariance, clusterboot_unavailable=unavailable)

@@ -25,7 +25,6 @@ from collections.abc import Sequence
 
 from pyseg import __version__
 from pyseg._errors import ExitCode, PysegError
-from pyseg.cli._args import add_data_arguments, integer, positive_int
 from pyseg.cli._help import COMMAND_HELP
 
 #: Subcommand name -> module that implements it, in the order ``--help`` lists them. A command
@@ -47,8 +46,7 @@ PROG = "pyseg"
 #: Exit code after Ctrl-C (128 + SIGINT, as shells report it).
 INTERRUPTED = 130
 
-__all__ = ["COMMANDS", "PROG", "add_data_arguments", "build_parser", "integer", "main",
-           "positive_int", "run_console"]
+__all__ = ["COMMANDS", "PROG", "build_parser", "main", "run_console"]
 
 
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:

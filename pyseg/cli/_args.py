@@ -7,7 +7,9 @@ import sys
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+from pyseg._io import json_text
 from pyseg.cli._help import COMMAND_HELP
 from pyseg.methods import NAMES, course_method, trait
 
@@ -132,11 +134,26 @@ def say_notice(notice: str | None) -> None:
         print(f"pyseg: {notice}", file=sys.stderr)
 
 
-def say_report(html: Path, json_output: bool) -> None:
-    """One line saying where the report went: after the text on stdout, or on stderr with
-    ``--json`` so that stdout stays one JSON document."""
-    line = f"report written to {html} (report.json and the figures beside it)"
-    if json_output:
-        print(f"pyseg: {line}", file=sys.stderr)
-    else:
-        print(line)
+def print_output(args: argparse.Namespace, output: str,
+                 write_report: Callable[[Path], object] | None = None) -> None:
+    """Print ``output``; with ``--report`` first ``write_report(directory)``, and after the output
+    one line saying where the report went (on stderr with ``--json``, so that stdout stays one
+    JSON document)."""
+    if write_report is not None and args.report:
+        write_report(Path(args.report))
+    sys.stdout.write(output)
+    if write_report is not None and args.report:
+        from pyseg._report import REPORT_HTML
+
+        line = (f"report written to {Path(args.report) / REPORT_HTML} (report.json and the "
+                "figures beside it)")
+        print(f"pyseg: {line}" if args.json else line, file=sys.stderr if args.json else sys.stdout)
+
+
+def data_json(document: dict[str, Any], dataset: Any) -> str:
+    """``document`` and the data set it was computed on (source, SHA-256, rows, features) as one
+    deterministic JSON document."""
+    data = {"source": str(dataset.source), "sha256": dataset.sha256,
+            "n_rows": int(dataset.n_rows), "features": list(dataset.feature_names)}
+    return json_text({**document, "data": data})
+

@@ -3,23 +3,22 @@
 from __future__ import annotations
 
 import argparse
-import json
-import sys
 import textwrap
 from pathlib import Path
 
 from pyseg._errors import ExitCode, InputError
+from pyseg._io import json_text
 from pyseg._pipeline import elbow_data
 from pyseg._progress import progress_wanted
-from pyseg._report import REPORT_HTML, check_report_dir, write_elbow_report
+from pyseg._report import check_report_dir, write_elbow_report
 from pyseg.cli._args import (
-    add_data_arguments,
+    add_command,
     add_method_flags,
+    data_json,
     positive_int,
+    print_output,
     say_notice,
-    say_report,
 )
-from pyseg.cli._help import COMMAND_HELP
 from pyseg.methods import NAMES, course_method, part, trait
 from pyseg.methods.kmeans._elbow import MODES, ElbowResult
 
@@ -48,15 +47,8 @@ exit status: 0 done (differences are reported, not failures), 2 bad input or usa
     for name in CHOOSE_K_METHODS if trait(name, "CHOOSE_K_TEXT")))
 
 
-
 def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    elbow_parser = subparsers.add_parser(
-        "elbow",
-        help=COMMAND_HELP["elbow"],
-        description=ELBOW_DESCRIPTION,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    add_data_arguments(elbow_parser)
+    elbow_parser = add_command(subparsers, "elbow", ELBOW_DESCRIPTION)
     elbow_parser.add_argument("--k-min", type=positive_int, default=1, help="smallest k (1)")
     elbow_parser.add_argument("--k-max", type=positive_int, default=10, help="largest k (10)")
     elbow_parser.add_argument("--mode", choices=(*MODES, "exact"), default="course",
@@ -77,7 +69,6 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     elbow_parser.add_argument("--r-results", metavar="FILE",
                               help="take R's side from `pyseg record-r` results instead of R")
     elbow_parser.set_defaults(func=run)
-
     return elbow_parser
 
 
@@ -90,15 +81,9 @@ def run_view(args: argparse.Namespace) -> int:
         check_report_dir(Path(args.report))
     run = part(args.method, "compare").choose_k(args)
     say_notice(run.dataset.notice)
-    if args.report and writes:
-        shown.write_choose_k_report(run, Path(args.report))
-    if args.json:
-        sys.stdout.write(json.dumps(run.to_dict(), sort_keys=True, indent=2, allow_nan=False)
-                         + "\n")
-    else:
-        sys.stdout.write(shown.choose_k_text(run, args))
-    if args.report and writes:
-        say_report(Path(args.report) / REPORT_HTML, args.json)
+    print_output(args, json_text(run.to_dict()) if args.json else shown.choose_k_text(run, args),
+                 (lambda directory: shown.write_choose_k_report(run, directory)) if writes
+                 else None)
     return int(ExitCode.OK)
 
 
@@ -129,18 +114,9 @@ def run(args: argparse.Namespace) -> int:
     )
     dataset, result = run.dataset, run.elbow
     say_notice(dataset.notice)
-    if run.report is not None:
-        write_elbow_report(run.report, Path(args.report))
-    if args.json:
-        document = {"data": {"source": str(dataset.source), "sha256": dataset.sha256,
-                             "n_rows": int(dataset.n_rows),
-                             "features": list(dataset.feature_names)},
-                    **result.to_dict()}
-        sys.stdout.write(json.dumps(document, sort_keys=True, indent=2, allow_nan=False) + "\n")
-    else:
-        sys.stdout.write(format_table(result, dataset.source, dataset.n_rows))
-    if run.report is not None:
-        say_report(Path(args.report) / REPORT_HTML, args.json)
+    print_output(args, data_json(result.to_dict(), dataset) if args.json
+                 else format_table(result, dataset.source, dataset.n_rows),
+                 lambda directory: write_elbow_report(run.report, directory))
     return int(ExitCode.OK)
 
 

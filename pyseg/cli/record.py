@@ -8,8 +8,7 @@ from pathlib import Path
 from pyseg._data import load_dataset
 from pyseg._errors import ExitCode, InputError
 from pyseg._progress import progress_wanted
-from pyseg.cli._args import add_data_arguments, add_method_flags, positive_int, say_notice
-from pyseg.cli._help import COMMAND_HELP
+from pyseg.cli._args import add_command, add_method_flags, positive_int, say_notice
 from pyseg.methods import NAMES, course_method, trait
 from pyseg.methods.kmeans._record import record_r_results
 
@@ -29,13 +28,7 @@ join the file already at --output, so one file serves `compare --method all`.
 
 
 def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    parser = subparsers.add_parser(
-        "record-r",
-        help=COMMAND_HELP["record-r"],
-        description=RECORD_DESCRIPTION,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    add_data_arguments(parser)
+    parser = add_command(subparsers, "record-r", RECORD_DESCRIPTION)
     parser.add_argument("--output", metavar="FILE",
                         help="where to write (default <data file name>-r-results.json in the "
                         "current directory)")
