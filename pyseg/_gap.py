@@ -19,7 +19,7 @@ import numpy as np
 from pyseg._data import Dataset
 from pyseg._errors import InputError
 from pyseg._io import json_ready
-from pyseg._stability import Job, check_resample_arguments, resample_both
+from pyseg._stability import Job, check_resample_arguments, check_resamples, resample_both
 from pyseg.engines import PythonResampleEngine, RResampleEngine
 from pyseg.engines._stability_r import MAXSE_RULES
 
@@ -208,7 +208,8 @@ def gap_statistic(dataset: Dataset, k_max: int = 10, B: int = 100, seed: int = 1
     """
     X = np.ascontiguousarray(dataset.X, dtype=np.float64)
     check_gap_arguments(X, k_max, reference, d_power)
-    fit = check_resample_arguments(X, k_max, B, starts, method, dataset.source, workers,
+    check_resamples("--B", B, X.size)
+    fit = check_resample_arguments(X, k_max, starts, method, dataset.source, workers,
                                    covariance, linkage)
     python_engine, r_engine = PythonResampleEngine(), RResampleEngine()
     r_engine.check_ready(fit=fit)
@@ -221,7 +222,7 @@ def gap_statistic(dataset: Dataset, k_max: int = 10, B: int = 100, seed: int = 1
         return (python_engine.gap_logw, options), (r_engine.gap_logw, options)
 
     _, python, r, check, unavailable = resample_both(
-        B + 1, workers, f"gap: B={B}", progress, fit,
+        B + 1, workers, f"gap: B={B}", progress, fit.draws_from_r,
         lambda: fit.gap_draws(sets, k_max, rng, r_engine), jobs,
         (r_engine.clusgap, (X, k_max, B, seed, fit, d_power, reference)) if clusgap else None)
     settings = {"method": method, "linkage": linkage, "k_max": k_max, "B": B, "seed": seed,

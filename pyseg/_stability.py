@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -34,6 +35,18 @@ if TYPE_CHECKING:
 
 #: A job of one side: a function and its arguments.
 Job = tuple[Callable[..., Any], tuple[Any, ...]]
+#: Most resamples (``--bootstrap``, gap's ``--B``) and why.
+MAX_RESAMPLES = 10_000
+WHY_MAX_RESAMPLES = ("standard errors shrink as 1/sqrt(B): 10000 already make them 10 times "
+                     "smaller than with clusterboot's and clusGap's default of 100, in 100 times "
+                     "the time")
+#: Most seeds of ``stability --seeds`` and why.
+MAX_SEEDS = 10_000
+WHY_MAX_SEEDS = ("each seed is a full fit in each language; with 10000 the share of seeds "
+                 "that reach each optimum is known to within 1%")
+#: Bytes the largest arrays of a run take, per number they hold: numpy's (8), the copy handed
+#: to R and R's own.
+BYTES_PER_DRAWN = 3 * 8
 #: WCSS values within this relative distance are the same local optimum.
 OPTIMUM_TOLERANCE = 1e-9
 #: clusterboot's guidelines for a mean Jaccard (its documentation, "Details"), lowest first.
@@ -105,21 +118,22 @@ def run_sides(python_jobs: Sequence[Job], r_jobs: Sequence[Job], workers: int,
         return [future.result() for future in futures], r
 
 
-def resample_both(count: int, workers: int, description: str, progress: bool, fit: Resampler,
+def resample_both(count: int, workers: int, description: str, progress: bool, r_draws: bool,
                   prepare: Callable[[], Any], jobs: Callable[[Any, range], tuple[Job, Job]],
                   check: Job | None) -> tuple[Any, list[Any], list[Any], Any, str | None]:
-    """The loop ``stability --bootstrap`` and ``gap`` share: ``count`` fits cut into pieces, a
-    Python and an R job per piece (``jobs(prepare(), piece)``), then R's own ``check``.
+    """The loop of ``stability`` and ``gap``: ``count`` fits cut into pieces, a Python and an R
+    job per piece (``jobs(prepare(), piece)``; ``r_draws``: ``prepare`` calls R, one more
+    progress step), then R's own ``check``.
 
     Returns the prepared draws, both sides' piece results, the check's result and why it could
     not run (R's error; the result is then None).
     """
     pieces = chunks(count, 4 * workers)
-    bar = progress_bar(2 * len(pieces) + int(check is not None) + int(fit.draws_from_r),
-                       description, progress)
+    bar = progress_bar(2 * len(pieces) + int(check is not None) + int(r_draws), description,
+                       progress)
     try:
         state = prepare()
-        if fit.draws_from_r:
+        if r_draws:
             bar.update()
         both = [jobs(state, piece) for piece in pieces]
         python, r = run_sides([job for job, _ in both],
@@ -135,6 +149,33 @@ def resample_both(count: int, workers: int, description: str, progress: bool, fi
 def check_workers(workers: int) -> None:
     if workers < 1:
         raise InputError(f"--workers {workers} should be >= 1")
+
+
+def check_count(flag: str, value: int, least: tuple[int, str], most: tuple[int, str]) -> None:
+    """``flag``'s ``value`` is within ``least`` and ``most`` (each a bound and why), else a
+    one-line InputError that names the flag, the bound and why."""
+    if value < least[0]:
+        raise InputError(f"{flag} {value} should be >= {least[0]}{least[1]}")
+    if value > most[0]:
+        raise InputError(f"{flag} {value}: the most is {flag} {most[0]} ({most[1]})")
+
+
+def machine_memory() -> int | None:
+    """Bytes of physical memory (None if unknown)."""
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, OSError, ValueError):
+        return None
+
+
+def check_memory(numbers: int, what: str) -> None:
+    """Refuse, before it starts, a run whose draws (``numbers`` of them, each held by numpy and
+    twice by R's side) would not fit in this machine's memory: one line, not a crash."""
+    need, memory = numbers * BYTES_PER_DRAWN, machine_memory()
+    if memory is not None and need > memory:
+        raise InputError(f"{what}: the draws alone need about {need / 2**30:.1f} GiB and this "
+                         f"machine has {memory / 2**30:.1f} GiB of memory; use fewer, or a "
+                         "sample of the rows")
 
 
 # -- the seed sweep ------------------------------------------------------------------------------
@@ -219,7 +260,7 @@ class SeedSweep:
 
 def seed_sweep(dataset: Dataset, k: int = COURSE_K, n_seeds: int = 100, starts: int = 10,
                workers: int = 1, progress: bool = False) -> SeedSweep:
-    """The course fit for seeds 1..``n_seeds`` in both languages (R: one call for all seeds).
+    """The course fit for seeds 1..``n_seeds`` in both languages.
 
     Raises
     ------
@@ -227,8 +268,8 @@ def seed_sweep(dataset: Dataset, k: int = COURSE_K, n_seeds: int = 100, starts: 
         ``n_seeds`` < 1, ``starts`` < 1, k < 2 or k not below the number of distinct points.
     """
     X = np.ascontiguousarray(dataset.X, dtype=np.float64)
-    if n_seeds < 1:
-        raise InputError(f"--seeds {n_seeds} should be >= 1")
+    check_count("--seeds", n_seeds, (1, ""), (MAX_SEEDS, WHY_MAX_SEEDS))
+    check_memory(X.shape[0] * n_seeds, f"--seeds {n_seeds} on {X.shape[0]} rows")
     if starts < 1:
         raise InputError(f"--starts {starts} should be >= 1")
     check_k(X, k, dataset.source)
@@ -236,23 +277,21 @@ def seed_sweep(dataset: Dataset, k: int = COURSE_K, n_seeds: int = 100, starts: 
     seeds = tuple(range(1, n_seeds + 1))
     r_engine, python_engine = RResampleEngine(), PythonResampleEngine()
     r_engine.check_ready()
-    pieces = chunks(n_seeds, 4 * workers)
-    bar = progress_bar(len(pieces) + 1, f"stability: {n_seeds} seeds", progress)
-    try:
-        python, r = run_sides(
-            [(python_engine.seed_sweep, (X, k, [seeds[i] for i in piece], starts))
-             for piece in pieces],
-            [(r_engine.seed_sweep, (X, k, seeds, starts))], workers, bar)
-    finally:
-        bar.close()
-    python_wcss = np.concatenate([wcss for wcss, _ in python])
-    python_labels = np.column_stack([labels for _, labels in python])
-    r_wcss, r_labels = r[0]
+
+    def jobs(_: None, piece: range) -> tuple[Job, Job]:
+        options = (X, k, seeds[piece.start:piece.stop], starts)
+        return (python_engine.seed_sweep, options), (r_engine.seed_sweep, options)
+
+    _, python, r, _, _ = resample_both(n_seeds, workers, f"stability: {n_seeds} seeds", progress,
+                                       False, lambda: None, jobs, None)
+    python_wcss, r_wcss = (np.concatenate([wcss for wcss, _ in side]) for side in (python, r))
+    python_labels, r_labels = (np.column_stack([labels for _, labels in side])
+                               for side in (python, r))
     identical = tuple(
         bool(agreement(python_labels[:, i], r_labels[:, i], n_a=k, n_b=k).accuracy == 1.0)
         for i in range(n_seeds))
     settings = CourseSettings(seed=0, n_starts=starts)
-    return SeedSweep(k, starts, seeds, python_wcss, np.asarray(r_wcss), identical,
+    return SeedSweep(k, starts, seeds, python_wcss, r_wcss, identical,
                      python_kmeans_code(k, settings).replace("random_state=0", "random_state=seed"),
                      r_kmeans_code(k, settings).replace("set.seed(0)", "set.seed(seed)"))
 
@@ -407,15 +446,20 @@ def check_settings(linkage: str = "ward", covariance: str = "full") -> None:
         resampler(name, linkage, covariance).check_settings()
 
 
-def check_resample_arguments(X: NDArray[np.float64], k: int, B: int, starts: int,
+def check_resamples(flag: str, B: int, numbers_each: int) -> None:
+    """B (of ``flag``) is within 2..:data:`MAX_RESAMPLES` and its draws, ``numbers_each`` per
+    resample, fit in memory."""
+    check_count(flag, B, (2, ": a mean and its standard error need two resamples"),
+                (MAX_RESAMPLES, WHY_MAX_RESAMPLES))
+    check_memory(B * numbers_each, f"{flag} {B}")
+
+
+def check_resample_arguments(X: NDArray[np.float64], k: int, starts: int,
                              method: str, source: str, workers: int,
                              covariance: str = "full", linkage: str = "ward") -> Resampler:
     """The run's arguments are sound; the method's resampler."""
     check_method(method)
     check_settings(linkage, covariance)
-    if B < 2:
-        raise InputError(f"B = {B} should be >= 2: a mean and its standard error need two "
-                         "resamples")
     if starts < 1:
         raise InputError(f"--starts {starts} should be >= 1")
     check_workers(workers)
@@ -442,7 +486,8 @@ def bootstrap_stability(dataset: Dataset, k: int = COURSE_K, B: int = 100, seed:
         R, rpy2 or (with ``clusterboot``) R's fpc is missing.
     """
     X = np.ascontiguousarray(dataset.X, dtype=np.float64)
-    fit = check_resample_arguments(X, k, B, starts, method, dataset.source, workers, covariance,
+    check_resamples("--bootstrap", B, X.shape[0])
+    fit = check_resample_arguments(X, k, starts, method, dataset.source, workers, covariance,
                                    linkage)
     python_engine, r_engine = PythonResampleEngine(), RResampleEngine()
     r_engine.check_ready(fpc=clusterboot, fit=fit)
@@ -462,7 +507,7 @@ def bootstrap_stability(dataset: Dataset, k: int = COURSE_K, B: int = 100, seed:
                  (X, k, index, fit, None if draws is None else [draws[0], *resamples])))
 
     (_, original), python, r, check, unavailable = resample_both(
-        B, workers, f"stability: bootstrap B={B}", progress, fit, prepare, jobs,
+        B, workers, f"stability: bootstrap B={B}", progress, fit.draws_from_r, prepare, jobs,
         (r_engine.clusterboot, (X, k, B, seed, fit)) if clusterboot else None)
     r_original = r[0][0]
     to_python = align_labels(original, r_original, n_a=k, n_b=k).mapping

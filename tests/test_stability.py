@@ -133,7 +133,7 @@ def test_bootstrap_json_keys_and_determinism(run_pyseg, mall_like_csv) -> None:
 
 
 @pytest.mark.parametrize(("args", "fragment"), [
-    (("--bootstrap", "1"), "B = 1 should be >= 2"),
+    (("--bootstrap", "1"), "--bootstrap 1 should be >= 2"),
     (("--seeds", "0"), "--seeds 0 should be >= 1"),
     (("--bootstrap", "5", "--k", "1"), "k = 1 should be >= 2"),
     (("--bootstrap", "5", "--k", "194"), "is not below the 194 distinct points"),
@@ -156,3 +156,4 @@ def test_seed_report_has_the_wcss_per_seed_chart(run_cli, capsys, mall_like_csv,
     assert code == 0, err
     assert (outdir / "wcss_per_seed.png").stat().st_size > 1000
     assert "Local optima seen" in (outdir / "report.html").read_text(encoding="utf-8")
+

@@ -28,6 +28,7 @@ from pyseg.cli._args import (
     positive_int,
     print_output,
     say_notice,
+    starts_int,
 )
 from pyseg.cli._method_text import feature_lines, format_all, format_method_summary
 from pyseg.methods import NAMES, trait
@@ -65,32 +66,22 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     parser.add_argument("--k", type=positive_int, default=5, help="number of clusters (default 5)")
     add_method_flags(parser)
     parser.add_argument(
-        "--mode",
-        choices=COMPARE_MODES,
-        default="course",
+        "--mode", choices=COMPARE_MODES, default="course",
         help="course: each language as the course wrote it (default); exact: both start from the "
         "same k-means++ centers and run Lloyd, so labels must be identical ("
         + "; ".join(f"{name}: {trait(name, 'EXACT_START')}" for name in NAMES
-                    if trait(name, "EXACT_START")) + ")",
-    )
+                    if trait(name, "EXACT_START")) + ")")
     parser.add_argument("--py-seed", type=integer(), default=None, help="Python random_state (42)")
     parser.add_argument("--r-seed", type=integer(), default=None, help="R set.seed() value (29)")
-    parser.add_argument(
-        "--starts", type=positive_int, default=None, help="random starts on both sides (10)"
-    )
-    parser.add_argument(
-        "--min-agreement",
-        type=fraction,
-        default=1.0,
-        help="fraction of rows that must agree after alignment (default 1.0)",
-    )
+    parser.add_argument("--starts", type=starts_int, default=None,
+                        help="random starts on both sides (10)")
+    parser.add_argument("--min-agreement", type=fraction, default=1.0,
+                        help="fraction of rows that must agree after alignment (default 1.0)")
     parser.add_argument("--json", action="store_true", help="print one JSON document")
     parser.add_argument("--report", metavar="DIR", help="write report.json, report.html and PNGs")
     parser.add_argument(
-        "--r-results",
-        metavar="FILE",
-        help="check Python against R results recorded by `pyseg record-r` instead of running R",
-    )
+        "--r-results", metavar="FILE",
+        help="check Python against R results recorded by `pyseg record-r` instead of running R")
     parser.set_defaults(func=run)
     return parser
 
@@ -102,7 +93,7 @@ def run(args: argparse.Namespace) -> int:
     worker = start_worker_process() if args.r_results is None and worker_wanted() else None
     try:
         from pyseg._pipeline import compare_run, write_compare_run_report
-        from pyseg._report import check_report_dir
+        from pyseg._report import REPORT_HTML, check_report_dir
         from pyseg.methods._base import MethodSettings
 
         if args.report:
@@ -129,7 +120,7 @@ def run(args: argparse.Namespace) -> int:
     for warning in features:  # Gower ranges each column itself
         print(f"pyseg: note: {warning}", file=sys.stderr)
     print_output(args, run.to_json() if args.json else _text(run),
-                 lambda directory: write_compare_run_report(run, directory))
+                 (lambda directory: write_compare_run_report(run, directory), REPORT_HTML))
     return int(ExitCode.OK if run.passed else ExitCode.PARITY_FAILED)
 
 

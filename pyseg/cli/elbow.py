@@ -10,14 +10,16 @@ from pyseg._errors import ExitCode, InputError
 from pyseg._io import json_text
 from pyseg._pipeline import elbow_data
 from pyseg._progress import progress_wanted
-from pyseg._report import check_report_dir, write_elbow_report
+from pyseg._report import REPORT_HTML, check_report_dir, write_elbow_report
 from pyseg.cli._args import (
     add_command,
     add_method_flags,
     data_json,
     positive_int,
     print_output,
+    refuse,
     say_notice,
+    starts_int,
 )
 from pyseg.methods import NAMES, course_method, part, trait
 from pyseg.methods.kmeans._elbow import MODES, ElbowResult
@@ -51,11 +53,12 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     elbow_parser = add_command(subparsers, "elbow", ELBOW_DESCRIPTION)
     elbow_parser.add_argument("--k-min", type=positive_int, default=1, help="smallest k (1)")
     elbow_parser.add_argument("--k-max", type=positive_int, default=10, help="largest k (10)")
+    refuse(elbow_parser, "--k", "elbow runs k = --k-min..--k-max")
     elbow_parser.add_argument("--mode", choices=(*MODES, "exact"), default="course",
                               help="course settings (default) or matched starts on both sides "
                               f"({'/'.join(EXACT_METHODS)}: matched or exact, both from the same "
                               "start, as compare --mode exact)")
-    elbow_parser.add_argument("--starts", type=positive_int, default=None,
+    elbow_parser.add_argument("--starts", type=starts_int, default=None,
                               help="starts per k on both sides; needs --mode matched (default 10)")
     elbow_parser.add_argument("--method", choices=CHOOSE_K_METHODS, default=course_method(),
                               help="; ".join(f"{name}: {trait(name, 'CHOOSE_K_HELP')}"
@@ -82,8 +85,8 @@ def run_view(args: argparse.Namespace) -> int:
     run = part(args.method, "compare").choose_k(args)
     say_notice(run.dataset.notice)
     print_output(args, json_text(run.to_dict()) if args.json else shown.choose_k_text(run, args),
-                 (lambda directory: shown.write_choose_k_report(run, directory)) if writes
-                 else None)
+                 (lambda directory: shown.write_choose_k_report(run, directory), REPORT_HTML)
+                 if writes else None)
     return int(ExitCode.OK)
 
 
@@ -101,22 +104,15 @@ def run(args: argparse.Namespace) -> int:
                          "course's own starts (Python 10, R 1)")
     if args.report:
         check_report_dir(Path(args.report))
-    run = elbow_data(
-        args.data,
-        args.columns,
-        range(args.k_min, args.k_max + 1),
-        mode=args.mode,
-        starts=args.starts if args.starts is not None else 10,
-        progress=progress_wanted(args.json),
-        r_results=args.r_results,
-        report=bool(args.report),
-        command_line=args.command_line,
-    )
+    run = elbow_data(args.data, args.columns, range(args.k_min, args.k_max + 1),
+                     mode=args.mode, starts=args.starts if args.starts is not None else 10,
+                     progress=progress_wanted(args.json), r_results=args.r_results,
+                     report=bool(args.report), command_line=args.command_line)
     dataset, result = run.dataset, run.elbow
     say_notice(dataset.notice)
     print_output(args, data_json(result.to_dict(), dataset) if args.json
                  else format_table(result, dataset.source, dataset.n_rows),
-                 lambda directory: write_elbow_report(run.report, directory))
+                 (lambda directory: write_elbow_report(run.report, directory), REPORT_HTML))
     return int(ExitCode.OK)
 
 

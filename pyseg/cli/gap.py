@@ -12,7 +12,14 @@ from pyseg._data import Dataset
 from pyseg._errors import PysegError
 from pyseg._gap import MAXSE_RULES, REFERENCES, GapResult, gap_statistic
 from pyseg._stability import resample_methods
-from pyseg.cli._args import add_command, add_resampling_arguments, integer, methods_text
+from pyseg.cli._args import (
+    add_command,
+    add_resampling_arguments,
+    integer,
+    methods_text,
+    refuse,
+    starts_most,
+)
 from pyseg.cli.stability import run_resampling
 from pyseg.methods.kmeans._elbow import elbow
 
@@ -34,10 +41,11 @@ exit status: 0 done, 2 bad input or usage, 3 R missing
 def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     parser = add_command(subparsers, "gap", GAP_DESCRIPTION)
     parser.add_argument("--k-max", type=integer(), default=10, metavar="K", help="largest k (10)")
+    refuse(parser, "--k", "gap computes k = 1..K; the largest k is --k-max K")
     parser.add_argument("--B", type=integer(), default=100, dest="B",
                         help="reference data sets (100, clusGap's default)")
     parser.add_argument("--seed", type=integer(), default=1, help="seed of pyseg's draws (1)")
-    parser.add_argument("--starts", type=integer(), default=10,
+    parser.add_argument("--starts", type=starts_most, default=10,
                         help="K-Means starts per fit, both languages and clusGap (10)")
     parser.add_argument("--reference", choices=REFERENCES, default="scaledPCA",
                         help="reference box: scaledPCA (clusGap's default) or original")

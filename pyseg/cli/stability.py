@@ -13,7 +13,7 @@ from pyseg._data import Dataset, load_dataset
 from pyseg._errors import ExitCode, InputError
 from pyseg._progress import progress_wanted
 from pyseg._provenance import live_run_provenance
-from pyseg._report import check_report_dir
+from pyseg._report import REPORT_HTML, check_report_dir
 from pyseg._stability import bootstrap_stability, check_settings, resample_methods, seed_sweep
 from pyseg.cli._args import (
     add_command,
@@ -23,6 +23,7 @@ from pyseg.cli._args import (
     methods_text,
     print_output,
     say_notice,
+    starts_most,
 )
 from pyseg.methods import trait
 
@@ -51,7 +52,7 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     what.add_argument("--seeds", type=integer(), metavar="N", help="sweep seeds 1..N")
     what.add_argument("--bootstrap", type=integer(), metavar="B", help="B bootstrap resamples")
     parser.add_argument("--k", type=integer(), default=COURSE_K, help=f"clusters ({COURSE_K})")
-    parser.add_argument("--starts", type=integer(), default=10,
+    parser.add_argument("--starts", type=starts_most, default=10,
                         help="K-Means starts per fit, both languages (10, the course's)")
     parser.add_argument("--seed", type=integer(), default=1,
                         help="seed of pyseg's bootstrap draws (1)")
@@ -100,8 +101,8 @@ def run_resampling(args: argparse.Namespace, compute: Callable[[Dataset, bool], 
     document = result.to_dict()
     print_output(args, data_json(document, dataset) if args.json
                  else text(result, document, str(dataset.source), int(dataset.n_rows)),
-                 lambda directory: write_report(
-                     result, dataset, live_run_provenance(dataset, args.command_line), directory))
+                 (lambda directory: write_report(result, dataset, live_run_provenance(
+                     dataset, args.command_line), directory), REPORT_HTML))
     return int(ExitCode.OK)
 
 
