@@ -307,6 +307,24 @@ def check_k(X: NDArray[np.float64], k: int, source: str) -> None:
                          f"data: use k <= {distinct - 1}")
 
 
+def _cross_check_text(check: list[dict[str, Any]], B: int) -> list[str]:
+    """clusterboot's means, and in plain words how they compare with pyseg's."""
+    inside, n = sum(row["within_2se"] for row in check), len(check)
+    means = " / ".join(f"{row['clusterboot']:.3f}" for row in check)
+    if inside == n:
+        return [f"fpc::clusterboot (its own draws): means {means}; each within 2 standard errors "
+                "of pyseg's mean for the segment, as two estimates of the same stability from "
+                "different resamples should be."]
+    return [f"fpc::clusterboot (its own draws): means {means}; {inside} of {n} within 2 "
+            "standard errors of pyseg's mean for the segment.",
+            "clusterboot and pyseg estimate the same stability from different random "
+            "resamples, so their means differ by chance: about 1 segment in 20 falls outside 2 "
+            "standard errors by chance alone, and more at a small B"
+            + (f" such as B = {B}, whose" if B < 100 else ", whose")
+            + " standard errors are themselves rough; a larger --bootstrap tells chance from a "
+            "real difference."]
+
+
 # -- bootstrap stability ----------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -382,10 +400,7 @@ class BootstrapStability:
                   for j, (name, mean) in enumerate(zip(self.segments, means, strict=True))]
         check = self.cross_check()
         if check is not None:
-            inside = sum(row["within_2se"] for row in check)
-            lines.append("fpc::clusterboot (its own draws): means "
-                         + " / ".join(f"{row['clusterboot']:.3f}" for row in check)
-                         + f"; {inside} of {len(check)} within 2 standard errors of pyseg's.")
+            lines += _cross_check_text(check, self.B)
         if self.clusterboot_unavailable is not None:
             lines.append(f"fpc::clusterboot could not run: {self.clusterboot_unavailable}")
         return lines
