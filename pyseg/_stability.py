@@ -146,17 +146,13 @@ def resample_both(count: int, workers: int, description: str, progress: bool, r_
     return state, python, r, result, None
 
 
-def check_workers(workers: int) -> None:
-    if workers < 1:
-        raise InputError(f"--workers {workers} should be >= 1")
-
-
-def check_count(flag: str, value: int, least: tuple[int, str], most: tuple[int, str]) -> None:
+def check_count(flag: str, value: int, least: tuple[int, str] = (1, ""),
+                most: tuple[int, str] | None = None) -> None:
     """``flag``'s ``value`` is within ``least`` and ``most`` (each a bound and why), else a
     one-line InputError that names the flag, the bound and why."""
     if value < least[0]:
         raise InputError(f"{flag} {value} should be >= {least[0]}{least[1]}")
-    if value > most[0]:
+    if most is not None and value > most[0]:
         raise InputError(f"{flag} {value}: the most is {flag} {most[0]} ({most[1]})")
 
 
@@ -268,12 +264,11 @@ def seed_sweep(dataset: Dataset, k: int = COURSE_K, n_seeds: int = 100, starts: 
         ``n_seeds`` < 1, ``starts`` < 1, k < 2 or k not below the number of distinct points.
     """
     X = np.ascontiguousarray(dataset.X, dtype=np.float64)
-    check_count("--seeds", n_seeds, (1, ""), (MAX_SEEDS, WHY_MAX_SEEDS))
+    check_count("--seeds", n_seeds, most=(MAX_SEEDS, WHY_MAX_SEEDS))
     check_memory(X.shape[0] * n_seeds, f"--seeds {n_seeds} on {X.shape[0]} rows")
-    if starts < 1:
-        raise InputError(f"--starts {starts} should be >= 1")
+    check_count("--starts", starts)
+    check_count("--workers", workers)
     check_k(X, k, dataset.source)
-    check_workers(workers)
     seeds = tuple(range(1, n_seeds + 1))
     r_engine, python_engine = RResampleEngine(), PythonResampleEngine()
     r_engine.check_ready()
@@ -475,9 +470,8 @@ def check_resample_arguments(X: NDArray[np.float64], k: int, starts: int,
     """The run's arguments are sound; the method's resampler."""
     check_method(method)
     check_settings(linkage, covariance)
-    if starts < 1:
-        raise InputError(f"--starts {starts} should be >= 1")
-    check_workers(workers)
+    check_count("--starts", starts)
+    check_count("--workers", workers)
     check_k(X, k, source)
     fit = resampler(method, linkage, covariance, starts)
     fit.check_data(X, source)
