@@ -1,14 +1,9 @@
 """Resampling in Python: seed sweeps, bootstrap refits and gap-statistic fits.
 
-Every refit takes the random draws it needs (bootstrap rows, reference data sets, a method's
-starting centers or partitions) from its caller, who hands the same draws to R
-(:mod:`pyseg.engines._stability_r`), so that both languages refit the same data from the same
-starts. What one refit of a method is, and which draws it needs, is the method's own
-:class:`Resampler` (``pyseg/methods/<name>/_resample.py``, found with
-:func:`pyseg.methods.part`); this module loops over resamples and measures.
-
-Jaccards follow ``fpc::clusterboot`` (``clujaccard``, 0/0 = 0); dispersions follow
-``cluster::clusGap``'s ``W.k``. scikit-learn and scipy are imported inside the methods.
+Every refit takes its random draws from its caller, who hands the same draws to R
+(:mod:`pyseg.engines._stability_r`). One refit of a method is its :class:`Resampler`; this module
+loops over resamples and measures: Jaccards as ``fpc::clusterboot``'s ``clujaccard`` (0/0 = 0),
+dispersions as ``cluster::clusGap``'s ``W.k``.
 """
 
 from __future__ import annotations
