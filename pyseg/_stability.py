@@ -511,11 +511,13 @@ def bootstrap_stability(dataset: Dataset, k: int = COURSE_K, B: int = 100, seed:
 
     def jobs(state: tuple[list[Any] | None, NDArray[np.int64]], piece: range) -> tuple[Job, Job]:
         draws, original = state
-        resamples = None if draws is None else draws[piece.start + 1:piece.stop + 1]
+        resamples = r_fits = None
+        if draws is not None:  # the original fit's draw first, for R
+            resamples = draws[piece.start + 1:piece.stop + 1]
+            r_fits = [draws[0], *resamples]
         index = [rows[b] for b in piece]
         return ((python_engine.bootstrap_jaccard, (X, k, original, index, fit, resamples)),
-                (r_engine.bootstrap_jaccard,
-                 (X, k, index, fit, None if draws is None else [draws[0], *resamples])))
+                (r_engine.bootstrap_jaccard, (X, k, index, fit, r_fits)))
 
     (_, original), python, r, check, unavailable = resample_both(
         B, workers, f"stability: bootstrap B={B}", progress, fit.draws_from_r, prepare, jobs,

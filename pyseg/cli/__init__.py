@@ -67,12 +67,13 @@ class Parser(argparse.ArgumentParser):
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, allow_abbrev=False, **kwargs)
+        kwargs["allow_abbrev"] = False
+        super().__init__(*args, **kwargs)
 
     def error(self, message: str) -> NoReturn:
         self.exit(int(ExitCode.USAGE_ERROR), error_line(message) + "\n")
 
-    def parse_args(self, args: Any = None, namespace: Any = None) -> Any:  # type: ignore[override]
+    def parse_args(self, args: Any = None, namespace: Any = None) -> Any:
         parsed = super().parse_args(args, namespace)
         method = getattr(parsed, "method", None)
         for flag, owner in getattr(parsed, "method_flags", {}).items():

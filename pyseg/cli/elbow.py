@@ -110,9 +110,11 @@ def run(args: argparse.Namespace) -> int:
                      report=bool(args.report), command_line=args.command_line)
     dataset, result = run.dataset, run.elbow
     say_notice(dataset.notice)
+    report = run.report  # built when --report was given (report=True above), else None
     print_output(args, data_json(result.to_dict(), dataset) if args.json
                  else format_table(result, dataset.source, dataset.n_rows),
-                 (lambda directory: write_elbow_report(run.report, directory), REPORT_HTML))
+                 None if report is None
+                 else (lambda directory: write_elbow_report(report, directory), REPORT_HTML))
     return int(ExitCode.OK)
 
 

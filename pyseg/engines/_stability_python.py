@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 import numpy as np
 
@@ -139,7 +139,7 @@ def _pair_sum(xs: NDArray[np.float64], d_power: int) -> float:
     n = xs.shape[0]
     if n < 2:
         return 0.0
-    metric = "sqeuclidean" if d_power == 2 else "euclidean"
+    metric: Literal["sqeuclidean", "euclidean"] = "sqeuclidean" if d_power == 2 else "euclidean"
     if n <= PDIST_ROWS:
         values = pdist(xs, metric)
         return float(np.sum(values if d_power in (1, 2) else values ** d_power))
