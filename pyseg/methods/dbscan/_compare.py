@@ -10,8 +10,7 @@ the course file they agree exactly. Where they do not, the diagnosis names the r
 
 from __future__ import annotations
 
-import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -32,10 +31,16 @@ from pyseg.engines import (
     SklearnDbscanEngine,
     check_dbscan_parameters,
 )
-from pyseg.methods._agreement import PartitionAgreement, partition_agreement
-from pyseg.methods._base import MethodComparison, MethodPrediction, MethodSettings, live_r
+from pyseg.methods._agreement import PartitionAgreement
+from pyseg.methods._base import (
+    MethodComparison,
+    MethodPrediction,
+    MethodSettings,
+    aligned_pair,
+    check_min_agreement,
+    r_engine_for,
+)
 from pyseg.methods.dbscan import PREDICTION, R_ENGINE
-from pyseg.methods.kmeans._compare import run_both
 
 if TYPE_CHECKING:
     import os
@@ -86,7 +91,7 @@ class DbscanComparison(MethodComparison):
 
     def fit_dict(self, fit: DbscanFit) -> dict[str, Any]:
         points = "min_samples" if fit is self.python else "minPts"  # each library's name
-        return _fit_dict(fit, {"eps": self.eps, points: self.min_points})
+        return {**fit.to_dict(), "settings": {"eps": self.eps, points: self.min_points}}
 
     def own_dict(self) -> dict[str, Any]:
         return {
@@ -96,16 +101,6 @@ class DbscanComparison(MethodComparison):
             "differing_rows": (self.differing_rows + 1).tolist(),
             "border_rows": (self.border_rows + 1).tolist(),
         }
-
-
-def _fit_dict(fit: DbscanFit, settings: dict[str, Any]) -> dict[str, Any]:
-    clustered = fit.labels[fit.labels != NOISE]
-    return {
-        "labels": fit.labels.tolist(), "n_clusters": fit.n_clusters, "n_noise": fit.n_noise,
-        "n_core": int(fit.core.sum()),
-        "sizes": np.bincount(clustered, minlength=fit.n_clusters).tolist(),
-        "warnings": list(fit.warnings), "settings": settings,
-    }
 
 
 def compare_dbscan(
@@ -138,24 +133,19 @@ def compare_dbscan(
     DbscanComparison
     """
     eps, min_points = check_dbscan_parameters(eps, min_points)
-    if not 0.0 <= min_agreement <= 1.0:
-        raise InputError(f"min_agreement={min_agreement} should be within [0, 1]")
+    check_min_agreement(min_agreement)
     X = np.ascontiguousarray(dataset.X, dtype=np.float64)
     python_engine = python_engine or SklearnDbscanEngine()
     r_engine = r_engine or RDbscanEngine()
-    py_fit, r_fit, timings = run_both(lambda: python_engine.fit(X, eps, min_points),
-                                      lambda: r_engine.fit(X, eps, min_points))
-    start = time.perf_counter()
-    measured = partition_agreement(py_fit.labels, r_fit.labels)
-    r_aligned = replace(r_fit, labels=measured.relabel(r_fit.labels))
-    differing = np.flatnonzero(py_fit.labels != r_aligned.labels).astype(np.int64)
+    py_fit, r_fit, measured, timings = aligned_pair(
+        lambda: python_engine.fit(X, eps, min_points), lambda: r_engine.fit(X, eps, min_points))
+    differing = np.flatnonzero(py_fit.labels != r_fit.labels).astype(np.int64)
     border = differing[~py_fit.core[differing] & ~r_fit.core[differing]
                        & (py_fit.labels[differing] != NOISE) & (r_fit.labels[differing] != NOISE)]
     passed = measured.accuracy >= min_agreement
-    diagnosis = _diagnose(py_fit, r_aligned, measured, differing, border)
-    timings["comparison"] = time.perf_counter() - start
+    diagnosis = _diagnose(py_fit, r_fit, measured, differing, border)
     return DbscanComparison(
-        dataset=dataset, eps=eps, min_points=min_points, python=py_fit, r=r_aligned,
+        dataset=dataset, eps=eps, min_points=min_points, python=py_fit, r=r_fit,
         r_label_mapping=measured.mapping, agreement=measured, differing_rows=differing,
         border_rows=border, min_agreement=min_agreement, passed=passed, diagnosis=diagnosis,
         timings=timings,
@@ -264,36 +254,6 @@ def knee_index(sorted_distances: NDArray[np.float64]) -> int | None:
 PREDICTION_RULE = PREDICTION
 
 
-@dataclass(frozen=True)
-class DbscanPrediction:
-    """New rows assigned by both languages' DBSCAN fits (:func:`predict_dbscan`).
-
-    Attributes
-    ----------
-    python : ndarray of shape (n_new,), dtype int64
-        Python's cluster of every new row, -1 for noise.
-    r : ndarray of shape (n_new,), dtype int64
-        R's ``predict(db, newdata, data = X)`` in Python's numbering (the comparison's
-        alignment), -1 for noise.
-    rule : str
-        :data:`PREDICTION_RULE`.
-    """
-
-    python: NDArray[np.int64]
-    r: NDArray[np.int64]
-    rule: str = PREDICTION_RULE
-
-    @property
-    def differing_rows(self) -> NDArray[np.int64]:
-        """0-based new rows whose two answers differ."""
-        return np.flatnonzero(self.python != self.r).astype(np.int64)
-
-    @property
-    def agreement(self) -> float:
-        """Share of new rows with the same answer (noise with noise agreeing); 1.0 for none."""
-        return 1.0 if self.python.size == 0 else float(np.mean(self.python == self.r))
-
-
 def _new_rows(comparison: DbscanComparison, X_new: object) -> NDArray[np.float64]:
     new = np.asarray(X_new, dtype=np.float64)
     if new.ndim == 1:
@@ -314,7 +274,7 @@ def predict_dbscan(
     *,
     python_engine: DbscanEngine | None = None,
     r_engine: DbscanEngine | None = None,
-) -> DbscanPrediction:
+) -> MethodPrediction:
     """Both languages' DBSCAN clusters for new rows, by ``dbscan::predict``'s rule.
 
     R: ``predict(dbscan(X, eps, minPts), newdata = X_new, data = X)`` (R's clusters relabelled
@@ -331,7 +291,8 @@ def predict_dbscan(
 
     Returns
     -------
-    DbscanPrediction
+    MethodPrediction
+        Noise -1 on both sides; R's clusters in Python's numbering.
 
     Raises
     ------
@@ -342,8 +303,8 @@ def predict_dbscan(
     X = np.ascontiguousarray(comparison.dataset.X, dtype=np.float64)
     python = (python_engine or SklearnDbscanEngine()).predict(X, comparison.python, new)
     r_own = (r_engine or RDbscanEngine()).predict(X, comparison.r, new)
-    return DbscanPrediction(python=np.asarray(python, dtype=np.int64),
-                            r=comparison.agreement.relabel(r_own))
+    return MethodPrediction(np.asarray(python, dtype=np.int64),
+                            comparison.agreement.relabel(r_own), PREDICTION_RULE)
 
 
 # -- the method contract (pyseg.methods._base) -----------------------------------------------
@@ -370,9 +331,7 @@ def dbscan_eps(dataset: Dataset, settings: MethodSettings) -> float:
 
 
 def r_engine(settings: MethodSettings) -> Any:
-    if settings.r_results is not None:
-        return RecordedMethodEngine(settings.r_results, "dbscan")
-    return live_r(settings, "RDbscanEngine")
+    return r_engine_for(settings, lambda path: RecordedMethodEngine(path, "dbscan"), R_ENGINE)
 
 
 def run(dataset: Dataset, settings: MethodSettings) -> DbscanComparison:
@@ -382,8 +341,7 @@ def run(dataset: Dataset, settings: MethodSettings) -> DbscanComparison:
 
 def predict(comparison: DbscanComparison, X_new: NDArray[np.float64],
             table: pd.DataFrame) -> MethodPrediction:
-    found = predict_dbscan(comparison, X_new)
-    return MethodPrediction(found.python, found.r, found.rule)
+    return predict_dbscan(comparison, X_new)
 
 
 def r_fit_request(dataset: Dataset, settings: MethodSettings) -> tuple[Any, ...] | None:

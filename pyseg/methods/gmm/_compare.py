@@ -44,7 +44,14 @@ from pyseg.methods._agreement import (
     check_k,
     partition_agreement,
 )
-from pyseg.methods._base import MethodComparison, MethodPrediction, MethodSettings, live_r
+from pyseg.methods._base import (
+    MethodComparison,
+    MethodPrediction,
+    MethodSettings,
+    check_min_agreement,
+    r_engine_for,
+    run_both,
+)
 from pyseg.methods.gmm import R_ENGINE
 from pyseg.methods.gmm._base import (
     MCLUST_MODELS,
@@ -57,7 +64,6 @@ from pyseg.methods.gmm._base import (
 from pyseg.methods.gmm._plots import best_k, differing_k
 from pyseg.methods.gmm._python import SklearnGmmEngine
 from pyseg.methods.gmm._r import RGmmEngine
-from pyseg.methods.kmeans._compare import run_both
 from pyseg.methods.kmeans._python import one_thread
 
 if TYPE_CHECKING:
@@ -110,7 +116,7 @@ class GmmComparison(MethodComparison):
     METHOD = "gmm"
 
     def fit_dict(self, fit: GmmFit) -> dict[str, Any]:
-        return _fit_dict(fit)
+        return fit.to_dict()
 
     def own_dict(self) -> dict[str, Any]:
         return {"k": self.k, "mode": self.mode, "covariance": self.covariance,
@@ -133,17 +139,6 @@ class GmmComparison(MethodComparison):
             text = text.replace(f'"probabilities": "{placeholder}"',
                                 f'"probabilities": {matrix}', 1)
         return text
-
-
-def _fit_dict(fit: GmmFit) -> dict[str, Any]:
-    return json_ready({
-        "labels": fit.labels.tolist(), "sizes": np.bincount(fit.labels,
-                                                            minlength=fit.weights.size),
-        "loglik": fit.loglik, "bic": fit.bic, "n_parameters": fit.n_parameters,
-        "weights": fit.weights, "means": fit.means, "covariances": fit.covariances,
-        "n_iter": fit.n_iter, "converged": fit.converged, "warnings": list(fit.warnings),
-        "probabilities": fit.probabilities,
-    })
 
 
 def compare_gmm(
@@ -177,8 +172,7 @@ def compare_gmm(
     """
     check_covariance(covariance)
     check_gmm_mode(mode)
-    if not 0.0 <= min_agreement <= 1.0:
-        raise InputError(f"min_agreement={min_agreement} should be within [0, 1]")
+    check_min_agreement(min_agreement)
     X = np.ascontiguousarray(dataset.X, dtype=np.float64)
     check_numeric_features(X, dataset.feature_names, dataset.source)
     k = check_k(X, k, dataset.source)
@@ -244,30 +238,18 @@ def _diagnose(py_fit: GmmFit, r_fit: GmmFit, measured: PartitionAgreement, diff:
     return notes
 
 
-@dataclass(frozen=True)
-class GmmPrediction:
-    """The most probable segment of new rows and its probability, per language (Python's
-    numbering; R's probabilities from ``predict.Mclust`` with R's fitted parameters)."""
-
-    python_segment: NDArray[np.int64]
-    python_probability: NDArray[np.float64]
-    r_segment: NDArray[np.int64] | None
-    r_probability: NDArray[np.float64] | None
-
-
-def predict_gmm(comparison: GmmComparison, new: NDArray[np.float64], *, with_r: bool = True,
+def predict_gmm(comparison: GmmComparison, new: NDArray[np.float64], *,
                 python_engine: GmmEngine | None = None,
-                r_engine: GmmEngine | None = None) -> GmmPrediction:
-    """Segment and probability of new rows (in feature order) under each side's fit."""
+                r_engine: GmmEngine | None = None) -> MethodPrediction:
+    """Segment and probability of new rows (in feature order) under each side's fit (R's from
+    ``predict.Mclust`` with R's fitted parameters), in Python's numbering."""
     new = np.asarray(new, dtype=np.float64).reshape(-1, comparison.python.means.shape[1])
     python = (python_engine or SklearnGmmEngine()).predict(comparison.python, new)
-    r_segment = r_probability = None
-    if with_r:
-        # comparison.r is already in Python's numbering, so R's columns need no permutation
-        z = (r_engine or RGmmEngine()).predict(comparison.r, new)
-        r_segment, r_probability = np.argmax(z, axis=1), np.max(z, axis=1)
-    return GmmPrediction(np.argmax(python, axis=1), np.max(python, axis=1), r_segment,
-                         r_probability)
+    # comparison.r is already in Python's numbering, so R's columns need no permutation
+    z = (r_engine or RGmmEngine()).predict(comparison.r, new)
+    return MethodPrediction(np.argmax(python, axis=1), np.argmax(z, axis=1),
+                            "the most probable mixture component, with its probability",
+                            np.max(python, axis=1), np.max(z, axis=1))
 
 
 @dataclass(frozen=True)
@@ -308,9 +290,7 @@ def measure(comparison: GmmComparison) -> float:
 
 
 def r_engine(settings: MethodSettings) -> Any:
-    if settings.r_results is not None:
-        return RecordedGmmEngine(settings.r_results)
-    return live_r(settings, "RGmmEngine")
+    return r_engine_for(settings, RecordedGmmEngine, R_ENGINE)
 
 
 def run(dataset: Dataset, settings: MethodSettings) -> GmmComparison:
@@ -320,11 +300,7 @@ def run(dataset: Dataset, settings: MethodSettings) -> GmmComparison:
 
 def predict(comparison: GmmComparison, X_new: NDArray[np.float64],
             table: pd.DataFrame) -> MethodPrediction:
-    found = predict_gmm(comparison, X_new)
-    assert found.r_segment is not None
-    return MethodPrediction(found.python_segment, found.r_segment,
-                            "the most probable mixture component, with its probability",
-                            found.python_probability, found.r_probability)
+    return predict_gmm(comparison, X_new)
 
 
 def r_fit_request(dataset: Dataset, settings: MethodSettings) -> tuple[Any, ...] | None:
