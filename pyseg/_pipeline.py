@@ -433,7 +433,11 @@ def start_r_fit(method: str, dataset: Dataset, settings: MethodSettings) -> None
     method says what it will be (its ``_compare.r_fit_request``); the comparison collects it."""
     name = selected(method)[0]
     request = getattr(part(name, "compare"), "r_fit_request", None)
-    message = None if request is None or settings.r_worker is None else request(dataset, settings)
+    try:
+        message = (None if request is None or settings.r_worker is None
+                   else request(dataset, settings))
+    except InputError:  # bad input for this method: nothing to send, the comparison says why
+        message = None
     if message is not None:
         settings.r_worker.start(*message)  # type: ignore[union-attr]
 

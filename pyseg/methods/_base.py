@@ -175,7 +175,22 @@ class MethodComparison(ComparisonBase):
     """A method's comparison: both fits (R's in Python's numbering), the agreement, the verdict
     and the diagnosis. A method's dataclass names its method in :attr:`METHOD`, adds its own
     fields (and may narrow ``python`` and ``r`` to its fit type), says how a fit reads in
-    :meth:`fit_dict` and adds its measure in :meth:`own_dict`. Constructed by keyword."""
+    :meth:`fit_dict` and adds its measure in :meth:`own_dict`. Constructed by keyword.
+
+    Attributes
+    ----------
+    dataset : Dataset
+    python, r : Fit
+        R's labels in Python's numbering.
+    r_label_mapping : ndarray
+        The Python cluster each R cluster (0-based) became.
+    agreement : PartitionAgreement
+    min_agreement : float
+    passed : bool
+    diagnosis : list of str
+    timings : dict
+        Seconds per step (not part of :meth:`to_dict`, which must be deterministic).
+    """
 
     #: The ``--method`` name the dict starts with.
     METHOD: ClassVar[str]
@@ -188,7 +203,6 @@ class MethodComparison(ComparisonBase):
     min_agreement: float
     passed: bool
     diagnosis: list[str]
-    #: Seconds per step: not part of :meth:`to_dict`, which must be deterministic.
     timings: dict[str, float] = field(default_factory=dict, compare=False, kw_only=True)
 
     def fit_dict(self, fit: Any) -> dict[str, Any]:

@@ -61,7 +61,7 @@ class DbscanComparison(MethodComparison):
 
     Attributes
     ----------
-    dataset : Dataset
+    (The shared ones are :class:`~pyseg.methods._base.MethodComparison`'s.)
     eps : float
     min_points : int
     python, r : DbscanFit
@@ -74,10 +74,6 @@ class DbscanComparison(MethodComparison):
         0-based rows whose aligned labels differ.
     border_rows : ndarray
         Those of ``differing_rows`` that are border points on both sides.
-    min_agreement : float
-    passed : bool
-    diagnosis : list of str
-    timings : dict
     """
 
     eps: float
@@ -346,11 +342,8 @@ def predict(comparison: DbscanComparison, X_new: NDArray[np.float64],
 
 def r_fit_request(dataset: Dataset, settings: MethodSettings) -> tuple[Any, ...] | None:
     """R's fit as the R worker is asked for it, to send before the comparison needs it."""
-    try:
-        eps, min_points = check_dbscan_parameters(dbscan_eps(dataset, settings),
-                                                  settings.min_points)
-    except InputError:
-        return None  # the comparison says why
+    eps, min_points = check_dbscan_parameters(dbscan_eps(dataset, settings),
+                                              settings.min_points)
     X = np.ascontiguousarray(dataset.X, dtype=np.float64)
     return ("engine_call", R_ENGINE, "fit", (X, eps, min_points), {})
 

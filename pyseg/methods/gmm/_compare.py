@@ -87,21 +87,17 @@ class GmmComparison(MethodComparison):
 
     Attributes
     ----------
-    dataset : Dataset
+    (The shared ones are :class:`~pyseg.methods._base.MethodComparison`'s.)
     k : int
     covariance : str
     mode : {"course", "exact"}
     python, r : GmmFit
         R's components renumbered as Python's (labels, probability columns, parameters).
-    r_label_mapping : ndarray
     start : ndarray or None
         Exact mode: the starting partition both were given (mclust's, 0-based).
-    agreement : PartitionAgreement
     loglik_diff : float
         Python's log-likelihood minus R's.
     max_probability_diff : float
-    passed : bool
-    diagnosis : list of str
     """
 
     k: int
@@ -309,12 +305,9 @@ def r_fit_request(dataset: Dataset, settings: MethodSettings) -> tuple[Any, ...]
     if settings.mode != "course":
         return None
     X = np.ascontiguousarray(dataset.X, dtype=np.float64)
-    try:
-        check_covariance(settings.covariance)
-        check_numeric_features(X, dataset.feature_names, dataset.source)
-        k = check_k(X, settings.k, dataset.source)
-    except InputError:
-        return None  # the comparison says why
+    check_covariance(settings.covariance)
+    check_numeric_features(X, dataset.feature_names, dataset.source)
+    k = check_k(X, settings.k, dataset.source)
     return ("engine_call", R_ENGINE, "fit", (X, k, settings.covariance, None), {})
 
 

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from pyseg._data import Dataset
-from pyseg._errors import InputError, RUnavailableError
+from pyseg._errors import RUnavailableError
 from pyseg._io import json_ready
 from pyseg._method_pipeline import MethodReportMaterial
 from pyseg.engines import (
@@ -104,25 +104,19 @@ class HierarchicalComparison(MethodComparison):
 
     Attributes
     ----------
-    dataset : Dataset
+    (The shared ones are :class:`~pyseg.methods._base.MethodComparison`'s.)
     k : int
     linkage : str
-    python : HierarchicalFit
     r : HierarchicalFit
         R's fit with its labels in Python's numbering.
-    r_label_mapping : ndarray
-    agreement : PartitionAgreement
     max_height_diff : float
         Largest absolute difference of the sorted merge heights.
     ties : TieReport
     findings : tuple of str
         Which of ``identical``, ``heights_differ_after_ties``, ``fcluster_fewer_clusters``,
         ``tie_at_cut``, ``partitions_differ`` happened.
-    min_agreement : float
     passed : bool
         Agreement reached ``min_agreement`` and the heights are equal, or differ only after ties.
-    diagnosis : list of str
-    timings : dict
     """
 
     k: int
@@ -323,12 +317,9 @@ def run(dataset: Dataset, settings: MethodSettings) -> HierarchicalComparison:
 def r_fit_request(dataset: Dataset, settings: MethodSettings) -> tuple[Any, ...] | None:
     """R's fit as the R worker is asked for it, to send before the comparison needs it."""
     X = np.ascontiguousarray(dataset.X, dtype=np.float64)
-    try:
-        check_linkage(settings.linkage)
-        k = check_k(X, settings.k, dataset.source)
-        check_matrix_size(X.shape[0], settings.linkage, dataset.source)
-    except InputError:
-        return None  # the comparison says why
+    check_linkage(settings.linkage)
+    k = check_k(X, settings.k, dataset.source)
+    check_matrix_size(X.shape[0], settings.linkage, dataset.source)
     return ("engine_call", R_ENGINE, "fit", (X, k, settings.linkage), {})
 
 

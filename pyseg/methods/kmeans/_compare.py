@@ -428,10 +428,7 @@ def r_fit_request(dataset: Dataset, settings: MethodSettings) -> tuple[Any, ...]
     (exact mode starts from Python's centers: nothing to send early)."""
     if settings.mode != "course":
         return None
-    try:
-        check_clusterable(dataset, settings.k)
-    except InputError:
-        return None  # the comparison says why
+    check_clusterable(dataset, settings.k)
     return ("fit", dataset.X, settings.k, settings.r_settings)
 
 

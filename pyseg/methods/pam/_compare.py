@@ -130,15 +130,13 @@ class PamComparison(MethodComparison):
 
     Attributes
     ----------
-    dataset : Dataset
+    (The shared ones are :class:`~pyseg.methods._base.MethodComparison`'s.)
     data : PamData
     k : int
     distance : str
     python, r : PamFit
         R's labels in Python's numbering, its medoids reordered to match
         (``r.medoids[j]`` is the medoid of Python's cluster j).
-    r_label_mapping : ndarray
-    agreement : PartitionAgreement
     same_medoids : bool
         The same rows (0-based) as medoids.
     medoids_differing : int
@@ -155,7 +153,6 @@ class PamComparison(MethodComparison):
     passed : bool
         No medoid differing, same objective (1e-12 relative) and agreement, ties aside, >=
         ``min_agreement``.
-    diagnosis : list of str
     """
 
     data: PamData
@@ -418,12 +415,9 @@ def predict(comparison: PamComparison, X_new: NDArray[np.float64],
 
 def r_fit_request(dataset: Dataset, settings: MethodSettings) -> tuple[Any, ...] | None:
     """R's fit as the R worker is asked for it, to send before the comparison needs it."""
-    try:
-        data = pam_data(dataset, settings.distance)
-        k = check_k(data.X, settings.k, dataset.source)
-        check_pam_size(data.n_rows, dataset.source, data.distance)
-    except InputError:
-        return None  # the comparison says why
+    data = pam_data(dataset, settings.distance)
+    k = check_k(data.X, settings.k, dataset.source)
+    check_pam_size(data.n_rows, dataset.source, data.distance)
     return ("engine_call", R_ENGINE, "fit", (data, k), {})
 
 
