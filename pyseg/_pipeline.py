@@ -489,7 +489,9 @@ def method_predict_data(
         raise InputError(f"--method {method!r} is not one of {', '.join(METHODS)}")
     spec = METHODS[method]
     if spec.predict is None:
-        raise InputError(f"predict --method {method}: {spec.prediction}")
+        others = [name for name, other in METHODS.items() if other.predict is not None]
+        raise InputError(f"predict --method {method}: {spec.prediction}; use --method "
+                         f"{', '.join(others[:-1])} or {others[-1]} to predict")
     fitted = compare_run(data, columns, method, settings, scale=scale, course=False)
     X_new = features_for_new_rows(fitted.features, new_rows, new_source)
     table = new_rows_table(fitted.features, new_rows, new_source)

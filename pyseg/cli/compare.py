@@ -141,9 +141,9 @@ def run(args: argparse.Namespace) -> int:
     say_notice(run.dataset.notice)
     if args.report:
         write_compare_run_report(run, Path(args.report))
-    gower = getattr(run.comparison, "distance", None) == "gower"
-    features = () if gower or run.features is None else run.features.warnings
-    for warning in features:  # Gower ranges each column itself
+    scale_free = getattr(run.comparison, "scale_free", False)
+    features = () if scale_free or run.features is None else run.features.warnings
+    for warning in features:  # Gower ranges each column itself; a full covariance any scale
         print(f"pyseg: note: {warning}", file=sys.stderr)
     sys.stdout.write(run.to_json() if args.json else _text(run))
     if args.report:

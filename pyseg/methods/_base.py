@@ -213,6 +213,17 @@ class MethodComparison(ComparisonBase):
         """The method's own fields and measure (they may replace the shared entries)."""
         return {}
 
+    @property
+    def scale_free(self) -> bool:
+        """The result does not depend on the columns' scales (no ``--scale z`` hint then)."""
+        return False
+
+    def calls(self) -> tuple[str, str]:
+        """The Python and R calls that ran, with every setting pyseg passed and exact values
+        (floats as Python's shortest round-trip ``repr``, which R reads back to the same
+        double): on ``X``, the feature matrix, each gives this comparison's labels."""
+        raise NotImplementedError
+
     def to_dict(self, versions: dict[str, str | None] | None = None) -> dict[str, Any]:
         """JSON-ready dict; the same inputs always give the same dict (no timings)."""
         a = self.agreement
@@ -231,6 +242,12 @@ class MethodComparison(ComparisonBase):
         if versions is not None:
             result["versions"] = versions
         return result
+
+
+def call_lines(comparison: MethodComparison) -> list[str]:
+    """The ``Python`` and ``R`` lines of a ``compare`` summary: the calls that ran."""
+    python, r = comparison.calls()
+    return [f"Python    {python}", f"R         {r}"]
 
 
 def live_r(settings: MethodSettings, engine: str) -> Any:

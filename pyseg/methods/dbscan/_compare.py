@@ -89,6 +89,10 @@ class DbscanComparison(MethodComparison):
         points = "min_samples" if fit is self.python else "minPts"  # each library's name
         return {**fit.to_dict(), "settings": {"eps": self.eps, points: self.min_points}}
 
+    def calls(self) -> tuple[str, str]:
+        return (f"DBSCAN(eps={self.eps!r}, min_samples={self.min_points})",
+                f"dbscan::dbscan(X, eps = {self.eps!r}, minPts = {self.min_points})")
+
     def own_dict(self) -> dict[str, Any]:
         return {
             "eps": self.eps, "min_points": self.min_points,
@@ -153,17 +157,41 @@ def _rows(rows: NDArray[np.int64]) -> str:
     return named + (f" and {rows.size - MAX_ROWS_NAMED} more" if rows.size > MAX_ROWS_NAMED else "")
 
 
+def plural(count: int, noun: str) -> str:
+    """``1 cluster``, ``2 clusters``."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def _side(fit: DbscanFit) -> str:
+    return (f"{plural(fit.n_clusters, 'cluster')}, {fit.n_noise} noise, "
+            f"{plural(int(fit.core.sum()), 'core point')}")
+
+
+def trivial_note(fit: DbscanFit) -> str | None:
+    """What to try when DBSCAN found no segments: one cluster (with or without noise), or
+    nothing but noise."""
+    n = fit.labels.size
+    if fit.n_clusters == 0:
+        return (f"Every one of the {n} rows is noise: eps={fit.eps!r} is too small for "
+                f"--min-points {fit.min_points}; give a larger --eps (see the k-nearest-neighbour "
+                "curve: pyseg elbow --method dbscan).")
+    if fit.n_clusters == 1:
+        return (f"One cluster holds {n - fit.n_noise} of {n} rows: no segments were found, "
+                f"eps={fit.eps!r} joins them all; give a smaller --eps (one of the other knees "
+                "of the k-nearest-neighbour curve: pyseg elbow --method dbscan).")
+    return None
+
+
 def _diagnose(py_fit: DbscanFit, r_fit: DbscanFit, measured: PartitionAgreement,
               differing: NDArray[np.int64], border: NDArray[np.int64]) -> list[str]:
     n = py_fit.labels.size
-    summary = (f"Python: {py_fit.n_clusters} clusters, {py_fit.n_noise} noise, "
-               f"{int(py_fit.core.sum())} core points; R: {r_fit.n_clusters} clusters, "
-               f"{r_fit.n_noise} noise, {int(r_fit.core.sum())} core points.")
+    summary = f"Python: {_side(py_fit)}; R: {_side(r_fit)}."
+    trivial = [note for note in (trivial_note(py_fit),) if note]
     if differing.size == 0:
         return [f"The labels are identical after relabelling, noise included (R's cluster 0 "
-                f"is noise, -1 here). {summary}"]
+                f"is noise, -1 here). {summary}", *trivial]
     notes = [f"The labels differ on {differing.size} of {n} rows after relabelling "
-             f"(ARI {measured.ari:.4f}). {summary}"]
+             f"(ARI {measured.ari:.4f}). {summary}", *trivial]
     if py_fit.n_clusters != r_fit.n_clusters:
         notes.append("The two sides found different numbers of clusters; surplus clusters are "
                      "numbered after the other side's.")
@@ -222,7 +250,9 @@ def knn_distance_curves(dataset: Dataset, k: int = 4, *,
         raise InputError(f"k={k!r} should be an integer >= 1 (min_points - 1)")
     X = np.ascontiguousarray(dataset.X, dtype=np.float64)
     if k >= X.shape[0]:
-        raise InputError(f"{dataset.source}: k={k} needs more than {X.shape[0]} rows")
+        raise InputError(f"{dataset.source}: {X.shape[0]} rows: DBSCAN's k-nearest-neighbour "
+                         f"distances for --min-points {k + 1} need more than {k} rows; give "
+                         "--eps, or a smaller --min-points")
     py = np.sort((python_engine or SklearnDbscanEngine()).knn_distances(X, k))
     r = np.sort((r_engine or RDbscanEngine()).knn_distances(X, k)) if with_r else None
     index = knee_index(py)

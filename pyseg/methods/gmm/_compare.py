@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from pyseg._align import align_labels
+from pyseg._course import PYTHON_COURSE
 from pyseg._data import Dataset
 from pyseg._errors import InputError, REvaluationError, RUnavailableError
 from pyseg._features import load_features
@@ -54,6 +55,8 @@ from pyseg.methods._base import (
 )
 from pyseg.methods.gmm import R_ENGINE
 from pyseg.methods.gmm._base import (
+    EXACT_MAX_ITER,
+    EXACT_TOL,
     MCLUST_MODELS,
     R_SUBSET_SEED,
     GmmEngine,
@@ -113,6 +116,27 @@ class GmmComparison(MethodComparison):
 
     def fit_dict(self, fit: GmmFit) -> dict[str, Any]:
         return fit.to_dict()
+
+    @property
+    def scale_free(self) -> bool:
+        return self.covariance == "full"  # a full covariance takes any scaling of the columns
+
+    def calls(self) -> tuple[str, str]:
+        model, k = MCLUST_MODELS[self.covariance], self.k
+        if self.mode == "exact":  # w, m, p: the M-step of mclust's start hclass(hc(X), k)
+            return (f"GaussianMixture(n_components={k}, covariance_type={self.covariance!r}, "
+                    "weights_init=w, means_init=m, precisions_init=p, reg_covar=0.0, "
+                    f"tol={EXACT_TOL!r}, max_iter={EXACT_MAX_ITER})",
+                    f'library(mclust); me(X, modelName = "{model}", z = unmap(start), control = '
+                    f"emControl(tol = c({EXACT_TOL!r}, sqrt(.Machine$double.eps)), "
+                    f"itmax = c({EXACT_MAX_ITER}L, .Machine$integer.max)))")
+        # mclust starts from a random subset of 2,000 rows above that many: pyseg seeds it.
+        # Mclust calls mclustBIC by name: it runs only with mclust attached.
+        seed = f"set.seed({R_SUBSET_SEED}); " if self.python.labels.size > 2000 else ""
+        return (f"GaussianMixture(n_components={k}, covariance_type={self.covariance!r}, "
+                f"random_state={PYTHON_COURSE.seed})",
+                f'library(mclust); {seed}Mclust(X, G = {k}, modelNames = "{model}", '
+                "verbose = FALSE)")
 
     def own_dict(self) -> dict[str, Any]:
         return {"k": self.k, "mode": self.mode, "covariance": self.covariance,

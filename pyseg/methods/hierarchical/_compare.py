@@ -132,6 +132,14 @@ class HierarchicalComparison(MethodComparison):
     def fit_dict(self, fit: HierarchicalFit) -> dict[str, Any]:
         return fit.to_dict()
 
+    def calls(self) -> tuple[str, str]:
+        if self.python.route == "vector":
+            return (f"cut_tree(fastcluster.linkage_vector(X, method='ward'), n_clusters={self.k})",
+                    f'cutree(fastcluster::hclust.vector(X, method = "ward"), k = {self.k})')
+        return (f"cut_tree(linkage(X, method={self.linkage!r}), n_clusters={self.k})",
+                f'cutree(hclust(dist(X), method = "{R_HCLUST_METHOD[self.linkage]}"), '
+                f"k = {self.k})")
+
     def own_dict(self) -> dict[str, Any]:
         return {"linkage": self.linkage, "k": self.k,
                 "max_height_diff": json_ready(self.max_height_diff),

@@ -34,6 +34,7 @@ from pyseg.engines import (
     nearest_center,
 )
 from pyseg.engines._stability_python import Resampler
+from pyseg.methods._agreement import check_k
 from pyseg.methods._base import (
     ComparisonBase,
     MethodPrediction,
@@ -205,6 +206,7 @@ def compare(
     if mode not in MODES:
         raise InputError(f"mode={mode!r} should be one of {', '.join(MODES)}")
     check_min_agreement(min_agreement)
+    check_k(np.asarray(dataset.X, dtype=np.float64), k, dataset.source)  # every method's wording
     check_clusterable(dataset, k)
     if python_engine is None:
         python_engine = SklearnEngine()
@@ -428,6 +430,7 @@ def r_fit_request(dataset: Dataset, settings: MethodSettings) -> tuple[Any, ...]
     (exact mode starts from Python's centers: nothing to send early)."""
     if settings.mode != "course":
         return None
+    check_k(np.asarray(dataset.X, dtype=np.float64), settings.k, dataset.source)
     check_clusterable(dataset, settings.k)
     return ("fit", dataset.X, settings.k, settings.r_settings)
 

@@ -179,6 +179,18 @@ class PamComparison(MethodComparison):
         return {**fit.to_dict(), "medoids": self.medoid_customers(fit),
                 "settings": {"call": call}}
 
+    @property
+    def scale_free(self) -> bool:
+        return self.distance == "gower"  # Gower divides each column by its own range
+
+    def calls(self) -> tuple[str, str]:
+        if self.distance == "gower":  # D: pyseg's Gower distances, daisy's arithmetic
+            return (f"kmedoids.pam(D, {self.k}, init='build', max_iter=1000)",
+                    f'cluster::pam(cluster::daisy(df, metric = "gower"), k = {self.k}, '
+                    "diss = TRUE)")
+        return (f"kmedoids.pam(squareform(pdist(X)), {self.k}, init='build', max_iter=1000)",
+                f"cluster::pam(dist(X), k = {self.k}, diss = TRUE)")
+
     def own_dict(self) -> dict[str, Any]:
         return {"k": self.k, "distance": self.distance, "same_medoids": self.same_medoids,
                 "medoids_differing": self.medoids_differing,
