@@ -214,7 +214,7 @@ def elbow_data(
 
 @dataclass(frozen=True)
 class MethodRun:
-    """What :func:`method_compare_data` computed.
+    """What :func:`compare_run` computed.
 
     Attributes
     ----------
@@ -433,26 +433,13 @@ def start_r_fit(method: str, dataset: Dataset, settings: MethodSettings) -> None
     method says what it will be (its ``_compare.r_fit_request``); the comparison collects it."""
     name = selected(method)[0]
     request = getattr(part(name, "compare"), "r_fit_request", None)
-    message = None if request is None or settings.r_worker is None else request(dataset, settings)
+    try:
+        message = (None if request is None or settings.r_worker is None
+                   else request(dataset, settings))
+    except InputError:  # bad input for this method: nothing to send, the comparison says why
+        message = None
     if message is not None:
         settings.r_worker.start(*message)  # type: ignore[union-attr]
-
-
-def method_compare_data(
-    data: str | os.PathLike[str] | None,
-    columns: str | Sequence[str] | None,
-    method: str,
-    settings: MethodSettings,
-    *,
-    scale: str = "none",
-    report: bool = False,
-    command_line: Sequence[str] | str = ("pyseg", "compare"),
-    worker_process: WorkerProcess | None = None,
-) -> MethodRun:
-    """:func:`compare_run` on the features (``--method``/``--columns``/``--scale``): never the
-    course's own run, so the result always has its ``feature_matrix``."""
-    return compare_run(data, columns, method, settings, scale=scale, course=False, report=report,
-                       command_line=command_line, worker_process=worker_process)
 
 
 @dataclass(frozen=True)
@@ -502,8 +489,10 @@ def method_predict_data(
         raise InputError(f"--method {method!r} is not one of {', '.join(METHODS)}")
     spec = METHODS[method]
     if spec.predict is None:
-        raise InputError(f"predict --method {method}: {spec.prediction}")
-    fitted = method_compare_data(data, columns, method, settings, scale=scale)
+        others = [name for name, other in METHODS.items() if other.predict is not None]
+        raise InputError(f"predict --method {method}: {spec.prediction}; use --method "
+                         f"{', '.join(others[:-1])} or {others[-1]} to predict")
+    fitted = compare_run(data, columns, method, settings, scale=scale, course=False)
     X_new = features_for_new_rows(fitted.features, new_rows, new_source)
     table = new_rows_table(fitted.features, new_rows, new_source)
     return MethodPredictRun(fitted, X_new, spec.predict(fitted.comparison, X_new, table))

@@ -47,10 +47,11 @@ def _extra_cases(directory: Path, course_like: str) -> dict[str, tuple[list[str]
         "--columns twice": (
             ["--data", course_like, "--columns", "Age,Age"], ("'Age' given twice",),
         ),
-        "k above rows": (["--data", course_like, "--k", "300"],
-                         ("n_samples=10 should be >= n_clusters=300",)),
+        "k above rows": (["--data", course_like, "--k", "300"],  # one k check, every method
+                         ("k=300 is more than the 10 distinct points among 10 rows", "k <= 10")),
         "k above distinct points": (
-            ["--data", three_points], ("only 3 distinct point(s) among 12 rows", "k <= 3"),
+            ["--data", three_points], ("k=5 is more than the 3 distinct points among 12 rows",
+                                       "k <= 3"),
         ),
         "CRLF file with bad cell": (
             ["--data", str(crlf_bad)],

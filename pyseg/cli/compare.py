@@ -115,9 +115,9 @@ def run(args: argparse.Namespace) -> int:
                       report=bool(args.report), command_line=args.command_line,
                       worker_process=worker)
     say_notice(run.dataset.notice)
-    gower = getattr(run.comparison, "distance", None) == "gower"
-    features = () if gower or run.features is None else run.features.warnings
-    for warning in features:  # Gower ranges each column itself
+    scale_free = getattr(run.comparison, "scale_free", False)
+    features = () if scale_free or run.features is None else run.features.warnings
+    for warning in features:  # Gower ranges each column itself; a full covariance any scale
         print(f"pyseg: note: {warning}", file=sys.stderr)
     print_output(args, run.to_json() if args.json else _text(run),
                  (lambda directory: write_compare_run_report(run, directory), REPORT_HTML))

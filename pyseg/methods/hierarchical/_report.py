@@ -14,7 +14,8 @@ import numpy as np
 
 from pyseg._plots import LABEL_WRAP, _new_figure, _palette, _wrap, figure_to_png_bytes
 from pyseg._report import _Figure, cluster_sizes, size_rows
-from pyseg.methods.hierarchical._base import R_HCLUST_METHOD, VECTOR_WARD_ROWS
+from pyseg.methods._base import call_lines
+from pyseg.methods.hierarchical._base import VECTOR_WARD_ROWS
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -79,13 +80,12 @@ def summary_lines(run: MethodRun) -> list[str]:
     """What ``compare --method hierarchical`` prints about the comparison."""
     c = run.comparison
     py, r = c.python, c.r
-    hclust = R_HCLUST_METHOD.get(c.linkage, c.linkage)
     return [
-        f"method    hierarchical, {c.linkage} linkage, k={c.k}",
-        f"Python    scipy linkage(X, {c.linkage!r}) cut to {c.k} clusters ({py.route} route)"
-        + ("" if py.fcluster_clusters in (None, c.k)
-           else f"; fcluster(maxclust={c.k}) would give {py.fcluster_clusters}"),
-        f"R         cutree(hclust(dist(X), method = {hclust!r}), k = {c.k}) ({r.route} route)",
+        f"method    hierarchical, {c.linkage} linkage, k={c.k} (Python: {py.route} route, R: "
+        f"{r.route} route)" + ("" if py.fcluster_clusters in (None, c.k)
+                               else f"; fcluster(maxclust={c.k}) would give "
+                               f"{py.fcluster_clusters}"),
+        *call_lines(c),
         "",
         f"agreement {c.agreement.accuracy:.4%} ({c.agreement.matched}/{py.labels.size} rows)   "
         f"ARI {c.agreement.ari:.6f}",
