@@ -111,6 +111,14 @@ class Dataset:
         return int(self.X.shape[0])
 
     @property
+    def table(self) -> pd.DataFrame:
+        """``frame``, for the steps that need the whole table (PAM's mixed columns, the z check,
+        the segments' profiles); the features-only data set of the R worker never reaches them."""
+        if self.frame is None:
+            raise ValueError(f"{self.source}: this data set kept only its features")
+        return self.frame
+
+    @property
     def n_features(self) -> int:
         return int(self.X.shape[1])
 

@@ -310,8 +310,7 @@ def load_features(path: str | os.PathLike[str] | None, columns: str | Sequence[s
     # every method; only feature columns of text are left to features_from_frame to encode.
     checked = parse_data(data, source=source, path=resolved, columns=columns, notice=notice,
                      categorical=True)
-    assert checked.frame is not None  # keep_table, parse_data's default
-    features = features_from_frame(checked.frame, checked.feature_names if columns is None
+    features = features_from_frame(checked.table, checked.feature_names if columns is None
                                    else columns, scale=scale, source=source)
     course = (len(features.columns) == 2 and scale == "none" and [
         normalise_header(c.name) for c in features.columns] == ["annual_income_k",

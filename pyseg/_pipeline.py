@@ -160,7 +160,7 @@ def compare_report(
     # Python's), and a key under the plot names them: the numbers of the CLI and the report.
     r_names = names_or_numbers(comparison.r.centers, X, dataset.feature_names)
     try:
-        clusplot = r_engine.clusplot_png(  # type: ignore[attr-defined]
+        clusplot = r_engine.clusplot_png(
             X, comparison.r.labels,
             title=clusters_title(dataset.feature_names, dataset.is_course_schema),
             key=tuple(numbered_names(r_names, len(r_names))),
@@ -282,7 +282,7 @@ def feature_check(features: Features, dataset: Dataset, r_engine: RFeaturesEngin
     X = np.asarray(dataset.X, dtype=np.float64)
     check = {"r_received_max_abs_diff": float(np.max(np.abs(r_engine.as_received(X) - X)))}
     if features.scale == "z":
-        unscaled = features_from_frame(dataset.frame, [c.name for c in features.columns],
+        unscaled = features_from_frame(dataset.table, [c.name for c in features.columns],
                                        scale="none", source=dataset.source)
         scaled, _, _ = r_engine.z_scale(unscaled.X)
         check["r_scale_max_abs_diff"] = float(np.max(np.abs(scaled - X)))
@@ -422,8 +422,8 @@ def _compare(data: str | os.PathLike[str] | None, columns: str | Sequence[str] |
 def write_compare_run_report(run: MethodRun, outdir: Path) -> None:
     """Write ``compare --report``'s directory: the course's report for its own run, else the
     method's (or the ``--method all``) report."""
-    if run.features is None:
-        write_compare_report(run.report, outdir)  # type: ignore[arg-type]
+    if isinstance(run.report, CompareReport):  # the course's own run (no features: the course's)
+        write_compare_report(run.report, outdir)
     else:
         write_method_report(run.comparison, outdir, provenance=run.provenance, extra=run.report)
 
@@ -493,6 +493,7 @@ def method_predict_data(
         raise InputError(f"predict --method {method}: {spec.prediction}; use --method "
                          f"{', '.join(others[:-1])} or {others[-1]} to predict")
     fitted = compare_run(data, columns, method, settings, scale=scale, course=False)
+    assert fitted.features is not None  # course=False: the features were built
     X_new = features_for_new_rows(fitted.features, new_rows, new_source)
     table = new_rows_table(fitted.features, new_rows, new_source)
     return MethodPredictRun(fitted, X_new, spec.predict(fitted.comparison, X_new, table))

@@ -274,7 +274,7 @@ def _diagnose(py_fit: HierarchicalFit, r_fit: HierarchicalFit, measured: Partiti
                      f"different clusters after relabelling (ARI {measured.ari:.4f}).")
     if max_diff <= HEIGHT_TOLERANCE:
         notes.append(f"The sorted merge heights agree to {max_diff:.3g}.")
-    elif "heights_differ_after_ties" in findings:
+    elif "heights_differ_after_ties" in findings and ties.first_divergence is not None:
         notes.append(
             f"The merge heights differ by up to {max_diff:.6g}, from merge "
             f"{ties.first_divergence + 1} on: equally close pairs were merged in a different "

@@ -75,7 +75,7 @@ ID_HEADERS = ("customerid", "customer_id", "id")
 
 def _source_columns(dataset: Dataset) -> list[str]:
     """The table's columns behind the feature names (``Genre=Male`` comes from ``Genre``)."""
-    header = [str(name) for name in dataset.frame.columns]
+    header = [str(name) for name in dataset.table.columns]
     sources: list[str] = []
     for name in dataset.feature_names:
         base = name if name in header else name.split("=", 1)[0]
@@ -217,7 +217,7 @@ def medoid_customers(dataset: Dataset, columns: MixedColumns,
         values = {name: json_ready(v[row]) if kind == "numeric" else str(v[row])
                   for name, kind, v in zip(columns.names, columns.kinds, columns.values,
                                            strict=True)}
-        customer_id = None if id_column is None else str(dataset.frame[id_column].iloc[row])
+        customer_id = None if id_column is None else str(dataset.table[id_column].iloc[row])
         customers.append({"row": row, "id": customer_id, "values": values})
     return customers
 
