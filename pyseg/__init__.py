@@ -7,6 +7,7 @@ The public API is re-exported here. Names load lazily (PEP 562) so that ``pyseg 
 from __future__ import annotations
 
 import importlib
+import sys
 from typing import TYPE_CHECKING, Any
 
 from pyseg import methods
@@ -45,17 +46,24 @@ _EXPORTS: dict[str, str] = {
 __all__ = sorted([*_EXPORTS, "__version__"])
 
 
-def __getattr__(name: str) -> Any:
-    module_name = _EXPORTS.get(name)
-    if module_name is None:
-        raise AttributeError(f"module 'pyseg' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module_name), name)
-    globals()[name] = value
-    return value
+def _lazy_exports(module: str, exports: dict[str, str], names: list[str],
+                 aliases: dict[str, str] | None = None) -> tuple[Any, Any]:
+    """PEP 562 ``__getattr__`` and ``__dir__`` for ``module`` (this package and
+    :mod:`pyseg.engines`): a public name is imported from its module in ``exports`` on first use
+    (an alias, under the name it stands for), then kept in ``module``'s namespace."""
+
+    def __getattr__(name: str) -> Any:
+        real = (aliases or {}).get(name, name)
+        if real not in exports:
+            raise AttributeError(f"module {module!r} has no attribute {name!r}")
+        value = getattr(importlib.import_module(exports[real]), real)
+        setattr(sys.modules[module], name, value)
+        return value
+
+    return __getattr__, lambda: names
 
 
-def __dir__() -> list[str]:
-    return __all__
+__getattr__, __dir__ = _lazy_exports(__name__, _EXPORTS, __all__)
 
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
