@@ -9,12 +9,9 @@ Requests and replies are pickled over the child's stdin and stdout: both ends ar
 nothing else writes there (the child moves its own stdout out of the way). Errors travel as the
 :class:`~pyseg.PysegError` objects themselves.
 
-The worker never outlives its parent. Besides stdin (which the worker only reads between
-requests), it holds the read end of a *lifeline* pipe whose only write end is in the parent; a
-thread in the worker blocks on it, and when the write end closes — the parent closed it to stop R
-at once (Ctrl-C, an error), or the parent died, even by SIGKILL — that thread removes R's session
-directory and ends the process, in the middle of an R computation if need be (R's C code releases
-the GIL, so the thread runs while R computes).
+The worker never outlives its parent (:mod:`pyseg.r._process`'s lifeline pipe): a thread blocks
+on the pipe and, once the parent closes it or dies, removes R's session directory and ends the
+process, in the middle of an R computation if need be (R's C code releases the GIL).
 """
 
 from __future__ import annotations
