@@ -7,6 +7,7 @@ The public API is re-exported here. Names load lazily (PEP 562) so that ``pyseg 
 from __future__ import annotations
 
 import importlib
+import sys
 from typing import TYPE_CHECKING, Any
 
 from pyseg import methods
@@ -15,64 +16,28 @@ __version__ = "0.1.0"
 
 #: Public name -> private module that defines it.
 _EXPORTS: dict[str, str] = {
-    # errors and exit codes
-    "ExitCode": "pyseg._errors",
-    "PysegError": "pyseg._errors",
-    "InputError": "pyseg._errors",
-    "RUnavailableError": "pyseg._errors",
-    "REvaluationError": "pyseg._errors",
-    # the course's settings
-    "CourseSettings": "pyseg._course",
-    "PYTHON_COURSE": "pyseg._course",
-    "R_COURSE": "pyseg._course",
-    # engines
-    "FitResult": "pyseg.engines",
-    "KMeansEngine": "pyseg.engines",
-    "Engine": "pyseg.engines",
-    "SklearnEngine": "pyseg.engines",
-    "REngine": "pyseg.engines",
-    "RWorkerEngine": "pyseg.engines",
-    "RecordedREngine": "pyseg.engines",
-    "initial_centers_kmeanspp": "pyseg.engines",
-    # alignment and metrics
-    "contingency_table": "pyseg._align",
-    "align_labels": "pyseg._align",
-    "agreement": "pyseg._align",
-    "Alignment": "pyseg._align",
-    "Agreement": "pyseg._align",
-    # data
-    "Dataset": "pyseg._data",
-    "load_dataset": "pyseg._data",
-    "check_clusterable": "pyseg._data",
-    "validate_customer": "pyseg._data",
-    "resolve_data_path": "pyseg._data",
-    "COURSE_COLUMNS": "pyseg._data",
-    "generate_mall_like": "pyseg._synth",
-    "write_csv_atomic": "pyseg._synth",
-    # comparison
-    "compare": "pyseg.methods.kmeans._compare",
-    "Comparison": "pyseg.methods.kmeans._compare",
-    "compare_data": "pyseg._pipeline",
-    "CompareRun": "pyseg._pipeline",
+    **dict.fromkeys(("ExitCode", "PysegError", "InputError", "RUnavailableError",
+                     "REvaluationError"), "pyseg._errors"),
+    **dict.fromkeys(("CourseSettings", "PYTHON_COURSE", "R_COURSE"), "pyseg._course"),
+    **dict.fromkeys(("FitResult", "KMeansEngine", "Engine", "SklearnEngine", "REngine",
+                     "RWorkerEngine", "RecordedREngine", "initial_centers_kmeanspp"),
+                    "pyseg.engines"),
+    **dict.fromkeys(("contingency_table", "align_labels", "agreement", "Alignment", "Agreement"),
+                    "pyseg._align"),
+    **dict.fromkeys(("Dataset", "load_dataset", "check_clusterable", "validate_customer",
+                     "resolve_data_path", "COURSE_COLUMNS"), "pyseg._data"),
+    **dict.fromkeys(("generate_mall_like", "write_csv_atomic"), "pyseg._synth"),
+    **dict.fromkeys(("compare", "Comparison"), "pyseg.methods.kmeans._compare"),
+    **dict.fromkeys(("compare_data", "CompareRun", "elbow_data", "compare_report"),
+                    "pyseg._pipeline"),
     "versions": "pyseg._provenance",
-    # elbow, report, recorded R results
-    "elbow": "pyseg.methods.kmeans._elbow",
-    "ElbowResult": "pyseg.methods.kmeans._elbow",
-    "ElbowRow": "pyseg.methods.kmeans._elbow",
-    "elbow_data": "pyseg._pipeline",
-    "compare_report": "pyseg._pipeline",
-    "CompareReport": "pyseg._report",
-    "ElbowReport": "pyseg._report",
-    "write_compare_report": "pyseg._report",
-    "write_elbow_report": "pyseg._report",
+    **dict.fromkeys(("elbow", "ElbowResult", "ElbowRow"), "pyseg.methods.kmeans._elbow"),
+    **dict.fromkeys(("CompareReport", "ElbowReport", "write_compare_report",
+                     "write_elbow_report"), "pyseg._report"),
     "record_r_results": "pyseg.methods.kmeans._record",
     # prediction of new customers
-    "SegmentModel": "pyseg._model",
-    "Prediction": "pyseg._model",
-    "Predictions": "pyseg._model",
-    "classify": "pyseg._model",
-    "Segment": "pyseg._segments",
-    "segment_names": "pyseg._segments",
+    **dict.fromkeys(("SegmentModel", "Prediction", "Predictions", "classify"), "pyseg._model"),
+    **dict.fromkeys(("Segment", "segment_names"), "pyseg._segments"),
     # and each method's own public names (its package's PUBLIC)
     **{public: f"pyseg.methods.{name}.{module}" for name in methods.NAMES
        for module, names in methods.trait(name, "PUBLIC", {}).items() for public in names},
@@ -81,17 +46,24 @@ _EXPORTS: dict[str, str] = {
 __all__ = sorted([*_EXPORTS, "__version__"])
 
 
-def __getattr__(name: str) -> Any:
-    module_name = _EXPORTS.get(name)
-    if module_name is None:
-        raise AttributeError(f"module 'pyseg' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module_name), name)
-    globals()[name] = value
-    return value
+def _lazy_exports(module: str, exports: dict[str, str], names: list[str],
+                 aliases: dict[str, str] | None = None) -> tuple[Any, Any]:
+    """PEP 562 ``__getattr__`` and ``__dir__`` for ``module`` (this package and
+    :mod:`pyseg.engines`): a public name is imported from its module in ``exports`` on first use
+    (an alias, under the name it stands for), then kept in ``module``'s namespace."""
+
+    def __getattr__(name: str) -> Any:
+        real = (aliases or {}).get(name, name)
+        if real not in exports:
+            raise AttributeError(f"module {module!r} has no attribute {name!r}")
+        value = getattr(importlib.import_module(exports[real]), real)
+        setattr(sys.modules[module], name, value)
+        return value
+
+    return __getattr__, lambda: names
 
 
-def __dir__() -> list[str]:
-    return __all__
+__getattr__, __dir__ = _lazy_exports(__name__, _EXPORTS, __all__)
 
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only

@@ -1,6 +1,6 @@
 """The report directories of ``pyseg gap`` and ``pyseg stability``: one "choosing k" page.
 
-Like :mod:`pyseg._report` (whose figure record and writer, HTML to atomic rename, this reuses), it
+Like :mod:`pyseg._report` (whose figure record, template and writer this reuses), it
 draws and writes results computed beforehand; ``report.json`` differs between two runs on the
 same inputs only in ``generated_at``. The gap page also shows the elbow and silhouettes, so that
 the elbow and the gap statistic are read side by side.
@@ -21,12 +21,9 @@ if TYPE_CHECKING:
     from pyseg._stability import BootstrapStability, SeedSweep
     from pyseg.methods.kmeans._elbow import ElbowResult
 
-TEMPLATE = "choosing_k.html.j2"
-
-
 def write_page(outdir: Path, record: dict[str, Any], figures: list[_Figure]) -> Path:
     parts = _ReportParts(figures=list(figures), notes=list(record.get("notes", [])))
-    return _finish(outdir, record, parts, TEMPLATE, lenient=True)
+    return _finish(outdir, record, parts, lenient=True)
 
 
 def write_gap_report(result: GapResult, elbow: ElbowResult | None, dataset: Dataset,

@@ -34,7 +34,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -109,6 +109,14 @@ class Dataset:
     @property
     def n_rows(self) -> int:
         return int(self.X.shape[0])
+
+    @property
+    def table(self) -> pd.DataFrame:
+        """``frame``, for the steps that need the whole table (PAM's mixed columns, the z check,
+        the segments' profiles); the features-only data set of the R worker never reaches them."""
+        if self.frame is None:
+            raise ValueError(f"{self.source}: this data set kept only its features")
+        return self.frame
 
     @property
     def n_features(self) -> int:
@@ -456,7 +464,7 @@ class _Layout:
         _check_records(text, self.source, self.delimiter, self.names, self.features)
         return InputError(f"{self.source}: {fallback}")
 
-    def read_rows(self, **options: object) -> pd.DataFrame:
+    def read_rows(self, **options: Any) -> pd.DataFrame:
         """The rows below the header, by pandas.
 
         The header is parsed by :func:`_layout`; pandas reads only the rows, with header=None,

@@ -219,7 +219,8 @@ def scale_warnings(X: NDArray[np.float64], columns: tuple[FeatureColumn, ...]) -
     numeric = [(c.name, i) for i, c in enumerate(per_column) if c.kind == "numeric"]
     if len(numeric) >= 2 and X.shape[0] >= 2:
         spreads = {name: float(np.std(X[:, i], ddof=1)) for name, i in numeric}
-        low, high = min(spreads, key=spreads.get), max(spreads, key=spreads.get)
+        low = min(spreads, key=lambda name: spreads[name])
+        high = max(spreads, key=lambda name: spreads[name])
         if spreads[low] > 0 and spreads[high] / spreads[low] >= SPREAD_RATIO_WARNING:
             notes.append(f"the columns' spreads differ {spreads[high] / spreads[low]:.0f}x "
                          f"({high!r} sd {spreads[high]:.3g}, {low!r} sd {spreads[low]:.3g}): "
@@ -277,6 +278,7 @@ def features_for_new_rows(features: Features, frame: pd.DataFrame, source: str
         blocks.append(numbers.reshape(-1, 1))
     X = np.column_stack(blocks) if blocks else np.empty((len(frame), 0))
     if features.scale == "z":
+        assert features.center is not None and features.spread is not None  # set with "z"
         X = (X - features.center) / features.spread
     return np.ascontiguousarray(X, dtype=np.float64)
 
@@ -308,7 +310,7 @@ def load_features(path: str | os.PathLike[str] | None, columns: str | Sequence[s
     # every method; only feature columns of text are left to features_from_frame to encode.
     checked = parse_data(data, source=source, path=resolved, columns=columns, notice=notice,
                      categorical=True)
-    features = features_from_frame(checked.frame, checked.feature_names if columns is None
+    features = features_from_frame(checked.table, checked.feature_names if columns is None
                                    else columns, scale=scale, source=source)
     course = (len(features.columns) == 2 and scale == "none" and [
         normalise_header(c.name) for c in features.columns] == ["annual_income_k",

@@ -1,26 +1,17 @@
-"""The gap statistic (Tibshirani, Walther and Hastie 2001) in Python and in R, as
-``cluster::clusGap`` computes it, on reference data sets pyseg draws once for both languages.
+"""The gap statistic (Tibshirani, Walther and Hastie 2001) as ``cluster::clusGap`` computes it,
+in Python and in R, on reference data sets (and the method's draws: its
+:class:`~pyseg.engines._stability_python.Resampler`) pyseg draws once for both languages.
 
-For k = 1..K: ``W_k`` = 0.5 * sum over clusters r of (sum of pairwise distances^d_power within r)
-/ n_r (clusGap's ``W.k``; with ``d_power = 2`` that is the WCSS), ``gap_k`` = mean over the B
-references of log W_k - log W_k of the data, ``SE_k`` = sqrt(1 + 1/B) * sd of the references'
-log W_k. The references are uniform in the bounding box of the data (``"original"``) or of the
-data rotated onto its principal components (``"scaledPCA"``, clusGap's default): centre, rotate by
-the SVD's V, draw each column uniformly within its range, rotate back, add the means. The fits
-inside are the method's (its :class:`~pyseg.engines._stability_python.Resampler`, in
-``pyseg/methods/<name>/_resample.py``), on draws pyseg makes once and hands to both languages
-(K-Means' starts, a mixture's starting partitions), or none where the fit is deterministic given
-the data. W_k is then clusGap's formula on each side's partition (clusGap itself only asks
-FUNcluster for a partition), so both languages' gap and SE agree to rounding.
-``cluster::clusGap`` itself, with its own draws and the method's usual R call, is the
-independent check; ``cluster::maxSE``'s five rules choose k from each.
+``W_k`` is clusGap's ``W.k`` on each side's partition: 0.5 * sum over clusters of (sum of pairwise
+distances^d_power) / cluster size; ``gap_k`` = mean log W_k of the references - log W_k of the
+data; ``SE_k`` = sqrt(1 + 1/B) * sd of the references' log W_k. ``cluster::clusGap`` itself, with
+its own draws, is the independent check; ``cluster::maxSE``'s five rules choose k from each.
 """
 
 from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -29,21 +20,16 @@ import numpy as np
 from pyseg._data import Dataset
 from pyseg._errors import InputError
 from pyseg._io import json_ready
-from pyseg._parallel import start_workers
-from pyseg._progress import progress_bar
-from pyseg._stability import check_resample_arguments, chunks, run_sides
+from pyseg._stability import Job, check_resample_arguments, check_resamples, resample_both
 from pyseg.engines import PythonResampleEngine, RResampleEngine
+from pyseg.engines._stability_r import MAXSE_RULES
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
 
-    from pyseg.engines._stability_python import Resampler
 
 #: clusGap's reference spaces (``spaceH0``), its default first.
 REFERENCES: tuple[str, ...] = ("scaledPCA", "original")
-#: ``cluster::maxSE``'s rules, in its order.
-MAXSE_RULES: tuple[str, ...] = ("firstSEmax", "Tibs2001SEmax", "globalSEmax", "firstmax",
-                                "globalmax")
 
 
 def max_se(f: NDArray[np.float64], se: NDArray[np.float64], rule: str,
@@ -224,58 +210,31 @@ def gap_statistic(dataset: Dataset, k_max: int = 10, B: int = 100, seed: int = 1
     """
     X = np.ascontiguousarray(dataset.X, dtype=np.float64)
     check_gap_arguments(X, k_max, reference, d_power)
-    fit = check_resample_arguments(X, k_max, B, starts, method, dataset.source, workers,
+    check_resamples("--B", B, X.size)
+    fit = check_resample_arguments(X, k_max, starts, method, dataset.source, workers,
                                    covariance, linkage)
     python_engine, r_engine = PythonResampleEngine(), RResampleEngine()
-    start_workers(workers, functools.partial(r_engine.check_ready, fit=fit), dask)
     r_engine.check_ready(fit=fit)
     rng = np.random.default_rng(seed)
     sets = np.concatenate([X[None], reference_sets(X, B, reference, rng)])
-    pieces = chunks(B + 1, 4 * workers)
-    bar = progress_bar(2 * len(pieces) + int(clusgap) + int(fit.draws_from_r), f"gap: B={B}",
-                       progress)
-    try:
-        draws = fit.gap_draws(sets, k_max, rng, r_engine)
-        if fit.draws_from_r:
-            bar.update()
-        python, r = run_sides(
-            [(python_engine.gap_logw, (sets[p.start:p.stop], k_max, fit, _slice(draws, p),
-                                       d_power)) for p in pieces],
-            [_r_piece(r_engine, sets, k_max, draws, p, (fit, d_power)) for p in pieces]
-            + ([lambda: r_engine.clusgap(X, k_max, B, seed, fit, d_power, reference)]
-               if clusgap else []),
-            workers, bar, dask, functools.partial(r_engine.check_ready, fit=fit))
-    finally:
-        bar.close()
-    return _gap_result(python, r, r_engine, clusgap, fit, {
-        "method": method, "linkage": linkage, "k_max": k_max, "B": B, "seed": seed,
-        "starts": starts, "reference": reference, "d_power": d_power, **fit.json_keys()})
 
+    def jobs(draws: list[Any] | None, piece: range) -> tuple[Job, Job]:
+        options = (sets[piece.start:piece.stop], k_max, fit,
+                   None if draws is None else draws[piece.start:piece.stop], d_power)
+        return (python_engine.gap_logw, options), (r_engine.gap_logw, options)
 
-def _slice(values: Any, piece: range) -> Any:
-    """``values[piece]`` (an array or a list), or None."""
-    return None if values is None else values[piece.start:piece.stop]
-
-
-def _gap_result(python: list[Any], r: list[Any], r_engine: RResampleEngine, with_clusgap: bool,
-                fit: Resampler, settings: dict[str, Any]) -> GapResult:
-    check = r.pop() if with_clusgap else None
-    unavailable = None
-    if check is not None and "unavailable" in check:
-        check, unavailable = None, str(check["unavailable"])
+    _, python, r, check, unavailable = resample_both(
+        B + 1, workers, f"gap: B={B}", progress, fit.draws_from_r,
+        lambda: fit.gap_draws(sets, k_max, rng, r_engine), jobs,
+        (r_engine.clusgap, (X, k_max, B, seed, fit, d_power, reference)) if clusgap else None,
+        dask, functools.partial(r_engine.check_ready, fit=fit))
+    settings = {"method": method, "linkage": linkage, "k_max": k_max, "B": B, "seed": seed,
+                "starts": starts, "reference": reference, "d_power": d_power, **fit.json_keys()}
     python_side = GapSide.from_logw(np.concatenate(python))
-    clusgap = None if check is None else _clusgap_dict(check, settings, fit.clusgap_function())
+    own = None if check is None else _clusgap_dict(check, settings, fit.clusgap_function())
     return GapResult(settings, python_side, GapSide.from_logw(np.concatenate([p[0] for p in r])),
-                     r_engine.max_se(python_side.gap, python_side.se), clusgap,
+                     r_engine.max_se(python_side.gap, python_side.se), own,
                      int(sum(p[1] for p in r)), unavailable, fit.gap_draws_text())
-
-
-def _r_piece(r_engine: RResampleEngine, sets: NDArray[np.float64], k_max: int,
-             draws: list[Any] | None, piece: range,
-             options: tuple[Resampler, int]) -> Callable[[], Any]:
-    fit, d_power = options
-    return lambda: r_engine.gap_logw(sets[piece.start:piece.stop], k_max, fit,
-                                     _slice(draws, piece), d_power)
 
 
 def _clusgap_dict(check: dict[str, Any], settings: dict[str, Any],

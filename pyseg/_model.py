@@ -7,8 +7,8 @@ and without importing scikit-learn, pandas, scipy or rpy2: this module needs num
 library only, and imports the fitting machinery inside :meth:`SegmentModel.fit`.
 
 Prediction is "nearest center" (:meth:`~pyseg.engines.KMeansEngine.nearest_center` of an engine:
-numpy by default, R's ``r_reference/predict.R`` on request); :func:`predict_in_both` checks that
-both languages name the same segments.
+numpy by default, R's ``r_reference/predict.R`` on request); :func:`classify` with
+``engine="both"`` checks that both languages name the same segments.
 """
 
 from __future__ import annotations
@@ -190,7 +190,6 @@ class SegmentModel:
         self.segments_ = segment_names(self.centers_, self.feature_ranges_, names)
         self.data_ = {"source": source, "sha256": sha256, "n_rows": int(X.shape[0])}
         self.fit_ = {"wcss": float(result.wcss), "n_iter": int(result.n_iter)}
-        self.fit_warnings_ = tuple(result.warnings)
         self.versions_ = versions()
         self.training_X_: NDArray[np.float64] | None = X
         return self
@@ -256,24 +255,16 @@ class SegmentModel:
         """
         self._check_fitted()
         matrix = self._as_matrix(X)
-        if engine is None:
-            index, distance = nearest_center(matrix, self.centers_)
-        else:
-            index, distance = engine.nearest_center(matrix, self.centers_)
-        return self.predictions_from_index(index, distance)
-
-    def predictions_from_index(
-        self, index: NDArray[np.int64], distance: NDArray[np.float64]
-    ) -> Predictions:
-        """:class:`Predictions` for nearest-center indices computed elsewhere (e.g. in R)."""
-        self._check_fitted()
+        find = nearest_center if engine is None else engine.nearest_center
+        index, distance = find(matrix, self.centers_)
         index = np.asarray(index, dtype=np.int64)
-        names = np.array([segment.name for segment in self.segments_], dtype=object)
-        descriptions = np.array([s.description for s in self.segments_], dtype=object)
+        # Object arrays: indexing them is fast for a grid of millions of customers.
+        names = np.array([s.name for s in self.segments_], dtype=object)[index]
+        descriptions = np.array([s.description for s in self.segments_], dtype=object)[index]
         return Predictions(
             index=index,
-            name=tuple(names[index].tolist()),
-            description=tuple(descriptions[index].tolist()),
+            name=tuple(names.tolist()),
+            description=tuple(descriptions.tolist()),
             center=self.centers_[index] if len(index) else np.zeros((0, self.centers_.shape[1])),
             distance=np.asarray(distance, dtype=np.float64),
         )
@@ -283,16 +274,11 @@ class SegmentModel:
         return self.predict(np.asarray(values, dtype=np.float64))[0]
 
     def outside_range(self, X: Any) -> NDArray[np.bool_]:
-        """Which customers lie outside the range the model was fitted on, shape (n_samples,).
-
-        A customer is outside when any feature is below the training data's minimum or above its
-        maximum (``feature_ranges_``): their segment is the nearest center all the same, but
-        nothing like them was in the data.
-        """
+        """Whether each customer has a feature outside ``feature_ranges_``, shape (n_samples,)."""
         self._check_fitted()
         matrix = self._as_matrix(X)
         low, high = self.feature_ranges_[:, 0], self.feature_ranges_[:, 1]
-        return ((matrix < low) | (matrix > high)).any(axis=1)
+        return np.asarray(((matrix < low) | (matrix > high)).any(axis=1), dtype=np.bool_)
 
     def range_warnings(self, customer: Any) -> list[str]:
         """One sentence per feature of one customer that lies outside the fitted range.
@@ -305,22 +291,21 @@ class SegmentModel:
         Returns
         -------
         list of str
-            Empty when the customer lies within the data, else e.g. ``["annual income 1000 is
-            outside 15..137, the range of the data this model was fitted on: the segment is a
-            guess beyond the data"]``. The CLI prints them as warnings, ``--json`` and the web
-            page show them.
+            E.g. ``["annual income 1000 is outside 15..137, the range of the data this model was
+            fitted on: the segment is a guess beyond the data"]``; empty within the data.
         """
         self._check_fitted()
-        values = self._as_matrix(customer)[0]
-        labels = COURSE_LABELS if self.is_course_schema else self.feature_names_
-        warnings = []
-        for label, value, (low, high) in zip(labels, values, self.feature_ranges_, strict=True):
-            if not low <= value <= high:
-                warnings.append(
-                    f"{label} {value:g} is outside {low:g}..{high:g}, the range of the data this "
-                    f"model was fitted on: the segment is a guess beyond the data"
-                )
-        return warnings
+        return range_warnings(self._as_matrix(customer)[0], self.feature_ranges_,
+                              self.feature_names_)
+
+    def require_course_schema(self, what: str, hint: str = "") -> None:
+        """Refuse (:class:`InputError`) ``what`` (e.g. ``"the web form"``) unless
+        :attr:`is_course_schema`; ``hint`` ends the message (e.g. ``": use --input CSV"``)."""
+        if not self.is_course_schema:
+            raise InputError(
+                f"{what} needs a model of income and spending score; this model's features are "
+                f"{', '.join(self.feature_names_)}{hint}"
+            )
 
     @property
     def is_course_schema(self) -> bool:
@@ -334,7 +319,7 @@ class SegmentModel:
     def to_dict(self) -> dict[str, Any]:
         """Everything :meth:`load` needs, plus provenance, as plain JSON-able values."""
         self._check_fitted()
-        settings = self.settings
+        settings = self.settings or PYTHON_COURSE  # fit() sets it; a loaded model has it too
         return {
             "format": MODEL_FORMAT,
             "format_version": MODEL_FORMAT_VERSION,
@@ -387,11 +372,8 @@ class SegmentModel:
             ranges = _number_table(payload["feature_ranges"], "feature_ranges")
             names = tuple(str(name) for name in payload["feature_names"])
             segments = [Segment(str(s["name"]), str(s["description"])) for s in payload["segments"]]
-            settings = CourseSettings(
-                seed=int(payload["settings"]["seed"]),
-                n_starts=int(payload["settings"]["n_starts"]),
-                max_iter=int(payload["settings"]["max_iter"]),
-            )
+            settings = CourseSettings(**{key: int(payload["settings"][key])
+                                         for key in ("seed", "n_starts", "max_iter")})
             data_info = dict(payload["data"])
             fit_info = dict(payload["fit"])
             versions = dict(payload.get("versions", {}))
@@ -416,7 +398,6 @@ class SegmentModel:
         model.segments_ = segments
         model.data_ = data_info
         model.fit_ = fit_info
-        model.fit_warnings_ = ()
         model.versions_ = versions
         model.training_X_ = None
         return model
@@ -436,6 +417,28 @@ class SegmentModel:
                 f"{source}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
             ) from None
         return cls.from_dict(payload, source=str(source))
+
+
+def range_warnings(values: ArrayLike, ranges: ArrayLike, feature_names: Sequence[str]
+                   ) -> list[str]:
+    """One sentence per value of one customer outside its feature's training range (the
+    course's features named as ``annual income`` and ``spending score``), for every method.
+
+    Parameters
+    ----------
+    values : array-like of shape (n_features,)
+    ranges : array-like of shape (n_features, 2)
+        Minimum and maximum of each feature in the data the segments were fitted on.
+    feature_names : sequence of str
+    """
+    labels = COURSE_LABELS if is_course_schema(feature_names) else feature_names
+    return [
+        f"{label} {value:g} is outside {low:g}..{high:g}, the range of the data this model was "
+        f"fitted on: the segment is a guess beyond the data"
+        for label, value, (low, high) in zip(labels, np.asarray(values, dtype=np.float64),
+                                             np.asarray(ranges), strict=True)
+        if not low <= value <= high
+    ]
 
 
 def _number_table(value: Any, field: str) -> NDArray[np.float64]:
@@ -498,13 +501,17 @@ def _contents_problem(
     return None
 
 
+#: ``predict --engine`` values: who computes the nearest centers.
+PREDICT_ENGINES = ("python", "r", "both")
+
+
 @dataclass(frozen=True)
 class PredictionParity:
-    """The same customers classified by Python and by R.
+    """R's classification of the customers Python classified, and how far they agree.
 
     Attributes
     ----------
-    python, r : Predictions
+    r : Predictions
     n_agree : int
         Customers both languages put in the same segment.
     first_disagreement : int or None
@@ -513,45 +520,17 @@ class PredictionParity:
         Largest difference of the distances to the chosen centers.
     """
 
-    python: Predictions
     r: Predictions
     n_agree: int
     first_disagreement: int | None
     max_distance_difference: float
 
-    @property
-    def agree(self) -> bool:
-        return self.first_disagreement is None
-
     def to_dict(self) -> dict[str, Any]:
         return {
-            "agree": self.agree,
+            "agree": self.first_disagreement is None,
             "n_agree": self.n_agree,
             "max_distance_difference": self.max_distance_difference,
         }
-
-
-def predict_in_both(model: SegmentModel, X: Any, r_engine: KMeansEngine) -> PredictionParity:
-    """Classify ``X`` with numpy and with ``r_engine`` and say whether they agree.
-
-    R: ``predict_nearest(X, centers)`` of ``r_reference/predict.R``.
-    """
-    python = model.predict(X)
-    r = model.predict(X, engine=r_engine)
-    same = python.index == r.index
-    return PredictionParity(
-        python=python,
-        r=r,
-        n_agree=int(np.count_nonzero(same)),
-        first_disagreement=None if same.all() else int(np.argmin(same)),
-        max_distance_difference=float(
-            np.max(np.abs(python.distance - r.distance), initial=0.0)
-        ),
-    )
-
-
-#: ``predict --engine`` values: who computes the nearest centers.
-PREDICT_ENGINES = ("python", "r", "both")
 
 
 @dataclass(frozen=True)
@@ -564,7 +543,7 @@ class Classification:
     primary : Predictions
         Python's predictions (R's with ``engine="r"``).
     parity : PredictionParity or None
-        Both languages' predictions and their agreement (``engine="both"`` only).
+        R's predictions and their agreement with Python's (``engine="both"`` only).
     """
 
     engine: str
@@ -573,7 +552,7 @@ class Classification:
 
     @property
     def agree(self) -> bool:
-        return self.parity is None or self.parity.agree
+        return self.parity is None or self.parity.first_disagreement is None
 
     @property
     def r(self) -> Predictions | None:
@@ -588,17 +567,25 @@ def classify(
 ) -> Classification:
     """Nearest centers of ``X`` by ``engine`` (``"both"``: Python and R, with their agreement).
 
-    ``r_engine`` defaults to :class:`~pyseg.REngine` (R in this process).
+    ``r_engine`` defaults to :class:`~pyseg.REngine` (R's ``predict_nearest`` of
+    ``r_reference/predict.R`` in this process).
     """
     if engine not in PREDICT_ENGINES:
         raise InputError(f"engine={engine!r} should be one of {', '.join(PREDICT_ENGINES)}")
     if engine == "python":
         return Classification(engine, model.predict(X))
-    r_engine = r_engine if r_engine is not None else REngine()
+    r = model.predict(X, engine=r_engine if r_engine is not None else REngine())
     if engine == "r":
-        return Classification(engine, model.predict(X, engine=r_engine))
-    parity = predict_in_both(model, X, r_engine)
-    return Classification(engine, parity.python, parity)
+        return Classification(engine, r)
+    python = model.predict(X)
+    same = python.index == r.index
+    parity = PredictionParity(
+        r=r,
+        n_agree=int(np.count_nonzero(same)),
+        first_disagreement=None if same.all() else int(np.argmin(same)),
+        max_distance_difference=float(np.max(np.abs(python.distance - r.distance), initial=0.0)),
+    )
+    return Classification(engine, python, parity)
 
 
 def classify_chunks(
@@ -609,12 +596,9 @@ def classify_chunks(
 ) -> Iterator[Classification]:
     """:func:`classify` for each customer matrix of ``chunks`` in turn, with one R engine for
     all of them (a file scored batch by batch)."""
-    if engine not in PREDICT_ENGINES:
-        raise InputError(f"engine={engine!r} should be one of {', '.join(PREDICT_ENGINES)}")
-    if engine != "python" and r_engine is None:
+    if engine in ("r", "both") and r_engine is None:
         r_engine = REngine()
-    for X in chunks:
-        yield classify(model, X, engine, r_engine)
+    return (classify(model, X, engine, r_engine) for X in chunks)
 
 
 def load_or_fit(

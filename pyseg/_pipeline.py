@@ -160,7 +160,7 @@ def compare_report(
     # Python's), and a key under the plot names them: the numbers of the CLI and the report.
     r_names = names_or_numbers(comparison.r.centers, X, dataset.feature_names)
     try:
-        clusplot = r_engine.clusplot_png(  # type: ignore[attr-defined]
+        clusplot = r_engine.clusplot_png(
             X, comparison.r.labels,
             title=clusters_title(dataset.feature_names, dataset.is_course_schema),
             key=tuple(numbered_names(r_names, len(r_names))),
@@ -214,7 +214,7 @@ def elbow_data(
 
 @dataclass(frozen=True)
 class MethodRun:
-    """What :func:`method_compare_data` computed.
+    """What :func:`compare_run` computed.
 
     Attributes
     ----------
@@ -282,7 +282,7 @@ def feature_check(features: Features, dataset: Dataset, r_engine: RFeaturesEngin
     X = np.asarray(dataset.X, dtype=np.float64)
     check = {"r_received_max_abs_diff": float(np.max(np.abs(r_engine.as_received(X) - X)))}
     if features.scale == "z":
-        unscaled = features_from_frame(dataset.frame, [c.name for c in features.columns],
+        unscaled = features_from_frame(dataset.table, [c.name for c in features.columns],
                                        scale="none", source=dataset.source)
         scaled, _, _ = r_engine.z_scale(unscaled.X)
         check["r_scale_max_abs_diff"] = float(np.max(np.abs(scaled - X)))
@@ -422,8 +422,8 @@ def _compare(data: str | os.PathLike[str] | None, columns: str | Sequence[str] |
 def write_compare_run_report(run: MethodRun, outdir: Path) -> None:
     """Write ``compare --report``'s directory: the course's report for its own run, else the
     method's (or the ``--method all``) report."""
-    if run.features is None:
-        write_compare_report(run.report, outdir)  # type: ignore[arg-type]
+    if isinstance(run.report, CompareReport):  # the course's own run (no features: the course's)
+        write_compare_report(run.report, outdir)
     else:
         write_method_report(run.comparison, outdir, provenance=run.provenance, extra=run.report)
 
@@ -433,26 +433,13 @@ def start_r_fit(method: str, dataset: Dataset, settings: MethodSettings) -> None
     method says what it will be (its ``_compare.r_fit_request``); the comparison collects it."""
     name = selected(method)[0]
     request = getattr(part(name, "compare"), "r_fit_request", None)
-    message = None if request is None or settings.r_worker is None else request(dataset, settings)
+    try:
+        message = (None if request is None or settings.r_worker is None
+                   else request(dataset, settings))
+    except InputError:  # bad input for this method: nothing to send, the comparison says why
+        message = None
     if message is not None:
         settings.r_worker.start(*message)  # type: ignore[union-attr]
-
-
-def method_compare_data(
-    data: str | os.PathLike[str] | None,
-    columns: str | Sequence[str] | None,
-    method: str,
-    settings: MethodSettings,
-    *,
-    scale: str = "none",
-    report: bool = False,
-    command_line: Sequence[str] | str = ("pyseg", "compare"),
-    worker_process: WorkerProcess | None = None,
-) -> MethodRun:
-    """:func:`compare_run` on the features (``--method``/``--columns``/``--scale``): never the
-    course's own run, so the result always has its ``feature_matrix``."""
-    return compare_run(data, columns, method, settings, scale=scale, course=False, report=report,
-                       command_line=command_line, worker_process=worker_process)
 
 
 @dataclass(frozen=True)
@@ -502,8 +489,11 @@ def method_predict_data(
         raise InputError(f"--method {method!r} is not one of {', '.join(METHODS)}")
     spec = METHODS[method]
     if spec.predict is None:
-        raise InputError(f"predict --method {method}: {spec.prediction}")
-    fitted = method_compare_data(data, columns, method, settings, scale=scale)
+        others = [name for name, other in METHODS.items() if other.predict is not None]
+        raise InputError(f"predict --method {method}: {spec.prediction}; use --method "
+                         f"{', '.join(others[:-1])} or {others[-1]} to predict")
+    fitted = compare_run(data, columns, method, settings, scale=scale, course=False)
+    assert fitted.features is not None  # course=False: the features were built
     X_new = features_for_new_rows(fitted.features, new_rows, new_source)
     table = new_rows_table(fitted.features, new_rows, new_source)
     return MethodPredictRun(fitted, X_new, spec.predict(fitted.comparison, X_new, table))

@@ -22,14 +22,10 @@ class ProgressBar(Protocol):
 
 
 class _SilentBar:
-    def update(self, n: int = 1) -> None:
-        return None
+    """A bar that draws nothing: each of :class:`ProgressBar`'s methods does nothing."""
 
-    def set_description_str(self, desc: str) -> None:
-        return None
-
-    def close(self) -> None:
-        return None
+    def __getattr__(self, name: str) -> Any:
+        return lambda *args, **kwargs: None
 
 
 def progress_wanted(json_output: bool = False) -> bool:

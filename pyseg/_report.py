@@ -1,14 +1,13 @@
 """The report directory: ``report.json``, a self-contained ``report.html`` and the PNG figures.
 
-One builder and one template (``templates/report.html.j2``) for every ``compare`` and ``elbow``
-report: the course's own K-Means run (a :class:`CompareReport`: parity, segment profiles, elbow,
-R's clusplot), the elbow (an :class:`ElbowReport`), and a method's or ``--method all``'s
-comparison, whose sections come from each method's ``pyseg/methods/<name>/_report.py`` (see
-:func:`write_method_report`). The report draws and writes results the library has already
-computed (see :mod:`pyseg._pipeline`); it computes nothing itself. Everything is rendered in
-memory first, written into a fresh temporary directory beside the target and only then moved
-into place, so a failed run never leaves half a report. ``report.json`` is deterministic: the
-only field that changes between two runs on the same inputs is the top-level ``generated_at``
+One builder and one template (``templates/report.html.j2``) for every report: the course's own
+K-Means run (a :class:`CompareReport`: parity, segment profiles, elbow, R's clusplot), the elbow
+(an :class:`ElbowReport`), a method's or ``--method all``'s comparison, whose sections come from
+each method's ``pyseg/methods/<name>/_report.py`` (see :func:`write_method_report`), and the
+choosing-k pages of :mod:`pyseg._choosing_k_report`. It draws and writes results computed
+beforehand (see :mod:`pyseg._pipeline`). Everything is rendered in memory first, written into a
+fresh temporary directory beside the target and only then moved into place, so a failed run never
+leaves half a report. ``report.json`` is deterministic but for its top-level ``generated_at``
 timestamp.
 """
 
@@ -187,10 +186,10 @@ def report_json_text(record: dict[str, Any]) -> str:
     return json.dumps(json_ready(record), sort_keys=True, indent=2, allow_nan=False) + "\n"
 
 
-def _render_html(record: dict[str, Any], figures: Sequence[_Figure],
-                 template: str = TEMPLATE, *, lenient: bool = False) -> str:
-    """``template`` rendered from ``record`` with ``figures`` embedded; an undefined value is an
-    error, or (``lenient``) renders empty and chains on."""
+def _render_html(record: dict[str, Any], figures: Sequence[_Figure], *,
+                 lenient: bool = False) -> str:
+    """The page rendered from ``record`` with ``figures`` embedded; an undefined value is an
+    error, or (``lenient``, the choosing-k pages) renders empty and chains on."""
     import jinja2
 
     environment = jinja2.Environment(
@@ -206,7 +205,7 @@ def _render_html(record: dict[str, Any], figures: Sequence[_Figure],
          + base64.b64encode(figure.png).decode("ascii")}
         for figure in figures
     ]
-    return environment.get_template(template).render(report=record, figures=embedded)
+    return environment.get_template(TEMPLATE).render(report=record, figures=embedded)
 
 
 def check_report_dir(outdir: Path) -> None:
@@ -235,13 +234,13 @@ def _write_atomically(outdir: Path, files: dict[str, bytes]) -> None:
     replace_directory(Path(outdir), files)
 
 
-def _finish(outdir: Path, record: dict[str, Any], parts: _ReportParts,
-            template: str = TEMPLATE, *, lenient: bool = False) -> Path:
+def _finish(outdir: Path, record: dict[str, Any], parts: _ReportParts, *,
+            lenient: bool = False) -> Path:
     """Write ``record`` with ``parts`` (figures, notes) as the report in ``outdir``."""
     record["figures"] = [figure.to_dict() for figure in parts.figures]
     record["notes"] = list(parts.notes)
     record["generated_at"] = timestamp()
-    html = _render_html(record, parts.figures, template, lenient=lenient)
+    html = _render_html(record, parts.figures, lenient=lenient)
     files = {REPORT_JSON: report_json_text(record).encode("utf-8"),
              REPORT_HTML: html.encode("utf-8")}
     files.update({figure.file_name: figure.png for figure in parts.figures})

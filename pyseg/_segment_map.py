@@ -1,13 +1,9 @@
 """The web form's map of segments, drawn once per model; the customer is placed on top per request.
 
-:func:`segment_map` draws the regions of the income x score plane, the training customers (if
-any) and the labelled centers with matplotlib, once, and returns the PNG with the
-:class:`MapGeometry` that maps a data point to a pixel of that PNG. :func:`customer_marker` then
-places one customer on it: a few numbers for an SVG overlay (star, dashed line to the segment's
-center, "off the chart" arrow), computed in microseconds instead of a ~200 ms matplotlib figure.
-
-The axes never follow the customer: they span the course's grid and the data the model was fitted
-on, so a customer far outside (income 1e99) is drawn on the edge, with an arrow and the value,
+:func:`segment_map` draws the segments with matplotlib once and returns the PNG with the
+:class:`MapGeometry` that maps a data point to its pixels; :func:`customer_marker` places one
+customer on it as an SVG overlay in microseconds, instead of a ~200 ms figure per request. The
+axes never follow the customer: one far outside (income 1e99) is drawn on the edge with an arrow,
 and the centers stay where a reader can tell them apart.
 """
 
@@ -85,22 +81,15 @@ class CustomerMarker:
     Attributes
     ----------
     x, y : float
-        Where the star is drawn: the customer's place, or the nearest point just inside the
-        axes when the customer lies outside them.
-    star : str
-        The star's polygon, as an SVG ``points`` attribute.
+        The star: the customer, or just inside the edge of the axes they lie beyond.
+    star, arrow : str
+        SVG ``points`` of the star and of the arrow on the edge (empty on the map).
     center_x, center_y : float
         The segment's center, where the dashed line from the star ends.
-    label : str
-        ``"new customer"``, or for a customer outside the axes e.g. ``"new customer: income
-        1e+99 k$, off the chart"``.
-    label_x, label_y, label_anchor : float, float, str
-        Where the label goes, and its SVG ``text-anchor`` (it stays on the star's inner side).
+    label, label_x, label_y, label_anchor : str, float, float, str
+        ``"new customer"`` (off the chart with the value), where it goes, its ``text-anchor``.
     off_chart : bool
         Whether the customer lies outside the axes.
-    arrow : str
-        SVG ``points`` of the arrow head on the edge pointing to where the customer lies
-        (empty when the customer is on the map).
     """
 
     x: float
@@ -128,19 +117,8 @@ def _limits(model: SegmentModel) -> tuple[tuple[float, float], tuple[float, floa
 def segment_map_figure(
     model: SegmentModel, points: NDArray[np.float64] | None = None
 ) -> Figure:
-    """The segments as regions of the income x score plane, with the centers labelled.
-
-    Parameters
-    ----------
-    model : SegmentModel
-    points : ndarray of shape (n_samples, 2), optional
-        Customers drawn as dots in their segment's color.
-
-    Returns
-    -------
-    matplotlib.figure.Figure
-        Of :data:`FIGSIZE`; its axes span :func:`_limits`, whatever customer is shown later.
-    """
+    """The segments as regions of the income x score plane, the centers labelled, ``points``
+    (customers) as dots in their segment's color; the axes span :func:`_limits`."""
     from matplotlib import colormaps
     from matplotlib.colors import ListedColormap
     from matplotlib.figure import Figure

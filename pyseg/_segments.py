@@ -254,8 +254,10 @@ def segment_profile(
     frame = getattr(dataset, "frame", None)
     age_column = _column(frame, AGE_HEADERS)
     gender_column = _column(frame, GENDER_HEADERS)
-    ages = None if age_column is None else np.asarray(frame[age_column], dtype=np.float64)
-    genders = None if gender_column is None else np.asarray(frame[gender_column]).astype(str)
+    ages = (None if frame is None or age_column is None
+            else np.asarray(frame[age_column], dtype=np.float64))
+    genders = (None if frame is None or gender_column is None
+               else np.asarray(frame[gender_column]).astype(str))
     X = np.asarray(dataset.X, dtype=np.float64)
     profile = []
     for segment, name in enumerate(names):
@@ -276,6 +278,16 @@ def segment_profile(
             "gender_shares": shares,
         })
     return profile
+
+
+def cluster_means(X: NDArray[np.float64], labels: NDArray[np.int64], k: int | None = None
+                  ) -> NDArray[np.float64]:
+    """Mean of the rows of each cluster ``0..k-1`` (default ``k``: ``labels.max() + 1``; noise,
+    ``-1``, left out), shape (k, n_features); NaN for a cluster without rows."""
+    X = np.asarray(X, dtype=np.float64)
+    k = int(labels.max()) + 1 if k is None else k
+    return np.stack([X[labels == j].mean(axis=0) if (labels == j).any()
+                     else np.full(X.shape[1], np.nan) for j in range(k)])
 
 
 def names_or_numbers(centers: NDArray[np.float64], X: NDArray[np.float64],

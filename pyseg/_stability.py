@@ -1,22 +1,12 @@
 """How sure are the segments? A seed sweep and bootstrap stability, in Python and in R.
 
-``seed_sweep``
-    For seeds 1..N the course fit in both languages (Python ``KMeans(random_state=seed,
-    n_init=S)``, R ``set.seed(seed); kmeans(X, k, nstart = S)``): how often the two give the same
-    partition, their WCSS, how often each reaches the best WCSS, the local optima seen.
-``bootstrap_stability``
-    ``fpc::clusterboot``'s bootstrap on draws pyseg makes once and hands to both languages:
-    B bootstrap row sets (numpy ``default_rng(seed)``; the distinct rows of each, in order of first
-    appearance, as clusterboot's ``unique(sample(n, n, replace = TRUE))``) and whatever else the
-    method's refit needs (its :class:`~pyseg.engines._stability_python.Resampler`, in
-    ``pyseg/methods/<name>/_resample.py``: K-Means' starting centers, a mixture's starting
-    partitions). Each language refits every resample and computes, per original segment, the
-    largest Jaccard with a resample cluster; the mean over resamples is clusterboot's
-    ``bootmean``. Same draws, same partitions: the two languages' Jaccards are equal.
-    ``fpc::clusterboot`` itself, with its own draws, is the independent statistical check.
-
-Both sides can run on worker processes or a Dask cluster (``workers``, ``dask``:
-:mod:`pyseg._parallel`); the draws and so the results do not depend on it.
+:func:`seed_sweep` runs the course fit for seeds 1..N in both languages. :func:`bootstrap_stability`
+is ``fpc::clusterboot``'s bootstrap on draws pyseg makes once and hands to both languages (the
+distinct rows of each resample, as clusterboot's ``unique(sample(n, n, replace = TRUE))``, and the
+method's own draws: its :class:`~pyseg.engines._stability_python.Resampler`); same draws, same
+partitions, so both languages' Jaccards are equal. ``fpc::clusterboot`` itself, with its own
+draws, is the independent check. ``workers`` and ``dask`` change where the refits run
+(:mod:`pyseg._parallel`), not the results.
 """
 
 from __future__ import annotations
@@ -24,6 +14,7 @@ from __future__ import annotations
 import functools
 import itertools
 import math
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -45,6 +36,20 @@ from pyseg.methods import NAMES, info, trait
 if TYPE_CHECKING:
     from numpy.typing import NDArray
 
+#: A job of one side: a function and its arguments.
+Job = tuple[Callable[..., Any], tuple[Any, ...]]
+#: Most resamples (``--bootstrap``, gap's ``--B``) and why.
+MAX_RESAMPLES = 10_000
+WHY_MAX_RESAMPLES = ("standard errors shrink as 1/sqrt(B): 10000 already make them 10 times "
+                     "smaller than with clusterboot's and clusGap's default of 100, in 100 times "
+                     "the time")
+#: Most seeds of ``stability --seeds`` and why.
+MAX_SEEDS = 10_000
+WHY_MAX_SEEDS = ("each seed is a full fit in each language; with 10000 the share of seeds "
+                 "that reach each optimum is known to within 1%")
+#: Bytes the largest arrays of a run take, per number they hold: numpy's (8), the copy handed
+#: to R and R's own.
+BYTES_PER_DRAWN = 3 * 8
 #: WCSS values within this relative distance are the same local optimum.
 OPTIMUM_TOLERANCE = 1e-9
 #: clusterboot's guidelines for a mean Jaccard (its documentation, "Details"), lowest first.
@@ -60,6 +65,13 @@ def interpret_jaccard(mean: float) -> str:
     """clusterboot's reading of a mean Jaccard: < 0.6 not to be trusted, 0.6-0.75 a doubtful
     pattern, 0.75-0.85 stable, >= 0.85 highly stable."""
     return next(text for bound, text in JACCARD_BANDS if mean < bound)
+
+
+def row_se(matrix: NDArray[np.float64]) -> NDArray[np.float64]:
+    """The standard error of each row's mean (NaN with fewer than two columns)."""
+    if matrix.shape[1] < 2:
+        return np.full(matrix.shape[0], np.nan)
+    return matrix.std(axis=1, ddof=1) / math.sqrt(matrix.shape[1])
 
 
 # -- draws ---------------------------------------------------------------------------------------
@@ -83,23 +95,77 @@ def chunks(count: int, parts: int) -> list[range]:
     return [range(int(a), int(b)) for a, b in itertools.pairwise(edges) if b > a]
 
 
-def run_sides(python_jobs: Sequence[tuple[Callable[..., Any], tuple[Any, ...]]],
-              r_jobs: Sequence[Callable[[], Any]], workers: int, bar: ProgressBar,
-              dask: str | None = None,
-              check: Callable[[], None] | None = None) -> tuple[list[Any], list[Any]]:
-    """Run the Python jobs (``(function, args)``) and the R jobs, one progress step each, where
-    :func:`pyseg._parallel.run_tasks` puts them (``workers``, ``dask``, ``check``).
-
-    The R jobs go first and in reverse (the last, an independent check, is the longest).
+def run_sides(python_jobs: Sequence[Job], r_jobs: Sequence[Job], workers: int,
+              bar: ProgressBar, dask: str | None = None,
+              ready: Callable[[], None] | None = None) -> tuple[list[Any], list[Any]]:
+    """Run the Python jobs and the R jobs (each ``(function, args)``), one progress step each,
+    where :func:`pyseg._parallel.run_tasks` puts them (``workers``, ``dask``; ``ready`` checks a
+    Dask worker). The R jobs go first and in reverse (the last, R's own check, is the longest).
     """
-    tasks = [(job, ()) for job in reversed(r_jobs)] + list(python_jobs)
-    results = run_tasks(tasks, workers, bar, dask, check)
+    results = run_tasks([*reversed(r_jobs), *python_jobs], workers, bar, dask, ready)
     return results[len(r_jobs):], results[:len(r_jobs)][::-1]
 
 
-def check_workers(workers: int) -> None:
-    if workers < 1:
-        raise InputError(f"--workers {workers} should be >= 1")
+def resample_both(count: int, workers: int, description: str, progress: bool, r_draws: bool,
+                  prepare: Callable[[], Any], jobs: Callable[[Any, range], tuple[Job, Job]],
+                  check: Job | None, dask: str | None = None,
+                  ready: Callable[[], None] | None = None
+                  ) -> tuple[Any, list[Any], list[Any], Any, str | None]:
+    """The loop of ``stability`` and ``gap``: ``count`` fits cut into pieces, a Python and an R
+    job per piece (``jobs(prepare(), piece)``; ``r_draws``: ``prepare`` calls R, one more
+    progress step), then R's own ``check``. ``workers`` loky processes, or the Dask scheduler
+    at ``dask``, run them (:mod:`pyseg._parallel`; ``ready`` starts and checks a worker's R).
+
+    Returns the prepared draws, both sides' piece results, the check's result and why it could
+    not run (R's error; the result is then None).
+    """
+    pieces = chunks(count, 4 * workers)
+    bar = progress_bar(2 * len(pieces) + int(check is not None) + int(r_draws), description,
+                       progress)
+    try:
+        if ready is not None:
+            start_workers(workers, ready, dask)
+        state = prepare()
+        if r_draws:
+            bar.update()
+        both = [jobs(state, piece) for piece in pieces]
+        python, r = run_sides([job for job, _ in both],
+                              [job for _, job in both] + ([check] if check else []), workers, bar,
+                              dask, ready)
+    finally:
+        bar.close()
+    result = r.pop() if check else None
+    if result is not None and "unavailable" in result:
+        return state, python, r, None, str(result["unavailable"])
+    return state, python, r, result, None
+
+
+def check_count(flag: str, value: int, least: tuple[int, str] = (1, ""),
+                most: tuple[int, str] | None = None) -> None:
+    """``flag``'s ``value`` is within ``least`` and ``most`` (each a bound and why), else a
+    one-line InputError that names the flag, the bound and why."""
+    if value < least[0]:
+        raise InputError(f"{flag} {value} should be >= {least[0]}{least[1]}")
+    if most is not None and value > most[0]:
+        raise InputError(f"{flag} {value}: the most is {flag} {most[0]} ({most[1]})")
+
+
+def machine_memory() -> int | None:
+    """Bytes of physical memory (None if unknown)."""
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, OSError, ValueError):
+        return None
+
+
+def check_memory(numbers: int, what: str) -> None:
+    """Refuse, before it starts, a run whose draws (``numbers`` of them, each held by numpy and
+    twice by R's side) would not fit in this machine's memory: one line, not a crash."""
+    need, memory = numbers * BYTES_PER_DRAWN, machine_memory()
+    if memory is not None and need > memory:
+        raise InputError(f"{what}: the draws alone need about {need / 2**30:.1f} GiB and this "
+                         f"machine has {memory / 2**30:.1f} GiB of memory; use fewer, or a "
+                         "sample of the rows")
 
 
 # -- the seed sweep ------------------------------------------------------------------------------
@@ -184,7 +250,7 @@ class SeedSweep:
 
 def seed_sweep(dataset: Dataset, k: int = COURSE_K, n_seeds: int = 100, starts: int = 10,
                workers: int = 1, progress: bool = False) -> SeedSweep:
-    """The course fit for seeds 1..``n_seeds`` in both languages (R: one call for all seeds).
+    """The course fit for seeds 1..``n_seeds`` in both languages.
 
     Raises
     ------
@@ -192,32 +258,29 @@ def seed_sweep(dataset: Dataset, k: int = COURSE_K, n_seeds: int = 100, starts: 
         ``n_seeds`` < 1, ``starts`` < 1, k < 2 or k not below the number of distinct points.
     """
     X = np.ascontiguousarray(dataset.X, dtype=np.float64)
-    if n_seeds < 1:
-        raise InputError(f"--seeds {n_seeds} should be >= 1")
-    if starts < 1:
-        raise InputError(f"--starts {starts} should be >= 1")
+    check_count("--seeds", n_seeds, most=(MAX_SEEDS, WHY_MAX_SEEDS))
+    check_memory(X.shape[0] * n_seeds, f"--seeds {n_seeds} on {X.shape[0]} rows")
+    check_count("--starts", starts)
+    check_count("--workers", workers)
     check_k(X, k, dataset.source)
-    check_workers(workers)
     seeds = tuple(range(1, n_seeds + 1))
     r_engine, python_engine = RResampleEngine(), PythonResampleEngine()
     r_engine.check_ready()
-    pieces = chunks(n_seeds, 4 * workers)
-    bar = progress_bar(len(pieces) + 1, f"stability: {n_seeds} seeds", progress)
-    try:
-        python, r = run_sides(
-            [(python_engine.seed_sweep, (X, k, [seeds[i] for i in piece], starts))
-             for piece in pieces],
-            [lambda: r_engine.seed_sweep(X, k, seeds, starts)], workers, bar)
-    finally:
-        bar.close()
-    python_wcss = np.concatenate([wcss for wcss, _ in python])
-    python_labels = np.column_stack([labels for _, labels in python])
-    r_wcss, r_labels = r[0]
+
+    def jobs(_: None, piece: range) -> tuple[Job, Job]:
+        options = (X, k, seeds[piece.start:piece.stop], starts)
+        return (python_engine.seed_sweep, options), (r_engine.seed_sweep, options)
+
+    _, python, r, _, _ = resample_both(n_seeds, workers, f"stability: {n_seeds} seeds", progress,
+                                       False, lambda: None, jobs, None)
+    python_wcss, r_wcss = (np.concatenate([wcss for wcss, _ in side]) for side in (python, r))
+    python_labels, r_labels = (np.column_stack([labels for _, labels in side])
+                               for side in (python, r))
     identical = tuple(
         bool(agreement(python_labels[:, i], r_labels[:, i], n_a=k, n_b=k).accuracy == 1.0)
         for i in range(n_seeds))
     settings = CourseSettings(seed=0, n_starts=starts)
-    return SeedSweep(k, starts, seeds, python_wcss, np.asarray(r_wcss), identical,
+    return SeedSweep(k, starts, seeds, python_wcss, r_wcss, identical,
                      python_kmeans_code(k, settings).replace("random_state=0", "random_state=seed"),
                      r_kmeans_code(k, settings).replace("set.seed(0)", "set.seed(seed)"))
 
@@ -231,6 +294,24 @@ def check_k(X: NDArray[np.float64], k: int, source: str) -> None:
     if k >= distinct:
         raise InputError(f"{source}: k = {k} is not below the {distinct} distinct points in the "
                          f"data: use k <= {distinct - 1}")
+
+
+def _cross_check_text(check: list[dict[str, Any]], B: int) -> list[str]:
+    """clusterboot's means, and in plain words how they compare with pyseg's."""
+    inside, n = sum(row["within_2se"] for row in check), len(check)
+    means = " / ".join(f"{row['clusterboot']:.3f}" for row in check)
+    if inside == n:
+        return [f"fpc::clusterboot (its own draws): means {means}; each within 2 standard errors "
+                "of pyseg's mean for the segment, as two estimates of the same stability from "
+                "different resamples should be."]
+    return [f"fpc::clusterboot (its own draws): means {means}; {inside} of {n} within 2 "
+            "standard errors of pyseg's mean for the segment.",
+            "clusterboot and pyseg estimate the same stability from different random "
+            "resamples, so their means differ by chance: about 1 segment in 20 falls outside 2 "
+            "standard errors by chance alone, and more at a small B"
+            + (f" such as B = {B}, whose" if B < 100 else ", whose")
+            + " standard errors are themselves rough; a larger --bootstrap tells chance from a "
+            "real difference."]
 
 
 # -- bootstrap stability ----------------------------------------------------------------------
@@ -278,12 +359,6 @@ class BootstrapStability:
     covariance: str = "full"
     clusterboot_unavailable: str | None = None
 
-    @staticmethod
-    def _se(matrix: NDArray[np.float64]) -> NDArray[np.float64]:
-        if matrix.shape[1] < 2:
-            return np.full(matrix.shape[0], np.nan)
-        return matrix.std(axis=1, ddof=1) / math.sqrt(matrix.shape[1])
-
     @property
     def max_abs_diff(self) -> float:
         return float(np.max(np.abs(self.python_jaccard - self.r_jaccard)))
@@ -296,7 +371,7 @@ class BootstrapStability:
         ours, theirs = self.python_jaccard, self.clusterboot["bootresult"]
         rows = []
         for j, (a, b, sa, sb) in enumerate(zip(ours.mean(axis=1), theirs.mean(axis=1),
-                                               self._se(ours), self._se(theirs), strict=True)):
+                                               row_se(ours), row_se(theirs), strict=True)):
             combined = math.sqrt(sa * sa + sb * sb)
             rows.append({"segment": j, "pyseg": float(a), "clusterboot": float(b),
                          "pyseg_se": float(sa), "clusterboot_se": float(sb),
@@ -314,10 +389,7 @@ class BootstrapStability:
                   for j, (name, mean) in enumerate(zip(self.segments, means, strict=True))]
         check = self.cross_check()
         if check is not None:
-            inside = sum(row["within_2se"] for row in check)
-            lines.append("fpc::clusterboot (its own draws): means "
-                         + " / ".join(f"{row['clusterboot']:.3f}" for row in check)
-                         + f"; {inside} of {len(check)} within 2 standard errors of pyseg's.")
+            lines += _cross_check_text(check, self.B)
         if self.clusterboot_unavailable is not None:
             lines.append(f"fpc::clusterboot could not run: {self.clusterboot_unavailable}")
         return lines
@@ -334,7 +406,7 @@ class BootstrapStability:
         clusterboot = None
         if self.clusterboot is not None:
             result = self.clusterboot["bootresult"]
-            clusterboot = {"jaccard": result.mean(axis=1), "se": self._se(result),
+            clusterboot = {"jaccard": result.mean(axis=1), "se": row_se(result),
                            "bootmean_own_numbering": self.clusterboot["bootmean"],
                            "agreement_with_python": self.clusterboot["agreement"],
                            "call": self.clusterboot["call"], "cross_check": self.cross_check()}
@@ -342,8 +414,8 @@ class BootstrapStability:
             "kind": "bootstrap", "method": self.method, "linkage": self.linkage, "k": self.k,
             "B": self.B, "seed": self.seed, "starts": self.starts,
             "segments": list(self.segments), "sizes": list(self.sizes),
-            "python": {"jaccard": means, "se": self._se(self.python_jaccard)},
-            "r": {"jaccard": self.r_jaccard.mean(axis=1), "se": self._se(self.r_jaccard)},
+            "python": {"jaccard": means, "se": row_se(self.python_jaccard)},
+            "r": {"jaccard": self.r_jaccard.mean(axis=1), "se": row_se(self.r_jaccard)},
             "max_abs_diff": self.max_abs_diff, "same_original": self.same_original,
             "r_failed_starts": self.r_failed_starts,
             "interpretation": [interpret_jaccard(m) for m in means],
@@ -378,18 +450,22 @@ def check_settings(linkage: str = "ward", covariance: str = "full") -> None:
         resampler(name, linkage, covariance).check_settings()
 
 
-def check_resample_arguments(X: NDArray[np.float64], k: int, B: int, starts: int,
+def check_resamples(flag: str, B: int, numbers_each: int) -> None:
+    """B (of ``flag``) is within 2..:data:`MAX_RESAMPLES` and its draws, ``numbers_each`` per
+    resample, fit in memory."""
+    check_count(flag, B, (2, ": a mean and its standard error need two resamples"),
+                (MAX_RESAMPLES, WHY_MAX_RESAMPLES))
+    check_memory(B * numbers_each, f"{flag} {B}")
+
+
+def check_resample_arguments(X: NDArray[np.float64], k: int, starts: int,
                              method: str, source: str, workers: int,
                              covariance: str = "full", linkage: str = "ward") -> Resampler:
     """The run's arguments are sound; the method's resampler."""
     check_method(method)
     check_settings(linkage, covariance)
-    if B < 2:
-        raise InputError(f"B = {B} should be >= 2: a mean and its standard error need two "
-                         "resamples")
-    if starts < 1:
-        raise InputError(f"--starts {starts} should be >= 1")
-    check_workers(workers)
+    check_count("--starts", starts)
+    check_count("--workers", workers)
     check_k(X, k, source)
     fit = resampler(method, linkage, covariance, starts)
     fit.check_data(X, source)
@@ -405,8 +481,6 @@ def bootstrap_stability(dataset: Dataset, k: int = COURSE_K, B: int = 100, seed:
 
     ``linkage`` and ``covariance``: the settings of the methods that have them. The draws beyond
     the rows are the method's (its ``Resampler.bootstrap_draws``; some come from one R call).
-    ``workers`` processes, or the Dask scheduler at ``dask``, run the refits
-    (:mod:`pyseg._parallel`); the result does not depend on them.
 
     Raises
     ------
@@ -416,66 +490,45 @@ def bootstrap_stability(dataset: Dataset, k: int = COURSE_K, B: int = 100, seed:
         R, rpy2 or (with ``clusterboot``) R's fpc is missing.
     """
     X = np.ascontiguousarray(dataset.X, dtype=np.float64)
-    fit = check_resample_arguments(X, k, B, starts, method, dataset.source, workers, covariance,
+    check_resamples("--bootstrap", B, X.shape[0])
+    fit = check_resample_arguments(X, k, starts, method, dataset.source, workers, covariance,
                                    linkage)
     python_engine, r_engine = PythonResampleEngine(), RResampleEngine()
-    start_workers(workers, functools.partial(r_engine.check_ready, clusterboot, fit), dask)
     r_engine.check_ready(fpc=clusterboot, fit=fit)
     rng = np.random.default_rng(seed)
     rows = bootstrap_rows(X.shape[0], B, rng)
-    pieces = chunks(B, 4 * workers)
-    bar = progress_bar(2 * len(pieces) + int(clusterboot) + int(fit.draws_from_r),
-                       f"stability: bootstrap B={B}", progress)
-    try:
+
+    def prepare() -> tuple[list[Any] | None, NDArray[np.int64]]:
         draws = fit.bootstrap_draws(X, k, rows, rng, r_engine)
-        if fit.draws_from_r:
-            bar.update()
-        original = python_engine.fit_partition(X, k, fit, None if draws is None else draws[0])
-        python, r = run_sides(
-            [(python_engine.bootstrap_jaccard,
-              (X, k, original, [rows[b] for b in piece], fit, _resamples(draws, piece)))
-             for piece in pieces],
-            [_r_piece(r_engine, X, k, (rows, draws), piece, fit) for piece in pieces]
-            + ([lambda: r_engine.clusterboot(X, k, B, seed, fit)] if clusterboot else []),
-            workers, bar, dask, functools.partial(r_engine.check_ready, clusterboot, fit))
-    finally:
-        bar.close()
-    return _bootstrap_result(dataset, X, original, python, r, fit, (k, B, seed), clusterboot)
+        original = fit.numbered_as_compare(X, k, python_engine.fit_partition(
+            X, k, fit, None if draws is None else draws[0]))
+        return draws, original
 
+    def jobs(state: tuple[list[Any] | None, NDArray[np.int64]], piece: range) -> tuple[Job, Job]:
+        draws, original = state
+        resamples = r_fits = None
+        if draws is not None:  # the original fit's draw first, for R
+            resamples = draws[piece.start + 1:piece.stop + 1]
+            r_fits = [draws[0], *resamples]
+        index = [rows[b] for b in piece]
+        return ((python_engine.bootstrap_jaccard, (X, k, original, index, fit, resamples)),
+                (r_engine.bootstrap_jaccard, (X, k, index, fit, r_fits)))
 
-def _resamples(draws: list[Any] | None, piece: range) -> list[Any] | None:
-    """The draws of the resamples in ``piece`` (without the original fit's)."""
-    return None if draws is None else draws[piece.start + 1:piece.stop + 1]
-
-
-def _r_piece(r_engine: RResampleEngine, X: NDArray[np.float64], k: int,
-             shared: tuple[list[NDArray[np.int64]], list[Any] | None], piece: range,
-             fit: Resampler) -> Callable[[], Any]:
-    """One R call for the resamples in ``piece``, the original fit first."""
-    rows, draws = shared
-    fits = None if draws is None else [draws[0], *_resamples(draws, piece)]
-    return lambda: r_engine.bootstrap_jaccard(X, k, [rows[b] for b in piece], fit, fits)
-
-
-def _bootstrap_result(dataset: Dataset, X: NDArray[np.float64], original: NDArray[np.int64],
-                      python: list[Any], r: list[Any], fit: Resampler, sizes: tuple[int, int, int],
-                      with_clusterboot: bool) -> BootstrapStability:
-    k, B, seed = sizes
-    check = r.pop() if with_clusterboot else None
-    unavailable = None
-    if check is not None and "unavailable" in check:
-        check, unavailable = None, str(check["unavailable"])
+    (_, original), python, r, check, unavailable = resample_both(
+        B, workers, f"stability: bootstrap B={B}", progress, fit.draws_from_r, prepare, jobs,
+        (r_engine.clusterboot, (X, k, B, seed, fit)) if clusterboot else None, dask,
+        functools.partial(r_engine.check_ready, clusterboot, fit))
     r_original = r[0][0]
     to_python = align_labels(original, r_original, n_a=k, n_b=k).mapping
     r_jaccard = np.empty((k, B))
     r_jaccard[to_python] = np.concatenate([piece[1] for piece in r], axis=1)
     centers = np.stack([X[original == j].mean(axis=0) for j in range(k)])
-    clusterboot = None
+    own = None
     if check is not None:
         both = agreement(original, check["partition"], n_a=k, n_b=k)
         result = np.empty_like(check["bootresult"])
         result[both.alignment.mapping] = check["bootresult"]
-        clusterboot = {**check, "bootresult": result, "agreement": both.accuracy,
+        own = {**check, "bootresult": result, "agreement": both.accuracy,
                        "call": fit.clusterboot_call(k, B, seed)}
     return BootstrapStability(
         method=fit.method, linkage=fit.linkage, k=k, B=B, seed=seed, starts=fit.starts,
@@ -483,5 +536,5 @@ def _bootstrap_result(dataset: Dataset, X: NDArray[np.float64], original: NDArra
         sizes=tuple(int(v) for v in np.bincount(original, minlength=k)),
         python_jaccard=np.concatenate(python, axis=1), r_jaccard=r_jaccard,
         same_original=bool(agreement(original, r_original, n_a=k, n_b=k).accuracy == 1.0),
-        r_failed_starts=int(sum(piece[2] for piece in r)), clusterboot=clusterboot,
+        r_failed_starts=int(sum(piece[2] for piece in r)), clusterboot=own,
         covariance=fit.covariance, clusterboot_unavailable=unavailable)

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from pyseg._plots import PYTHON_COLOR, R_COLOR, _legend_below, _new_figure, numbered_names
+from pyseg._stability import JACCARD_BANDS, row_se
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -97,10 +98,9 @@ def jaccard_figure(result: BootstrapStability) -> Figure:
                        CHECK_COLOR))
     width = 0.8 / len(series)
     for i, (label, matrix, color) in enumerate(series):
-        se = matrix.std(axis=1, ddof=1) / np.sqrt(matrix.shape[1])
         axes.bar(x + (i - (len(series) - 1) / 2) * width, matrix.mean(axis=1), width,
-                 yerr=se, capsize=3, color=color, alpha=0.8, label=label)
-    for bound, style in ((0.6, "--"), (0.75, ":"), (0.85, "-.")):
+                 yerr=row_se(matrix), capsize=3, color=color, alpha=0.8, label=label)
+    for (bound, _), style in zip(JACCARD_BANDS, ("--", ":", "-."), strict=False):
         axes.axhline(bound, color="#555555", lw=0.8, ls=style)
         axes.annotate(f"{bound}", (1.0, bound), xycoords=("axes fraction", "data"),
                       xytext=(3, 0), textcoords="offset points", va="center", fontsize=8)

@@ -1,17 +1,11 @@
-"""The web form: a local page where a marketer types a customer and sees the segment.
+"""The web form (a small Flask app, :func:`create_app`): type a customer, see the segment.
 
-A small Flask app (:func:`create_app`). Every value typed is validated by the same rules as the
-command line (:func:`pyseg._numbers.parse_number`, as :func:`pyseg.validate_customer` applies
-it), each refused field gets its own message, and everything shown goes through the jinja2
-template with autoescaping on; bad input gets the messages on the page (HTTP 400). The answer
-shows the segment's name and description, a warning when the customer lies outside the range the
-model was fitted on, and the map of the segments with the customer starred.
-
-The map is drawn once per model (:func:`pyseg._segment_map.segment_map`, ~0.2-0.8 s) and embedded
-as a PNG data URI; each answer places the customer on it with a few SVG elements inline in the
-page (:func:`pyseg._segment_map.customer_marker`). So an answer costs a nearest-center lookup and a
-template, not a matplotlib figure, the page needs no second request, and the strict
-Content-Security-Policy (``img-src data:``, no scripts) holds.
+Values are checked by the command line's rules (:func:`pyseg._numbers.parse_number`), one message
+per refused field (HTTP 400), and everything shown goes through the autoescaped jinja2 template.
+The map of the segments is drawn once per model (:func:`pyseg._segment_map.segment_map`) and
+embedded as a PNG data URI; each answer places the customer on it with inline SVG
+(:func:`pyseg._segment_map.customer_marker`), so an answer costs a nearest-center lookup, no
+second request, and the strict Content-Security-Policy (``img-src data:``, no scripts) holds.
 
 ``POST /api/predict`` answers programs with JSON: the same fields (form-encoded or a JSON
 object), the same checks, ``{"segment", "name", "description", "center", "distance",
@@ -21,7 +15,6 @@ object), the same checks, ``{"segment", "name", "description", "center", "distan
 from __future__ import annotations
 
 import base64
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -35,7 +28,7 @@ if TYPE_CHECKING:
     from flask import Flask
     from numpy.typing import NDArray
 
-    from pyseg._model import Prediction, SegmentModel
+    from pyseg._model import SegmentModel
 
 #: Largest request body accepted: a form with two numbers needs a few hundred bytes.
 MAX_REQUEST_BYTES = 16 * 1024
@@ -55,15 +48,6 @@ _SECURITY_HEADERS = {
     "Referrer-Policy": "no-referrer",
     "Cache-Control": "no-store",
 }
-
-
-@dataclass(frozen=True)
-class _Answer:
-    """A valid customer's answer: what the page and the JSON show."""
-
-    customer: tuple[float, float]
-    prediction: Prediction
-    warnings: list[str]
 
 
 def read_customer(fields: Any) -> tuple[tuple[float, float] | None, dict[str, str]]:
@@ -94,17 +78,12 @@ def read_customer(fields: Any) -> tuple[tuple[float, float] | None, dict[str, st
     return (values[0], values[1]), problems
 
 
-def answer_for(model: SegmentModel, customer: tuple[float, float]) -> _Answer:
-    """Segment of one valid customer, and a warning per feature outside the fitted range."""
-    return _Answer(customer, model.predict_one(*customer), model.range_warnings(customer))
-
-
-def api_payload(answer: _Answer) -> dict[str, Any]:
-    """The JSON answer of ``POST /api/predict``."""
-    prediction = answer.prediction.to_dict()  # name, description, center, distance, index
+def api_payload(model: SegmentModel, customer: tuple[float, float]) -> dict[str, Any]:
+    """The JSON answer of ``POST /api/predict`` for one valid customer."""
+    prediction = model.predict_one(*customer).to_dict()  # name, description, center, distance
     prediction["segment"] = prediction.pop("index")
-    return {"income": answer.customer[0], "score": answer.customer[1], **prediction,
-            "warnings": answer.warnings}
+    return {"income": customer[0], "score": customer[1], **prediction,
+            "warnings": model.range_warnings(customer)}
 
 
 def create_app(model: SegmentModel, points: NDArray[np.float64] | None = None) -> Flask:
@@ -126,11 +105,7 @@ def create_app(model: SegmentModel, points: NDArray[np.float64] | None = None) -
     """
     from flask import Flask
 
-    if not model.is_course_schema:
-        raise InputError(
-            "the web form needs a model of income and spending score; this model's features "
-            f"are {', '.join(model.feature_names_)}"
-        )
+    model.require_course_schema("the web form")
     if points is None:
         points = getattr(model, "training_X_", None)
     app = Flask("pyseg.web", template_folder=str(TEMPLATES_DIR))
@@ -164,7 +139,7 @@ def _add_form_routes(app: Flask, model: SegmentModel, plot: Any, geometry: MapGe
     segments = [(s.name, s.description) for s in model.segments_]
     source = model.data_.get("source", "")
 
-    def page(status: int = 200, **context: Any) -> tuple[str, int]:
+    def page(status: int = 200, /, **context: Any) -> tuple[str, int]:
         context.setdefault("income", "")
         context.setdefault("score", "")
         html = render_template(TEMPLATE, plot=plot, geometry=geometry, segments=segments,
@@ -182,10 +157,10 @@ def _add_form_routes(app: Flask, model: SegmentModel, plot: Any, geometry: MapGe
         customer, problems = read_customer(request.form)
         if customer is None:
             return page(400, errors=problems, **echoed)
-        result = answer_for(model, customer)
-        marker = customer_marker(geometry, customer, result.prediction.center)
-        return page(answer=result, prediction=result.prediction, customer=customer,
-                    marker=marker, **echoed)
+        prediction = model.predict_one(*customer)
+        marker = customer_marker(geometry, customer, prediction.center)
+        return page(prediction=prediction, warnings=model.range_warnings(customer),
+                    customer=customer, marker=marker, **echoed)
 
     @app.errorhandler(413)
     def too_large(_error: Exception) -> Any:
@@ -210,4 +185,4 @@ def _add_api_routes(app: Flask, model: SegmentModel) -> None:
         customer, problems = read_customer(fields)
         if customer is None:
             return {"errors": list(problems.values())}, 400
-        return api_payload(answer_for(model, customer)), 200
+        return api_payload(model, customer), 200

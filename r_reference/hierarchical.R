@@ -56,17 +56,25 @@ hierarchical_fit <- function(X, k = 5L, linkage = "ward", vector = FALSE) {
   )
 }
 
+# Leaves carry their row numbers up to this many rows, as in pyseg's Python dendrogram
+# (LABELLED_LEAVES in pyseg/methods/hierarchical/_report.py); 200 labels would overlap.
+LABELLED_LEAVES <- 60L
+
 # The course's picture: plot(hclust) into a PNG at `path` (a character vector, never R code);
 # with k > 0, rect.hclust(tree, k) boxes the k clusters of cutree(tree, k), as R learners mark
-# the cut.
+# the cut. Drawn like scipy's dendrogram: hang = -1 puts every leaf at height 0 (R's default
+# hangs each leaf a tenth of the tree's height below its merge, so low leaves go below zero),
+# and past LABELLED_LEAVES rows the axis says how many rows instead of their numbers.
 dendrogram_png <- function(X, path, linkage = "ward", vector = FALSE,
-                           main = "Dendrogram", xlab = "Customers",
+                           main = "Dendrogram", xlab = NULL,
                            ylab = "Euclidean distances", width = 900L, height = 700L, k = 0L) {
   tree <- hierarchical_tree(X, linkage, vector)
   grDevices::png(path, width = width, height = height)
   on.exit(grDevices::dev.off())
-  labels <- if (nrow(X) > 500L) FALSE else NULL
-  plot(tree, labels = labels, main = main, xlab = xlab, ylab = ylab, sub = "")
+  labelled <- nrow(X) <= LABELLED_LEAVES
+  if (is.null(xlab)) xlab <- if (labelled) "Rows" else paste(nrow(X), "rows")
+  plot(tree, labels = if (labelled) NULL else FALSE, hang = -1, main = main, xlab = xlab,
+       ylab = ylab, sub = "")
   if (k > 0L) stats::rect.hclust(tree, k = k, border = "red")
   invisible(NULL)
 }

@@ -291,7 +291,7 @@ def test_engine_both_scores_a_file_chunk_by_chunk(capsys, run_cli, model, model_
     code, out, _ = _score(capsys, run_cli, model_json, source, "--engine", "both", "--output",
                           str(output))
     assert code == 0
-    assert "python and R agree on 400 of 400 customers (100.00%)" in out
+    assert "Python and R agree on 400 of 400 customers (100.00%)" in out
     rows = output.read_text().splitlines()
     assert rows[0].endswith(",segment,segment_name,distance,segment_r,distance_r")
     cells = [row.split(",") for row in rows[1:]]

@@ -209,9 +209,10 @@ def test_elbow_dbscan_needs_two_points(run_cli, capsys, course_csv) -> None:
 def test_pam_with_gender_prints_the_same_medoid_customers(run_cli, capsys, course_csv) -> None:
     code, out, err = run_cli(capsys, "compare", "--data", str(course_csv), "--method", "pam",
                              "--columns", "income,score,age,gender")
-    assert code == 0 and "cluster::pam(daisy(df, metric = \"gower\"), k = 5)" in out
+    assert code == 0
+    assert "cluster::pam(cluster::daisy(df, metric = \"gower\"), k = 5, diss = TRUE)" in out
     assert "medoid (Python = R; rows from 0, as in --json)" in out
-    assert "customer 0095 (row 94)" in out
+    assert "customer 95 (row 94)" in out  # the ID cell 0095, as the customer reads it
     assert err == ""  # Gower ranges every column itself: no --scale z note
 
 

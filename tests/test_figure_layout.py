@@ -179,3 +179,36 @@ def test_a_dollar_in_a_name_is_drawn_as_a_dollar():
     assert figure_to_png_bytes(figure).startswith(b"\x89PNG")
     for legend in _legends(figure):
         assert all(not text.get_parse_math() for text in legend.get_texts())
+
+
+#: Room, in pixels, between the axes and the dendrogram's "cut for k" label beside them (issue 22,
+#: defect 16: inside, at the right edge, it sat on the cut line against the frame).
+CUT_LABEL_ROOM_PX = 4.0
+
+
+@pytest.mark.parametrize("k", [2, 5, 10])
+@pytest.mark.parametrize("n", [40, 200, 400])
+def test_dendrogram_cut_label_stands_clear_beside_the_plot(n, k):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from scipy.cluster.hierarchy import fcluster, linkage
+
+    from pyseg.methods.hierarchical._report import cut_height, dendrogram_figure
+
+    X = np.random.default_rng(n + k).normal(size=(n, 2)) * [20, 25] + [60, 50]
+    Z = linkage(X, "ward")
+    labels = fcluster(Z, k, criterion="maxclust") - 1
+    figure = dendrogram_figure(Z, labels, k, "Python: scipy linkage")
+    canvas = FigureCanvasAgg(figure)
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    axes = figure.axes[0]
+    (label,) = [text for text in axes.texts
+                if " ".join(text.get_text().split()) == f"cut for k = {k}"]
+    box, frame = label.get_window_extent(renderer), axes.get_window_extent(renderer)
+    cut = cut_height(Z[:, 2], k)
+    line_y = axes.transData.transform((0, cut))[1]
+    # Beside the plot, level with the cut: clear of the frame, the line and every branch.
+    assert box.x0 - frame.x1 >= CUT_LABEL_ROOM_PX, (box, frame)
+    assert box.y0 < line_y < box.y1
+    assert _inside(box, figure.bbox)
+    assert layout_problems(figure) == []

@@ -115,7 +115,7 @@ def test_gap_json_has_the_issue_keys_and_is_deterministic(run_pyseg, mall_like_c
 
 
 @pytest.mark.parametrize(("args", "fragment"), [
-    (("--B", "1"), "B = 1 should be >= 2"),
+    (("--B", "1"), "--B 1 should be >= 2"),
     (("--k-max", "1"), "K = 1 should be >= 2"),
     (("--k-max", "194"), "is not below the 194 distinct points"),
     (("--starts", "0"), "--starts 0 should be >= 1"),

@@ -77,5 +77,5 @@ def test_course_mode_is_never_a_silent_pass(course_csv, rscript) -> None:
     assert len(document["r"]["probabilities"]) == 200
     assert np.allclose(np.sum(document["python"]["probabilities"], axis=1), 1.0)
     prediction = predict_gmm(c, dataset.X[:10])
-    np.testing.assert_array_equal(prediction.python_segment, c.python.labels[:10])
+    np.testing.assert_array_equal(prediction.python, c.python.labels[:10])
     assert np.all(prediction.r_probability > 0.5)

@@ -81,7 +81,7 @@ def test_bad_input_is_one_line(mall_like_dataset, mall_like_csv) -> None:
     flat, _ = load_features(mall_like_csv, "income,score")
     flat = replace(flat, X=np.column_stack([flat.X[:, 0], np.full(flat.X.shape[0], 7.0)]))
     flat = replace(flat, frame=None)
-    cases = [(tiny, dict(k=3), r"more than the 2 distinct point\(s\)"),
+    cases = [(tiny, dict(k=3), "more than the 2 distinct points"),
              (mall_like_dataset, dict(distance="manhattan"), "unknown distance"),
              (flat, dict(distance="gower"), "has one value only")]
     for dataset, kwargs, fragment in cases:

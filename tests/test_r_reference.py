@@ -121,3 +121,41 @@ def test_rscript_centers_match_sklearn(rscript: str, mall_like_csv: Path, repo: 
         _by_income(r_centers), _by_income(kmeans.cluster_centers_), rtol=0, atol=1e-9
     )
     assert float(wcss_line.group(1)) == pytest.approx(kmeans.inertia_, rel=1e-9)
+
+
+# Constant R code: runs hierarchical.R's dendrogram_png with plot() masked to record its
+# arguments (and still draw), for trees of 60, 61 and 200 rows.
+R_DENDROGRAM_CALLS = """
+e <- new.env()
+sys.source(file.path(Sys.getenv("PYSEG_R_DIR"), "hierarchical.R"), envir = e)
+calls <- list()
+plot <- function(x, ...) {
+  calls[[length(calls) + 1L]] <<- list(...)
+  graphics::plot(x, ...)
+}
+for (n in c(60L, 61L, 200L)) {
+  set.seed(n)
+  e$dendrogram_png(matrix(rnorm(2L * n), ncol = 2L), tempfile(fileext = ".png"), k = 5L)
+}
+for (a in calls) {
+  cat(sprintf("labels=%s hang=%s xlab=%s\\n", if (is.null(a$labels)) "NULL" else a$labels,
+              if (is.null(a$hang)) "NULL" else a$hang, a$xlab))
+}
+"""
+
+
+@pytest.mark.r
+def test_r_dendrogram_is_drawn_like_pythons(rscript: str, repo: Path) -> None:
+    """Issue 22, defect 16: R's plot(hclust) drew 200 overlapping leaf labels, its leaves hanging
+    below zero (hang = 0.1). Now, as scipy's: leaves at height 0 (hang = -1), row numbers only up
+    to Python's LABELLED_LEAVES rows, and the axis names the number of rows past it."""
+    from pyseg.methods.hierarchical._report import LABELLED_LEAVES
+
+    run = subprocess.run([rscript, "-e", R_DENDROGRAM_CALLS], cwd=repo, capture_output=True,
+                         text=True, timeout=120, check=False,
+                         env={**os.environ, "PYSEG_R_DIR": str(repo / "r_reference")})
+    assert run.returncode == 0, run.stderr
+    assert LABELLED_LEAVES == 60
+    assert run.stdout.splitlines() == ["labels=NULL hang=-1 xlab=Rows",
+                                       "labels=FALSE hang=-1 xlab=61 rows",
+                                       "labels=FALSE hang=-1 xlab=200 rows"]

@@ -414,7 +414,7 @@ def test_check_says_whether_this_pythons_rpy2_fits(
     expected_status: int
 ) -> None:
     # A fixed rpy2 version stands in for the one installed where the script runs.
-    monkeypatch.setattr(_rcompat, "_installed_rpy2", lambda: "3.5.17")
+    monkeypatch.setattr(_rcompat, "rpy2_version", lambda: "3.5.17")
     assert _rcompat._main(["check", r]) == expected_status
     if expected_status:
         assert capsys.readouterr().err == (
@@ -423,7 +423,7 @@ def test_check_says_whether_this_pythons_rpy2_fits(
 
 
 def test_check_without_rpy2_fails(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(_rcompat, "_installed_rpy2", lambda: None)
+    monkeypatch.setattr(_rcompat, "rpy2_version", lambda: None)
     assert _rcompat._main(["check", "4.2"]) == 1
 
 

@@ -122,3 +122,18 @@ def test_indicator_columns_stay_out_of_descriptive_names():
     result = names(centers, ranges, ("Annual Income (k$)", "Spending Score (1-100)",
                                      "Genre=Female", "Genre=Male"))
     assert result == ["Low income / High spending", "High income / Low spending"]
+
+
+@pytest.mark.r
+def test_compare_and_stability_number_and_name_the_segments_alike(run_cli, capsys,
+                                                                  course_csv) -> None:
+    """Issue 22 defect 13: ``compare`` listed 2 Careless, 3 Careful, 4 Sensible and
+    ``stability --bootstrap`` 2 Careful, 3 Sensible, 4 Careless on the same data and method."""
+    import json
+
+    _, out, _ = run_cli(capsys, "compare", "--data", str(course_csv), "--json")
+    compared = json.loads(out)["segments"]
+    _, out, _ = run_cli(capsys, "stability", "--data", str(course_csv), "--bootstrap", "4",
+                        "--no-check", "--json")
+    stable = json.loads(out)
+    assert list(stable["segments"]) == compared, (stable["segments"], compared)

@@ -11,6 +11,7 @@ import json
 import socket
 import subprocess
 import sys
+import urllib.error
 import urllib.request
 
 import pytest
@@ -150,3 +151,36 @@ def test_listen_binds_before_the_model_is_loaded() -> None:
             listen("127.0.0.1", port)
     finally:
         sock.close()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("colorama", [True, False], ids=["colorama", "no-colorama"])
+def test_the_request_log_in_a_file_has_no_colour_codes(mall_like_csv, pyseg_env, repo,
+                                                       tmp_path, colorama) -> None:
+    """Issue 22 defect 15: Werkzeug coloured the request lines (a 400 bold red, a 404 yellow)
+    even when stderr was a file; ANSI codes only go to a terminal. Only colorama, when
+    installed, happened to strip them: the test also runs with it hidden."""
+    hidden = tmp_path / "hide"
+    hidden.mkdir()
+    (hidden / "colorama.py").write_text("raise ImportError('hidden by the test')\n")
+    env = pyseg_env() if colorama else pyseg_env(PYTHONPATH=str(hidden))
+    log_path = tmp_path / "serve.log"
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "pyseg", "serve", "--data", str(mall_like_csv), "--port", "0"],
+            stdout=subprocess.PIPE, stderr=log, text=True, env=env, cwd=repo)
+        try:
+            url = process.stdout.readline().split(" on ")[1].split()[0]
+            for path, body in (("", b"income=-1&score=50"), ("no-such-page", None)):
+                try:
+                    urllib.request.urlopen(urllib.request.Request(url + path, data=body),
+                                           timeout=30)
+                except urllib.error.HTTPError as exc:
+                    assert exc.code in (400, 404)
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+            process.stdout.close()
+    text = log_path.read_text()
+    assert '"POST / HTTP/1.1" 400' in text and '"GET /no-such-page HTTP/1.1" 404' in text, text
+    assert "\x1b[" not in text, text

@@ -133,7 +133,7 @@ def test_bootstrap_json_keys_and_determinism(run_pyseg, mall_like_csv) -> None:
 
 
 @pytest.mark.parametrize(("args", "fragment"), [
-    (("--bootstrap", "1"), "B = 1 should be >= 2"),
+    (("--bootstrap", "1"), "--bootstrap 1 should be >= 2"),
     (("--seeds", "0"), "--seeds 0 should be >= 1"),
     (("--bootstrap", "5", "--k", "1"), "k = 1 should be >= 2"),
     (("--bootstrap", "5", "--k", "194"), "is not below the 194 distinct points"),
@@ -156,3 +156,34 @@ def test_seed_report_has_the_wcss_per_seed_chart(run_cli, capsys, mall_like_csv,
     assert code == 0, err
     assert (outdir / "wcss_per_seed.png").stat().st_size > 1000
     assert "Local optima seen" in (outdir / "report.html").read_text(encoding="utf-8")
+
+
+def _bootstrap_with_check(shift: float, B: int):
+    """A bootstrap result (k = 3) whose clusterboot means equal pyseg's, segment 0 lowered by
+    ``shift``."""
+    from pyseg._stability import BootstrapStability
+
+    ours = np.clip(np.random.default_rng(0).normal(0.9, 0.05, (3, B)), 0.0, 1.0)
+    theirs = ours.copy()
+    theirs[0] -= shift
+    return BootstrapStability(
+        method="kmeans", linkage="ward", k=3, B=B, seed=1, starts=10, segments=("a", "b", "c"),
+        sizes=(1, 1, 1), python_jaccard=ours, r_jaccard=ours, same_original=True,
+        clusterboot={"bootresult": theirs, "bootmean": theirs.mean(axis=1), "agreement": 1.0,
+                     "call": "fpc::clusterboot(...)"})
+
+
+def test_clusterboot_check_says_in_plain_words_what_it_compares() -> None:
+    """Issue 22, defect 15: "3 of 5 within 2 standard errors" at B = 20 said nothing of what is
+    compared or why a few outside is expected."""
+    outside = " ".join(_bootstrap_with_check(0.5, 20).summary())
+    assert "2 of 3 within 2 standard errors of pyseg's mean for the segment." in outside
+    assert ("clusterboot and pyseg estimate the same stability from different random resamples, "
+            "so their means differ by chance") in outside
+    assert "about 1 segment in 20 falls outside 2 standard errors by chance alone" in outside
+    assert "more at a small B such as B = 20, whose standard errors are themselves rough" in outside
+    assert "a larger --bootstrap tells chance from a real difference" in outside
+    assert "such as B =" not in " ".join(_bootstrap_with_check(0.5, 200).summary())
+    inside = " ".join(_bootstrap_with_check(0.0, 20).summary())
+    assert ("each within 2 standard errors of pyseg's mean for the segment, as two estimates of "
+            "the same stability from different resamples should be") in inside

@@ -155,13 +155,15 @@ def test_method_without_k_is_one_line_exit_2(run_cli, capsys, mall_like_csv, com
 
 @pytest.mark.parametrize("command", [("stability", "--bootstrap", "5"), ("gap",)])
 @pytest.mark.parametrize(("flag", "fragment"), [
-    (("--linkage", "median"), "--linkage 'median': unknown linkage; use one of ward, complete"),
-    (("--covariance", "banana"), "--covariance 'banana': unknown covariance type; use one of "
-                                 "full (VVV)"),
+    (("--method", "hierarchical", "--linkage", "median"),
+     "--linkage 'median': unknown linkage; use one of ward, complete"),
+    (("--method", "gmm", "--covariance", "banana"),
+     "--covariance 'banana': unknown covariance type; use one of full (VVV)"),
 ])
 def test_bad_linkage_or_covariance_is_one_line_exit_2(run_cli, capsys, mall_like_csv, command,
                                                       flag, fragment) -> None:
-    """The library's check, not argparse's multi-line usage, whichever method runs."""
+    """The library's check, one line (with another --method the flag itself is refused:
+    test_cli's test_a_flag_of_another_method_is_one_usage_line)."""
     code, out, err = run_cli(capsys, *command, "--data", str(mall_like_csv), *flag)
     assert code == 2
     assert out == ""

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -153,3 +154,12 @@ def on_page_markdown(markdown: str, page, config, files) -> str:  # noqa: ANN001
             text = (examples / name / "output.txt").read_text()
             markdown = markdown.replace(marker, f"```text\n{text}```")
     return markdown
+
+
+#: Sphinx cross-reference roles in the docstrings (``:func:`~pyseg.compare```), which
+#: mkdocstrings shows literally: the site keeps the code and drops the role and the ``~``.
+_SPHINX_ROLE = re.compile(r":(?:py:)?(?:func|class|meth|data|attr|mod|exc|obj):(<code>)~?")
+
+
+def on_page_content(html: str, page, config, files) -> str:  # noqa: ANN001
+    return _SPHINX_ROLE.sub(r"\1", html)

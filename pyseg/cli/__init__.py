@@ -9,7 +9,8 @@ Each subcommand lives in its own module here with two functions:
 
 The shell never computes: what it prints comes from :mod:`pyseg._pipeline` and the public API.
 Errors the user can fix are :class:`~pyseg.PysegError`; :func:`main` prints them as one line on
-stderr and returns their exit code, without a traceback.
+stderr and returns their exit code, without a traceback; a usage error is the same one line
+(:class:`Parser`), exit 2.
 """
 
 from __future__ import annotations
@@ -22,10 +23,10 @@ import importlib
 import os
 import sys
 from collections.abc import Sequence
+from typing import Any, NoReturn
 
 from pyseg import __version__
 from pyseg._errors import ExitCode, PysegError
-from pyseg.cli._args import add_data_arguments, integer, positive_int
 from pyseg.cli._help import COMMAND_HELP
 
 #: Subcommand name -> module that implements it, in the order ``--help`` lists them. A command
@@ -47,8 +48,39 @@ PROG = "pyseg"
 #: Exit code after Ctrl-C (128 + SIGINT, as shells report it).
 INTERRUPTED = 130
 
-__all__ = ["COMMANDS", "PROG", "add_data_arguments", "build_parser", "integer", "main",
-           "positive_int", "run_console"]
+__all__ = ["COMMANDS", "PROG", "Parser", "build_parser", "error_line", "main", "run_console"]
+
+
+def error_line(message: str) -> str:
+    """The one form of every error pyseg reports (usage, bad input, missing R): one line."""
+    return f"{PROG}: error: {message}"
+
+
+class Parser(argparse.ArgumentParser):
+    """pyseg's parsers (argparse makes each command's parser of its parent's class).
+
+    Abbreviations are off: ``gap --k 3`` must not quietly mean ``--k-max 3``. A usage error is
+    one :func:`error_line` on stderr, exit 2, like every other error. A method's own flag
+    (``--eps``, ``--linkage``: :func:`~pyseg.cli._args.add_method_flags`) given with another
+    ``--method`` is a usage error too, except under ``--method all``, where each goes to its
+    method.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs["allow_abbrev"] = False
+        super().__init__(*args, **kwargs)
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(int(ExitCode.USAGE_ERROR), error_line(message) + "\n")
+
+    def parse_args(self, args: Any = None, namespace: Any = None) -> Any:
+        parsed = super().parse_args(args, namespace)
+        method = getattr(parsed, "method", None)
+        for flag, owner in getattr(parsed, "method_flags", {}).items():
+            if method not in (owner, "all"):
+                self.error(f"{flag} is a setting of --method {owner}, not of --method {method}: "
+                           f"add --method {owner}")
+        return parsed
 
 
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
@@ -58,7 +90,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     every command is listed by its one-line help (:data:`~pyseg.cli._help.COMMAND_HELP`) without
     importing any of them.
     """
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog=PROG,
         description="Customer segmentation with K-Means in Python and R, "
         "and proof that they agree.",
@@ -89,7 +121,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stdout.flush()  # a full disk or a broken device shows here, not at interpreter exit
         return code
     except PysegError as exc:
-        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        print(error_line(str(exc)), file=sys.stderr)
         return int(exc.exit_code)
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted", file=sys.stderr)

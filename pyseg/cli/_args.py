@@ -7,7 +7,9 @@ import sys
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+from pyseg._io import json_text
 from pyseg._parallel import DASK_ENV, default_dask
 from pyseg.cli._help import COMMAND_HELP
 from pyseg.methods import NAMES, course_method, trait
@@ -39,6 +41,21 @@ def add_data_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+class _MethodFlag(argparse._StoreAction):
+    """A method's own flag: stored as usual, and noted in ``method_flags`` (flag -> method) so
+    that :class:`~pyseg.cli.Parser` can refuse it with another ``--method``."""
+
+    def __init__(self, *args: Any, owner: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.owner = owner
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: Any, option_string: str | None = None) -> None:
+        super().__call__(parser, namespace, values, option_string)
+        given = getattr(namespace, "method_flags", {})
+        namespace.method_flags = {**given, self.option_strings[0]: self.owner}
+
+
 def add_method_flags(parser: argparse.ArgumentParser | argparse._ArgumentGroup,
                      only: tuple[str, ...] | None = None) -> None:
     """Every method's own flags (its package's ``FLAGS``), each flag once, its help prefixed with
@@ -48,8 +65,20 @@ def add_method_flags(parser: argparse.ArgumentParser | argparse._ArgumentGroup,
         for flag in trait(name, "FLAGS", ()):
             if only is None or flag["flags"][0] in only:
                 options = {key: value for key, value in flag.items() if key != "flags"}
-                parser.add_argument(*flag["flags"],
+                parser.add_argument(*flag["flags"], action=_MethodFlag, owner=name,
                                     **{**options, "help": f"{name}: {flag['help']}"})
+
+
+def refuse(parser: argparse.ArgumentParser, flag: str, message: str) -> None:
+    """``flag``, which a user may well try, is a usage error saying ``message`` (not in
+    ``--help``)."""
+
+    class Refused(argparse.Action):
+        def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                     values: Any, option_string: str | None = None) -> None:
+            parser.error(f"{option_string}: {message}")
+
+    parser.add_argument(flag, nargs="?", action=Refused, help=argparse.SUPPRESS)
 
 
 def methods_text(names: tuple[str, ...], fact: str) -> str:
@@ -109,6 +138,8 @@ def integer(
             raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
         if maximum is not None and minimum is not None and not minimum <= value <= maximum:
             raise argparse.ArgumentTypeError(f"{value} should be within {minimum}-{maximum}{note}")
+        if maximum is not None and value > maximum:
+            raise argparse.ArgumentTypeError(f"{value} should be <= {maximum}{note}")
         if minimum is not None and value < minimum:
             raise argparse.ArgumentTypeError(f"{value} should be >= {minimum}{note}")
         return value
@@ -118,6 +149,15 @@ def integer(
 
 #: argparse type for an integer >= 1 (k, starts, counts).
 positive_int = integer(1)
+#: Most ``--starts``: all of a fit's starts run in one scikit-learn or R call, which cannot show
+#: progress.
+MAX_STARTS = 1000
+STARTS_NOTE = (" (all of a fit's starts run in one scikit-learn or R call, which cannot show "
+               "progress; 1000 starts of the course fit already take up to a minute)")
+#: argparse type of ``--starts``: 1..MAX_STARTS; ``starts_most`` only caps (the library words
+#: the lower bound).
+starts_int = integer(1, MAX_STARTS, STARTS_NOTE)
+starts_most = integer(None, MAX_STARTS, STARTS_NOTE)
 
 
 def fraction(text: str) -> float:
@@ -137,11 +177,23 @@ def say_notice(notice: str | None) -> None:
         print(f"pyseg: {notice}", file=sys.stderr)
 
 
-def say_report(html: Path, json_output: bool) -> None:
-    """One line saying where the report went: after the text on stdout, or on stderr with
-    ``--json`` so that stdout stays one JSON document."""
-    line = f"report written to {html} (report.json and the figures beside it)"
-    if json_output:
-        print(f"pyseg: {line}", file=sys.stderr)
-    else:
-        print(line)
+def print_output(args: argparse.Namespace, output: str,
+                 report: tuple[Callable[[Path], object], str] | None = None) -> None:
+    """Print ``output``; with ``--report``, ``report`` = (writer, HTML file name): first
+    ``writer(directory)``, and after the output one line saying where the report went (on stderr
+    with ``--json``, so that stdout stays one JSON document)."""
+    if report is not None and args.report:
+        report[0](Path(args.report))
+    sys.stdout.write(output)
+    if report is not None and args.report:
+        line = (f"report written to {Path(args.report) / report[1]} (report.json and the "
+                "figures beside it)")
+        print(f"pyseg: {line}" if args.json else line, file=sys.stderr if args.json else sys.stdout)
+
+def data_json(document: dict[str, Any], dataset: Any) -> str:
+    """``document`` and the data set it was computed on (source, SHA-256, rows, features) as one
+    deterministic JSON document."""
+    data = {"source": str(dataset.source), "sha256": dataset.sha256,
+            "n_rows": int(dataset.n_rows), "features": list(dataset.feature_names)}
+    return json_text({**document, "data": data})
+

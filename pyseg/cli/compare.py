@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
 import math
 import sys
 import textwrap
-from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -23,18 +21,18 @@ from pyseg._course import (
 )
 from pyseg._errors import ExitCode
 from pyseg.cli._args import (
-    add_data_arguments,
+    add_command,
     add_method_flags,
     fraction,
     integer,
     positive_int,
+    print_output,
     say_notice,
-    say_report,
+    starts_int,
 )
-from pyseg.cli._help import COMMAND_HELP
 from pyseg.cli._method_text import feature_lines, format_all, format_method_summary
 from pyseg.methods import NAMES, trait
-from pyseg.r._process import WorkerProcess, start_worker_process, worker_wanted
+from pyseg.r._process import start_worker_process, worker_wanted
 
 if TYPE_CHECKING:
     from pyseg._pipeline import MethodRun
@@ -56,13 +54,7 @@ exit status: 0 parity holds, 1 parity fails, 2 bad input or usage, 3 R missing o
 
 
 def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    parser = subparsers.add_parser(
-        "compare",
-        help=COMMAND_HELP["compare"],
-        description=DESCRIPTION,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    add_data_arguments(parser)
+    parser = add_command(subparsers, "compare", DESCRIPTION)
     parser.add_argument(
         "--method", choices=METHOD_CHOICES, default=NAMES[0],
         help=f"{NAMES[0]} (default, the course), {', '.join(NAMES[1:])}, or all: every method "
@@ -74,46 +66,24 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     parser.add_argument("--k", type=positive_int, default=5, help="number of clusters (default 5)")
     add_method_flags(parser)
     parser.add_argument(
-        "--mode",
-        choices=COMPARE_MODES,
-        default="course",
+        "--mode", choices=COMPARE_MODES, default="course",
         help="course: each language as the course wrote it (default); exact: both start from the "
         "same k-means++ centers and run Lloyd, so labels must be identical ("
         + "; ".join(f"{name}: {trait(name, 'EXACT_START')}" for name in NAMES
-                    if trait(name, "EXACT_START")) + ")",
-    )
+                    if trait(name, "EXACT_START")) + ")")
     parser.add_argument("--py-seed", type=integer(), default=None, help="Python random_state (42)")
     parser.add_argument("--r-seed", type=integer(), default=None, help="R set.seed() value (29)")
-    parser.add_argument(
-        "--starts", type=positive_int, default=None, help="random starts on both sides (10)"
-    )
-    parser.add_argument(
-        "--min-agreement",
-        type=fraction,
-        default=1.0,
-        help="fraction of rows that must agree after alignment (default 1.0)",
-    )
+    parser.add_argument("--starts", type=starts_int, default=None,
+                        help="random starts on both sides (10)")
+    parser.add_argument("--min-agreement", type=fraction, default=1.0,
+                        help="fraction of rows that must agree after alignment (default 1.0)")
     parser.add_argument("--json", action="store_true", help="print one JSON document")
     parser.add_argument("--report", metavar="DIR", help="write report.json, report.html and PNGs")
     parser.add_argument(
-        "--r-results",
-        metavar="FILE",
-        help="check Python against R results recorded by `pyseg record-r` instead of running R",
-    )
+        "--r-results", metavar="FILE",
+        help="check Python against R results recorded by `pyseg record-r` instead of running R")
     parser.set_defaults(func=run)
     return parser
-
-
-@contextlib.contextmanager
-def _ending_on_error(worker: WorkerProcess | None) -> Iterator[None]:
-    """Until the pipeline adopts the R worker, an error (a bad --report, Ctrl-C while the library
-    loads) ends it: nothing pyseg starts outlives it."""
-    try:
-        yield
-    except BaseException:
-        if worker is not None:
-            worker.kill()
-        raise
 
 
 def run(args: argparse.Namespace) -> int:
@@ -121,13 +91,19 @@ def run(args: argparse.Namespace) -> int:
     # scikit-learn) is imported - the one place where the shell imports the library late - so R
     # loads ~0.2 s sooner; the pipeline adopts the process, or ends it if R runs elsewhere.
     worker = start_worker_process() if args.r_results is None and worker_wanted() else None
-    with _ending_on_error(worker):
+    try:
         from pyseg._pipeline import compare_run, write_compare_run_report
         from pyseg._report import REPORT_HTML, check_report_dir
         from pyseg.methods._base import MethodSettings
 
         if args.report:
             check_report_dir(Path(args.report))  # refuse a bad directory before fitting
+    except BaseException:
+        # Until the pipeline adopts the worker, an error (a bad --report, Ctrl-C while the
+        # library loads) ends it: nothing pyseg starts outlives it.
+        if worker is not None:
+            worker.kill()
+        raise
 
     python_settings, r_settings = _settings(args)
     settings = MethodSettings(
@@ -139,15 +115,12 @@ def run(args: argparse.Namespace) -> int:
                       report=bool(args.report), command_line=args.command_line,
                       worker_process=worker)
     say_notice(run.dataset.notice)
-    if args.report:
-        write_compare_run_report(run, Path(args.report))
-    gower = getattr(run.comparison, "distance", None) == "gower"
-    features = () if gower or run.features is None else run.features.warnings
-    for warning in features:  # Gower ranges each column itself
+    scale_free = getattr(run.comparison, "scale_free", False)
+    features = () if scale_free or run.features is None else run.features.warnings
+    for warning in features:  # Gower ranges each column itself; a full covariance any scale
         print(f"pyseg: note: {warning}", file=sys.stderr)
-    sys.stdout.write(run.to_json() if args.json else _text(run))
-    if args.report:
-        say_report(Path(args.report) / REPORT_HTML, args.json)
+    print_output(args, run.to_json() if args.json else _text(run),
+                 (lambda directory: write_compare_run_report(run, directory), REPORT_HTML))
     return int(ExitCode.OK if run.passed else ExitCode.PARITY_FAILED)
 
 
@@ -164,15 +137,10 @@ def _text(run: MethodRun) -> str:
 
 
 def _settings(args: argparse.Namespace) -> tuple[CourseSettings, CourseSettings]:
-    python_settings, r_settings = PYTHON_COURSE, R_COURSE
-    if args.py_seed is not None:
-        python_settings = replace(python_settings, seed=args.py_seed)
-    if args.r_seed is not None:
-        r_settings = replace(r_settings, seed=args.r_seed)
-    if args.starts is not None:
-        python_settings = replace(python_settings, n_starts=args.starts)
-        r_settings = replace(r_settings, n_starts=args.starts)
-    return python_settings, r_settings
+    starts = {} if args.starts is None else {"n_starts": args.starts}
+    python, r = (replace(course, **starts, **({} if seed is None else {"seed": seed}))
+                 for course, seed in ((PYTHON_COURSE, args.py_seed), (R_COURSE, args.r_seed)))
+    return python, r
 
 
 def _point(values: object) -> str:

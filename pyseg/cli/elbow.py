@@ -3,23 +3,24 @@
 from __future__ import annotations
 
 import argparse
-import json
-import sys
 import textwrap
 from pathlib import Path
 
 from pyseg._errors import ExitCode, InputError
+from pyseg._io import json_text
 from pyseg._pipeline import elbow_data
 from pyseg._progress import progress_wanted
 from pyseg._report import REPORT_HTML, check_report_dir, write_elbow_report
 from pyseg.cli._args import (
-    add_data_arguments,
+    add_command,
     add_method_flags,
+    data_json,
     positive_int,
+    print_output,
+    refuse,
     say_notice,
-    say_report,
+    starts_int,
 )
-from pyseg.cli._help import COMMAND_HELP
 from pyseg.methods import NAMES, course_method, part, trait
 from pyseg.methods.kmeans._elbow import MODES, ElbowResult
 
@@ -48,22 +49,16 @@ exit status: 0 done (differences are reported, not failures), 2 bad input or usa
     for name in CHOOSE_K_METHODS if trait(name, "CHOOSE_K_TEXT")))
 
 
-
 def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    elbow_parser = subparsers.add_parser(
-        "elbow",
-        help=COMMAND_HELP["elbow"],
-        description=ELBOW_DESCRIPTION,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    add_data_arguments(elbow_parser)
+    elbow_parser = add_command(subparsers, "elbow", ELBOW_DESCRIPTION)
     elbow_parser.add_argument("--k-min", type=positive_int, default=1, help="smallest k (1)")
     elbow_parser.add_argument("--k-max", type=positive_int, default=10, help="largest k (10)")
+    refuse(elbow_parser, "--k", "elbow runs k = --k-min..--k-max")
     elbow_parser.add_argument("--mode", choices=(*MODES, "exact"), default="course",
                               help="course settings (default) or matched starts on both sides "
                               f"({'/'.join(EXACT_METHODS)}: matched or exact, both from the same "
                               "start, as compare --mode exact)")
-    elbow_parser.add_argument("--starts", type=positive_int, default=None,
+    elbow_parser.add_argument("--starts", type=starts_int, default=None,
                               help="starts per k on both sides; needs --mode matched (default 10)")
     elbow_parser.add_argument("--method", choices=CHOOSE_K_METHODS, default=course_method(),
                               help="; ".join(f"{name}: {trait(name, 'CHOOSE_K_HELP')}"
@@ -77,7 +72,6 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     elbow_parser.add_argument("--r-results", metavar="FILE",
                               help="take R's side from `pyseg record-r` results instead of R")
     elbow_parser.set_defaults(func=run)
-
     return elbow_parser
 
 
@@ -90,15 +84,9 @@ def run_view(args: argparse.Namespace) -> int:
         check_report_dir(Path(args.report))
     run = part(args.method, "compare").choose_k(args)
     say_notice(run.dataset.notice)
-    if args.report and writes:
-        shown.write_choose_k_report(run, Path(args.report))
-    if args.json:
-        sys.stdout.write(json.dumps(run.to_dict(), sort_keys=True, indent=2, allow_nan=False)
-                         + "\n")
-    else:
-        sys.stdout.write(shown.choose_k_text(run, args))
-    if args.report and writes:
-        say_report(Path(args.report) / REPORT_HTML, args.json)
+    print_output(args, json_text(run.to_dict()) if args.json else shown.choose_k_text(run, args),
+                 (lambda directory: shown.write_choose_k_report(run, directory), REPORT_HTML)
+                 if writes else None)
     return int(ExitCode.OK)
 
 
@@ -116,31 +104,17 @@ def run(args: argparse.Namespace) -> int:
                          "course's own starts (Python 10, R 1)")
     if args.report:
         check_report_dir(Path(args.report))
-    run = elbow_data(
-        args.data,
-        args.columns,
-        range(args.k_min, args.k_max + 1),
-        mode=args.mode,
-        starts=args.starts if args.starts is not None else 10,
-        progress=progress_wanted(args.json),
-        r_results=args.r_results,
-        report=bool(args.report),
-        command_line=args.command_line,
-    )
+    run = elbow_data(args.data, args.columns, range(args.k_min, args.k_max + 1),
+                     mode=args.mode, starts=args.starts if args.starts is not None else 10,
+                     progress=progress_wanted(args.json), r_results=args.r_results,
+                     report=bool(args.report), command_line=args.command_line)
     dataset, result = run.dataset, run.elbow
     say_notice(dataset.notice)
-    if run.report is not None:
-        write_elbow_report(run.report, Path(args.report))
-    if args.json:
-        document = {"data": {"source": str(dataset.source), "sha256": dataset.sha256,
-                             "n_rows": int(dataset.n_rows),
-                             "features": list(dataset.feature_names)},
-                    **result.to_dict()}
-        sys.stdout.write(json.dumps(document, sort_keys=True, indent=2, allow_nan=False) + "\n")
-    else:
-        sys.stdout.write(format_table(result, dataset.source, dataset.n_rows))
-    if run.report is not None:
-        say_report(Path(args.report) / REPORT_HTML, args.json)
+    report = run.report  # built when --report was given (report=True above), else None
+    print_output(args, data_json(result.to_dict(), dataset) if args.json
+                 else format_table(result, dataset.source, dataset.n_rows),
+                 None if report is None
+                 else (lambda directory: write_elbow_report(report, directory), REPORT_HTML))
     return int(ExitCode.OK)
 
 

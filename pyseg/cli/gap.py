@@ -4,27 +4,23 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import json
-import sys
 from pathlib import Path
+from typing import Any
 
 from pyseg._choosing_k_report import write_gap_report
-from pyseg._data import load_dataset
-from pyseg._errors import ExitCode, PysegError
+from pyseg._data import Dataset
+from pyseg._errors import PysegError
 from pyseg._gap import MAXSE_RULES, REFERENCES, GapResult, gap_statistic
-from pyseg._progress import progress_wanted
-from pyseg._provenance import live_run_provenance
-from pyseg._report import REPORT_HTML, check_report_dir
-from pyseg._stability import check_settings, resample_methods
+from pyseg._stability import resample_methods
 from pyseg.cli._args import (
-    add_data_arguments,
+    add_command,
     add_resampling_arguments,
     integer,
     methods_text,
-    say_notice,
-    say_report,
+    refuse,
+    starts_most,
 )
-from pyseg.cli._help import COMMAND_HELP
+from pyseg.cli.stability import run_resampling
 from pyseg.methods.kmeans._elbow import elbow
 
 GAP_DESCRIPTION = """\
@@ -43,15 +39,13 @@ exit status: 0 done, 2 bad input or usage, 3 R missing
 
 
 def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    parser = subparsers.add_parser(
-        "gap", help=COMMAND_HELP["gap"],
-        description=GAP_DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter)
-    add_data_arguments(parser)
+    parser = add_command(subparsers, "gap", GAP_DESCRIPTION)
     parser.add_argument("--k-max", type=integer(), default=10, metavar="K", help="largest k (10)")
+    refuse(parser, "--k", "gap computes k = 1..K; the largest k is --k-max K")
     parser.add_argument("--B", type=integer(), default=100, dest="B",
                         help="reference data sets (100, clusGap's default)")
     parser.add_argument("--seed", type=integer(), default=1, help="seed of pyseg's draws (1)")
-    parser.add_argument("--starts", type=integer(), default=10,
+    parser.add_argument("--starts", type=starts_most, default=10,
                         help="K-Means starts per fit, both languages and clusGap (10)")
     parser.add_argument("--reference", choices=REFERENCES, default="scaledPCA",
                         help="reference box: scaledPCA (clusGap's default) or original")
@@ -66,31 +60,17 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
-    if args.report:
-        check_report_dir(Path(args.report))
-    check_settings(args.linkage, args.covariance)
-    dataset = load_dataset(args.data, args.columns)
-    say_notice(dataset.notice)
-    result = gap_statistic(dataset, args.k_max, args.B, args.seed, args.starts, args.reference,
-                           args.d_power, args.method, args.linkage, not args.no_check,
-                           args.workers, progress_wanted(args.json), args.covariance,
-                           args.dask)
-    if args.report:
+    def write_report(result: GapResult, dataset: Dataset, provenance: Any, path: Path) -> None:
         elbow_result = None
         with contextlib.suppress(PysegError):  # the page then says the elbow is missing
             elbow_result = elbow(dataset, range(1, args.k_max + 1), mode="course")
-        write_gap_report(result, elbow_result, dataset,
-                         live_run_provenance(dataset, args.command_line), Path(args.report))
-    document = result.to_dict()
-    if args.json:
-        document["data"] = {"source": str(dataset.source), "sha256": dataset.sha256,
-                            "n_rows": int(dataset.n_rows), "features": list(dataset.feature_names)}
-        sys.stdout.write(json.dumps(document, sort_keys=True, indent=2, allow_nan=False) + "\n")
-    else:
-        sys.stdout.write(format_table(result, document, str(dataset.source), int(dataset.n_rows)))
-    if args.report:
-        say_report(Path(args.report) / REPORT_HTML, args.json)
-    return int(ExitCode.OK)
+        write_gap_report(result, elbow_result, dataset, provenance, path)
+
+    return run_resampling(args, lambda dataset, progress: gap_statistic(
+        dataset, args.k_max, args.B, args.seed, args.starts, args.reference, args.d_power,
+        args.method, args.linkage, not args.no_check, args.workers, progress, args.covariance,
+        args.dask),
+        write_report, format_table)
 
 
 def format_table(result: GapResult, document: dict, source: str, n_rows: int) -> str:

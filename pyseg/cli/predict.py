@@ -5,14 +5,13 @@ from __future__ import annotations
 import argparse
 import sys
 import textwrap
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from pyseg._course import COURSE_GRID
+from pyseg._course import COURSE_GRID, is_course_schema
 from pyseg._customers import (
     MAX_GRID,
-    BatchSummary,
     check_grid_size,
     grid_table,
     open_customers,
@@ -21,8 +20,9 @@ from pyseg._customers import (
 from pyseg._data import validate_customer
 from pyseg._errors import ExitCode, InputError, PysegError
 from pyseg._form import format_prediction, run_form
-from pyseg._io import json_text
-from pyseg._model import PREDICT_ENGINES, SegmentModel, classify, load_or_fit
+from pyseg._io import json_ready, json_text
+from pyseg._model import PREDICT_ENGINES, SegmentModel, classify, load_or_fit, range_warnings
+from pyseg._segments import cluster_means, names_or_numbers, segment_profile
 from pyseg.cli._args import (
     add_command,
     add_method_flags,
@@ -31,6 +31,9 @@ from pyseg.cli._args import (
     say_notice,
 )
 from pyseg.methods import NAMES, course_method, trait
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
 
 FIT_DESCRIPTION = """\
 Fit the course's K-Means (scikit-learn, random_state=42, n_init=10), name its segments from where
@@ -118,12 +121,11 @@ def _model_from_args(args: argparse.Namespace) -> SegmentModel:
     return model
 
 
-def _parity_line(summary: BatchSummary, where: str) -> str:
-    n = summary.n_customers
-    share = 100.0 * (summary.n_agree or 0) / n if n else 100.0
-    line = f"python and R agree on {summary.n_agree} of {n} customers ({share:.2f}%)"
-    if summary.first_disagreement is not None:
-        line += f"; first disagreement at row {summary.first_disagreement} of {where}"
+def _parity_line(n_agree: int, n: int, first: int | None = None, where: str = "") -> str:
+    share = 100.0 * n_agree / n if n else 100.0
+    line = f"Python and R agree on {n_agree} of {n} customers ({share:.2f}%)"
+    if first is not None:
+        line += f"; first disagreement at row {first} of {where}"
     return line
 
 
@@ -145,7 +147,7 @@ def run_fit(args: argparse.Namespace) -> int:
         where = ", ".join(f"{value:.2f}" for value in center)
         print(f"{index}  {segment.name:<12} ({where})  {segment.description}")
     if args.save:
-        print(f"saved model to {args.save} (data sha256 {model.data_['sha256'][:12]}...)")
+        print(f"saved model to {args.save} (data sha256 {str(model.data_['sha256'])[:12]}...)")
     return ExitCode.OK
 
 
@@ -153,6 +155,8 @@ def run_fit(args: argparse.Namespace) -> int:
 
 
 def run_predict(args: argparse.Namespace) -> int:
+    if (args.income is None) != (args.score is None):
+        raise InputError("give both --income and --score")
     if not trait(args.method, "COURSE_MODEL", False) or args.scale != "none":
         return run_method_predict(args)
     sources = [
@@ -166,12 +170,8 @@ def run_predict(args: argparse.Namespace) -> int:
     ]
     if len(sources) > 1:
         raise InputError(f"give only one of {', '.join(sources)}")
-    if args.model and (args.data or args.columns):
-        raise InputError("--model already fixes the data: give either --model or --data/--columns")
     if args.output and not args.input and not args.grid:
         raise InputError("--output needs --input CSV or --grid N")
-    if (args.income is None) != (args.score is None):
-        raise InputError("give both --income and --score")
     if not sources and not sys.stdin.isatty():
         raise InputError(
             "nothing to classify: give --income and --score, --input CSV or --grid N "
@@ -187,16 +187,8 @@ def run_predict(args: argparse.Namespace) -> int:
     return _interactive(model, args)
 
 
-def _require_course_model(model: SegmentModel, what: str) -> None:
-    if not model.is_course_schema:
-        raise InputError(
-            f"{what} needs a model of income and spending score; this model's features are "
-            f"{', '.join(model.feature_names_)}: use --input CSV"
-        )
-
-
 def _predict_one(model: SegmentModel, args: argparse.Namespace) -> int:
-    _require_course_model(model, "--income/--score")
+    model.require_course_schema("--income/--score", ": use --input CSV")
     income, score = validate_customer(args.income, args.score)
     run = classify(model, np.array([[income, score]]), args.engine)
     prediction = run.primary[0]
@@ -217,10 +209,7 @@ def _predict_one(model: SegmentModel, args: argparse.Namespace) -> int:
             _warn(warning)
         print(format_prediction(prediction, income, score))
         if run.parity is not None:
-            parity = run.parity
-            share = 100.0 * parity.n_agree
-            print(f"python and R agree on {parity.n_agree} of 1 customers ({share:.2f}%)",
-                  file=sys.stderr)
+            print(_parity_line(run.parity.n_agree, 1), file=sys.stderr)
     return ExitCode.OK if run.agree else ExitCode.PARITY_FAILED
 
 
@@ -243,7 +232,8 @@ def _predict_many(model: SegmentModel, args: argparse.Namespace) -> int:
         },
         **summary.parity_dict(),
     }
-    warning = _outside_warning(model, summary, where)
+    warning = _outside_warning(model.feature_names_, model.feature_ranges_, (
+        summary.n_outside, summary.n_customers, summary.first_outside), where)
     if args.input is not None:
         payload["n_outside_range"] = summary.n_outside
         payload["warnings"] = [warning] if warning else []
@@ -254,21 +244,25 @@ def _predict_many(model: SegmentModel, args: argparse.Namespace) -> int:
             _warn(warning)
         if summary.n_agree is not None:
             # With the rows on stdout the verdict goes to stderr, so the CSV stays clean.
-            print(_parity_line(summary, where), file=sys.stderr if not args.output else sys.stdout)
+            line = _parity_line(summary.n_agree, summary.n_customers,
+                                summary.first_disagreement, where)
+            print(line, file=sys.stderr if not args.output else sys.stdout)
     return ExitCode.OK if summary.agree else ExitCode.PARITY_FAILED
 
 
-def _outside_warning(model: SegmentModel, summary: BatchSummary, where: str) -> str | None:
-    if not summary.n_outside:
+def _outside_warning(features: Any, ranges: Any, outside: tuple[int, int, int | None],
+                     where: str) -> str | None:
+    """The one warning for the customers of a file outside the training ``ranges``;
+    ``outside``: how many, of how many, the file row of the first."""
+    n_outside, n, first = outside
+    if not n_outside:
         return None
     bounds = ", ".join(
-        f"{name} {low:g}..{high:g}"
-        for name, (low, high) in zip(model.feature_names_, model.feature_ranges_, strict=True)
+        f"{name} {low:g}..{high:g}" for name, (low, high) in zip(features, ranges, strict=True)
     )
     return (
-        f"{summary.n_outside} of {summary.n_customers} customers lie outside the range the model "
-        f"was fitted on ({bounds}), the first at row {summary.first_outside} of {where}: their "
-        f"segments are guesses beyond the data"
+        f"{n_outside} of {n} customers lie outside the range the model was fitted on ({bounds}), "
+        f"the first at row {first} of {where}: their segments are guesses beyond the data"
     )
 
 
@@ -284,24 +278,75 @@ def run_method_predict(args: argparse.Namespace) -> int:
                          "(no --model, --grid or --output)")
     if (args.income is None) == (args.input is None):
         raise InputError("give --income and --score, or --input CSV")
+    customer = None
     if args.input is not None:
-        source = args.input
-        new_rows = _read_new_rows(args.input)
+        source, new_rows = args.input, _read_new_rows(args.input)
     else:
-        if args.score is None:
-            raise InputError("give both --income and --score")
+        _require_course_columns(args.columns)
+        customer = validate_customer(args.income, args.score)  # K-Means' check, every method
         source = "--income/--score"
-        new_rows = pd.DataFrame({"income": [str(args.income)], "score": [str(args.score)]})
+        new_rows = pd.DataFrame({"income": [repr(customer[0])], "score": [repr(customer[1])]})
     settings = MethodSettings(k=args.k, mode=args.mode, eps=args.eps, min_points=args.min_points,
                               distance=args.distance, covariance=args.covariance)
     run = method_predict_data(args.data, args.columns, args.method, settings, new_rows, source,
                               scale=args.scale)
     say_notice(run.fitted.dataset.notice)
+    profile = _training_profile(run)
+    warnings, n_outside = _method_warnings(run, customer is not None, source)
     if args.json:
-        sys.stdout.write(json_text(run.to_dict()))
+        names = [p["name"] for p in profile]
+        sys.stdout.write(json_text({
+            **run.to_dict(), "segments": json_ready(profile),
+            "names": [names[i] if i >= 0 else "noise" for i in run.prediction.python.tolist()],
+            "warnings": warnings, "n_outside_range": n_outside}))
     else:
-        sys.stdout.write(format_method_prediction(run))
+        for warning in warnings:
+            _warn(warning)
+        if not run.fitted.passed:
+            _warn(f"training_passed: false: Python's and R's {args.method} fits of the training "
+                  f"data disagree beyond the method's limit, so the segments may differ too; see "
+                  f"`pyseg compare --method {args.method}`")
+        sys.stdout.write(format_method_prediction(run, profile))
     return ExitCode.OK if run.prediction.agreement == 1.0 else ExitCode.PARITY_FAILED
+
+
+def _require_course_columns(columns: str | None) -> None:
+    """``--income/--score`` give a course customer: refuse other ``--columns``, naming --input."""
+    names = None if columns is None else [name.strip() for name in columns.split(",")]
+    if names is not None and not is_course_schema(names):
+        raise InputError(f"--income/--score give an income and a spending score, but --columns "
+                         f"{columns} asks for {', '.join(names)}: give the new customers in "
+                         "--input CSV, with a header naming those columns")
+
+
+def _method_warnings(run: Any, one: bool, where: str) -> tuple[list[str], int]:
+    """K-Means' warnings for new rows outside the training data's range (per feature for
+    ``one`` customer, else one for the file) and how many rows are outside; compared in the
+    data's units (before ``--scale``)."""
+    features = run.fitted.features
+
+    def unscaled(X: NDArray[np.float64]) -> NDArray[np.float64]:
+        return X * features.spread + features.center if features.scale == "z" else X
+
+    X = unscaled(run.fitted.dataset.X)
+    ranges, new, names = np.column_stack([X.min(axis=0), X.max(axis=0)]), unscaled(run.X_new), (
+        run.fitted.dataset.feature_names)
+    outside = ((new < ranges[:, 0]) | (new > ranges[:, 1])).any(axis=1)
+    if one:
+        return range_warnings(new[0], ranges, names), int(outside.sum())
+    first = int(np.argmax(outside)) + 2 if outside.any() else None  # the header is row 1
+    warning = _outside_warning(names, ranges, (int(outside.sum()), len(new), first), where)
+    return [warning] if warning else [], int(outside.sum())
+
+
+def _training_profile(run: Any) -> list[dict[str, Any]]:
+    """Python's training clusters: names from their feature means (the rule K-Means' centers
+    follow, so the same clusters get the same names), sizes and means."""
+    dataset, labels = run.fitted.dataset, run.fitted.comparison.python.labels
+    X = np.asarray(dataset.X, dtype=np.float64)
+    k = max(int(labels.max()) + 1, int(run.prediction.python.max(initial=-1)) + 1, 1)
+    names = names_or_numbers(cluster_means(X, labels, k), X, dataset.feature_names)
+    return segment_profile(dataset, labels, names)
 
 
 def _read_new_rows(path: str) -> Any:
@@ -315,38 +360,48 @@ def _read_new_rows(path: str) -> Any:
         raise InputError(f"{path}: cannot read the CSV: {str(exc).splitlines()[0]}") from None
 
 
-def _segment(label: int, probability: Any = None) -> str:
-    text = "noise" if label < 0 else str(label)
-    return text if probability is None else f"{text} (p={float(probability):.3f})"
-
-
-def format_method_prediction(run: Any) -> str:
-    """One line per new row: Python's segment, R's, and whether they agree."""
+def format_method_prediction(run: Any, profile: list[dict[str, Any]]) -> str:
+    """The training segments (number, name, size, feature means), then one line per new row:
+    Python's segment, R's, and whether they agree."""
     p = run.prediction
     lines = [textwrap.fill(f"method    {run.fitted.method}: {p.rule}", width=100,
                            subsequent_indent=" " * 10),
-             f"{'row':>5}  {'Python':>16}  {'R':>16}"]
+             "segments  of the training data (Python's fit), named from their feature means:"]
+    name_width = max(len(segment["name"]) for segment in profile)
+    for segment in profile:
+        means = ", ".join(f"{name} {value:.2f}" for name, value in segment["means"].items()
+                          if value is not None)
+        lines.append(f"{segment['segment']:>5}  {segment['name']:<{name_width}}  "
+                     f"{segment['size']:>5} rows  {means}")
+
+    def cell(label: int, probability: Any) -> str:
+        text = "noise" if label < 0 else f"{label} {profile[label]['name']}".rstrip()
+        return text if probability is None else f"{text} (p={float(probability):.3f})"
+
     shown = min(p.python.size, 50)
-    for row in range(shown):
-        py_p = None if p.python_probability is None else p.python_probability[row]
-        r_p = None if p.r_probability is None else p.r_probability[row]
+    cells = [(cell(int(p.python[row]), None if p.python_probability is None
+                   else p.python_probability[row]),
+              cell(int(p.r[row]), None if p.r_probability is None else p.r_probability[row]))
+             for row in range(shown)]
+    width = max([len("Python"), *(len(python) for python, _ in cells)])
+    lines.append(f"{'row':>5}  {'Python':<{width}}  R")
+    for row, (python, r) in enumerate(cells):
         mark = "" if p.python[row] == p.r[row] else "  <- differs"
-        lines.append(f"{row + 1:>5}  {_segment(int(p.python[row]), py_p):>16}  "
-                     f"{_segment(int(p.r[row]), r_p):>16}{mark}")
+        lines.append(f"{row + 1:>5}  {python:<{width}}  {r}{mark}")
     if p.python.size > shown:
         lines.append(f"  ... {p.python.size - shown} more rows (--json gives them all)")
     agree = round(p.agreement * p.python.size)
-    lines.append(f"python and R agree on {agree} of {p.python.size} new rows")
+    lines.append(f"Python and R agree on {agree} of {p.python.size} new rows")
     return "\n".join(lines) + "\n"
 
 
 def _interactive(model: SegmentModel, args: argparse.Namespace) -> int:
-    _require_course_model(model, "the interactive form")
+    model.require_course_schema("the interactive form", ": use --input CSV")
 
     def one(income: float, score: float) -> Any:
         run = classify(model, np.array([[income, score]]), args.engine)
         if not run.agree:
-            raise PysegError(f"python and R disagree on income {income:g}, score {score:g}")
+            raise PysegError(f"Python and R disagree on income {income:g}, score {score:g}")
         return run.primary[0]
 
     run_form(one)

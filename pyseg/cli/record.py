@@ -8,8 +8,7 @@ from pathlib import Path
 from pyseg._data import load_dataset
 from pyseg._errors import ExitCode, InputError
 from pyseg._progress import progress_wanted
-from pyseg.cli._args import add_data_arguments, add_method_flags, positive_int, say_notice
-from pyseg.cli._help import COMMAND_HELP
+from pyseg.cli._args import add_command, add_method_flags, positive_int, say_notice, starts_int
 from pyseg.methods import NAMES, course_method, trait
 from pyseg.methods.kmeans._record import record_r_results
 
@@ -29,19 +28,13 @@ join the file already at --output, so one file serves `compare --method all`.
 
 
 def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    parser = subparsers.add_parser(
-        "record-r",
-        help=COMMAND_HELP["record-r"],
-        description=RECORD_DESCRIPTION,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    add_data_arguments(parser)
+    parser = add_command(subparsers, "record-r", RECORD_DESCRIPTION)
     parser.add_argument("--output", metavar="FILE",
                         help="where to write (default <data file name>-r-results.json in the "
                         "current directory)")
     parser.add_argument("--k-max", type=positive_int, default=10,
                         help="record k = 1..K_MAX (default 10)")
-    parser.add_argument("--starts", type=positive_int, default=10,
+    parser.add_argument("--starts", type=starts_int, default=10,
                         help="starts per k of the recorded matched elbow (default 10)")
     methods = parser.add_argument_group("other methods (as for compare)")
     methods.add_argument("--method", default=course_method(), metavar="METHOD",
@@ -80,12 +73,8 @@ def run(args: argparse.Namespace) -> int:
         return run_method(args)
     dataset = load_dataset(args.data, args.columns)
     say_notice(dataset.notice)
-    path = record_r_results(
-        dataset,
-        Path(args.output) if args.output else None,
-        k_values=range(1, args.k_max + 1),
-        elbow_starts=args.starts,
-        progress=progress_wanted(),
-    )
+    path = record_r_results(dataset, Path(args.output) if args.output else None,
+                            k_values=range(1, args.k_max + 1), elbow_starts=args.starts,
+                            progress=progress_wanted())
     print(f"recorded R results for {dataset.source} ({dataset.n_rows} rows) in {path}")
     return int(ExitCode.OK)

@@ -5,8 +5,10 @@ from __future__ import annotations
 import argparse
 import errno
 import ipaddress
+import re
 import socket
 import sys
+from typing import Any
 
 from pyseg._errors import ExitCode, InputError
 from pyseg._model import load_or_fit
@@ -24,6 +26,8 @@ exit status: 0 stopped by Ctrl-C, 2 bad input or usage (e.g. the port is taken)
 """
 #: Connections the kernel queues while every server thread is busy (Werkzeug's own default).
 LISTEN_BACKLOG = 128
+#: An ANSI colour or style code, as Werkzeug puts around a request line.
+ANSI_CODE = re.compile(r"\x1b\[[0-9;]*m")
 
 
 def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -55,23 +59,12 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def _check_host(host: str, allow_remote: bool) -> None:
-    """Refuse a non-loopback ``host`` unless ``--allow-remote`` was given."""
-    if not is_loopback(host) and not allow_remote:
-        raise InputError(
-            f"--host {host} is not a loopback address: the form would be reachable from "
-            "other machines; add --allow-remote if that is what you want"
-        )
-
-
 def listen(host: str, port: int) -> socket.socket:
     """A TCP socket bound to ``host:port`` and listening, or :class:`InputError` saying why not.
 
-    The address family is chosen as Werkzeug chooses it (IPv6 when ``host`` holds a colon), so
-    that the socket can be handed to :func:`werkzeug.serving.make_server` as ``fd``. Binding it
-    here, rather than letting Werkzeug bind, keeps every failure (a name that does not resolve,
-    a port in use, an address not on this machine) one ``pyseg: error:`` line with exit 2;
-    Werkzeug prints its own text and exits 1.
+    The family is Werkzeug's choice (IPv6 when ``host`` holds a colon), so the socket can be its
+    ``fd``. Binding here keeps every failure (unknown name, port in use, foreign address) one
+    ``pyseg: error:`` line with exit 2, where Werkzeug prints its own text and exits 1.
     """
     bare = host.strip("[]")
     family = socket.AF_INET6 if ":" in bare else socket.AF_INET
@@ -98,10 +91,28 @@ def listen(host: str, port: int) -> socket.socket:
     return sock
 
 
+def _request_handler() -> Any:
+    """Werkzeug's request handler, with colour codes in its log lines only for a terminal:
+    Werkzeug colours them whatever stderr is (only colorama, if installed, strips them)."""
+    from werkzeug.serving import WSGIRequestHandler
+
+    class RequestHandler(WSGIRequestHandler):
+        def log(self, type: str, message: str, *args: Any) -> None:
+            if not sys.stderr.isatty():
+                args = tuple(ANSI_CODE.sub("", a) if isinstance(a, str) else a for a in args)
+            super().log(type, message, *args)
+
+    return RequestHandler
+
+
 def run(args: argparse.Namespace) -> int:
     from werkzeug.serving import make_server
 
-    _check_host(args.host, args.allow_remote)
+    if not is_loopback(args.host) and not args.allow_remote:
+        raise InputError(
+            f"--host {args.host} is not a loopback address: the form would be reachable from "
+            "other machines; add --allow-remote if that is what you want"
+        )
     if args.model and (args.data or args.columns):
         raise InputError("--model already fixes the data: give either --model or --data/--columns")
     # Listen before loading or fitting the model: a taken port fails at once.
@@ -116,7 +127,7 @@ def run(args: argparse.Namespace) -> int:
         model, notice = load_or_fit(args.model, args.data, args.columns, args.k)
         say_notice(notice)
         server = make_server(args.host, args.port, create_app(model), threaded=True,
-                             fd=sock.fileno())
+                             request_handler=_request_handler(), fd=sock.fileno())
     finally:
         sock.close()  # the server holds its own duplicate of the descriptor
     host = f"[{args.host.strip('[]')}]" if ":" in args.host else args.host

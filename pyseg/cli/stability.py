@@ -3,34 +3,28 @@
 from __future__ import annotations
 
 import argparse
-import json
-import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from pyseg._choosing_k_report import write_stability_report
 from pyseg._course import COURSE_K
-from pyseg._data import load_dataset
+from pyseg._data import Dataset, load_dataset
 from pyseg._errors import ExitCode, InputError
 from pyseg._progress import progress_wanted
 from pyseg._provenance import live_run_provenance
 from pyseg._report import REPORT_HTML, check_report_dir
-from pyseg._stability import (
-    BootstrapStability,
-    SeedSweep,
-    bootstrap_stability,
-    check_settings,
-    resample_methods,
-)
-from pyseg._stability import seed_sweep as run_seed_sweep
+from pyseg._stability import bootstrap_stability, check_settings, resample_methods, seed_sweep
 from pyseg.cli._args import (
-    add_data_arguments,
+    add_command,
     add_resampling_arguments,
+    data_json,
     integer,
     methods_text,
+    print_output,
     say_notice,
-    say_report,
+    starts_most,
 )
-from pyseg.cli._help import COMMAND_HELP
 from pyseg.methods import trait
 
 STABILITY_DESCRIPTION = """\
@@ -53,15 +47,12 @@ exit status: 0 done, 2 bad input or usage, 3 R (or R's fpc) missing
 
 
 def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    parser = subparsers.add_parser(
-        "stability", help=COMMAND_HELP["stability"],
-        description=STABILITY_DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter)
-    add_data_arguments(parser)
+    parser = add_command(subparsers, "stability", STABILITY_DESCRIPTION)
     what = parser.add_mutually_exclusive_group(required=True)
     what.add_argument("--seeds", type=integer(), metavar="N", help="sweep seeds 1..N")
     what.add_argument("--bootstrap", type=integer(), metavar="B", help="B bootstrap resamples")
     parser.add_argument("--k", type=integer(), default=COURSE_K, help=f"clusters ({COURSE_K})")
-    parser.add_argument("--starts", type=integer(), default=10,
+    parser.add_argument("--starts", type=starts_most, default=10,
                         help="K-Means starts per fit, both languages (10, the course's)")
     parser.add_argument("--seed", type=integer(), default=1,
                         help="seed of pyseg's bootstrap draws (1)")
@@ -74,37 +65,48 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
+    def compute(dataset: Dataset, progress: bool) -> Any:
+        if args.seeds is None:
+            return bootstrap_stability(dataset, args.k, args.bootstrap, args.seed, args.starts,
+                                       args.method, args.linkage, not args.no_check,
+                                       args.workers, progress, args.covariance, args.dask)
+        if not trait(args.method, "COURSE_MODEL", False):
+            raise InputError(f"--seeds sweeps K-Means seeds; --method {args.method} has none")
+        return seed_sweep(dataset, args.k, args.seeds, args.starts, args.workers, progress)
+
+    return run_resampling(args, compute, write_stability_report, format_text)
+
+
+def run_resampling(args: argparse.Namespace, compute: Callable[[Dataset, bool], Any],
+                   write_report: Callable[..., Any], text: Callable[..., str]) -> int:
+    """What ``stability`` and ``gap`` do around their computation.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The command's arguments (those of :func:`~pyseg.cli._args.add_resampling_arguments`).
+    compute : callable
+        ``compute(dataset, progress)``: the result, with ``to_dict()``.
+    write_report : callable
+        ``write_report(result, dataset, provenance, directory)``, for ``--report``.
+    text : callable
+        ``text(result, document, source, n_rows)``: the text output.
+    """
     if args.report:
         check_report_dir(Path(args.report))
     check_settings(args.linkage, args.covariance)
     dataset = load_dataset(args.data, args.columns)
     say_notice(dataset.notice)
-    progress = progress_wanted(args.json)
-    result: SeedSweep | BootstrapStability
-    if args.seeds is not None:
-        if not trait(args.method, "COURSE_MODEL", False):
-            raise InputError(f"--seeds sweeps K-Means seeds; --method {args.method} has none")
-        result = run_seed_sweep(dataset, args.k, args.seeds, args.starts, args.workers, progress)
-    else:
-        result = bootstrap_stability(dataset, args.k, args.bootstrap, args.seed, args.starts,
-                                     args.method, args.linkage, not args.no_check, args.workers,
-                                     progress, args.covariance, args.dask)
-    if args.report:
-        write_stability_report(result, dataset,
-                               live_run_provenance(dataset, args.command_line), Path(args.report))
+    result = compute(dataset, progress_wanted(args.json))
     document = result.to_dict()
-    if args.json:
-        document["data"] = {"source": str(dataset.source), "sha256": dataset.sha256,
-                            "n_rows": int(dataset.n_rows), "features": list(dataset.feature_names)}
-        sys.stdout.write(json.dumps(document, sort_keys=True, indent=2, allow_nan=False) + "\n")
-    else:
-        sys.stdout.write(format_text(document, str(dataset.source), int(dataset.n_rows)))
-    if args.report:
-        say_report(Path(args.report) / REPORT_HTML, args.json)
+    print_output(args, data_json(document, dataset) if args.json
+                 else text(result, document, str(dataset.source), int(dataset.n_rows)),
+                 (lambda directory: write_report(result, dataset, live_run_provenance(
+                     dataset, args.command_line), directory), REPORT_HTML))
     return int(ExitCode.OK)
 
 
-def format_text(document: dict, source: str, n_rows: int) -> str:
+def format_text(result: Any, document: dict, source: str, n_rows: int) -> str:
     """The human-readable result: a table per segment or per optimum, then the findings."""
     lines = [f"data    {source} ({n_rows} rows)"]
     if document["kind"] == "seeds":

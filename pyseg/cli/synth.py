@@ -12,19 +12,12 @@ from pyseg.cli._help import COMMAND_HELP
 
 
 def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    parser = subparsers.add_parser(
-        "synth",
-        help=COMMAND_HELP["synth"],
-        description=(
-            "Write N mall-like customers with the course file's columns, drawn around the five "
-            "course segments. The same --n and --seed always give the same bytes. The file is "
-            "written atomically: it is either complete or untouched."
-        ),
-    )
+    parser = subparsers.add_parser("synth", help=COMMAND_HELP["synth"], description=(
+        "Write N mall-like customers with the course file's columns, drawn around the five "
+        "course segments. The same --n and --seed always give the same bytes. The file is "
+        "written atomically: it is either complete or untouched."))
     parser.add_argument("--n", type=positive_int, default=200, help="rows (default: 200)")
-    parser.add_argument(
-        "--seed", type=integer(0), default=0, help="random seed, >= 0 (default: 0)"
-    )
+    parser.add_argument("--seed", type=integer(0), default=0, help="random seed, >= 0 (default: 0)")
     parser.add_argument("--output", "-o", required=True, metavar="FILE",
                         help="CSV file to write ('-': standard output)")
     parser.set_defaults(func=run)

@@ -12,9 +12,7 @@ modules it runs, so R starts sooner.
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
-
+from pyseg import _lazy_exports
 from pyseg.methods import NAMES, info
 
 #: Public name -> the module that defines it (besides the methods' own, read from each method's
@@ -45,15 +43,4 @@ _EXPORTS = _exports()
 __all__ = sorted([*_EXPORTS, *_ALIASES])
 
 
-def __getattr__(name: str) -> Any:
-    real = _ALIASES.get(name, name)
-    module = _EXPORTS.get(real)
-    if module is None:
-        raise AttributeError(f"module 'pyseg.engines' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), real)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return __all__
+__getattr__, __dir__ = _lazy_exports(__name__, _EXPORTS, __all__, _ALIASES)

@@ -1,21 +1,16 @@
 """Resampling in Python: seed sweeps, bootstrap refits and gap-statistic fits.
 
-Every refit takes the random draws it needs (bootstrap rows, reference data sets, a method's
-starting centers or partitions) from its caller, who hands the same draws to R
-(:mod:`pyseg.engines._stability_r`), so that both languages refit the same data from the same
-starts. What one refit of a method is, and which draws it needs, is the method's own
-:class:`Resampler` (``pyseg/methods/<name>/_resample.py``, found with
-:func:`pyseg.methods.part`); this module loops over resamples and measures.
-
-Jaccards follow ``fpc::clusterboot`` (``clujaccard``, 0/0 = 0); dispersions follow
-``cluster::clusGap``'s ``W.k``. scikit-learn and scipy are imported inside the methods.
+Every refit takes its random draws from its caller, who hands the same draws to R
+(:mod:`pyseg.engines._stability_r`). One refit of a method is its :class:`Resampler`; this module
+loops over resamples and measures: Jaccards as ``fpc::clusterboot``'s ``clujaccard`` (0/0 = 0),
+dispersions as ``cluster::clusGap``'s ``W.k``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 import numpy as np
 
@@ -69,6 +64,12 @@ class Resampler:
     def labels(self, X: NDArray[np.float64], k: int, draw: Any) -> NDArray[np.int64]:
         """The Python partition of one fit (0-based), from its draw."""
         raise NotImplementedError
+
+    def numbered_as_compare(self, X: NDArray[np.float64], k: int,
+                            labels: NDArray[np.int64]) -> NDArray[np.int64]:
+        """The original fit's ``labels`` renumbered as ``compare`` numbers the same clusters
+        (every command shows a segment under one number); by default they already are."""
+        return labels
 
     def gap_labels(self, X: NDArray[np.float64], k_max: int,
                    draw: Any) -> Iterator[NDArray[np.int64]]:
@@ -145,7 +146,7 @@ def _pair_sum(xs: NDArray[np.float64], d_power: int) -> float:
     n = xs.shape[0]
     if n < 2:
         return 0.0
-    metric = "sqeuclidean" if d_power == 2 else "euclidean"
+    metric: Literal["sqeuclidean", "euclidean"] = "sqeuclidean" if d_power == 2 else "euclidean"
     if n <= PDIST_ROWS:
         values = pdist(xs, metric)
         return float(np.sum(values if d_power in (1, 2) else values ** d_power))

@@ -1,12 +1,6 @@
-"""Resampling in R, in this process: ``r_reference/stability.R`` and ``gap.R`` through rpy2.
-
-The same draws as the Python side (:mod:`pyseg.engines._stability_python`) go to R as data: row
-numbers, reference data sets and a method's starts (its
-:class:`~pyseg.engines._stability_python.Resampler` turns them into R arguments); R refits and
-measures with its own code. The independent checks, ``fpc::clusterboot`` and
-``cluster::clusGap`` with their own random draws, are here too. Each method is one R call,
-whatever the number of seeds, resamples or references.
-"""
+"""Resampling in R through rpy2 (``r_reference/stability.R`` and ``gap.R``), on the Python side's
+draws, one R call per piece; and the independent checks ``fpc::clusterboot`` and
+``cluster::clusGap`` with their own draws."""
 
 from __future__ import annotations
 
@@ -23,11 +17,9 @@ if TYPE_CHECKING:
 
     from pyseg.engines._stability_python import Resampler
 
-#: The Debian package of R's ``fpc`` (clusterboot).
-FPC_FIX = "sudo apt-get install -y r-cran-fpc"
 _STABILITY = "stability.R"
 _GAP = "gap.R"
-#: ``cluster::maxSE``'s rules, in the order ``max_se_rules`` returns them.
+#: ``cluster::maxSE``'s rules, in its order.
 MAXSE_RULES: tuple[str, ...] = ("firstSEmax", "Tibs2001SEmax", "globalSEmax", "firstmax",
                                 "globalmax")
 
@@ -147,18 +139,16 @@ class RResampleEngine:
         """Load R; with ``fpc``, also check R's ``fpc`` package (clusterboot); the R package
         ``fit``'s method needs, if any."""
         _rbridge.r_version()
-        if fit is not None and fit.r_package is not None:
-            script, function, package = fit.r_package
+        needed = [] if fit is None or fit.r_package is None else [
+            (*fit.r_package, f"--method {fit.method}")]
+        if fpc:
+            needed.append((_STABILITY, "fpc_available", "fpc", "clusterboot"))
+        for script, function, package, purpose in needed:
             available, _ = _rbridge.r_call(script, function)
             if not int(_vector(available)[0]):
-                raise RUnavailableError(f"the R package '{package}' is not installed (needed "
-                                        f"for --method {fit.method}): run `sudo apt-get install "
-                                        f"-y r-cran-{package}`")
-        if fpc:
-            available, _ = _rbridge.r_call(_STABILITY, "fpc_available")
-            if not int(_vector(available)[0]):
-                raise RUnavailableError(f"the R package 'fpc' is not installed (needed for "
-                                        f"clusterboot): run `{FPC_FIX}`")
+                raise RUnavailableError(f"the R package '{package}' is not installed (needed for "
+                                        f"{purpose}): run `sudo apt-get install -y "
+                                        f"r-cran-{package}`")
 
     def version(self) -> str | None:
         return _rbridge.r_version()

@@ -99,8 +99,11 @@ def check_k(X: NDArray[np.float64], k: object, source: str) -> int:
     if X.shape[0] < 2:
         raise InputError(f"{source}: {X.shape[0]} row(s): clustering needs >= 2 rows")
     distinct = distinct_row_count(X)
+    if distinct < 2 and k > distinct:
+        raise InputError(f"{source}: all {X.shape[0]} rows are the same point: there is "
+                         "nothing to cluster (clustering needs >= 2 distinct rows)")
     if k > distinct:
         raise InputError(
-            f"{source}: k={k} is more than the {distinct} distinct point(s) among "
+            f"{source}: k={k} is more than the {distinct} distinct points among "
             f"{X.shape[0]} rows; use k <= {distinct}")
     return k

@@ -19,19 +19,63 @@ Every comparison has ``passed``, ``diagnosis``, ``agreement`` (``accuracy``, ``a
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import Future, wait
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 import numpy as np
 
 from pyseg._course import PYTHON_COURSE, R_COURSE, CourseSettings
+from pyseg._errors import InputError
 from pyseg._io import to_json_text
+from pyseg.methods._agreement import PartitionAgreement, partition_agreement
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
 
     from pyseg.engines import RWorkerEngine
+
+T = TypeVar("T")
+U = TypeVar("U")
+F = TypeVar("F", bound="Fit")
+
+
+class Fit:
+    """What every method's fit in either language is (its frozen dataclass subclasses this and
+    declares the fields): ``engine`` (``"python"`` or ``"r"``), ``labels`` (0-based, -1 for
+    noise) and ``warnings`` (captured, not printed), with the cluster count, sizes and JSON."""
+
+    engine: str
+    labels: NDArray[np.int64]
+    warnings: tuple[str, ...]
+
+    @property
+    def n_clusters(self) -> int:
+        """Clusters (noise not counted)."""
+        return int(self.labels.max()) + 1 if self.labels.size and self.labels.max() >= 0 else 0
+
+    @property
+    def k(self) -> int:
+        return self.n_clusters
+
+    @property
+    def sizes(self) -> NDArray[np.int64]:
+        """Rows in each cluster (noise not counted), shape (n_clusters,)."""
+        clustered = self.labels[self.labels >= 0]
+        return np.bincount(clustered, minlength=self.n_clusters).astype(np.int64)
+
+    def own_dict(self) -> dict[str, Any]:
+        """The method's own fields of the fit, JSON-ready."""
+        return {}
+
+    def to_dict(self) -> dict[str, Any]:
+        """Labels, sizes, warnings and the method's own fields, JSON-ready."""
+        return {"labels": self.labels.tolist(), "sizes": self.sizes.tolist(),
+                "warnings": list(self.warnings), **self.own_dict()}
 
 
 @dataclass(frozen=True)
@@ -104,6 +148,15 @@ class MethodPrediction:
         """Share of new rows with the same segment in both languages (1.0 for none)."""
         return 1.0 if self.python.size == 0 else float(np.mean(self.python == self.r))
 
+    @property
+    def agree(self) -> bool:
+        return bool(np.array_equal(self.python, self.r))
+
+    @property
+    def differing_rows(self) -> NDArray[np.int64]:
+        """0-based new rows whose two answers differ."""
+        return np.flatnonzero(self.python != self.r).astype(np.int64)
+
 
 class ComparisonBase:
     """What every comparison (a method's, K-Means' course run, the ``--method all`` table)
@@ -122,7 +175,22 @@ class MethodComparison(ComparisonBase):
     """A method's comparison: both fits (R's in Python's numbering), the agreement, the verdict
     and the diagnosis. A method's dataclass names its method in :attr:`METHOD`, adds its own
     fields (and may narrow ``python`` and ``r`` to its fit type), says how a fit reads in
-    :meth:`fit_dict` and adds its measure in :meth:`own_dict`. Constructed by keyword."""
+    :meth:`fit_dict` and adds its measure in :meth:`own_dict`. Constructed by keyword.
+
+    Attributes
+    ----------
+    dataset : Dataset
+    python, r : Fit
+        R's labels in Python's numbering.
+    r_label_mapping : ndarray
+        The Python cluster each R cluster (0-based) became.
+    agreement : PartitionAgreement
+    min_agreement : float
+    passed : bool
+    diagnosis : list of str
+    timings : dict
+        Seconds per step (not part of :meth:`to_dict`, which must be deterministic).
+    """
 
     #: The ``--method`` name the dict starts with.
     METHOD: ClassVar[str]
@@ -135,7 +203,6 @@ class MethodComparison(ComparisonBase):
     min_agreement: float
     passed: bool
     diagnosis: list[str]
-    #: Seconds per step: not part of :meth:`to_dict`, which must be deterministic.
     timings: dict[str, float] = field(default_factory=dict, compare=False, kw_only=True)
 
     def fit_dict(self, fit: Any) -> dict[str, Any]:
@@ -145,6 +212,17 @@ class MethodComparison(ComparisonBase):
     def own_dict(self) -> dict[str, Any]:
         """The method's own fields and measure (they may replace the shared entries)."""
         return {}
+
+    @property
+    def scale_free(self) -> bool:
+        """The result does not depend on the columns' scales (no ``--scale z`` hint then)."""
+        return False
+
+    def calls(self) -> tuple[str, str]:
+        """The Python and R calls that ran, with every setting pyseg passed and exact values
+        (floats as Python's shortest round-trip ``repr``, which R reads back to the same
+        double): on ``X``, the feature matrix, each gives this comparison's labels."""
+        raise NotImplementedError
 
     def to_dict(self, versions: dict[str, str | None] | None = None) -> dict[str, Any]:
         """JSON-ready dict; the same inputs always give the same dict (no timings)."""
@@ -166,7 +244,83 @@ class MethodComparison(ComparisonBase):
         return result
 
 
+def call_lines(comparison: MethodComparison) -> list[str]:
+    """The ``Python`` and ``R`` lines of a ``compare`` summary: the calls that ran."""
+    python, r = comparison.calls()
+    return [f"Python    {python}", f"R         {r}"]
+
+
 def live_r(settings: MethodSettings, engine: str) -> Any:
     """R's engine class ``engine`` in the worker process, or None (the comparison's own, in
     process)."""
     return None if settings.r_worker is None else settings.r_worker.engine(engine)
+
+
+def r_engine_for(settings: MethodSettings, recorded: Callable[[Path], Any], engine: str) -> Any:
+    """A method's R engine for this run: replayed from ``settings.r_results`` by ``recorded``,
+    the worker's ``engine`` class, or None (the comparison's own, in this process)."""
+    if settings.r_results is not None:
+        return recorded(settings.r_results)
+    return live_r(settings, engine)
+
+
+def check_min_agreement(min_agreement: float) -> None:
+    """Refuse an agreement threshold outside [0, 1] in one line."""
+    if not 0.0 <= min_agreement <= 1.0:
+        raise InputError(f"min_agreement={min_agreement} should be within [0, 1]")
+
+
+def aligned_pair(python_fit: Callable[[], F], r_fit: Callable[[], F]
+                 ) -> tuple[F, F, PartitionAgreement, dict[str, float]]:
+    """The comparison's skeleton: both fits (:func:`run_both`), then R's labels aligned to
+    Python's; returns Python's fit, R's fit in Python's numbering, the agreement and the seconds
+    per step (``comparison``: the alignment; the caller adds its own measures to it)."""
+    py_fit, r_own, timings = run_both(python_fit, r_fit)
+    start = time.perf_counter()
+    measured = partition_agreement(py_fit.labels, r_own.labels)
+    r_aligned = replace(r_own, labels=measured.relabel(r_own.labels))  # type: ignore[type-var]
+    timings["comparison"] = time.perf_counter() - start
+    return py_fit, r_aligned, measured, timings
+
+
+def run_both(
+    python_fit: Callable[[], T], r_fit: Callable[[], U]
+) -> tuple[T, U, dict[str, float]]:
+    """Run both fits (of any method), the Python one in a thread; with the seconds each took.
+
+    R stays on the calling thread because embedded R must only be called from the thread that
+    started it. scikit-learn's loops release the GIL, and an out-of-process R engine only waits
+    on a pipe, so the two fits overlap on two cores.
+
+    An error from R waits for the Python fit before it is raised: a process must not exit while
+    another thread runs native code (library destructors at exit then crash, e.g. "double free
+    or corruption"). A ``KeyboardInterrupt`` is raised at once: scikit-learn's fit cannot be
+    stopped half-way, and the ``pyseg`` program then ends with ``os._exit`` (see
+    :func:`pyseg.cli.run_console`) rather than wait for it; a library caller's interpreter waits
+    for the thread at exit, as for any thread.
+    """
+    timings: dict[str, float] = {}
+    python_future: Future[T] = Future()
+
+    def timed_python() -> None:
+        start = time.perf_counter()
+        try:
+            result = python_fit()
+        except BaseException as exc:  # handed to the caller through the future
+            timings["python_fit"] = time.perf_counter() - start
+            python_future.set_exception(exc)
+        else:
+            timings["python_fit"] = time.perf_counter() - start
+            python_future.set_result(result)
+
+    threading.Thread(target=timed_python, name="pyseg-python-fit").start()
+    start = time.perf_counter()
+    try:
+        r_result = r_fit()
+    except KeyboardInterrupt:
+        raise
+    except BaseException:
+        wait([python_future])
+        raise
+    timings["r_fit"] = time.perf_counter() - start
+    return python_future.result(), r_result, timings

@@ -160,13 +160,25 @@ class AllComparison(ComparisonBase):
 def compare_all(dataset: Dataset, settings: MethodSettings) -> AllComparison:
     """Every method of :data:`METHODS` on ``dataset``; a method whose input check fails on this
     data, or whose R fit fails on it, is reported in ``errors`` (one line) instead of stopping
-    the others (and then the table does not pass)."""
+    the others (and then the table does not pass).
+
+    Raises
+    ------
+    InputError
+        No method can run on this data: bad input, in one line (the reasons, by method).
+    """
     comparisons: dict[str, Any] = {}
     errors: dict[str, str] = {}
+    bad_input: dict[str, list[str]] = {}
     for name in METHODS:
         try:
             comparisons[name] = compare_method(name, dataset, settings)
         except (InputError, REvaluationError) as exc:  # this method on this data; R stays up
             errors[name] = str(exc)
+            if isinstance(exc, InputError):
+                bad_input.setdefault(str(exc).removeprefix(f"{dataset.source}: "), []).append(name)
+    if not comparisons and sum(map(len, bad_input.values())) == len(METHODS):
+        reasons = "; ".join(f"{', '.join(names)}: {why}" for why, names in bad_input.items())
+        raise InputError(f"{dataset.source}: no method can run on this data ({reasons})")
     return AllComparison(dataset, comparisons, errors, settings)
 

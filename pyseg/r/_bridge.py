@@ -29,6 +29,7 @@ from pyseg.r._compat import (
     parse_r_version,
     pip_fix,
     rpy2_fits,
+    rpy2_version,
 )
 
 #: What a new user runs to get R, as Debian/Ubuntu packages.
@@ -255,30 +256,11 @@ def r_call(script: str, function: str, *args: Any, **kwargs: Any) -> tuple[Any, 
     return converted["value"], tuple(dict.fromkeys(warnings))
 
 
-def r_available() -> bool:
-    """True when R can be loaded through rpy2 (loads it if needed)."""
-    try:
-        _rpy2()
-    except RUnavailableError:
-        return False
-    return True
-
-
 @functools.cache
 def r_version() -> str:
     """R's version string, e.g. ``"R version 4.2.2 Patched (2022-11-10 r83330)"``."""
     value, _ = r_call("bridge.R", "r_version_string")
     return str(value[0])
-
-
-def rpy2_version() -> str | None:
-    """The installed rpy2's version, from its metadata (rpy2 itself is not imported)."""
-    import importlib.metadata
-
-    try:
-        return importlib.metadata.version("rpy2")
-    except importlib.metadata.PackageNotFoundError:
-        return None
 
 
 def end_r() -> None:

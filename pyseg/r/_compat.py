@@ -104,25 +104,13 @@ def rpy2_requirement(r_version: tuple[int, int]) -> str:
 def pip_fix(r_version: tuple[int, int]) -> str:
     """The one-line shell command that installs the rpy2 fitting an R version.
 
-    It first uninstalls every rpy2 distribution: rpy2 3.5 and the split rpy2 3.6
-    (``rpy2-rinterface``, ``rpy2-robjects``) share files, and pip replacing one series with the
-    other in place leaves an rpy2 that does not import. (pip only warns when uninstalling what
-    is not installed.)
+    It first uninstalls every rpy2 distribution, since 3.5 and the split 3.6 share files (see the
+    module's docstring); pip only warns when uninstalling what is not installed.
 
     Parameters
     ----------
     r_version : tuple of int
-        ``(major, minor)`` of R.
-
-    Returns
-    -------
-    str
-        A command for a POSIX shell, with the requirement quoted.
-
-    Raises
-    ------
-    ValueError
-        `r_version` is not a pair of non-negative integers.
+        ``(major, minor)`` of R; ValueError as for :func:`rpy2_requirement` if it is not one.
 
     Examples
     --------
@@ -309,7 +297,8 @@ def installed_r_version(timeout: float = R_TIMEOUT) -> tuple[int, int] | None:
     return None
 
 
-def _installed_rpy2() -> str | None:
+def rpy2_version() -> str | None:
+    """The installed rpy2's version, from its metadata (rpy2 itself is not imported)."""
     from importlib.metadata import PackageNotFoundError, version
 
     try:
@@ -338,10 +327,10 @@ def _main(argv: list[str]) -> int:
             return 1
     assert r_version is not None
     if argv[0] == "check":
-        rpy2_version = _installed_rpy2()
-        if rpy2_version is not None and rpy2_fits(r_version, rpy2_version):
+        installed = rpy2_version()
+        if installed is not None and rpy2_fits(r_version, installed):
             return 0
-        print(f"rpy2 {rpy2_version or '(not installed)'} does not fit {_format_r(r_version)}: "
+        print(f"rpy2 {installed or '(not installed)'} does not fit {_format_r(r_version)}: "
               f"run `{pip_fix(r_version)}`", file=sys.stderr)
         return 1
     print(rpy2_requirement(r_version) if argv[0] == "requirement" else pip_fix(r_version))

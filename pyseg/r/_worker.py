@@ -9,17 +9,15 @@ Requests and replies are pickled over the child's stdin and stdout: both ends ar
 nothing else writes there (the child moves its own stdout out of the way). Errors travel as the
 :class:`~pyseg.PysegError` objects themselves.
 
-The worker never outlives its parent. Besides stdin (which the worker only reads between
-requests), it holds the read end of a *lifeline* pipe whose only write end is in the parent; a
-thread in the worker blocks on it, and when the write end closes — the parent closed it to stop R
-at once (Ctrl-C, an error), or the parent died, even by SIGKILL — that thread removes R's session
-directory and ends the process, in the middle of an R computation if need be (R's C code releases
-the GIL, so the thread runs while R computes).
+The worker never outlives its parent (:mod:`pyseg.r._process`'s lifeline pipe): a thread blocks
+on the pipe and, once the parent closes it or dies, removes R's session directory and ends the
+process, in the middle of an R computation if need be (R's C code releases the GIL).
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import importlib
 import os
 import pickle
@@ -39,7 +37,7 @@ from pyseg._course import CourseSettings
 from pyseg._data import Dataset, load_dataset, resolve_data_path
 from pyseg._errors import InputError, PysegError, REvaluationError, RUnavailableError
 from pyseg.methods import NAMES, info
-from pyseg.methods.kmeans._base import ElbowFits, FitResult, Silhouette
+from pyseg.methods.kmeans._base import FitResult
 from pyseg.methods.kmeans._r import REngine
 from pyseg.r._process import WorkerProcess, start_worker_process
 
@@ -52,9 +50,6 @@ if TYPE_CHECKING:
 #: this process imports scikit-learn (measured on 2 cores: course file 0.83x the two course
 #: scripts run in turn; 1M rows 7.1 s, the two fits alone 1.6 s + 5.9 s).
 LARGE_FILE_BYTES = 4 << 20
-#: What the worker answers: REngine's methods, and reading a data set.
-_METHODS = frozenset({"fit", "fit_from", "elbow", "silhouette", "nearest_center", "check_ready",
-                      "version", "clusplot_png", "provenance"})
 #: The other methods' R engines the worker runs (:meth:`RWorkerEngine.engine`): name -> module.
 REMOTE_ENGINES: dict[str, str] = {
     **{info(name).R_ENGINE: f"pyseg.methods.{name}._r" for name in NAMES},
@@ -169,39 +164,15 @@ class RWorkerEngine:
     # -- KMeansEngine ------------------------------------------------------------------------
 
     def fit(self, X: NDArray[np.float64], k: int, settings: CourseSettings) -> FitResult:
+        """R's course fit (:meth:`REngine.fit`), collected if :meth:`fit_async` started it."""
         return self._request("fit", X, k, settings)
 
-    def fit_from(
-        self, X: NDArray[np.float64], initial_centers: NDArray[np.float64], max_iter: int
-    ) -> FitResult:
-        return self._request("fit_from", X, initial_centers, max_iter)
-
-    def elbow(
-        self, X: NDArray[np.float64], k_values: tuple[int, ...], mode: str, starts: int
-    ) -> ElbowFits:
-        return self._request("elbow", X, k_values, mode, starts)
-
-    def silhouette(self, X: NDArray[np.float64], labels: Any) -> Silhouette | None:
-        return self._request("silhouette", X, labels)
-
-    def nearest_center(
-        self, X: NDArray[np.float64], centers: NDArray[np.float64]
-    ) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
-        return self._request("nearest_center", X, centers)
-
-    def check_ready(self, silhouette: bool = False) -> None:
-        self._request("check_ready", silhouette)
-
-    def version(self) -> str | None:
-        return self._request("version")
-
-    def clusplot_png(self, X: NDArray[np.float64], labels: Any, title: str = "Clusters of "
-                     "customers", width: int = 900, height: int = 700,
-                     key: tuple[str, ...] = ()) -> bytes:
-        return self._request("clusplot_png", X, labels, title, width, height, tuple(key))
-
-    def provenance(self) -> dict[str, Any]:
-        return self._request("provenance")
+    def __getattr__(self, method: str) -> Callable[..., Any]:
+        # REngine's other methods (fit_from, elbow, silhouette, nearest_center, check_ready,
+        # version, clusplot_png, provenance, ...) run in the worker as they are.
+        if method.startswith("_") or not callable(getattr(REngine, method, None)):
+            raise AttributeError(method)
+        return functools.partial(self.call_engine, "REngine", method)
 
     # -- the other methods --------------------------------------------------------------------
 
@@ -280,11 +251,7 @@ class RemoteEngine:
     def __getattr__(self, method: str) -> Callable[..., Any]:
         if method.startswith("_"):
             raise AttributeError(method)
-
-        def call(*args: Any, **kwargs: Any) -> Any:
-            return self._worker.call_engine(self._engine_name, method, *args, **kwargs)
-
-        return call
+        return functools.partial(self._worker.call_engine, self._engine_name, method)
 
 
 @dataclass
@@ -377,8 +344,8 @@ def _handle(command: str, args: tuple[Any, ...], state: dict[str, Any]) -> Any:
         if "X" not in state:
             raise InputError("no data set was loaded in the R worker")
         return REngine().fit(state["X"], *args)
-    if command in _METHODS:
-        return getattr(REngine(), command)(*args)
+    if command == "fit":
+        return REngine().fit(*args)
     if command == "engine_call":
         name, method, call_args, call_kwargs = args
         module = importlib.import_module(REMOTE_ENGINES[name])

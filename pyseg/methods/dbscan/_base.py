@@ -5,11 +5,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import numpy as np
 
 from pyseg._errors import InputError
+from pyseg.methods._base import Fit
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -20,19 +21,15 @@ NOISE = -1
 
 
 @dataclass(frozen=True)
-class DbscanFit:
-    """One DBSCAN fit.
+class DbscanFit(Fit):
+    """One DBSCAN fit (its labels :data:`NOISE`, -1, for noise).
 
     Attributes
     ----------
-    engine : str
-    labels : ndarray of shape (n_samples,), dtype int64
-        0-based cluster, :data:`NOISE` (-1) for noise.
     core : ndarray of shape (n_samples,), dtype bool
         Core points (at least ``min_points`` rows, itself included, within ``eps``).
     eps : float
     min_points : int
-    warnings : tuple of str
     """
 
     engine: str
@@ -43,12 +40,12 @@ class DbscanFit:
     warnings: tuple[str, ...] = field(default=())
 
     @property
-    def n_clusters(self) -> int:
-        return int(self.labels.max()) + 1 if self.labels.size and self.labels.max() >= 0 else 0
-
-    @property
     def n_noise(self) -> int:
         return int((self.labels == NOISE).sum())
+
+    def own_dict(self) -> dict[str, Any]:
+        return {"n_clusters": self.n_clusters, "n_noise": self.n_noise,
+                "n_core": int(self.core.sum())}
 
 
 @runtime_checkable

@@ -10,8 +10,7 @@ the course file they agree exactly. Where they do not, the diagnosis names the r
 
 from __future__ import annotations
 
-import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -32,10 +31,16 @@ from pyseg.engines import (
     SklearnDbscanEngine,
     check_dbscan_parameters,
 )
-from pyseg.methods._agreement import PartitionAgreement, partition_agreement
-from pyseg.methods._base import MethodComparison, MethodPrediction, MethodSettings, live_r
+from pyseg.methods._agreement import PartitionAgreement
+from pyseg.methods._base import (
+    MethodComparison,
+    MethodPrediction,
+    MethodSettings,
+    aligned_pair,
+    check_min_agreement,
+    r_engine_for,
+)
 from pyseg.methods.dbscan import PREDICTION, R_ENGINE
-from pyseg.methods.kmeans._compare import run_both
 
 if TYPE_CHECKING:
     import os
@@ -56,7 +61,7 @@ class DbscanComparison(MethodComparison):
 
     Attributes
     ----------
-    dataset : Dataset
+    (The shared ones are :class:`~pyseg.methods._base.MethodComparison`'s.)
     eps : float
     min_points : int
     python, r : DbscanFit
@@ -69,10 +74,6 @@ class DbscanComparison(MethodComparison):
         0-based rows whose aligned labels differ.
     border_rows : ndarray
         Those of ``differing_rows`` that are border points on both sides.
-    min_agreement : float
-    passed : bool
-    diagnosis : list of str
-    timings : dict
     """
 
     eps: float
@@ -86,7 +87,11 @@ class DbscanComparison(MethodComparison):
 
     def fit_dict(self, fit: DbscanFit) -> dict[str, Any]:
         points = "min_samples" if fit is self.python else "minPts"  # each library's name
-        return _fit_dict(fit, {"eps": self.eps, points: self.min_points})
+        return {**fit.to_dict(), "settings": {"eps": self.eps, points: self.min_points}}
+
+    def calls(self) -> tuple[str, str]:
+        return (f"DBSCAN(eps={self.eps!r}, min_samples={self.min_points})",
+                f"dbscan::dbscan(X, eps = {self.eps!r}, minPts = {self.min_points})")
 
     def own_dict(self) -> dict[str, Any]:
         return {
@@ -96,16 +101,6 @@ class DbscanComparison(MethodComparison):
             "differing_rows": (self.differing_rows + 1).tolist(),
             "border_rows": (self.border_rows + 1).tolist(),
         }
-
-
-def _fit_dict(fit: DbscanFit, settings: dict[str, Any]) -> dict[str, Any]:
-    clustered = fit.labels[fit.labels != NOISE]
-    return {
-        "labels": fit.labels.tolist(), "n_clusters": fit.n_clusters, "n_noise": fit.n_noise,
-        "n_core": int(fit.core.sum()),
-        "sizes": np.bincount(clustered, minlength=fit.n_clusters).tolist(),
-        "warnings": list(fit.warnings), "settings": settings,
-    }
 
 
 def compare_dbscan(
@@ -138,24 +133,19 @@ def compare_dbscan(
     DbscanComparison
     """
     eps, min_points = check_dbscan_parameters(eps, min_points)
-    if not 0.0 <= min_agreement <= 1.0:
-        raise InputError(f"min_agreement={min_agreement} should be within [0, 1]")
+    check_min_agreement(min_agreement)
     X = np.ascontiguousarray(dataset.X, dtype=np.float64)
     python_engine = python_engine or SklearnDbscanEngine()
     r_engine = r_engine or RDbscanEngine()
-    py_fit, r_fit, timings = run_both(lambda: python_engine.fit(X, eps, min_points),
-                                      lambda: r_engine.fit(X, eps, min_points))
-    start = time.perf_counter()
-    measured = partition_agreement(py_fit.labels, r_fit.labels)
-    r_aligned = replace(r_fit, labels=measured.relabel(r_fit.labels))
-    differing = np.flatnonzero(py_fit.labels != r_aligned.labels).astype(np.int64)
+    py_fit, r_fit, measured, timings = aligned_pair(
+        lambda: python_engine.fit(X, eps, min_points), lambda: r_engine.fit(X, eps, min_points))
+    differing = np.flatnonzero(py_fit.labels != r_fit.labels).astype(np.int64)
     border = differing[~py_fit.core[differing] & ~r_fit.core[differing]
                        & (py_fit.labels[differing] != NOISE) & (r_fit.labels[differing] != NOISE)]
     passed = measured.accuracy >= min_agreement
-    diagnosis = _diagnose(py_fit, r_aligned, measured, differing, border)
-    timings["comparison"] = time.perf_counter() - start
+    diagnosis = _diagnose(py_fit, r_fit, measured, differing, border)
     return DbscanComparison(
-        dataset=dataset, eps=eps, min_points=min_points, python=py_fit, r=r_aligned,
+        dataset=dataset, eps=eps, min_points=min_points, python=py_fit, r=r_fit,
         r_label_mapping=measured.mapping, agreement=measured, differing_rows=differing,
         border_rows=border, min_agreement=min_agreement, passed=passed, diagnosis=diagnosis,
         timings=timings,
@@ -167,17 +157,41 @@ def _rows(rows: NDArray[np.int64]) -> str:
     return named + (f" and {rows.size - MAX_ROWS_NAMED} more" if rows.size > MAX_ROWS_NAMED else "")
 
 
+def plural(count: int, noun: str) -> str:
+    """``1 cluster``, ``2 clusters``."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def _side(fit: DbscanFit) -> str:
+    return (f"{plural(fit.n_clusters, 'cluster')}, {fit.n_noise} noise, "
+            f"{plural(int(fit.core.sum()), 'core point')}")
+
+
+def trivial_note(fit: DbscanFit) -> str | None:
+    """What to try when DBSCAN found no segments: one cluster (with or without noise), or
+    nothing but noise."""
+    n = fit.labels.size
+    if fit.n_clusters == 0:
+        return (f"Every one of the {n} rows is noise: eps={fit.eps!r} is too small for "
+                f"--min-points {fit.min_points}; give a larger --eps (see the k-nearest-neighbour "
+                "curve: pyseg elbow --method dbscan).")
+    if fit.n_clusters == 1:
+        return (f"One cluster holds {n - fit.n_noise} of {n} rows: no segments were found, "
+                f"eps={fit.eps!r} joins them all; give a smaller --eps (one of the other knees "
+                "of the k-nearest-neighbour curve: pyseg elbow --method dbscan).")
+    return None
+
+
 def _diagnose(py_fit: DbscanFit, r_fit: DbscanFit, measured: PartitionAgreement,
               differing: NDArray[np.int64], border: NDArray[np.int64]) -> list[str]:
     n = py_fit.labels.size
-    summary = (f"Python: {py_fit.n_clusters} clusters, {py_fit.n_noise} noise, "
-               f"{int(py_fit.core.sum())} core points; R: {r_fit.n_clusters} clusters, "
-               f"{r_fit.n_noise} noise, {int(r_fit.core.sum())} core points.")
+    summary = f"Python: {_side(py_fit)}; R: {_side(r_fit)}."
+    trivial = [note for note in (trivial_note(py_fit),) if note]
     if differing.size == 0:
         return [f"The labels are identical after relabelling, noise included (R's cluster 0 "
-                f"is noise, -1 here). {summary}"]
+                f"is noise, -1 here). {summary}", *trivial]
     notes = [f"The labels differ on {differing.size} of {n} rows after relabelling "
-             f"(ARI {measured.ari:.4f}). {summary}"]
+             f"(ARI {measured.ari:.4f}). {summary}", *trivial]
     if py_fit.n_clusters != r_fit.n_clusters:
         notes.append("The two sides found different numbers of clusters; surplus clusters are "
                      "numbered after the other side's.")
@@ -236,7 +250,9 @@ def knn_distance_curves(dataset: Dataset, k: int = 4, *,
         raise InputError(f"k={k!r} should be an integer >= 1 (min_points - 1)")
     X = np.ascontiguousarray(dataset.X, dtype=np.float64)
     if k >= X.shape[0]:
-        raise InputError(f"{dataset.source}: k={k} needs more than {X.shape[0]} rows")
+        raise InputError(f"{dataset.source}: {X.shape[0]} rows: DBSCAN's k-nearest-neighbour "
+                         f"distances for --min-points {k + 1} need more than {k} rows; give "
+                         "--eps, or a smaller --min-points")
     py = np.sort((python_engine or SklearnDbscanEngine()).knn_distances(X, k))
     r = np.sort((r_engine or RDbscanEngine()).knn_distances(X, k)) if with_r else None
     index = knee_index(py)
@@ -264,36 +280,6 @@ def knee_index(sorted_distances: NDArray[np.float64]) -> int | None:
 PREDICTION_RULE = PREDICTION
 
 
-@dataclass(frozen=True)
-class DbscanPrediction:
-    """New rows assigned by both languages' DBSCAN fits (:func:`predict_dbscan`).
-
-    Attributes
-    ----------
-    python : ndarray of shape (n_new,), dtype int64
-        Python's cluster of every new row, -1 for noise.
-    r : ndarray of shape (n_new,), dtype int64
-        R's ``predict(db, newdata, data = X)`` in Python's numbering (the comparison's
-        alignment), -1 for noise.
-    rule : str
-        :data:`PREDICTION_RULE`.
-    """
-
-    python: NDArray[np.int64]
-    r: NDArray[np.int64]
-    rule: str = PREDICTION_RULE
-
-    @property
-    def differing_rows(self) -> NDArray[np.int64]:
-        """0-based new rows whose two answers differ."""
-        return np.flatnonzero(self.python != self.r).astype(np.int64)
-
-    @property
-    def agreement(self) -> float:
-        """Share of new rows with the same answer (noise with noise agreeing); 1.0 for none."""
-        return 1.0 if self.python.size == 0 else float(np.mean(self.python == self.r))
-
-
 def _new_rows(comparison: DbscanComparison, X_new: object) -> NDArray[np.float64]:
     new = np.asarray(X_new, dtype=np.float64)
     if new.ndim == 1:
@@ -314,7 +300,7 @@ def predict_dbscan(
     *,
     python_engine: DbscanEngine | None = None,
     r_engine: DbscanEngine | None = None,
-) -> DbscanPrediction:
+) -> MethodPrediction:
     """Both languages' DBSCAN clusters for new rows, by ``dbscan::predict``'s rule.
 
     R: ``predict(dbscan(X, eps, minPts), newdata = X_new, data = X)`` (R's clusters relabelled
@@ -331,7 +317,8 @@ def predict_dbscan(
 
     Returns
     -------
-    DbscanPrediction
+    MethodPrediction
+        Noise -1 on both sides; R's clusters in Python's numbering.
 
     Raises
     ------
@@ -342,8 +329,8 @@ def predict_dbscan(
     X = np.ascontiguousarray(comparison.dataset.X, dtype=np.float64)
     python = (python_engine or SklearnDbscanEngine()).predict(X, comparison.python, new)
     r_own = (r_engine or RDbscanEngine()).predict(X, comparison.r, new)
-    return DbscanPrediction(python=np.asarray(python, dtype=np.int64),
-                            r=comparison.agreement.relabel(r_own))
+    return MethodPrediction(np.asarray(python, dtype=np.int64),
+                            comparison.agreement.relabel(r_own), PREDICTION_RULE)
 
 
 # -- the method contract (pyseg.methods._base) -----------------------------------------------
@@ -370,9 +357,7 @@ def dbscan_eps(dataset: Dataset, settings: MethodSettings) -> float:
 
 
 def r_engine(settings: MethodSettings) -> Any:
-    if settings.r_results is not None:
-        return RecordedMethodEngine(settings.r_results, "dbscan")
-    return live_r(settings, "RDbscanEngine")
+    return r_engine_for(settings, lambda path: RecordedMethodEngine(path, "dbscan"), R_ENGINE)
 
 
 def run(dataset: Dataset, settings: MethodSettings) -> DbscanComparison:
@@ -382,17 +367,13 @@ def run(dataset: Dataset, settings: MethodSettings) -> DbscanComparison:
 
 def predict(comparison: DbscanComparison, X_new: NDArray[np.float64],
             table: pd.DataFrame) -> MethodPrediction:
-    found = predict_dbscan(comparison, X_new)
-    return MethodPrediction(found.python, found.r, found.rule)
+    return predict_dbscan(comparison, X_new)
 
 
 def r_fit_request(dataset: Dataset, settings: MethodSettings) -> tuple[Any, ...] | None:
     """R's fit as the R worker is asked for it, to send before the comparison needs it."""
-    try:
-        eps, min_points = check_dbscan_parameters(dbscan_eps(dataset, settings),
-                                                  settings.min_points)
-    except InputError:
-        return None  # the comparison says why
+    eps, min_points = check_dbscan_parameters(dbscan_eps(dataset, settings),
+                                              settings.min_points)
     X = np.ascontiguousarray(dataset.X, dtype=np.float64)
     return ("engine_call", R_ENGINE, "fit", (X, eps, min_points), {})
 

@@ -20,6 +20,7 @@ from pyseg._plots import (
     figure_to_png_bytes,
 )
 from pyseg._report import _Figure, cluster_sizes, size_rows
+from pyseg.methods._base import call_lines
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -101,8 +102,7 @@ def summary_lines(run: MethodRun) -> list[str]:
     return [
         f"method    DBSCAN, eps={c.eps:g}{eps_note}, minPts={c.min_points} (the point itself "
         "counted)",
-        f"Python    DBSCAN(eps={c.eps:g}, min_samples={c.min_points})",
-        f"R         dbscan::dbscan(X, eps = {c.eps:g}, minPts = {c.min_points})",
+        *call_lines(c),
         "",
         f"agreement {c.agreement.accuracy:.4%} ({c.agreement.matched}/{py.labels.size} rows, "
         f"noise with noise counted)   ARI {c.agreement.ari:.6f}",

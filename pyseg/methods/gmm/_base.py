@@ -6,51 +6,38 @@ convention, ``2 logL - p log n`` (higher is better), on both sides."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import numpy as np
 
 from pyseg._errors import InputError
+from pyseg._io import json_ready
+from pyseg.methods._base import Fit
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
 
-
-
 #: GaussianMixture's covariance types and mclust's model names for them.
 MCLUST_MODELS: dict[str, str] = {"full": "VVV", "diag": "VVI", "spherical": "VII",
                                  "tied": "EEE"}
-
-
 COVARIANCES: tuple[str, ...] = tuple(MCLUST_MODELS)
-
-
 #: ``--mode`` of the GMM comparison.
 GMM_MODES: tuple[str, ...] = ("course", "exact")
-
-
 #: Exact mode: EM stops when the log-likelihood changes less than this (scikit-learn: per row;
 #: mclust: relative), and runs at most EXACT_MAX_ITER iterations.
 EXACT_TOL = 1e-12
-
-
 EXACT_MAX_ITER = 100_000
-
-
 #: ``set.seed`` before ``Mclust`` on more than 2,000 rows (mclust then starts from a random
 #: subset of 2,000 rows).
 R_SUBSET_SEED = 29
 
 
 @dataclass(frozen=True)
-class GmmFit:
-    """One Gaussian-mixture fit.
+class GmmFit(Fit):
+    """One Gaussian-mixture fit (its labels: every row's most probable component).
 
     Attributes
     ----------
-    engine : str
-    labels : ndarray of shape (n,), dtype int64
-        Most probable component of every row.
     probabilities : ndarray of shape (n, k)
         Membership probabilities (scikit-learn's ``predict_proba``, mclust's ``z``).
     loglik : float
@@ -65,7 +52,6 @@ class GmmFit:
     mode : str
     n_iter : int or None
     converged : bool or None
-    warnings : tuple of str
     """
 
     engine: str
@@ -81,6 +67,17 @@ class GmmFit:
     n_iter: int | None = None
     converged: bool | None = None
     warnings: tuple[str, ...] = field(default=())
+
+    @property
+    def n_clusters(self) -> int:
+        return int(self.weights.size)
+
+    def own_dict(self) -> dict[str, Any]:
+        return json_ready({
+            "loglik": self.loglik, "bic": self.bic, "n_parameters": self.n_parameters,
+            "weights": self.weights, "means": self.means, "covariances": self.covariances,
+            "n_iter": self.n_iter, "converged": self.converged,
+            "probabilities": self.probabilities})
 
     @property
     def bic(self) -> float:

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from pyseg._align import align_labels
+from pyseg._course import PYTHON_COURSE
 from pyseg._data import Dataset
 from pyseg._em import em_full_many
 from pyseg._errors import InputError, REvaluationError, RUnavailableError
@@ -45,9 +46,18 @@ from pyseg.methods._agreement import (
     check_k,
     partition_agreement,
 )
-from pyseg.methods._base import MethodComparison, MethodPrediction, MethodSettings, live_r
+from pyseg.methods._base import (
+    MethodComparison,
+    MethodPrediction,
+    MethodSettings,
+    check_min_agreement,
+    r_engine_for,
+    run_both,
+)
 from pyseg.methods.gmm import R_ENGINE
 from pyseg.methods.gmm._base import (
+    EXACT_MAX_ITER,
+    EXACT_TOL,
     MCLUST_MODELS,
     R_SUBSET_SEED,
     GmmEngine,
@@ -58,7 +68,6 @@ from pyseg.methods.gmm._base import (
 from pyseg.methods.gmm._plots import best_k, differing_k
 from pyseg.methods.gmm._python import SklearnGmmEngine
 from pyseg.methods.gmm._r import RGmmEngine
-from pyseg.methods.kmeans._compare import run_both
 from pyseg.methods.kmeans._python import one_thread
 
 if TYPE_CHECKING:
@@ -82,21 +91,17 @@ class GmmComparison(MethodComparison):
 
     Attributes
     ----------
-    dataset : Dataset
+    (The shared ones are :class:`~pyseg.methods._base.MethodComparison`'s.)
     k : int
     covariance : str
     mode : {"course", "exact"}
     python, r : GmmFit
         R's components renumbered as Python's (labels, probability columns, parameters).
-    r_label_mapping : ndarray
     start : ndarray or None
         Exact mode: the starting partition both were given (mclust's, 0-based).
-    agreement : PartitionAgreement
     loglik_diff : float
         Python's log-likelihood minus R's.
     max_probability_diff : float
-    passed : bool
-    diagnosis : list of str
     """
 
     k: int
@@ -111,7 +116,28 @@ class GmmComparison(MethodComparison):
     METHOD = "gmm"
 
     def fit_dict(self, fit: GmmFit) -> dict[str, Any]:
-        return _fit_dict(fit)
+        return fit.to_dict()
+
+    @property
+    def scale_free(self) -> bool:
+        return self.covariance == "full"  # a full covariance takes any scaling of the columns
+
+    def calls(self) -> tuple[str, str]:
+        model, k = MCLUST_MODELS[self.covariance], self.k
+        if self.mode == "exact":  # w, m, p: the M-step of mclust's start hclass(hc(X), k)
+            return (f"GaussianMixture(n_components={k}, covariance_type={self.covariance!r}, "
+                    "weights_init=w, means_init=m, precisions_init=p, reg_covar=0.0, "
+                    f"tol={EXACT_TOL!r}, max_iter={EXACT_MAX_ITER})",
+                    f'library(mclust); me(X, modelName = "{model}", z = unmap(start), control = '
+                    f"emControl(tol = c({EXACT_TOL!r}, sqrt(.Machine$double.eps)), "
+                    f"itmax = c({EXACT_MAX_ITER}L, .Machine$integer.max)))")
+        # mclust starts from a random subset of 2,000 rows above that many: pyseg seeds it.
+        # Mclust calls mclustBIC by name: it runs only with mclust attached.
+        seed = f"set.seed({R_SUBSET_SEED}); " if self.python.labels.size > 2000 else ""
+        return (f"GaussianMixture(n_components={k}, covariance_type={self.covariance!r}, "
+                f"random_state={PYTHON_COURSE.seed})",
+                f'library(mclust); {seed}Mclust(X, G = {k}, modelNames = "{model}", '
+                "verbose = FALSE)")
 
     def own_dict(self) -> dict[str, Any]:
         return {"k": self.k, "mode": self.mode, "covariance": self.covariance,
@@ -134,17 +160,6 @@ class GmmComparison(MethodComparison):
             text = text.replace(f'"probabilities": "{placeholder}"',
                                 f'"probabilities": {matrix}', 1)
         return text
-
-
-def _fit_dict(fit: GmmFit) -> dict[str, Any]:
-    return json_ready({
-        "labels": fit.labels.tolist(), "sizes": np.bincount(fit.labels,
-                                                            minlength=fit.weights.size),
-        "loglik": fit.loglik, "bic": fit.bic, "n_parameters": fit.n_parameters,
-        "weights": fit.weights, "means": fit.means, "covariances": fit.covariances,
-        "n_iter": fit.n_iter, "converged": fit.converged, "warnings": list(fit.warnings),
-        "probabilities": fit.probabilities,
-    })
 
 
 def compare_gmm(
@@ -178,8 +193,7 @@ def compare_gmm(
     """
     check_covariance(covariance)
     check_gmm_mode(mode)
-    if not 0.0 <= min_agreement <= 1.0:
-        raise InputError(f"min_agreement={min_agreement} should be within [0, 1]")
+    check_min_agreement(min_agreement)
     X = np.ascontiguousarray(dataset.X, dtype=np.float64)
     check_numeric_features(X, dataset.feature_names, dataset.source)
     k = check_k(X, k, dataset.source)
@@ -245,30 +259,18 @@ def _diagnose(py_fit: GmmFit, r_fit: GmmFit, measured: PartitionAgreement, diff:
     return notes
 
 
-@dataclass(frozen=True)
-class GmmPrediction:
-    """The most probable segment of new rows and its probability, per language (Python's
-    numbering; R's probabilities from ``predict.Mclust`` with R's fitted parameters)."""
-
-    python_segment: NDArray[np.int64]
-    python_probability: NDArray[np.float64]
-    r_segment: NDArray[np.int64] | None
-    r_probability: NDArray[np.float64] | None
-
-
-def predict_gmm(comparison: GmmComparison, new: NDArray[np.float64], *, with_r: bool = True,
+def predict_gmm(comparison: GmmComparison, new: NDArray[np.float64], *,
                 python_engine: GmmEngine | None = None,
-                r_engine: GmmEngine | None = None) -> GmmPrediction:
-    """Segment and probability of new rows (in feature order) under each side's fit."""
+                r_engine: GmmEngine | None = None) -> MethodPrediction:
+    """Segment and probability of new rows (in feature order) under each side's fit (R's from
+    ``predict.Mclust`` with R's fitted parameters), in Python's numbering."""
     new = np.asarray(new, dtype=np.float64).reshape(-1, comparison.python.means.shape[1])
     python = (python_engine or SklearnGmmEngine()).predict(comparison.python, new)
-    r_segment = r_probability = None
-    if with_r:
-        # comparison.r is already in Python's numbering, so R's columns need no permutation
-        z = (r_engine or RGmmEngine()).predict(comparison.r, new)
-        r_segment, r_probability = np.argmax(z, axis=1), np.max(z, axis=1)
-    return GmmPrediction(np.argmax(python, axis=1), np.max(python, axis=1), r_segment,
-                         r_probability)
+    # comparison.r is already in Python's numbering, so R's columns need no permutation
+    z = (r_engine or RGmmEngine()).predict(comparison.r, new)
+    return MethodPrediction(np.argmax(python, axis=1), np.argmax(z, axis=1),
+                            "the most probable mixture component, with its probability",
+                            np.max(python, axis=1), np.max(z, axis=1))
 
 
 @dataclass(frozen=True)
@@ -309,9 +311,7 @@ def measure(comparison: GmmComparison) -> float:
 
 
 def r_engine(settings: MethodSettings) -> Any:
-    if settings.r_results is not None:
-        return RecordedGmmEngine(settings.r_results)
-    return live_r(settings, "RGmmEngine")
+    return r_engine_for(settings, RecordedGmmEngine, R_ENGINE)
 
 
 def run(dataset: Dataset, settings: MethodSettings) -> GmmComparison:
@@ -321,11 +321,7 @@ def run(dataset: Dataset, settings: MethodSettings) -> GmmComparison:
 
 def predict(comparison: GmmComparison, X_new: NDArray[np.float64],
             table: pd.DataFrame) -> MethodPrediction:
-    found = predict_gmm(comparison, X_new)
-    assert found.r_segment is not None
-    return MethodPrediction(found.python_segment, found.r_segment,
-                            "the most probable mixture component, with its probability",
-                            found.python_probability, found.r_probability)
+    return predict_gmm(comparison, X_new)
 
 
 def r_fit_request(dataset: Dataset, settings: MethodSettings) -> tuple[Any, ...] | None:
@@ -334,12 +330,9 @@ def r_fit_request(dataset: Dataset, settings: MethodSettings) -> tuple[Any, ...]
     if settings.mode != "course":
         return None
     X = np.ascontiguousarray(dataset.X, dtype=np.float64)
-    try:
-        check_covariance(settings.covariance)
-        check_numeric_features(X, dataset.feature_names, dataset.source)
-        k = check_k(X, settings.k, dataset.source)
-    except InputError:
-        return None  # the comparison says why
+    check_covariance(settings.covariance)
+    check_numeric_features(X, dataset.feature_names, dataset.source)
+    k = check_k(X, settings.k, dataset.source)
     return ("engine_call", R_ENGINE, "fit", (X, k, settings.covariance, None), {})
 
 

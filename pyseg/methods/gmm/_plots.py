@@ -80,9 +80,10 @@ def bic_figure(curve: BicCurve) -> Figure:
     python_best, r_best = best_k(curve.ks, curve.python_bic), best_k(curve.ks, curve.r_bic)
     marks = ([(python_best, BOTH_COLOR, "Python and R")] if python_best == r_best else
              [(python_best, PYTHON_COLOR, "Python"), (r_best, R_COLOR, "R")])
-    for k, color, side in marks:  # one line when both agree: the other would hide under it
-        if k is not None:
-            axes.axvline(k, color=color, lw=1, ls=":", label=f"{side} best (highest): k = {k}")
+    for best, color, side in marks:  # one line when both agree: the other would hide under it
+        if best is not None:
+            axes.axvline(best, color=color, lw=1, ls=":",
+                         label=f"{side} best (highest): k = {best}")
     handles, labels = axes.get_legend_handles_labels()
     if differing_k(curve):
         from matplotlib.patches import Patch

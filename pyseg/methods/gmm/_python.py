@@ -43,7 +43,8 @@ def full_covariances(model: Any, k: int, d: int) -> NDArray[np.float64]:
 
 
 def _precisions(covariances: NDArray[np.float64], covariance: str) -> NDArray[np.float64]:
-    return (np.linalg.inv(covariances) if covariance in ("full", "tied") else 1.0 / covariances)
+    return np.asarray(np.linalg.inv(covariances) if covariance in ("full", "tied")
+                      else 1.0 / covariances, dtype=np.float64)
 
 
 class SklearnGmmEngine:

@@ -74,7 +74,7 @@ class RecordedGmmEngine(RecordedMethodEngine):
         """mclust's starting partition, as recorded with the exact-mode fit."""
         return super().fit(X, int(k), covariance, "exact").start
 
-    def fit(self, X: NDArray[np.float64], k: int,  # type: ignore[override]
+    def fit(self, X: NDArray[np.float64], k: int,
             covariance: str = "full", start: NDArray[np.int64] | None = None) -> GmmFit:
         """The fit recorded for these features, ``k``, covariance and mode (exact: ``start``
         must be the recorded starting partition)."""
@@ -85,7 +85,7 @@ class RecordedGmmEngine(RecordedMethodEngine):
                              f"covariance={covariance} is not the recorded one")
         return base_fit(recorded, GmmFit)
 
-    def predict(self, *_: Any) -> NDArray[np.float64]:  # type: ignore[override]
+    def predict(self, *_: Any) -> NDArray[np.float64]:
         """Recorded fits hold no predictions: one error line (``predict(fit, new)``)."""
         raise self._no("R's predictions")
 

@@ -14,6 +14,7 @@ from pyseg._choosing_k_report import write_page
 from pyseg._io import json_ready
 from pyseg._plots import figure_to_png_bytes
 from pyseg._report import _data_dict, _Figure, cluster_sizes
+from pyseg.methods._base import call_lines
 from pyseg.methods.gmm._base import MCLUST_MODELS
 from pyseg.methods.gmm._plots import (
     ELLIPSE_SIGMAS,
@@ -123,12 +124,12 @@ def summary_lines(run: MethodRun) -> list[str]:
     return [
         f"method    Gaussian mixture, k={c.k}, covariance {c.covariance} (mclust "
         f"{_model(c)}), mode {c.mode}: {from_start}",
-        f"Python    GaussianMixture(n_components={c.k}, covariance_type={c.covariance!r})",
-        f"R         mclust::Mclust(X, G = {c.k}, modelNames = \"{_model(c)}\")",
+        *call_lines(c),
         "",
         f"agreement {c.agreement.accuracy:.4%} ({c.agreement.matched}/{c.python.labels.size} "
         f"rows)   ARI {c.agreement.ari:.6f}",
-        f"logL      Python {c.python.loglik:.6f}   R {c.r.loglik:.6f}   |d| {c.loglik_diff:.3g}",
+        f"logL      Python {c.python.loglik:.6f}   R {c.r.loglik:.6f}   "
+        f"|d| {abs(c.loglik_diff):.3g}",
         "",
         f"{'cluster':>7}  {'size Py':>7}  {'size R':>6}  {'weight Py':>9}  {'weight R':>8}",
         *(f"{i:>7}  {py_sizes[i]:>7}  {r_sizes[i]:>6}  {float(c.python.weights[i]):>9.4f}  "

@@ -8,7 +8,7 @@ DESCRIBE = "scipy linkage + cut / R hclust + cutree"
 #: Why ``predict`` has no rule for this method.
 PREDICTION = (
     "hierarchical clustering has no prediction rule: a new customer would change the tree "
-    "itself, so neither scipy nor R's hclust assigns new rows; use K-Means or DBSCAN to predict"
+    "itself, so neither scipy nor R's hclust assigns new rows"
 )
 
 #: Engine names :mod:`pyseg.engines` re-exports, by the module of this package that defines them.

@@ -13,11 +13,13 @@ Labels are 0-based.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import numpy as np
 
 from pyseg._errors import InputError
+from pyseg._io import json_ready
+from pyseg.methods._base import Fit
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -41,15 +43,12 @@ MAX_MATRIX_ROWS = 30_000
 
 
 @dataclass(frozen=True)
-class HierarchicalFit:
-    """One hierarchical clustering cut to ``k`` clusters.
+class HierarchicalFit(Fit):
+    """One hierarchical clustering cut to ``k`` clusters (its labels numbered in order of first
+    appearance, ``cutree``'s order).
 
     Attributes
     ----------
-    engine : str
-        ``"python"`` or ``"r"``.
-    labels : ndarray of shape (n_samples,), dtype int64
-        0-based cluster of every row, numbered in order of first appearance (``cutree``'s order).
     heights : ndarray of shape (n_samples - 1,), dtype float64
         Merge heights in merge order (non-decreasing for these linkages).
     linkage_matrix : ndarray of shape (n_samples - 1, 4), dtype float64
@@ -61,7 +60,6 @@ class HierarchicalFit:
     fcluster_clusters : int or None
         Python only: how many clusters scipy's ``fcluster(Z, k, "maxclust")`` would have given
         (fewer than ``k`` when heights tie at the cut); None for R, whose ``cutree`` always gives k.
-    warnings : tuple of str
     """
 
     engine: str
@@ -74,12 +72,18 @@ class HierarchicalFit:
     warnings: tuple[str, ...] = field(default=())
 
     @property
-    def n_clusters(self) -> int:
-        return int(self.labels.max()) + 1 if self.labels.size else 0
-
-    @property
     def sorted_heights(self) -> NDArray[np.float64]:
         return np.sort(self.heights)
+
+    def own_dict(self) -> dict[str, Any]:
+        settings = ({"linkage": self.linkage, "route": self.route} if self.engine == "python"
+                    else {"method": R_HCLUST_METHOD[self.linkage], "route": self.route})
+        result: dict[str, Any] = {
+            "heights_top": json_ready(self.sorted_heights[-self.n_clusters:][::-1]),
+            "settings": settings}
+        if self.fcluster_clusters is not None:
+            result["fcluster_clusters"] = self.fcluster_clusters
+        return result
 
 
 @runtime_checkable

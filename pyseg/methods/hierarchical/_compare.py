@@ -15,16 +15,15 @@ tree), so pyseg does not predict with it; see ``pyseg.methods.hierarchical.PREDI
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from pyseg._data import Dataset
-from pyseg._errors import InputError, RUnavailableError
+from pyseg._errors import RUnavailableError
 from pyseg._io import json_ready
 from pyseg._method_pipeline import MethodReportMaterial
 from pyseg.engines import (
@@ -39,16 +38,20 @@ from pyseg.engines._stability_python import Resampler
 from pyseg.methods._agreement import (
     PartitionAgreement,
     check_k,
-    partition_agreement,
 )
-from pyseg.methods._base import MethodComparison, MethodSettings, live_r
+from pyseg.methods._base import (
+    MethodComparison,
+    MethodSettings,
+    aligned_pair,
+    check_min_agreement,
+    r_engine_for,
+)
 from pyseg.methods.hierarchical import R_ENGINE
 from pyseg.methods.hierarchical._base import R_HCLUST_METHOD, check_matrix_size
 from pyseg.methods.hierarchical._python import (
     cut_tree_exactly,
     linkage_matrix,
 )
-from pyseg.methods.kmeans._compare import run_both
 
 if TYPE_CHECKING:
     import numpy as np
@@ -60,7 +63,6 @@ HEIGHT_TOLERANCE = 1e-9
 TIE_TOLERANCE = 1e-12
 #: Pairwise distances are counted (for the diagnosis) up to this many rows.
 MAX_ROWS_FOR_DISTANCE_COUNT = 3000
-#: Why ``predict`` refuses a hierarchical model.
 
 
 @dataclass(frozen=True)
@@ -102,25 +104,19 @@ class HierarchicalComparison(MethodComparison):
 
     Attributes
     ----------
-    dataset : Dataset
+    (The shared ones are :class:`~pyseg.methods._base.MethodComparison`'s.)
     k : int
     linkage : str
-    python : HierarchicalFit
     r : HierarchicalFit
         R's fit with its labels in Python's numbering.
-    r_label_mapping : ndarray
-    agreement : PartitionAgreement
     max_height_diff : float
         Largest absolute difference of the sorted merge heights.
     ties : TieReport
     findings : tuple of str
         Which of ``identical``, ``heights_differ_after_ties``, ``fcluster_fewer_clusters``,
         ``tie_at_cut``, ``partitions_differ`` happened.
-    min_agreement : float
     passed : bool
         Agreement reached ``min_agreement`` and the heights are equal, or differ only after ties.
-    diagnosis : list of str
-    timings : dict
     """
 
     k: int
@@ -134,30 +130,20 @@ class HierarchicalComparison(MethodComparison):
     METHOD = "hierarchical"
 
     def fit_dict(self, fit: HierarchicalFit) -> dict[str, Any]:
-        return _fit_dict(fit)
+        return fit.to_dict()
+
+    def calls(self) -> tuple[str, str]:
+        if self.python.route == "vector":
+            return (f"cut_tree(fastcluster.linkage_vector(X, method='ward'), n_clusters={self.k})",
+                    f'cutree(fastcluster::hclust.vector(X, method = "ward"), k = {self.k})')
+        return (f"cut_tree(linkage(X, method={self.linkage!r}), n_clusters={self.k})",
+                f'cutree(hclust(dist(X), method = "{R_HCLUST_METHOD[self.linkage]}"), '
+                f"k = {self.k})")
 
     def own_dict(self) -> dict[str, Any]:
         return {"linkage": self.linkage, "k": self.k,
                 "max_height_diff": json_ready(self.max_height_diff),
                 "findings": list(self.findings), "ties": json_ready(self.ties.__dict__)}
-
-
-def _fit_dict(fit: HierarchicalFit) -> dict[str, Any]:
-    settings = ({"linkage": fit.linkage, "route": fit.route} if fit.engine == "python" else
-                {"method": _r_method(fit.linkage), "route": fit.route})
-    result: dict[str, Any] = {
-        "labels": fit.labels.tolist(),
-        "sizes": np.bincount(fit.labels, minlength=fit.n_clusters).tolist(),
-        "heights_top": json_ready(fit.sorted_heights[-fit.n_clusters:][::-1]),
-        "warnings": list(fit.warnings), "settings": settings,
-    }
-    if fit.fcluster_clusters is not None:
-        result["fcluster_clusters"] = fit.fcluster_clusters
-    return result
-
-
-def _r_method(linkage: str) -> str:
-    return {"ward": "ward.D2"}.get(linkage, linkage)
 
 
 def compare_hierarchical(
@@ -195,26 +181,21 @@ def compare_hierarchical(
         Unknown linkage, bad k, too many rows for a pairwise-distance linkage.
     """
     check_linkage(linkage)
-    if not 0.0 <= min_agreement <= 1.0:
-        raise InputError(f"min_agreement={min_agreement} should be within [0, 1]")
+    check_min_agreement(min_agreement)
     X = np.ascontiguousarray(dataset.X, dtype=np.float64)
     k = check_k(X, k, dataset.source)
     python_engine = python_engine or ScipyHierarchicalEngine()
     r_engine = r_engine or RHierarchicalEngine()
-    py_fit, r_fit, timings = run_both(lambda: python_engine.fit(X, k, linkage),
-                                      lambda: r_engine.fit(X, k, linkage))
-    start = time.perf_counter()
-    measured = partition_agreement(py_fit.labels, r_fit.labels)
-    r_aligned = replace(r_fit, labels=measured.relabel(r_fit.labels))
+    py_fit, r_fit, measured, timings = aligned_pair(lambda: python_engine.fit(X, k, linkage),
+                                                    lambda: r_engine.fit(X, k, linkage))
     max_diff = float(np.max(np.abs(py_fit.sorted_heights - r_fit.sorted_heights)))
     ties = find_ties(X, py_fit, r_fit, k)
     findings = _findings(measured, max_diff, ties, py_fit, k)
     passed = measured.accuracy >= min_agreement and (
         max_diff <= HEIGHT_TOLERANCE or "heights_differ_after_ties" in findings)
     diagnosis = _diagnose(py_fit, r_fit, measured, max_diff, ties, findings, k)
-    timings["comparison"] = time.perf_counter() - start
     return HierarchicalComparison(
-        dataset=dataset, k=k, linkage=linkage, python=py_fit, r=r_aligned,
+        dataset=dataset, k=k, linkage=linkage, python=py_fit, r=r_fit,
         r_label_mapping=measured.mapping, agreement=measured, max_height_diff=max_diff,
         ties=ties, findings=findings, min_agreement=min_agreement, passed=passed,
         diagnosis=diagnosis, timings=timings,
@@ -293,7 +274,7 @@ def _diagnose(py_fit: HierarchicalFit, r_fit: HierarchicalFit, measured: Partiti
                      f"different clusters after relabelling (ARI {measured.ari:.4f}).")
     if max_diff <= HEIGHT_TOLERANCE:
         notes.append(f"The sorted merge heights agree to {max_diff:.3g}.")
-    elif "heights_differ_after_ties" in findings:
+    elif "heights_differ_after_ties" in findings and ties.first_divergence is not None:
         notes.append(
             f"The merge heights differ by up to {max_diff:.6g}, from merge "
             f"{ties.first_divergence + 1} on: equally close pairs were merged in a different "
@@ -321,15 +302,6 @@ def _diagnose(py_fit: HierarchicalFit, r_fit: HierarchicalFit, measured: Partiti
     return notes
 
 
-def cluster_centroids(X: NDArray[np.float64], labels: NDArray[np.int64]) -> NDArray[np.float64]:
-    """Mean of every cluster, shape (n_clusters, n_features) (for profiles and plots)."""
-    k = int(labels.max()) + 1
-    counts = np.bincount(labels, minlength=k).astype(np.float64)
-    sums = np.column_stack([np.bincount(labels, weights=X[:, j], minlength=k)
-                            for j in range(X.shape[1])])
-    return sums / counts[:, None]
-
-
 # -- the method contract (pyseg.methods._base) -----------------------------------------------
 
 MEASURE_NAME = "max |d merge height|"
@@ -340,9 +312,8 @@ def measure(comparison: HierarchicalComparison) -> float:
 
 
 def r_engine(settings: MethodSettings) -> Any:
-    if settings.r_results is not None:
-        return RecordedMethodEngine(settings.r_results, "hierarchical")
-    return live_r(settings, "RHierarchicalEngine")
+    return r_engine_for(settings, lambda path: RecordedMethodEngine(path, "hierarchical"),
+                        R_ENGINE)
 
 
 def run(dataset: Dataset, settings: MethodSettings) -> HierarchicalComparison:
@@ -354,12 +325,9 @@ def run(dataset: Dataset, settings: MethodSettings) -> HierarchicalComparison:
 def r_fit_request(dataset: Dataset, settings: MethodSettings) -> tuple[Any, ...] | None:
     """R's fit as the R worker is asked for it, to send before the comparison needs it."""
     X = np.ascontiguousarray(dataset.X, dtype=np.float64)
-    try:
-        check_linkage(settings.linkage)
-        k = check_k(X, settings.k, dataset.source)
-        check_matrix_size(X.shape[0], settings.linkage, dataset.source)
-    except InputError:
-        return None  # the comparison says why
+    check_linkage(settings.linkage)
+    k = check_k(X, settings.k, dataset.source)
+    check_matrix_size(X.shape[0], settings.linkage, dataset.source)
     return ("engine_call", R_ENGINE, "fit", (X, k, settings.linkage), {})
 
 

@@ -13,7 +13,7 @@ memory instead of the n(n - 1)/2 pairwise distances; it is the same algorithm as
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
@@ -90,7 +90,12 @@ def linkage_matrix(X: NDArray[np.float64], linkage: str, route: str = "matrix") 
         return np.asarray(fastcluster.linkage_vector(X, method="ward"), dtype=np.float64)
     from scipy.cluster.hierarchy import linkage as scipy_linkage
 
-    return np.asarray(scipy_linkage(X, method=linkage), dtype=np.float64)
+    return np.asarray(scipy_linkage(X, method=_SCIPY_METHOD[linkage]), dtype=np.float64)
+
+
+#: pyseg's linkage names (:data:`LINKAGES`, checked by ``check_linkage``) as scipy spells them.
+_SCIPY_METHOD: dict[str, Literal["ward", "complete", "average", "single"]] = {
+    "ward": "ward", "complete": "complete", "average": "average", "single": "single"}
 
 
 def cut_tree_exactly(Z: NDArray[np.float64], k: int) -> NDArray[np.int64]:

@@ -14,7 +14,8 @@ import numpy as np
 
 from pyseg._plots import LABEL_WRAP, _new_figure, _palette, _wrap, figure_to_png_bytes
 from pyseg._report import _Figure, cluster_sizes, size_rows
-from pyseg.methods.hierarchical._base import R_HCLUST_METHOD, VECTOR_WARD_ROWS
+from pyseg.methods._base import call_lines
+from pyseg.methods.hierarchical._base import VECTOR_WARD_ROWS
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -32,8 +33,11 @@ PACKAGES = (("R", "fastcluster", f"hclust.vector for ward from {VECTOR_WARD_ROWS
 #: Dendrograms of more rows show only the last merges (as TRUNCATED_LEAVES leaves).
 DENDROGRAM_LEAVES = 250
 TRUNCATED_LEAVES = 60
-#: Leaves are labelled with their row numbers up to this many rows.
+#: Leaves are labelled with their row numbers up to this many rows (R's plot too:
+#: ``LABELLED_LEAVES`` in ``r_reference/hierarchical.R``).
 LABELLED_LEAVES = 60
+#: Points between the axes' right edge and the "cut for k" label beside it.
+CUT_LABEL_GAP = 6
 
 
 def page_title(c: Any) -> str:
@@ -64,7 +68,8 @@ def figure_rows(c: Any, material: Any, prefix: str, clusters: _Figure) -> list[l
     if r_png is not None:
         r = _Figure(f"{prefix}dendrogram_r.png", "R's own dendrogram: plot(hclust), cut at k",
                     f"Drawn by R as the course does, with rect.hclust(tree, k = {c.k}) boxing "
-                    "the clusters of cutree(tree, k).", r_png)
+                    "the clusters of cutree(tree, k); like scipy's, its leaves sit at height 0 "
+                    f"(hang = -1) and carry row numbers up to {LABELLED_LEAVES} rows.", r_png)
     else:
         r = _Figure(
             f"{prefix}dendrogram_r.png", "R's dendrogram (hclust's tree, drawn by matplotlib)",
@@ -79,13 +84,12 @@ def summary_lines(run: MethodRun) -> list[str]:
     """What ``compare --method hierarchical`` prints about the comparison."""
     c = run.comparison
     py, r = c.python, c.r
-    hclust = R_HCLUST_METHOD.get(c.linkage, c.linkage)
     return [
-        f"method    hierarchical, {c.linkage} linkage, k={c.k}",
-        f"Python    scipy linkage(X, {c.linkage!r}) cut to {c.k} clusters ({py.route} route)"
-        + ("" if py.fcluster_clusters in (None, c.k)
-           else f"; fcluster(maxclust={c.k}) would give {py.fcluster_clusters}"),
-        f"R         cutree(hclust(dist(X), method = {hclust!r}), k = {c.k}) ({r.route} route)",
+        f"method    hierarchical, {c.linkage} linkage, k={c.k} (Python: {py.route} route, R: "
+        f"{r.route} route)" + ("" if py.fcluster_clusters in (None, c.k)
+                               else f"; fcluster(maxclust={c.k}) would give "
+                               f"{py.fcluster_clusters}"),
+        *call_lines(c),
         "",
         f"agreement {c.agreement.accuracy:.4%} ({c.agreement.matched}/{py.labels.size} rows)   "
         f"ARI {c.agreement.ari:.6f}",
@@ -147,8 +151,11 @@ def dendrogram_figure(Z: NDArray[np.float64], labels: NDArray[np.int64], k: int,
                labels=[str(i + 1) for i in range(n)])
     cut = cut_height(Z[:, 2], k)
     axes.axhline(cut, color="black", ls="--", lw=1)
-    axes.annotate(f"cut for k = {k}", xy=(0.99, cut), xycoords=("axes fraction", "data"),
-                  ha="right", va="bottom", fontsize=9)
+    # The label sits in the margin right of the axes, level with the cut: inside, at the edge, it
+    # sat on the line against the frame and over the branches (the layout makes room for it).
+    axes.annotate(f"cut for\nk = {k}", xy=(1, cut), xycoords=("axes fraction", "data"),
+                  xytext=(CUT_LABEL_GAP, 0), textcoords="offset points", ha="left",
+                  va="center", fontsize=9, annotation_clip=False)
     leaves = (f"the top {max(TRUNCATED_LEAVES, k)} branches of {n:,} rows (label: rows under it)"
               if truncate else "Rows" if n <= LABELLED_LEAVES else f"{n} rows")
     axes.set_xlabel(leaves)

@@ -8,11 +8,13 @@ types here: alignment, metrics, reports and the shell never know which language 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import numpy as np
 
 from pyseg._course import CourseSettings
+from pyseg._io import json_ready
+from pyseg.methods._base import Fit
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -22,23 +24,17 @@ ELBOW_MODES = ("course", "matched")
 
 
 @dataclass(frozen=True)
-class FitResult:
-    """One fit.
+class FitResult(Fit):
+    """One K-Means fit (:class:`~pyseg.methods._base.Fit`: ``engine``, ``labels``, ``warnings``).
 
     Attributes
     ----------
-    engine : str
-        ``"python"`` or ``"r"``.
-    labels : ndarray of shape (n_samples,), dtype int64
-        0-based cluster index of every row.
     centers : ndarray of shape (n_clusters, n_features), dtype float64
         Cluster centers in the engine's own numbering.
     wcss : float
         Within-cluster sum of squares (scikit-learn's ``inertia_``, R's ``tot.withinss``).
     n_iter : int
         Iterations of the best run.
-    warnings : tuple of str
-        Warnings the engine raised, captured instead of printed.
     """
 
     engine: str
@@ -52,10 +48,8 @@ class FitResult:
     def n_clusters(self) -> int:
         return int(self.centers.shape[0])
 
-    @property
-    def sizes(self) -> NDArray[np.int64]:
-        """Number of rows in each cluster, shape (n_clusters,)."""
-        return np.bincount(self.labels, minlength=self.n_clusters).astype(np.int64)
+    def own_dict(self) -> dict[str, Any]:
+        return {"centers": json_ready(self.centers), "wcss": self.wcss, "n_iter": self.n_iter}
 
 
 @dataclass(frozen=True)

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import threading
 import time
-from collections.abc import Callable, Sequence
-from concurrent.futures import Future, wait
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
-from pyseg._align import Agreement, aligned_centers, max_center_difference
+from pyseg._align import Agreement, align_labels, aligned_centers, max_center_difference
 from pyseg._align import agreement as measure_agreement
 from pyseg._course import (
     CENTER_TOLERANCE,
@@ -36,7 +34,14 @@ from pyseg.engines import (
     nearest_center,
 )
 from pyseg.engines._stability_python import Resampler
-from pyseg.methods._base import ComparisonBase, MethodPrediction, MethodSettings
+from pyseg.methods._agreement import check_k
+from pyseg.methods._base import (
+    ComparisonBase,
+    MethodPrediction,
+    MethodSettings,
+    check_min_agreement,
+    run_both,
+)
 from pyseg.methods.kmeans._python import one_thread
 
 if TYPE_CHECKING:
@@ -47,8 +52,6 @@ if TYPE_CHECKING:
 
 Mode = Literal["course", "exact"]
 MODES = COMPARE_MODES
-T = TypeVar("T")
-U = TypeVar("U")
 
 #: When course-mode fits disagree, the diagnosis advises this many times the starts used.
 MORE_STARTS_FACTOR = 5
@@ -147,15 +150,7 @@ class Comparison(ComparisonBase):
 
 
 def _fit_dict(fit: FitResult, settings: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "centers": json_ready(fit.centers),
-        "labels": fit.labels.tolist(),
-        "wcss": fit.wcss,
-        "sizes": fit.sizes.tolist(),
-        "n_iter": fit.n_iter,
-        "warnings": list(fit.warnings),
-        "settings": settings,
-    }
+    return {**fit.to_dict(), "settings": settings}
 
 
 def compare(
@@ -210,8 +205,8 @@ def compare(
     """
     if mode not in MODES:
         raise InputError(f"mode={mode!r} should be one of {', '.join(MODES)}")
-    if not 0.0 <= min_agreement <= 1.0:
-        raise InputError(f"min_agreement={min_agreement} should be within [0, 1]")
+    check_min_agreement(min_agreement)
+    check_k(np.asarray(dataset.X, dtype=np.float64), k, dataset.source)  # every method's wording
     check_clusterable(dataset, k)
     if python_engine is None:
         python_engine = SklearnEngine()
@@ -290,50 +285,6 @@ def _fit_pair(
         lambda: r_engine.fit(X, k, r_settings),
     )
     return py_fit, r_fit, settings, timings
-
-
-def run_both(
-    python_fit: Callable[[], T], r_fit: Callable[[], U]
-) -> tuple[T, U, dict[str, float]]:
-    """Run both fits (of any method), the Python one in a thread; with the seconds each took.
-
-    R stays on the calling thread because embedded R must only be called from the thread that
-    started it. scikit-learn's loops release the GIL, and an out-of-process R engine only waits
-    on a pipe, so the two fits overlap on two cores.
-
-    An error from R waits for the Python fit before it is raised: a process must not exit while
-    another thread runs native code (library destructors at exit then crash, e.g. "double free
-    or corruption"). A ``KeyboardInterrupt`` is raised at once: scikit-learn's fit cannot be
-    stopped half-way, and the ``pyseg`` program then ends with ``os._exit`` (see
-    :func:`pyseg.cli.run_console`) rather than wait for it; a library caller's interpreter waits
-    for the thread at exit, as for any thread.
-    """
-    timings: dict[str, float] = {}
-    python_future: Future[T] = Future()
-
-    def timed_python() -> None:
-        start = time.perf_counter()
-        try:
-            result = python_fit()
-        except BaseException as exc:  # handed to the caller through the future
-            timings["python_fit"] = time.perf_counter() - start
-            python_future.set_exception(exc)
-        else:
-            timings["python_fit"] = time.perf_counter() - start
-            python_future.set_result(result)
-
-    threading.Thread(target=timed_python, name="pyseg-python-fit").start()
-    start = time.perf_counter()
-    try:
-        r_result = r_fit()
-    except KeyboardInterrupt:
-        raise
-    except BaseException:
-        wait([python_future])
-        raise
-    timings["r_fit"] = time.perf_counter() - start
-    python_result = python_future.result()
-    return python_result, r_result, timings
 
 
 def _settings_dict(settings: CourseSettings, side: str) -> dict[str, Any]:
@@ -479,10 +430,8 @@ def r_fit_request(dataset: Dataset, settings: MethodSettings) -> tuple[Any, ...]
     (exact mode starts from Python's centers: nothing to send early)."""
     if settings.mode != "course":
         return None
-    try:
-        check_clusterable(dataset, settings.k)
-    except InputError:
-        return None  # the comparison says why
+    check_k(np.asarray(dataset.X, dtype=np.float64), settings.k, dataset.source)
+    check_clusterable(dataset, settings.k)
     return ("fit", dataset.X, settings.k, settings.r_settings)
 
 
@@ -558,6 +507,13 @@ class Resample(Resampler):
     def labels(self, X: NDArray[np.float64], k: int, draw: Any) -> NDArray[np.int64]:
         with one_thread():
             return best_lloyd(X, draw[:, :k, :])[0]
+
+    def numbered_as_compare(self, X: NDArray[np.float64], k: int,
+                            labels: NDArray[np.int64]) -> NDArray[np.int64]:
+        """Numbered as compare's course fit (scikit-learn, random_state=42, n_init=10): the
+        shared starts find the same clusters in another order."""
+        reference = SklearnEngine().fit(X, k, PYTHON_COURSE).labels
+        return align_labels(reference, labels, n_a=k, n_b=k).mapping[labels]
 
     def r_draws(self, draws: Sequence[Any] | None, n: int) -> dict[str, Any]:
         assert draws is not None

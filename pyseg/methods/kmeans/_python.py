@@ -120,7 +120,8 @@ def nearest_center(
     squared = np.zeros((X.shape[0], centers.shape[0]), dtype=np.float64)
     for feature in range(X.shape[1]):
         squared += (X[:, feature, None] - centers[None, :, feature]) ** 2
-    index = np.argmin(squared, axis=1).astype(np.int64) if centers.shape[0] else np.zeros(0)
+    index = (np.argmin(squared, axis=1).astype(np.int64) if centers.shape[0]
+             else np.zeros(0, dtype=np.int64))
     distance = np.sqrt(squared[np.arange(X.shape[0]), index])
     return index, distance
 

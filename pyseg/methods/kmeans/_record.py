@@ -59,7 +59,7 @@ def canonical_command(dataset: Dataset, k_values: Sequence[int], elbow_starts: i
     data's directory, the output path, option order and spelling change nothing in the file.
     """
     words = ["pyseg", "record-r"]
-    if getattr(dataset, "path", None):
+    if dataset.path is not None:
         words += ["--data", dataset.path.name]
     if not dataset.is_course_schema:
         words += ["--columns", ",".join(dataset.feature_names)]

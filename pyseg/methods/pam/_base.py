@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import numpy as np
 
 from pyseg._errors import InputError
+from pyseg.methods._base import Fit
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -64,14 +65,11 @@ class PamData:
 
 
 @dataclass(frozen=True)
-class PamFit:
-    """One PAM fit.
+class PamFit(Fit):
+    """One PAM fit (cluster ``j`` is the cluster of medoid ``medoids[j]``).
 
     Attributes
     ----------
-    engine : str
-    labels : ndarray of shape (n,), dtype int64
-        Cluster ``j`` is the cluster of medoid ``medoids[j]``.
     medoids : ndarray of shape (k,), dtype int64
         0-based rows.
     loss : float
@@ -82,7 +80,6 @@ class PamFit:
     distances : ndarray or None
         The pairwise distances the engine used, in R's ``dist`` order (up to
         :data:`MAX_DISTANCE_CHECK_ROWS` rows), for the max |dD| check.
-    warnings : tuple of str
     """
 
     engine: str
@@ -95,8 +92,12 @@ class PamFit:
     warnings: tuple[str, ...] = field(default=())
 
     @property
-    def sizes(self) -> list[int]:
-        return np.bincount(self.labels, minlength=self.medoids.size).tolist()
+    def n_clusters(self) -> int:
+        return int(self.medoids.size)
+
+    def own_dict(self) -> dict[str, Any]:
+        return {"medoid_rows": self.medoids.tolist(), "loss": self.loss,
+                "objective": self.objective}
 
 
 @runtime_checkable

@@ -17,7 +17,6 @@ training columns' ranges), in both languages (:func:`predict_pam`).
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -42,10 +41,15 @@ from pyseg.engines._stability_python import Resampler
 from pyseg.methods._agreement import (
     PartitionAgreement,
     check_k,
-    partition_agreement,
 )
-from pyseg.methods._base import MethodComparison, MethodPrediction, MethodSettings, live_r
-from pyseg.methods.kmeans._compare import run_both
+from pyseg.methods._base import (
+    MethodComparison,
+    MethodPrediction,
+    MethodSettings,
+    aligned_pair,
+    check_min_agreement,
+    r_engine_for,
+)
 from pyseg.methods.pam import R_ENGINE
 from pyseg.methods.pam._base import (
     PamData,
@@ -71,7 +75,7 @@ ID_HEADERS = ("customerid", "customer_id", "id")
 
 def _source_columns(dataset: Dataset) -> list[str]:
     """The table's columns behind the feature names (``Genre=Male`` comes from ``Genre``)."""
-    header = [str(name) for name in dataset.frame.columns]
+    header = [str(name) for name in dataset.table.columns]
     sources: list[str] = []
     for name in dataset.feature_names:
         base = name if name in header else name.split("=", 1)[0]
@@ -126,15 +130,13 @@ class PamComparison(MethodComparison):
 
     Attributes
     ----------
-    dataset : Dataset
+    (The shared ones are :class:`~pyseg.methods._base.MethodComparison`'s.)
     data : PamData
     k : int
     distance : str
     python, r : PamFit
         R's labels in Python's numbering, its medoids reordered to match
         (``r.medoids[j]`` is the medoid of Python's cluster j).
-    r_label_mapping : ndarray
-    agreement : PartitionAgreement
     same_medoids : bool
         The same rows (0-based) as medoids.
     medoids_differing : int
@@ -151,7 +153,6 @@ class PamComparison(MethodComparison):
     passed : bool
         No medoid differing, same objective (1e-12 relative) and agreement, ties aside, >=
         ``min_agreement``.
-    diagnosis : list of str
     """
 
     data: PamData
@@ -175,8 +176,20 @@ class PamComparison(MethodComparison):
 
     def fit_dict(self, fit: PamFit) -> dict[str, Any]:
         call = 'kmedoids.pam(D, k, init="build")' if fit is self.python else _r_call(self.distance)
-        return {**_fit_dict(fit), "medoids": self.medoid_customers(fit),
+        return {**fit.to_dict(), "medoids": self.medoid_customers(fit),
                 "settings": {"call": call}}
+
+    @property
+    def scale_free(self) -> bool:
+        return self.distance == "gower"  # Gower divides each column by its own range
+
+    def calls(self) -> tuple[str, str]:
+        if self.distance == "gower":  # D: pyseg's Gower distances, daisy's arithmetic
+            return (f"kmedoids.pam(D, {self.k}, init='build', max_iter=1000)",
+                    f'cluster::pam(cluster::daisy(df, metric = "gower"), k = {self.k}, '
+                    "diss = TRUE)")
+        return (f"kmedoids.pam(squareform(pdist(X)), {self.k}, init='build', max_iter=1000)",
+                f"cluster::pam(dist(X), k = {self.k}, diss = TRUE)")
 
     def own_dict(self) -> dict[str, Any]:
         return {"k": self.k, "distance": self.distance, "same_medoids": self.same_medoids,
@@ -189,12 +202,6 @@ class PamComparison(MethodComparison):
 def _r_call(distance: str) -> str:
     return ('cluster::pam(cluster::daisy(df, metric = "gower"), k)' if distance == "gower"
             else "cluster::pam(dist(X), k)")
-
-
-def _fit_dict(fit: PamFit) -> dict[str, Any]:
-    return {"labels": fit.labels.tolist(), "sizes": fit.sizes,
-            "medoid_rows": fit.medoids.tolist(), "loss": fit.loss, "objective": fit.objective,
-            "warnings": list(fit.warnings)}
 
 
 def medoid_customers(dataset: Dataset, columns: MixedColumns,
@@ -210,7 +217,7 @@ def medoid_customers(dataset: Dataset, columns: MixedColumns,
         values = {name: json_ready(v[row]) if kind == "numeric" else str(v[row])
                   for name, kind, v in zip(columns.names, columns.kinds, columns.values,
                                            strict=True)}
-        customer_id = None if id_column is None else str(dataset.frame[id_column].iloc[row])
+        customer_id = None if id_column is None else str(dataset.table[id_column].iloc[row])
         customers.append({"row": row, "id": customer_id, "values": values})
     return customers
 
@@ -246,34 +253,28 @@ def compare_pam(
         Unknown distance, bad k (more than the distinct rows), a Gower column with one value,
         :data:`~pyseg.methods.pam._base.MAX_PAM_ROWS` rows or more.
     """
-    if not 0.0 <= min_agreement <= 1.0:
-        raise InputError(f"min_agreement={min_agreement} should be within [0, 1]")
+    check_min_agreement(min_agreement)
     data = pam_data(dataset, distance, features)
     k = check_k(data.X, k, dataset.source)
     check_pam_size(data.n_rows, dataset.source, data.distance)
     python_engine = python_engine or KmedoidsPamEngine()
     r_engine = r_engine or RPamEngine()
-    py_fit, r_fit, timings = run_both(lambda: python_engine.fit(data, k),
-                                      lambda: r_engine.fit(data, k))
-    start = time.perf_counter()
-    measured = partition_agreement(py_fit.labels, r_fit.labels)
-    order = np.argsort(measured.mapping)
-    r_aligned = replace(r_fit, labels=measured.relabel(r_fit.labels),
-                        medoids=r_fit.medoids[order])
+    py_fit, r_fit, measured, timings = aligned_pair(lambda: python_engine.fit(data, k),
+                                                    lambda: r_engine.fit(data, k))
+    r_fit = replace(r_fit, medoids=r_fit.medoids[np.argsort(measured.mapping)])
     same = set(py_fit.medoids.tolist()) == set(r_fit.medoids.tolist())
     differing = int(np.sum(medoid_gaps(data, py_fit.medoids, r_fit.medoids) > 0))
     rel = abs(py_fit.objective - r_fit.objective) / max(abs(r_fit.objective), 1e-300)
     max_dd = (None if py_fit.distances is None or r_fit.distances is None else
               float(np.max(np.abs(py_fit.distances - r_fit.distances), initial=0.0)))
     tied = tied_rows(data, py_fit.medoids)
-    ties = moved_ties(data, py_fit, r_aligned)
+    ties = moved_ties(data, py_fit, r_fit)
     passed = bool(differing == 0 and rel <= OBJECTIVE_TOLERANCE
                   and (measured.matched + ties) / py_fit.labels.size >= min_agreement)
-    diagnosis = _diagnose(py_fit, r_aligned, measured, (same, differing, ties), rel, max_dd,
+    diagnosis = _diagnose(py_fit, r_fit, measured, (same, differing, ties), rel, max_dd,
                           tied, data.distance)
-    timings["comparison"] = time.perf_counter() - start
     return PamComparison(dataset=dataset, data=data, k=k, distance=data.distance, python=py_fit,
-                         r=r_aligned, r_label_mapping=measured.mapping, agreement=measured,
+                         r=r_fit, r_label_mapping=measured.mapping, agreement=measured,
                          same_medoids=same, medoids_differing=differing, objective_rel_diff=rel,
                          max_distance_diff=max_dd, tied_rows=tied, min_agreement=min_agreement,
                          passed=passed, diagnosis=diagnosis, timings=timings,
@@ -364,18 +365,6 @@ def _diagnose(py_fit: PamFit, r_fit: PamFit, measured: PartitionAgreement,
     return notes
 
 
-@dataclass(frozen=True)
-class PamPrediction:
-    """Nearest medoid of new rows in both languages, in Python's cluster numbering."""
-
-    python: NDArray[np.int64]
-    r: NDArray[np.int64] | None
-
-    @property
-    def agree(self) -> bool:
-        return self.r is not None and bool(np.array_equal(self.python, self.r))
-
-
 def new_pam_data(data: PamData, new: pd.DataFrame | NDArray[np.float64]) -> PamData:
     """New customers as :class:`PamData` with the training columns: a table with the columns'
     names (Gower or Euclidean) or a numeric matrix in feature order (Euclidean, all-numeric)."""
@@ -398,17 +387,16 @@ def new_pam_data(data: PamData, new: pd.DataFrame | NDArray[np.float64]) -> PamD
 
 
 def predict_pam(comparison: PamComparison, new: pd.DataFrame | NDArray[np.float64], *,
-                with_r: bool = True, r_engine: RPamEngine | None = None) -> PamPrediction:
+                r_engine: RPamEngine | None = None) -> MethodPrediction:
     """Each new customer's nearest medoid (the fit's distance; Gower scaled by the training
     ranges), by Python's medoids in numpy and by R's medoids in R, both numbered as Python's
     clusters."""
     data = comparison.data
     rows = new_pam_data(data, new)
     python = np.argmin(medoid_distances(data, comparison.python.medoids, rows), axis=1)
-    r = None
-    if with_r:
-        r = (r_engine or RPamEngine()).nearest_medoid(data, comparison.r, rows)
-    return PamPrediction(python=python.astype(np.int64), r=r)
+    r = (r_engine or RPamEngine()).nearest_medoid(data, comparison.r, rows)
+    return MethodPrediction(python.astype(np.int64), r, "the segment of the nearest medoid, by "
+                            f"the fit's distance ({data.distance})")
 
 
 # -- the method contract (pyseg.methods._base) -----------------------------------------------
@@ -421,9 +409,7 @@ def measure(comparison: PamComparison) -> float:
 
 
 def r_engine(settings: MethodSettings) -> Any:
-    if settings.r_results is not None:
-        return RecordedPamEngine(settings.r_results)
-    return live_r(settings, "RPamEngine")
+    return r_engine_for(settings, RecordedPamEngine, R_ENGINE)
 
 
 def run(dataset: Dataset, settings: MethodSettings) -> PamComparison:
@@ -436,20 +422,14 @@ def predict(comparison: PamComparison, X_new: NDArray[np.float64],
     numeric = [name for name, kind in zip(comparison.data.columns.names,
                                           comparison.data.columns.kinds, strict=True)
                if kind == "numeric"]
-    found = predict_pam(comparison, table.astype({name: "float64" for name in numeric}))
-    assert found.r is not None  # R was asked
-    return MethodPrediction(found.python, found.r, "the segment of the nearest medoid, by the "
-                            f"fit's distance ({comparison.data.distance})")
+    return predict_pam(comparison, table.astype({name: "float64" for name in numeric}))
 
 
 def r_fit_request(dataset: Dataset, settings: MethodSettings) -> tuple[Any, ...] | None:
     """R's fit as the R worker is asked for it, to send before the comparison needs it."""
-    try:
-        data = pam_data(dataset, settings.distance)
-        k = check_k(data.X, settings.k, dataset.source)
-        check_pam_size(data.n_rows, dataset.source, data.distance)
-    except InputError:
-        return None  # the comparison says why
+    data = pam_data(dataset, settings.distance)
+    k = check_k(data.X, settings.k, dataset.source)
+    check_pam_size(data.n_rows, dataset.source, data.distance)
     return ("engine_call", R_ENGINE, "fit", (data, k), {})
 
 

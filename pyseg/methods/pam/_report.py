@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from pyseg._report import cluster_sizes
+from pyseg.methods._base import call_lines
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -73,6 +74,11 @@ def _stars(axes: Axes, centers: NDArray[np.float64], colors: list[Any], label: s
                  label=label)  # the legend's star: colourless, every cluster has one
 
 
+def _id(cell: str) -> str:
+    """A customer ID as the customer reads it: ``0095`` is customer 95."""
+    return str(int(cell)) if cell.isdigit() else cell
+
+
 def section(c: Any, material: Any) -> dict[str, Any]:
     """The section's record beyond the common keys: the medoid customers' table."""
     return {"tables": [_medoid_table(c)]}
@@ -108,11 +114,11 @@ def _value(value: Any) -> str:
 def summary_lines(run: MethodRun) -> list[str]:
     """What ``compare --method pam`` prints about the comparison."""
     c = run.comparison
-    call = "daisy(df, metric = \"gower\")" if c.distance == "gower" else "dist(X)"
     lines = [
-        f"method    PAM, k={c.k}, {c.distance} distance",
-        f"Python    kmedoids.pam(D, {c.k}, init=\"build\") on pyseg's {c.distance} distances",
-        f"R         cluster::pam({call}, k = {c.k})",
+        f"method    PAM, k={c.k}, {c.distance} distance"
+        + (" (Python's D: pyseg's Gower distances, daisy's arithmetic)"
+           if c.distance == "gower" else ""),
+        *call_lines(c),
         "",
         f"agreement {c.agreement.accuracy:.4%} ({c.agreement.matched}/{c.python.labels.size} "
         f"rows)   ARI {c.agreement.ari:.6f}",
@@ -126,7 +132,7 @@ def summary_lines(run: MethodRun) -> list[str]:
     python, r = c.medoid_customers(c.python), c.medoid_customers(c.r)
     sizes = cluster_sizes(c.python.labels, c.k)
     for index, (mine, theirs) in enumerate(zip(python, r, strict=True)):
-        who = (f"customer {mine['id']} (row {mine['row']})" if mine["id"]
+        who = (f"customer {_id(mine['id'])} (row {mine['row']})" if mine["id"]
                else f"row {mine['row']}")
         values = ", ".join(f"{name} {_value(v)}" for name, v in mine["values"].items())
         line = f"{index:>7}  {sizes[index]:>5}  {who}: {values}"
