@@ -53,6 +53,7 @@ print(time.perf_counter() - start)
 """
 
 R_ALONE = """
+suppressMessages({library(cluster); library(mclust)})  # Mclust wants mclust attached
 args <- commandArgs(TRUE)
 X <- as.matrix(read.csv(args[1]))
 B <- as.integer(args[3])
