@@ -55,6 +55,9 @@ _EXPORTS: dict[str, str] = {
     "compare_data": "pyseg._pipeline",
     "CompareRun": "pyseg._pipeline",
     "versions": "pyseg._provenance",
+    # a learner's own answer
+    "check": "pyseg._check",
+    "CheckResult": "pyseg._check",
     # elbow, report, recorded R results
     "elbow": "pyseg.methods.kmeans._elbow",
     "ElbowResult": "pyseg.methods.kmeans._elbow",
@@ -102,6 +105,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         align_labels,
         contingency_table,
     )
+    from pyseg._check import CheckResult, check
     from pyseg._course import PYTHON_COURSE, R_COURSE, CourseSettings
     from pyseg._data import (
         COURSE_COLUMNS,
