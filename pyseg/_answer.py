@@ -187,7 +187,8 @@ def _header(rows: list[tuple[int, list[str]]], n_rows: int) -> tuple[int, list[s
         return None
     if all(_is_number(cell) for cell in first):
         numbered = [str(i) for i in range(len(first))]
-        return rows[0] if first == numbered and len(rows) != n_rows else None
+        one_column = len(first) == 1 and len(rows) != n_rows + 1  # "0" is then a label
+        return rows[0] if first == numbered and not one_column else None
     return rows[0]
 
 

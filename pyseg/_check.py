@@ -327,7 +327,7 @@ def _verdict(result: CheckResult) -> str:
         return f"match: your answer is the course's partition ({who})."
     if result.finding == "local-optimum":
         return (f"local-optimum: your K-Means stopped in a local optimum: {result.elsewhere} "
-                f"customer{'s' if result.elsewhere != 1 else ''} sit elsewhere than in the "
+                f"customer{'s sit' if result.elsewhere != 1 else ' sits'} elsewhere than in the "
                 f"course's partition, and your WCSS is higher.")
     if explained is not None and result.finding == "scaled":
         return (f"scaled: your answer is the course K-Means on standardised columns "
@@ -361,6 +361,10 @@ def _why(result: CheckResult) -> list[str]:
         if not result.stable:
             why.append("Your clusters are not where K-Means stops: many customers are nearer "
                        "another cluster's mean than their own.")
+        elif result.answer.k != result.k:
+            why.append(f"Your clusters are where K-Means can stop on the course's columns with "
+                       f"k = {result.answer.k} (a worse optimum than several starts find); the "
+                       f"course uses k = {result.k}.")
         best = max(result.candidates, key=lambda c: c.agreement, default=None)
         if best is not None:
             why.append(f"Closest candidate: {_describe(best)} ({best.agreement:.1%}).")
