@@ -138,8 +138,8 @@ def answer_from_bytes(data: bytes, source: str, dataset: Dataset) -> Answer:
         language = "python"  # pandas writes its index column with an empty, unquoted name
     if len(body) == dataset.n_rows:
         return _labels_file(header, body, source, dataset, language)
-    if 0 < len(body) <= MAX_LABELS and all(_is_number(c) for _, cells in body
-                                           for c in cells[1:]):
+    if 0 < len(body) <= MAX_LABELS and max(len(cells) for _, cells in body) > 1 and all(
+            _is_number(c) for _, cells in body for c in cells[1:]):
         return _centers_file(header, body, source, dataset, language)
     line = body[dataset.n_rows][0] if len(body) > dataset.n_rows else rows[-1][0]
     raise InputError(

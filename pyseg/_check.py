@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import threading
 import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -27,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from pyseg._align import Agreement, agreement
-from pyseg._answer import Answer, read_answer
+from pyseg._answer import Answer, answer_from_bytes, read_answer
 from pyseg._course import (
     COURSE_K,
     PYTHON_COURSE,
@@ -38,7 +39,14 @@ from pyseg._course import (
 )
 from pyseg._data import Dataset, check_clusterable, load_dataset
 from pyseg._io import json_ready, json_text
-from pyseg.engines import FitResult, KMeansEngine, REngine, SklearnEngine, nearest_center
+from pyseg.engines import (
+    FitResult,
+    KMeansEngine,
+    REngine,
+    RWorkerEngine,
+    SklearnEngine,
+    nearest_center,
+)
 from pyseg.methods.kmeans._compare import run_both
 
 if TYPE_CHECKING:
@@ -223,7 +231,7 @@ def check(answer: Any, data: str | os.PathLike[str] | Dataset | None = None, *,
     """
     dataset = data if isinstance(data, Dataset) else load_dataset(data)
     check_clusterable(dataset, k)
-    learner = read_answer(answer, dataset)
+    learner = answer if isinstance(answer, Answer) else read_answer(answer, dataset)
     r_engine = r_engine if r_engine is not None else REngine()
     python, r, timings = run_both(
         lambda: _python_fits(dataset, k, learner),
@@ -248,6 +256,38 @@ def check(answer: Any, data: str | os.PathLike[str] | Dataset | None = None, *,
     return CheckResult(finding, learner, dataset, k, python_fit, r, course, r_agreement, wcss,
                        python_fit.wcss, stable, tuple(candidates), explained,
                        python_seconds=python_seconds, r_seconds=timings["r_fit"])
+
+
+class Checker:
+    """Checks answers on one data set, for a long-lived caller (the web page): R runs in a worker
+    process (requests from any thread), started at the first check, and its course fit is made
+    once.
+
+    Parameters
+    ----------
+    dataset : Dataset
+    k : int, default=5
+        The course's number of clusters.
+    """
+
+    def __init__(self, dataset: Dataset, k: int = COURSE_K) -> None:
+        self.dataset = dataset
+        self.k = k
+        self._lock = threading.Lock()
+        self._r_fit: FitResult | None = None
+
+    def check_bytes(self, data: bytes, source: str) -> CheckResult:
+        """Check the answer file ``source`` whose bytes are ``data`` (never written to disk)."""
+        return check(answer_from_bytes(data, source, self.dataset), self.dataset, k=self.k,
+                     r_engine=self)  # type: ignore[arg-type]  # fit() is all check() asks
+
+    def fit(self, X: NDArray[np.float64], k: int, settings: CourseSettings) -> FitResult:
+        """R's course fit, made by the worker once."""
+        with self._lock:
+            if self._r_fit is None:
+                with RWorkerEngine() as worker:
+                    self._r_fit = worker.fit(X, k, settings)
+            return self._r_fit
 
 
 def _python_fits(dataset: Dataset, k: int, learner: Answer
