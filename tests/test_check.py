@@ -280,3 +280,27 @@ def test_check_answers_within_twice_a_cold_compare(course_csv: Path, tmp_path: P
     compare = best("compare", "--data", str(course_csv))
     checked = best("check", str(tmp_path / "r_local_optimum.txt"), "--data", str(course_csv))
     assert checked < 2 * compare, (checked, compare)
+
+
+def test_centers_on_standardised_columns_are_read_as_such(wide_csv: Path) -> None:
+    """``StandardScaler`` then ``km.cluster_centers_``: centers in z units, the finding scaled."""
+    from sklearn.cluster import KMeans
+    from sklearn.preprocessing import StandardScaler
+
+    from pyseg import check
+
+    X = pd.read_csv(wide_csv).iloc[:, [3, 4]].values
+    km = KMeans(n_clusters=5, n_init=10, random_state=42).fit(StandardScaler().fit_transform(X))
+    result = check(km.cluster_centers_, wide_csv)
+    assert result.answer.description.endswith("on standardised columns")
+    assert result.finding == "scaled"
+
+
+def test_unusable_r_exits_3_with_the_fix(run_pyseg, mall_like_csv: Path, tmp_path: Path
+                                         ) -> None:
+    labels = tmp_path / "labels.txt"
+    labels.write_text("0\n" * 100 + "1\n" * 100, encoding="utf-8")
+    done = run_pyseg("check", str(labels), "--data", str(mall_like_csv),
+                     env={"R_HOME": "/nonexistent"})
+    lines = done.stderr.splitlines()
+    assert done.returncode == 3 and len(lines) == 1 and "R_HOME" in lines[0], done.stderr
