@@ -8,7 +8,7 @@ import textwrap
 
 from pyseg._check import check, check_text_lines
 from pyseg._data import load_dataset
-from pyseg.cli._args import add_data_arguments, positive_int
+from pyseg.cli._args import add_data_arguments, integer
 from pyseg.cli._help import COMMAND_HELP
 
 DESCRIPTION = textwrap.fill(
@@ -29,7 +29,7 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
                                    formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("answer", metavar="ANSWER", help="your labels or centers (CSV or text)")
     add_data_arguments(parser)
-    parser.add_argument("--k", type=positive_int, default=5,
+    parser.add_argument("--k", type=integer(2, 20), default=5,
                         help="the course's number of clusters (default 5)")
     parser.add_argument("--json", action="store_true", help="print one JSON document")
     parser.set_defaults(func=run)
