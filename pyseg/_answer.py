@@ -84,9 +84,10 @@ def read_answer(answer: Any, dataset: Dataset) -> Answer:
 
     Parameters
     ----------
-    answer : path-like, bytes, fitted ``KMeans``, or array-like
+    answer : path-like, fitted ``KMeans``, DataFrame or array-like
         A file (labels or centers, see the module docstring), a fitted scikit-learn ``KMeans``
-        (its ``labels_``), a 1-D labels array or a 2-D (k, 2) centers array.
+        (its ``labels_``), a DataFrame read as that file would be, a 1-D labels array or a 2-D
+        (k, 2) centers array of numbers.
     dataset : Dataset
         The data the answer was computed on.
 
@@ -110,17 +111,19 @@ def read_answer(answer: Any, dataset: Dataset) -> Answer:
             return _from_codes(labels, "python", "labels_ of a fitted KMeans", dataset)
         return _from_centers(np.asarray(answer.cluster_centers_, dtype=np.float64),
                              "python", "cluster_centers_ of a fitted KMeans", dataset)
+    if hasattr(answer, "to_csv") and getattr(answer, "ndim", 1) == 2:  # a pandas DataFrame
+        return answer_from_bytes(answer.to_csv(index=False).encode(), "the DataFrame", dataset)
     values = np.asarray(answer)
     if values.ndim == 1:
         if values.shape[0] != dataset.n_rows:
             raise InputError(f"the labels array has {values.shape[0]} labels; "
                              f"{dataset.source} has {dataset.n_rows} customers")
         return _from_codes(values, None, "a labels array", dataset)
-    if values.ndim == 2:
+    if values.ndim == 2 and values.dtype.kind in "iuf":
         return _from_centers(np.asarray(values, dtype=np.float64), None, "a centers array",
                              dataset, source="the centers array")
-    raise InputError(f"cannot read an answer from a {values.ndim}-D array: give labels (1-D) "
-                     "or centers (k rows, 2 columns)")
+    raise InputError(f"cannot read an answer from a {values.ndim}-D {values.dtype} array: give "
+                     "labels (1-D) or centers (k rows, 2 columns of numbers)")
 
 
 def answer_from_bytes(data: bytes, source: str, dataset: Dataset) -> Answer:

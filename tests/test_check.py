@@ -190,6 +190,7 @@ def test_python_objects_fitted_kmeans_labels_and_centers(mall_like_csv: Path) ->
     assert check(km, mall_like_csv).finding == "match"
     assert check(km.labels_ + 1, mall_like_csv).answer.language == "r"
     assert check(km.cluster_centers_, mall_like_csv).answer.kind == "centers"
+    assert check(table.assign(cluster=km.labels_), mall_like_csv).finding == "match"
     single = KMeans(n_clusters=5, init="random", n_init=1, random_state=0).fit(X)
     assert check(single, mall_like_csv).finding == "local-optimum"
 
