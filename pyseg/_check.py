@@ -358,7 +358,7 @@ def _describe(candidate: Candidate) -> str:
 
 
 def _verdict(result: CheckResult) -> str:
-    agree = f"{result.agreement:.1%} of customers as in the course's partition"
+    agree = f"{result.agreement:.1%} of customers grouped as in the course's partition"
     explained = result.explained_by
     if result.finding == "match":
         both = result.course.accuracy == 1.0 and result.r_agreement == 1.0
@@ -378,8 +378,8 @@ def _verdict(result: CheckResult) -> str:
     if explained is not None and result.finding == "other-k":
         return (f"other-k: your answer is the course K-Means with k = {explained.k} "
                 f"({explained.agreement:.1%} agreement with it); the course uses k = {result.k}.")
-    return (f"unexplained: your answer puts {agree} (ARI {result.course.ari:.3f}); none of the "
-            f"usual mistakes explains it.")
+    return (f"unexplained: {agree} (ARI {result.course.ari:.3f}), and none of the usual "
+            f"mistakes explains your answer.")
 
 
 def _why(result: CheckResult) -> list[str]:
