@@ -279,7 +279,7 @@ class Checker:
     def check_bytes(self, data: bytes, source: str) -> CheckResult:
         """Check the answer file ``source`` whose bytes are ``data`` (never written to disk)."""
         return check(answer_from_bytes(data, source, self.dataset), self.dataset, k=self.k,
-                     r_engine=self)  # type: ignore[arg-type]  # fit() is all check() asks
+                     r_engine=self)
 
     def fit(self, X: NDArray[np.float64], k: int, settings: CourseSettings) -> FitResult:
         """R's course fit, made by the worker once."""
@@ -319,8 +319,10 @@ def _candidate_settings(dataset: Dataset, k: int, answer_k: int
         found.append(("scaled", features, (X - X.mean(axis=0)) / spread, k, True))
     if answer_k != k and answer_k < dataset.n_rows:
         found.append(("other-k", features, X, answer_k, False))
+    if dataset.frame is None:  # the features alone: no other columns to try
+        return found
     frame = dataset.frame
-    numeric = [] if frame is None else [
+    numeric = [
         str(name) for name in frame.columns[1:]
         if frame[name].dtype.kind in "iuf" and frame[name].notna().all()]
     for pair in itertools.combinations(numeric, 2):
