@@ -34,6 +34,7 @@ _EXPORTS: dict[str, str] = {
     **dict.fromkeys(("elbow", "ElbowResult", "ElbowRow"), "pyseg.methods.kmeans._elbow"),
     **dict.fromkeys(("CompareReport", "ElbowReport", "write_compare_report",
                      "write_elbow_report"), "pyseg._report"),
+    **dict.fromkeys(("check", "CheckResult"), "pyseg._check"),  # a learner's own answer
     "record_r_results": "pyseg.methods.kmeans._record",
     # prediction of new customers
     **dict.fromkeys(("SegmentModel", "Prediction", "Predictions", "classify"), "pyseg._model"),
@@ -74,6 +75,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         align_labels,
         contingency_table,
     )
+    from pyseg._check import CheckResult, check
     from pyseg._course import PYTHON_COURSE, R_COURSE, CourseSettings
     from pyseg._data import (
         COURSE_COLUMNS,

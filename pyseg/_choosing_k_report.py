@@ -8,6 +8,7 @@ the elbow and the gap statistic are read side by side.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -16,6 +17,8 @@ from pyseg._report import _data_dict, _Figure, _finish, _ReportParts
 from pyseg._stability_plots import gap_figure, jaccard_figure, wcss_per_seed_figure
 
 if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
     from pyseg._data import Dataset
     from pyseg._gap import GapResult
     from pyseg._stability import BootstrapStability, SeedSweep
@@ -41,7 +44,8 @@ def write_gap_report(result: GapResult, elbow: ElbowResult | None, dataset: Data
             f"WCSS per k of both languages ({elbow.mode} settings) with each curve's knee, and "
             "the mean silhouette width per k: the other two ways of choosing k.",
             figure_to_png_bytes(elbow_figure(elbow))))
-    record = {"kind": "gap", "title": "pyseg: choosing k - gap statistic, elbow and silhouettes",
+    record: dict[str, Any] = {
+        "kind": "gap", "title": "pyseg: choosing k - gap statistic, elbow and silhouettes",
               "data": _data_dict(dataset), "result": result.to_dict(),
               "elbow": None if elbow is None else elbow.to_dict(), "provenance": provenance}
     if elbow is None:
@@ -52,20 +56,25 @@ def write_gap_report(result: GapResult, elbow: ElbowResult | None, dataset: Data
 def write_stability_report(result: SeedSweep | BootstrapStability, dataset: Dataset,
                            provenance: dict[str, Any], outdir: Path) -> Path:
     """Write the seed-sweep or bootstrap page into ``outdir``."""
-    record = {"data": _data_dict(dataset), "result": result.to_dict(), "provenance": provenance}
-    if record["result"]["kind"] == "seeds":
-        figure = _Figure(
-            "wcss_per_seed.png", "WCSS of the course fit per seed, Python and R",
-            "Each seed's WCSS in both languages; seeds where the two partitions differ are "
-            "shaded. Points above the dotted line stopped in a local optimum.",
-            figure_to_png_bytes(wcss_per_seed_figure(result)))  # type: ignore[arg-type]
-        title = "pyseg: how sure are the segments? Seed sweep in Python and R"
-    else:
-        figure = _Figure(
-            "jaccard.png", "Bootstrap stability per segment",
-            "Mean Jaccard per segment with one standard error: Python and R on pyseg's shared "
-            "resamples, fpc::clusterboot on its own; the lines are clusterboot's guidelines.",
-            figure_to_png_bytes(jaccard_figure(result)))  # type: ignore[arg-type]
-        title = "pyseg: how sure are the segments? Bootstrap stability in Python and R"
-    record.update({"kind": record["result"]["kind"], "title": title})
+    record: dict[str, Any] = {"data": _data_dict(dataset), "result": result.to_dict(),
+                              "provenance": provenance}
+    kind = record["result"]["kind"]
+    name, caption, text, draw, title = _STABILITY_PAGES[kind]
+    figure = _Figure(name, caption, text, figure_to_png_bytes(draw(result)))
+    record.update({"kind": kind, "title": title})
     return write_page(outdir, record, [figure])
+
+
+#: Each stability result's ``kind`` -> its figure (file, caption, text, drawing) and page title.
+_STABILITY_PAGES: dict[str, tuple[str, str, str, Callable[[Any], Figure], str]] = {
+    "seeds": (
+        "wcss_per_seed.png", "WCSS of the course fit per seed, Python and R",
+        "Each seed's WCSS in both languages; seeds where the two partitions differ are "
+        "shaded. Points above the dotted line stopped in a local optimum.",
+        wcss_per_seed_figure, "pyseg: how sure are the segments? Seed sweep in Python and R"),
+    "bootstrap": (
+        "jaccard.png", "Bootstrap stability per segment",
+        "Mean Jaccard per segment with one standard error: Python and R on pyseg's shared "
+        "resamples, fpc::clusterboot on its own; the lines are clusterboot's guidelines.",
+        jaccard_figure, "pyseg: how sure are the segments? Bootstrap stability in Python and R"),
+}

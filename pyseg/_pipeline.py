@@ -433,13 +433,15 @@ def start_r_fit(method: str, dataset: Dataset, settings: MethodSettings) -> None
     method says what it will be (its ``_compare.r_fit_request``); the comparison collects it."""
     name = selected(method)[0]
     request = getattr(part(name, "compare"), "r_fit_request", None)
+    worker = settings.r_worker
+    if request is None or worker is None:
+        return
     try:
-        message = (None if request is None or settings.r_worker is None
-                   else request(dataset, settings))
+        message = request(dataset, settings)
     except InputError:  # bad input for this method: nothing to send, the comparison says why
-        message = None
+        return
     if message is not None:
-        settings.r_worker.start(*message)  # type: ignore[union-attr]
+        worker.start(*message)
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ R's own course plot (``cluster::clusplot``) is drawn by R itself
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
@@ -92,6 +92,12 @@ def _text_size(texts: Sequence[str], fontsize: float) -> tuple[float, float]:
     return width / 72, tallest * fontsize * 1.2 / 72
 
 
+#: Where a legend under the panels on each side goes, as matplotlib spells it.
+_OUTSIDE_LOWER: dict[str, Literal["outside lower left", "outside lower right",
+                                  "outside lower center"]] = {
+    "left": "outside lower left", "right": "outside lower right", "center": "outside lower center"}
+
+
 def _legend_below(figure: Figure, handles: list[Any], labels: list[str], side: str,
                   max_columns: int) -> Legend:
     """A figure legend under the panels on ``side`` ("left", "right" or "center"), with as many
@@ -102,25 +108,29 @@ def _legend_below(figure: Figure, handles: list[Any], labels: list[str], side: s
     """
     share = 1.0 if side == "center" else 0.5
     room = (figure.get_figwidth() * share - 0.15) * figure.dpi
-    renderer = figure.canvas.get_renderer()
     columns = max(1, min(max_columns, len(labels)))
     while True:
         wrapped = [_wrap(label, LEGEND_LINE // columns) for label in labels]
-        legend = figure.legend(handles, wrapped, loc=f"outside lower {side}", ncols=columns,
+        legend = figure.legend(handles, wrapped, loc=_OUTSIDE_LOWER[side], ncols=columns,
                                fontsize=LEGEND_FONT_SIZE)
         for text in legend.get_texts():
             text.set_parse_math(False)  # a "$" in a name is a dollar, not TeX
-        if columns == 1 or legend.get_window_extent(renderer).width <= room:
+        if columns == 1 or legend.get_window_extent().width <= room:
             return legend
         legend.remove()
         columns -= 1
 
 
+def _handles_labels(axes: Axes) -> tuple[list[Any], list[str]]:
+    """``axes.get_legend_handles_labels()`` as the pair :func:`_legend_below` takes."""
+    handles, labels = axes.get_legend_handles_labels()
+    return list(handles), list(labels)
+
+
 def _grow_for_legends(figure: Figure, legends: Sequence[Legend], base_height: float) -> None:
     """Make the figure ``base_height`` inches plus its tallest legend, so the panels keep their
     size however many entries the legends have."""
-    renderer = figure.canvas.get_renderer()
-    tallest = max(legend.get_window_extent(renderer).height for legend in legends)
+    tallest = max(legend.get_window_extent().height for legend in legends)
     figure.set_size_inches(figure.get_figwidth(), base_height + tallest / figure.dpi + 0.1)
 
 
@@ -172,8 +182,7 @@ def elbow_figure(result: ElbowResult) -> Figure:
             axes.xaxis.set_major_locator(MaxNLocator(integer=True))
     legends = [
         _legend_below(figure, handles, labels, "left", max_columns=3),
-        _legend_below(figure, *silhouette_axes.get_legend_handles_labels(), "right",
-                      max_columns=3),
+        _legend_below(figure, *_handles_labels(silhouette_axes), "right", max_columns=3),
     ]
     _grow_for_legends(figure, legends, 4.6)
     return figure
@@ -334,7 +343,7 @@ def clusters_figure(
     for axes in panels:
         axes.set_xlabel(_wrap(axis_names[0], LABEL_WRAP), parse_math=False)
         axes.set_ylabel(_wrap(axis_names[1], LABEL_WRAP), parse_math=False)
-    legends = [_legend_below(figure, *axes.get_legend_handles_labels(), side,
+    legends = [_legend_below(figure, *_handles_labels(axes), side,
                              max_columns=legend_columns)
                for axes, side in zip(panels, ("left", "right"), strict=True)]
     _grow_for_legends(figure, legends, CLUSTERS_HEIGHT)

@@ -173,8 +173,8 @@ def segment_map(model: SegmentModel, points: NDArray[np.float64] | None = None) 
         width=width, height=height,
         left=float(box.x0), top=float(height - box.y1),
         right=float(box.x1), bottom=float(height - box.y0),
-        x_limits=tuple(float(v) for v in axes.get_xlim()),  # type: ignore[arg-type]
-        y_limits=tuple(float(v) for v in axes.get_ylim()),  # type: ignore[arg-type]
+        x_limits=(float(axes.get_xlim()[0]), float(axes.get_xlim()[1])),
+        y_limits=(float(axes.get_ylim()[0]), float(axes.get_ylim()[1])),
     )
     return SegmentMap(png=png, geometry=geometry)
 

@@ -23,6 +23,7 @@ import numpy as np
 from pyseg._errors import InputError
 from pyseg._numbers import parse_number
 from pyseg._segment_map import MapGeometry, customer_marker, segment_map
+from pyseg._web_check import add_check_routes
 
 if TYPE_CHECKING:
     from flask import Flask
@@ -116,6 +117,7 @@ def create_app(model: SegmentModel, points: NDArray[np.float64] | None = None) -
     drawn = segment_map(model, points)
     _add_form_routes(app, model, _data_uri(drawn.png), drawn.geometry)
     _add_api_routes(app, model)
+    add_check_routes(app, model)  # "Check my answer" (issue 19)
 
     @app.after_request
     def secure(response: Any) -> Any:

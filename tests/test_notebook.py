@@ -185,6 +185,11 @@ def test_notebook_runs(course_csv: Path, tmp_path: Path, monkeypatch: pytest.Mon
     assert "Jaccard" in _cell_text(_cell_with(cells, "stability --data"))
     assert "clusGap" in _cell_text(_cell_with(cells, "gap --data"))
 
+    # Step 8 (issue 19): the learner's own fitted KMeans, checked in both languages.
+    checked = _cell_text(_cell_with(cells, "pyseg.check(mine"))
+    assert checked.startswith("match"), checked
+    assert "local-optimum" in checked, checked
+
     assert seconds < MAX_SECONDS, f"the notebook took {seconds:.1f} s (budget {MAX_SECONDS:.0f} s)"
 
 

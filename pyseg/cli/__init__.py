@@ -34,6 +34,7 @@ from pyseg.cli._help import COMMAND_HELP
 #: worker sooner, and `predict --model` stays light. A missing module is an ImportError.
 COMMANDS: dict[str, str] = {
     "compare": "pyseg.cli.compare",
+    "check": "pyseg.cli.check",
     "predict": "pyseg.cli.predict",
     "fit": "pyseg.cli.predict",
     "serve": "pyseg.cli.serve",

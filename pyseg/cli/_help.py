@@ -6,6 +6,7 @@ from __future__ import annotations
 #: Command -> its one-line help, in the order ``pyseg --help`` lists them.
 COMMAND_HELP: dict[str, str] = {
     "compare": "run the course K-Means in Python and R and check that they agree",
+    "check": "check your own K-Means answer (labels or centers) and name the mistake, if any",
     "fit": "fit the course K-Means, name the segments and save the model as JSON",
     "predict": "predict the segment of new customers (one, a CSV, a grid, or an interactive form)",
     "serve": "start the web form for classifying customers on a local port",

@@ -6,6 +6,7 @@ import argparse
 import math
 import sys
 import textwrap
+from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -143,16 +144,15 @@ def _settings(args: argparse.Namespace) -> tuple[CourseSettings, CourseSettings]
     return python, r
 
 
-def _point(values: object) -> str:
-    coordinates = [float(v) for v in values]  # type: ignore[attr-defined]
+def _point(values: Iterable[float]) -> str:
+    coordinates = [float(v) for v in values]
     if any(math.isnan(v) for v in coordinates):
         return "-"
     return "(" + ", ".join(f"{v:.2f}" for v in coordinates) + ")"
 
 
-def _same(a: object, b: object) -> bool:
-    return all(abs(float(x) - float(y)) <= CENTER_TOLERANCE
-               for x, y in zip(a, b, strict=True))  # type: ignore[call-overload]
+def _same(a: Iterable[float], b: Iterable[float]) -> bool:
+    return all(abs(float(x) - float(y)) <= CENTER_TOLERANCE for x, y in zip(a, b, strict=True))
 
 
 def format_summary(comparison: Comparison, version_info: dict[str, str | None]) -> str:

@@ -104,7 +104,7 @@ def default_results_path(dataset: Dataset) -> Path:
     Never inside the package or a checkout: a recording is the user's file, written where they
     run the command, like any other output.
     """
-    stem = dataset.path.stem if getattr(dataset, "path", None) else "generated"
+    stem = dataset.path.stem if dataset.path is not None else "generated"
     return Path(f"{stem}-r-results.json")
 
 
@@ -114,7 +114,7 @@ def new_recording(format: str, note: str, live_r: Any, dataset: Dataset,
     return {
         "format": format, "note": note, "r_version": live_r.version(), **live_r.provenance(),
         "data": {
-            "source": dataset.path.name if getattr(dataset, "path", None) else str(dataset.source),
+            "source": dataset.path.name if dataset.path is not None else str(dataset.source),
             "sha256": dataset.sha256,
             "n_rows": int(dataset.n_rows),
             "features": list(dataset.feature_names),
@@ -325,7 +325,7 @@ def _canonical(dataset: Dataset, method: str, arguments: dict[str, Any], scale: 
         extra += ("--columns", ",".join(dataset.feature_names))
     if scale != "none":
         extra += ("--scale", scale)
-    name = dataset.path.name if getattr(dataset, "path", None) else None
+    name = dataset.path.name if dataset.path is not None else None
     return record_command(method, arguments, name, extra)
 
 

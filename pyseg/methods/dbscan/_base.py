@@ -71,10 +71,10 @@ class DbscanEngine(Protocol):
         ...
 
 
-def check_dbscan_parameters(eps: object, min_points: object) -> tuple[float, int]:
+def check_dbscan_parameters(eps: Any, min_points: Any) -> tuple[float, int]:
     """``(eps, min_points)`` as float and int, or one-line :class:`~pyseg.InputError`."""
     try:
-        eps_value = float(eps)  # type: ignore[arg-type]
+        eps_value = float(eps)
     except (TypeError, ValueError):
         raise InputError(f"--eps {eps!r} is not a number; give a distance > 0") from None
     if not np.isfinite(eps_value) or eps_value <= 0:
