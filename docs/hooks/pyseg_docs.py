@@ -76,6 +76,7 @@ def _code_hash(data: Path) -> str:
                 digest.update(str(path.relative_to(ROOT)).encode())
                 digest.update(path.read_bytes())
     digest.update(repr(RUNS).encode())
+    digest.update(Path(__file__).read_bytes())  # how the outputs are shown
     return digest.hexdigest()[:16]
 
 
@@ -95,7 +96,11 @@ def _run_examples(data: Path) -> Path:
         if done.returncode not in (0, 1):  # 1: parity fails, which an example may show
             raise RuntimeError(f"pyseg {shown} exited {done.returncode}: {done.stderr.strip()}")
         out.mkdir(exist_ok=True)
-        (out / "output.txt").write_text(f"$ pyseg {shown}\n{done.stdout.rstrip()}\n")
+        # The page shows what a learner would see: the data file and report folder by the names
+        # in the command line, not this machine's paths.
+        text = done.stdout.rstrip().replace(str(out), f"reports/{name}")
+        text = text.replace(str(data), data.name)
+        (out / "output.txt").write_text(f"$ pyseg {shown}\n{text}\n")
     (where / "done").write_text("")
     return where
 
