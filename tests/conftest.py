@@ -35,7 +35,8 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import matplotlib
@@ -290,3 +291,27 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if item.get_closest_marker("r") is not None and "r_ready" not in item.fixturenames:
             item.fixturenames.append("r_ready")
+
+
+@contextmanager
+def _serving(model) -> Iterator[str]:
+    """The web form of ``model`` on a free loopback port, in a thread; yields its URL."""
+    import threading
+
+    from werkzeug.serving import make_server
+
+    from pyseg._web import create_app
+
+    server = make_server("127.0.0.1", 0, create_app(model), threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}/"
+    server.shutdown()
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def serving():
+    """``serving(model)``: a context manager serving ``model``'s web page, yielding its URL
+    (the browser tests of the form and of "Check my answer")."""
+    return _serving

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import io
 import re
-import threading
-from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -110,29 +108,15 @@ def test_a_model_without_its_data_file_says_so(course_model) -> None:
     assert page.status_code == 400 and "start pyseg serve with --data" in page.text
 
 
-@contextmanager
-def _serving(model):
-    from werkzeug.serving import make_server
-
-    from pyseg._web import create_app
-
-    server = make_server("127.0.0.1", 0, create_app(model), threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}/"
-    server.shutdown()
-    thread.join(timeout=10)
-
-
 @pytest.mark.browser
-def test_uploading_an_answer_in_a_browser(model, answers, tmp_path: Path,
-                                          missing_dependency) -> None:
+def test_uploading_an_answer_in_a_browser(model, answers, tmp_path: Path, missing_dependency,
+                                          serving) -> None:
     if not CHROMIUM.exists():
         missing_dependency(f"{CHROMIUM} not found: run `sudo apt-get install -y chromium`")
     sync_api = pytest.importorskip("playwright.sync_api")
     single = tmp_path / "single.csv"
     single.write_bytes(answers["single.csv"])
-    with _serving(model) as url, sync_api.sync_playwright() as playwright:
+    with serving(model) as url, sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         page = browser.new_page()
         page.goto(url)

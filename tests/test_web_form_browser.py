@@ -9,8 +9,6 @@ The segment names are checked on the course file, the refused input on ``data/ma
 from __future__ import annotations
 
 import os
-import threading
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -33,30 +31,15 @@ def chromium_path(missing_dependency) -> str:
     return str(CHROMIUM)
 
 
-@contextmanager
-def _serving(model):
-    """The web form of ``model`` on a free loopback port, in a thread; yields its URL."""
-    from werkzeug.serving import make_server
-
-    from pyseg._web import create_app
-
-    server = make_server("127.0.0.1", 0, create_app(model), threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}/"
-    server.shutdown()
-    thread.join(timeout=10)
-
-
 @pytest.fixture(scope="module")
-def course_server_url(course_model):
-    with _serving(course_model) as url:
+def course_server_url(course_model, serving):
+    with serving(course_model) as url:
         yield url
 
 
 @pytest.fixture(scope="module")
-def server_url(mall_like_model):
-    with _serving(mall_like_model) as url:
+def server_url(mall_like_model, serving):
+    with serving(mall_like_model) as url:
         yield url
 
 
