@@ -161,15 +161,63 @@ class CheckResult:
 
     def verdict(self) -> str:
         """The finding in one sentence."""
-        return _verdict(self)
+        agree = f"{self.agreement:.1%} of customers grouped as in the course's partition"
+        explained = self.explained_by
+        if self.finding == "match":
+            both = self.course.accuracy == 1.0 and self.r_agreement == 1.0
+            who = "Python and R both give it" if both else (
+                "Python gives it" if self.course.accuracy == 1.0 else "R gives it")
+            return f"match: your answer is the course's partition ({who})."
+        if self.finding == "local-optimum":
+            return (f"local-optimum: your K-Means stopped in a local optimum: {self.elsewhere} "
+                    f"customer{'s sit' if self.elsewhere != 1 else ' sits'} elsewhere than in the "
+                    f"course's partition, and your WCSS is higher.")
+        if explained is not None and self.finding == "scaled":
+            return (f"scaled: your answer is the course K-Means on standardised columns "
+                    f"({explained.agreement:.1%} agreement with it; {agree}).")
+        if explained is not None and self.finding == "other-columns":
+            return (f"other-columns: your answer is K-Means on {' x '.join(explained.columns)} at "
+                    f"k = {explained.k} ({explained.agreement:.1%} agreement with it; {agree}).")
+        if explained is not None and self.finding == "other-k":
+            return (f"other-k: your answer is the course K-Means with k = {explained.k} "
+                    f"({explained.agreement:.1%} agreement with it); the course uses k = {self.k}.")
+        return (f"unexplained: {agree} (ARI {self.course.ari:.3f}), and none of the usual "
+                f"mistakes explains your answer.")
 
     def why(self) -> list[str]:
         """Sentences that explain the finding."""
-        return _why(self)
+        why = [f"Agreement with the course's partition after aligning the labels: Python "
+               f"{self.course.accuracy:.2%}, R {self.r_agreement:.2%}; ARI "
+               f"{self.course.ari:.4f}.",
+               f"WCSS on {' x '.join(self.dataset.feature_names)}: yours {self.wcss:.2f}, the "
+               f"course's {self.course_wcss:.2f}."]
+        scaled = next((c for c in self.candidates if c.finding == "scaled"), None)
+        if self.finding == "match" and scaled is not None and scaled.agreement == 1.0:
+            spreads = " and ".join(f"{s:.0f}" for s in self.dataset.X.std(axis=0))
+            why.append(f"Standardising the columns would not change it here: their spreads "
+                       f"({spreads}) are about equal. It matters as soon as they differ.")
+        if self.finding == "local-optimum":
+            why.append("A single start (n_init=1, scikit-learn's default since 1.4; R's "
+                       "nstart = 1, its default) keeps the optimum its one random start reaches; "
+                       "several starts keep the best.")
+        if self.finding == "unexplained":
+            if not self.stable:
+                why.append("Your clusters are not where K-Means stops: many customers are nearer "
+                           "another cluster's mean than their own.")
+            elif self.answer.k != self.k:
+                why.append(f"Your clusters are where K-Means can stop on the course's columns with "
+                           f"k = {self.answer.k} (a worse optimum than several starts find); the "
+                           f"course uses k = {self.k}.")
+            best = max(self.candidates, key=lambda c: c.agreement, default=None)
+            if best is not None:
+                why.append(f"Closest candidate: {_describe(best)} ({best.agreement:.1%}).")
+        return why
 
     def advice(self, language: str | None = None) -> list[str]:
         """What to change, as code of ``language`` (default: the answer's, else both)."""
-        return _advice(self, language or self.answer.language)
+        language = language or self.answer.language
+        languages = [language] if language in ("python", "r") else ["python", "r"]
+        return [line for lang in languages for line in _advice_in(self, lang)]
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON document of ``pyseg check --json`` (no timings: same inputs, same bytes)."""
@@ -357,66 +405,6 @@ def _aligned(a: FitResult, b: FitResult) -> NDArray[np.int64]:
 def _describe(candidate: Candidate) -> str:
     scaled = "standardised " if candidate.scaled else ""
     return f"{scaled}{' x '.join(candidate.columns)} at k = {candidate.k}"
-
-
-def _verdict(result: CheckResult) -> str:
-    agree = f"{result.agreement:.1%} of customers grouped as in the course's partition"
-    explained = result.explained_by
-    if result.finding == "match":
-        both = result.course.accuracy == 1.0 and result.r_agreement == 1.0
-        who = "Python and R both give it" if both else (
-            "Python gives it" if result.course.accuracy == 1.0 else "R gives it")
-        return f"match: your answer is the course's partition ({who})."
-    if result.finding == "local-optimum":
-        return (f"local-optimum: your K-Means stopped in a local optimum: {result.elsewhere} "
-                f"customer{'s sit' if result.elsewhere != 1 else ' sits'} elsewhere than in the "
-                f"course's partition, and your WCSS is higher.")
-    if explained is not None and result.finding == "scaled":
-        return (f"scaled: your answer is the course K-Means on standardised columns "
-                f"({explained.agreement:.1%} agreement with it; {agree}).")
-    if explained is not None and result.finding == "other-columns":
-        return (f"other-columns: your answer is K-Means on {' x '.join(explained.columns)} at "
-                f"k = {explained.k} ({explained.agreement:.1%} agreement with it; {agree}).")
-    if explained is not None and result.finding == "other-k":
-        return (f"other-k: your answer is the course K-Means with k = {explained.k} "
-                f"({explained.agreement:.1%} agreement with it); the course uses k = {result.k}.")
-    return (f"unexplained: {agree} (ARI {result.course.ari:.3f}), and none of the usual "
-            f"mistakes explains your answer.")
-
-
-def _why(result: CheckResult) -> list[str]:
-    why = [f"Agreement with the course's partition after aligning the labels: Python "
-           f"{result.course.accuracy:.2%}, R {result.r_agreement:.2%}; ARI "
-           f"{result.course.ari:.4f}.",
-           f"WCSS on {' x '.join(result.dataset.feature_names)}: yours {result.wcss:.2f}, the "
-           f"course's {result.course_wcss:.2f}."]
-    scaled = next((c for c in result.candidates if c.finding == "scaled"), None)
-    if result.finding == "match" and scaled is not None and scaled.agreement == 1.0:
-        spreads = " and ".join(f"{s:.0f}" for s in result.dataset.X.std(axis=0))
-        why.append(f"Standardising the columns would not change it here: their spreads "
-                   f"({spreads}) are about equal. It matters as soon as they differ.")
-    if result.finding == "local-optimum":
-        why.append("A single start (n_init=1, scikit-learn's default since 1.4; R's "
-                   "nstart = 1, its default) keeps the optimum its one random start reaches; "
-                   "several starts keep the best.")
-    if result.finding == "unexplained":
-        if not result.stable:
-            why.append("Your clusters are not where K-Means stops: many customers are nearer "
-                       "another cluster's mean than their own.")
-        elif result.answer.k != result.k:
-            why.append(f"Your clusters are where K-Means can stop on the course's columns with "
-                       f"k = {result.answer.k} (a worse optimum than several starts find); the "
-                       f"course uses k = {result.k}.")
-        best = max(result.candidates, key=lambda c: c.agreement, default=None)
-        if best is not None:
-            why.append(f"Closest candidate: {_describe(best)} ({best.agreement:.1%}).")
-    return why
-
-
-def _advice(result: CheckResult, language: str | None) -> list[str]:
-    """What to change, in Python, in R, or both when the answer does not say its language."""
-    languages = [language] if language in ("python", "r") else ["python", "r"]
-    return [line for lang in languages for line in _advice_in(result, lang)]
 
 
 def _advice_in(result: CheckResult, language: str) -> list[str]:

@@ -36,8 +36,9 @@ from pyseg._course import COURSE_GRID, is_income_header, is_score_header
 from pyseg._data import count_line_ends, decoded, empty_file, header_fields, record_values
 from pyseg._errors import InputError
 from pyseg._io import atomic_file, open_input
-from pyseg._model import classify_chunks
+from pyseg._model import classify
 from pyseg._numbers import within_rule
+from pyseg.engines import REngine
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -434,15 +435,8 @@ def score_customers(
 def _with_runs(
     model: SegmentModel, batches: Iterator[CustomerBatch], engine: str
 ) -> Iterator[tuple[CustomerBatch, Classification]]:
-    held: list[CustomerBatch] = []
-
-    def matrices() -> Iterator[NDArray[np.float64]]:
-        for batch in batches:
-            held.append(batch)
-            yield batch.X
-
-    for run in classify_chunks(model, matrices(), engine):
-        yield held.pop(), run
+    r_engine = REngine() if engine in ("r", "both") else None  # one R engine for every batch
+    return ((batch, classify(model, batch.X, engine, r_engine)) for batch in batches)
 
 
 def _header_bytes(table: CustomerTable, engine: str) -> bytes:

@@ -33,7 +33,7 @@ from pyseg._segments import Segment, segment_names
 from pyseg.engines import KMeansEngine, REngine, SklearnEngine, nearest_center
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator, Sequence
+    from collections.abc import Iterator, Sequence
 
     from numpy.typing import ArrayLike, NDArray
 
@@ -586,19 +586,6 @@ def classify(
         max_distance_difference=float(np.max(np.abs(python.distance - r.distance), initial=0.0)),
     )
     return Classification(engine, python, parity)
-
-
-def classify_chunks(
-    model: SegmentModel,
-    chunks: Iterable[Any],
-    engine: str = "python",
-    r_engine: KMeansEngine | None = None,
-) -> Iterator[Classification]:
-    """:func:`classify` for each customer matrix of ``chunks`` in turn, with one R engine for
-    all of them (a file scored batch by batch)."""
-    if engine in ("r", "both") and r_engine is None:
-        r_engine = REngine()
-    return (classify(model, X, engine, r_engine) for X in chunks)
 
 
 def load_or_fit(
