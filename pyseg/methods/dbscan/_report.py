@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from pyseg._io import json_ready
 from pyseg._plots import (
     PYTHON_COLOR,
     R_COLOR,
@@ -80,8 +79,8 @@ def section(c: Any, material: Any) -> dict[str, Any]:
     knn = getattr(material, "knn", None)
     if knn is None:
         return {}
-    return {"knn": json_ready({"k": knn.k, "max_diff": knn.max_diff,
-                               "knee_index": knn.knee_index, "knee_eps": knn.knee_eps})}
+    return {"knn": {key: value for key, value in knn.to_dict().items()
+                    if key not in ("python", "r")}}  # the curves themselves are in the figure
 
 
 def chosen_lines(chosen: dict[str, Any]) -> list[str]:

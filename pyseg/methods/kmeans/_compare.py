@@ -51,11 +51,9 @@ if TYPE_CHECKING:
     from pyseg.engines._stability_r import RResampleEngine
 
 Mode = Literal["course", "exact"]
-MODES = COMPARE_MODES
 
 #: When course-mode fits disagree, the diagnosis advises this many times the starts used.
 MORE_STARTS_FACTOR = 5
-
 
 
 @dataclass(frozen=True)
@@ -203,8 +201,8 @@ def compare(
         X <- as.matrix(dataset[c("Annual Income (k$)", "Spending Score (1-100)")])
         set.seed(29); km <- kmeans(X, 5, iter.max = 300, nstart = 10)
     """
-    if mode not in MODES:
-        raise InputError(f"mode={mode!r} should be one of {', '.join(MODES)}")
+    if mode not in COMPARE_MODES:
+        raise InputError(f"mode={mode!r} should be one of {', '.join(COMPARE_MODES)}")
     check_min_agreement(min_agreement)
     check_k(np.asarray(dataset.X, dtype=np.float64), k, dataset.source)  # every method's wording
     check_clusterable(dataset, k)
