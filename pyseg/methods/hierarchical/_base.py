@@ -114,6 +114,15 @@ def use_vector_route(n_rows: int, linkage: str) -> bool:
     return linkage == "ward" and n_rows >= VECTOR_WARD_ROWS
 
 
+def choose_route(route: str, n_rows: int, linkage: str) -> str:
+    """The route an engine set to ``route`` (``"auto"``, ``"matrix"`` or ``"vector"``) takes for
+    ``n_rows`` rows; the matrix route is refused when too large (:func:`check_matrix_size`)."""
+    if route == "vector" or (route == "auto" and use_vector_route(n_rows, linkage)):
+        return "vector"
+    check_matrix_size(n_rows, linkage)
+    return "matrix"
+
+
 def check_matrix_size(n_rows: int, linkage: str, source: str = "the data") -> None:
     """Refuse a pairwise-distance linkage too large for memory, with the way out."""
     if linkage != "ward" and n_rows >= MAX_MATRIX_ROWS:

@@ -21,8 +21,7 @@ from pyseg._errors import RUnavailableError
 from pyseg.methods.hierarchical._base import (
     HierarchicalFit,
     check_linkage,
-    check_matrix_size,
-    use_vector_route,
+    choose_route,
 )
 
 if TYPE_CHECKING:
@@ -51,19 +50,13 @@ class ScipyHierarchicalEngine:
 
         check_linkage(linkage)
         X = np.ascontiguousarray(X, dtype=np.float64)
-        route = self._route(X.shape[0], linkage)
+        route = choose_route(self.route, X.shape[0], linkage)
         Z = linkage_matrix(X, linkage, route)
         labels = cut_tree_exactly(Z, k)
         found = int(np.unique(fcluster(Z, k, criterion="maxclust")).size)
         return HierarchicalFit(engine=self.name, labels=labels, heights=Z[:, 2].copy(),
                                linkage_matrix=Z, linkage=linkage, route=route,
                                fcluster_clusters=found)
-
-    def _route(self, n_rows: int, linkage: str) -> str:
-        if self.route == "vector" or (self.route == "auto" and use_vector_route(n_rows, linkage)):
-            return "vector"
-        check_matrix_size(n_rows, linkage)
-        return "matrix"
 
     def check_ready(self) -> None:
         return None

@@ -18,9 +18,8 @@ from pyseg._errors import RUnavailableError
 from pyseg.methods.hierarchical._base import (
     HierarchicalFit,
     check_linkage,
-    check_matrix_size,
+    choose_route,
     merge_to_linkage,
-    use_vector_route,
 )
 
 if TYPE_CHECKING:
@@ -64,11 +63,10 @@ class RHierarchicalEngine:
         )
 
     def _route(self, n_rows: int, linkage: str) -> str:
-        if self.route == "vector" or (self.route == "auto" and use_vector_route(n_rows, linkage)):
+        route = choose_route(self.route, n_rows, linkage)
+        if route == "vector":
             self.check_ready(vector=True)
-            return "vector"
-        check_matrix_size(n_rows, linkage)
-        return "matrix"
+        return route
 
     def dendrogram_png(self, X: NDArray[np.float64], linkage: str = "ward",
                        title: str = "Dendrogram", width: int = 900, height: int = 700,
