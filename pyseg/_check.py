@@ -281,10 +281,8 @@ def check(answer: Any, data: str | os.PathLike[str] | Dataset | None = None, *,
     check_clusterable(dataset, k)
     learner = answer if isinstance(answer, Answer) else read_answer(answer, dataset)
     r_engine = r_engine if r_engine is not None else REngine()
-    python, r, timings = run_both(
-        lambda: _python_fits(dataset, k, learner),
-        lambda: r_engine.fit(dataset.X, k, R_COURSE),
-    )
+    python, r, timings = run_both(lambda: _python_fits(dataset, k, learner),
+                                  lambda: r_engine.fit(dataset.X, k, R_COURSE))
     python_fit, python_seconds, candidates = python
     course = agreement(python_fit.labels, learner.labels, python_fit.n_clusters, learner.k)
     r_agreement = agreement(r.labels, learner.labels, r.n_clusters, learner.k).accuracy

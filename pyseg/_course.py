@@ -17,13 +17,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 #: The course file's header, column for column.
-COURSE_HEADER: tuple[str, ...] = (
-    "CustomerID",
-    "Genre",
-    "Age",
-    "Annual Income (k$)",
-    "Spending Score (1-100)",
-)
+COURSE_HEADER: tuple[str, ...] = ("CustomerID", "Genre", "Age", "Annual Income (k$)",
+                                  "Spending Score (1-100)")
 #: The course's two features, in the order the course selects them (``dataset[4:5]`` in R).
 COURSE_FEATURES: tuple[str, str] = (COURSE_HEADER[3], COURSE_HEADER[4])
 #: Short names of the course file's columns -> normalised headers they match.
@@ -67,11 +62,8 @@ def is_course_schema(feature_names: Sequence[str]) -> bool:
     checks), the segment names (the course's five names), a saved model (``--income/--score``,
     the terminal and web forms, ``--grid``'s bounds) and the customers file of ``predict --input``.
     """
-    return (
-        len(feature_names) == 2
-        and is_income_header(str(feature_names[0]))
-        and is_score_header(str(feature_names[1]))
-    )
+    return (len(feature_names) == 2 and is_income_header(str(feature_names[0]))
+            and is_score_header(str(feature_names[1])))
 
 
 #: Smallest annual income (k$) a customer can have.

@@ -190,9 +190,8 @@ def _feature_columns(header: list[str], model: SegmentModel) -> tuple[int, ...] 
     return None
 
 
-def _read_batches(
-    handle: IO[bytes], pending: bytes, layout: _Layout, first_line: int, offset: int
-) -> Iterator[CustomerBatch]:
+def _read_batches(handle: IO[bytes], pending: bytes, layout: _Layout, first_line: int,
+                  offset: int) -> Iterator[CustomerBatch]:
     """Batches of whole lines; ``first_line`` and ``offset`` are the file line and byte offset
     of ``pending``'s first byte."""
     n_rows = 0
@@ -390,13 +389,8 @@ class BatchSummary:
             self.n_outside += int(np.count_nonzero(outside))
 
 
-def score_customers(
-    model: SegmentModel,
-    table: CustomerTable,
-    engine: str = "python",
-    output: str | None = None,
-    write: bool = True,
-) -> BatchSummary:
+def score_customers(model: SegmentModel, table: CustomerTable, engine: str = "python",
+                    output: str | None = None, write: bool = True) -> BatchSummary:
     """Classify every customer of ``table`` batch by batch and write the labelled rows.
 
     Parameters
@@ -432,9 +426,8 @@ def score_customers(
     return summary
 
 
-def _with_runs(
-    model: SegmentModel, batches: Iterator[CustomerBatch], engine: str
-) -> Iterator[tuple[CustomerBatch, Classification]]:
+def _with_runs(model: SegmentModel, batches: Iterator[CustomerBatch],
+               engine: str) -> Iterator[tuple[CustomerBatch, Classification]]:
     r_engine = REngine() if engine in ("r", "both") else None  # one R engine for every batch
     return ((batch, classify(model, batch.X, engine, r_engine)) for batch in batches)
 
@@ -445,9 +438,8 @@ def _header_bytes(table: CustomerTable, engine: str) -> bytes:
     return (b"\xef\xbb\xbf" if table.bom else b"") + text.encode("utf-8")
 
 
-def _labelled_bytes(
-    model: SegmentModel, table: CustomerTable, batch: CustomerBatch, run: Classification
-) -> bytes:
+def _labelled_bytes(model: SegmentModel, table: CustomerTable, batch: CustomerBatch,
+                    run: Classification) -> bytes:
     d, ending = table.delimiter, table.ending
     labels = [f"{d}{i}{d}{_csv_cell(s.name, d)}{d}" for i, s in enumerate(model.segments_)]
     prefix = [labels[i] for i in run.primary.index.tolist()]

@@ -40,12 +40,8 @@ def format_prediction(prediction: Prediction, income: float, score: float) -> st
     )
 
 
-def run_form(
-    classify: Callable[[float, float], Prediction],
-    *,
-    read_line: Callable[[str], str] | None = None,
-    output: TextIO | None = None,
-) -> int:
+def run_form(classify: Callable[[float, float], Prediction], *,
+             read_line: Callable[[str], str] | None = None, output: TextIO | None = None) -> int:
     """Prompt for customers until the user quits; returns the number of customers classified.
 
     Parameters

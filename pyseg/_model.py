@@ -96,13 +96,10 @@ class Predictions:
         return len(self.index)
 
     def __getitem__(self, row: int) -> Prediction:
-        return Prediction(
-            index=int(self.index[row]),
-            name=self.name[row],
-            description=self.description[row],
-            center=tuple(float(v) for v in self.center[row]),
-            distance=float(self.distance[row]),
-        )
+        return Prediction(index=int(self.index[row]), name=self.name[row],
+                          description=self.description[row],
+                          center=tuple(float(v) for v in self.center[row]),
+                          distance=float(self.distance[row]))
 
     def __iter__(self) -> Iterator[Prediction]:
         return (self[row] for row in range(len(self)))
@@ -143,9 +140,8 @@ class SegmentModel:
 
     # -- fitting ---------------------------------------------------------------------------
 
-    def fit(
-        self, data: Dataset | ArrayLike, feature_names: Sequence[str] | None = None
-    ) -> SegmentModel:
+    def fit(self, data: Dataset | ArrayLike,
+            feature_names: Sequence[str] | None = None) -> SegmentModel:
         """Fit the course K-Means (scikit-learn) and name its segments.
 
         Parameters
@@ -334,12 +330,9 @@ class SegmentModel:
                 for i, s in enumerate(self.segments_)
             ],
             "data": dict(self.data_),
-            "settings": {
-                "engine": "python (scikit-learn KMeans, init='k-means++')",
-                "seed": settings.seed,
-                "n_starts": settings.n_starts,
-                "max_iter": settings.max_iter,
-            },
+            "settings": {"engine": "python (scikit-learn KMeans, init='k-means++')",
+                         "seed": settings.seed, "n_starts": settings.n_starts,
+                         "max_iter": settings.max_iter},
             "fit": dict(self.fit_),
             "versions": dict(self.versions_),
         }
@@ -363,10 +356,8 @@ class SegmentModel:
         if not isinstance(payload, dict) or payload.get("format") != MODEL_FORMAT:
             raise fail(f"not a pyseg model (its \"format\" is not {MODEL_FORMAT!r})")
         if payload.get("format_version") != MODEL_FORMAT_VERSION:
-            raise fail(
-                f"model format version {payload.get('format_version')!r} is not supported "
-                f"(this pyseg reads version {MODEL_FORMAT_VERSION})"
-            )
+            raise fail(f"model format version {payload.get('format_version')!r} is not supported "
+                       f"(this pyseg reads version {MODEL_FORMAT_VERSION})")
         try:
             centers = _number_table(payload["centers"], "centers")
             ranges = _number_table(payload["feature_ranges"], "feature_ranges")
@@ -461,13 +452,9 @@ def _number_table(value: Any, field: str) -> NDArray[np.float64]:
         raise InputError(f"{field}: rows of different lengths") from None
 
 
-def _contents_problem(
-    centers: NDArray[np.float64],
-    ranges: NDArray[np.float64],
-    names: tuple[str, ...],
-    segments: list[Segment],
-    payload: dict[str, Any],
-) -> str | None:
+def _contents_problem(centers: NDArray[np.float64], ranges: NDArray[np.float64],
+                      names: tuple[str, ...], segments: list[Segment],
+                      payload: dict[str, Any]) -> str | None:
     """What makes a saved model's contents inconsistent (a hand edit), or None."""
     if (ranges[:, 0] > ranges[:, 1]).any():
         feature = names[int(np.argmax(ranges[:, 0] > ranges[:, 1]))]
@@ -526,11 +513,8 @@ class PredictionParity:
     max_distance_difference: float
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "agree": self.first_disagreement is None,
-            "n_agree": self.n_agree,
-            "max_distance_difference": self.max_distance_difference,
-        }
+        return {"agree": self.first_disagreement is None, "n_agree": self.n_agree,
+                "max_distance_difference": self.max_distance_difference}
 
 
 @dataclass(frozen=True)
@@ -562,9 +546,8 @@ class Classification:
         return {} if self.parity is None else self.parity.to_dict()
 
 
-def classify(
-    model: SegmentModel, X: Any, engine: str = "python", r_engine: KMeansEngine | None = None
-) -> Classification:
+def classify(model: SegmentModel, X: Any, engine: str = "python",
+             r_engine: KMeansEngine | None = None) -> Classification:
     """Nearest centers of ``X`` by ``engine`` (``"both"``: Python and R, with their agreement).
 
     ``r_engine`` defaults to :class:`~pyseg.REngine` (R's ``predict_nearest`` of
@@ -588,12 +571,10 @@ def classify(
     return Classification(engine, python, parity)
 
 
-def load_or_fit(
-    model_path: str | os.PathLike[str] | None = None,
-    data: str | os.PathLike[str] | None = None,
-    columns: str | Sequence[str] | None = None,
-    k: int = 5,
-) -> tuple[SegmentModel, str | None]:
+def load_or_fit(model_path: str | os.PathLike[str] | None = None,
+                data: str | os.PathLike[str] | None = None,
+                columns: str | Sequence[str] | None = None,
+                k: int = 5) -> tuple[SegmentModel, str | None]:
     """A saved model (no refit), or one fitted on ``data``; with the data set's notice, if any.
 
     Raises

@@ -114,9 +114,7 @@ def _limits(model: SegmentModel) -> tuple[tuple[float, float], tuple[float, floa
     return (0.0, x_max), (0.0, y_max)
 
 
-def segment_map_figure(
-    model: SegmentModel, points: NDArray[np.float64] | None = None
-) -> Figure:
+def segment_map_figure(model: SegmentModel, points: NDArray[np.float64] | None = None) -> Figure:
     """The segments as regions of the income x score plane, the centers labelled, ``points``
     (customers) as dots in their segment's color; the axes span :func:`_limits`."""
     from matplotlib import colormaps
@@ -169,13 +167,11 @@ def segment_map(model: SegmentModel, points: NDArray[np.float64] | None = None) 
     (axes,) = figure.axes
     box = axes.get_window_extent()
     width, height = figure.canvas.get_width_height()
-    geometry = MapGeometry(
-        width=width, height=height,
-        left=float(box.x0), top=float(height - box.y1),
-        right=float(box.x1), bottom=float(height - box.y0),
-        x_limits=(float(axes.get_xlim()[0]), float(axes.get_xlim()[1])),
-        y_limits=(float(axes.get_ylim()[0]), float(axes.get_ylim()[1])),
-    )
+    geometry = MapGeometry(width=width, height=height, left=float(box.x0),
+                           top=float(height - box.y1), right=float(box.x1),
+                           bottom=float(height - box.y0),
+                           x_limits=(float(axes.get_xlim()[0]), float(axes.get_xlim()[1])),
+                           y_limits=(float(axes.get_ylim()[0]), float(axes.get_ylim()[1])))
     return SegmentMap(png=png, geometry=geometry)
 
 
@@ -189,9 +185,8 @@ def star_points(x: float, y: float, radius: float = STAR_RADIUS) -> str:
     return " ".join(corners)
 
 
-def customer_marker(
-    geometry: MapGeometry, customer: tuple[float, float], center: tuple[float, ...]
-) -> CustomerMarker:
+def customer_marker(geometry: MapGeometry, customer: tuple[float, float],
+                    center: tuple[float, ...]) -> CustomerMarker:
     """Place ``customer`` (income, score) on the map, with a line to its segment's ``center``.
 
     A customer outside the axes' limits is drawn just inside the edge it lies beyond (both edges
@@ -219,9 +214,8 @@ def customer_marker(
                           off_chart=bool(beyond_x or beyond_y), arrow=arrow)
 
 
-def _label_place(
-    geometry: MapGeometry, star: tuple[float, float], center: tuple[float, float], length: int
-) -> tuple[float, float, str]:
+def _label_place(geometry: MapGeometry, star: tuple[float, float], center: tuple[float, float],
+                 length: int) -> tuple[float, float, str]:
     """Where the star's label goes: beside the star, away from the line to the center.
 
     The label goes on the side of the star away from the center, so the dashed line does not

@@ -84,9 +84,8 @@ COURSE_SEGMENTS: dict[str, tuple[tuple[float, float], str]] = {
 _LEVELS = ("Low", "Mid", "High")
 
 
-def _unit_positions(
-    centers: NDArray[np.float64], feature_ranges: NDArray[np.float64]
-) -> NDArray[np.float64]:
+def _unit_positions(centers: NDArray[np.float64],
+                    feature_ranges: NDArray[np.float64]) -> NDArray[np.float64]:
     """Centers rescaled so that each feature's data minimum is 0 and maximum is 1."""
     low, high = feature_ranges[:, 0], feature_ranges[:, 1]
     span = np.where(high > low, high - low, 1.0)
@@ -141,9 +140,7 @@ def naming_columns(feature_names: Sequence[str]) -> list[int]:
     return numeric or list(range(len(feature_names)))
 
 
-def _descriptive_names(
-    positions: NDArray[np.float64], feature_names: Sequence[str]
-) -> list[str]:
+def _descriptive_names(positions: NDArray[np.float64], feature_names: Sequence[str]) -> list[str]:
     used = naming_columns(feature_names)
     words = [_short_name(feature_names[i]) for i in used]
     base = [
@@ -158,9 +155,7 @@ def _descriptive_names(
     return names
 
 
-def _descriptive_text(
-    center: NDArray[np.float64], feature_names: Sequence[str], name: str
-) -> str:
+def _descriptive_text(center: NDArray[np.float64], feature_names: Sequence[str], name: str) -> str:
     where = ", ".join(
         f"{feature} {float(value):.1f}"
         for feature, value in zip(feature_names, center, strict=True)
@@ -168,9 +163,8 @@ def _descriptive_text(
     return f"{name}: customers around {where}."
 
 
-def segment_names(
-    centers: ArrayLike, feature_ranges: ArrayLike, feature_names: Sequence[str] = COURSE_FEATURES
-) -> list[Segment]:
+def segment_names(centers: ArrayLike, feature_ranges: ArrayLike,
+                  feature_names: Sequence[str] = COURSE_FEATURES) -> list[Segment]:
     """Name every center from its position relative to the data.
 
     Parameters
@@ -210,9 +204,8 @@ def segment_names(
     ]
 
 
-def segment_names_for_data(
-    centers: ArrayLike, X: ArrayLike, feature_names: Sequence[str] = COURSE_FEATURES
-) -> list[Segment]:
+def segment_names_for_data(centers: ArrayLike, X: ArrayLike,
+                           feature_names: Sequence[str] = COURSE_FEATURES) -> list[Segment]:
     """:func:`segment_names` with the feature ranges taken from the data ``X`` the centers fit."""
     data = np.asarray(X, dtype=np.float64)
     ranges = np.column_stack([data.min(axis=0), data.max(axis=0)])
@@ -228,9 +221,8 @@ def _column(frame: Any, candidates: Sequence[str]) -> str | None:
     return None
 
 
-def segment_profile(
-    dataset: Dataset, labels: NDArray[np.int64], names: Sequence[str]
-) -> list[dict[str, Any]]:
+def segment_profile(dataset: Dataset, labels: NDArray[np.int64],
+                    names: Sequence[str]) -> list[dict[str, Any]]:
     """Per segment: size, share, mean of each feature, mean age and gender shares.
 
     Parameters

@@ -73,9 +73,8 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     predict.add_argument("--income", metavar="K$", help="annual income in k$ (>= 0)")
     predict.add_argument("--score", metavar="SCORE", help="spending score (1-100)")
     predict.add_argument("--input", metavar="CSV", help="classify every row of this CSV")
-    predict.add_argument(
-        "--output", metavar="CSV", help="write the labelled rows here (default: stdout)"
-    )
+    predict.add_argument("--output", metavar="CSV",
+                         help="write the labelled rows here (default: stdout)")
     predict.add_argument(
         "--grid",
         metavar="N",
@@ -161,11 +160,8 @@ def run_predict(args: argparse.Namespace) -> int:
         return run_method_predict(args)
     sources = [
         name
-        for name, given in (
-            ("--income/--score", args.income is not None or args.score is not None),
-            ("--input", args.input is not None),
-            ("--grid", args.grid is not None),
-        )
+        for name, given in (("--income/--score", args.income is not None or args.score is not None),
+                            ("--input", args.input is not None), ("--grid", args.grid is not None))
         if given
     ]
     if len(sources) > 1:
@@ -194,13 +190,8 @@ def _predict_one(model: SegmentModel, args: argparse.Namespace) -> int:
     prediction = run.primary[0]
     warnings = model.range_warnings((income, score))
     if args.json:
-        payload = {
-            "customer": {"income": income, "score": score},
-            "engine": args.engine,
-            "prediction": prediction.to_dict(),
-            "warnings": warnings,
-            **run.parity_dict(),
-        }
+        payload = {"customer": {"income": income, "score": score}, "engine": args.engine,
+                   "prediction": prediction.to_dict(), "warnings": warnings, **run.parity_dict()}
         if run.r is not None and run.parity is not None:
             payload["r_prediction"] = run.r[0].to_dict()
         sys.stdout.write(json_text(payload))
@@ -220,9 +211,8 @@ def _predict_many(model: SegmentModel, args: argparse.Namespace) -> int:
     else:
         table = open_customers(args.input, model)
         where = args.input
-    summary = score_customers(
-        model, table, args.engine, output=args.output, write=bool(args.output or not args.json)
-    )
+    summary = score_customers(model, table, args.engine, output=args.output,
+                              write=bool(args.output or not args.json))
     payload = {
         "n_customers": summary.n_customers,
         "engine": args.engine,

@@ -34,12 +34,8 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     parser = add_command(subparsers, "serve", DESCRIPTION)
     add_model_arguments(parser)
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
-    parser.add_argument(
-        "--port",
-        type=integer(0, 65535, " (0: any free port)"),
-        default=8000,
-        help="port (default 8000; 0: any)",
-    )
+    parser.add_argument("--port", type=integer(0, 65535, " (0: any free port)"), default=8000,
+                        help="port (default 8000; 0: any)")
     parser.add_argument(
         "--allow-remote",
         action="store_true",

@@ -94,24 +94,16 @@ class DbscanComparison(MethodComparison):
                 f"dbscan::dbscan(X, eps = {self.eps!r}, minPts = {self.min_points})")
 
     def own_dict(self) -> dict[str, Any]:
-        return {
-            "eps": self.eps, "min_points": self.min_points,
-            "confusion": self.agreement.confusion.tolist(),
-            "confusion_noise": "last row (Python) and last column (R) count noise",
-            "differing_rows": (self.differing_rows + 1).tolist(),
-            "border_rows": (self.border_rows + 1).tolist(),
-        }
+        return {"eps": self.eps, "min_points": self.min_points,
+                "confusion": self.agreement.confusion.tolist(),
+                "confusion_noise": "last row (Python) and last column (R) count noise",
+                "differing_rows": (self.differing_rows + 1).tolist(),
+                "border_rows": (self.border_rows + 1).tolist()}
 
 
-def compare_dbscan(
-    dataset: Dataset,
-    eps: float,
-    min_points: int = 5,
-    *,
-    min_agreement: float = 1.0,
-    python_engine: DbscanEngine | None = None,
-    r_engine: DbscanEngine | None = None,
-) -> DbscanComparison:
+def compare_dbscan(dataset: Dataset, eps: float, min_points: int = 5, *, min_agreement: float = 1.0,
+                   python_engine: DbscanEngine | None = None,
+                   r_engine: DbscanEngine | None = None) -> DbscanComparison:
     """DBSCAN in Python and in R, compared.
 
     Python: ``sklearn.cluster.DBSCAN(eps=eps, min_samples=min_points)`` (on the distinct rows,
@@ -144,12 +136,11 @@ def compare_dbscan(
                        & (py_fit.labels[differing] != NOISE) & (r_fit.labels[differing] != NOISE)]
     passed = measured.accuracy >= min_agreement
     diagnosis = _diagnose(py_fit, r_fit, measured, differing, border)
-    return DbscanComparison(
-        dataset=dataset, eps=eps, min_points=min_points, python=py_fit, r=r_fit,
-        r_label_mapping=measured.mapping, agreement=measured, differing_rows=differing,
-        border_rows=border, min_agreement=min_agreement, passed=passed, diagnosis=diagnosis,
-        timings=timings,
-    )
+    return DbscanComparison(dataset=dataset, eps=eps, min_points=min_points, python=py_fit, r=r_fit,
+                            r_label_mapping=measured.mapping, agreement=measured,
+                            differing_rows=differing, border_rows=border,
+                            min_agreement=min_agreement, passed=passed, diagnosis=diagnosis,
+                            timings=timings)
 
 
 def _rows(rows: NDArray[np.int64]) -> str:
@@ -294,13 +285,9 @@ def _new_rows(comparison: DbscanComparison, X_new: object) -> NDArray[np.float64
     return np.ascontiguousarray(new)
 
 
-def predict_dbscan(
-    comparison: DbscanComparison,
-    X_new: object,
-    *,
-    python_engine: DbscanEngine | None = None,
-    r_engine: DbscanEngine | None = None,
-) -> MethodPrediction:
+def predict_dbscan(comparison: DbscanComparison, X_new: object, *,
+                   python_engine: DbscanEngine | None = None,
+                   r_engine: DbscanEngine | None = None) -> MethodPrediction:
     """Both languages' DBSCAN clusters for new rows, by ``dbscan::predict``'s rule.
 
     R: ``predict(dbscan(X, eps, minPts), newdata = X_new, data = X)`` (R's clusters relabelled
@@ -414,13 +401,8 @@ class KnnRun:
                 "feature_matrix": self.features.to_dict(), **self.curves.to_dict()}
 
 
-def knn_distance_data(
-    data: str | os.PathLike[str] | None,
-    columns: str | Sequence[str] | None,
-    min_points: int = 5,
-    *,
-    scale: str = "none",
-) -> KnnRun:
+def knn_distance_data(data: str | os.PathLike[str] | None, columns: str | Sequence[str] | None,
+                      min_points: int = 5, *, scale: str = "none") -> KnnRun:
     """Every row's distance to its (min_points - 1)-th nearest neighbour in both languages
     (scikit-learn ``NearestNeighbors``, R ``dbscan::kNNdist``), sorted, with the knee."""
     check_dbscan_parameters(1.0, min_points)

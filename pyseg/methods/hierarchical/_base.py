@@ -127,10 +127,8 @@ def check_matrix_size(n_rows: int, linkage: str, source: str = "the data") -> No
     """Refuse a pairwise-distance linkage too large for memory, with the way out."""
     if linkage != "ward" and n_rows >= MAX_MATRIX_ROWS:
         gib = n_rows * (n_rows - 1) / 2 * 8 / 2**30
-        raise InputError(
-            f"{source}: {n_rows} rows need {gib:.1f} GiB of pairwise distances for "
-            f"{linkage} linkage; use --linkage ward (O(n) memory) or fewer rows"
-        )
+        raise InputError(f"{source}: {n_rows} rows need {gib:.1f} GiB of pairwise distances for "
+                         f"{linkage} linkage; use --linkage ward (O(n) memory) or fewer rows")
 
 
 def merge_to_linkage(merge: NDArray[np.int64], heights: NDArray[np.float64]) -> NDArray[np.float64]:

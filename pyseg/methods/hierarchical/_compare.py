@@ -146,15 +146,10 @@ class HierarchicalComparison(MethodComparison):
                 "findings": list(self.findings), "ties": json_ready(self.ties.__dict__)}
 
 
-def compare_hierarchical(
-    dataset: Dataset,
-    k: int = 5,
-    linkage: str = "ward",
-    *,
-    min_agreement: float = 1.0,
-    python_engine: HierarchicalEngine | None = None,
-    r_engine: HierarchicalEngine | None = None,
-) -> HierarchicalComparison:
+def compare_hierarchical(dataset: Dataset, k: int = 5, linkage: str = "ward", *,
+                         min_agreement: float = 1.0,
+                         python_engine: HierarchicalEngine | None = None,
+                         r_engine: HierarchicalEngine | None = None) -> HierarchicalComparison:
     """Hierarchical clustering in Python and in R, compared.
 
     Python: ``scipy.cluster.hierarchy.linkage(X, linkage)`` cut to exactly k clusters; R:
@@ -194,12 +189,11 @@ def compare_hierarchical(
     passed = measured.accuracy >= min_agreement and (
         max_diff <= HEIGHT_TOLERANCE or "heights_differ_after_ties" in findings)
     diagnosis = _diagnose(py_fit, r_fit, measured, max_diff, ties, findings, k)
-    return HierarchicalComparison(
-        dataset=dataset, k=k, linkage=linkage, python=py_fit, r=r_fit,
-        r_label_mapping=measured.mapping, agreement=measured, max_height_diff=max_diff,
-        ties=ties, findings=findings, min_agreement=min_agreement, passed=passed,
-        diagnosis=diagnosis, timings=timings,
-    )
+    return HierarchicalComparison(dataset=dataset, k=k, linkage=linkage, python=py_fit, r=r_fit,
+                                  r_label_mapping=measured.mapping, agreement=measured,
+                                  max_height_diff=max_diff, ties=ties, findings=findings,
+                                  min_agreement=min_agreement, passed=passed, diagnosis=diagnosis,
+                                  timings=timings)
 
 
 def tied_height_groups(heights: NDArray[np.float64]) -> list[tuple[float, int]]:

@@ -52,15 +52,10 @@ class RHierarchicalEngine:
                                           linkage=linkage, vector=int(route == "vector"))
         heights = np.asarray(value["height"], dtype=np.float64).reshape(-1)
         merge = np.asarray(value["merge"], dtype=np.int64).reshape(-1, 2)
-        return HierarchicalFit(
-            engine=self.name,
-            labels=np.asarray(value["cluster"], dtype=np.int64).reshape(-1) - 1,
-            heights=heights,
-            linkage_matrix=merge_to_linkage(merge, heights),
-            linkage=linkage,
-            route=route,
-            warnings=warnings,
-        )
+        return HierarchicalFit(engine=self.name,
+                               labels=np.asarray(value["cluster"], dtype=np.int64).reshape(-1) - 1,
+                               heights=heights, linkage_matrix=merge_to_linkage(merge, heights),
+                               linkage=linkage, route=route, warnings=warnings)
 
     def _route(self, n_rows: int, linkage: str) -> str:
         route = choose_route(self.route, n_rows, linkage)

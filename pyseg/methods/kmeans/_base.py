@@ -110,15 +110,13 @@ class KMeansEngine(Protocol):
         """Fit ``k`` clusters the way the course does (random starts, best WCSS kept)."""
         ...
 
-    def fit_from(
-        self, X: NDArray[np.float64], initial_centers: NDArray[np.float64], max_iter: int
-    ) -> FitResult:
+    def fit_from(self, X: NDArray[np.float64], initial_centers: NDArray[np.float64],
+                 max_iter: int) -> FitResult:
         """Run plain Lloyd iterations from the given centers until no label changes."""
         ...
 
-    def elbow(
-        self, X: NDArray[np.float64], k_values: tuple[int, ...], mode: str, starts: int
-    ) -> ElbowFits:
+    def elbow(self, X: NDArray[np.float64], k_values: tuple[int, ...], mode: str,
+              starts: int) -> ElbowFits:
         """The elbow's fits: the course's loop (``mode="course"``) or ``starts`` starts per k."""
         ...
 

@@ -111,9 +111,8 @@ class Comparison(ComparisonBase):
 
     def segment_names(self) -> list[str]:
         """Names of Python's clusters (and so of R's aligned ones), from where the centers lie."""
-        segments = segment_names_for_data(
-            self.python.centers, self.dataset.X, self.dataset.feature_names
-        )
+        segments = segment_names_for_data(self.python.centers, self.dataset.X,
+                                          self.dataset.feature_names)
         return [segment.name for segment in segments]
 
     def to_dict(self, versions: dict[str, str | None] | None = None) -> dict[str, Any]:
@@ -132,10 +131,8 @@ class Comparison(ComparisonBase):
             "min_agreement": self.min_agreement,
             "passed": self.passed,
             "python": _fit_dict(self.python, self.settings["python"]),
-            "r": {
-                **_fit_dict(self.r, self.settings["r"]),
-                "label_mapping": self.r_label_mapping.tolist(),
-            },
+            "r": {**_fit_dict(self.r, self.settings["r"]),
+                  "label_mapping": self.r_label_mapping.tolist()},
             "confusion": self.agreement.alignment.confusion.tolist(),
             "segments": self.segment_names(),
             "diagnosis": list(self.diagnosis),
@@ -151,17 +148,10 @@ def _fit_dict(fit: FitResult, settings: dict[str, Any]) -> dict[str, Any]:
     return {**fit.to_dict(), "settings": settings}
 
 
-def compare(
-    dataset: Dataset,
-    k: int = 5,
-    *,
-    mode: Mode = "course",
-    python_settings: CourseSettings = PYTHON_COURSE,
-    r_settings: CourseSettings = R_COURSE,
-    min_agreement: float = 1.0,
-    python_engine: KMeansEngine | None = None,
-    r_engine: KMeansEngine | None = None,
-) -> Comparison:
+def compare(dataset: Dataset, k: int = 5, *, mode: Mode = "course",
+            python_settings: CourseSettings = PYTHON_COURSE, r_settings: CourseSettings = R_COURSE,
+            min_agreement: float = 1.0, python_engine: KMeansEngine | None = None,
+            r_engine: KMeansEngine | None = None) -> Comparison:
     """Fit K-Means in Python and in R and say whether they agree.
 
     Parameters
@@ -212,9 +202,8 @@ def compare(
         r_engine = REngine()
 
     X = dataset.X
-    py_fit, r_fit, settings, timings = _fit_pair(
-        X, k, mode, (python_engine, r_engine), (python_settings, r_settings)
-    )
+    py_fit, r_fit, settings, timings = _fit_pair(X, k, mode, (python_engine, r_engine),
+                                                 (python_settings, r_settings))
 
     start = time.perf_counter()
     measured = measure_agreement(py_fit.labels, r_fit.labels, py_fit.n_clusters, r_fit.n_clusters)
@@ -234,22 +223,11 @@ def compare(
                           starts=max(python_settings.n_starts, r_settings.n_starts))
     if measured.accuracy == 1.0 and max_diff > CENTER_TOLERANCE:
         diagnosis.insert(1, _explain_center_difference(X, py_fit, r_aligned, mode))
-    return Comparison(
-        dataset=dataset,
-        k=k,
-        mode=mode,
-        python=py_fit,
-        r=r_aligned,
-        r_label_mapping=alignment.mapping,
-        agreement=measured,
-        max_center_diff=max_diff,
-        wcss_rel_diff=wcss_rel_diff,
-        min_agreement=min_agreement,
-        passed=passed,
-        diagnosis=diagnosis,
-        settings=settings,
-        timings=timings,
-    )
+    return Comparison(dataset=dataset, k=k, mode=mode, python=py_fit, r=r_aligned,
+                      r_label_mapping=alignment.mapping, agreement=measured,
+                      max_center_diff=max_diff, wcss_rel_diff=wcss_rel_diff,
+                      min_agreement=min_agreement, passed=passed, diagnosis=diagnosis,
+                      settings=settings, timings=timings)
 
 
 def _fit_pair(
@@ -274,14 +252,10 @@ def _fit_pair(
         )
         timings["initial_centers"] = initial_seconds
         return py_fit, r_fit, {"python": exact, "r": exact, "initial_centers": initial}, timings
-    settings = {
-        "python": _settings_dict(python_settings, "python"),
-        "r": _settings_dict(r_settings, "r"),
-    }
-    py_fit, r_fit, timings = run_both(
-        lambda: python_engine.fit(X, k, python_settings),
-        lambda: r_engine.fit(X, k, r_settings),
-    )
+    settings = {"python": _settings_dict(python_settings, "python"),
+                "r": _settings_dict(r_settings, "r")}
+    py_fit, r_fit, timings = run_both(lambda: python_engine.fit(X, k, python_settings),
+                                      lambda: r_engine.fit(X, k, r_settings))
     return py_fit, r_fit, settings, timings
 
 
@@ -308,9 +282,8 @@ _R_WARNING_HINTS = {
 }
 
 
-def _explain_center_difference(
-    X: NDArray[np.float64], py_fit: FitResult, r_aligned: FitResult, mode: str
-) -> str:
+def _explain_center_difference(X: NDArray[np.float64], py_fit: FitResult, r_aligned: FitResult,
+                               mode: str) -> str:
     """Why identical partitions come with different centers: whose centers are not the means."""
     k = py_fit.n_clusters
     counts = np.bincount(py_fit.labels, minlength=k).astype(np.float64)
@@ -336,16 +309,9 @@ def _explain_center_difference(
     )
 
 
-def _diagnose(
-    py_fit: FitResult,
-    r_fit: FitResult,
-    measured: Agreement,
-    max_diff: float,
-    wcss_rel_diff: float,
-    mode: str,
-    passed: bool,
-    starts: int = PYTHON_COURSE.n_starts,
-) -> list[str]:
+def _diagnose(py_fit: FitResult, r_fit: FitResult, measured: Agreement, max_diff: float,
+              wcss_rel_diff: float, mode: str, passed: bool,
+              starts: int = PYTHON_COURSE.n_starts) -> list[str]:
     """Plain sentences on how the two fits relate; ``starts`` is the most either side used."""
     notes: list[str] = []
     if measured.accuracy == 1.0:
@@ -355,11 +321,9 @@ def _diagnose(
         )
     else:
         moved = measured.alignment.confusion.sum() - measured.alignment.matched
-        notes.append(
-            f"The partitions differ: {moved} of {py_fit.labels.size} rows "
-            f"({1 - measured.accuracy:.1%}) fall in different clusters after relabelling "
-            f"(ARI {measured.ari:.4f})."
-        )
+        notes.append(f"The partitions differ: {moved} of {py_fit.labels.size} rows "
+                     f"({1 - measured.accuracy:.1%}) fall in different clusters after relabelling "
+                     f"(ARI {measured.ari:.4f}).")
         py_used = int((py_fit.sizes > 0).sum())
         r_used = int((r_fit.sizes > 0).sum())
         if py_used != r_used:

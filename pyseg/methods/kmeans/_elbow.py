@@ -153,20 +153,13 @@ class ElbowResult:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready and deterministic (no timestamps, no paths)."""
-        return {
-            "mode": self.mode,
-            "python_settings": self.python_settings,
-            "r_settings": self.r_settings,
-            "k_values": list(self.k_values),
-            "rows": [row.to_dict() for row in self.rows],
-            "differing_k": list(self.differing_k),
-            "python_knee": self.python_knee,
-            "r_knee": self.r_knee,
-            "best_silhouette_k": dict(self.best_silhouette_k),
-            "silhouette_check_max_abs_diff": self.silhouette_check,
-            "summary": self.summary(),
-            "warnings": list(self.warnings),
-        }
+        return {"mode": self.mode, "python_settings": self.python_settings,
+                "r_settings": self.r_settings, "k_values": list(self.k_values),
+                "rows": [row.to_dict() for row in self.rows], "differing_k": list(self.differing_k),
+                "python_knee": self.python_knee, "r_knee": self.r_knee,
+                "best_silhouette_k": dict(self.best_silhouette_k),
+                "silhouette_check_max_abs_diff": self.silhouette_check, "summary": self.summary(),
+                "warnings": list(self.warnings)}
 
 
 def check_elbow_arguments(X: NDArray[np.float64], k_values: Sequence[int], mode: str,
@@ -255,15 +248,9 @@ def _difference_reason(mode: str, starts: int, python_wcss: float, r_wcss: float
     return lower, f"{amount}: {why}."
 
 
-def elbow(
-    dataset: Dataset,
-    k_values: Iterable[int] = range(1, 11),
-    mode: str = "course",
-    starts: int = 10,
-    progress: bool = False,
-    python_engine: KMeansEngine | None = None,
-    r_engine: KMeansEngine | None = None,
-) -> ElbowResult:
+def elbow(dataset: Dataset, k_values: Iterable[int] = range(1, 11), mode: str = "course",
+          starts: int = 10, progress: bool = False, python_engine: KMeansEngine | None = None,
+          r_engine: KMeansEngine | None = None) -> ElbowResult:
     """Run the elbow method in Python and in R and compare them k by k.
 
     Parameters
@@ -339,10 +326,8 @@ def elbow(
         r_settings=r_settings,
         python_knee=find_knee(ks, [row.python_wcss for row in rows]),
         r_knee=find_knee(ks, [row.r_wcss for row in rows]),
-        best_silhouette_k={
-            "python": _best_silhouette(rows, "python_silhouette"),
-            "r": _best_silhouette(rows, "r_silhouette"),
-        },
+        best_silhouette_k={"python": _best_silhouette(rows, "python_silhouette"),
+                           "r": _best_silhouette(rows, "r_silhouette")},
         silhouette_check=check,
         python_labels=python_labels,
         r_labels=r_labels,
@@ -350,16 +335,11 @@ def elbow(
     )
 
 
-def _compare_at_k(
-    X: NDArray[np.float64],
-    k: int,
-    mode: str,
-    starts: int,
-    engines: tuple[KMeansEngine, KMeansEngine],
-    python_fit: tuple[NDArray[np.int64], float],
-    r_fit: tuple[NDArray[np.int64], float],
-    bar: Any,
-) -> tuple[ElbowRow, NDArray[np.int64], float | None]:
+def _compare_at_k(X: NDArray[np.float64], k: int, mode: str, starts: int,
+                  engines: tuple[KMeansEngine, KMeansEngine],
+                  python_fit: tuple[NDArray[np.int64], float],
+                  r_fit: tuple[NDArray[np.int64], float],
+                  bar: Any) -> tuple[ElbowRow, NDArray[np.int64], float | None]:
     """The row of one k; R's labels in Python's numbering; the silhouette cross-check there."""
     python_engine, r_engine = engines
     (python_k_labels, python_wcss), (r_k_labels, r_wcss) = python_fit, r_fit
@@ -374,18 +354,11 @@ def _compare_at_k(
     if r_sil is not None and same_labels_sil is not None:
         gap = float(np.max(np.abs(r_sil.widths - same_labels_sil.widths)))
     lower, reason = _difference_reason(mode, starts, python_wcss, r_wcss, both.accuracy)
-    row = ElbowRow(
-        k=k,
-        python_wcss=python_wcss,
-        r_wcss=r_wcss,
-        wcss_rel_diff=abs(python_wcss - r_wcss) / max(python_wcss, r_wcss, 1e-300),
-        accuracy=both.accuracy,
-        ari=both.ari,
-        python_silhouette=None if python_sil is None else python_sil.mean,
-        r_silhouette=None if r_sil is None else r_sil.mean,
-        lower=lower,
-        reason=reason,
-    )
+    row = ElbowRow(k=k, python_wcss=python_wcss, r_wcss=r_wcss,
+                   wcss_rel_diff=abs(python_wcss - r_wcss) / max(python_wcss, r_wcss, 1e-300),
+                   accuracy=both.accuracy, ari=both.ari,
+                   python_silhouette=None if python_sil is None else python_sil.mean,
+                   r_silhouette=None if r_sil is None else r_sil.mean, lower=lower, reason=reason)
     bar.update()
     return row, both.alignment.relabel(r_k_labels), gap
 

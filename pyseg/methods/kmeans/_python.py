@@ -33,46 +33,31 @@ class SklearnEngine:
     def fit(self, X: NDArray[np.float64], k: int, settings: CourseSettings) -> FitResult:
         from sklearn.cluster import KMeans
 
-        model = KMeans(
-            n_clusters=k,
-            init="k-means++",
-            n_init=settings.n_starts,
-            max_iter=settings.max_iter,
-            random_state=settings.seed,
-        )
+        model = KMeans(n_clusters=k, init="k-means++", n_init=settings.n_starts,
+                       max_iter=settings.max_iter, random_state=settings.seed)
         return _fitted(model, X, self.name)
 
-    def fit_from(
-        self, X: NDArray[np.float64], initial_centers: NDArray[np.float64], max_iter: int
-    ) -> FitResult:
+    def fit_from(self, X: NDArray[np.float64], initial_centers: NDArray[np.float64],
+                 max_iter: int) -> FitResult:
         """Lloyd from given centers; R: ``kmeans(X, centers, algorithm = "Lloyd")``."""
         from sklearn.cluster import KMeans
 
         # tol=0 leaves only strict convergence (no label changed), which is R's Lloyd stop rule.
-        model = KMeans(
-            n_clusters=initial_centers.shape[0],
-            init=initial_centers,
-            n_init=1,
-            max_iter=max_iter,
-            tol=0.0,
-            algorithm="lloyd",
-        )
+        model = KMeans(n_clusters=initial_centers.shape[0], init=initial_centers, n_init=1,
+                       max_iter=max_iter, tol=0.0, algorithm="lloyd")
         return _fitted(model, X, self.name)
 
-    def elbow(
-        self, X: NDArray[np.float64], k_values: tuple[int, ...], mode: str, starts: int
-    ) -> ElbowFits:
+    def elbow(self, X: NDArray[np.float64], k_values: tuple[int, ...], mode: str,
+              starts: int) -> ElbowFits:
         """The course's Python elbow: for each k a fresh ``KMeans(random_state=42)``, with the
         course's ``n_init=10`` (``mode="course"``) or ``n_init=starts`` (``"matched"``)."""
         n_starts = PYTHON_ELBOW.n_starts if mode == "course" else starts
         settings = CourseSettings(PYTHON_ELBOW.seed, n_starts, PYTHON_ELBOW.max_iter)
         fits = [self.fit(X, k, settings) for k in k_values]
-        return ElbowFits(
-            k_values=tuple(k_values),
-            wcss=np.asarray([fit.wcss for fit in fits], dtype=np.float64),
-            labels=np.column_stack([fit.labels for fit in fits]).astype(np.int64),
-            warnings=tuple(dict.fromkeys(w for fit in fits for w in fit.warnings)),
-        )
+        return ElbowFits(k_values=tuple(k_values),
+                         wcss=np.asarray([fit.wcss for fit in fits], dtype=np.float64),
+                         labels=np.column_stack([fit.labels for fit in fits]).astype(np.int64),
+                         warnings=tuple(dict.fromkeys(w for fit in fits for w in fit.warnings)))
 
     def silhouette(self, X: NDArray[np.float64], labels: ArrayLike) -> Silhouette | None:
         """:func:`sklearn.metrics.silhouette_samples`; R: ``cluster::silhouette``."""
@@ -98,9 +83,8 @@ class SklearnEngine:
         return importlib.metadata.version("scikit-learn")
 
 
-def nearest_center(
-    X: NDArray[np.float64], centers: NDArray[np.float64]
-) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
+def nearest_center(X: NDArray[np.float64],
+                   centers: NDArray[np.float64]) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
     """Index of and Euclidean distance to the nearest center of every row (numpy only).
 
     Squared distances are summed one feature at a time in column order, as
@@ -142,14 +126,10 @@ def _fitted(model: Any, X: NDArray[np.float64], engine: str) -> FitResult:
     with warnings.catch_warnings(record=True) as caught, one_thread():
         warnings.simplefilter("always")
         model.fit(X)
-    return FitResult(
-        engine=engine,
-        labels=np.asarray(model.labels_, dtype=np.int64),
-        centers=np.asarray(model.cluster_centers_, dtype=np.float64),
-        wcss=float(model.inertia_),
-        n_iter=int(model.n_iter_),
-        warnings=tuple(dict.fromkeys(str(w.message) for w in caught)),
-    )
+    return FitResult(engine=engine, labels=np.asarray(model.labels_, dtype=np.int64),
+                     centers=np.asarray(model.cluster_centers_, dtype=np.float64),
+                     wcss=float(model.inertia_), n_iter=int(model.n_iter_),
+                     warnings=tuple(dict.fromkeys(str(w.message) for w in caught)))
 
 
 def one_thread() -> AbstractContextManager[object]:

@@ -44,32 +44,19 @@ class REngine:
     name = "r"
 
     def fit(self, X: NDArray[np.float64], k: int, settings: CourseSettings) -> FitResult:
-        value, warnings = _rbridge.r_call(
-            _KMEANS,
-            "course_kmeans",
-            _as_r_matrix(X),
-            k=int(k),
-            seed=int(settings.seed),
-            nstart=int(settings.n_starts),
-            iter_max=int(settings.max_iter),
-        )
+        value, warnings = _rbridge.r_call(_KMEANS, "course_kmeans", _as_r_matrix(X), k=int(k),
+                                          seed=int(settings.seed), nstart=int(settings.n_starts),
+                                          iter_max=int(settings.max_iter))
         return _fit_result(value, warnings)
 
-    def fit_from(
-        self, X: NDArray[np.float64], initial_centers: NDArray[np.float64], max_iter: int
-    ) -> FitResult:
-        value, warnings = _rbridge.r_call(
-            _KMEANS,
-            "lloyd_from",
-            _as_r_matrix(X),
-            _as_r_matrix(initial_centers),
-            iter_max=int(max_iter),
-        )
+    def fit_from(self, X: NDArray[np.float64], initial_centers: NDArray[np.float64],
+                 max_iter: int) -> FitResult:
+        value, warnings = _rbridge.r_call(_KMEANS, "lloyd_from", _as_r_matrix(X),
+                                          _as_r_matrix(initial_centers), iter_max=int(max_iter))
         return _fit_result(value, warnings)
 
-    def elbow(
-        self, X: NDArray[np.float64], k_values: tuple[int, ...], mode: str, starts: int
-    ) -> ElbowFits:
+    def elbow(self, X: NDArray[np.float64], k_values: tuple[int, ...], mode: str,
+              starts: int) -> ElbowFits:
         """``course_elbow`` (``set.seed(6)`` once, one start per k) or ``matched_elbow``
         (``set.seed(6); kmeans(X, k, nstart = starts)`` per k) of ``r_reference/elbow.R``."""
         X = np.asarray(X, dtype=np.float64)
@@ -80,10 +67,9 @@ class REngine:
                                               R_ELBOW_SEED)
             columns = [k - 1 for k in k_values]
         else:
-            value, warnings = _rbridge.r_call(
-                _ELBOW, "matched_elbow", X, np.asarray(k_values, dtype=np.int64), R_ELBOW_SEED,
-                starts, ELBOW_MAX_ITER,
-            )
+            value, warnings = _rbridge.r_call(_ELBOW, "matched_elbow", X,
+                                              np.asarray(k_values, dtype=np.int64), R_ELBOW_SEED,
+                                              starts, ELBOW_MAX_ITER)
             columns = list(range(len(k_values)))
         wcss = np.asarray(value["wcss"], dtype=np.float64)[columns]
         clusters = np.asarray(value["clusters"], dtype=np.int64).reshape(X.shape[0], -1)
@@ -104,12 +90,9 @@ class REngine:
         self, X: NDArray[np.float64], centers: NDArray[np.float64]
     ) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
         """``predict_nearest`` of ``r_reference/predict.R`` (0-based index, distance)."""
-        value, _ = _rbridge.r_call(
-            "predict.R",
-            "predict_nearest",
-            np.ascontiguousarray(X, dtype=np.float64),
-            np.ascontiguousarray(centers, dtype=np.float64),
-        )
+        value, _ = _rbridge.r_call("predict.R", "predict_nearest",
+                                   np.ascontiguousarray(X, dtype=np.float64),
+                                   np.ascontiguousarray(centers, dtype=np.float64))
         index = np.asarray(value["index"], dtype=np.int64).reshape(-1) - 1  # R counts from 1
         distance = np.asarray(value["distance"], dtype=np.float64).reshape(-1)
         return index, distance
@@ -137,15 +120,9 @@ class REngine:
 
     # -- R only ------------------------------------------------------------------------------
 
-    def clusplot_png(
-        self,
-        X: NDArray[np.float64],
-        labels: ArrayLike,
-        title: str = "Clusters of customers",
-        width: int = 900,
-        height: int = 700,
-        key: Sequence[str] = (),
-    ) -> bytes:
+    def clusplot_png(self, X: NDArray[np.float64], labels: ArrayLike,
+                     title: str = "Clusters of customers", width: int = 900, height: int = 700,
+                     key: Sequence[str] = ()) -> bytes:
         """The course's R plot, ``cluster::clusplot``, drawn by R into a PNG; its bytes.
 
         clusplot plots the first two principal components of ``X`` (for two features a centring
@@ -158,13 +135,11 @@ class REngine:
         with tempfile.TemporaryDirectory(prefix="pyseg-clusplot-") as folder:
             path = Path(folder) / "clusplot.png"
             # The path, title and key go to R as character vectors (data), never into R source.
-            _rbridge.r_call(
-                _ELBOW, "course_clusplot", np.asfortranarray(X, dtype=np.float64),
-                np.asarray(labels, dtype=np.int64), np.asarray([str(path)]),
-                main=np.asarray([title]), xlab=np.asarray(["Component 1"]),
-                ylab=np.asarray(["Component 2"]), width=width, height=height,
-                key=np.asarray([str(text) for text in key], dtype=str),
-            )
+            _rbridge.r_call(_ELBOW, "course_clusplot", np.asfortranarray(X, dtype=np.float64),
+                            np.asarray(labels, dtype=np.int64), np.asarray([str(path)]),
+                            main=np.asarray([title]), xlab=np.asarray(["Component 1"]),
+                            ylab=np.asarray(["Component 2"]), width=width, height=height,
+                            key=np.asarray([str(text) for text in key], dtype=str))
             return path.read_bytes()
 
     def provenance(self) -> dict[str, Any]:
@@ -178,14 +153,10 @@ class REngine:
 
 def _fit_result(value: dict[str, Any], warnings: tuple[str, ...]) -> FitResult:
     centers = np.asarray(value["centers"], dtype=np.float64)
-    return FitResult(
-        engine="r",
-        labels=np.asarray(value["cluster"], dtype=np.int64) - 1,
-        centers=centers.reshape(centers.shape[0], -1),
-        wcss=float(value["tot_withinss"][0]),
-        n_iter=int(value["iter"][0]),
-        warnings=warnings,
-    )
+    return FitResult(engine="r", labels=np.asarray(value["cluster"], dtype=np.int64) - 1,
+                     centers=centers.reshape(centers.shape[0], -1),
+                     wcss=float(value["tot_withinss"][0]), n_iter=int(value["iter"][0]),
+                     warnings=warnings)
 
 
 def _as_r_matrix(X: NDArray[np.float64]) -> NDArray[np.float64]:

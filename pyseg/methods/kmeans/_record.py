@@ -73,15 +73,10 @@ def canonical_command(dataset: Dataset, k_values: Sequence[int], elbow_starts: i
     return text if contiguous else f"{text} (k = {', '.join(map(str, ks))})"
 
 
-def record_r_results(
-    dataset: Dataset,
-    path: Path | None = None,
-    k_values: Iterable[int] = range(1, 11),
-    command_line: Sequence[str] | str | None = None,
-    elbow_starts: int = 10,
-    progress: bool = False,
-    engine: REngine | None = None,
-) -> Path:
+def record_r_results(dataset: Dataset, path: Path | None = None,
+                     k_values: Iterable[int] = range(1, 11),
+                     command_line: Sequence[str] | str | None = None, elbow_starts: int = 10,
+                     progress: bool = False, engine: REngine | None = None) -> Path:
     """Run the R side on ``dataset`` and write its results for :class:`RecordedREngine`.
 
     Records, for every k in ``k_values``: the course fit (``set.seed(29); kmeans(X, k, iter.max =

@@ -222,16 +222,10 @@ def medoid_customers(dataset: Dataset, columns: MixedColumns,
     return customers
 
 
-def compare_pam(
-    dataset: Dataset,
-    k: int = 5,
-    *,
-    distance: str | None = None,
-    features: Features | None = None,
-    min_agreement: float = 1.0,
-    python_engine: PamEngine | None = None,
-    r_engine: PamEngine | None = None,
-) -> PamComparison:
+def compare_pam(dataset: Dataset, k: int = 5, *, distance: str | None = None,
+                features: Features | None = None, min_agreement: float = 1.0,
+                python_engine: PamEngine | None = None,
+                r_engine: PamEngine | None = None) -> PamComparison:
     """PAM in Python (``kmedoids.pam``) and R (``cluster::pam``), compared.
 
     Parameters
