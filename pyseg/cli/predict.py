@@ -10,13 +10,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from pyseg._course import COURSE_GRID, is_course_schema
-from pyseg._customers import (
-    MAX_GRID,
-    check_grid_size,
-    grid_table,
-    open_customers,
-    score_customers,
-)
+from pyseg._customers import MAX_GRID, check_grid_size, grid_table, open_customers, score_customers
 from pyseg._data import validate_customer
 from pyseg._errors import ExitCode, InputError, PysegError
 from pyseg._form import format_prediction, run_form

@@ -35,10 +35,7 @@ from pyseg.engines import (
     check_linkage,
 )
 from pyseg.engines._stability_python import Resampler
-from pyseg.methods._agreement import (
-    PartitionAgreement,
-    check_k,
-)
+from pyseg.methods._agreement import PartitionAgreement, check_k
 from pyseg.methods._base import (
     MethodComparison,
     MethodSettings,
@@ -48,13 +45,9 @@ from pyseg.methods._base import (
 )
 from pyseg.methods.hierarchical import R_ENGINE
 from pyseg.methods.hierarchical._base import R_HCLUST_METHOD, check_matrix_size
-from pyseg.methods.hierarchical._python import (
-    cut_tree_exactly,
-    linkage_matrix,
-)
+from pyseg.methods.hierarchical._python import cut_tree_exactly, linkage_matrix
 
 if TYPE_CHECKING:
-    import numpy as np
     from numpy.typing import NDArray
 
 #: Largest difference of sorted merge heights called "the same".

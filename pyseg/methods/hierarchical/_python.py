@@ -18,11 +18,7 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 
 from pyseg._errors import RUnavailableError
-from pyseg.methods.hierarchical._base import (
-    HierarchicalFit,
-    check_linkage,
-    choose_route,
-)
+from pyseg.methods.hierarchical._base import HierarchicalFit, check_linkage, choose_route
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray

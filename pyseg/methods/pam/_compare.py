@@ -38,10 +38,7 @@ from pyseg._io import json_ready
 from pyseg._method_pipeline import MethodReportMaterial
 from pyseg.engines import RecordedPamEngine
 from pyseg.engines._stability_python import Resampler
-from pyseg.methods._agreement import (
-    PartitionAgreement,
-    check_k,
-)
+from pyseg.methods._agreement import PartitionAgreement, check_k
 from pyseg.methods._base import (
     MethodComparison,
     MethodPrediction,
@@ -51,13 +48,7 @@ from pyseg.methods._base import (
     r_engine_for,
 )
 from pyseg.methods.pam import R_ENGINE
-from pyseg.methods.pam._base import (
-    PamData,
-    PamEngine,
-    PamFit,
-    check_distance,
-    check_pam_size,
-)
+from pyseg.methods.pam._base import PamData, PamEngine, PamFit, check_distance, check_pam_size
 from pyseg.methods.pam._python import KmedoidsPamEngine, pam_result
 from pyseg.methods.pam._r import RPamEngine
 
