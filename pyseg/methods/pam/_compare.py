@@ -159,8 +159,7 @@ class PamComparison(MethodComparison):
     moved_ties: int = 0
 
     def medoid_customers(self, fit: PamFit) -> list[dict[str, Any]]:
-        """The medoids of ``fit`` as customers: row (0-based), id when the table has one, and
-        the values of the feature columns."""
+        """:func:`medoid_customers` of ``fit``'s medoids in this comparison's data."""
         return medoid_customers(self.dataset, self.data.columns, fit.medoids)
 
     METHOD = "pam"
