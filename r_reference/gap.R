@@ -50,13 +50,20 @@ pam_cut <- function(D, k) {
   as.integer(cluster::pam(D, k = k, diss = TRUE)$clustering)
 }
 
+# The tolerance of the gap's EM: mclust's default (emControl()$tol[1]), the one Mclust itself
+# uses, so that R's partitions are Mclust(x, G = k, modelNames = model)$classification, clusGap's
+# own FUNcluster (clusgap_check) on pyseg's reference sets. (compare --mode exact and the
+# bootstrap's refits use 1e-12; on the gap's uniform reference sets that took 6 times as many
+# iterations, ~260,000 for B = 100, and R's me alone then took over 60 s.)
+GAP_EM_TOL <- 1e-5
+
 # mclust's EM on every data set for k = 2..k_max (one call for all sets): hc once per set, its
-# hclass start for each k, then mclust's me from it to tol 1e-12. Returns a list: starts and
-# clusters, n x (k_max - 1) x M integer arrays ([, k - 1, m] the start for k components on set m
-# and me's partition from it, gap_logw's R partitions), and iterations, an (k_max - 1) x M matrix
-# of me's counts. Python runs EM for as many iterations, so that both stop at the same step
-# (mclust's and scikit-learn's stopping rules differ).
-gmm_gap_starts <- function(sets, k_max, modelName = "VVV", seed = 29L) {
+# hclass start for each k, then mclust's me from it to tol. Returns a list: starts and clusters,
+# n x (k_max - 1) x M integer arrays ([, k - 1, m] the start for k components on set m and me's
+# partition from it, gap_logw's R partitions), and iterations, an (k_max - 1) x M matrix of me's
+# counts. Python runs EM for as many iterations, so that both stop at the same step (mclust's
+# and scikit-learn's stopping rules differ).
+gmm_gap_starts <- function(sets, k_max, modelName = "VVV", seed = 29L, tol = GAP_EM_TOL) {
   M <- dim(sets)[3L]
   n <- dim(sets)[1L]
   starts <- clusters <- array(0L, dim = c(n, k_max - 1L, M))
@@ -65,7 +72,7 @@ gmm_gap_starts <- function(sets, k_max, modelName = "VVV", seed = 29L) {
     X <- matrix(sets[, , m], nrow = n)
     starts[, , m] <- gmm_start_partitions(X, 2:k_max, modelName, seed)
     for (k in 2:k_max) {
-      fit <- gmm_em(X, k, starts[, k - 1L, m], modelName, smaller = "--k-max")
+      fit <- gmm_em(X, k, starts[, k - 1L, m], modelName, tol, smaller = "--k-max")
       clusters[, k - 1L, m] <- fit$cluster
       iterations[k - 1L, m] <- fit$iterations
     }

@@ -381,8 +381,10 @@ def material(comparison: Any, r_results: Path | None) -> MethodReportMaterial:
 # fewer, ``tol=0``: its count leaves out the M-step of the start, which ``me`` counts; measured:
 # the parameters then agree to 4e-14). The gap keeps ``me``'s partitions from that same R call
 # (:attr:`GmmStart.r_partition`): R's EM runs once per fit, not again in R's side of the loop
-# (issue 21: that second run was 30% of a ``gap --B 100``). clusterboot's check is
-# noisemclustCBI (``nnk = 0``); clusGap's own FUNcluster is ``Mclust(x, G = k)$classification``.
+# (issue 21: that second run was 30% of a ``gap --B 100``). The gap's EM stops at mclust's
+# default tolerance, 1e-5 (gap.R's ``GAP_EM_TOL``), with 6 times fewer iterations than at 1e-12:
+# R's partitions are then those of ``Mclust(x, G = k, modelNames)``, clusGap's own FUNcluster.
+# clusterboot's check is noisemclustCBI (``nnk = 0``).
 
 
 @dataclass(frozen=True)
@@ -394,8 +396,8 @@ class GmmStart:
     partition : ndarray of shape (n,), dtype int64
         mclust's starting partition ``hclass(hc(X), k)``, 0-based.
     iterations : int
-        The EM iterations ``mclust::me`` took from it to ``tol = 1e-12`` (its count includes
-        the M-step of the start).
+        The EM iterations ``mclust::me`` took from it (its count includes the M-step of the
+        start), to ``tol = 1e-12`` (bootstrap) or mclust's default 1e-5 (gap).
     r_partition : ndarray of shape (n,), dtype int64, or None
         ``me``'s partition (0-based) when R ran its EM in the same call (the gap: R's side then
         does not run it again).
@@ -516,7 +518,9 @@ class Resample(Resampler):
 
     def gap_draws_text(self) -> str:
         return ("the same starting partition per fit (mclust's hclass(hc(X), k), computed by R), "
-                "from which both run EM for as many iterations as mclust's me takes to tol 1e-12")
+                "from which both run EM for as many iterations as mclust's me takes to its "
+                "default tol 1e-5 (R's partitions are those of Mclust(x, G = k, modelNames = "
+                f"'{MCLUST_MODELS[self.covariance]}'))")
 
 
 # -- choosing k (elbow --method gmm) ----------------------------------------------------------
