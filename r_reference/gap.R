@@ -13,8 +13,9 @@
 #   SE_k   = sqrt(1 + 1/B) * sd(log W_k over references)
 # The partitions per k come from K-Means (Lloyd from the shared starts), hclust + cutree, PAM
 # (cluster::pam(dist(X), k), deterministic) or a Gaussian mixture (mclust::me from mclust's own
-# hclass(hc(X), k) start, computed here once per data set by gmm_gap_starts and handed to Python
-# too); W_k is clusGap's formula on those partitions whatever the method.
+# hclass(hc(X), k) start: gmm_gap_starts runs both, once per data set and k, and hands the starts
+# and me's iteration counts to Python too); W_k is clusGap's formula on those partitions whatever
+# the method.
 
 # Clusters up to this size use dist(); larger ones are summed in blocks of rows (memory O(n)).
 DIST_ROWS <- 3000L
@@ -49,36 +50,46 @@ pam_cut <- function(D, k) {
   as.integer(cluster::pam(D, k = k, diss = TRUE)$clustering)
 }
 
-# The starting partitions of every data set for k = 2..k_max and the EM iterations mclust's me
-# takes from each to tol 1e-12 (one call for all sets): a list of starts, an n x (k_max - 1) x M
-# integer array ([, k - 1, m] the start for k components on set m), and iterations, an
-# (k_max - 1) x M matrix. Python runs EM for as many iterations, so that both stop at the same
-# step (mclust's and scikit-learn's stopping rules differ).
-gmm_gap_starts <- function(sets, k_max, modelName = "VVV", seed = 29L) {
+# The tolerance of the gap's EM: mclust's default (emControl()$tol[1]), the one Mclust itself
+# uses, so that R's partitions are Mclust(x, G = k, modelNames = model)$classification, clusGap's
+# own FUNcluster (clusgap_check) on pyseg's reference sets. (compare --mode exact and the
+# bootstrap's refits use 1e-12; on the gap's uniform reference sets that took 6 times as many
+# iterations, ~260,000 for B = 100, and R's me alone then took over 60 s.)
+GAP_EM_TOL <- 1e-5
+
+# mclust's EM on every data set for k = 2..k_max (one call for all sets): hc once per set, its
+# hclass start for each k, then mclust's me from it to tol. Returns a list: starts and clusters,
+# n x (k_max - 1) x M integer arrays ([, k - 1, m] the start for k components on set m and me's
+# partition from it, gap_logw's R partitions), and iterations, an (k_max - 1) x M matrix of me's
+# counts. Python runs EM for as many iterations, so that both stop at the same step (mclust's
+# and scikit-learn's stopping rules differ).
+gmm_gap_starts <- function(sets, k_max, modelName = "VVV", seed = 29L, tol = GAP_EM_TOL) {
   M <- dim(sets)[3L]
   n <- dim(sets)[1L]
-  starts <- array(0L, dim = c(n, k_max - 1L, M))
+  starts <- clusters <- array(0L, dim = c(n, k_max - 1L, M))
   iterations <- matrix(0L, nrow = k_max - 1L, ncol = M)
   for (m in seq_len(M)) {
     X <- matrix(sets[, , m], nrow = n)
     starts[, , m] <- gmm_start_partitions(X, 2:k_max, modelName, seed)
     for (k in 2:k_max) {
-      iterations[k - 1L, m] <- gmm_em(X, k, starts[, k - 1L, m], modelName,
-                                       smaller = "--k-max")$iterations
+      fit <- gmm_em(X, k, starts[, k - 1L, m], modelName, tol, smaller = "--k-max")
+      clusters[, k - 1L, m] <- fit$cluster
+      iterations[k - 1L, m] <- fit$iterations
     }
   }
-  list(starts = starts, iterations = iterations)
+  list(starts = starts, clusters = clusters, iterations = iterations)
 }
 
 # log W_k for k = 1..k_max on each data set.
 #
 # sets: n x d x M array (set 1 is the data, sets 2..M pyseg's references); starts: M x (k_max - 1)
 # x S x k_max x d array, [m, k - 1, s, 1:k, ] the s-th start for k clusters on set m (kmeans only);
-# linkage: hclust's method name (pyseg's ward is "ward.D2"); partitions: gmm_gap_starts' array
-# (gmm only); model: mclust's model name.
+# linkage: hclust's method name (pyseg's ward is "ward.D2"); clusters: gmm_gap_starts' clusters
+# (gmm only: R's EM ran there, once per fit); model: mclust's model name (gmm_gap_starts' modelName,
+# unused here).
 # Returns a list: logw (M x k_max matrix) and failed (starts that ended with an empty cluster).
 gap_logw <- function(sets, k_max, starts = NULL, method = "kmeans", linkage = "ward.D2",
-                     d_power = 1, iter_max = 1000L, partitions = NULL, model = "VVV") {
+                     d_power = 1, iter_max = 1000L, clusters = NULL, model = "VVV") {
   M <- dim(sets)[3L]
   logw <- matrix(0, nrow = M, ncol = k_max)
   failed <- 0L
@@ -97,7 +108,7 @@ gap_logw <- function(sets, k_max, starts = NULL, method = "kmeans", linkage = "w
       } else if (method == "pam") {
         pam_cut(D, k)
       } else if (method == "gmm") {
-        gmm_em(X, k, partitions[, k - 1L, m], model, smaller = "--k-max")$cluster
+        clusters[, k - 1L, m]
       } else {
         as.integer(cutree(tree, k = k))
       }

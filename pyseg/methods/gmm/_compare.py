@@ -379,8 +379,12 @@ def material(comparison: Any, r_results: Path | None) -> MethodReportMaterial:
 # So the iteration count is shared too: R reports how many iterations ``me`` took from the start to
 # ``tol = 1e-12`` (:class:`GmmStart`), and scikit-learn runs exactly as many (``max_iter`` one
 # fewer, ``tol=0``: its count leaves out the M-step of the start, which ``me`` counts; measured:
-# the parameters then agree to 4e-14). clusterboot's check is noisemclustCBI (``nnk = 0``);
-# clusGap's own FUNcluster is ``Mclust(x, G = k)$classification``.
+# the parameters then agree to 4e-14). The gap keeps ``me``'s partitions from that same R call
+# (:attr:`GmmStart.r_partition`): R's EM runs once per fit, not again in R's side of the loop
+# (issue 21: that second run was 30% of a ``gap --B 100``). The gap's EM stops at mclust's
+# default tolerance, 1e-5 (gap.R's ``GAP_EM_TOL``), with 6 times fewer iterations than at 1e-12:
+# R's partitions are then those of ``Mclust(x, G = k, modelNames)``, clusGap's own FUNcluster.
+# clusterboot's check is noisemclustCBI (``nnk = 0``).
 
 
 @dataclass(frozen=True)
@@ -392,12 +396,16 @@ class GmmStart:
     partition : ndarray of shape (n,), dtype int64
         mclust's starting partition ``hclass(hc(X), k)``, 0-based.
     iterations : int
-        The EM iterations ``mclust::me`` took from it to ``tol = 1e-12`` (its count includes
-        the M-step of the start).
+        The EM iterations ``mclust::me`` took from it (its count includes the M-step of the
+        start), to ``tol = 1e-12`` (bootstrap) or mclust's default 1e-5 (gap).
+    r_partition : ndarray of shape (n,), dtype int64, or None
+        ``me``'s partition (0-based) when R ran its EM in the same call (the gap: R's side then
+        does not run it again).
     """
 
     partition: NDArray[np.int64]
     iterations: int
+    r_partition: NDArray[np.int64] | None = None
 
 
 class Resample(Resampler):
@@ -426,17 +434,17 @@ class Resample(Resampler):
 
     def gap_draws(self, sets: NDArray[np.float64], k_max: int, rng: np.random.Generator,
                   r_engine: RResampleEngine) -> list[list[GmmStart]]:
-        """mclust's starts for k = 2..k_max of every data set in ``sets`` (M, n, d) and the EM
-        iterations ``me`` takes from each, in one R call: ``[m][k - 2]``."""
+        """mclust's starts for k = 2..k_max of every data set in ``sets`` (M, n, d), and ``me``'s
+        iterations and partition from each, in one R call: ``[m][k - 2]``."""
         M, n, _d = sets.shape
         value = r_engine.call("gap.R", "gmm_gap_starts",
                               np.asfortranarray(sets.transpose(1, 2, 0)), int(k_max),
                               modelName=MCLUST_MODELS[self.covariance], seed=R_SUBSET_SEED)
-        starts = np.asarray(value["starts"], dtype=np.int64).reshape((n, k_max - 1, M),
-                                                                     order="F") - 1
+        starts, clusters = (np.asarray(value[name], dtype=np.int64).reshape(
+            (n, k_max - 1, M), order="F") - 1 for name in ("starts", "clusters"))
         iterations = np.asarray(value["iterations"], dtype=np.int64).reshape(
             (k_max - 1, M), order="F")
-        return [[GmmStart(starts[:, j, m].copy(), int(iterations[j, m]))
+        return [[GmmStart(starts[:, j, m].copy(), int(iterations[j, m]), clusters[:, j, m].copy())
                  for j in range(k_max - 1)] for m in range(M)]
 
     def labels(self, X: NDArray[np.float64], k: int, draw: GmmStart) -> NDArray[np.int64]:
@@ -483,9 +491,10 @@ class Resample(Resampler):
         return {"partitions": np.asfortranarray(table)}
 
     def r_gap_draws(self, draws: Sequence[Any] | None) -> dict[str, Any]:
+        """R's partitions: ``me`` ran in :meth:`gap_draws`, once per fit."""
         assert draws is not None
-        return {"partitions": np.asfortranarray(np.stack(
-            [[start.partition + 1 for start in row] for row in draws]).transpose(2, 1, 0))}
+        return {"clusters": np.asfortranarray(np.stack(
+            [[start.r_partition + 1 for start in row] for row in draws]).transpose(2, 1, 0))}
 
     def r_options(self) -> dict[str, Any]:
         return {"model": MCLUST_MODELS[self.covariance]}
@@ -509,7 +518,9 @@ class Resample(Resampler):
 
     def gap_draws_text(self) -> str:
         return ("the same starting partition per fit (mclust's hclass(hc(X), k), computed by R), "
-                "from which both run EM for as many iterations as mclust's me takes to tol 1e-12")
+                "from which both run EM for as many iterations as mclust's me takes to its "
+                "default tol 1e-5 (R's partitions are those of Mclust(x, G = k, modelNames = "
+                f"'{MCLUST_MODELS[self.covariance]}'))")
 
 
 # -- choosing k (elbow --method gmm) ----------------------------------------------------------
