@@ -28,7 +28,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import numbers
 import os
 import re
 from collections.abc import Sequence
@@ -51,7 +50,7 @@ from pyseg._course import (
 )
 from pyseg._errors import InputError
 from pyseg._io import read_input
-from pyseg._numbers import NUMBER, parse_number, within_rule
+from pyseg._numbers import NUMBER, cluster_count, parse_number, within_rule
 from pyseg._synth import mall_like_csv_bytes
 
 if TYPE_CHECKING:
@@ -654,11 +653,7 @@ def check_points(X: NDArray[np.float64], k: int, source: str) -> None:
         than ``k`` (R's ``kmeans`` would stop with "more cluster centers than distinct data
         points"); ``source`` names the data in the message.
     """
-    if isinstance(k, bool) or not isinstance(k, numbers.Integral):
-        raise InputError(f"k={k!r} is not an integer; the number of clusters must be >= 1")
-    k = int(k)
-    if k < 1:
-        raise InputError(f"k={k} should be >= 1")
+    k = cluster_count(k)
     n_rows = X.shape[0]
     if n_rows < k:
         raise InputError(

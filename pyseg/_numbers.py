@@ -129,3 +129,12 @@ def parse_number(
     if problem is not None:
         raise InputError(f"{what}{problem}")
     return number
+
+
+def cluster_count(k: object) -> int:
+    """``k`` as an int >= 1, else a one-line :class:`~pyseg.InputError` (every k check's)."""
+    if isinstance(k, bool) or not isinstance(k, numbers.Integral):
+        raise InputError(f"k={k!r} is not an integer; the number of clusters must be >= 1")
+    if int(k) < 1:
+        raise InputError(f"k={int(k)} should be >= 1")
+    return int(k)

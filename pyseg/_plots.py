@@ -121,6 +121,12 @@ def _legend_below(figure: Figure, handles: list[Any], labels: list[str], side: s
         columns -= 1
 
 
+def _handles_labels(axes: Axes) -> tuple[list[Any], list[str]]:
+    """``axes.get_legend_handles_labels()``, typed (``subplots()`` gives untyped axes)."""
+    handles, labels = axes.get_legend_handles_labels()
+    return list(handles), list(labels)
+
+
 def _grow_for_legends(figure: Figure, legends: Sequence[Legend], base_height: float) -> None:
     """Make the figure ``base_height`` inches plus its tallest legend, so the panels keep their
     size however many entries the legends have."""
@@ -175,7 +181,7 @@ def elbow_figure(result: ElbowResult) -> Figure:
 
             axes.xaxis.set_major_locator(MaxNLocator(integer=True))
     legends = [_legend_below(figure, handles, labels, "left", max_columns=3),
-               _legend_below(figure, *silhouette_axes.get_legend_handles_labels(), "right", 3)]
+               _legend_below(figure, *_handles_labels(silhouette_axes), "right", max_columns=3)]
     _grow_for_legends(figure, legends, 4.6)
     return figure
 
@@ -313,7 +319,7 @@ def clusters_figure(
     for axes in panels:
         axes.set_xlabel(_wrap(axis_names[0], LABEL_WRAP), parse_math=False)
         axes.set_ylabel(_wrap(axis_names[1], LABEL_WRAP), parse_math=False)
-    legends = [_legend_below(figure, *axes.get_legend_handles_labels(), side, legend_columns)
+    legends = [_legend_below(figure, *_handles_labels(axes), side, max_columns=legend_columns)
                for axes, side in zip(panels, ("left", "right"), strict=True)]
     _grow_for_legends(figure, legends, CLUSTERS_HEIGHT)
     figure.suptitle(_wrap(title, 2 * LABEL_WRAP), parse_math=False)

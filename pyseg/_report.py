@@ -226,14 +226,6 @@ def check_report_dir(outdir: Path) -> None:
             )
 
 
-def _write_atomically(outdir: Path, files: dict[str, bytes]) -> None:
-    """Create ``outdir`` holding exactly ``files``, replacing an earlier pyseg report there (only
-    if it holds nothing but files a pyseg report writes, so nobody's other files are ever
-    deleted); see :func:`pyseg._io.replace_directory`."""
-    check_report_dir(Path(outdir))
-    replace_directory(Path(outdir), files)
-
-
 def _finish(outdir: Path, record: dict[str, Any], parts: _ReportParts, *,
             lenient: bool = False) -> Path:
     """Write ``record`` with ``parts`` (figures, notes) as the report in ``outdir``."""
@@ -246,6 +238,13 @@ def _finish(outdir: Path, record: dict[str, Any], parts: _ReportParts, *,
     files.update({figure.file_name: figure.png for figure in parts.figures})
     _write_atomically(Path(outdir), files)
     return Path(outdir)
+
+
+def _write_atomically(outdir: Path, files: dict[str, bytes]) -> None:
+    """:func:`pyseg._io.replace_directory`, replacing an earlier report only if it holds nothing
+    but files a pyseg report writes (so nobody's other files are ever deleted)."""
+    check_report_dir(Path(outdir))
+    replace_directory(Path(outdir), files)
 
 
 def write_compare_report(report: CompareReport, outdir: Path) -> Path:
@@ -379,26 +378,12 @@ def write_method_report(comparison: Any, outdir: Path, *,
     the frame), ``page_title(c)``, ``PACKAGES`` and its ``compare`` text ``summary_lines(run)``,
     ``chosen_lines(chosen)``.
 
-    Parameters
-    ----------
-    comparison : object
-        A method's comparison (its ``to_dict()`` names the method; K-Means' says none), or an
-        AllComparison (it has ``comparisons``): one section per method.
-    outdir : Path
-        Report directory; created, or replaced if it holds an earlier pyseg report (check it
-        first with :func:`check_report_dir`).
-    provenance : dict, optional
-        From :func:`pyseg._provenance.run_provenance`; shown and recorded as given, plus
-        ``method_packages`` (the packages the methods ran on, with versions) from ``extra``.
-    extra : MethodReportMaterial, optional
-        From :func:`pyseg._method_pipeline.method_report_material`: what each method's section
-        shows beyond its comparison (R's own plots, curves), the packages, notes. Without it
-        the report shows what needs no engine.
-
-    Returns
-    -------
-    Path
-        ``outdir``.
+    ``comparison`` is a method's (its ``to_dict()`` names the method; K-Means' says none) or an
+    AllComparison (it has ``comparisons``: one section per method). ``outdir`` is created, or
+    replaced if it holds an earlier pyseg report (:func:`check_report_dir`), and returned.
+    ``provenance`` (:func:`pyseg._provenance.run_provenance`) is shown as given, plus
+    ``method_packages`` from ``extra`` (:func:`pyseg._method_pipeline.method_report_material`:
+    R's own plots, curves, packages, notes); without it the report shows what needs no engine.
     """
     every, summary = getattr(comparison, "comparisons", None), comparison.to_dict()
     parts = _ReportParts()
