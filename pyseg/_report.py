@@ -33,7 +33,7 @@ from pyseg._plots import (
     figure_to_png_bytes,
     plotted_columns,
 )
-from pyseg._provenance import timestamp
+from pyseg._provenance import data_summary, timestamp
 from pyseg._segments import names_or_numbers, segment_profile
 
 if TYPE_CHECKING:
@@ -172,13 +172,7 @@ def _compare_figures(report: CompareReport, parts: _ReportParts,
 
 
 def _data_dict(dataset: Dataset) -> dict[str, Any]:
-    return {
-        "source": str(dataset.source),
-        "sha256": dataset.sha256,
-        "n_rows": int(dataset.n_rows),
-        "features": list(dataset.feature_names),
-        "notice": getattr(dataset, "notice", None),
-    }
+    return {**data_summary(dataset), "notice": getattr(dataset, "notice", None)}
 
 
 def report_json_text(record: dict[str, Any]) -> str:
@@ -303,11 +297,8 @@ def write_elbow_report(report: ElbowReport, outdir: Path) -> Path:
 
 def cluster_sizes(labels: Any, count: int) -> list[int]:
     """How many rows carry each label 0..count-1 (noise and others aside)."""
-    sizes = [0] * count
-    for label in labels.tolist():
-        if 0 <= label < count:
-            sizes[label] += 1
-    return sizes
+    kept = np.asarray(labels, dtype=np.int64)
+    return np.bincount(kept[(kept >= 0) & (kept < count)], minlength=count).tolist()
 
 
 def size_rows(python: Sequence[int], r: Sequence[int]) -> list[str]:
