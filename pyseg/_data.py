@@ -28,7 +28,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import numbers
 import os
 import re
 from collections.abc import Sequence
@@ -51,7 +50,7 @@ from pyseg._course import (
 )
 from pyseg._errors import InputError
 from pyseg._io import read_input
-from pyseg._numbers import NUMBER, parse_number, within_rule
+from pyseg._numbers import NUMBER, cluster_count, parse_number, within_rule
 from pyseg._synth import mall_like_csv_bytes
 
 if TYPE_CHECKING:
@@ -465,12 +464,8 @@ class _Layout:
         return InputError(f"{self.source}: {fallback}")
 
     def read_rows(self, **options: Any) -> pd.DataFrame:
-        """The rows below the header, by pandas.
-
-        The header is parsed by :func:`_layout`; pandas reads only the rows, with header=None,
-        because with a header it silently drops fields beyond the header's (or turns column 1
-        into an index).
-        """
+        """The rows below the header, by pandas, with header=None: with a header, pandas
+        silently drops fields beyond the header's (or turns column 1 into an index)."""
         import pandas as pd
 
         text_columns = {
@@ -645,20 +640,11 @@ def check_clusterable(dataset: Dataset, k: int) -> None:
 
 
 def check_points(X: NDArray[np.float64], k: int, source: str) -> None:
-    """Refuse, before either engine runs, data that cannot be split into ``k`` clusters.
-
-    Raises
-    ------
-    InputError
-        ``k`` is not an integer >= 1, ``X`` has fewer rows than ``k``, or fewer distinct points
-        than ``k`` (R's ``kmeans`` would stop with "more cluster centers than distinct data
-        points"); ``source`` names the data in the message.
-    """
-    if isinstance(k, bool) or not isinstance(k, numbers.Integral):
-        raise InputError(f"k={k!r} is not an integer; the number of clusters must be >= 1")
-    k = int(k)
-    if k < 1:
-        raise InputError(f"k={k} should be >= 1")
+    """Refuse, before either engine runs, data that cannot be split into ``k`` clusters: one
+    :class:`InputError` line (naming ``source``) when ``k`` is not an integer >= 1 or exceeds the
+    rows or the distinct points (R's ``kmeans`` would stop: "more cluster centers than distinct
+    data points")."""
+    k = cluster_count(k)
     n_rows = X.shape[0]
     if n_rows < k:
         raise InputError(

@@ -51,17 +51,9 @@ SPREAD_RATIO_WARNING = 10.0
 
 @dataclass(frozen=True)
 class FeatureColumn:
-    """One requested column and the matrix columns it became.
-
-    Attributes
-    ----------
-    name : str
-        The header, as written in the file.
-    kind : {"numeric", "categorical"}
-    levels : tuple of str
-        Categorical: the levels in sorted order, one indicator column each; numeric: ().
-    output_names : tuple of str
-    """
+    """One requested column (``name``: its header as written; ``kind``: ``"numeric"`` or
+    ``"categorical"``) and the matrix columns it became; a categorical column's ``levels`` in
+    sorted order, one indicator column each."""
 
     name: str
     kind: str
@@ -71,22 +63,11 @@ class FeatureColumn:
 
 @dataclass(frozen=True)
 class Features:
-    """The feature matrix both languages get.
-
-    Attributes
-    ----------
-    X : ndarray of shape (n_rows, n_columns), dtype float64
-        C-contiguous; scaled when ``scale == "z"``.
-    names : tuple of str
-        Column names of ``X`` (indicators as ``column=level``).
-    columns : tuple of FeatureColumn
-    scale : {"none", "z"}
-    center, spread : ndarray or None
-        ``z``: the column means and sample standard deviations used (R's
-        ``attr(scale(X), "scaled:center")`` and ``"scaled:scale"``).
-    warnings : tuple of str
-        Lines for stderr: spreads 10x apart, or a categorical column mixed in, without ``z``.
-    """
+    """The feature matrix both languages get: ``X`` (float64, C-contiguous, scaled with
+    ``scale == "z"``), its column ``names`` (indicators as ``column=level``), with ``z`` the
+    ``center`` and ``spread`` used (R's ``attr(scale(X), "scaled:center")`` and
+    ``"scaled:scale"``), and ``warnings`` for stderr (spreads 10x apart, or a categorical column
+    mixed in, without ``z``)."""
 
     X: NDArray[np.float64]
     names: tuple[str, ...]
@@ -106,24 +87,11 @@ class Features:
 
 def features_from_frame(frame: pd.DataFrame, columns: str | Sequence[str], *,
                         scale: str = "none", source: str = "the data") -> Features:
-    """Build the feature matrix from a table (every column as read, text or numbers).
-
-    Parameters
-    ----------
-    frame : pandas.DataFrame
-        The whole table with its header as column names (e.g. ``Dataset.frame``).
-    columns : str or sequence of str
-        ``"income,score,age,gender"`` or header names; numeric or categorical columns.
-    scale : {"none", "z"}, default="none"
-    source : str
-        Names the data in messages.
-
-    Raises
-    ------
-    InputError
-        Unknown or repeated column, a non-number in a numeric column, a categorical column with
-        one level or more than :data:`MAX_LEVELS`, unknown scale, a constant column with ``z``.
-    """
+    """Build the feature matrix of ``columns`` (``"income,score,age,gender"`` or header names,
+    numeric or categorical) from the whole table ``frame`` (e.g. ``Dataset.frame``, every column
+    as read). One-line :class:`InputError` for an unknown or repeated column, a non-number in a
+    numeric column, a categorical column with one level or more than :data:`MAX_LEVELS`, an
+    unknown scale, a constant column with ``z``; ``source`` names the data."""
     if scale not in SCALES:
         raise InputError(f"--scale {scale!r}: use one of {', '.join(SCALES)}")
     header = [str(name) for name in frame.columns]
@@ -244,16 +212,9 @@ def features_for_new_rows(features: Features, frame: pd.DataFrame, source: str
                           ) -> NDArray[np.float64]:
     """New rows in the training features' space: the same columns, a categorical column's
     training levels as indicators (an unseen level is an error), the training ``z`` scaling.
-    Values are checked as a data file's are, with the course's ranges for the course's columns.
-
-    Parameters
-    ----------
-    features : Features
-        The training features (:func:`features_from_frame`).
-    frame : pandas.DataFrame
-        The new rows, every column as text; headers matched as for ``--columns``.
-    source : str
-        Names the new rows in messages (rows count the header as row 1).
+    Values (``frame``: every column as text, headers matched as for ``--columns``) are checked
+    as a data file's are, with the course's ranges for the course's columns; ``source`` names the
+    new rows in messages (rows count the header as row 1).
     """
     import pandas as pd
 
@@ -285,26 +246,10 @@ def features_for_new_rows(features: Features, frame: pd.DataFrame, source: str
 
 def load_features(path: str | os.PathLike[str] | None, columns: str | Sequence[str] | None = None,
                   *, scale: str = "none") -> tuple[Dataset, Features]:
-    """Read a CSV (or generate one) and build its features; a :class:`~pyseg.Dataset` whose
-    ``X`` is that matrix (for :func:`pyseg.compare` and the other comparisons) and the
-    :class:`Features`.
-
-    Parameters
-    ----------
-    path : path-like or None
-        The CSV; None: as :func:`pyseg.load_dataset` (``$PYSEG_DATA``, ``data/Mall_Customers.csv``,
-        else generated mall-like data, with a notice).
-    columns : str or sequence of str or None, default=None
-        As :func:`features_from_frame`; None: the annual-income and spending-score columns, as
-        :func:`pyseg.load_dataset` finds them.
-    scale : {"none", "z"}, default="none"
-
-    Raises
-    ------
-    InputError
-        What :func:`pyseg.load_dataset` refuses, in its words (the course's ranges when the
-        features are the course's), and what :func:`features_from_frame` refuses.
-    """
+    """Read a CSV (or generate one; ``path`` as for :func:`pyseg.load_dataset`) and build the
+    features of ``columns`` (as :func:`features_from_frame`; None: the course's two, as
+    :func:`pyseg.load_dataset` finds them): a :class:`~pyseg.Dataset` whose ``X`` is that matrix,
+    and the :class:`Features`. What either function refuses is refused in its words."""
     resolved, data, source, notice = read_data(path)
     # The one validator of data files, as for load_dataset: the same checks and messages for
     # every method; only feature columns of text are left to features_from_frame to encode.

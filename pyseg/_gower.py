@@ -20,7 +20,7 @@ Nothing here talks to R or knows a clustering method.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -37,16 +37,8 @@ BLOCK_ROWS = 512
 
 @dataclass(frozen=True)
 class MixedColumns:
-    """The columns a Gower distance is computed from, as read (numbers, or text levels).
-
-    Attributes
-    ----------
-    names : tuple of str
-    kinds : tuple of str
-        ``"numeric"`` or ``"categorical"`` per column.
-    values : tuple of ndarray
-        float64 for a numeric column, str (object) for a categorical one; all of length n.
-    """
+    """The columns a Gower distance is computed from, as read: per column its name, its kind
+    (``"numeric"`` or ``"categorical"``) and its n values (float64, or str objects)."""
 
     names: tuple[str, ...]
     kinds: tuple[str, ...]
@@ -97,33 +89,32 @@ def _scaled(columns: MixedColumns, scale: GowerScale) -> list[NDArray]:
 def gower_distances(a: MixedColumns, b: MixedColumns | None = None,
                     scale: GowerScale | None = None, source: str = "the data"
                     ) -> NDArray[np.float64]:
-    """Gower distances between the rows of ``a`` and those of ``b`` (``a`` itself if None).
-
-    Parameters
-    ----------
-    a, b : MixedColumns
-        The same columns in the same order.
-    scale : GowerScale, optional
-        Ranges to scale by; default: those of ``a`` (as ``daisy`` on ``a``).
-
-    Returns
-    -------
-    ndarray of shape (len(a), len(b)), dtype float64
-    """
+    """Gower distances, shape (len(a), len(b)), between the rows of ``a`` and those of ``b``
+    (the same columns; ``a`` itself if None), scaled by ``scale`` (default: ``a``'s ranges, as
+    ``daisy`` on ``a``)."""
     scale = scale or gower_scale(a, source)
     b = a if b is None else b
     left, right = _scaled(a, scale), _scaled(b, scale)
-    out = np.empty((a.n_rows, b.n_rows), dtype=np.float64)
-    for start in range(0, a.n_rows, BLOCK_ROWS):
-        stop = min(start + BLOCK_ROWS, a.n_rows)
-        block = np.zeros((stop - start, b.n_rows), dtype=np.float64)
+
+    def fill(block: NDArray[np.float64], start: int, stop: int) -> NDArray[np.float64]:
         for kind, x, y in zip(a.kinds, left, right, strict=True):
             if kind == "numeric":
                 block += np.abs(x[start:stop, None] - y[None, :])
             else:
                 block += x[start:stop, None] != y[None, :]
-        block /= len(a.kinds)
-        out[start:stop] = block
+        return block / len(a.kinds)
+
+    return _by_blocks(a.n_rows, b.n_rows, fill)
+
+
+def _by_blocks(n_a: int, n_b: int, fill: Callable[[NDArray[np.float64], int, int],
+                                                   NDArray[np.float64]]) -> NDArray[np.float64]:
+    """An (n_a, n_b) matrix filled :data:`BLOCK_ROWS` rows at a time: ``fill(zeros, start,
+    stop)`` gives the rows ``start:stop``."""
+    out = np.empty((n_a, n_b), dtype=np.float64)
+    for start in range(0, n_a, BLOCK_ROWS):
+        stop = min(start + BLOCK_ROWS, n_a)
+        out[start:stop] = fill(np.zeros((stop - start, n_b), dtype=np.float64), start, stop)
     return out
 
 
@@ -133,14 +124,13 @@ def euclidean_distances(a: NDArray[np.float64], b: NDArray[np.float64] | None = 
     column as R's ``dist()`` does (``sqrt(sum((x_i - x_j)^2))``)."""
     a = np.asarray(a, dtype=np.float64)
     b = a if b is None else np.asarray(b, dtype=np.float64)
-    out = np.empty((a.shape[0], b.shape[0]), dtype=np.float64)
-    for start in range(0, a.shape[0], BLOCK_ROWS):
-        stop = min(start + BLOCK_ROWS, a.shape[0])
-        block = np.zeros((stop - start, b.shape[0]), dtype=np.float64)
+
+    def fill(block: NDArray[np.float64], start: int, stop: int) -> NDArray[np.float64]:
         for j in range(a.shape[1]):
             block += (a[start:stop, j, None] - b[None, :, j]) ** 2
-        out[start:stop] = np.sqrt(block)
-    return out
+        return np.sqrt(block)
+
+    return _by_blocks(a.shape[0], b.shape[0], fill)
 
 
 def condensed(square: NDArray[np.float64]) -> NDArray[np.float64]:

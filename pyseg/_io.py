@@ -113,24 +113,14 @@ def write_atomic(data: bytes, path: str | os.PathLike[str], what: str = "") -> s
 
 
 def check_writable(path: str | os.PathLike[str], what: str = "") -> None:
-    """Fail now, before a long computation, if :func:`write_atomic` could not write ``path``.
+    """Fail now, before a long computation, if :func:`write_atomic` could not write ``path``
+    (it is a directory, or a file cannot be created where it would go): the same
+    :class:`InputError` line (``what`` as for :func:`write_atomic`).
 
     A temporary file is created and removed in the nearest existing directory on the way to
     ``path`` (its parent, or the ancestor a later ``mkdir(parents=True)`` would create it in), so
     a read-only file system or a missing permission is found by the operating system itself.
     Nothing is left behind and no directory is created.
-
-    Parameters
-    ----------
-    path : path-like
-        The destination that will be written.
-    what : str, default=""
-        Words for error messages, as for :func:`write_atomic`.
-
-    Raises
-    ------
-    InputError
-        ``path`` is a directory, or a file cannot be created where it would go.
     """
     target = Path(path)
     _refuse_directory(target, what)
@@ -165,12 +155,8 @@ def replace_directory(outdir: Path, files: dict[str, bytes], what: str = "report
     renames are atomic), which then takes ``outdir``'s place. An earlier ``outdir`` is moved
     aside first and deleted only once the new one is in place: if the last rename fails or is
     interrupted, the earlier one is put back, and if even that fails it is kept (the error says
-    where). The caller decides whether an earlier ``outdir`` may be replaced at all.
-
-    Raises
-    ------
-    InputError
-        "cannot create WHAT directory OUTDIR: ..." or "cannot write WHAT to OUTDIR: ...".
+    where). The caller decides whether an earlier ``outdir`` may be replaced at all. A failure
+    is one :class:`InputError` line, "cannot create (or write) WHAT directory OUTDIR: ...".
     """
     try:
         outdir.parent.mkdir(parents=True, exist_ok=True)

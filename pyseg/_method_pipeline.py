@@ -14,39 +14,24 @@ not summarised from a recording.
 from __future__ import annotations
 
 import contextlib
-import importlib.metadata
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from pyseg import methods
 from pyseg._errors import REvaluationError, RUnavailableError
+from pyseg._provenance import dist_version
 from pyseg.engines import RecordedMethodEngine, REngine
 
 
 @dataclass(frozen=True)
 class MethodReportMaterial:
-    """What :func:`pyseg._report.write_method_report` shows besides the comparison.
-
-    Attributes
-    ----------
-    r_dendrogram_png : bytes or None
-        A tree drawn by R itself (``plot(hclust)`` with ``rect.hclust(tree, k)``).
-    knn : KnnDistances or None
-        Both languages' sorted k-NN distances (k = min_points - 1) and the knee.
-    bic : BicCurve or None
-        BIC per k of both languages (the comparison's mode).
-    packages : list of dict or None
-        ``{"language", "package", "version", "method", "use"}`` for each package of the
-        methods' ``PACKAGES`` (their report part) they ran on (R's omitted when R's side was
-        replayed: the recording does not hold them).
-    notes : tuple of str
-        What was left out, and why.
-    recorded_r_results : dict or None
-        :meth:`RecordedMethodEngine.summary` when R's side was replayed.
-    sections : dict of str to MethodReportMaterial
-        ``--method all``: the material of each method's section.
-    """
+    """What :func:`pyseg._report.write_method_report` shows besides the comparison: R's own
+    tree (``plot(hclust)`` with ``rect.hclust``), both languages' k-NN distances and knee, BIC
+    per k; ``packages`` (``{"language", "package", "version", "method", "use"}`` for each
+    package of the methods' ``PACKAGES``; R's omitted when R's side was replayed, as the
+    recording does not hold them), ``notes`` on what was left out and why, the replayed
+    recording's summary, and for ``--method all`` each method's ``sections``."""
 
     r_dendrogram_png: bytes | None = field(default=None, repr=False)
     knn: Any = None
@@ -69,7 +54,7 @@ def _packages(names: list[str], with_r: bool) -> list[dict[str, Any]] | None:
             if with_r or language == "Python"]
     if not used:
         return None
-    found = {("Python", package): _python_version(package)
+    found = {("Python", package): dist_version(package)
              for language, package, _, _ in used if language == "Python"}
     wanted = sorted({package for language, package, _, _ in used if language == "R"})
     if wanted:
@@ -80,32 +65,12 @@ def _packages(names: list[str], with_r: bool) -> list[dict[str, Any]] | None:
              "method": name, "use": use} for language, package, name, use in used]
 
 
-def _python_version(package: str) -> str | None:
-    try:
-        return importlib.metadata.version(package)
-    except importlib.metadata.PackageNotFoundError:
-        return None
-
-
 def method_report_material(comparison: Any, *, r_results: Path | str | None = None
                            ) -> MethodReportMaterial:
-    """Compute what the report of ``comparison`` shows besides the comparison itself.
-
-    Parameters
-    ----------
-    comparison : object
-        A method's comparison, or an AllComparison, from
-        :func:`pyseg.methods._registry.compare_method` or
-        :func:`pyseg.methods._registry.compare_all`.
-    r_results : path-like, optional
-        The ``--r-results`` file R's side was replayed from: R's own plots and curves are then
-        left out (with a note) and the recording is summarised.
-
-    Returns
-    -------
-    MethodReportMaterial
-        For ``--method all``, one section per method that ran; ``packages`` on the top one.
-    """
+    """What the report of ``comparison`` (a method's, or an AllComparison with one section per
+    method and ``packages`` on the top one) shows besides the comparison itself. With
+    ``r_results`` (the file R's side was replayed from), R's own plots and curves are left out
+    (with a note) and the recording is summarised."""
     path = None if r_results is None else Path(r_results)
     method = _method_of(comparison)
     names = list(comparison.comparisons) if method == "all" else [method]

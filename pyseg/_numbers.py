@@ -81,17 +81,9 @@ def _checked(value: object, rule: str, decimal_comma: bool) -> tuple[float, str 
 
 
 def value_problem(value: object, rule: str = "", *, decimal_comma: bool = False) -> str | None:
-    """What is wrong with one value, starting with the value as written; None if it is valid.
-
-    Parameters
-    ----------
-    value : object
-        A number or a text as typed or as written in a file.
-    rule : {"", "income", "score"}, default=""
-        The course's range rule for the feature, if any.
-    decimal_comma : bool, default=False
-        Read ``15,5`` as 15.5 (semicolon- and tab-delimited files).
-    """
+    """What is wrong with ``value`` (a number, or a text as typed or written in a file),
+    starting with the value as written; None if it is valid. ``rule``: the course's range rule
+    (``"income"``, ``"score"``) if any; ``decimal_comma``: ``15,5`` is 15.5 (``;``/tab files)."""
     return _checked(value, rule, decimal_comma)[1]
 
 
@@ -109,23 +101,19 @@ def within_rule(values: Any, rule: str = "") -> Any:
 def parse_number(
     value: object, what: str = "", rule: str = "", *, decimal_comma: bool = False
 ) -> float:
-    """``value`` as a float, or :class:`~pyseg.InputError` saying what is wrong with it.
-
-    Parameters
-    ----------
-    value : object
-        As for :func:`value_problem`.
-    what : str, default=""
-        Words put before the value in the message, e.g. ``"annual income "``.
-    rule, decimal_comma
-        As for :func:`value_problem`.
-
-    Raises
-    ------
-    InputError
-        ``<what><value> is not a number`` (or not finite, too large, out of the course range).
-    """
+    """``value`` as a float, or :class:`~pyseg.InputError` ``<what><value> is not a number``
+    (or not finite, too large, out of the course range); ``what`` e.g. ``"annual income "``,
+    the rest as for :func:`value_problem`."""
     number, problem = _checked(value, rule, decimal_comma)
     if problem is not None:
         raise InputError(f"{what}{problem}")
     return number
+
+
+def cluster_count(k: object) -> int:
+    """``k`` as an int >= 1, else a one-line :class:`~pyseg.InputError` (every k check's)."""
+    if isinstance(k, bool) or not isinstance(k, numbers.Integral):
+        raise InputError(f"k={k!r} is not an integer; the number of clusters must be >= 1")
+    if int(k) < 1:
+        raise InputError(f"k={int(k)} should be >= 1")
+    return int(k)

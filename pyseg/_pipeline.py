@@ -214,30 +214,12 @@ def elbow_data(
 
 @dataclass(frozen=True)
 class MethodRun:
-    """What :func:`compare_run` computed.
-
-    Attributes
-    ----------
-    dataset : Dataset
-        ``X`` is the feature matrix both languages clustered.
-    features : Features or None
-        How it was built (columns, indicator levels, scaling); None for the course's own run.
-    method : str
-        A name of :data:`pyseg.methods._registry.METHODS`, or ``"all"``.
-    comparison : object
-        The method's comparison (:class:`~pyseg.methods._registry.AllComparison` for ``"all"``).
-    versions : dict
-    report, provenance : MethodReportMaterial or CompareReport, dict or None
-        What the report shows beyond the comparison (R's dendrogram, the k-NN curves; the
-        course's run: its elbow, R's clusplot and provenance), and the run's provenance; with
-        ``report=True`` only.
-    chosen : dict
-        Settings the run chose itself (e.g. ``eps`` from the knee when none was given).
-    feature_check : dict
-        ``r_received_max_abs_diff``: the matrix R clusters against Python's; with ``--scale z``
-        also ``r_scale_max_abs_diff``: R's own ``scale()`` of the unscaled matrix against
-        Python's scaled one. Empty when R's side was recorded.
-    """
+    """What :func:`compare_run` computed: the data set (``X``: the matrix both languages
+    clustered), how its features were built (None for the course's own run), the method's
+    comparison (an AllComparison for ``"all"``), the settings the run ``chosen`` itself (``eps``
+    from the knee), and :func:`feature_check` (empty when R's side was recorded). With
+    ``report=True`` also ``report``, what the report shows beyond the comparison (R's
+    dendrogram, the k-NN curves; the course's run: a CompareReport), and the ``provenance``."""
 
     dataset: Dataset
     features: Features | None
@@ -309,33 +291,14 @@ def compare_run(
     command_line: Sequence[str] | str = ("pyseg", "compare"),
     worker_process: WorkerProcess | None = None,
 ) -> MethodRun:
-    """The one ``compare`` route, for every method (or ``"all"``): the data, R (in the worker, in
+    """The one ``compare`` route, for every method (or ``"all"``): the data (``data``,
+    ``columns``, ``scale`` as for :func:`~pyseg._features.load_features`), R (in the worker, in
     this process, or replayed from ``settings.r_results``), the method's comparison, and with
-    ``report`` the report's material and provenance.
-
-    Parameters
-    ----------
-    data, columns, scale
-        As for :func:`~pyseg._features.load_features` (short names ``income``, ``score``,
-        ``age``, ``gender``; categorical columns as 0/1 indicators; ``z``: R's ``scale()``).
-    method : str
-        A name of :data:`pyseg.methods.NAMES`, or ``"all"``.
-    settings : MethodSettings
-    course : bool, optional
-        The course's own run (:func:`course_run`); None: decided from method, columns, scale.
-    report : bool, default=False
-        Also compute the report's material and the provenance.
-    command_line : sequence of str or str
-        The command as typed, for the report.
-    worker_process : WorkerProcess, optional
-        The R worker, if the caller started it before loading pyseg's library; R's side runs
-        there (unless ``$PYSEG_R_IN_PROCESS`` is set or R's side is recorded), and R's fit
-        starts as soon as the data is known.
-
-    Returns
-    -------
-    MethodRun
-    """
+    ``report`` the report's material and provenance (``command_line``: the command as typed).
+    ``course``: the course's own run (:func:`course_run`; None: decided from the arguments).
+    ``worker_process``: the R worker, if the caller started it before loading pyseg's library;
+    R's side runs there (unless ``$PYSEG_R_IN_PROCESS`` is set or R's side is recorded), and
+    R's fit starts as soon as the data is known."""
     worker = None
     try:
         selected(method)
@@ -350,12 +313,9 @@ def compare_run(
             worker_process.kill()
         raise
     course = course_run(method, columns, scale) if course is None else course
-    try:
-        run = _compare(data, columns, method, replace(settings, r_worker=worker), scale,
-                       course, report, command_line)
-        if worker is not None:
-            worker.close(wait=False)
-        return run
+    try:  # _compare tells the worker to stop as soon as R's part is done
+        return _compare(data, columns, method, replace(settings, r_worker=worker), scale,
+                        course, report, command_line)
     except BaseException:
         if worker is not None:
             worker.close(at_once=True)  # Ctrl-C or an error: stop R now, mid-fit if need be
@@ -512,14 +472,9 @@ def record_method_data(
     output: str | os.PathLike[str] | None = None,
     elbow_starts: int = 10,
 ) -> tuple[Dataset, Path]:
-    """``pyseg record-r --method M``: R's fits of ``method`` on the features, recorded for
-    ``compare --method M --r-results FILE`` (``"all"``: every method in turn, in one file).
-
-    Parameters
-    ----------
-    k_values : sequence of int
-        The k recorded for the methods that take one.
-    """
+    """``pyseg record-r --method M``: R's fits of ``method`` on the features (with each k of
+    ``k_values`` for the methods that take one), recorded for ``compare --method M --r-results
+    FILE`` (``"all"``: every method in turn, in one file)."""
     names = selected(method)
     dataset, _ = load_features(data, columns, scale=scale)
     path = record_methods(names, dataset, settings, k_values,

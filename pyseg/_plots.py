@@ -122,7 +122,7 @@ def _legend_below(figure: Figure, handles: list[Any], labels: list[str], side: s
 
 
 def _handles_labels(axes: Axes) -> tuple[list[Any], list[str]]:
-    """``axes.get_legend_handles_labels()`` as the pair :func:`_legend_below` takes."""
+    """``axes.get_legend_handles_labels()``, typed (``subplots()`` gives untyped axes)."""
     handles, labels = axes.get_legend_handles_labels()
     return list(handles), list(labels)
 
@@ -180,10 +180,8 @@ def elbow_figure(result: ElbowResult) -> Figure:
             from matplotlib.ticker import MaxNLocator
 
             axes.xaxis.set_major_locator(MaxNLocator(integer=True))
-    legends = [
-        _legend_below(figure, handles, labels, "left", max_columns=3),
-        _legend_below(figure, *_handles_labels(silhouette_axes), "right", max_columns=3),
-    ]
+    legends = [_legend_below(figure, handles, labels, "left", max_columns=3),
+               _legend_below(figure, *_handles_labels(silhouette_axes), "right", max_columns=3)]
     _grow_for_legends(figure, legends, 4.6)
     return figure
 
@@ -285,38 +283,16 @@ def clusters_figure(
     """Both languages' clusters side by side, coloured, numbered and named by cluster, noise
     (-1) as grey crosses: the one scatter of every report.
 
-    Parameters
-    ----------
-    X : ndarray of shape (n_samples, n_features)
-        The columns of :func:`plotted_columns` are plotted (one column: against the row number).
-    labels : (array-like, array-like)
-        Python's and R's 0-based clusters, noise -1; R's already in Python's numbering, so that
-        a colour means the same cluster in both panels.
-    feature_names : sequence of str
-        Axis labels (the CSV headers carry the units, e.g. ``"Annual Income (k$)"``).
-    panel_titles : (str, str)
-        Python's panel title and R's.
-    title : str, default="Clusters"
-        Figure title, e.g. :func:`clusters_title`.
-    names : (sequence of str or None, sequence of str or None)
-        Each language's segment name per cluster, shown after its 0-based number
-        (``"0 Sensible"``); ``None``: ``"Cluster 0"``, ``"Cluster 1"``, ...
-    centers : (ndarray, ndarray), "means" or None
-        Each language's centers in the same numbering (rows of NaN are skipped), ``"means"``
-        for each cluster's mean of the plotted points, or none; marked as black crosses of
-        ``center_size`` named ``center_label`` in the legends.
-    legend_columns : int, default=3
-        Most columns of each legend.
-    moved : str
-        The legend's name of the rows R puts elsewhere than Python (another cluster, or noise on
-        one side only), ringed in black in R's panel.
-    decorate : callable, optional
-        ``decorate(axes, side, shown, colors)`` draws a method's own marks on each panel (side 0
-        Python, 1 R; ``shown``: the plotted columns of all features), after its clusters; not
-        called for one feature.
-
-    The panels keep their size for any k and any names: each legend sits under its panel in as
-    many columns as fit, long labels are wrapped, and the figure grows in height to hold them.
+    ``X``'s :func:`plotted_columns` are plotted (one column: against the row number).
+    ``labels`` are Python's and R's, R's already in Python's numbering so that a colour means the
+    same cluster in both panels. ``names``: each side's segment names (``"0 Sensible"``; None:
+    ``"Cluster 0"``, ...). ``centers``: each side's centers (NaN rows skipped), ``"means"`` of
+    the plotted points, or None; black crosses of ``center_size`` named ``center_label``.
+    ``moved`` names the rows R puts elsewhere than Python, ringed in R's panel.
+    ``decorate(axes, side, shown, colors)`` draws a method's own marks on each panel (side 0
+    Python, 1 R; ``shown``: the plotted columns), not for one feature. Each legend sits under its
+    panel in as many columns (up to ``legend_columns``) as fit, long labels wrapped, and the
+    figure grows in height to hold them, so the panels keep their size for any k and names.
     """
     X = np.asarray(X, dtype=np.float64)
     xy, axis_names = _xy(X, feature_names)
@@ -343,8 +319,7 @@ def clusters_figure(
     for axes in panels:
         axes.set_xlabel(_wrap(axis_names[0], LABEL_WRAP), parse_math=False)
         axes.set_ylabel(_wrap(axis_names[1], LABEL_WRAP), parse_math=False)
-    legends = [_legend_below(figure, *_handles_labels(axes), side,
-                             max_columns=legend_columns)
+    legends = [_legend_below(figure, *_handles_labels(axes), side, max_columns=legend_columns)
                for axes, side in zip(panels, ("left", "right"), strict=True)]
     _grow_for_legends(figure, legends, CLUSTERS_HEIGHT)
     figure.suptitle(_wrap(title, 2 * LABEL_WRAP), parse_math=False)
@@ -356,19 +331,10 @@ def confusion_figure(
     row_names: Sequence[str] | None = None,
     column_names: Sequence[str] | None = None,
 ) -> Figure:
-    """The confusion matrix after alignment as an annotated heat map.
-
-    Parameters
-    ----------
-    confusion : array-like of shape (n_python, n_r)
-        Rows: Python's clusters; columns: R's clusters relabelled to Python's numbering, so
-        agreement is on the diagonal.
-    row_names, column_names : sequence of str, optional
-        Segment names, shown after their 0-based numbers (``"0 Sensible"``); default
-        ``"Cluster 0"``, ...
-
-    The figure is sized from its labels: cells stay at least 0.9 x 0.55 inches and long names
-    are wrapped, so every count and label stays legible for any k and any names.
+    """The confusion matrix after alignment (rows Python's clusters, columns R's in Python's
+    numbering) as an annotated heat map; names as in :func:`numbered_names`. The figure is sized
+    from its labels: cells stay at least 0.9 x 0.55 inches and long names are wrapped, so every
+    count and label stays legible for any k and any names.
     """
     table = np.asarray(confusion, dtype=np.int64)
     n_rows, n_columns = table.shape

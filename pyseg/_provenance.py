@@ -20,7 +20,8 @@ if TYPE_CHECKING:
     from pyseg.engines import KMeansEngine
 
 
-def _dist_version(name: str) -> str | None:
+def dist_version(name: str) -> str | None:
+    """The installed version of distribution ``name``, from its metadata (None: not installed)."""
     try:
         return importlib.metadata.version(name)
     except importlib.metadata.PackageNotFoundError:
@@ -64,11 +65,11 @@ def versions(r_engine: KMeansEngine | None = None) -> dict[str, str | None]:
     """
     info: dict[str, str | None] = {
         "python": platform.python_version(),
-        "numpy": _dist_version("numpy"),
-        "scipy": _dist_version("scipy"),
-        "scikit_learn": _dist_version("scikit-learn"),
-        "pandas": _dist_version("pandas"),
-        "matplotlib": _dist_version("matplotlib"),
+        "numpy": dist_version("numpy"),
+        "scipy": dist_version("scipy"),
+        "scikit_learn": dist_version("scikit-learn"),
+        "pandas": dist_version("pandas"),
+        "matplotlib": dist_version("matplotlib"),
         "rpy2": rpy2_version(),
         "r": None,
         "blas": blas(),

@@ -33,7 +33,7 @@ from pyseg._plots import (
     figure_to_png_bytes,
     plotted_columns,
 )
-from pyseg._provenance import timestamp
+from pyseg._provenance import data_summary, timestamp
 from pyseg._segments import names_or_numbers, segment_profile
 
 if TYPE_CHECKING:
@@ -172,13 +172,7 @@ def _compare_figures(report: CompareReport, parts: _ReportParts,
 
 
 def _data_dict(dataset: Dataset) -> dict[str, Any]:
-    return {
-        "source": str(dataset.source),
-        "sha256": dataset.sha256,
-        "n_rows": int(dataset.n_rows),
-        "features": list(dataset.feature_names),
-        "notice": getattr(dataset, "notice", None),
-    }
+    return {**data_summary(dataset), "notice": getattr(dataset, "notice", None)}
 
 
 def report_json_text(record: dict[str, Any]) -> str:
@@ -226,14 +220,6 @@ def check_report_dir(outdir: Path) -> None:
             )
 
 
-def _write_atomically(outdir: Path, files: dict[str, bytes]) -> None:
-    """Create ``outdir`` holding exactly ``files``, replacing an earlier pyseg report there (only
-    if it holds nothing but files a pyseg report writes, so nobody's other files are ever
-    deleted); see :func:`pyseg._io.replace_directory`."""
-    check_report_dir(Path(outdir))
-    replace_directory(Path(outdir), files)
-
-
 def _finish(outdir: Path, record: dict[str, Any], parts: _ReportParts, *,
             lenient: bool = False) -> Path:
     """Write ``record`` with ``parts`` (figures, notes) as the report in ``outdir``."""
@@ -246,6 +232,13 @@ def _finish(outdir: Path, record: dict[str, Any], parts: _ReportParts, *,
     files.update({figure.file_name: figure.png for figure in parts.figures})
     _write_atomically(Path(outdir), files)
     return Path(outdir)
+
+
+def _write_atomically(outdir: Path, files: dict[str, bytes]) -> None:
+    """:func:`pyseg._io.replace_directory`, replacing an earlier report only if it holds nothing
+    but files a pyseg report writes (so nobody's other files are ever deleted)."""
+    check_report_dir(Path(outdir))
+    replace_directory(Path(outdir), files)
 
 
 def write_compare_report(report: CompareReport, outdir: Path) -> Path:
@@ -304,11 +297,8 @@ def write_elbow_report(report: ElbowReport, outdir: Path) -> Path:
 
 def cluster_sizes(labels: Any, count: int) -> list[int]:
     """How many rows carry each label 0..count-1 (noise and others aside)."""
-    sizes = [0] * count
-    for label in labels.tolist():
-        if 0 <= label < count:
-            sizes[label] += 1
-    return sizes
+    kept = np.asarray(labels, dtype=np.int64)
+    return np.bincount(kept[(kept >= 0) & (kept < count)], minlength=count).tolist()
 
 
 def size_rows(python: Sequence[int], r: Sequence[int]) -> list[str]:
@@ -379,26 +369,12 @@ def write_method_report(comparison: Any, outdir: Path, *,
     the frame), ``page_title(c)``, ``PACKAGES`` and its ``compare`` text ``summary_lines(run)``,
     ``chosen_lines(chosen)``.
 
-    Parameters
-    ----------
-    comparison : object
-        A method's comparison (its ``to_dict()`` names the method; K-Means' says none), or an
-        AllComparison (it has ``comparisons``): one section per method.
-    outdir : Path
-        Report directory; created, or replaced if it holds an earlier pyseg report (check it
-        first with :func:`check_report_dir`).
-    provenance : dict, optional
-        From :func:`pyseg._provenance.run_provenance`; shown and recorded as given, plus
-        ``method_packages`` (the packages the methods ran on, with versions) from ``extra``.
-    extra : MethodReportMaterial, optional
-        From :func:`pyseg._method_pipeline.method_report_material`: what each method's section
-        shows beyond its comparison (R's own plots, curves), the packages, notes. Without it
-        the report shows what needs no engine.
-
-    Returns
-    -------
-    Path
-        ``outdir``.
+    ``comparison`` is a method's (its ``to_dict()`` names the method; K-Means' says none) or an
+    AllComparison (it has ``comparisons``: one section per method). ``outdir`` is created, or
+    replaced if it holds an earlier pyseg report (:func:`check_report_dir`), and returned.
+    ``provenance`` (:func:`pyseg._provenance.run_provenance`) is shown as given, plus
+    ``method_packages`` from ``extra`` (:func:`pyseg._method_pipeline.method_report_material`:
+    R's own plots, curves, packages, notes); without it the report shows what needs no engine.
     """
     every, summary = getattr(comparison, "comparisons", None), comparison.to_dict()
     parts = _ReportParts()

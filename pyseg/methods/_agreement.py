@@ -13,6 +13,7 @@ import numpy as np
 
 from pyseg._align import adjusted_rand_index, align_labels, normalized_mutual_information
 from pyseg._errors import InputError
+from pyseg._numbers import cluster_count
 
 if TYPE_CHECKING:
     from numpy.typing import ArrayLike, NDArray
@@ -20,23 +21,10 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class PartitionAgreement:
-    """Agreement of two labelings in which ``-1`` (noise) is a class of its own.
-
-    Attributes
-    ----------
-    accuracy : float
-        Rows whose aligned labels agree, noise with noise counted as agreeing, over all rows.
-    ari, nmi : float
-        Adjusted Rand index and NMI with noise as one more class on each side.
-    mapping : ndarray of shape (n_b_clusters,)
-        ``mapping[j]``: the A-cluster that B's cluster ``j`` became (surplus clusters numbered
-        after A's). Noise is never matched to a cluster; it stays -1.
-    confusion : ndarray
-        Rows: A's clusters then A's noise (last row); columns: B's aligned clusters then B's noise
-        (last column).
-    matched : int
-        Rows that agree (the trace over clusters plus noise on both sides).
-    """
+    """Agreement of two labelings in which ``-1`` (noise) is a class of its own: as
+    :class:`pyseg.Agreement` (noise with noise agrees, and is one more class for ARI and NMI),
+    with :class:`pyseg.Alignment`'s ``mapping`` (noise is never matched: it stays -1) and
+    ``matched``, and a ``confusion`` whose last row and column are A's and B's noise."""
 
     accuracy: float
     ari: float
@@ -91,11 +79,7 @@ def distinct_row_count(X: NDArray[np.float64]) -> int:
 
 def check_k(X: NDArray[np.float64], k: object, source: str) -> int:
     """``k`` as an int within 1..(distinct points), else a one-line :class:`~pyseg.InputError`."""
-    if isinstance(k, bool) or not isinstance(k, int | np.integer):
-        raise InputError(f"k={k!r} is not an integer; the number of clusters must be >= 1")
-    k = int(k)
-    if k < 1:
-        raise InputError(f"k={k} should be >= 1")
+    k = cluster_count(k)
     if X.shape[0] < 2:
         raise InputError(f"{source}: {X.shape[0]} row(s): clustering needs >= 2 rows")
     distinct = distinct_row_count(X)

@@ -80,30 +80,11 @@ class Fit:
 
 @dataclass(frozen=True)
 class MethodSettings:
-    """What ``compare`` was asked, for every method; each method reads the fields it needs.
-
-    Attributes
-    ----------
-    k : int, default=5
-        Clusters (the methods that take a k).
-    mode : str, default="course"
-        ``course`` (each language as the course wrote it) or ``exact`` (both from one start).
-    python_settings, r_settings : CourseSettings
-        K-Means seeds and starts.
-    linkage : str, default="ward"
-    eps : float or None
-        ``--eps``, the neighbourhood radius; None: the knee of Python's k-nearest-neighbour
-        distance curve.
-    min_points : int, default=5
-    distance : str or None
-        ``--distance``: ``euclidean`` or ``gower``; None: gower when a categorical column is
-        among the features.
-    covariance : str, default="full"
-        ``--covariance`` (scikit-learn's names).
-    min_agreement : float, default=1.0
-    r_results : Path or None
-        Take R's side from a ``pyseg record-r`` file instead of running R.
-    """
+    """What ``compare`` was asked (its flags), for every method; each reads the fields it needs.
+    ``mode``: ``course`` (each language as the course wrote it) or ``exact`` (both from one
+    start); ``python_settings``, ``r_settings``: K-Means' seeds and starts; ``eps`` None: the
+    knee of Python's k-nearest-neighbour distances; ``distance`` None: gower when a categorical
+    column is among the features; ``r_results``: R's side from a ``pyseg record-r`` file."""
 
     k: int = 5
     mode: str = "course"
@@ -125,17 +106,9 @@ class MethodSettings:
 
 @dataclass(frozen=True)
 class MethodPrediction:
-    """New rows assigned by one method in both languages (R's labels in Python's numbering).
-
-    Attributes
-    ----------
-    python, r : ndarray of shape (n_new,), dtype int64
-        Segment of every new row; -1: none (noise).
-    rule : str
-        How the method assigns a new row.
-    python_probability, r_probability : ndarray of shape (n_new,) or None
-        Soft methods: the probability of the segment given.
-    """
+    """New rows assigned by one method in both languages: each row's segment (-1: none,
+    noise; R's in Python's numbering), the ``rule`` that assigns them and, for soft methods,
+    the probability of the segment given."""
 
     python: NDArray[np.int64]
     r: NDArray[np.int64]
@@ -172,25 +145,12 @@ class ComparisonBase:
 
 @dataclass(frozen=True)
 class MethodComparison(ComparisonBase):
-    """A method's comparison: both fits (R's in Python's numbering), the agreement, the verdict
-    and the diagnosis. A method's dataclass names its method in :attr:`METHOD`, adds its own
-    fields (and may narrow ``python`` and ``r`` to its fit type), says how a fit reads in
-    :meth:`fit_dict` and adds its measure in :meth:`own_dict`. Constructed by keyword.
-
-    Attributes
-    ----------
-    dataset : Dataset
-    python, r : Fit
-        R's labels in Python's numbering.
-    r_label_mapping : ndarray
-        The Python cluster each R cluster (0-based) became.
-    agreement : PartitionAgreement
-    min_agreement : float
-    passed : bool
-    diagnosis : list of str
-    timings : dict
-        Seconds per step (not part of :meth:`to_dict`, which must be deterministic).
-    """
+    """A method's comparison: both fits (R's labels in Python's numbering; ``r_label_mapping``:
+    the Python cluster each R cluster became), the agreement, the verdict, the diagnosis and the
+    seconds per step (``timings``, not in the deterministic :meth:`to_dict`). A method's
+    dataclass names its method in :attr:`METHOD`, adds its own fields (and may narrow ``python``
+    and ``r`` to its fit type), says how a fit reads in :meth:`fit_dict` and adds its measure in
+    :meth:`own_dict`. Constructed by keyword."""
 
     #: The ``--method`` name the dict starts with.
     METHOD: ClassVar[str]
@@ -250,18 +210,12 @@ def call_lines(comparison: MethodComparison) -> list[str]:
     return [f"Python    {python}", f"R         {r}"]
 
 
-def live_r(settings: MethodSettings, engine: str) -> Any:
-    """R's engine class ``engine`` in the worker process, or None (the comparison's own, in
-    process)."""
-    return None if settings.r_worker is None else settings.r_worker.engine(engine)
-
-
 def r_engine_for(settings: MethodSettings, recorded: Callable[[Path], Any], engine: str) -> Any:
     """A method's R engine for this run: replayed from ``settings.r_results`` by ``recorded``,
     the worker's ``engine`` class, or None (the comparison's own, in this process)."""
     if settings.r_results is not None:
         return recorded(settings.r_results)
-    return live_r(settings, engine)
+    return None if settings.r_worker is None else settings.r_worker.engine(engine)
 
 
 def check_min_agreement(min_agreement: float) -> None:

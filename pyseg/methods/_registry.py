@@ -26,33 +26,15 @@ if TYPE_CHECKING:
     from numpy.typing import NDArray
 
 __all__ = ["ALL", "METHODS", "AllComparison", "Method", "MethodPrediction", "MethodSettings",
-           "compare_all", "compare_method", "compare_selected", "method_names",
-           "selected"]
+           "compare_all", "compare_method", "compare_selected", "selected"]
 
 
 @dataclass(frozen=True)
 class Method:
-    """One method pyseg compares.
-
-    Attributes
-    ----------
-    name : str
-        The ``--method`` value.
-    describe : str
-        One line: Python's call and R's.
-    run : callable
-        ``run(dataset, settings) -> comparison``.
-    measure_name : str
-        The method's own parity measure, for the ``--method all`` table.
-    measure : callable
-        ``measure(comparison) -> float``.
-    prediction : str
-        How ``predict`` assigns a new customer with this method, or why it does not.
-    predict : callable or None
-        ``predict(comparison, X_new, table) -> MethodPrediction`` in both languages (``X_new``
-        in the features' space, ``table`` the same rows' columns by training name); None: the method
-        has no prediction rule (``prediction`` says why).
-    """
+    """One method pyseg compares, as its package states it (:mod:`pyseg.methods._base`): its
+    ``--method`` name, one line with Python's call and R's, its ``run``, its own parity measure
+    (for the ``--method all`` table), and how ``predict`` assigns a new customer with it, or
+    why it does not (then ``predict`` is None)."""
 
     name: str
     describe: str
@@ -71,11 +53,6 @@ def _method(name: str) -> Method:
 
 
 METHODS: dict[str, Method] = {name: _method(name) for name in NAMES}
-
-
-def method_names() -> tuple[str, ...]:
-    """The ``--method`` values, in table order."""
-    return tuple(METHODS)
 
 
 #: ``--method all``: every method of :data:`METHODS`, one table.
@@ -108,17 +85,9 @@ def compare_method(name: str, dataset: Dataset, settings: MethodSettings) -> Any
 
 @dataclass(frozen=True)
 class AllComparison(ComparisonBase):
-    """``compare --method all``: every method on the same features.
-
-    Attributes
-    ----------
-    dataset : Dataset
-    comparisons : dict of str to comparison
-    errors : dict of str to str
-        A method that could not run on this data (bad k for it, too many rows), and why.
-    passed : bool
-        Every method ran and passed.
-    """
+    """``compare --method all``: every method's comparison on the same features, and the
+    ``errors`` of those that could not run on this data (bad k for it, too many rows); it
+    passes when every method ran and passed."""
 
     dataset: Dataset
     comparisons: dict[str, Any]
@@ -160,13 +129,8 @@ class AllComparison(ComparisonBase):
 def compare_all(dataset: Dataset, settings: MethodSettings) -> AllComparison:
     """Every method of :data:`METHODS` on ``dataset``; a method whose input check fails on this
     data, or whose R fit fails on it, is reported in ``errors`` (one line) instead of stopping
-    the others (and then the table does not pass).
-
-    Raises
-    ------
-    InputError
-        No method can run on this data: bad input, in one line (the reasons, by method).
-    """
+    the others (and then the table does not pass). When no method can run on this data, one
+    :class:`InputError` line gives the reasons, by method."""
     comparisons: dict[str, Any] = {}
     errors: dict[str, str] = {}
     bad_input: dict[str, list[str]] = {}

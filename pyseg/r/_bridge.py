@@ -40,11 +40,8 @@ _console: list[str] = []
 
 
 def r_reference_dir() -> Path:
-    """Directory holding pyseg's ``.R`` files (``pyseg/r_reference``, a package resource).
-
-    In a source checkout that is a link to ``r_reference/`` at the top of the repository, where R
-    learners run the files with Rscript; a wheel carries the files themselves.
-    """
+    """Directory holding pyseg's ``.R`` files (``pyseg/r_reference``, a package resource): in a
+    checkout a link to the repository's ``r_reference/``, in a wheel the files themselves."""
     folder = importlib.resources.files("pyseg") / "r_reference"
     path = Path(str(folder))
     if not (path / "bridge.R").is_file():
@@ -189,32 +186,13 @@ def _to_python(value: Any) -> Any:
 
 
 def r_call(script: str, function: str, *args: Any, **kwargs: Any) -> tuple[Any, tuple[str, ...]]:
-    """Call an R function defined in ``r_reference/<script>``.
+    """Call ``function``, defined at the top level of ``r_reference/<script>``, with numpy
+    arrays (a 2-D float array becomes a numeric matrix), Python scalars and strings.
 
-    Parameters
-    ----------
-    script : str
-        File name in ``r_reference/``, e.g. ``"kmeans_course.R"``.
-    function : str
-        Name of a function defined at the top level of that file.
-    *args, **kwargs
-        Its arguments: numpy arrays (a 2-D float array becomes a numeric matrix), Python scalars
-        and strings.
-
-    Returns
-    -------
-    value : object
-        The function's value: named list -> dict, vector or matrix -> ndarray, character ->
-        list of str, NULL -> None.
-    warnings : tuple of str
-        R warnings raised during the call, plus anything R printed to its console.
-
-    Raises
-    ------
-    RUnavailableError
-        R or rpy2 is missing or cannot be loaded (the message holds the fix).
-    REvaluationError
-        R raised an error; the message is R's, on one line.
+    Returns its value (named list -> dict, vector or matrix -> ndarray, character -> list of
+    str, NULL -> None) and R's warnings during the call plus anything R printed. Raises
+    :class:`RUnavailableError` (with the fix) when R or rpy2 cannot be loaded,
+    :class:`REvaluationError` with R's own message on one line when R raised an error.
     """
     rpy2 = _rpy2()
     conversion = rpy2["robjects"].conversion

@@ -74,22 +74,8 @@ def _format_r(r_version: tuple[int, int] | None) -> str:
 
 
 def rpy2_requirement(r_version: tuple[int, int]) -> str:
-    """The pip requirement of rpy2 that works with an R version.
-
-    Parameters
-    ----------
-    r_version : tuple of int
-        ``(major, minor)`` of R, e.g. ``(4, 2)``.
-
-    Returns
-    -------
-    str
-        ``"rpy2>=3.5.17,<3.6"`` for R < 4.5, ``"rpy2>=3.6.7"`` for R >= 4.5.
-
-    Raises
-    ------
-    ValueError
-        `r_version` is not a pair of non-negative integers.
+    """The pip requirement of rpy2 that works with R ``r_version`` (``(major, minor)``); a
+    ValueError if that is not a pair of non-negative integers.
 
     Examples
     --------
@@ -102,15 +88,9 @@ def rpy2_requirement(r_version: tuple[int, int]) -> str:
 
 
 def pip_fix(r_version: tuple[int, int]) -> str:
-    """The one-line shell command that installs the rpy2 fitting an R version.
-
-    It first uninstalls every rpy2 distribution, since 3.5 and the split 3.6 share files (see the
-    module's docstring); pip only warns when uninstalling what is not installed.
-
-    Parameters
-    ----------
-    r_version : tuple of int
-        ``(major, minor)`` of R; ValueError as for :func:`rpy2_requirement` if it is not one.
+    """The one-line shell command that installs the rpy2 fitting R ``r_version`` (as for
+    :func:`rpy2_requirement`). It first uninstalls every rpy2 distribution, since 3.5 and the
+    split 3.6 share files; pip only warns when uninstalling what is not installed.
 
     Examples
     --------
@@ -127,19 +107,8 @@ def _version_tuple(version: str) -> tuple[int, ...] | None:
 
 
 def rpy2_fits(r_version: tuple[int, int], rpy2_version: str) -> bool | None:
-    """Whether an rpy2 version satisfies :func:`rpy2_requirement` for an R version.
-
-    Parameters
-    ----------
-    r_version : tuple of int
-        ``(major, minor)`` of R.
-    rpy2_version : str
-        rpy2's version as its metadata gives it, e.g. ``"3.5.17"`` or ``"3.6.9"``.
-
-    Returns
-    -------
-    bool or None
-        None when `rpy2_version` does not start with a number.
+    """Whether ``rpy2_version`` (as its metadata gives it, e.g. ``"3.6.9"``) satisfies
+    :func:`rpy2_requirement` for ``r_version``; None when it does not start with a number.
 
     Examples
     --------
@@ -157,24 +126,13 @@ def rpy2_fits(r_version: tuple[int, int], rpy2_version: str) -> bool | None:
 def diagnose_rpy2_failure(
     error_text: str, r_version: tuple[int, int] | None, rpy2_version: str | None
 ) -> str | None:
-    """Explain, in one line with the fix, an rpy2 load failure caused by an rpy2/R mismatch.
+    """Explain, in one line naming both versions, what went wrong and the command that fixes
+    it, an rpy2 load failure caused by an rpy2/R mismatch.
 
-    Parameters
-    ----------
-    error_text : str
-        What rpy2 raised or logged while ``import rpy2.robjects`` ran: the exception's text, or a
-        whole traceback with the log lines before it.
-    r_version : tuple of int or None
-        ``(major, minor)`` of the R rpy2 tried to load (:func:`installed_r_version`), if known.
-    rpy2_version : str or None
-        The installed rpy2's version, if known.
-
-    Returns
-    -------
-    str or None
-        One line naming R's version, rpy2's version, what went wrong and the command that fixes
-        it; None when `error_text` does not show an rpy2/R version mismatch (R missing, a broken
-        ``R_HOME`` and so on are for the caller to explain).
+    ``error_text`` is what ``import rpy2.robjects`` raised or logged (the exception's text, or a
+    whole traceback with the log lines before it); ``r_version`` (:func:`installed_r_version`)
+    and ``rpy2_version`` may be None (unknown). None when the text shows no rpy2/R mismatch (R
+    missing, a broken ``R_HOME`` and so on are for the caller to explain).
 
     Examples
     --------
@@ -223,18 +181,8 @@ def _first_error(text: str) -> str:
 
 
 def parse_r_version(text: str) -> tuple[int, int] | None:
-    """``(major, minor)`` from what ``R --version`` or ``Rscript --version`` prints.
-
-    Parameters
-    ----------
-    text : str
-        E.g. ``"R version 4.2.2 Patched (2022-11-10 r83330) -- ..."`` or
-        ``"Rscript (R) version 4.5.0 (2025-04-11)"``.
-
-    Returns
-    -------
-    tuple of int or None
-        None when `text` names no R version (an R-devel build says "R Under development").
+    """``(major, minor)`` from what ``R --version`` or ``Rscript --version`` prints; None when
+    it names no R version (an R-devel build says "R Under development").
 
     Examples
     --------
@@ -260,20 +208,12 @@ def _r_executable() -> str | None:
 
 
 def installed_r_version(timeout: float = R_TIMEOUT) -> tuple[int, int] | None:
-    """The version of the R that rpy2 would load, asked from R itself, without importing rpy2.
+    """``(major, minor)`` of the R that rpy2 would load, asked from R itself (``timeout``
+    seconds per command), without importing rpy2; None when R is missing, fails, times out or
+    its answer cannot be read.
 
     Runs ``$R_HOME/bin/R --version`` when ``R_HOME`` is set, else ``R --version`` from ``PATH``;
     when that names no version (an R-devel build), asks ``R.version`` through ``Rscript``.
-
-    Parameters
-    ----------
-    timeout : float, optional
-        Seconds to wait for each R command.
-
-    Returns
-    -------
-    tuple of int or None
-        ``(major, minor)``; None when R is missing, fails, times out or its answer cannot be read.
     """
     r_executable = _r_executable()
     if r_executable is None:

@@ -130,11 +130,8 @@ class RWorkerEngine:
     # -- the cold-start pieces ---------------------------------------------------------------
 
     def load_dataset_async(self, path: str | None, columns: str | None) -> Callable[[], Dataset]:
-        """Start reading a data set in the worker; call the returned function for the result.
-
-        The :class:`~pyseg.Dataset` comes back without its ``frame`` (only ``X`` and the facts
-        about the file), which spares this process from importing pandas.
-        """
+        """Start reading a data set in the worker; the returned function gives it, without its
+        ``frame``, which spares this process from importing pandas."""
         with self._lock:
             self._send("load_dataset", path, columns)
 
@@ -149,11 +146,8 @@ class RWorkerEngine:
         return result
 
     def fit_async(self, X: NDArray[np.float64] | None, k: int, settings: CourseSettings) -> None:
-        """Start R's course fit now; :meth:`fit` with the same request collects it.
-
-        ``X=None`` fits the data set :meth:`load_dataset_async` is reading, so that R starts as
-        soon as the worker has the data.
-        """
+        """Start R's course fit now (``X=None``: of the data set :meth:`load_dataset_async` is
+        reading, as soon as the worker has it); :meth:`fit` with the same request collects it."""
         if X is not None:
             self.start("fit", X, k, settings)
             return
@@ -192,17 +186,10 @@ class RWorkerEngine:
     # -- lifetime ----------------------------------------------------------------------------
 
     def close(self, wait: bool = True, at_once: bool = False) -> None:
-        """Tell the worker to stop; with ``wait``, also wait until it has.
-
-        Parameters
-        ----------
-        wait : bool, default=True
-            Wait for the worker to end: up to 5 s (then it is killed), or 1 s with ``at_once``.
-        at_once : bool, default=False
-            Stop it now, even in the middle of an R computation (Ctrl-C, an error): the lifeline
-            is cut, and the worker removes R's session directory and exits. Without it, the
-            worker finishes the request in hand, shuts R down and exits.
-        """
+        """Tell the worker to stop: it finishes the request in hand, shuts R down and exits.
+        ``at_once`` (Ctrl-C, an error) cuts the lifeline instead, and the worker removes R's
+        session directory and exits mid-computation. ``wait`` waits for it to end: up to 5 s
+        (then it is killed), or 1 s with ``at_once``."""
         if at_once or self._process.poll() is not None:
             self._cut_lifeline()
         if self._process.poll() is not None:
@@ -236,11 +223,8 @@ class RWorkerEngine:
 
 
 class RemoteEngine:
-    """A method's R engine answered by an :class:`RWorkerEngine` (:meth:`RWorkerEngine.engine`).
-
-    Attribute access gives a function that runs the engine's method of that name in the worker;
-    the engine's ``name`` is ``"r"``, as in process.
-    """
+    """A method's R engine answered by an :class:`RWorkerEngine` (:meth:`RWorkerEngine.engine`):
+    attribute access gives a function that runs the engine's method of that name in the worker."""
 
     name = "r"
 
