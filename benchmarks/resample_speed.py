@@ -114,15 +114,22 @@ print(repr(times))
 """
 
 
+#: CPU seconds (user + system) of the last :func:`run`, its children included.
+CPU: list[float] = [0.0]
+
+
 def run(command: list[str]) -> tuple[float, float, bytes]:
     """Seconds, peak MB of the largest process (the command or a child it waited for) and
-    stdout of ``command``."""
+    stdout of ``command``; its CPU seconds in :data:`CPU`."""
     start = time.perf_counter()
-    done = subprocess.run(["/usr/bin/time", "-f", "%M", *command], capture_output=True, cwd=REPO)
+    done = subprocess.run(["/usr/bin/time", "-f", "%M %U %S", *command], capture_output=True,
+                          cwd=REPO)
     seconds = time.perf_counter() - start
     if done.returncode != 0:
         raise SystemExit(f"{' '.join(command)} failed: {done.stderr.decode().strip()}")
-    return seconds, int(done.stderr.decode().strip().splitlines()[-1]) / 1024, done.stdout
+    memory, user, system = done.stderr.decode().strip().splitlines()[-1].split()
+    CPU[0] = float(user) + float(system)
+    return seconds, int(memory) / 1024, done.stdout
 
 
 def pyseg_run(args: list[str]) -> tuple[float, float, bytes]:
@@ -165,7 +172,7 @@ def against_r(options: argparse.Namespace, data: Path, numbers: Path) -> None:
     B = options.B
     print(f"{'command':<34} {'w1 s':>6} {'w2 s':>6} {'R in':>6} {'Py in':>6} {'ratio':>6} "
           f"{'R run':>6} {'Py run':>6} {'ratio':>6} {'w2/w1':>6} {'MB':>5} {'same':>5} "
-          f"{'load':>5}")
+          f"{'load':>5} {'w1 cpu':>6} {'w2 cpu':>6}")
     runs = [("gap", method) for method in options.methods]
     if options.stability:
         runs.append(("stability", "kmeans"))
@@ -174,7 +181,9 @@ def against_r(options: argparse.Namespace, data: Path, numbers: Path) -> None:
                 ["stability", "--bootstrap", str(B)])
         args += ["--data", str(data), "--json"]
         one, memory, out_one = pyseg_run([*args, "--workers", "1"])
+        cpu_one = CPU[0]
         two, _, out_two = pyseg_run([*args, "--workers", "2"])
+        cpu_two = CPU[0]
         same = out_one == out_two
         if options.dask:
             same = same and pyseg_run([*args, "--dask", options.dask])[2] == out_one
@@ -183,10 +192,12 @@ def against_r(options: argparse.Namespace, data: Path, numbers: Path) -> None:
         print(f"{' '.join(args[:5 if command == 'gap' else 3]):<34} {one:>6.1f} {two:>6.1f} "
               f"{r_in:>6.1f} {py_in:>6.1f} {one / (r_in + py_in):>6.2f} {r_run:>6.1f} "
               f"{py_run:>6.1f} {one / (r_run + py_run):>6.2f} {two / one:>6.2f} "
-              f"{memory:>5.0f} {same!s:>5} {load():>5}", flush=True)
+              f"{memory:>5.0f} {same!s:>5} {load():>5} {cpu_one:>6.1f} {cpu_two:>6.1f}",
+              flush=True)
     print("ratio: pyseg with 1 worker / (R alone + Python loop alone); 'in': timed inside the "
           "process (the call, the loop), 'run': the whole process a user runs (Rscript with "
-          "its library(); python importing scikit-learn, less pyseg's draws).")
+          "its library(); python importing scikit-learn, less pyseg's draws); 'cpu': user + "
+          "system seconds of pyseg and its workers (what the load average cannot inflate).")
 
 
 def workers_curve(options: argparse.Namespace, data: Path) -> None:
@@ -237,8 +248,9 @@ def rows_run(options: argparse.Namespace, folder: Path) -> None:
         seconds, memory, output = pyseg_run(["gap", "--B", "20", "--data", str(big), "--json",
                                              "--workers", str(workers)])
         outputs.append(output)
-        print(f"gap --B 20, {options.rows} rows, --workers {workers}: {seconds:.1f} s, peak "
-              f"{memory:.0f} MB (largest process), load {load()}", flush=True)
+        print(f"gap --B 20, {options.rows} rows, --workers {workers}: {seconds:.1f} s "
+              f"({CPU[0]:.1f} s CPU), peak {memory:.0f} MB (largest process), load {load()}",
+              flush=True)
     print(f"same JSON: {outputs[0] == outputs[1]}")
 
 

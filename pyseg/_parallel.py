@@ -67,22 +67,24 @@ class Workers:
     otherwise wait idle beside them), or the Dask scheduler at ``dask``.
 
     The loky workers start when this object is made, each running ``ready`` (start R, import the
-    Python side), so that they get ready while this process makes the draws. :meth:`run` puts
-    the tasks in one queue: this process and each worker take the next task when done with their
-    last, so that every core stays busy whatever each task costs. Use as a context manager.
+    Python side). Tasks join the queue by :meth:`add` (a task that needs no draws can start on a
+    worker while this process draws) and :meth:`run`, which this process then helps to empty:
+    each process takes the next task when done with its last, so that every core stays busy
+    whatever a task costs. ``done(i)`` is called once task i (counted from 0 over all added) has
+    run, wherever. Use as a context manager.
     """
 
     def __init__(self, workers: int, ready: Callable[[], None] | None = None,
-                 dask: str | None = None) -> None:
-        self.workers, self.ready, self.dask = workers, ready, dask
+                 dask: str | None = None,
+                 done: Callable[[int], None] = lambda index: None) -> None:
+        self.workers, self.ready, self.dask, self._done = workers, ready, dask, done
         self._queue: deque[tuple[int, Task]] = deque()
         self._changed = threading.Condition(threading.RLock())
-        self._filled = False
-        #: Tasks on a worker now, workers waiting for the queue to fill, results, errors.
-        self._away = self._idle = 0
+        #: Tasks added, tasks on a worker now (not counting a worker's start), idle workers,
+        #: results, errors.
+        self._count = self._away = self._idle = 0
         self._results: dict[int, Any] = {}
         self._errors: list[BaseException] = []
-        self._done: Callable[[int], None] = lambda index: None
         self._executor: Any = None
         if dask is None and workers > 1:
             # joblib's own loky executor, the one its loky backend uses (a joblib.Parallel of
@@ -109,7 +111,7 @@ class Workers:
 
     def _submit(self, index: int | None, function: Callable[..., Any],
                 args: tuple[Any, ...]) -> None:
-        self._away += 1
+        self._away += index is not None  # a worker's start is not waited for
         future = self._executor.submit(function, *args)
         future.add_done_callback(functools.partial(self._finished, index))
 
@@ -117,7 +119,7 @@ class Workers:
         """A worker's task ended (in loky's thread): keep its result, give the worker the next
         task."""
         with self._changed:
-            self._away -= 1
+            self._away -= index is not None
             error = future.exception()
             if error is not None:
                 self._errors.append(error)
@@ -125,29 +127,32 @@ class Workers:
             elif index is not None:
                 self._results[index] = future.result()
                 self._done(index)
-            if not self._filled:
-                self._idle += 1
-            elif self._queue:
+            if self._queue:
                 self._submit(*self._take())
+            else:
+                self._idle += 1
             self._changed.notify_all()
 
     def _take(self) -> tuple[int, Callable[..., Any], tuple[Any, ...]]:
         index, (function, args) = self._queue.popleft()
         return index, function, args
 
-    def run(self, tasks: Sequence[Task], done: Callable[[int], None]) -> list[Any]:
-        """The results of ``tasks`` (``(function, args)``) in their order; ``done(i)`` once
-        task i has run (put the costly tasks first: the queue is taken in order)."""
-        self._done = done
-        if self.dask is not None:
-            return self._run_on_dask(tasks)
+    def add(self, tasks: Sequence[Task]) -> None:
+        """Queue ``tasks`` (``(function, args)``, the costliest first: the queue is taken in
+        order); an idle worker starts one at once."""
         with self._changed:
-            self._queue.extend(enumerate(tasks))
-            self._filled = True
-            for _ in range(self._idle):
-                if self._queue:
-                    self._submit(*self._take())
-            self._idle = 0
+            self._queue.extend(enumerate(tasks, start=self._count))
+            self._count += len(tasks)
+            while self._idle and self._queue and self._executor is not None:
+                self._idle -= 1
+                self._submit(*self._take())
+
+    def run(self, tasks: Sequence[Task]) -> list[Any]:
+        """Add ``tasks``, run the queue to its end; the results of every task added, in
+        order."""
+        if self.dask is not None:
+            return self._run_on_dask([*(task for _, task in self._queue), *tasks])
+        self.add(tasks)
         while True:
             with self._changed:
                 if not self._queue:
@@ -156,13 +161,13 @@ class Workers:
             result = function(*args)
             with self._changed:
                 self._results[index] = result
-                done(index)
+                self._done(index)
         with self._changed:
             while self._away:
                 self._changed.wait()
         if self._errors:
             raise self._errors[0]
-        return [self._results[index] for index in range(len(tasks))]
+        return [self._results[index] for index in range(self._count)]
 
     def _run_on_dask(self, tasks: Sequence[Task]) -> list[Any]:
         from joblib import Parallel, delayed, parallel_config

@@ -122,18 +122,21 @@ def resample_both(count: int, workers: int | None, description: str, progress: b
     bars = language_bars(description, {"Python": count,
                                        "R": count + int(check is not None) + int(r_draws)},
                          progress)
+    #: Per task, the bar it advances and by how many fits.
+    steps: list[tuple[str, int]] = [("R", 1)] if check else []
     try:
-        with Workers(workers, functools.partial(_warm_up, ready), dask) as pool:
+        with Workers(workers, functools.partial(_warm_up, ready), dask,
+                     lambda i: bars[steps[i][0]].update(steps[i][1])) as pool:
+            if check:  # R's check makes its own draws: a worker can run it while this process
+                pool.add([check])  # draws; it is also the costliest task
             state = prepare()
             if r_draws:
                 bars["R"].update()
             both = [jobs(state, piece) for piece in pieces]
-            # the costliest first (R's check, then R's pieces): the queue is taken in order, so
-            # the last tasks, the cheapest, even out the processes' loads
-            tasks = [*([check] if check else []), *(r for _, r in both), *(p for p, _ in both)]
-            steps = [*([("R", 1)] if check else []), *(("R", len(p)) for p in pieces),
-                     *(("Python", len(p)) for p in pieces)]
-            results = pool.run(tasks, lambda i: bars[steps[i][0]].update(steps[i][1]))
+            # R's pieces first, the costlier: the queue is taken in order, so the last tasks,
+            # the cheapest, even out the processes' loads
+            steps += [*(("R", len(p)) for p in pieces), *(("Python", len(p)) for p in pieces)]
+            results = pool.run([*(r for _, r in both), *(p for p, _ in both)])
     finally:
         for bar in bars.values():
             bar.close()

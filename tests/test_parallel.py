@@ -77,7 +77,7 @@ def test_default_workers_are_the_cores_at_most_the_resamples() -> None:
 
 def test_this_process_and_the_workers_share_one_queue() -> None:
     """3 workers = this process + 2 loky workers (never more processes), each task run once,
-    the results in the tasks' order whoever ran them."""
+    the results in the tasks' order whoever ran them, tasks added early included."""
     import os
     import time
 
@@ -88,8 +88,9 @@ def test_this_process_and_the_workers_share_one_queue() -> None:
         return index, os.getpid()
 
     done: list[int] = []
-    with Workers(3) as workers:
-        results = workers.run([(slow_pid, (i,)) for i in range(16)], done.append)
+    with Workers(3, done=done.append) as workers:
+        workers.add([(slow_pid, (i,)) for i in range(4)])  # before run: workers may start them
+        results = workers.run([(slow_pid, (i,)) for i in range(4, 16)])
     assert [index for index, _ in results] == list(range(16))
     assert sorted(done) == list(range(16))
     processes = {pid for _, pid in results}
@@ -104,7 +105,7 @@ def test_a_task_failing_on_a_worker_fails_the_run() -> None:
             raise ValueError("task 5 failed")
 
     with Workers(2) as workers, pytest.raises(ValueError, match="task 5 failed"):
-        workers.run([(fail, (i,)) for i in range(8)], lambda index: None)
+        workers.run([(fail, (i,)) for i in range(8)])
 
 
 @pytest.mark.slow
