@@ -194,13 +194,14 @@ def check_gap_arguments(X: NDArray[np.float64], k_max: int, reference: str, d_po
 def gap_statistic(dataset: Dataset, k_max: int = 10, B: int = 100, seed: int = 1,
                   starts: int = 10, reference: str = "scaledPCA", d_power: int = 1,
                   method: str = "kmeans", linkage: str = "ward", clusgap: bool = True,
-                  workers: int = 1, progress: bool = False,
+                  workers: int | None = 1, progress: bool = False,
                   covariance: str = "full", dask: str | None = None) -> GapResult:
     """The gap statistic in Python and R on shared references, and ``cluster::clusGap``'s own.
 
     The draws beyond the reference sets are the method's (its ``Resampler.gap_draws``, for
-    k = 2..K; some come from one R call). ``workers`` processes, or the Dask scheduler at
-    ``dask``, run the fits (:mod:`pyseg._parallel`); the result does not depend on them.
+    k = 2..K; some come from one R call). ``workers`` processes (None: one per core), or the
+    Dask scheduler at ``dask``, run the fits (:mod:`pyseg._parallel`); the result does not
+    depend on them.
 
     Raises
     ------

@@ -33,7 +33,7 @@ def progress_wanted(json_output: bool = False) -> bool:
     return not json_output and sys.stderr.isatty()
 
 
-def progress_bar(total: int, description: str, enabled: bool) -> ProgressBar:
+def progress_bar(total: int, description: str, enabled: bool, position: int = 0) -> ProgressBar:
     """A tqdm bar on stderr with ``total`` steps, or a silent stand-in when ``enabled`` is false.
 
     Parameters
@@ -45,10 +45,22 @@ def progress_bar(total: int, description: str, enabled: bool) -> ProgressBar:
     enabled : bool
         Usually :func:`progress_wanted`; false gives an object with the same methods that prints
         nothing.
+    position : int
+        Line of the bar, counted from the cursor's (several bars shown at once).
     """
     if not enabled:
         return _SilentBar()
     from tqdm import tqdm
 
     # leave=False: the bar disappears when done so the table printed after it stays clean.
-    return tqdm(total=total, desc=description, file=sys.stderr, leave=False, unit="step")
+    return tqdm(total=total, desc=description, file=sys.stderr, leave=False, unit="step",
+                position=position)
+
+
+def language_bars(description: str, totals: dict[str, int],
+                  enabled: bool) -> dict[str, ProgressBar]:
+    """One bar per language (``totals``: language -> its steps), one above the other, each
+    labelled with its language and ``description``; silent ones when ``enabled`` is false."""
+    width = max(map(len, totals))
+    return {language: progress_bar(total, f"{language:<{width}} {description}", enabled, line)
+            for line, (language, total) in enumerate(totals.items())}

@@ -15,7 +15,7 @@ import functools
 import itertools
 import math
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -26,8 +26,8 @@ from pyseg._course import COURSE_K, CourseSettings, python_kmeans_code, r_kmeans
 from pyseg._data import Dataset, check_points
 from pyseg._errors import InputError
 from pyseg._io import json_ready
-from pyseg._parallel import run_tasks, start_workers
-from pyseg._progress import ProgressBar, progress_bar
+from pyseg._parallel import Workers, default_workers
+from pyseg._progress import language_bars
 from pyseg._segments import names_or_numbers
 from pyseg.engines import PythonResampleEngine, RResampleEngine
 from pyseg.engines._stability_python import Resampler, resampler
@@ -95,46 +95,53 @@ def chunks(count: int, parts: int) -> list[range]:
     return [range(int(a), int(b)) for a, b in itertools.pairwise(edges) if b > a]
 
 
-def run_sides(python_jobs: Sequence[Job], r_jobs: Sequence[Job], workers: int,
-              bar: ProgressBar, dask: str | None = None,
-              ready: Callable[[], None] | None = None) -> tuple[list[Any], list[Any]]:
-    """Run the Python jobs and the R jobs (each ``(function, args)``), one progress step each,
-    where :func:`pyseg._parallel.run_tasks` puts them (``workers``, ``dask``; ``ready`` checks a
-    Dask worker). The R jobs go first and in reverse (the last, R's own check, is the longest).
-    """
-    results = run_tasks([*reversed(r_jobs), *python_jobs], workers, bar, dask, ready)
-    return results[len(r_jobs):], results[:len(r_jobs)][::-1]
+def _warm_up(ready: Callable[[], None] | None) -> None:
+    """A worker's start: the Python side's imports (scikit-learn), then ``ready`` (its R)."""
+    import pyseg.engines._stability_python  # noqa: F401  (imported once per worker, now)
+
+    if ready is not None:
+        ready()
 
 
-def resample_both(count: int, workers: int, description: str, progress: bool, r_draws: bool,
-                  prepare: Callable[[], Any], jobs: Callable[[Any, range], tuple[Job, Job]],
-                  check: Job | None, dask: str | None = None,
-                  ready: Callable[[], None] | None = None
+def resample_both(count: int, workers: int | None, description: str, progress: bool,
+                  r_draws: bool, prepare: Callable[[], Any],
+                  jobs: Callable[[Any, range], tuple[Job, Job]], check: Job | None,
+                  dask: str | None = None, ready: Callable[[], None] | None = None
                   ) -> tuple[Any, list[Any], list[Any], Any, str | None]:
     """The loop of ``stability`` and ``gap``: ``count`` fits cut into pieces, a Python and an R
     job per piece (``jobs(prepare(), piece)``; ``r_draws``: ``prepare`` calls R, one more
-    progress step), then R's own ``check``. ``workers`` loky processes, or the Dask scheduler
-    at ``dask``, run them (:mod:`pyseg._parallel`; ``ready`` starts and checks a worker's R).
+    step of R's progress bar), then R's own ``check``. ``workers`` processes (None:
+    :func:`~pyseg._parallel.default_workers`), or the Dask scheduler at ``dask``, run them
+    (:class:`~pyseg._parallel.Workers`; ``ready`` starts and checks a worker's R).
 
     Returns the prepared draws, both sides' piece results, the check's result and why it could
     not run (R's error; the result is then None).
     """
+    workers = default_workers(count) if workers is None else workers
     pieces = chunks(count, 4 * workers)
-    bar = progress_bar(2 * len(pieces) + int(check is not None) + int(r_draws), description,
-                       progress)
+    bars = language_bars(description, {"Python": count,
+                                       "R": count + int(check is not None) + int(r_draws)},
+                         progress)
+    #: Per task, the bar it advances and by how many fits.
+    steps: list[tuple[str, int]] = [("R", 1)] if check else []
     try:
-        if ready is not None:
-            start_workers(workers, ready, dask)
-        state = prepare()
-        if r_draws:
-            bar.update()
-        both = [jobs(state, piece) for piece in pieces]
-        python, r = run_sides([job for job, _ in both],
-                              [job for _, job in both] + ([check] if check else []), workers, bar,
-                              dask, ready)
+        with Workers(workers, functools.partial(_warm_up, ready), dask,
+                     lambda i: bars[steps[i][0]].update(steps[i][1])) as pool:
+            if check:  # R's check makes its own draws: a worker can run it while this process
+                pool.add([check])  # draws; it is also the costliest task
+            state = prepare()
+            if r_draws:
+                bars["R"].update()
+            both = [jobs(state, piece) for piece in pieces]
+            # R's pieces first, the costlier: the queue is taken in order, so the last tasks,
+            # the cheapest, even out the processes' loads
+            steps += [*(("R", len(p)) for p in pieces), *(("Python", len(p)) for p in pieces)]
+            results = pool.run([*(r for _, r in both), *(p for p, _ in both)])
     finally:
-        bar.close()
-    result = r.pop() if check else None
+        for bar in bars.values():
+            bar.close()
+    result = results.pop(0) if check else None
+    r, python = results[:len(pieces)], results[len(pieces):]
     if result is not None and "unavailable" in result:
         return state, python, r, None, str(result["unavailable"])
     return state, python, r, result, None
@@ -249,7 +256,7 @@ class SeedSweep:
 
 
 def seed_sweep(dataset: Dataset, k: int = COURSE_K, n_seeds: int = 100, starts: int = 10,
-               workers: int = 1, progress: bool = False) -> SeedSweep:
+               workers: int | None = 1, progress: bool = False) -> SeedSweep:
     """The course fit for seeds 1..``n_seeds`` in both languages.
 
     Raises
@@ -261,7 +268,8 @@ def seed_sweep(dataset: Dataset, k: int = COURSE_K, n_seeds: int = 100, starts: 
     check_count("--seeds", n_seeds, most=(MAX_SEEDS, WHY_MAX_SEEDS))
     check_memory(X.shape[0] * n_seeds, f"--seeds {n_seeds} on {X.shape[0]} rows")
     check_count("--starts", starts)
-    check_count("--workers", workers)
+    if workers is not None:  # None: one per core (resample_both)
+        check_count("--workers", workers)
     check_k(X, k, dataset.source)
     seeds = tuple(range(1, n_seeds + 1))
     r_engine, python_engine = RResampleEngine(), PythonResampleEngine()
@@ -459,13 +467,14 @@ def check_resamples(flag: str, B: int, numbers_each: int) -> None:
 
 
 def check_resample_arguments(X: NDArray[np.float64], k: int, starts: int,
-                             method: str, source: str, workers: int,
+                             method: str, source: str, workers: int | None,
                              covariance: str = "full", linkage: str = "ward") -> Resampler:
     """The run's arguments are sound; the method's resampler."""
     check_method(method)
     check_settings(linkage, covariance)
     check_count("--starts", starts)
-    check_count("--workers", workers)
+    if workers is not None:  # None: one per core (resample_both)
+        check_count("--workers", workers)
     check_k(X, k, source)
     fit = resampler(method, linkage, covariance, starts)
     fit.check_data(X, source)
@@ -474,7 +483,7 @@ def check_resample_arguments(X: NDArray[np.float64], k: int, starts: int,
 
 def bootstrap_stability(dataset: Dataset, k: int = COURSE_K, B: int = 100, seed: int = 1,
                         starts: int = 10, method: str = "kmeans", linkage: str = "ward",
-                        clusterboot: bool = True, workers: int = 1,
+                        clusterboot: bool = True, workers: int | None = 1,
                         progress: bool = False, covariance: str = "full",
                         dask: str | None = None) -> BootstrapStability:
     """Bootstrap stability per segment in Python and R on shared draws, and clusterboot's.

@@ -86,10 +86,14 @@ def test_the_cycle_check_can_fail() -> None:
 
 #: The modules that import pyseg's library inside a function, and why: `pyseg compare` starts
 #: its R worker before numpy, pandas and scikit-learn load, so that R loads meanwhile; `pyseg
-#: predict --model` stays light (no scipy, no engines) unless --method asks for a method's fit.
+#: predict --model` stays light (no scipy, no engines) unless --method asks for a method's fit;
+#: `gap` and `stability` load the report's figures and provenance only for --report.
 LATE_IMPORTS = {"pyseg.cli.compare": {"pyseg._pipeline", "pyseg._report", "pyseg.methods._base"},
                 "pyseg.cli.predict": {"pyseg._pipeline", "pyseg.methods._base"},
-                "pyseg.cli.record": {"pyseg._pipeline", "pyseg.methods._base"}}
+                "pyseg.cli.record": {"pyseg._pipeline", "pyseg.methods._base"},
+                "pyseg.cli.gap": {"pyseg._choosing_k_report", "pyseg.methods.kmeans._elbow"},
+                "pyseg.cli.stability": {"pyseg._choosing_k_report", "pyseg._provenance",
+                                        "pyseg._report"}}
 
 
 @pytest.mark.parametrize("name", sorted(MODULES))

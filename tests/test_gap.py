@@ -138,3 +138,52 @@ def test_gap_report_shows_gap_and_elbow_on_one_page(run_cli, capsys, mall_like_c
     assert "The gap statistic per k" in html and "The elbow" in html
     assert sorted(p.name for p in outdir.iterdir()) == ["elbow.png", "gap.png", "report.html",
                                                         "report.json"]
+
+
+def _stderr_on_a_terminal(repo, pyseg_env, *args: str) -> str:
+    """What ``python -m pyseg ARGS`` writes to stderr when stderr is a terminal (a pty)."""
+    import fcntl
+    import os
+    import pty
+    import struct
+    import sys
+    import termios
+    import threading
+
+    main, child = pty.openpty()
+    # 24 rows of 100 columns: a terminal of no width shows a bar of no width
+    fcntl.ioctl(child, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))
+    chunks: list[bytes] = []
+
+    def read() -> None:  # drained while the command runs, so that a full pty never blocks it
+        while True:
+            try:
+                data = os.read(main, 4096)
+            except OSError:  # the child end closed
+                return
+            if not data:
+                return
+            chunks.append(data)
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    try:
+        done = subprocess.run([sys.executable, "-m", "pyseg", *args], cwd=repo, stderr=child,
+                              stdout=subprocess.DEVNULL, env=pyseg_env(LD_LIBRARY_PATH=None),
+                              timeout=300)
+    finally:
+        os.close(child)
+        reader.join(timeout=10)
+        os.close(main)
+    assert done.returncode == 0, b"".join(chunks)
+    return b"".join(chunks).decode("utf-8", "replace")
+
+
+@pytest.mark.r
+@pytest.mark.slow
+def test_a_terminal_shows_a_bar_per_language_and_json_none(repo, pyseg_env,
+                                                           mall_like_csv) -> None:
+    args = ("gap", "--data", str(mall_like_csv), "--k-max", "3", "--B", "4", "--starts", "2")
+    shown = _stderr_on_a_terminal(repo, pyseg_env, *args)
+    assert "Python gap: B=4" in shown and "R      gap: B=4" in shown, shown
+    assert _stderr_on_a_terminal(repo, pyseg_env, *args, "--json") == ""

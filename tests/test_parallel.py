@@ -62,7 +62,88 @@ def dask_cluster(pyseg_env, repo, missing_dependency):
 def one_process_gap(mall_like_dataset):
     from pyseg._gap import gap_statistic
 
-    return _json(gap_statistic(mall_like_dataset, k_max=4, B=5, seed=3, starts=3))
+    return _json(gap_statistic(mall_like_dataset, k_max=4, B=5, seed=3, starts=3, workers=1))
+
+
+def test_default_workers_are_the_cores_at_most_the_resamples() -> None:
+    import os
+
+    from pyseg._parallel import cores, default_workers
+
+    assert cores() == len(os.sched_getaffinity(0))
+    assert default_workers(10_000) == cores()
+    assert default_workers(1) == 1
+
+
+def test_this_process_and_the_workers_share_one_queue() -> None:
+    """3 workers = this process + 2 loky workers (never more processes), each task run once,
+    the results in the tasks' order whoever ran them, tasks added early included."""
+    import os
+    import time
+
+    from pyseg._parallel import Workers
+
+    def slow_pid(index: int) -> tuple[int, int]:
+        time.sleep(0.3)
+        return index, os.getpid()
+
+    done: list[int] = []
+    with Workers(3, done=done.append) as workers:
+        workers.add([(slow_pid, (i,)) for i in range(4)])  # before run: workers may start them
+        results = workers.run([(slow_pid, (i,)) for i in range(4, 16)])
+    assert [index for index, _ in results] == list(range(16))
+    assert sorted(done) == list(range(16))
+    processes = {pid for _, pid in results}
+    assert os.getpid() in processes and 2 <= len(processes) <= 3
+
+
+def test_a_task_failing_on_a_worker_fails_the_run() -> None:
+    from pyseg._parallel import Workers
+
+    def fail(index: int) -> None:
+        if index == 5:
+            raise ValueError("task 5 failed")
+
+    with Workers(2) as workers, pytest.raises(ValueError, match="task 5 failed"):
+        workers.run([(fail, (i,)) for i in range(8)])
+
+
+@pytest.mark.slow
+def test_both_progress_bars_count_every_fit_wherever_it_ran(mall_like_dataset,
+                                                            monkeypatch) -> None:
+    """Python's bar counts the B + 1 data sets, R's the same plus clusGap, also for the fits a
+    loky worker ran."""
+    import pyseg._stability
+    from pyseg._gap import gap_statistic
+
+    counted: dict[str, list[int]] = {}
+
+    class Bar:
+        def __init__(self, language: str, total: int) -> None:
+            self.language, counted[language] = language, [total, 0]
+
+        def update(self, n: int = 1) -> None:
+            counted[self.language][1] += n
+
+        def close(self) -> None:
+            pass
+
+    monkeypatch.setattr(pyseg._stability, "language_bars", lambda description, totals, enabled:
+                        {language: Bar(language, total) for language, total in totals.items()})
+    gap_statistic(mall_like_dataset, k_max=3, B=6, seed=3, starts=2, workers=2)
+    assert counted == {"Python": [7, 7], "R": [8, 8]}
+
+
+@pytest.mark.slow
+def test_cli_default_workers_give_the_workers_1_json(run_pyseg, mall_like_csv) -> None:
+    """The CLI's default (one process per core) against one process, for both commands."""
+    for args in (("gap", "--k-max", "3", "--B", "4", "--starts", "2"),
+                 ("stability", "--bootstrap", "4", "--k", "3", "--starts", "2")):
+        default = run_pyseg(*args, "--data", str(mall_like_csv), "--json", env=CLEAN)
+        one = run_pyseg(*args, "--data", str(mall_like_csv), "--json", "--workers", "1",
+                        env=CLEAN)
+        assert default.returncode == one.returncode == 0, default.stderr
+        assert default.stdout == one.stdout
 
 
 @pytest.mark.slow
@@ -98,7 +179,7 @@ def test_cli_reads_the_scheduler_from_the_environment(run_pyseg, mall_like_csv,
                                                       dask_cluster) -> None:
     args = ("gap", "--data", str(mall_like_csv), "--k-max", "3", "--B", "3", "--starts", "2",
             "--no-check", "--json")
-    here = run_pyseg(*args)
+    here = run_pyseg(*args, "--workers", "1", env=CLEAN)
     there = run_pyseg(*args, env={"PYSEG_DASK_SCHEDULER": dask_cluster, **CLEAN})
     assert here.returncode == there.returncode == 0, there.stderr
     assert here.stdout == there.stdout

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from pyseg._io import json_text
-from pyseg._parallel import DASK_ENV, default_dask
+from pyseg._parallel import DASK_ENV, cores, default_dask
 from pyseg.cli._help import COMMAND_HELP
 from pyseg.methods import NAMES, course_method, trait
 
@@ -104,9 +104,12 @@ def add_resampling_arguments(
     add_method_flags(parser, only=("--linkage", "--covariance"))
     parser.add_argument("--no-check", action="store_true",
                         help=f"leave out {check}'s own run")
-    parser.add_argument("--workers", type=integer(), default=1,
-                        help="processes (joblib's loky) running both languages' refits, each "
-                             "with its own R (1: one after the other, in this process)")
+    parser.add_argument("--workers", type=integer(), metavar="N",
+                        help="processes running both languages' refits: this one and N - 1 of "
+                             "joblib's loky workers, each with its own R (default: the number "
+                             f"of cores, {cores()} here, at most the "
+                             "number of resamples; 1: all in this process); the results are "
+                             "the same whatever N")
     parser.add_argument("--dask", metavar="ADDRESS", default=default_dask(),
                         help=f"run the refits on the Dask scheduler at ADDRESS instead (default: "
                              f"${DASK_ENV}); every worker needs pyseg, R and rpy2")

@@ -7,7 +7,6 @@ import contextlib
 from pathlib import Path
 from typing import Any
 
-from pyseg._choosing_k_report import write_gap_report
 from pyseg._data import Dataset
 from pyseg._errors import PysegError
 from pyseg._gap import MAXSE_RULES, REFERENCES, GapResult, gap_statistic
@@ -21,7 +20,6 @@ from pyseg.cli._args import (
     starts_most,
 )
 from pyseg.cli.stability import run_resampling
-from pyseg.methods.kmeans._elbow import elbow
 
 GAP_DESCRIPTION = """\
 The gap statistic (Tibshirani, Walther and Hastie 2001) for k = 1..K, as cluster::clusGap
@@ -61,6 +59,10 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     def write_report(result: GapResult, dataset: Dataset, provenance: Any, path: Path) -> None:
+        # imported here: only --report draws figures
+        from pyseg._choosing_k_report import write_gap_report
+        from pyseg.methods.kmeans._elbow import elbow
+
         elbow_result = None
         with contextlib.suppress(PysegError):  # the page then says the elbow is missing
             elbow_result = elbow(dataset, range(1, args.k_max + 1), mode="course")

@@ -7,13 +7,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from pyseg._choosing_k_report import write_stability_report
 from pyseg._course import COURSE_K
 from pyseg._data import Dataset, load_dataset
 from pyseg._errors import ExitCode, InputError
 from pyseg._progress import progress_wanted
-from pyseg._provenance import live_run_provenance
-from pyseg._report import REPORT_HTML, check_report_dir
 from pyseg._stability import bootstrap_stability, check_settings, resample_methods, seed_sweep
 from pyseg.cli._args import (
     add_command,
@@ -74,7 +71,12 @@ def run(args: argparse.Namespace) -> int:
             raise InputError(f"--seeds sweeps K-Means seeds; --method {args.method} has none")
         return seed_sweep(dataset, args.k, args.seeds, args.starts, args.workers, progress)
 
-    return run_resampling(args, compute, write_stability_report, format_text)
+    def write_report(*arguments: Any) -> None:
+        from pyseg._choosing_k_report import write_stability_report  # only --report draws
+
+        write_stability_report(*arguments)
+
+    return run_resampling(args, compute, write_report, format_text)
 
 
 def run_resampling(args: argparse.Namespace, compute: Callable[[Dataset, bool], Any],
@@ -92,7 +94,10 @@ def run_resampling(args: argparse.Namespace, compute: Callable[[Dataset, bool], 
     text : callable
         ``text(result, document, source, n_rows)``: the text output.
     """
-    if args.report:
+    if args.report:  # the report's modules are imported only for it
+        from pyseg._provenance import live_run_provenance
+        from pyseg._report import REPORT_HTML, check_report_dir
+
         check_report_dir(Path(args.report))
     check_settings(args.linkage, args.covariance)
     dataset = load_dataset(args.data, args.columns)
@@ -102,7 +107,8 @@ def run_resampling(args: argparse.Namespace, compute: Callable[[Dataset, bool], 
     print_output(args, data_json(document, dataset) if args.json
                  else text(result, document, str(dataset.source), int(dataset.n_rows)),
                  (lambda directory: write_report(result, dataset, live_run_provenance(
-                     dataset, args.command_line), directory), REPORT_HTML))
+                     dataset, args.command_line), directory), REPORT_HTML)
+                 if args.report else None)
     return int(ExitCode.OK)
 
 
