@@ -12,13 +12,16 @@ value; anything R prints on its console is captured too, so nothing reaches the 
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import gc
 import importlib.resources
 import logging
 import os
 import re
 import shutil
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +39,35 @@ from pyseg.r._compat import (
 APT_FIX = "sudo apt-get install -y r-base-core r-cran-cluster"
 
 _lock = threading.RLock()
+_depth = 0
 _console: list[str] = []
+
+
+@contextlib.contextmanager
+def _r_turn() -> Iterator[None]:
+    """Hold embedded R for one call, with Python's cyclic garbage collector off meanwhile.
+
+    rpy2's vectors sit in reference cycles (a vector and its ``.rx``/``.ro`` delegators), so
+    they are freed by the cyclic collector, whose ``__del__`` calls R's ``R_ReleaseObject``
+    without any lock. The collector runs in whichever thread happens to allocate: while R
+    evaluates here, that can be the scikit-learn fit that ``run_both`` runs beside it, and R
+    touched from two threads at once crashed a CI run (``elbow --method gmm``, SIGSEGV). So no
+    automatic collection happens while R runs, and the call's own garbage is collected right
+    after, on R's thread (it is all still in the youngest generation: 0.1 ms).
+    """
+    global _depth
+    with _lock:
+        enabled = gc.isenabled() if _depth == 0 else False
+        gc.disable()
+        _depth += 1
+        try:
+            yield
+        finally:
+            _depth -= 1
+            if _depth == 0:
+                gc.collect(0)
+                if enabled:
+                    gc.enable()
 
 
 def r_reference_dir() -> Path:
@@ -185,6 +216,42 @@ def _to_python(value: Any) -> Any:
     return value
 
 
+def _evaluate(script: str, function: str, args: tuple[Any, ...], kwargs: dict[str, Any]
+              ) -> tuple[Any, str]:
+    """:func:`r_call`'s work with R held: the converted value and what R printed."""
+    rpy2 = _rpy2()
+    conversion = rpy2["robjects"].conversion
+    if conversion.get_conversion() is conversion.missingconverter:
+        # rpy2 keeps its rules in a ContextVar set by the thread that imported it: another
+        # thread (a Dask worker's task thread) starts without them
+        conversion.set_conversion(rpy2["robjects"].default_converter)
+    bridge = _script("bridge.R")
+    module = _script(script)
+    try:
+        func = getattr(module, function.replace(".", "_"))
+    except AttributeError:
+        raise REvaluationError(f"{script} defines no function {function!r}") from None
+    robjects = rpy2["robjects"]
+    del _console[:]
+    with rpy2["localconverter"](rpy2["converter"]):
+        try:
+            call_args = robjects.vectors.ListVector.from_length(len(args) + len(kwargs))
+            names = [""] * len(args) + list(kwargs)
+            for index, arg in enumerate([*args, *kwargs.values()]):
+                # rpy2 turns a Python str into nothing a list can hold; R wants a character
+                # vector of length 1 (data, never evaluated: file names stay plain strings)
+                value = robjects.StrVector([arg]) if isinstance(arg, str) else arg
+                call_args[index] = rpy2["converter"].py2rpy(value)
+            call_args.names = robjects.StrVector(names)
+            result = bridge.pyseg_call(func, call_args)
+        except rpy2["RRuntimeError"] as exc:
+            raise REvaluationError(f"R error in {function}(): {_one_line(exc)}") from exc
+        converted = _to_python(result)
+    printed = "".join(_console).strip()
+    del _console[:]
+    return converted, printed
+
+
 def r_call(script: str, function: str, *args: Any, **kwargs: Any) -> tuple[Any, tuple[str, ...]]:
     """Call ``function``, defined at the top level of ``r_reference/<script>``, with numpy
     arrays (a 2-D float array becomes a numeric matrix), Python scalars and strings.
@@ -194,37 +261,9 @@ def r_call(script: str, function: str, *args: Any, **kwargs: Any) -> tuple[Any, 
     :class:`RUnavailableError` (with the fix) when R or rpy2 cannot be loaded,
     :class:`REvaluationError` with R's own message on one line when R raised an error.
     """
-    rpy2 = _rpy2()
-    conversion = rpy2["robjects"].conversion
-    if conversion.get_conversion() is conversion.missingconverter:
-        # rpy2 keeps its rules in a ContextVar set by the thread that imported it: another
-        # thread (a Dask worker's task thread) starts without them
-        conversion.set_conversion(rpy2["robjects"].default_converter)
-    with _lock:
-        bridge = _script("bridge.R")
-        module = _script(script)
-        try:
-            func = getattr(module, function.replace(".", "_"))
-        except AttributeError:
-            raise REvaluationError(f"{script} defines no function {function!r}") from None
-        robjects = rpy2["robjects"]
-        del _console[:]
-        with rpy2["localconverter"](rpy2["converter"]):
-            try:
-                call_args = robjects.vectors.ListVector.from_length(len(args) + len(kwargs))
-                names = [""] * len(args) + list(kwargs)
-                for index, arg in enumerate([*args, *kwargs.values()]):
-                    # rpy2 turns a Python str into nothing a list can hold; R wants a character
-                    # vector of length 1 (data, never evaluated: file names stay plain strings)
-                    value = robjects.StrVector([arg]) if isinstance(arg, str) else arg
-                    call_args[index] = rpy2["converter"].py2rpy(value)
-                call_args.names = robjects.StrVector(names)
-                result = bridge.pyseg_call(func, call_args)
-            except rpy2["RRuntimeError"] as exc:
-                raise REvaluationError(f"R error in {function}(): {_one_line(exc)}") from exc
-            converted = _to_python(result)
-        printed = "".join(_console).strip()
-        del _console[:]
+    # The call's rpy2 objects are garbage once _evaluate has returned: _r_turn collects them.
+    with _r_turn():
+        converted, printed = _evaluate(script, function, args, kwargs)
     raw_warnings = converted.get("warnings")
     # character(0) arrives as an empty float array, a single warning as a list of one str
     warnings = [str(w) for w in raw_warnings] if isinstance(raw_warnings, list) else []
@@ -247,4 +286,5 @@ def end_r() -> None:
     if _rpy2.cache_info().currsize:
         import rpy2.rinterface as rinterface
 
-        rinterface.endr(0)
+        with _r_turn():
+            rinterface.endr(0)
