@@ -41,7 +41,7 @@ hclust_cut <- function(X, k, linkage = "ward.D2") {
 # PAM as pyseg's compare --method pam runs it on numeric features: cluster::pam(dist(X), k),
 # BUILD then SWAP (deterministic given the data). 1-based clustering.
 pam_cut <- function(X, k) {
-  as.integer(cluster::pam(dist(X), k = k, diss = TRUE)$clustering)
+  as.integer(cluster::pam(dist(X), k = k, diss = TRUE, cluster.only = TRUE))
 }
 
 # The starting partition of the original fit and of every resample, and the EM iterations

@@ -187,3 +187,51 @@ def test_a_terminal_shows_a_bar_per_language_and_json_none(repo, pyseg_env,
     shown = _stderr_on_a_terminal(repo, pyseg_env, *args)
     assert "Python gap: B=4" in shown and "R      gap: B=4" in shown, shown
     assert _stderr_on_a_terminal(repo, pyseg_env, *args, "--json") == ""
+
+
+@pytest.mark.r
+def test_r_best_lloyd_is_kmeans_from_each_start(rscript, repo, tmp_path) -> None:
+    """R's side of the K-Means gap and bootstrap (``best_lloyd``, which calls kmeans()'s Lloyd
+    routine without kmeans()'s wrapping) against kmeans() itself run by Rscript: the same
+    clusters, the same WCSS to the last bit and the same refused starts, including starts with
+    repeated centers (refused), a center no point is near (an empty cluster, only a warning in
+    kmeans()) and an iteration limit hit."""
+    from pyseg._errors import REvaluationError
+    from pyseg.r import _bridge
+
+    rng = np.random.default_rng(21)
+    X = np.round(rng.normal(size=(80, 2)) * [15, 25] + [60, 50])
+    X[40:44] = X[0]  # repeated rows, so that drawn starts can repeat a center
+    jobs = []
+    for job in range(24):
+        k, S = 2 + job % 7, 1 + job % 4
+        starts = X[rng.integers(0, 80, size=(S, k))].astype(np.float64)
+        if job % 6 == 1:
+            starts[0, 1] = starts[0, 0]  # not distinct: kmeans() stops
+        if job % 6 == 2:
+            starts[-1, -1] = [1e6, 1e6]  # an empty cluster
+        jobs.append((k, S, 2 if job % 5 == 3 else 1000, starts))
+    data = [80.0, 2.0, *X.ravel(order="F").tolist()]
+    (tmp_path / "data.txt").write_text(" ".join(map(repr, data)))
+    words = [len(jobs)]
+    for k, S, iter_max, starts in jobs:
+        words += [k, S, iter_max, *starts.ravel(order="F").tolist()]
+    (tmp_path / "starts.txt").write_text(" ".join(map(repr, map(float, words))))
+    out = subprocess.run([rscript, str(repo / "tests" / "reference" / "direct_lloyd_starts.R"),
+                          str(tmp_path / "data.txt"), str(tmp_path / "starts.txt")],
+                         capture_output=True, text=True, check=True).stdout.splitlines()
+    refused = 0
+    for (k, S, iter_max, starts), line in zip(jobs, out, strict=True):
+        failed, wcss, *clusters = line.split()
+        if wcss == "none":
+            with pytest.raises(REvaluationError, match="every start"):
+                _bridge.r_call("resample_shared.R", "best_lloyd", X, np.asfortranarray(starts),
+                               iter_max=iter_max)
+            continue
+        value, _ = _bridge.r_call("resample_shared.R", "best_lloyd", X, np.asfortranarray(starts),
+                                  iter_max=iter_max)
+        assert int(value["failed"][0]) == int(failed), (k, S)
+        assert float(value["wcss"][0]) == float(wcss), (k, S)
+        assert [int(c) for c in value["cluster"]] == [int(c) for c in clusters], (k, S)
+        refused += int(failed)
+    assert refused >= 3  # the refused starts were exercised
