@@ -119,6 +119,7 @@ class GapResult:
     clusgap : dict or None
         clusGap's table (logw, e_logw, gap, se), its rules and its call; None when not run.
     r_failed_starts : int
+        R Lloyd starts that ``kmeans()`` refuses (repeated centers; not counted as fits).
     clusgap_unavailable : str or None
         Why clusGap could not run (R's error), when it was asked for and failed.
     shared_draws : str or None

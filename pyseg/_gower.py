@@ -102,7 +102,8 @@ def gower_distances(a: MixedColumns, b: MixedColumns | None = None,
                 block += np.abs(x[start:stop, None] - y[None, :])
             else:
                 block += x[start:stop, None] != y[None, :]
-        return block / len(a.kinds)
+        block /= len(a.kinds)  # in place: one block of memory, not two
+        return block
 
     return _by_blocks(a.n_rows, b.n_rows, fill)
 
@@ -128,7 +129,7 @@ def euclidean_distances(a: NDArray[np.float64], b: NDArray[np.float64] | None = 
     def fill(block: NDArray[np.float64], start: int, stop: int) -> NDArray[np.float64]:
         for j in range(a.shape[1]):
             block += (a[start:stop, j, None] - b[None, :, j]) ** 2
-        return np.sqrt(block)
+        return np.sqrt(block, out=block)
 
     return _by_blocks(a.shape[0], b.shape[0], fill)
 

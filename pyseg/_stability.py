@@ -341,7 +341,7 @@ class BootstrapStability:
     same_original : bool
         Both languages found the same original partition from the shared starts.
     r_failed_starts : int
-        R Lloyd runs that ended with an empty cluster (not counted as fits).
+        R Lloyd starts that ``kmeans()`` refuses (repeated centers; not counted as fits).
     clusterboot : dict or None
         fpc::clusterboot's run with its own draws: ``bootresult`` (k, B) in Python's numbering,
         its ``agreement`` with Python's original partition; None when not run.

@@ -88,7 +88,7 @@ gmm_gap_starts <- function(sets, k_max, modelName = "VVV", seed = 29L, tol = GAP
 # linkage: hclust's method name (pyseg's ward is "ward.D2"); clusters: gmm_gap_starts' clusters
 # (gmm only: R's EM ran there, once per fit); model: mclust's model name (gmm_gap_starts' modelName,
 # unused here).
-# Returns a list: logw (M x k_max matrix) and failed (starts that ended with an empty cluster).
+# Returns a list: logw (M x k_max matrix) and failed (starts kmeans() refuses: repeated centers).
 gap_logw <- function(sets, k_max, starts = NULL, method = "kmeans", linkage = "ward.D2",
                      d_power = 1, iter_max = 1000L, clusters = NULL, model = "VVV") {
   M <- dim(sets)[3L]

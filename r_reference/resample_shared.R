@@ -19,14 +19,14 @@ START_TIE <- 1e-9
 # an empty cluster or no convergence are only warnings there, so such a start competes as it is.
 # Returns a list: cluster (1-based), wcss, failed (number of failed starts).
 #
-# For k >= 2 the loop calls the C routine kmeans() itself calls for Lloyd (.C(C_kmeans_Lloyd),
-# the same arguments in the same storage modes) without kmeans()'s wrapping: the totals, scale()
-# and the result object cost 7 times the fit on the course data (gap --B 100 makes 9,090 fits).
+# k >= 2 (stability and the gap refuse less; kmeans() would run MacQueen for k = 1). The loop
+# calls the C routine kmeans() itself calls for Lloyd (.C(C_kmeans_Lloyd), the same arguments in
+# the same storage modes) without kmeans()'s wrapping: the totals, scale() and the result object
+# cost 7 times the fit on the course data (gap --B 100 makes 9,090 fits).
 # kmeans()'s body is the same in R 4.2.2, 4.5.0 and 4.6.1; tests/reference/direct_lloyd_starts.R
 # checks the two against each other on every R the CI runs.
 best_lloyd <- function(X, starts, iter_max = 1000L) {
   k <- dim(starts)[2L]
-  if (k == 1L) return(best_lloyd_kmeans(X, starts, iter_max))  # kmeans() runs MacQueen there
   x <- as.matrix(X)
   storage.mode(x) <- "double"
   m <- nrow(x)
@@ -48,29 +48,8 @@ best_lloyd <- function(X, starts, iter_max = 1000L) {
       best <- list(cluster = Z$c1, wcss = wcss)
     }
   }
-  if (is.null(best)) stop("every start ended with an empty cluster", call. = FALSE)
+  if (is.null(best)) stop("every start repeats a center (kmeans() refuses them all)", call. = FALSE)
   list(cluster = as.integer(best$cluster), wcss = best$wcss, failed = failed)
-}
-
-# best_lloyd through kmeans() itself, one call per start (k = 1, and the reference the fast
-# loop is tested against).
-best_lloyd_kmeans <- function(X, starts, iter_max = 1000L) {
-  best <- NULL
-  failed <- 0L
-  for (s in seq_len(dim(starts)[1L])) {
-    centers <- matrix(starts[s, , ], nrow = dim(starts)[2L])
-    km <- tryCatch(suppressWarnings(kmeans(X, centers = centers, iter.max = iter_max,
-                                           algorithm = "Lloyd")),
-                   error = function(e) NULL)
-    if (is.null(km)) {
-      failed <- failed + 1L
-    } else if (is.null(best) || km$tot.withinss < best$tot.withinss -
-               START_TIE * abs(best$tot.withinss)) {
-      best <- km
-    }
-  }
-  if (is.null(best)) stop("every start ended with an empty cluster", call. = FALSE)
-  list(cluster = as.integer(best$cluster), wcss = best$tot.withinss, failed = failed)
 }
 
 # mclust's hc, me, ... evaluate calls to their helpers in the caller's frame, so they are called

@@ -101,8 +101,8 @@ max_jaccard <- function(original, found, k) {
 # d array of starting centers, [1, , , ] for the original fit and [b + 1, , , ] for resample b
 # (kmeans only); linkage: hclust's method name; partitions: for gmm, the starting partitions of
 # gmm_bootstrap_starts (n x (B + 1), 1-based); model: mclust's model name. Returns a list:
-# cluster (the original partition, 1-based), jaccard (k x B matrix), failed (starts that ended
-# with an empty cluster, over all fits).
+# cluster (the original partition, 1-based), jaccard (k x B matrix), failed (starts kmeans()
+# refuses, repeated centers, over all fits).
 bootstrap_jaccard <- function(X, k, index, lengths, starts = NULL, method = "kmeans",
                               linkage = "ward.D2", iter_max = 1000L, partitions = NULL,
                               model = "VVV") {

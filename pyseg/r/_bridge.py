@@ -286,5 +286,4 @@ def end_r() -> None:
     if _rpy2.cache_info().currsize:
         import rpy2.rinterface as rinterface
 
-        with _r_turn():
-            rinterface.endr(0)
+        rinterface.endr(0)
