@@ -49,6 +49,8 @@ if TYPE_CHECKING:
 
 #: The R files whose code produces the recorded numbers.
 R_CODE_FILES = ("bridge.R", "kmeans_course.R", "elbow.R")
+#: ``REngine.check_ready``'s keywords that load R's ``cluster`` package too.
+READY = {"silhouette": True}
 
 
 def canonical_command(dataset: Dataset, k_values: Sequence[int], elbow_starts: int) -> str:
@@ -294,13 +296,3 @@ class RecordedREngine(Recorded):
                      width: int = 900, height: int = 700, key: tuple[str, ...] = ()) -> bytes:
         raise RUnavailableError(f"{self.path} holds R's numbers, not R's plots: run R itself "
                                 "(drop --r-results) for cluster::clusplot")
-
-
-def load_r_packages() -> None:
-    REngine().check_ready(silhouette=True)
-
-
-def record(dataset: Dataset, settings: Any, k_values: list[int], path: Path | None, *,
-           scale: str, elbow_starts: int) -> Path:
-    return record_r_results(dataset, path, k_values=range(1, max(k_values) + 1),
-                            elbow_starts=elbow_starts, progress=False)
