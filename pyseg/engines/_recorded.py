@@ -159,6 +159,14 @@ class Recorded:
         """The recorded ``r_components`` and ``r_session_info``."""
         return {key: self.record.get(key) for key in ("r_components", "r_session_info")}
 
+    def summary(self) -> dict[str, Any]:
+        """Where the results came from: R version and code hashes, data, the recording command,
+        the file."""
+        summary = {key: self.record.get(key) for key in ("r_version", "r_components", "r_code",
+                                                         "data", "recorded_by")}
+        summary["file"] = str(self.path)
+        return summary
+
     def check_data(self, X: NDArray[np.float64]) -> str:
         """The features' SHA-256, if they are the recorded data's; else one error line."""
         key, data = features_sha256(X), self.record["data"]
@@ -223,6 +231,15 @@ def record_command(method: str, arguments: dict[str, Any], data: str | None = No
         words += [f"--{name.replace('_', '-')}", repr(value) if isinstance(value, float)
                   else str(value)]
     return shlex.join(words)
+
+
+def data_flags(dataset: Dataset) -> list[str]:
+    """``--data <file name>`` and, unless they are the course's, ``--columns``: the data as a
+    canonical ``record-r`` command names it (never its directory)."""
+    words = ["--data", dataset.path.name] if dataset.path is not None else []
+    if not dataset.is_course_schema:
+        words += ["--columns", ",".join(dataset.feature_names)]
+    return words
 
 
 def _float_json(value: float) -> float | str:
@@ -327,13 +344,8 @@ def _existing(target: Path, X: NDArray[np.float64], r_version: str) -> dict[str,
 
 
 def _canonical(dataset: Dataset, method: str, arguments: dict[str, Any], scale: str) -> str:
-    extra: tuple[str, ...] = ()
-    if not dataset.is_course_schema:
-        extra += ("--columns", ",".join(dataset.feature_names))
-    if scale != "none":
-        extra += ("--scale", scale)
-    name = dataset.path.name if dataset.path is not None else None
-    return record_command(method, arguments, name, extra)
+    scaled = ("--scale", scale) if scale != "none" else ()
+    return record_command(method, arguments, extra=(*data_flags(dataset), *scaled))
 
 
 def record_method_results(
@@ -399,20 +411,20 @@ class RecordedMethodEngine(Recorded):
         self.spec = recordable(self.method)
         super().__init__(path)
 
+    def _entries(self) -> list[dict[str, Any]]:
+        return [e for e in self.record.get("methods", []) if e["method"] == self.method]
+
     def summary(self) -> dict[str, Any]:
-        """Where the fits came from: R version, data, file (as RecordedREngine's summary)."""
-        summary = {key: self.record.get(key) for key in ("r_version", "r_components", "data")}
-        entries = [e for e in self.record.get("methods", []) if e["method"] == self.method]
-        summary["recorded_by"] = sorted({e["recorded_by"] for e in entries})
-        summary["r_code"] = entries[0]["r_code"] if entries else None
-        summary["file"] = str(self.path)
-        return summary
+        """As :meth:`Recorded.summary`, with this method's entries' commands (a list) and code."""
+        entries = self._entries()
+        return {**super().summary(), "recorded_by": sorted({e["recorded_by"] for e in entries}),
+                "r_code": entries[0]["r_code"] if entries else None}
 
     def fit(self, X: NDArray[np.float64], *arguments: Any) -> Any:
         """The fit recorded for these features and ``arguments`` (``fit``'s after ``X``)."""
         wanted = arguments_dict(self.method, arguments)
         key = self.check_data(X)
-        entries = [e for e in self.record.get("methods", []) if e["method"] == self.method]
+        entries = self._entries()
         for entry in entries:
             if entry["features_sha256"] == key and entry["arguments"] == wanted:
                 return decode_fit(self.method, entry["fit"])
