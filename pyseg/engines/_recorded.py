@@ -23,17 +23,19 @@ Arrays keep their dtype and shape, floats their exact value (JSON numbers are wr
 field. Records are keyed by the SHA-256 of the feature matrix (float64, C order), so they match
 the same numbers whatever the file's formatting; the file's own SHA-256 is stored too, for people.
 
-What differs between methods lives in each method's ``pyseg/methods/<name>/_record.py``:
-``record(dataset, settings, k_values, path, scale=, elbow_starts=)`` (what ``record-r --method``
-records) and ``load_r_packages()``; a method recorded as entries also gives ``ARGUMENTS`` (the
-names of its R engine's ``fit`` arguments after ``X``, also the ``record-r`` flags), ``R_FILES``,
-``FIT_TYPE`` and ``live_engine()``. This module is the rest, once: the file (reading, checking the
-data and the R version, merging, writing), the entries, and :class:`RecordedMethodEngine`.
+What differs between methods is data in each method's ``pyseg/methods/<name>/_record.py``:
+``READY`` (optional: the keywords of its R engine's ``check_ready`` that load every R package it
+uses). A method recorded as entries also gives ``ARGUMENTS`` (the names of its R engine's ``fit``
+arguments after ``X``, also the ``record-r`` flags), ``R_FILES``, ``FIT_TYPE``, ``live_engine()``
+and ``runs(dataset, settings, k_values)`` (the arguments ``record-r --method`` records), and
+optionally ``recorder(dataset)`` (the live engine to record, default ``live_engine()``); the
+default method records its own :data:`FORMAT` with ``record_r_results``. This module is the rest,
+once: the file (reading, checking the data and the R version, merging, writing), the entries,
+loading R's packages, recording any method, and :class:`RecordedMethodEngine`.
 """
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import hashlib
 import json
@@ -50,7 +52,7 @@ import numpy as np
 from pyseg._errors import InputError, RUnavailableError
 from pyseg._io import check_writable, write_atomic
 from pyseg.engines import REngine, r_code_sha256
-from pyseg.methods import NAMES, part
+from pyseg.methods import NAMES, info, part, trait
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -157,6 +159,14 @@ class Recorded:
         """The recorded ``r_components`` and ``r_session_info``."""
         return {key: self.record.get(key) for key in ("r_components", "r_session_info")}
 
+    def summary(self) -> dict[str, Any]:
+        """Where the results came from: R version and code hashes, data, the recording command,
+        the file."""
+        summary = {key: self.record.get(key) for key in ("r_version", "r_components", "r_code",
+                                                         "data", "recorded_by")}
+        summary["file"] = str(self.path)
+        return summary
+
     def check_data(self, X: NDArray[np.float64]) -> str:
         """The features' SHA-256, if they are the recorded data's; else one error line."""
         key, data = features_sha256(X), self.record["data"]
@@ -176,17 +186,22 @@ def recordable(method: str) -> ModuleType:
     return part(method, "record")
 
 
+def load_r_packages(method: str) -> None:
+    """Load the R packages of ``method`` (its R engine's ``check_ready(**READY)``): nothing if
+    one is missing, except for the course's method, whose R every recording needs."""
+    engine = getattr(part(method, "r"), info(method).R_ENGINE)()
+    try:
+        engine.check_ready(**getattr(part(method, "record"), "READY", {}))
+    except RUnavailableError:
+        if trait(method, "COURSE_MODEL", False):
+            raise
+
+
 def settle_r_session() -> None:
     """Load the R packages of every method (those that are installed), so that
     ``sessionInfo()`` lists the same packages whatever this process ran before."""
     for name in NAMES:
-        part(name, "record").load_r_packages()
-
-
-def load_r_packages_if_installed(engine: Any, **ready: Any) -> None:
-    """``engine.check_ready(**ready)``, nothing if an R package is missing."""
-    with contextlib.suppress(RUnavailableError):
-        engine.check_ready(**ready)
+        load_r_packages(name)
 
 
 def arguments_dict(method: str, arguments: tuple[Any, ...]) -> dict[str, Any]:
@@ -216,6 +231,15 @@ def record_command(method: str, arguments: dict[str, Any], data: str | None = No
         words += [f"--{name.replace('_', '-')}", repr(value) if isinstance(value, float)
                   else str(value)]
     return shlex.join(words)
+
+
+def data_flags(dataset: Dataset) -> list[str]:
+    """``--data <file name>`` and, unless they are the course's, ``--columns``: the data as a
+    canonical ``record-r`` command names it (never its directory)."""
+    words = ["--data", dataset.path.name] if dataset.path is not None else []
+    if not dataset.is_course_schema:
+        words += ["--columns", ",".join(dataset.feature_names)]
+    return words
 
 
 def _float_json(value: float) -> float | str:
@@ -320,13 +344,8 @@ def _existing(target: Path, X: NDArray[np.float64], r_version: str) -> dict[str,
 
 
 def _canonical(dataset: Dataset, method: str, arguments: dict[str, Any], scale: str) -> str:
-    extra: tuple[str, ...] = ()
-    if not dataset.is_course_schema:
-        extra += ("--columns", ",".join(dataset.feature_names))
-    if scale != "none":
-        extra += ("--scale", scale)
-    name = dataset.path.name if dataset.path is not None else None
-    return record_command(method, arguments, name, extra)
+    scaled = ("--scale", scale) if scale != "none" else ()
+    return record_command(method, arguments, extra=(*data_flags(dataset), *scaled))
 
 
 def record_method_results(
@@ -382,27 +401,30 @@ def record_method_results(
 
 class RecordedMethodEngine(Recorded):
     """The R engine of ``method`` (recorded as entries, :func:`recordable`) replaced by its fits
-    recorded in the file at ``path`` (``pyseg record-r --method``)."""
+    recorded in the file at ``path`` (``pyseg record-r --method``); a subclass may name its
+    method once, as ``method``, and adapt ``fit`` to its R engine's interface."""
 
-    def __init__(self, path: Path, method: str) -> None:
-        self.spec = recordable(method)
-        self.method = method
+    method = ""
+
+    def __init__(self, path: Path, method: str | None = None) -> None:
+        self.method = method or self.method
+        self.spec = recordable(self.method)
         super().__init__(path)
 
+    def _entries(self) -> list[dict[str, Any]]:
+        return [e for e in self.record.get("methods", []) if e["method"] == self.method]
+
     def summary(self) -> dict[str, Any]:
-        """Where the fits came from: R version, data, file (as RecordedREngine's summary)."""
-        summary = {key: self.record.get(key) for key in ("r_version", "r_components", "data")}
-        entries = [e for e in self.record.get("methods", []) if e["method"] == self.method]
-        summary["recorded_by"] = sorted({e["recorded_by"] for e in entries})
-        summary["r_code"] = entries[0]["r_code"] if entries else None
-        summary["file"] = str(self.path)
-        return summary
+        """As :meth:`Recorded.summary`, with this method's entries' commands (a list) and code."""
+        entries = self._entries()
+        return {**super().summary(), "recorded_by": sorted({e["recorded_by"] for e in entries}),
+                "r_code": entries[0]["r_code"] if entries else None}
 
     def fit(self, X: NDArray[np.float64], *arguments: Any) -> Any:
         """The fit recorded for these features and ``arguments`` (``fit``'s after ``X``)."""
         wanted = arguments_dict(self.method, arguments)
         key = self.check_data(X)
-        entries = [e for e in self.record.get("methods", []) if e["method"] == self.method]
+        entries = self._entries()
         for entry in entries:
             if entry["features_sha256"] == key and entry["arguments"] == wanted:
                 return decode_fit(self.method, entry["fit"])
@@ -420,8 +442,11 @@ class RecordedMethodEngine(Recorded):
     def knn_distances(self, X: NDArray[np.float64], k: int) -> NDArray[np.float64]:
         raise self._no("R's k-nearest-neighbour distances")
 
-    def predict(self, X: NDArray[np.float64], fit: Any, new: NDArray[np.float64]) -> Any:
+    def predict(self, *_: Any) -> Any:
+        """Recorded fits hold no predictions: one error line (as ``nearest_medoid``)."""
         raise self._no("R's predictions")
+
+    nearest_medoid = predict
 
     def dendrogram_png(self, X: NDArray[np.float64], *args: Any, **kwargs: Any) -> bytes:
         raise self._no("R's plots")
@@ -430,9 +455,16 @@ class RecordedMethodEngine(Recorded):
 def record_methods(names: Sequence[str], dataset: Dataset, settings: Any,
                    k_values: Sequence[int], path: Path | None = None, *, scale: str = "none",
                    elbow_starts: int = 10) -> Path:
-    """``record-r --method``: every method of ``names`` records itself into one file, in turn."""
+    """``record-r --method``: every method of ``names`` records itself into one file, in turn
+    (the default method its :data:`FORMAT`, for k = 1..max(``k_values``))."""
     for name in names:
-        path = part(name, "record").record(dataset, settings, k_values, path, scale=scale,
-                                           elbow_starts=elbow_starts)
+        spec = part(name, "record")
+        if not hasattr(spec, "ARGUMENTS"):
+            path = spec.record_r_results(dataset, path, k_values=range(1, max(k_values) + 1),
+                                         elbow_starts=elbow_starts, progress=False)
+            continue
+        engine = spec.recorder(dataset) if hasattr(spec, "recorder") else None
+        path = record_method_results(dataset, name, spec.runs(dataset, settings, k_values), path,
+                                     scale=scale, engine=engine)
     assert path is not None
     return path

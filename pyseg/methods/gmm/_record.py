@@ -11,19 +11,13 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from pyseg._data import Dataset
 from pyseg._errors import InputError
-from pyseg.engines._recorded import (
-    RecordedMethodEngine,
-    base_fit,
-    load_r_packages_if_installed,
-    record_method_results,
-)
+from pyseg.engines._recorded import RecordedMethodEngine, base_fit
 from pyseg.methods.gmm._base import GmmFit, check_gmm_mode
 from pyseg.methods.gmm._r import RGmmEngine
 
@@ -56,9 +50,6 @@ class RGmmRecorder:
         fit = engine.fit(X, int(k), covariance, start)
         return RecordedGmmFit(**dataclasses.asdict(fit), start=start)
 
-    def check_ready(self) -> None:
-        RGmmEngine().check_ready()
-
 
 live_engine = RGmmRecorder
 
@@ -66,8 +57,7 @@ live_engine = RGmmRecorder
 class RecordedGmmEngine(RecordedMethodEngine):
     """:class:`~pyseg.engines.RGmmEngine` replaced by ``record-r --method gmm`` fits."""
 
-    def __init__(self, path: Path) -> None:
-        super().__init__(path, "gmm")
+    method = "gmm"
 
     def start(self, X: NDArray[np.float64], k: int, covariance: str = "full"
               ) -> NDArray[np.int64]:
@@ -85,17 +75,6 @@ class RecordedGmmEngine(RecordedMethodEngine):
                              f"covariance={covariance} is not the recorded one")
         return base_fit(recorded, GmmFit)
 
-    def predict(self, *_: Any) -> NDArray[np.float64]:
-        """Recorded fits hold no predictions: one error line (``predict(fit, new)``)."""
-        raise self._no("R's predictions")
 
-
-def load_r_packages() -> None:
-    load_r_packages_if_installed(RGmmEngine())
-
-
-def record(dataset: Dataset, settings: Any, k_values: list[int], path: Path | None, *,
-           scale: str, elbow_starts: int) -> Path:
-    return record_method_results(dataset, "gmm",
-                                 [(k, settings.covariance, settings.mode) for k in k_values],
-                                 path, scale=scale)
+def runs(dataset: Dataset, settings: Any, k_values: list[int]) -> list[tuple[Any, ...]]:
+    return [(k, settings.covariance, settings.mode) for k in k_values]

@@ -3,11 +3,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from pyseg._data import Dataset
-from pyseg.engines._recorded import load_r_packages_if_installed, record_method_results
 from pyseg.methods.hierarchical._base import HierarchicalFit
 from pyseg.methods.hierarchical._r import RHierarchicalEngine
 
@@ -15,13 +13,8 @@ ARGUMENTS = ("k", "linkage")
 R_FILES = ("bridge.R", "hierarchical.R")
 FIT_TYPE = HierarchicalFit
 live_engine = RHierarchicalEngine
+READY = {"vector": True}
 
 
-def load_r_packages() -> None:
-    load_r_packages_if_installed(RHierarchicalEngine(), vector=True)
-
-
-def record(dataset: Dataset, settings: Any, k_values: list[int], path: Path | None, *,
-           scale: str, elbow_starts: int) -> Path:
-    return record_method_results(dataset, "hierarchical",
-                                 [(k, settings.linkage) for k in k_values], path, scale=scale)
+def runs(dataset: Dataset, settings: Any, k_values: list[int]) -> list[tuple[Any, ...]]:
+    return [(k, settings.linkage) for k in k_values]

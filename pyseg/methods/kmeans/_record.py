@@ -34,6 +34,7 @@ from pyseg.engines._recorded import (
     FORMAT,
     WHAT,
     Recorded,
+    data_flags,
     default_results_path,
     new_recording,
     write_recording,
@@ -49,6 +50,8 @@ if TYPE_CHECKING:
 
 #: The R files whose code produces the recorded numbers.
 R_CODE_FILES = ("bridge.R", "kmeans_course.R", "elbow.R")
+#: ``REngine.check_ready``'s keywords that load R's ``cluster`` package too.
+READY = {"silhouette": True}
 
 
 def canonical_command(dataset: Dataset, k_values: Sequence[int], elbow_starts: int) -> str:
@@ -58,11 +61,7 @@ def canonical_command(dataset: Dataset, k_values: Sequence[int], elbow_starts: i
     course's, k and the elbow's starts), never from how or where the command was typed: the
     data's directory, the output path, option order and spelling change nothing in the file.
     """
-    words = ["pyseg", "record-r"]
-    if dataset.path is not None:
-        words += ["--data", dataset.path.name]
-    if not dataset.is_course_schema:
-        words += ["--columns", ",".join(dataset.feature_names)]
+    words = ["pyseg", "record-r", *data_flags(dataset)]
     ks = sorted(int(k) for k in k_values)
     contiguous = ks == list(range(1, ks[-1] + 1))
     if contiguous:
@@ -205,13 +204,6 @@ class RecordedREngine(Recorded):
 
     formats = (FORMAT,)
 
-    def summary(self) -> dict[str, Any]:
-        """Where the results came from: R version and code hashes, data, the recording command."""
-        summary = {key: self.record.get(key) for key in ("r_version", "r_components", "r_code",
-                                                         "data", "recorded_by")}
-        summary["file"] = str(self.path)
-        return summary
-
     def _entries(self, X: NDArray[np.float64], kind: str) -> list[dict[str, Any]]:
         self.check_data(X)
         return [entry for entry in self.record["fits"] if entry["kind"] == kind]
@@ -294,13 +286,3 @@ class RecordedREngine(Recorded):
                      width: int = 900, height: int = 700, key: tuple[str, ...] = ()) -> bytes:
         raise RUnavailableError(f"{self.path} holds R's numbers, not R's plots: run R itself "
                                 "(drop --r-results) for cluster::clusplot")
-
-
-def load_r_packages() -> None:
-    REngine().check_ready(silhouette=True)
-
-
-def record(dataset: Dataset, settings: Any, k_values: list[int], path: Path | None, *,
-           scale: str, elbow_starts: int) -> Path:
-    return record_r_results(dataset, path, k_values=range(1, max(k_values) + 1),
-                            elbow_starts=elbow_starts, progress=False)

@@ -12,7 +12,6 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -20,12 +19,7 @@ import numpy as np
 from pyseg._data import Dataset
 from pyseg._errors import InputError
 from pyseg._gower import MixedColumns, numeric_columns
-from pyseg.engines._recorded import (
-    RecordedMethodEngine,
-    base_fit,
-    load_r_packages_if_installed,
-    record_method_results,
-)
+from pyseg.engines._recorded import RecordedMethodEngine, base_fit
 from pyseg.methods import part
 from pyseg.methods.pam._base import PamData, PamFit, check_distance
 from pyseg.methods.pam._r import RPamEngine
@@ -85,9 +79,6 @@ class RPamRecorder:
         fit = RPamEngine().fit(PamData(distance=distance, X=X, columns=columns), int(k))
         return RecordedPamFit(**dataclasses.asdict(fit), columns_sha256=columns_sha256(columns))
 
-    def check_ready(self) -> None:
-        RPamEngine().check_ready()
-
 
 live_engine = RPamRecorder
 
@@ -95,8 +86,7 @@ live_engine = RPamRecorder
 class RecordedPamEngine(RecordedMethodEngine):
     """:class:`~pyseg.engines.RPamEngine` replaced by ``record-r --method pam`` fits."""
 
-    def __init__(self, path: Path) -> None:
-        super().__init__(path, "pam")
+    method = "pam"
 
     def fit(self, data: PamData, k: int) -> PamFit:  # type: ignore[override]
         """The fit recorded for ``data``'s features, ``k`` and distance, on the same columns."""
@@ -108,17 +98,13 @@ class RecordedPamEngine(RecordedMethodEngine):
                 "`pyseg record-r --method pam` and the same --columns")
         return base_fit(recorded, PamFit)
 
-    def nearest_medoid(self, *_: Any) -> NDArray[np.int64]:
-        raise self._no("R's predictions")
+
+def runs(dataset: Dataset, settings: Any, k_values: list[int]) -> list[tuple[Any, ...]]:
+    # _compare replays through this module: looked up when called
+    distance = part("pam", "compare").pam_data(dataset, settings.distance).distance
+    return [(k, distance) for k in k_values]
 
 
-def load_r_packages() -> None:
-    load_r_packages_if_installed(RPamEngine())
-
-
-def record(dataset: Dataset, settings: Any, k_values: list[int], path: Path | None, *,
-           scale: str, elbow_starts: int) -> Path:
-    compare = part("pam", "compare")  # it replays through this module: looked up when called
-    distance = compare.pam_data(dataset, settings.distance).distance
-    return record_method_results(dataset, "pam", [(k, distance) for k in k_values], path,
-                                 scale=scale, engine=RPamRecorder(compare.mixed_columns(dataset)))
+def recorder(dataset: Dataset) -> RPamRecorder:
+    """The live engine ``record-r`` runs: Gower on ``dataset``'s feature columns as read."""
+    return RPamRecorder(part("pam", "compare").mixed_columns(dataset))
