@@ -36,7 +36,7 @@ from pyseg._course import COURSE_GRID, is_income_header, is_score_header
 from pyseg._data import count_line_ends, decoded, empty_file, header_fields, record_values
 from pyseg._errors import InputError
 from pyseg._io import atomic_file, open_input
-from pyseg._model import classify
+from pyseg._model import ParityCounts, classify
 from pyseg._numbers import within_rule
 from pyseg.engines import REngine
 
@@ -335,19 +335,16 @@ def _csv_cell(cell: str, delimiter: str) -> str:
 # -- scoring and writing --------------------------------------------------------------------------
 
 @dataclass
-class BatchSummary:
-    """What :func:`score_customers` found, for the summary line and ``--json``.
+class BatchSummary(ParityCounts):
+    """What :func:`score_customers` found, for the summary line and ``--json``; the parity
+    counts of :class:`~pyseg._model.ParityCounts` (``first_disagreement``: the file line, for a
+    grid the output line, of the first customer the languages disagree on).
 
     Attributes
     ----------
     n_customers : int
     counts : ndarray of shape (n_clusters,)
         Customers per segment (Python's segments; R's with ``engine="r"``).
-    n_agree : int or None
-        With ``engine="both"``: customers both languages put in the same segment.
-    first_disagreement : int or None
-        File line (grid: output line) of the first customer they disagree on.
-    max_distance_difference : float
     n_outside : int
         Customers outside the range the model was fitted on.
     first_outside : int or None
@@ -362,27 +359,15 @@ class BatchSummary:
     n_outside: int = 0
     first_outside: int | None = None
 
-    @property
-    def agree(self) -> bool:
-        return self.first_disagreement is None
-
-    def parity_dict(self) -> dict[str, object]:
-        """The parity keys of ``predict --json`` (``engine="both"`` only)."""
-        if self.n_agree is None:
-            return {}
-        return {"agree": self.agree, "n_agree": self.n_agree,
-                "max_distance_difference": self.max_distance_difference}
-
     def add(self, batch: CustomerBatch, run: Classification, outside: NDArray[np.bool_]) -> None:
         self.n_customers += len(batch.rows)
         self.counts += np.bincount(run.primary.index, minlength=len(self.counts))
-        if run.parity is not None:
-            parity = run.parity
-            self.n_agree = (self.n_agree or 0) + parity.n_agree
+        if run.n_agree is not None:
+            self.n_agree = (self.n_agree or 0) + run.n_agree
             self.max_distance_difference = max(self.max_distance_difference,
-                                               parity.max_distance_difference)
-            if self.first_disagreement is None and parity.first_disagreement is not None:
-                self.first_disagreement = int(batch.lines[parity.first_disagreement])
+                                               run.max_distance_difference)
+            if self.first_disagreement is None and run.first_disagreement is not None:
+                self.first_disagreement = int(batch.lines[run.first_disagreement])
         if outside.any():
             if self.first_outside is None:
                 self.first_outside = int(batch.lines[int(np.argmax(outside))])
