@@ -50,7 +50,7 @@ from pyseg._course import (
 )
 from pyseg._errors import InputError
 from pyseg._io import read_input
-from pyseg._numbers import NUMBER, cluster_count, parse_number, within_rule
+from pyseg._numbers import CUSTOMER_FIELDS, NUMBER, cluster_count, parse_number, within_rule
 from pyseg._synth import mall_like_csv_bytes
 
 if TYPE_CHECKING:
@@ -679,7 +679,6 @@ def validate_customer(income: object, score: object) -> tuple[float, float]:
     InputError
         With the bad value and the rule it breaks.
     """
-    return (
-        parse_number(income, "annual income ", "income"),
-        parse_number(score, "spending score ", "score"),
-    )
+    income, score = (parse_number(value, what, rule) for value, (rule, what)
+                     in zip((income, score), CUSTOMER_FIELDS, strict=True))
+    return income, score

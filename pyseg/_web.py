@@ -32,7 +32,7 @@ import numpy as np
 from pyseg._check import Checker
 from pyseg._data import load_dataset
 from pyseg._errors import InputError, PysegError
-from pyseg._numbers import parse_number
+from pyseg._numbers import CUSTOMER_FIELDS, parse_number
 from pyseg._segment_map import MapGeometry, customer_marker, segment_map
 
 if TYPE_CHECKING:
@@ -50,8 +50,6 @@ CHECK_TEMPLATE = "check.html.j2"
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 API_PATH = "/api/predict"
 CHECK_PATH = "/check"
-#: The form's fields: name, the words before a refused value, the rule of parse_number.
-FIELDS = (("income", "annual income ", "income"), ("score", "spending score ", "score"))
 
 _SECURITY_HEADERS = {
     "Content-Security-Policy": (
@@ -77,14 +75,14 @@ def read_customer(fields: Any) -> tuple[tuple[float, float] | None, dict[str, st
     """
     values: list[float] = []
     problems: dict[str, str] = {}
-    for name, what, rule in FIELDS:
+    for name, what in CUSTOMER_FIELDS:
         value = fields.get(name, "")
         if value is None:
             value = ""
         elif isinstance(value, int) and not isinstance(value, bool) and abs(value) > 1e308:
             value = str(value)  # a JSON integer of 400 digits: float() would overflow
         try:
-            values.append(parse_number(value, what, rule))
+            values.append(parse_number(value, what, name))
         except InputError as exc:
             problems[name] = str(exc)
     if problems:
@@ -195,7 +193,7 @@ def _add_form_routes(app: Flask, model: SegmentModel, plot: Any,
     @app.post("/")
     def answer() -> tuple[str, int]:
         # Echo back at most a short prefix of what was typed (escaped by the template).
-        echoed = {name: request.form.get(name, "")[:40] for name, _, _ in FIELDS}
+        echoed = {name: request.form.get(name, "")[:40] for name, _ in CUSTOMER_FIELDS}
         customer, problems = read_customer(request.form)
         if customer is None:
             return page(400, errors=problems, **echoed)
