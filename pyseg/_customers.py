@@ -32,7 +32,7 @@ from typing import IO, TYPE_CHECKING
 
 import numpy as np
 
-from pyseg._course import COURSE_GRID, is_income_header, is_score_header
+from pyseg._course import COURSE_GRID, course_rules, is_income_header, is_score_header
 from pyseg._data import count_line_ends, decoded, empty_file, header_fields, record_values
 from pyseg._errors import InputError
 from pyseg._io import atomic_file, open_input
@@ -173,8 +173,7 @@ def _layout(header: str, path: str, line: int, model: SegmentModel) -> _Layout:
                 if model.is_course_schema else "")
         raise InputError(f"{path}: the header needs the columns {wanted}{also}, "
                          f"it has {', '.join(map(repr, names))}")
-    rules = ("income", "score") if model.is_course_schema else ("",) * len(columns)
-    return _Layout(path, names, delimiter, columns, rules)
+    return _Layout(path, names, delimiter, columns, course_rules(model.feature_names_))
 
 
 def _feature_columns(header: list[str], model: SegmentModel) -> tuple[int, ...] | None:

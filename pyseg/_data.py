@@ -42,6 +42,7 @@ from pyseg._course import (
     GENERATED_ROWS,
     GENERATED_SEED,
     SHORT_NAMES,
+    course_rules,
     header_matches,
     is_course_schema,
     is_income_header,
@@ -335,9 +336,8 @@ def _select_features(
 ) -> _Features:
     indices = (_course_columns(names, source) if columns is None
                else resolve_columns(columns, names, source))
-    if is_course_schema([names[index] for index in indices]):
-        return _Features(indices, True, ("income", "score"))
-    return _Features(indices, False, ("",) * len(indices))
+    chosen = [names[index] for index in indices]
+    return _Features(indices, is_course_schema(chosen), course_rules(chosen))
 
 
 def header_fields(header: str, row: int, source: str) -> tuple[str, list[str]]:

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from pyseg._course import is_course_schema
+from pyseg._course import course_rules
 from pyseg._data import (
     Dataset,
     find_column,
@@ -220,9 +220,8 @@ def features_for_new_rows(features: Features, frame: pd.DataFrame, source: str
 
     header = [str(name) for name in frame.columns]
     names = [column.name for column in features.columns]
-    rules = ("income", "score") if is_course_schema(names) else ("",) * len(names)
     blocks = []
-    for column, rule in zip(features.columns, rules, strict=True):
+    for column, rule in zip(features.columns, course_rules(names), strict=True):
         name = header[find_column(column.name, header, source)]
         text = frame[name].astype("str").str.strip()
         if column.kind == "categorical":
