@@ -277,19 +277,8 @@ class SegmentModel:
         return np.asarray(((matrix < low) | (matrix > high)).any(axis=1), dtype=np.bool_)
 
     def range_warnings(self, customer: Any) -> list[str]:
-        """One sentence per feature of one customer that lies outside the fitted range.
-
-        Parameters
-        ----------
-        customer : array-like of shape (n_features,)
-            E.g. ``(income, score)``.
-
-        Returns
-        -------
-        list of str
-            E.g. ``["annual income 1000 is outside 15..137, the range of the data this model was
-            fitted on: the segment is a guess beyond the data"]``; empty within the data.
-        """
+        """:func:`range_warnings` of one ``customer`` (e.g. ``(income, score)``) against
+        ``feature_ranges_``."""
         self._check_fitted()
         return range_warnings(self._as_matrix(customer)[0], self.feature_ranges_,
                               self.feature_names_)
@@ -421,6 +410,12 @@ def range_warnings(values: ArrayLike, ranges: ArrayLike, feature_names: Sequence
     ranges : array-like of shape (n_features, 2)
         Minimum and maximum of each feature in the data the segments were fitted on.
     feature_names : sequence of str
+
+    Returns
+    -------
+    list of str
+        E.g. ``["annual income 1000 is outside 15..137, the range of the data this model was
+        fitted on: the segment is a guess beyond the data"]``; empty within the data.
     """
     labels = COURSE_LABELS if is_course_schema(feature_names) else feature_names
     return [
