@@ -399,21 +399,15 @@ def score_customers(model: SegmentModel, table: CustomerTable, engine: str = "py
     with _labelled_output(output, write) as stream:
         if stream is not None:
             stream.write(_header_bytes(table, engine))
-        for batch, run in _with_runs(model, table.batches, engine):
-            if table.check_range:
-                outside = model.outside_range(batch.X)
-            else:
-                outside = np.zeros(len(batch.rows), dtype=bool)
+        r_engine = REngine() if engine in ("r", "both") else None  # one R engine for every batch
+        for batch in table.batches:
+            run = classify(model, batch.X, engine, r_engine)
+            outside = (model.outside_range(batch.X) if table.check_range
+                       else np.zeros(len(batch.rows), dtype=bool))
             summary.add(batch, run, outside)
             if stream is not None:
                 stream.write(_labelled_bytes(model, table, batch, run))
     return summary
-
-
-def _with_runs(model: SegmentModel, batches: Iterator[CustomerBatch],
-               engine: str) -> Iterator[tuple[CustomerBatch, Classification]]:
-    r_engine = REngine() if engine in ("r", "both") else None  # one R engine for every batch
-    return ((batch, classify(model, batch.X, engine, r_engine)) for batch in batches)
 
 
 def _header_bytes(table: CustomerTable, engine: str) -> bytes:
