@@ -27,7 +27,7 @@ from pyseg._course import COURSE_FEATURES, PYTHON_COURSE, CourseSettings, is_cou
 from pyseg._data import Dataset, check_points, load_dataset
 from pyseg._errors import InputError
 from pyseg._io import json_text, read_input, write_atomic
-from pyseg._numbers import value_problem
+from pyseg._numbers import CUSTOMER_FIELDS, value_problem
 from pyseg._provenance import versions
 from pyseg._segments import Segment, segment_names
 from pyseg.engines import KMeansEngine, REngine, SklearnEngine, nearest_center
@@ -39,8 +39,6 @@ if TYPE_CHECKING:
 
 #: Value of the ``format`` key of a saved model.
 MODEL_FORMAT = "pyseg-segment-model"
-#: How messages name the course's two features.
-COURSE_LABELS = ("annual income", "spending score")
 #: Bumped whenever the JSON layout changes incompatibly.
 MODEL_FORMAT_VERSION = 1
 
@@ -417,7 +415,8 @@ def range_warnings(values: ArrayLike, ranges: ArrayLike, feature_names: Sequence
         E.g. ``["annual income 1000 is outside 15..137, the range of the data this model was
         fitted on: the segment is a guess beyond the data"]``; empty within the data.
     """
-    labels = COURSE_LABELS if is_course_schema(feature_names) else feature_names
+    labels = ([what.strip() for _, what in CUSTOMER_FIELDS] if is_course_schema(feature_names)
+              else feature_names)
     return [
         f"{label} {value:g} is outside {low:g}..{high:g}, the range of the data this model was "
         f"fitted on: the segment is a guess beyond the data"

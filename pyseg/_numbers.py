@@ -28,7 +28,7 @@ _TOO_LARGE = (
     "overflow"
 )
 #: A new customer's fields, as the command line and both forms take them: the name (also the
-#: course rule of :func:`parse_number`) and the words before a refused value.
+#: course rule of :func:`parse_number`) and how messages name the feature (before a value).
 CUSTOMER_FIELDS = (("income", "annual income "), ("score", "spending score "))
 NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 _MISSING_MARKERS = frozenset({"nan", "na", "n/a", "null", "none", "missing", "?", "-", "--"})
