@@ -544,7 +544,8 @@ def _numbers(layout: _Layout, column: pd.Series) -> pd.Series:
     return pd.to_numeric(as_text.str.strip(), errors="coerce")
 
 
-def _is_text(column: pd.Series) -> bool:
+def is_text(column: pd.Series) -> bool:
+    """Whether a column as read holds text (or booleans) rather than numbers."""
     import pandas as pd
 
     return pd.api.types.is_bool_dtype(column) or not pd.api.types.is_numeric_dtype(column)
@@ -559,7 +560,7 @@ def _feature_matrix(
     for position, index in enumerate(features.indices):
         # With usecols and no header, pandas labels the columns by their index in the file.
         column = frame[index] if features_only else frame.iloc[:, index]
-        if _is_text(column):
+        if is_text(column):
             column = _numbers(layout, column)
             if column.isna().any():
                 raise layout.problem(
@@ -581,7 +582,7 @@ def _numeric_only(layout: _Layout, frame: pd.DataFrame) -> _Layout:
     features = layout.features
     kept = [position for position, (index, rule) in enumerate(zip(features.indices,
                                                                     features.rules, strict=True))
-            if rule or not _is_text(frame.iloc[:, index])
+            if rule or not is_text(frame.iloc[:, index])
             or _numbers(layout, frame.iloc[:, index]).notna().mean() > 0.5]
     return replace(layout, features=_Features(
         tuple(features.indices[p] for p in kept), features.is_course_schema,

@@ -29,6 +29,7 @@ from pyseg._course import course_rules
 from pyseg._data import (
     Dataset,
     find_column,
+    is_text,
     normalise_header,
     parse_data,
     read_data,
@@ -115,9 +116,7 @@ def _encode(values: pd.Series, name: str, source: str) -> tuple[NDArray[np.float
                                                                   FeatureColumn]:
     """A column as read by :mod:`pyseg._data` (which checked every number): numbers, or text
     levels as indicators."""
-    import pandas as pd
-
-    if pd.api.types.is_bool_dtype(values) or not pd.api.types.is_numeric_dtype(values):
+    if is_text(values):
         return _indicators(values.astype("str").str.strip(), name, source)
     numbers = values.to_numpy(dtype=np.float64)
     _check_numbers(numbers, values, name, source)
