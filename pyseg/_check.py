@@ -237,7 +237,8 @@ class CheckResult:
             "answer_kind": self.answer.kind,
             "answer": self.answer.description,
             "language": self.answer.language,
-            "python_r_agree": bool((self.python.labels == _aligned(self.python, self.r)).all()),
+            "python_r_agree": agreement(self.python.labels, self.r.labels, self.python.n_clusters,
+                                        self.r.n_clusters).accuracy == 1.0,
             "confusion": self.course.alignment.confusion,
             "candidates": [c.settings() for c in self.candidates],
             "fits": 2 + len(self.candidates),
@@ -393,11 +394,6 @@ def _stable(X: NDArray[np.float64], labels: NDArray[np.int64]) -> bool:
     means = np.asarray([X[labels == c].mean(axis=0) for c in clusters])
     nearest, _ = nearest_center(X, means)
     return float(np.mean(clusters[nearest] == labels)) >= EQUALS
-
-
-def _aligned(a: FitResult, b: FitResult) -> NDArray[np.int64]:
-    """``b``'s labels in ``a``'s numbering."""
-    return agreement(a.labels, b.labels, a.n_clusters, b.n_clusters).alignment.relabel(b.labels)
 
 
 def _describe(candidate: Candidate) -> str:

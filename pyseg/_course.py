@@ -66,6 +66,12 @@ def is_course_schema(feature_names: Sequence[str]) -> bool:
             and is_score_header(str(feature_names[1])))
 
 
+def course_rules(feature_names: Sequence[str]) -> tuple[str, ...]:
+    """The range rule of each feature for :func:`pyseg._numbers.parse_number`: ``income`` and
+    ``score`` for the course's features (:func:`is_course_schema`), else none (``""``)."""
+    return ("income", "score") if is_course_schema(feature_names) else ("",) * len(feature_names)
+
+
 #: Smallest annual income (k$) a customer can have.
 INCOME_MIN = 0.0
 #: The spending score's range, both ends included.

@@ -32,11 +32,11 @@ from typing import IO, TYPE_CHECKING
 
 import numpy as np
 
-from pyseg._course import COURSE_GRID, is_income_header, is_score_header
+from pyseg._course import COURSE_GRID, course_rules, is_income_header, is_score_header
 from pyseg._data import count_line_ends, decoded, empty_file, header_fields, record_values
 from pyseg._errors import InputError
 from pyseg._io import atomic_file, open_input
-from pyseg._model import classify
+from pyseg._model import ParityCounts, classify
 from pyseg._numbers import within_rule
 from pyseg.engines import REngine
 
@@ -173,8 +173,7 @@ def _layout(header: str, path: str, line: int, model: SegmentModel) -> _Layout:
                 if model.is_course_schema else "")
         raise InputError(f"{path}: the header needs the columns {wanted}{also}, "
                          f"it has {', '.join(map(repr, names))}")
-    rules = ("income", "score") if model.is_course_schema else ("",) * len(columns)
-    return _Layout(path, names, delimiter, columns, rules)
+    return _Layout(path, names, delimiter, columns, course_rules(model.feature_names_))
 
 
 def _feature_columns(header: list[str], model: SegmentModel) -> tuple[int, ...] | None:
@@ -335,19 +334,16 @@ def _csv_cell(cell: str, delimiter: str) -> str:
 # -- scoring and writing --------------------------------------------------------------------------
 
 @dataclass
-class BatchSummary:
-    """What :func:`score_customers` found, for the summary line and ``--json``.
+class BatchSummary(ParityCounts):
+    """What :func:`score_customers` found, for the summary line and ``--json``; the parity
+    counts of :class:`~pyseg._model.ParityCounts` (``first_disagreement``: the file line, for a
+    grid the output line, of the first customer the languages disagree on).
 
     Attributes
     ----------
     n_customers : int
     counts : ndarray of shape (n_clusters,)
         Customers per segment (Python's segments; R's with ``engine="r"``).
-    n_agree : int or None
-        With ``engine="both"``: customers both languages put in the same segment.
-    first_disagreement : int or None
-        File line (grid: output line) of the first customer they disagree on.
-    max_distance_difference : float
     n_outside : int
         Customers outside the range the model was fitted on.
     first_outside : int or None
@@ -362,27 +358,15 @@ class BatchSummary:
     n_outside: int = 0
     first_outside: int | None = None
 
-    @property
-    def agree(self) -> bool:
-        return self.first_disagreement is None
-
-    def parity_dict(self) -> dict[str, object]:
-        """The parity keys of ``predict --json`` (``engine="both"`` only)."""
-        if self.n_agree is None:
-            return {}
-        return {"agree": self.agree, "n_agree": self.n_agree,
-                "max_distance_difference": self.max_distance_difference}
-
     def add(self, batch: CustomerBatch, run: Classification, outside: NDArray[np.bool_]) -> None:
         self.n_customers += len(batch.rows)
         self.counts += np.bincount(run.primary.index, minlength=len(self.counts))
-        if run.parity is not None:
-            parity = run.parity
-            self.n_agree = (self.n_agree or 0) + parity.n_agree
+        if run.n_agree is not None:
+            self.n_agree = (self.n_agree or 0) + run.n_agree
             self.max_distance_difference = max(self.max_distance_difference,
-                                               parity.max_distance_difference)
-            if self.first_disagreement is None and parity.first_disagreement is not None:
-                self.first_disagreement = int(batch.lines[parity.first_disagreement])
+                                               run.max_distance_difference)
+            if self.first_disagreement is None and run.first_disagreement is not None:
+                self.first_disagreement = int(batch.lines[run.first_disagreement])
         if outside.any():
             if self.first_outside is None:
                 self.first_outside = int(batch.lines[int(np.argmax(outside))])
@@ -415,21 +399,15 @@ def score_customers(model: SegmentModel, table: CustomerTable, engine: str = "py
     with _labelled_output(output, write) as stream:
         if stream is not None:
             stream.write(_header_bytes(table, engine))
-        for batch, run in _with_runs(model, table.batches, engine):
-            if table.check_range:
-                outside = model.outside_range(batch.X)
-            else:
-                outside = np.zeros(len(batch.rows), dtype=bool)
+        r_engine = REngine() if engine in ("r", "both") else None  # one R engine for every batch
+        for batch in table.batches:
+            run = classify(model, batch.X, engine, r_engine)
+            outside = (model.outside_range(batch.X) if table.check_range
+                       else np.zeros(len(batch.rows), dtype=bool))
             summary.add(batch, run, outside)
             if stream is not None:
                 stream.write(_labelled_bytes(model, table, batch, run))
     return summary
-
-
-def _with_runs(model: SegmentModel, batches: Iterator[CustomerBatch],
-               engine: str) -> Iterator[tuple[CustomerBatch, Classification]]:
-    r_engine = REngine() if engine in ("r", "both") else None  # one R engine for every batch
-    return ((batch, classify(model, batch.X, engine, r_engine)) for batch in batches)
 
 
 def _header_bytes(table: CustomerTable, engine: str) -> bytes:

@@ -42,6 +42,7 @@ from pyseg._course import (
     GENERATED_ROWS,
     GENERATED_SEED,
     SHORT_NAMES,
+    course_rules,
     header_matches,
     is_course_schema,
     is_income_header,
@@ -50,7 +51,7 @@ from pyseg._course import (
 )
 from pyseg._errors import InputError
 from pyseg._io import read_input
-from pyseg._numbers import NUMBER, cluster_count, parse_number, within_rule
+from pyseg._numbers import CUSTOMER_FIELDS, NUMBER, cluster_count, parse_number, within_rule
 from pyseg._synth import mall_like_csv_bytes
 
 if TYPE_CHECKING:
@@ -335,9 +336,8 @@ def _select_features(
 ) -> _Features:
     indices = (_course_columns(names, source) if columns is None
                else resolve_columns(columns, names, source))
-    if is_course_schema([names[index] for index in indices]):
-        return _Features(indices, True, ("income", "score"))
-    return _Features(indices, False, ("",) * len(indices))
+    chosen = [names[index] for index in indices]
+    return _Features(indices, is_course_schema(chosen), course_rules(chosen))
 
 
 def header_fields(header: str, row: int, source: str) -> tuple[str, list[str]]:
@@ -544,7 +544,8 @@ def _numbers(layout: _Layout, column: pd.Series) -> pd.Series:
     return pd.to_numeric(as_text.str.strip(), errors="coerce")
 
 
-def _is_text(column: pd.Series) -> bool:
+def is_text(column: pd.Series) -> bool:
+    """Whether a column as read holds text (or booleans) rather than numbers."""
     import pandas as pd
 
     return pd.api.types.is_bool_dtype(column) or not pd.api.types.is_numeric_dtype(column)
@@ -559,7 +560,7 @@ def _feature_matrix(
     for position, index in enumerate(features.indices):
         # With usecols and no header, pandas labels the columns by their index in the file.
         column = frame[index] if features_only else frame.iloc[:, index]
-        if _is_text(column):
+        if is_text(column):
             column = _numbers(layout, column)
             if column.isna().any():
                 raise layout.problem(
@@ -581,7 +582,7 @@ def _numeric_only(layout: _Layout, frame: pd.DataFrame) -> _Layout:
     features = layout.features
     kept = [position for position, (index, rule) in enumerate(zip(features.indices,
                                                                     features.rules, strict=True))
-            if rule or not _is_text(frame.iloc[:, index])
+            if rule or not is_text(frame.iloc[:, index])
             or _numbers(layout, frame.iloc[:, index]).notna().mean() > 0.5]
     return replace(layout, features=_Features(
         tuple(features.indices[p] for p in kept), features.is_course_schema,
@@ -679,7 +680,6 @@ def validate_customer(income: object, score: object) -> tuple[float, float]:
     InputError
         With the bad value and the rule it breaks.
     """
-    return (
-        parse_number(income, "annual income ", "income"),
-        parse_number(score, "spending score ", "score"),
-    )
+    income, score = (parse_number(value, what, rule) for value, (rule, what)
+                     in zip((income, score), CUSTOMER_FIELDS, strict=True))
+    return income, score

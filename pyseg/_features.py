@@ -25,10 +25,11 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from pyseg._course import is_course_schema
+from pyseg._course import course_rules
 from pyseg._data import (
     Dataset,
     find_column,
+    is_text,
     normalise_header,
     parse_data,
     read_data,
@@ -115,9 +116,7 @@ def _encode(values: pd.Series, name: str, source: str) -> tuple[NDArray[np.float
                                                                   FeatureColumn]:
     """A column as read by :mod:`pyseg._data` (which checked every number): numbers, or text
     levels as indicators."""
-    import pandas as pd
-
-    if pd.api.types.is_bool_dtype(values) or not pd.api.types.is_numeric_dtype(values):
+    if is_text(values):
         return _indicators(values.astype("str").str.strip(), name, source)
     numbers = values.to_numpy(dtype=np.float64)
     _check_numbers(numbers, values, name, source)
@@ -220,9 +219,8 @@ def features_for_new_rows(features: Features, frame: pd.DataFrame, source: str
 
     header = [str(name) for name in frame.columns]
     names = [column.name for column in features.columns]
-    rules = ("income", "score") if is_course_schema(names) else ("",) * len(names)
     blocks = []
-    for column, rule in zip(features.columns, rules, strict=True):
+    for column, rule in zip(features.columns, course_rules(names), strict=True):
         name = header[find_column(column.name, header, source)]
         text = frame[name].astype("str").str.strip()
         if column.kind == "categorical":

@@ -27,7 +27,7 @@ from pyseg._course import COURSE_FEATURES, PYTHON_COURSE, CourseSettings, is_cou
 from pyseg._data import Dataset, check_points, load_dataset
 from pyseg._errors import InputError
 from pyseg._io import json_text, read_input, write_atomic
-from pyseg._numbers import value_problem
+from pyseg._numbers import CUSTOMER_FIELDS, value_problem
 from pyseg._provenance import versions
 from pyseg._segments import Segment, segment_names
 from pyseg.engines import KMeansEngine, REngine, SklearnEngine, nearest_center
@@ -39,8 +39,6 @@ if TYPE_CHECKING:
 
 #: Value of the ``format`` key of a saved model.
 MODEL_FORMAT = "pyseg-segment-model"
-#: How messages name the course's two features.
-COURSE_LABELS = ("annual income", "spending score")
 #: Bumped whenever the JSON layout changes incompatibly.
 MODEL_FORMAT_VERSION = 1
 
@@ -277,19 +275,8 @@ class SegmentModel:
         return np.asarray(((matrix < low) | (matrix > high)).any(axis=1), dtype=np.bool_)
 
     def range_warnings(self, customer: Any) -> list[str]:
-        """One sentence per feature of one customer that lies outside the fitted range.
-
-        Parameters
-        ----------
-        customer : array-like of shape (n_features,)
-            E.g. ``(income, score)``.
-
-        Returns
-        -------
-        list of str
-            E.g. ``["annual income 1000 is outside 15..137, the range of the data this model was
-            fitted on: the segment is a guess beyond the data"]``; empty within the data.
-        """
+        """:func:`range_warnings` of one ``customer`` (e.g. ``(income, score)``) against
+        ``feature_ranges_``."""
         self._check_fitted()
         return range_warnings(self._as_matrix(customer)[0], self.feature_ranges_,
                               self.feature_names_)
@@ -421,8 +408,15 @@ def range_warnings(values: ArrayLike, ranges: ArrayLike, feature_names: Sequence
     ranges : array-like of shape (n_features, 2)
         Minimum and maximum of each feature in the data the segments were fitted on.
     feature_names : sequence of str
+
+    Returns
+    -------
+    list of str
+        E.g. ``["annual income 1000 is outside 15..137, the range of the data this model was
+        fitted on: the segment is a guess beyond the data"]``; empty within the data.
     """
-    labels = COURSE_LABELS if is_course_schema(feature_names) else feature_names
+    labels = ([what.strip() for _, what in CUSTOMER_FIELDS] if is_course_schema(feature_names)
+              else feature_names)
     return [
         f"{label} {value:g} is outside {low:g}..{high:g}, the range of the data this model was "
         f"fitted on: the segment is a guess beyond the data"
@@ -492,58 +486,56 @@ def _contents_problem(centers: NDArray[np.float64], ranges: NDArray[np.float64],
 PREDICT_ENGINES = ("python", "r", "both")
 
 
-@dataclass(frozen=True)
-class PredictionParity:
-    """R's classification of the customers Python classified, and how far they agree.
+class ParityCounts:
+    """How far Python's and R's nearest centers agree, for ``engine="both"`` (else ``n_agree``
+    is None).
 
     Attributes
     ----------
-    r : Predictions
-    n_agree : int
+    n_agree : int or None
         Customers both languages put in the same segment.
     first_disagreement : int or None
-        0-based row of the first customer they disagree on.
+        Row of the first customer they disagree on.
     max_distance_difference : float
         Largest difference of the distances to the chosen centers.
     """
 
-    r: Predictions
-    n_agree: int
+    n_agree: int | None
     first_disagreement: int | None
     max_distance_difference: float
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"agree": self.first_disagreement is None, "n_agree": self.n_agree,
+    @property
+    def agree(self) -> bool:
+        return self.first_disagreement is None
+
+    def parity_dict(self) -> dict[str, Any]:
+        """The parity keys of ``predict --json`` (``engine="both"`` only)."""
+        if self.n_agree is None:
+            return {}
+        return {"agree": self.agree, "n_agree": self.n_agree,
                 "max_distance_difference": self.max_distance_difference}
 
 
 @dataclass(frozen=True)
-class Classification:
-    """Customers classified by Python, by R, or by both with a parity check.
+class Classification(ParityCounts):
+    """Customers classified by Python, by R, or by both with a parity check
+    (:class:`ParityCounts`; ``first_disagreement`` is 0-based).
 
     Attributes
     ----------
     engine : {"python", "r", "both"}
     primary : Predictions
         Python's predictions (R's with ``engine="r"``).
-    parity : PredictionParity or None
-        R's predictions and their agreement with Python's (``engine="both"`` only).
+    r : Predictions or None
+        R's predictions beside Python's (``engine="both"`` only).
     """
 
     engine: str
     primary: Predictions
-    parity: PredictionParity | None = None
-
-    @property
-    def agree(self) -> bool:
-        return self.parity is None or self.parity.first_disagreement is None
-
-    @property
-    def r(self) -> Predictions | None:
-        return None if self.parity is None else self.parity.r
-
-    def parity_dict(self) -> dict[str, Any]:
-        return {} if self.parity is None else self.parity.to_dict()
+    r: Predictions | None = None
+    n_agree: int | None = None
+    first_disagreement: int | None = None
+    max_distance_difference: float = 0.0
 
 
 def classify(model: SegmentModel, X: Any, engine: str = "python",
@@ -562,13 +554,12 @@ def classify(model: SegmentModel, X: Any, engine: str = "python",
         return Classification(engine, r)
     python = model.predict(X)
     same = python.index == r.index
-    parity = PredictionParity(
-        r=r,
+    return Classification(
+        engine, python, r,
         n_agree=int(np.count_nonzero(same)),
         first_disagreement=None if same.all() else int(np.argmin(same)),
         max_distance_difference=float(np.max(np.abs(python.distance - r.distance), initial=0.0)),
     )
-    return Classification(engine, python, parity)
 
 
 def load_or_fit(model_path: str | os.PathLike[str] | None = None,

@@ -27,6 +27,9 @@ _TOO_LARGE = (
     f"is too large: values must lie within +-{MAX_ABS_VALUE:g} so that squared distances cannot "
     "overflow"
 )
+#: A new customer's fields, as the command line and both forms take them: the name (also the
+#: course rule of :func:`parse_number`) and how messages name the feature (before a value).
+CUSTOMER_FIELDS = (("income", "annual income "), ("score", "spending score "))
 NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 _MISSING_MARKERS = frozenset({"nan", "na", "n/a", "null", "none", "missing", "?", "-", "--"})
 _INFINITY_WORDS = frozenset({"inf", "+inf", "-inf", "infinity", "+infinity", "-infinity"})

@@ -1,7 +1,8 @@
-"""The web form (a small Flask app, :func:`create_app`): type a customer, see the segment.
+"""The web page (a small Flask app, :func:`create_app`): type a customer, see the segment; upload
+your own answer, see ``pyseg check``'s verdict.
 
 Values are checked by the command line's rules (:func:`pyseg._numbers.parse_number`), one message
-per refused field (HTTP 400), and everything shown goes through the autoescaped jinja2 template.
+per refused field (HTTP 400), and everything shown goes through the autoescaped jinja2 templates.
 The map of the segments is drawn once per model (:func:`pyseg._segment_map.segment_map`) and
 embedded as a PNG data URI; each answer places the customer on it with inline SVG
 (:func:`pyseg._segment_map.customer_marker`), so an answer costs a nearest-center lookup, no
@@ -10,22 +11,33 @@ second request, and the strict Content-Security-Policy (``img-src data:``, no sc
 ``POST /api/predict`` answers programs with JSON: the same fields (form-encoded or a JSON
 object), the same checks, ``{"segment", "name", "description", "center", "distance",
 "warnings"}`` or, for bad input, HTTP 400 with ``{"errors": [...]}``.
+
+"Check my answer": ``GET /check`` shows the upload form, ``POST /check`` (multipart, field
+``answer``) the verdict of :class:`pyseg._check.Checker` on the data the page's model was fitted
+on. The upload is capped by the app's request limit and read in memory
+(:func:`in_memory_request_class`), never written to disk; a bad file shows its one-line message
+on the page (HTTP 400).
 """
 
 from __future__ import annotations
 
 import base64
+import io
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from pyseg._errors import InputError
-from pyseg._numbers import parse_number
+from pyseg._check import Checker
+from pyseg._data import load_dataset
+from pyseg._errors import InputError, PysegError
+from pyseg._numbers import CUSTOMER_FIELDS, parse_number
 from pyseg._segment_map import MapGeometry, customer_marker, segment_map
-from pyseg._web_check import add_check_routes
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from flask import Flask
     from numpy.typing import NDArray
 
@@ -34,10 +46,10 @@ if TYPE_CHECKING:
 #: Largest request body accepted: a form with two numbers needs a few hundred bytes.
 MAX_REQUEST_BYTES = 16 * 1024
 TEMPLATE = "serve.html.j2"
+CHECK_TEMPLATE = "check.html.j2"
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 API_PATH = "/api/predict"
-#: The form's fields: name, the words before a refused value, the rule of parse_number.
-FIELDS = (("income", "annual income ", "income"), ("score", "spending score ", "score"))
+CHECK_PATH = "/check"
 
 _SECURITY_HEADERS = {
     "Content-Security-Policy": (
@@ -49,7 +61,6 @@ _SECURITY_HEADERS = {
     "Referrer-Policy": "no-referrer",
     "Cache-Control": "no-store",
 }
-
 
 def read_customer(fields: Any) -> tuple[tuple[float, float] | None, dict[str, str]]:
     """The customer in ``fields`` (a mapping of field name to value), or every field's problem.
@@ -64,14 +75,14 @@ def read_customer(fields: Any) -> tuple[tuple[float, float] | None, dict[str, st
     """
     values: list[float] = []
     problems: dict[str, str] = {}
-    for name, what, rule in FIELDS:
+    for name, what in CUSTOMER_FIELDS:
         value = fields.get(name, "")
         if value is None:
             value = ""
         elif isinstance(value, int) and not isinstance(value, bool) and abs(value) > 1e308:
             value = str(value)  # a JSON integer of 400 digits: float() would overflow
         try:
-            values.append(parse_number(value, what, rule))
+            values.append(parse_number(value, what, name))
         except InputError as exc:
             problems[name] = str(exc)
     if problems:
@@ -93,7 +104,8 @@ def create_app(model: SegmentModel, points: NDArray[np.float64] | None = None) -
     Parameters
     ----------
     model : SegmentModel
-        A fitted (or loaded) model of income and spending score.
+        A fitted (or loaded) model of income and spending score; its data
+        (``model.data_["source"]``) is what answers are checked on.
     points : ndarray of shape (n_samples, 2), optional
         Customers to draw behind the segments (default: the model's training data, if it was
         fitted in this process; a loaded model draws its segment regions and centers only).
@@ -102,9 +114,10 @@ def create_app(model: SegmentModel, points: NDArray[np.float64] | None = None) -
     -------
     flask.Flask
         ``GET /`` shows the form; ``POST /`` with fields ``income`` and ``score`` shows the
-        answer; ``POST /api/predict`` answers in JSON.
+        answer; ``POST /api/predict`` answers in JSON; ``GET /check`` and ``POST /check``
+        check an answer.
     """
-    from flask import Flask
+    from flask import Flask, request
 
     model.require_course_schema("the web form")
     if points is None:
@@ -112,12 +125,23 @@ def create_app(model: SegmentModel, points: NDArray[np.float64] | None = None) -
     app = Flask("pyseg.web", template_folder=str(TEMPLATES_DIR))
     app.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
     app.config["MAX_FORM_MEMORY_SIZE"] = MAX_REQUEST_BYTES
-    # Flask only autoescapes *.html templates by default; ours is *.html.j2, so force it on.
+    app.request_class = in_memory_request_class()
+    # Flask only autoescapes *.html templates by default; ours are *.html.j2, so force it on.
     app.jinja_env.autoescape = True
     drawn = segment_map(model, points)
-    _add_form_routes(app, model, _data_uri(drawn.png), drawn.geometry)
+    form_page = _add_form_routes(app, model, _data_uri(drawn.png), drawn.geometry)
     _add_api_routes(app, model)
-    add_check_routes(app, model)  # "Check my answer" (issue 19)
+    check_page = _add_check_routes(app, model)  # "Check my answer" (issue 19)
+
+    @app.errorhandler(413)
+    def too_large(_error: Exception) -> Any:
+        message = f"the request is larger than {MAX_REQUEST_BYTES} bytes"
+        if request.path == API_PATH:
+            return {"errors": [message]}, 413
+        if request.path == CHECK_PATH:
+            limit = app.config.get("MAX_CONTENT_LENGTH")
+            return check_page(413, error=f"the file is larger than {limit} bytes")
+        return form_page(413, errors={"request": message})
 
     @app.after_request
     def secure(response: Any) -> Any:
@@ -127,6 +151,18 @@ def create_app(model: SegmentModel, points: NDArray[np.float64] | None = None) -
     return app
 
 
+def in_memory_request_class() -> type:
+    """Flask's request, with every uploaded file kept in memory (werkzeug would spool a large
+    one to a temporary file)."""
+    from flask import Request
+
+    class InMemoryRequest(Request):
+        def _get_file_stream(self, *args: Any, **kwargs: Any) -> io.BytesIO:
+            return io.BytesIO()
+
+    return InMemoryRequest
+
+
 def _data_uri(png: bytes) -> Any:
     """``data:image/png;base64,...``, marked safe: base64 needs no escaping (it is ~85 kB)."""
     from markupsafe import Markup
@@ -134,8 +170,10 @@ def _data_uri(png: bytes) -> Any:
     return Markup("data:image/png;base64," + base64.b64encode(png).decode("ascii"))
 
 
-def _add_form_routes(app: Flask, model: SegmentModel, plot: Any, geometry: MapGeometry) -> None:
-    """``GET /`` and ``POST /``: the page, with the map drawn once and the customer on top."""
+def _add_form_routes(app: Flask, model: SegmentModel, plot: Any,
+                     geometry: MapGeometry) -> Callable[..., tuple[str, int]]:
+    """``GET /`` and ``POST /``: the page, with the map drawn once and the customer on top;
+    returns the page."""
     from flask import render_template, request
 
     segments = [(s.name, s.description) for s in model.segments_]
@@ -155,7 +193,7 @@ def _add_form_routes(app: Flask, model: SegmentModel, plot: Any, geometry: MapGe
     @app.post("/")
     def answer() -> tuple[str, int]:
         # Echo back at most a short prefix of what was typed (escaped by the template).
-        echoed = {name: request.form.get(name, "")[:40] for name, _, _ in FIELDS}
+        echoed = {name: request.form.get(name, "")[:40] for name, _ in CUSTOMER_FIELDS}
         customer, problems = read_customer(request.form)
         if customer is None:
             return page(400, errors=problems, **echoed)
@@ -164,12 +202,7 @@ def _add_form_routes(app: Flask, model: SegmentModel, plot: Any, geometry: MapGe
         return page(prediction=prediction, warnings=model.range_warnings(customer),
                     customer=customer, marker=marker, **echoed)
 
-    @app.errorhandler(413)
-    def too_large(_error: Exception) -> Any:
-        message = f"the request is larger than {MAX_REQUEST_BYTES} bytes"
-        if request.path == API_PATH:
-            return {"errors": [message]}, 413
-        return page(413, errors={"request": message})
+    return page
 
 
 def _add_api_routes(app: Flask, model: SegmentModel) -> None:
@@ -188,3 +221,51 @@ def _add_api_routes(app: Flask, model: SegmentModel) -> None:
         if customer is None:
             return {"errors": list(problems.values())}, 400
         return api_payload(model, customer), 200
+
+
+def _checker(model: SegmentModel) -> Checker | str:
+    """The checker of the data ``model`` was fitted on, or why there is none."""
+    source = str(model.data_.get("source", ""))
+    path = Path(source)
+    if path.is_file():
+        dataset = load_dataset(path)
+        if dataset.sha256 == model.data_.get("sha256"):
+            return Checker(dataset)
+    return ("checking an answer needs the data the model was fitted on: start pyseg serve "
+            "with --data FILE")
+
+
+def _add_check_routes(app: Flask, model: SegmentModel) -> Callable[..., tuple[str, int]]:
+    """``GET /check`` and ``POST /check``: the upload form and the verdict; returns the page."""
+    from flask import render_template, request
+
+    source = str(model.data_.get("source", "the course data"))
+    checkers: list[Checker | str] = []  # the data is read at the first check, not at start
+    first = threading.Lock()
+
+    def page(status: int = 200, **context: Any) -> tuple[str, int]:
+        limit = app.config.get("MAX_CONTENT_LENGTH")
+        html = render_template(CHECK_TEMPLATE, data_source=source, max_bytes=limit, **context)
+        return html, status
+
+    @app.get(CHECK_PATH)
+    def check_form() -> tuple[str, int]:
+        return page()
+
+    @app.post(CHECK_PATH)
+    def check_answer() -> tuple[str, int]:
+        upload = request.files.get("answer")
+        if upload is None or not upload.filename:
+            return page(400, error="choose your answer file first")
+        try:
+            with first:
+                if not checkers:
+                    checkers.append(_checker(model))
+            if not isinstance(checkers[0], Checker):
+                return page(400, error=checkers[0])
+            result = checkers[0].check_bytes(upload.read(), Path(upload.filename).name)
+        except PysegError as exc:
+            return page(400 if exc.exit_code == 2 else 503, error=str(exc))
+        return page(result=result)
+
+    return page

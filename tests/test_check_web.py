@@ -90,8 +90,7 @@ def test_bad_files_are_a_message_on_the_page(client, answers) -> None:
 
 
 def test_the_upload_is_capped_and_kept_in_memory(client) -> None:
-    from pyseg._web import MAX_REQUEST_BYTES
-    from pyseg._web_check import in_memory_request_class
+    from pyseg._web import MAX_REQUEST_BYTES, in_memory_request_class
 
     page = _upload(client, "big.txt", b"1\n" * MAX_REQUEST_BYTES)
     assert page.status_code == 413 and "larger than" in _text(page.text, "error")

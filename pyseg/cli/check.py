@@ -8,8 +8,7 @@ import textwrap
 
 from pyseg._check import check, check_text_lines
 from pyseg._data import load_dataset
-from pyseg.cli._args import add_data_arguments, integer
-from pyseg.cli._help import COMMAND_HELP
+from pyseg.cli._args import add_command, integer
 
 DESCRIPTION = textwrap.fill(
     "Check your own K-Means answer on the course data: your labels (a CSV with CustomerID and "
@@ -25,10 +24,8 @@ exit status: 0 match, 1 any other finding, 2 bad input or usage, 3 R missing or 
 
 
 def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    parser = subparsers.add_parser("check", help=COMMAND_HELP["check"], description=DESCRIPTION,
-                                   formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = add_command(subparsers, "check", DESCRIPTION)
     parser.add_argument("answer", metavar="ANSWER", help="your labels or centers (CSV or text)")
-    add_data_arguments(parser)
     parser.add_argument("--k", type=integer(2, 20), default=5,
                         help="the course's number of clusters (default 5)")
     parser.add_argument("--json", action="store_true", help="print one JSON document")

@@ -186,15 +186,15 @@ def _predict_one(model: SegmentModel, args: argparse.Namespace) -> int:
     if args.json:
         payload = {"customer": {"income": income, "score": score}, "engine": args.engine,
                    "prediction": prediction.to_dict(), "warnings": warnings, **run.parity_dict()}
-        if run.r is not None and run.parity is not None:
+        if run.r is not None:
             payload["r_prediction"] = run.r[0].to_dict()
         sys.stdout.write(json_text(payload))
     else:
         for warning in warnings:
             _warn(warning)
         print(format_prediction(prediction, income, score))
-        if run.parity is not None:
-            print(_parity_line(run.parity.n_agree, 1), file=sys.stderr)
+        if run.n_agree is not None:
+            print(_parity_line(run.n_agree, 1), file=sys.stderr)
     return ExitCode.OK if run.agree else ExitCode.PARITY_FAILED
 
 
