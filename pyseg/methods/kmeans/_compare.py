@@ -445,6 +445,11 @@ def best_lloyd(X: NDArray[np.float64], starts: NDArray[np.float64],
 class Resample(Resampler):
     """K-Means refits: the best Lloyd run of S shared k-means++ starts."""
 
+    method_words = "K-Means k = {k}, best of {self.starts} shared k-means++ starts (Lloyd)"
+    clusterboot_method = ("kmeansCBI, krange = {k}, runs = 1, nstart = {self.starts}, "
+                          "iter.max = 300")
+    clusgap_code = "function(x, k) kmeans(x, k, iter.max = 300, nstart = {self.starts})"
+
     def bootstrap_draws(self, X: NDArray[np.float64], k: int, rows: Sequence[NDArray[np.int64]],
                         rng: np.random.Generator, r_engine: RResampleEngine) -> list[Any]:
         """S starts for the original fit, then S per resample."""
@@ -483,13 +488,3 @@ class Resample(Resampler):
 
     def r_gap_draws(self, draws: Sequence[Any] | None) -> dict[str, Any]:
         return self.r_draws(draws, 0)
-
-    def method_text(self, k: int) -> str:
-        return f"K-Means k = {k}, best of {self.starts} shared k-means++ starts (Lloyd)"
-
-    def clusterboot_call(self, k: int, B: int, seed: int) -> str:
-        return (f"fpc::clusterboot(X, B = {B}, bootmethod = 'boot', clustermethod = kmeansCBI, "
-                f"krange = {k}, runs = 1, nstart = {self.starts}, iter.max = 300, seed = {seed})")
-
-    def clusgap_function(self) -> str:
-        return f"function(x, k) kmeans(x, k, iter.max = 300, nstart = {self.starts})"
