@@ -10,7 +10,6 @@ its own draws, is the independent check; ``cluster::maxSE``'s five rules choose 
 
 from __future__ import annotations
 
-import functools
 import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -20,8 +19,8 @@ import numpy as np
 from pyseg._data import Dataset
 from pyseg._errors import InputError
 from pyseg._io import json_ready
-from pyseg._stability import Job, check_resample_arguments, check_resamples, resample_both
-from pyseg.engines import PythonResampleEngine, RResampleEngine
+from pyseg._stability import Job, check_resample_arguments, resample_both
+from pyseg.engines import PythonResampleEngine
 from pyseg.engines._stability_r import MAXSE_RULES
 
 if TYPE_CHECKING:
@@ -212,11 +211,9 @@ def gap_statistic(dataset: Dataset, k_max: int = 10, B: int = 100, seed: int = 1
     """
     X = np.ascontiguousarray(dataset.X, dtype=np.float64)
     check_gap_arguments(X, k_max, reference, d_power)
-    check_resamples("--B", B, X.size)
-    fit = check_resample_arguments(X, k_max, starts, method, dataset.source, workers,
-                                   covariance, linkage)
-    python_engine, r_engine = PythonResampleEngine(), RResampleEngine()
-    r_engine.check_ready(fit=fit)
+    fit, r_engine = check_resample_arguments(X, dataset.source, "--B", B, X.size, k_max, starts,
+                                             method, workers, covariance, linkage)
+    python_engine = PythonResampleEngine()
     rng = np.random.default_rng(seed)
     sets = np.concatenate([X[None], reference_sets(X, B, reference, rng)])
 
@@ -226,10 +223,9 @@ def gap_statistic(dataset: Dataset, k_max: int = 10, B: int = 100, seed: int = 1
         return (python_engine.gap_logw, options), (r_engine.gap_logw, options)
 
     _, python, r, check, unavailable = resample_both(
-        B + 1, workers, f"gap: B={B}", progress, fit.draws_from_r,
-        lambda: fit.gap_draws(sets, k_max, rng, r_engine), jobs,
-        (r_engine.clusgap, (X, k_max, B, seed, fit, d_power, reference)) if clusgap else None,
-        dask, functools.partial(r_engine.check_ready, fit=fit))
+        B + 1, workers, f"gap: B={B}", progress, lambda: fit.gap_draws(sets, k_max, rng, r_engine),
+        jobs, (r_engine.clusgap, (X, k_max, B, seed, fit, d_power, reference)) if clusgap else None,
+        dask, fit)
     settings = {"method": method, "linkage": linkage, "k_max": k_max, "B": B, "seed": seed,
                 "starts": starts, "reference": reference, "d_power": d_power, **fit.json_keys()}
     python_side = GapSide.from_logw(np.concatenate(python))
