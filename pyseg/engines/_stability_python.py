@@ -97,8 +97,9 @@ class Resampler:
         return {}
 
     def r_gap_draws(self, draws: Sequence[Any] | None) -> dict[str, Any]:
-        """Gap draws of some data sets as arguments of R's refits."""
-        return {}
+        """Gap draws of some data sets as arguments of R's refits (by default as
+        :meth:`r_draws` hands a bootstrap's)."""
+        return self.r_draws(draws, 0)
 
     def r_options(self) -> dict[str, Any]:
         """The method and its settings as arguments of R's refits and checks."""

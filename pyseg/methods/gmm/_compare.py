@@ -500,10 +500,7 @@ class Resample(Resampler):
 
     def r_draws(self, draws: Sequence[Any] | None, n: int) -> dict[str, Any]:
         assert draws is not None
-        table = np.zeros((n, len(draws)), dtype=np.int64)
-        for b, start in enumerate(draws):
-            table[:start.partition.size, b] = start.partition + 1
-        return {"partitions": np.asfortranarray(table)}
+        return {"partitions": index_table(n, [start.partition for start in draws])[0]}
 
     def r_gap_draws(self, draws: Sequence[Any] | None) -> dict[str, Any]:
         """R's partitions: ``me`` ran in :meth:`gap_draws`, once per fit."""

@@ -413,13 +413,6 @@ START_TIE = 1e-9
 LLOYD_MAX_ITER = 1000
 
 
-def kmeanspp_starts(X: NDArray[np.float64], k: int, starts: int,
-                    rng: np.random.Generator) -> NDArray[np.float64]:
-    """``starts`` greedy k-means++ draws (:func:`pyseg._lloyd.kmeanspp_many`): shape
-    (starts, k, n_features)."""
-    return kmeanspp_many(X, k, starts, rng)
-
-
 def best_lloyd(X: NDArray[np.float64], starts: NDArray[np.float64],
                max_iter: int = LLOYD_MAX_ITER) -> tuple[NDArray[np.int64], float]:
     """Lloyd from each start of ``starts`` (S, k, d); the labels and WCSS of the best.
@@ -452,9 +445,9 @@ class Resample(Resampler):
 
     def bootstrap_draws(self, X: NDArray[np.float64], k: int, rows: Sequence[NDArray[np.int64]],
                         rng: np.random.Generator, r_engine: RResampleEngine) -> list[Any]:
-        """S starts for the original fit, then S per resample."""
-        return [kmeanspp_starts(X, k, self.starts, rng)] + [
-            kmeanspp_starts(X[r], k, self.starts, rng) for r in rows]
+        """S greedy k-means++ starts (S, k, d) for the original fit, then S per resample."""
+        return [kmeanspp_many(X, k, self.starts, rng)] + [
+            kmeanspp_many(X[r], k, self.starts, rng) for r in rows]
 
     def gap_draws(self, sets: NDArray[np.float64], k_max: int, rng: np.random.Generator,
                   r_engine: RResampleEngine) -> list[Any]:
@@ -485,6 +478,3 @@ class Resample(Resampler):
     def r_draws(self, draws: Sequence[Any] | None, n: int) -> dict[str, Any]:
         assert draws is not None
         return {"starts": np.asfortranarray(np.stack(draws), dtype=np.float64)}
-
-    def r_gap_draws(self, draws: Sequence[Any] | None) -> dict[str, Any]:
-        return self.r_draws(draws, 0)
