@@ -19,7 +19,8 @@ import numpy as np
 from pyseg._data import Dataset
 from pyseg._errors import InputError
 from pyseg._io import json_ready
-from pyseg._stability import Job, check_resample_arguments, resample_both
+from pyseg._parallel import Task
+from pyseg._stability import check_resample_arguments, resample_both
 from pyseg.engines import PythonResampleEngine
 from pyseg.engines._stability_r import MAXSE_RULES
 
@@ -117,10 +118,9 @@ class GapResult:
         ``cluster::maxSE`` run in R on Python's gap and SE (checks the Python port).
     clusgap : dict or None
         clusGap's table (logw, e_logw, gap, se), its rules and its call; None when not run.
-    r_failed_starts : int
-        R Lloyd starts that ``kmeans()`` refuses (repeated centers; not counted as fits).
-    clusgap_unavailable : str or None
-        Why clusGap could not run (R's error), when it was asked for and failed.
+    r_failed_starts, clusgap_unavailable : int, str or None
+        As :class:`~pyseg._stability.BootstrapStability`'s ``r_failed_starts`` and
+        ``clusterboot_unavailable``, for clusGap.
     shared_draws : str or None
         What both languages were given beside the reference sets, in words (None: left out of
         the JSON; the report then names K-Means' shared starts).
@@ -217,7 +217,7 @@ def gap_statistic(dataset: Dataset, k_max: int = 10, B: int = 100, seed: int = 1
     rng = np.random.default_rng(seed)
     sets = np.concatenate([X[None], reference_sets(X, B, reference, rng)])
 
-    def jobs(draws: list[Any] | None, piece: range) -> tuple[Job, Job]:
+    def jobs(draws: list[Any] | None, piece: range) -> tuple[Task, Task]:
         options = (sets[piece.start:piece.stop], k_max, fit,
                    None if draws is None else draws[piece.start:piece.stop], d_power)
         return (python_engine.gap_logw, options), (r_engine.gap_logw, options)

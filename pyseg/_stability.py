@@ -26,7 +26,7 @@ from pyseg._course import COURSE_K, CourseSettings, python_kmeans_code, r_kmeans
 from pyseg._data import Dataset, check_points
 from pyseg._errors import InputError
 from pyseg._io import json_ready
-from pyseg._parallel import Workers, default_workers
+from pyseg._parallel import Task, Workers, default_workers
 from pyseg._progress import language_bars
 from pyseg._segments import names_or_numbers
 from pyseg.engines import PythonResampleEngine, RResampleEngine
@@ -36,8 +36,6 @@ from pyseg.methods import NAMES, info, trait
 if TYPE_CHECKING:
     from numpy.typing import NDArray
 
-#: A job of one side: a function and its arguments.
-Job = tuple[Callable[..., Any], tuple[Any, ...]]
 #: Most resamples (``--bootstrap``, gap's ``--B``) and why.
 MAX_RESAMPLES = 10_000
 WHY_MAX_RESAMPLES = ("standard errors shrink as 1/sqrt(B): 10000 already make them 10 times "
@@ -104,8 +102,8 @@ def _warm_up(ready: Callable[[], None] | None) -> None:
 
 
 def resample_both(count: int, workers: int | None, description: str, progress: bool,
-                  prepare: Callable[[], Any], jobs: Callable[[Any, range], tuple[Job, Job]],
-                  check: Job | None = None, dask: str | None = None,
+                  prepare: Callable[[], Any], jobs: Callable[[Any, range], tuple[Task, Task]],
+                  check: Task | None = None, dask: str | None = None,
                   fit: Resampler | None = None, fpc: bool = False
                   ) -> tuple[Any, list[Any], list[Any], Any, str | None]:
     """The loop of ``stability`` and ``gap``: ``count`` fits cut into pieces, a Python and an R
@@ -276,7 +274,7 @@ def seed_sweep(dataset: Dataset, k: int = COURSE_K, n_seeds: int = 100, starts: 
     r_engine, python_engine = RResampleEngine(), PythonResampleEngine()
     r_engine.check_ready()
 
-    def jobs(_: None, piece: range) -> tuple[Job, Job]:
+    def jobs(_: None, piece: range) -> tuple[Task, Task]:
         options = (X, k, seeds[piece.start:piece.stop], starts)
         return (python_engine.seed_sweep, options), (r_engine.seed_sweep, options)
 
@@ -513,7 +511,7 @@ def bootstrap_stability(dataset: Dataset, k: int = COURSE_K, B: int = 100, seed:
             X, k, fit, None if draws is None else draws[0]))
         return draws, original
 
-    def jobs(state: tuple[list[Any] | None, NDArray[np.int64]], piece: range) -> tuple[Job, Job]:
+    def jobs(state: tuple[list[Any] | None, NDArray[np.int64]], piece: range) -> tuple[Task, Task]:
         draws, original = state
         resamples = r_fits = None
         if draws is not None:  # the original fit's draw first, for R
