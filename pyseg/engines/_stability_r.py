@@ -106,9 +106,12 @@ class RResampleEngine:
         When R fails (say mclust cannot fit a resample), ``{"unavailable": R's message}``.
         """
         self.check_ready(fpc=True)
-        value, warnings = self._own_draws(_STABILITY, "clusterboot_check", X, k, B, seed, fit)
-        if value is None:
-            return {"unavailable": warnings}
+        try:
+            value, warnings = _rbridge.r_call(
+                _STABILITY, "clusterboot_check", _matrix(X), int(k), int(B), int(seed),
+                nstart=int(fit.starts), **fit.r_options())
+        except REvaluationError as error:
+            return {"unavailable": str(error)}
         return {"partition": _vector(value["partition"]).astype(np.int64) - 1,
                 "bootresult": np.asarray(value["bootresult"], dtype=np.float64).reshape(k, B),
                 "bootmean": _vector(value["bootmean"]).astype(np.float64),
@@ -120,23 +123,15 @@ class RResampleEngine:
 
         When R fails (say Mclust cannot fit a reference set), ``{"unavailable": R's message}``.
         """
-        value, warnings = self._own_draws(_GAP, "clusgap_check", X, k_max, B, seed, fit,
-                                          d_power=int(d_power), space=space)
-        if value is None:
-            return {"unavailable": warnings}
+        try:
+            value, warnings = _rbridge.r_call(
+                _GAP, "clusgap_check", _matrix(X), int(k_max), int(B), int(seed),
+                nstart=int(fit.starts), d_power=int(d_power), space=space, **fit.r_options())
+        except REvaluationError as error:
+            return {"unavailable": str(error)}
         rules = dict(zip(MAXSE_RULES, (int(v) for v in _vector(value["rules"])), strict=True))
         return {"tab": np.asarray(value["tab"], dtype=np.float64).reshape(k_max, 4),
                 "rules": rules, "warnings": warnings}
-
-    def _own_draws(self, script: str, function: str, X: NDArray[np.float64], k: int, B: int,
-                   seed: int, fit: Resampler, **options: Any) -> tuple[Any, Any]:
-        """An independent check of ``script`` (with its own draws): its value and warnings, or
-        None and R's error when R fails."""
-        try:
-            return _rbridge.r_call(script, function, _matrix(X), int(k), int(B), int(seed),
-                                   nstart=int(fit.starts), **options, **fit.r_options())
-        except REvaluationError as error:
-            return None, str(error)
 
     def check_ready(self, fpc: bool = False, fit: Resampler | None = None) -> None:
         """Load R; with ``fpc``, also check R's ``fpc`` package (clusterboot); the R package
