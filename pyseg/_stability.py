@@ -60,8 +60,7 @@ JACCARD_BANDS: tuple[tuple[float, str], ...] = (
 
 
 def interpret_jaccard(mean: float) -> str:
-    """clusterboot's reading of a mean Jaccard: < 0.6 not to be trusted, 0.6-0.75 a doubtful
-    pattern, 0.75-0.85 stable, >= 0.85 highly stable."""
+    """clusterboot's reading of a mean Jaccard (:data:`JACCARD_BANDS`)."""
     return next(text for bound, text in JACCARD_BANDS if mean < bound)
 
 

@@ -31,7 +31,7 @@ PDIST_ROWS = 3000
 class Resampler:
     """What stability and gap need of one method with a k, with the run's settings.
 
-    Each such method's ``_resample`` module subclasses it as ``Resample``; :func:`resampler`
+    Each such method's ``_compare`` module subclasses it as ``Resample``; :func:`resampler`
     makes one. Draws are per fit: for the bootstrap B + 1 ([0] the original data's), for the gap
     one per data set (that set's draws for k = 2..K); None when the method needs none.
     """
@@ -125,7 +125,7 @@ class Resampler:
 
 def resampler(method: str, linkage: str = "ward", covariance: str = "full",
               starts: int = 10) -> Resampler:
-    """``method``'s :class:`Resampler` (its ``_resample`` module's ``Resample``)."""
+    """``method``'s :class:`Resampler` (its ``_compare`` module's ``Resample``)."""
     return part(method, "compare").Resample(method, linkage, covariance, starts)
 
 
