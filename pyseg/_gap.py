@@ -10,7 +10,6 @@ its own draws, is the independent check; ``cluster::maxSE``'s five rules choose 
 
 from __future__ import annotations
 
-import functools
 import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -20,8 +19,9 @@ import numpy as np
 from pyseg._data import Dataset
 from pyseg._errors import InputError
 from pyseg._io import json_ready
-from pyseg._stability import Job, check_resample_arguments, check_resamples, resample_both
-from pyseg.engines import PythonResampleEngine, RResampleEngine
+from pyseg._parallel import Task
+from pyseg._stability import check_resample_arguments, resample_both
+from pyseg.engines import PythonResampleEngine
 from pyseg.engines._stability_r import MAXSE_RULES
 
 if TYPE_CHECKING:
@@ -118,10 +118,9 @@ class GapResult:
         ``cluster::maxSE`` run in R on Python's gap and SE (checks the Python port).
     clusgap : dict or None
         clusGap's table (logw, e_logw, gap, se), its rules and its call; None when not run.
-    r_failed_starts : int
-        R Lloyd starts that ``kmeans()`` refuses (repeated centers; not counted as fits).
-    clusgap_unavailable : str or None
-        Why clusGap could not run (R's error), when it was asked for and failed.
+    r_failed_starts, clusgap_unavailable : int, str or None
+        As :class:`~pyseg._stability.BootstrapStability`'s ``r_failed_starts`` and
+        ``clusterboot_unavailable``, for clusGap.
     shared_draws : str or None
         What both languages were given beside the reference sets, in words (None: left out of
         the JSON; the report then names K-Means' shared starts).
@@ -212,24 +211,21 @@ def gap_statistic(dataset: Dataset, k_max: int = 10, B: int = 100, seed: int = 1
     """
     X = np.ascontiguousarray(dataset.X, dtype=np.float64)
     check_gap_arguments(X, k_max, reference, d_power)
-    check_resamples("--B", B, X.size)
-    fit = check_resample_arguments(X, k_max, starts, method, dataset.source, workers,
-                                   covariance, linkage)
-    python_engine, r_engine = PythonResampleEngine(), RResampleEngine()
-    r_engine.check_ready(fit=fit)
+    fit, r_engine = check_resample_arguments(X, dataset.source, "--B", B, X.size, k_max, starts,
+                                             method, workers, covariance, linkage)
+    python_engine = PythonResampleEngine()
     rng = np.random.default_rng(seed)
     sets = np.concatenate([X[None], reference_sets(X, B, reference, rng)])
 
-    def jobs(draws: list[Any] | None, piece: range) -> tuple[Job, Job]:
+    def jobs(draws: list[Any] | None, piece: range) -> tuple[Task, Task]:
         options = (sets[piece.start:piece.stop], k_max, fit,
                    None if draws is None else draws[piece.start:piece.stop], d_power)
         return (python_engine.gap_logw, options), (r_engine.gap_logw, options)
 
     _, python, r, check, unavailable = resample_both(
-        B + 1, workers, f"gap: B={B}", progress, fit.draws_from_r,
-        lambda: fit.gap_draws(sets, k_max, rng, r_engine), jobs,
-        (r_engine.clusgap, (X, k_max, B, seed, fit, d_power, reference)) if clusgap else None,
-        dask, functools.partial(r_engine.check_ready, fit=fit))
+        B + 1, workers, f"gap: B={B}", progress, lambda: fit.gap_draws(sets, k_max, rng, r_engine),
+        jobs, (r_engine.clusgap, (X, k_max, B, seed, fit, d_power, reference)) if clusgap else None,
+        dask, fit)
     settings = {"method": method, "linkage": linkage, "k_max": k_max, "B": B, "seed": seed,
                 "starts": starts, "reference": reference, "d_power": d_power, **fit.json_keys()}
     python_side = GapSide.from_logw(np.concatenate(python))

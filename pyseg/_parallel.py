@@ -25,6 +25,7 @@ DASK_ENV = "PYSEG_DASK_SCHEDULER"
 #: What to install for ``--dask``.
 DASK_FIX = "pip install 'pyseg[dask]'"
 
+#: A task: a function and its arguments.
 Task = tuple[Callable[..., Any], tuple[Any, ...]]
 
 

@@ -26,7 +26,7 @@ from pyseg._course import COURSE_K, CourseSettings, python_kmeans_code, r_kmeans
 from pyseg._data import Dataset, check_points
 from pyseg._errors import InputError
 from pyseg._io import json_ready
-from pyseg._parallel import Workers, default_workers
+from pyseg._parallel import Task, Workers, default_workers
 from pyseg._progress import language_bars
 from pyseg._segments import names_or_numbers
 from pyseg.engines import PythonResampleEngine, RResampleEngine
@@ -36,8 +36,6 @@ from pyseg.methods import NAMES, info, trait
 if TYPE_CHECKING:
     from numpy.typing import NDArray
 
-#: A job of one side: a function and its arguments.
-Job = tuple[Callable[..., Any], tuple[Any, ...]]
 #: Most resamples (``--bootstrap``, gap's ``--B``) and why.
 MAX_RESAMPLES = 10_000
 WHY_MAX_RESAMPLES = ("standard errors shrink as 1/sqrt(B): 10000 already make them 10 times "
@@ -62,8 +60,7 @@ JACCARD_BANDS: tuple[tuple[float, str], ...] = (
 
 
 def interpret_jaccard(mean: float) -> str:
-    """clusterboot's reading of a mean Jaccard: < 0.6 not to be trusted, 0.6-0.75 a doubtful
-    pattern, 0.75-0.85 stable, >= 0.85 highly stable."""
+    """clusterboot's reading of a mean Jaccard (:data:`JACCARD_BANDS`)."""
     return next(text for bound, text in JACCARD_BANDS if mean < bound)
 
 
@@ -104,20 +101,23 @@ def _warm_up(ready: Callable[[], None] | None) -> None:
 
 
 def resample_both(count: int, workers: int | None, description: str, progress: bool,
-                  r_draws: bool, prepare: Callable[[], Any],
-                  jobs: Callable[[Any, range], tuple[Job, Job]], check: Job | None,
-                  dask: str | None = None, ready: Callable[[], None] | None = None
+                  prepare: Callable[[], Any], jobs: Callable[[Any, range], tuple[Task, Task]],
+                  check: Task | None = None, dask: str | None = None,
+                  fit: Resampler | None = None, fpc: bool = False
                   ) -> tuple[Any, list[Any], list[Any], Any, str | None]:
     """The loop of ``stability`` and ``gap``: ``count`` fits cut into pieces, a Python and an R
-    job per piece (``jobs(prepare(), piece)``; ``r_draws``: ``prepare`` calls R, one more
-    step of R's progress bar), then R's own ``check``. ``workers`` processes (None:
-    :func:`~pyseg._parallel.default_workers`), or the Dask scheduler at ``dask``, run them
-    (:class:`~pyseg._parallel.Workers`; ``ready`` starts and checks a worker's R).
+    job per piece (``jobs(prepare(), piece)``; when ``fit``'s draws come from R, ``prepare``
+    calls R, one more step of R's progress bar), then R's own ``check``. ``workers`` processes
+    (None: :func:`~pyseg._parallel.default_workers`), or the Dask scheduler at ``dask``, run
+    them (:class:`~pyseg._parallel.Workers`; with ``fit``, each worker first starts and checks
+    its R, with ``fpc`` R's fpc too, as :meth:`~pyseg.engines.RResampleEngine.check_ready`).
 
     Returns the prepared draws, both sides' piece results, the check's result and why it could
     not run (R's error; the result is then None).
     """
     workers = default_workers(count) if workers is None else workers
+    r_draws = fit is not None and fit.draws_from_r
+    ready = None if fit is None else functools.partial(RResampleEngine().check_ready, fpc, fit)
     pieces = chunks(count, 4 * workers)
     bars = language_bars(description, {"Python": count,
                                        "R": count + int(check is not None) + int(r_draws)},
@@ -208,9 +208,11 @@ class SeedSweep:
     def _at(self, wcss: NDArray[np.float64], value: float) -> NDArray[np.bool_]:
         return np.abs(wcss - value) <= OPTIMUM_TOLERANCE * abs(value)
 
-    def reaches_best(self) -> dict[str, int]:
-        return {"python": int(self._at(self.python_wcss, self.best_wcss).sum()),
-                "r": int(self._at(self.r_wcss, self.best_wcss).sum())}
+    def reaches_best(self, value: float | None = None) -> dict[str, int]:
+        """Seeds per language that reach ``value`` (by default the best WCSS)."""
+        value = self.best_wcss if value is None else value
+        return {"python": int(self._at(self.python_wcss, value).sum()),
+                "r": int(self._at(self.r_wcss, value).sum())}
 
     def optima(self) -> list[dict[str, Any]]:
         """The distinct local optima seen (WCSS within 1e-9 relative are one), lowest first,
@@ -219,8 +221,7 @@ class SeedSweep:
         for value in sorted(np.concatenate([self.python_wcss, self.r_wcss])):
             if not found or abs(value - found[-1]) > OPTIMUM_TOLERANCE * abs(found[-1]):
                 found.append(float(value))
-        return [{"wcss": value, "python": int(self._at(self.python_wcss, value).sum()),
-                 "r": int(self._at(self.r_wcss, value).sum())} for value in found]
+        return [{"wcss": value, **self.reaches_best(value)} for value in found]
 
     def summary(self) -> list[str]:
         n, same = len(self.seeds), sum(self.identical)
@@ -267,20 +268,17 @@ def seed_sweep(dataset: Dataset, k: int = COURSE_K, n_seeds: int = 100, starts: 
     X = np.ascontiguousarray(dataset.X, dtype=np.float64)
     check_count("--seeds", n_seeds, most=(MAX_SEEDS, WHY_MAX_SEEDS))
     check_memory(X.shape[0] * n_seeds, f"--seeds {n_seeds} on {X.shape[0]} rows")
-    check_count("--starts", starts)
-    if workers is not None:  # None: one per core (resample_both)
-        check_count("--workers", workers)
-    check_k(X, k, dataset.source)
+    check_fit(X, k, starts, workers, dataset.source)
     seeds = tuple(range(1, n_seeds + 1))
     r_engine, python_engine = RResampleEngine(), PythonResampleEngine()
     r_engine.check_ready()
 
-    def jobs(_: None, piece: range) -> tuple[Job, Job]:
+    def jobs(_: None, piece: range) -> tuple[Task, Task]:
         options = (X, k, seeds[piece.start:piece.stop], starts)
         return (python_engine.seed_sweep, options), (r_engine.seed_sweep, options)
 
     _, python, r, _, _ = resample_both(n_seeds, workers, f"stability: {n_seeds} seeds", progress,
-                                       False, lambda: None, jobs, None)
+                                       lambda: None, jobs)
     python_wcss, r_wcss = (np.concatenate([wcss for wcss, _ in side]) for side in (python, r))
     python_labels, r_labels = (np.column_stack([labels for _, labels in side])
                                for side in (python, r))
@@ -293,8 +291,13 @@ def seed_sweep(dataset: Dataset, k: int = COURSE_K, n_seeds: int = 100, starts: 
                      r_kmeans_code(k, settings).replace("set.seed(0)", "set.seed(seed)"))
 
 
-def check_k(X: NDArray[np.float64], k: int, source: str) -> None:
-    """k >= 2 and below the number of distinct points (a resample must still hold k points)."""
+def check_fit(X: NDArray[np.float64], k: int, starts: int, workers: int | None,
+              source: str) -> None:
+    """``starts`` and ``workers`` are >= 1 (None: one worker per core, :func:`resample_both`), k
+    >= 2 and below the number of distinct points (a resample must still hold k points)."""
+    check_count("--starts", starts)
+    if workers is not None:
+        check_count("--workers", workers)
     if k < 2:
         raise InputError(f"k = {k} should be >= 2: stability and the gap compare partitions")
     check_points(X, k, source)
@@ -389,8 +392,9 @@ class BootstrapStability:
 
     def summary(self) -> list[str]:
         means = self.python_jaccard.mean(axis=1)
-        lines = [f"{self.B} bootstrap resamples (seed {self.seed}), {self._method_text()}: "
-                 f"Python and R Jaccards differ by at most {self.max_abs_diff:.3g}."]
+        lines = [f"{self.B} bootstrap resamples (seed {self.seed}), "
+                 f"{self._resampler().method_text(self.k)}: Python and R Jaccards differ by at "
+                 f"most {self.max_abs_diff:.3g}."]
         if not self.same_original:
             lines.append("The two languages found different original partitions.")
         lines += [f"{j} {name}: mean Jaccard {mean:.3f} - {interpret_jaccard(mean)}."
@@ -401,9 +405,6 @@ class BootstrapStability:
         if self.clusterboot_unavailable is not None:
             lines.append(f"fpc::clusterboot could not run: {self.clusterboot_unavailable}")
         return lines
-
-    def _method_text(self) -> str:
-        return self._resampler().method_text(self.k)
 
     def _resampler(self) -> Resampler:
         return resampler(self.method, self.linkage, self.covariance, self.starts)
@@ -458,27 +459,24 @@ def check_settings(linkage: str = "ward", covariance: str = "full") -> None:
         resampler(name, linkage, covariance).check_settings()
 
 
-def check_resamples(flag: str, B: int, numbers_each: int) -> None:
-    """B (of ``flag``) is within 2..:data:`MAX_RESAMPLES` and its draws, ``numbers_each`` per
-    resample, fit in memory."""
+def check_resample_arguments(X: NDArray[np.float64], source: str, flag: str, B: int,
+                             numbers_each: int, k: int, starts: int, method: str,
+                             workers: int | None, covariance: str, linkage: str,
+                             fpc: bool = False) -> tuple[Resampler, RResampleEngine]:
+    """The run's arguments are sound (B, of ``flag``, within 2..:data:`MAX_RESAMPLES`, and its
+    draws, ``numbers_each`` per resample, fit in memory) and its R ready (with ``fpc``, R's
+    fpc too): the method's resampler and R's engine."""
     check_count(flag, B, (2, ": a mean and its standard error need two resamples"),
                 (MAX_RESAMPLES, WHY_MAX_RESAMPLES))
     check_memory(B * numbers_each, f"{flag} {B}")
-
-
-def check_resample_arguments(X: NDArray[np.float64], k: int, starts: int,
-                             method: str, source: str, workers: int | None,
-                             covariance: str = "full", linkage: str = "ward") -> Resampler:
-    """The run's arguments are sound; the method's resampler."""
     check_method(method)
     check_settings(linkage, covariance)
-    check_count("--starts", starts)
-    if workers is not None:  # None: one per core (resample_both)
-        check_count("--workers", workers)
-    check_k(X, k, source)
+    check_fit(X, k, starts, workers, source)
     fit = resampler(method, linkage, covariance, starts)
     fit.check_data(X, source)
-    return fit
+    r_engine = RResampleEngine()
+    r_engine.check_ready(fpc=fpc, fit=fit)
+    return fit, r_engine
 
 
 def bootstrap_stability(dataset: Dataset, k: int = COURSE_K, B: int = 100, seed: int = 1,
@@ -499,11 +497,10 @@ def bootstrap_stability(dataset: Dataset, k: int = COURSE_K, B: int = 100, seed:
         R, rpy2 or (with ``clusterboot``) R's fpc is missing.
     """
     X = np.ascontiguousarray(dataset.X, dtype=np.float64)
-    check_resamples("--bootstrap", B, X.shape[0])
-    fit = check_resample_arguments(X, k, starts, method, dataset.source, workers, covariance,
-                                   linkage)
-    python_engine, r_engine = PythonResampleEngine(), RResampleEngine()
-    r_engine.check_ready(fpc=clusterboot, fit=fit)
+    fit, r_engine = check_resample_arguments(X, dataset.source, "--bootstrap", B, X.shape[0], k,
+                                             starts, method, workers, covariance, linkage,
+                                             clusterboot)
+    python_engine = PythonResampleEngine()
     rng = np.random.default_rng(seed)
     rows = bootstrap_rows(X.shape[0], B, rng)
 
@@ -513,7 +510,7 @@ def bootstrap_stability(dataset: Dataset, k: int = COURSE_K, B: int = 100, seed:
             X, k, fit, None if draws is None else draws[0]))
         return draws, original
 
-    def jobs(state: tuple[list[Any] | None, NDArray[np.int64]], piece: range) -> tuple[Job, Job]:
+    def jobs(state: tuple[list[Any] | None, NDArray[np.int64]], piece: range) -> tuple[Task, Task]:
         draws, original = state
         resamples = r_fits = None
         if draws is not None:  # the original fit's draw first, for R
@@ -524,9 +521,9 @@ def bootstrap_stability(dataset: Dataset, k: int = COURSE_K, B: int = 100, seed:
                 (r_engine.bootstrap_jaccard, (X, k, index, fit, r_fits)))
 
     (_, original), python, r, check, unavailable = resample_both(
-        B, workers, f"stability: bootstrap B={B}", progress, fit.draws_from_r, prepare, jobs,
-        (r_engine.clusterboot, (X, k, B, seed, fit)) if clusterboot else None, dask,
-        functools.partial(r_engine.check_ready, clusterboot, fit))
+        B, workers, f"stability: bootstrap B={B}", progress, prepare, jobs,
+        (r_engine.clusterboot, (X, k, B, seed, fit)) if clusterboot else None, dask, fit,
+        clusterboot)
     r_original = r[0][0]
     to_python = align_labels(original, r_original, n_a=k, n_b=k).mapping
     r_jaccard = np.empty((k, B))

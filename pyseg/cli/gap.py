@@ -75,11 +75,10 @@ def run(args: argparse.Namespace) -> int:
         write_report, format_table)
 
 
-def format_table(result: GapResult, document: dict, source: str, n_rows: int) -> str:
+def format_table(document: dict) -> list[str]:
     """Gap and SE per k for both languages and clusGap, then k per maxSE rule."""
     check = document["clusgap"]
-    lines = [f"data    {source} ({n_rows} rows)", "",
-             f"{'k':>3}  {'gap Py':>8}  {'SE Py':>7}  {'gap R':>8}  {'SE R':>7}  "
+    lines = ["", f"{'k':>3}  {'gap Py':>8}  {'SE Py':>7}  {'gap R':>8}  {'SE R':>7}  "
              f"{'gap clusGap':>11}  {'SE clusGap':>10}"]
     for i, k in enumerate(document["k"]):
         theirs = (f"{check['gap'][i]:>11.4f}  {check['se'][i]:>10.4f}" if check
@@ -92,6 +91,4 @@ def format_table(result: GapResult, document: dict, source: str, n_rows: int) ->
         theirs = check["rules"][rule] if check else "-"
         lines.append(f"{rule:<15} {document['python']['rules'][rule]:>8}  "
                      f"{document['r']['rules'][rule]:>7}  {theirs:>7}")
-    lines.append("")
-    lines += [f"- {line}" for line in result.summary()]
-    return "\n".join(lines) + "\n"
+    return lines

@@ -80,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def run_resampling(args: argparse.Namespace, compute: Callable[[Dataset, bool], Any],
-                   write_report: Callable[..., Any], text: Callable[..., str]) -> int:
+                   write_report: Callable[..., Any], text: Callable[[dict], list[str]]) -> int:
     """What ``stability`` and ``gap`` do around their computation.
 
     Parameters
@@ -92,7 +92,8 @@ def run_resampling(args: argparse.Namespace, compute: Callable[[Dataset, bool], 
     write_report : callable
         ``write_report(result, dataset, provenance, directory)``, for ``--report``.
     text : callable
-        ``text(result, document, source, n_rows)``: the text output.
+        ``text(document)``: the text output's table, between the data's line and the
+        findings.
     """
     if args.report:  # the report's modules are imported only for it
         from pyseg._provenance import live_run_provenance
@@ -104,17 +105,18 @@ def run_resampling(args: argparse.Namespace, compute: Callable[[Dataset, bool], 
     say_notice(dataset.notice)
     result = compute(dataset, progress_wanted(args.json))
     document = result.to_dict()
-    print_output(args, data_json(document, dataset) if args.json
-                 else text(result, document, str(dataset.source), int(dataset.n_rows)),
+    lines = [f"data    {dataset.source} ({dataset.n_rows} rows)", *text(document), "",
+             *(f"- {line}" for line in document["summary"])]
+    print_output(args, data_json(document, dataset) if args.json else "\n".join(lines) + "\n",
                  (lambda directory: write_report(result, dataset, live_run_provenance(
                      dataset, args.command_line), directory), REPORT_HTML)
                  if args.report else None)
     return int(ExitCode.OK)
 
 
-def format_text(result: Any, document: dict, source: str, n_rows: int) -> str:
-    """The human-readable result: a table per segment or per optimum, then the findings."""
-    lines = [f"data    {source} ({n_rows} rows)"]
+def format_text(document: dict) -> list[str]:
+    """The human-readable result's table: per segment or per optimum."""
+    lines = []
     if document["kind"] == "seeds":
         lines += [f"Python  {document['python_settings']}", f"R       {document['r_settings']}",
                   "", f"{'WCSS':>14}  {'Python seeds':>12}  {'R seeds':>8}"]
@@ -130,6 +132,4 @@ def format_text(result: Any, document: dict, source: str, n_rows: int) -> str:
                          f"{document['python']['jaccard'][j]:>10.3f}  "
                          f"{document['r']['jaccard'][j]:>10.3f}  {theirs}  "
                          f"{document['interpretation'][j]}")
-    lines.append("")
-    lines += [f"- {line}" for line in document["summary"]]
-    return "\n".join(lines) + "\n"
+    return lines

@@ -31,7 +31,7 @@ PDIST_ROWS = 3000
 class Resampler:
     """What stability and gap need of one method with a k, with the run's settings.
 
-    Each such method's ``_resample`` module subclasses it as ``Resample``; :func:`resampler`
+    Each such method's ``_compare`` module subclasses it as ``Resample``; :func:`resampler`
     makes one. Draws are per fit: for the bootstrap B + 1 ([0] the original data's), for the gap
     one per data set (that set's draws for k = 2..K); None when the method needs none.
     """
@@ -45,6 +45,14 @@ class Resampler:
     r_package: ClassVar[tuple[str, str, str] | None] = None
     #: Whether the draws come from one R call (one more progress step).
     draws_from_r: ClassVar[bool] = False
+    #: Templates of ``str.format`` with ``self`` (and ``k``, the first two): the stability
+    #: summary's words for the refit; ``fpc::clusterboot``'s clustermethod and its arguments;
+    #: ``cluster::clusGap``'s FUNcluster, as R code to show; what both languages share beside
+    #: the gap's reference sets (None: not in the JSON).
+    method_words: ClassVar[str]
+    clusterboot_method: ClassVar[str]
+    clusgap_code: ClassVar[str]
+    gap_shared: ClassVar[str | None] = None
 
     def check_settings(self) -> None:
         """Refuse a bad value of the method's own setting (one-line InputError), whichever
@@ -89,36 +97,35 @@ class Resampler:
         return {}
 
     def r_gap_draws(self, draws: Sequence[Any] | None) -> dict[str, Any]:
-        """Gap draws of some data sets as arguments of R's refits."""
-        return {}
+        """Gap draws of some data sets as arguments of R's refits (by default as
+        :meth:`r_draws` hands a bootstrap's)."""
+        return self.r_draws(draws, 0)
 
     def r_options(self) -> dict[str, Any]:
-        """The method's settings as arguments of R's refits and checks."""
-        return {}
+        """The method and its settings as arguments of R's refits and checks."""
+        return {"method": self.method}
 
     def json_keys(self) -> dict[str, Any]:
         """Settings the result's JSON adds for this method."""
         return {}
 
     def method_text(self, k: int) -> str:
-        """The stability summary's words for the refit."""
-        raise NotImplementedError
+        return self.method_words.format(self=self, k=k)
 
     def clusterboot_call(self, k: int, B: int, seed: int) -> str:
-        raise NotImplementedError
+        return (f"fpc::clusterboot(X, B = {B}, bootmethod = 'boot', clustermethod = "
+                f"{self.clusterboot_method.format(self=self, k=k)}, seed = {seed})")
 
     def clusgap_function(self) -> str:
-        """clusGap's FUNcluster for the method, as R code to show."""
-        raise NotImplementedError
+        return self.clusgap_code.format(self=self)
 
     def gap_draws_text(self) -> str | None:
-        """What both languages share beside the gap's reference sets (None: not in the JSON)."""
-        return None
+        return None if self.gap_shared is None else self.gap_shared.format(self=self)
 
 
 def resampler(method: str, linkage: str = "ward", covariance: str = "full",
               starts: int = 10) -> Resampler:
-    """``method``'s :class:`Resampler` (its ``_resample`` module's ``Resample``)."""
+    """``method``'s :class:`Resampler` (its ``_compare`` module's ``Resample``)."""
     return part(method, "compare").Resample(method, linkage, covariance, starts)
 
 

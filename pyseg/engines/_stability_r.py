@@ -71,7 +71,7 @@ class RResampleEngine:
         """
         table, lengths = index_table(X.shape[0], index)
         value, _ = _rbridge.r_call(_STABILITY, "bootstrap_jaccard", _matrix(X), int(k), table,
-                                   lengths, method=fit.method, **fit.r_options(),
+                                   lengths, **fit.r_options(),
                                    **({} if draws is None else fit.r_draws(draws, X.shape[0])))
         jaccard = np.asarray(value["jaccard"], dtype=np.float64).reshape(k, len(index))
         return (_vector(value["cluster"]).astype(np.int64) - 1, jaccard,
@@ -84,8 +84,7 @@ class RResampleEngine:
         ``draws[m]``: set m's draws of ``fit``'s method."""
         M = sets.shape[0]
         value, _ = _rbridge.r_call(_GAP, "gap_logw", np.asfortranarray(sets.transpose(1, 2, 0)),
-                                   int(k_max), method=fit.method, d_power=int(d_power),
-                                   **fit.r_options(),
+                                   int(k_max), d_power=int(d_power), **fit.r_options(),
                                    **({} if draws is None else fit.r_gap_draws(draws)))
         logw = np.asarray(value["logw"], dtype=np.float64).reshape(M, k_max)
         return logw, int(_vector(value["failed"])[0])
@@ -110,7 +109,7 @@ class RResampleEngine:
         try:
             value, warnings = _rbridge.r_call(
                 _STABILITY, "clusterboot_check", _matrix(X), int(k), int(B), int(seed),
-                nstart=int(fit.starts), method=fit.method, **fit.r_options())
+                nstart=int(fit.starts), **fit.r_options())
         except REvaluationError as error:
             return {"unavailable": str(error)}
         return {"partition": _vector(value["partition"]).astype(np.int64) - 1,
@@ -127,8 +126,7 @@ class RResampleEngine:
         try:
             value, warnings = _rbridge.r_call(
                 _GAP, "clusgap_check", _matrix(X), int(k_max), int(B), int(seed),
-                nstart=int(fit.starts), d_power=int(d_power), space=space, method=fit.method,
-                **fit.r_options())
+                nstart=int(fit.starts), d_power=int(d_power), space=space, **fit.r_options())
         except REvaluationError as error:
             return {"unavailable": str(error)}
         rules = dict(zip(MAXSE_RULES, (int(v) for v in _vector(value["rules"])), strict=True))

@@ -413,6 +413,21 @@ class Resample(Resampler):
 
     r_package = ("gmm.R", "mclust_available", "mclust")
     draws_from_r = True
+    method_words = ("Gaussian mixture k = {k} ({self.covariance}, mclust {self.model}), EM from "
+                    "mclust's hclass(hc(X), k) start of each resample for mclust's iteration "
+                    "count, both shared")
+    clusterboot_method = "noisemclustCBI, G = {k}, modelNames = '{self.model}', nnk = 0"
+    clusgap_code = ("function(x, k) list(cluster = mclust::Mclust(x, G = k, modelNames = "
+                    "'{self.model}')$classification)")
+    gap_shared = ("the same starting partition per fit (mclust's hclass(hc(X), k), computed by "
+                  "R), from which both run EM for as many iterations as mclust's me takes to its "
+                  "default tol 1e-5 (R's partitions are those of Mclust(x, G = k, modelNames = "
+                  "'{self.model}'))")
+
+    @property
+    def model(self) -> str:
+        """mclust's name of the covariance type."""
+        return MCLUST_MODELS[self.covariance]
 
     def check_settings(self) -> None:
         check_covariance(self.covariance)
@@ -424,7 +439,7 @@ class Resample(Resampler):
         table, lengths = index_table(X.shape[0], rows)
         value = r_engine.call("stability.R", "gmm_bootstrap_starts", np.asfortranarray(X), int(k),
                               table, lengths,
-                              modelName=MCLUST_MODELS[self.covariance], seed=R_SUBSET_SEED)
+                              modelName=self.model, seed=R_SUBSET_SEED)
         starts = np.asarray(value["starts"], dtype=np.int64).reshape(
             (X.shape[0], len(rows) + 1), order="F") - 1
         iterations = np.asarray(value["iterations"]).reshape(-1).astype(np.int64)
@@ -439,7 +454,7 @@ class Resample(Resampler):
         M, n, _d = sets.shape
         value = r_engine.call("gap.R", "gmm_gap_starts",
                               np.asfortranarray(sets.transpose(1, 2, 0)), int(k_max),
-                              modelName=MCLUST_MODELS[self.covariance], seed=R_SUBSET_SEED)
+                              modelName=self.model, seed=R_SUBSET_SEED)
         starts, clusters = (np.asarray(value[name], dtype=np.int64).reshape(
             (n, k_max - 1, M), order="F") - 1 for name in ("starts", "clusters"))
         iterations = np.asarray(value["iterations"], dtype=np.int64).reshape(
@@ -485,10 +500,7 @@ class Resample(Resampler):
 
     def r_draws(self, draws: Sequence[Any] | None, n: int) -> dict[str, Any]:
         assert draws is not None
-        table = np.zeros((n, len(draws)), dtype=np.int64)
-        for b, start in enumerate(draws):
-            table[:start.partition.size, b] = start.partition + 1
-        return {"partitions": np.asfortranarray(table)}
+        return {"partitions": index_table(n, [start.partition for start in draws])[0]}
 
     def r_gap_draws(self, draws: Sequence[Any] | None) -> dict[str, Any]:
         """R's partitions: ``me`` ran in :meth:`gap_draws`, once per fit."""
@@ -497,30 +509,10 @@ class Resample(Resampler):
             [[start.r_partition + 1 for start in row] for row in draws]).transpose(2, 1, 0))}
 
     def r_options(self) -> dict[str, Any]:
-        return {"model": MCLUST_MODELS[self.covariance]}
+        return {**super().r_options(), "model": self.model}
 
     def json_keys(self) -> dict[str, Any]:
         return {"covariance": self.covariance}
-
-    def method_text(self, k: int) -> str:
-        return (f"Gaussian mixture k = {k} ({self.covariance}, mclust "
-                f"{MCLUST_MODELS[self.covariance]}), EM from mclust's hclass(hc(X), k) start of "
-                "each resample for mclust's iteration count, both shared")
-
-    def clusterboot_call(self, k: int, B: int, seed: int) -> str:
-        return (f"fpc::clusterboot(X, B = {B}, bootmethod = 'boot', clustermethod = "
-                f"noisemclustCBI, G = {k}, modelNames = '{MCLUST_MODELS[self.covariance]}', "
-                f"nnk = 0, seed = {seed})")
-
-    def clusgap_function(self) -> str:
-        return (f"function(x, k) list(cluster = mclust::Mclust(x, G = k, modelNames = "
-                f"'{MCLUST_MODELS[self.covariance]}')$classification)")
-
-    def gap_draws_text(self) -> str:
-        return ("the same starting partition per fit (mclust's hclass(hc(X), k), computed by R), "
-                "from which both run EM for as many iterations as mclust's me takes to its "
-                "default tol 1e-5 (R's partitions are those of Mclust(x, G = k, modelNames = "
-                f"'{MCLUST_MODELS[self.covariance]}'))")
 
 
 # -- choosing k (elbow --method gmm) ----------------------------------------------------------

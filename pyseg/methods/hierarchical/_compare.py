@@ -361,6 +361,11 @@ def material(comparison: Any, r_results: Path | None) -> MethodReportMaterial:
 class Resample(Resampler):
     """The hierarchical tree (``linkage``) cut at k."""
 
+    method_words = "hierarchical ({self.linkage}) cut at k = {k}"
+    clusterboot_method = "hclustCBI, k = {k}, method = '{self.linkage}', scaling = FALSE"
+    clusgap_code = "function(x, k) list(cluster = cutree(hclust(dist(x), '{self.linkage}'), k))"
+    gap_shared = "no other draws: hierarchical clustering is deterministic given the data"
+
     def check_settings(self) -> None:
         check_linkage(self.linkage)
 
@@ -374,17 +379,4 @@ class Resample(Resampler):
             yield cut_tree_exactly(tree, k)
 
     def r_options(self) -> dict[str, Any]:
-        return {"linkage": R_HCLUST_METHOD[self.linkage]}
-
-    def method_text(self, k: int) -> str:
-        return f"hierarchical ({self.linkage}) cut at k = {k}"
-
-    def clusterboot_call(self, k: int, B: int, seed: int) -> str:
-        return (f"fpc::clusterboot(X, B = {B}, bootmethod = 'boot', clustermethod = hclustCBI, "
-                f"k = {k}, method = '{self.linkage}', scaling = FALSE, seed = {seed})")
-
-    def clusgap_function(self) -> str:
-        return f"function(x, k) list(cluster = cutree(hclust(dist(x), '{self.linkage}'), k))"
-
-    def gap_draws_text(self) -> str:
-        return "no other draws: hierarchical clustering is deterministic given the data"
+        return {**super().r_options(), "linkage": R_HCLUST_METHOD[self.linkage]}

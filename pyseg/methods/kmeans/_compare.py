@@ -413,13 +413,6 @@ START_TIE = 1e-9
 LLOYD_MAX_ITER = 1000
 
 
-def kmeanspp_starts(X: NDArray[np.float64], k: int, starts: int,
-                    rng: np.random.Generator) -> NDArray[np.float64]:
-    """``starts`` greedy k-means++ draws (:func:`pyseg._lloyd.kmeanspp_many`): shape
-    (starts, k, n_features)."""
-    return kmeanspp_many(X, k, starts, rng)
-
-
 def best_lloyd(X: NDArray[np.float64], starts: NDArray[np.float64],
                max_iter: int = LLOYD_MAX_ITER) -> tuple[NDArray[np.int64], float]:
     """Lloyd from each start of ``starts`` (S, k, d); the labels and WCSS of the best.
@@ -445,11 +438,16 @@ def best_lloyd(X: NDArray[np.float64], starts: NDArray[np.float64],
 class Resample(Resampler):
     """K-Means refits: the best Lloyd run of S shared k-means++ starts."""
 
+    method_words = "K-Means k = {k}, best of {self.starts} shared k-means++ starts (Lloyd)"
+    clusterboot_method = ("kmeansCBI, krange = {k}, runs = 1, nstart = {self.starts}, "
+                          "iter.max = 300")
+    clusgap_code = "function(x, k) kmeans(x, k, iter.max = 300, nstart = {self.starts})"
+
     def bootstrap_draws(self, X: NDArray[np.float64], k: int, rows: Sequence[NDArray[np.int64]],
                         rng: np.random.Generator, r_engine: RResampleEngine) -> list[Any]:
-        """S starts for the original fit, then S per resample."""
-        return [kmeanspp_starts(X, k, self.starts, rng)] + [
-            kmeanspp_starts(X[r], k, self.starts, rng) for r in rows]
+        """S greedy k-means++ starts (S, k, d) for the original fit, then S per resample."""
+        return [kmeanspp_many(X, k, self.starts, rng)] + [
+            kmeanspp_many(X[r], k, self.starts, rng) for r in rows]
 
     def gap_draws(self, sets: NDArray[np.float64], k_max: int, rng: np.random.Generator,
                   r_engine: RResampleEngine) -> list[Any]:
@@ -480,16 +478,3 @@ class Resample(Resampler):
     def r_draws(self, draws: Sequence[Any] | None, n: int) -> dict[str, Any]:
         assert draws is not None
         return {"starts": np.asfortranarray(np.stack(draws), dtype=np.float64)}
-
-    def r_gap_draws(self, draws: Sequence[Any] | None) -> dict[str, Any]:
-        return self.r_draws(draws, 0)
-
-    def method_text(self, k: int) -> str:
-        return f"K-Means k = {k}, best of {self.starts} shared k-means++ starts (Lloyd)"
-
-    def clusterboot_call(self, k: int, B: int, seed: int) -> str:
-        return (f"fpc::clusterboot(X, B = {B}, bootmethod = 'boot', clustermethod = kmeansCBI, "
-                f"krange = {k}, runs = 1, nstart = {self.starts}, iter.max = 300, seed = {seed})")
-
-    def clusgap_function(self) -> str:
-        return f"function(x, k) kmeans(x, k, iter.max = 300, nstart = {self.starts})"

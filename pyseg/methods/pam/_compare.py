@@ -439,6 +439,11 @@ class Resample(Resampler):
     """PAM (BUILD + SWAP) on the Euclidean distances of each resample or data set."""
 
     r_package = ("pam.R", "cluster_available", "cluster")
+    method_words = ("PAM k = {k} (BUILD + SWAP on Euclidean distances: kmedoids.pam, "
+                    "cluster::pam)")
+    clusterboot_method = "claraCBI, k = {k}, usepam = TRUE"
+    clusgap_code = "function(x, k) list(cluster = cluster::pam(x, k, cluster.only = TRUE))"
+    gap_shared = "no other draws: PAM (BUILD + SWAP) is deterministic given the data"
 
     def check_data(self, X: NDArray[np.float64], source: str) -> None:
         check_pam_size(X.shape[0], source)
@@ -452,16 +457,3 @@ class Resample(Resampler):
         D = euclidean_distances(X)
         for k in range(2, k_max + 1):
             yield pam_labels(D, k)
-
-    def method_text(self, k: int) -> str:
-        return f"PAM k = {k} (BUILD + SWAP on Euclidean distances: kmedoids.pam, cluster::pam)"
-
-    def clusterboot_call(self, k: int, B: int, seed: int) -> str:
-        return (f"fpc::clusterboot(X, B = {B}, bootmethod = 'boot', clustermethod = claraCBI, "
-                f"k = {k}, usepam = TRUE, seed = {seed})")
-
-    def clusgap_function(self) -> str:
-        return "function(x, k) list(cluster = cluster::pam(x, k, cluster.only = TRUE))"
-
-    def gap_draws_text(self) -> str:
-        return "no other draws: PAM (BUILD + SWAP) is deterministic given the data"
