@@ -25,7 +25,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, wait
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeVar, runtime_checkable
 
 import numpy as np
 
@@ -76,6 +76,34 @@ class Fit:
         """Labels, sizes, warnings and the method's own fields, JSON-ready."""
         return {"labels": self.labels.tolist(), "sizes": self.sizes.tolist(),
                 "warnings": list(self.warnings), **self.own_dict()}
+
+
+@runtime_checkable
+class MethodEngine(Protocol):
+    """One method in one language; a method's protocol (its ``_base.py``) adds its own calls."""
+
+    #: ``"python"`` or ``"r"``.
+    name: str
+
+    def check_ready(self) -> None:
+        """Raise :class:`~pyseg.RUnavailableError` with the fix when the engine cannot run."""
+        ...
+
+
+class PythonEngine:
+    """What a method's Python engine shares: it is ready once its library imports, and its
+    version is that library's (:attr:`LIBRARY`, the distribution's name)."""
+
+    name = "python"
+    LIBRARY: ClassVar[str] = "scikit-learn"
+
+    def check_ready(self) -> None:
+        return None
+
+    def version(self) -> str | None:
+        import importlib.metadata
+
+        return importlib.metadata.version(self.LIBRARY)
 
 
 @dataclass(frozen=True)

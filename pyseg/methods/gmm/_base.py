@@ -12,7 +12,7 @@ import numpy as np
 
 from pyseg._errors import InputError
 from pyseg._io import json_ready
-from pyseg.methods._base import Fit
+from pyseg.methods._base import Fit, MethodEngine
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -94,10 +94,8 @@ class GmmFit(Fit):
 
 
 @runtime_checkable
-class GmmEngine(Protocol):
+class GmmEngine(MethodEngine, Protocol):
     """A Gaussian mixture fitted by EM in one language."""
-
-    name: str
 
     def fit(self, X: NDArray[np.float64], k: int, covariance: str = "full",
             start: NDArray[np.int64] | None = None) -> GmmFit:
@@ -107,9 +105,6 @@ class GmmEngine(Protocol):
 
     def predict(self, fit: GmmFit, new: NDArray[np.float64]) -> NDArray[np.float64]:
         """Membership probabilities of new rows under ``fit``'s parameters, shape (m, k)."""
-        ...
-
-    def check_ready(self) -> None:
         ...
 
 
