@@ -212,6 +212,10 @@ class MethodComparison(ComparisonBase):
         double): on ``X``, the feature matrix, each gives this comparison's labels."""
         raise NotImplementedError
 
+    def confusion(self) -> NDArray[np.int64]:
+        """The rows of each Python cluster (rows) in each R cluster (columns), noise left out."""
+        return np.asarray(self.agreement.confusion[:-1, :-1])
+
     def to_dict(self, versions: dict[str, str | None] | None = None) -> dict[str, Any]:
         """JSON-ready dict; the same inputs always give the same dict (no timings)."""
         a = self.agreement
@@ -223,7 +227,7 @@ class MethodComparison(ComparisonBase):
             "min_agreement": self.min_agreement, "passed": self.passed,
             "python": self.fit_dict(self.python),
             "r": {**self.fit_dict(self.r), "label_mapping": self.r_label_mapping.tolist()},
-            "confusion": a.confusion[:-1, :-1].tolist(),
+            "confusion": self.confusion().tolist(),
             "diagnosis": list(self.diagnosis),
             **self.own_dict(),
         }
