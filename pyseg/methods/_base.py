@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future, wait
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -248,6 +248,15 @@ def r_engine_for(settings: MethodSettings, recorded: Callable[[Path], Any], engi
     if settings.r_results is not None:
         return recorded(settings.r_results)
     return None if settings.r_worker is None else settings.r_worker.engine(engine)
+
+
+def check_choice(flag: str, value: str, choices: Iterable[str], what: str = "",
+                 listed: str | None = None, end: str = "") -> str:
+    """``value`` if it is one of ``choices``, else one line, :class:`InputError`: "<flag> <value>:
+    <what>use one of <listed, else the choices><end>"."""
+    if value not in choices:
+        raise InputError(f"{flag} {value!r}: {what}use one of {listed or ', '.join(choices)}{end}")
+    return value
 
 
 def check_min_agreement(min_agreement: float) -> None:

@@ -19,7 +19,7 @@ import numpy as np
 
 from pyseg._errors import InputError
 from pyseg._io import json_ready
-from pyseg.methods._base import Fit, MethodEngine
+from pyseg.methods._base import Fit, MethodEngine, check_choice
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -97,10 +97,7 @@ class HierarchicalEngine(MethodEngine, Protocol):
 
 def check_linkage(linkage: str) -> str:
     """``linkage`` if known, else one-line :class:`~pyseg.InputError`."""
-    if linkage not in LINKAGES:
-        raise InputError(f"--linkage {linkage!r}: unknown linkage; use one of "
-                         f"{', '.join(LINKAGES)}")
-    return linkage
+    return check_choice("--linkage", linkage, LINKAGES, "unknown linkage; ")
 
 
 def use_vector_route(n_rows: int, linkage: str) -> bool:

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 import numpy as np
 
 from pyseg._errors import InputError
-from pyseg.methods._base import Fit, MethodEngine
+from pyseg.methods._base import Fit, MethodEngine, check_choice
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -111,10 +111,7 @@ class PamEngine(MethodEngine, Protocol):
 
 def check_distance(distance: str) -> str:
     """``distance`` if known, else one-line :class:`~pyseg.InputError`."""
-    if distance not in DISTANCES:
-        raise InputError(f"--distance {distance!r}: unknown distance; use one of "
-                         f"{', '.join(DISTANCES)}")
-    return distance
+    return check_choice("--distance", distance, DISTANCES, "unknown distance; ")
 
 
 def available_memory() -> int | None:
