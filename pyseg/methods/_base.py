@@ -236,10 +236,13 @@ class MethodComparison(ComparisonBase):
         return result
 
 
-def call_lines(comparison: MethodComparison) -> list[str]:
-    """The ``Python`` and ``R`` lines of a ``compare`` summary: the calls that ran."""
+def summary_head(comparison: MethodComparison, method: str, counted: str = "") -> list[str]:
+    """The first lines of a method's ``compare`` summary: the ``method`` line, the calls that ran
+    and the agreement (``counted``: what the row count says of itself)."""
     python, r = comparison.calls()
-    return [f"Python    {python}", f"R         {r}"]
+    a, n = comparison.agreement, comparison.python.labels.size
+    return [f"method    {method}", f"Python    {python}", f"R         {r}", "",
+            f"agreement {a.accuracy:.4%} ({a.matched}/{n} rows{counted})   ARI {a.ari:.6f}"]
 
 
 def r_engine_for(settings: MethodSettings, recorded: Callable[[Path], Any], engine: str) -> Any:
