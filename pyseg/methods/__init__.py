@@ -14,6 +14,24 @@ Every method is a folder ``pyseg/methods/<name>/``:
 ``_report.py``     its report section and text summary (presentation: no engines)
 =================  =============================================================================
 
+The light ``__init__.py`` states, by these names (the optional ones where they apply):
+
+=====================  ==========================================================================
+``DESCRIBE``           one line with Python's call and R's
+``PREDICTION``         how ``predict`` assigns a new row, or why it has no rule for one
+``ENGINE_EXPORTS``     names :mod:`pyseg.engines` re-exports, by the module of the package that
+                       defines them
+``R_ENGINE``           the R engine class of ``_r.py`` (run in the R worker by this name)
+``FLAGS``              ``compare``'s flags for the method (argparse ``add_argument`` keywords;
+                       ``flags``: the names); the help is shown as "<method>: <help>"
+``TITLE``              the method's name in prose
+``RESAMPLING``         what ``stability --bootstrap`` and ``gap`` refit, and R's own check of it
+``CHOOSE_K``           how ``elbow`` helps choose k (or eps) for the method; ``CHOOSE_K_HELP``:
+                       ``elbow --method``'s help for it; ``CHOOSE_K_TEXT``: what ``elbow --help``
+                       says of it
+``PUBLIC``             names :mod:`pyseg` itself re-exports, by the module that defines them
+=====================  ==========================================================================
+
 This module is the registry: :data:`NAMES` lists the methods in table order, and nothing here
 imports numpy, so the command line can list methods before R starts.
 """

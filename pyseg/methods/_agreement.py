@@ -1,5 +1,5 @@
-"""What the methods' comparisons share: noise-aware agreement, the checks on k,
-and deterministic JSON (both sides run through :func:`pyseg.methods.kmeans._compare.run_both`).
+"""What the methods' comparisons share: noise-aware agreement and the checks on k (both sides
+run through :func:`pyseg.methods._base.run_both`).
 
 Nothing here knows a clustering method; the methods' ``_compare`` modules do.
 """

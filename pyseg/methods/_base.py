@@ -21,11 +21,11 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future, wait
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeVar, runtime_checkable
 
 import numpy as np
 
@@ -76,6 +76,34 @@ class Fit:
         """Labels, sizes, warnings and the method's own fields, JSON-ready."""
         return {"labels": self.labels.tolist(), "sizes": self.sizes.tolist(),
                 "warnings": list(self.warnings), **self.own_dict()}
+
+
+@runtime_checkable
+class MethodEngine(Protocol):
+    """One method in one language; a method's protocol (its ``_base.py``) adds its own calls."""
+
+    #: ``"python"`` or ``"r"``.
+    name: str
+
+    def check_ready(self) -> None:
+        """Raise :class:`~pyseg.RUnavailableError` with the fix when the engine cannot run."""
+        ...
+
+
+class PythonEngine:
+    """What a method's Python engine shares: it is ready once its library imports, and its
+    version is that library's (:attr:`LIBRARY`, the distribution's name)."""
+
+    name = "python"
+    LIBRARY: ClassVar[str] = "scikit-learn"
+
+    def check_ready(self) -> None:
+        return None
+
+    def version(self) -> str | None:
+        import importlib.metadata
+
+        return importlib.metadata.version(self.LIBRARY)
 
 
 @dataclass(frozen=True)
@@ -184,6 +212,10 @@ class MethodComparison(ComparisonBase):
         double): on ``X``, the feature matrix, each gives this comparison's labels."""
         raise NotImplementedError
 
+    def confusion(self) -> NDArray[np.int64]:
+        """The rows of each Python cluster (rows) in each R cluster (columns), noise left out."""
+        return np.asarray(self.agreement.confusion[:-1, :-1])
+
     def to_dict(self, versions: dict[str, str | None] | None = None) -> dict[str, Any]:
         """JSON-ready dict; the same inputs always give the same dict (no timings)."""
         a = self.agreement
@@ -195,7 +227,7 @@ class MethodComparison(ComparisonBase):
             "min_agreement": self.min_agreement, "passed": self.passed,
             "python": self.fit_dict(self.python),
             "r": {**self.fit_dict(self.r), "label_mapping": self.r_label_mapping.tolist()},
-            "confusion": a.confusion[:-1, :-1].tolist(),
+            "confusion": self.confusion().tolist(),
             "diagnosis": list(self.diagnosis),
             **self.own_dict(),
         }
@@ -204,10 +236,13 @@ class MethodComparison(ComparisonBase):
         return result
 
 
-def call_lines(comparison: MethodComparison) -> list[str]:
-    """The ``Python`` and ``R`` lines of a ``compare`` summary: the calls that ran."""
+def summary_head(comparison: MethodComparison, method: str, counted: str = "") -> list[str]:
+    """The first lines of a method's ``compare`` summary: the ``method`` line, the calls that ran
+    and the agreement (``counted``: what the row count says of itself)."""
     python, r = comparison.calls()
-    return [f"Python    {python}", f"R         {r}"]
+    a, n = comparison.agreement, comparison.python.labels.size
+    return [f"method    {method}", f"Python    {python}", f"R         {r}", "",
+            f"agreement {a.accuracy:.4%} ({a.matched}/{n} rows{counted})   ARI {a.ari:.6f}"]
 
 
 def r_engine_for(settings: MethodSettings, recorded: Callable[[Path], Any], engine: str) -> Any:
@@ -216,6 +251,15 @@ def r_engine_for(settings: MethodSettings, recorded: Callable[[Path], Any], engi
     if settings.r_results is not None:
         return recorded(settings.r_results)
     return None if settings.r_worker is None else settings.r_worker.engine(engine)
+
+
+def check_choice(flag: str, value: str, choices: Iterable[str], what: str = "",
+                 listed: str | None = None, end: str = "") -> str:
+    """``value`` if it is one of ``choices``, else one line, :class:`InputError`: "<flag> <value>:
+    <what>use one of <listed, else the choices><end>"."""
+    if value not in choices:
+        raise InputError(f"{flag} {value!r}: {what}use one of {listed or ', '.join(choices)}{end}")
+    return value
 
 
 def check_min_agreement(min_agreement: float) -> None:

@@ -6,25 +6,20 @@ from __future__ import annotations
 from typing import Any
 
 DESCRIBE = "scikit-learn DBSCAN / R dbscan::dbscan"
-#: How ``predict`` assigns a new row.
 PREDICTION = (
     "the cluster of the nearest clustered training row (core or border point, noise left out) "
     "within eps, else noise - dbscan::predict's rule, and the same rule on scikit-learn's "
     "NearestNeighbors; an exact tie in distance goes to the lowest training row on both sides"
 )
 
-#: Engine names :mod:`pyseg.engines` re-exports, by the module of this package that defines them.
 ENGINE_EXPORTS: dict[str, tuple[str, ...]] = {
     "_base": ("NOISE", "DbscanEngine", "DbscanFit", "check_dbscan_parameters"),
     "_python": ("SklearnDbscanEngine",),
     "_r": ("RDbscanEngine",),
 }
-#: The R engine class of ``_r.py`` (run in the R worker by this name).
 R_ENGINE = "RDbscanEngine"
-#: How ``elbow`` helps choose eps for this method: the k-nearest-neighbour distances.
+#: ``elbow``: the k-nearest-neighbour distances, for choosing eps.
 CHOOSE_K = "knn"
-#: ``compare``'s flags for this method (argparse ``add_argument`` keywords; ``flags``: the
-#: names); the help is shown as "<method>: <help>".
 FLAGS: tuple[dict[str, Any], ...] = (
     {"flags": ("--eps",), "type": float, "default": None, "metavar": "E",
      "help": "neighbourhood radius (default: the knee of the k-nearest-neighbour distances, "
@@ -35,9 +30,7 @@ FLAGS: tuple[dict[str, Any], ...] = (
 )
 #: Why DBSCAN cannot be refitted with a given k (``stability`` and ``gap`` say so).
 NO_K = "DBSCAN finds its own number of clusters from eps and min points"
-#: The method's name in prose.
 TITLE = "DBSCAN"
-#: ``elbow --method``'s help for this view, and what ``elbow --help`` says of it.
 CHOOSE_K_HELP = "k-nearest-neighbour distances for choosing eps"
 CHOOSE_K_TEXT = ("DBSCAN's counterpart for choosing eps: every row's distance to its "
                  "(--min-points - 1)-th nearest neighbour, sorted, in both languages "

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 import numpy as np
 
 from pyseg._errors import InputError
-from pyseg.methods._base import Fit
+from pyseg.methods._base import Fit, MethodEngine
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -49,10 +49,8 @@ class DbscanFit(Fit):
 
 
 @runtime_checkable
-class DbscanEngine(Protocol):
+class DbscanEngine(MethodEngine, Protocol):
     """DBSCAN in one language."""
-
-    name: str
 
     def fit(self, X: NDArray[np.float64], eps: float, min_points: int) -> DbscanFit:
         """Cluster ``X``; ``min_points`` counts the point itself."""
@@ -65,9 +63,6 @@ class DbscanEngine(Protocol):
     def predict(self, X: NDArray[np.float64], fit: DbscanFit,
                 new: NDArray[np.float64]) -> NDArray[np.int64]:
         """Clusters of new rows by ``dbscan::predict``'s rule (noise -1)."""
-        ...
-
-    def check_ready(self) -> None:
         ...
 
 

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from pyseg.methods._base import PythonEngine
 from pyseg.methods.dbscan._base import NOISE, DbscanFit, check_dbscan_parameters
 from pyseg.methods.kmeans._python import one_thread
 
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
     from numpy.typing import NDArray
 
 
-class SklearnDbscanEngine:
+class SklearnDbscanEngine(PythonEngine):
     """``sklearn.cluster.DBSCAN(eps=eps, min_samples=min_points)``.
 
     Parameters
@@ -38,8 +39,6 @@ class SklearnDbscanEngine:
         ``"distinct"``: fit the distinct rows weighted by multiplicity (same labels, bounded
         memory); ``"direct"``: ``DBSCAN().fit(X)`` as a learner would write it.
     """
-
-    name = "python"
 
     def __init__(self, route: str = "distinct") -> None:
         if route not in ("distinct", "direct"):
@@ -80,14 +79,6 @@ class SklearnDbscanEngine:
     def predict(self, X: NDArray[np.float64], fit: DbscanFit,
                 new: NDArray[np.float64]) -> NDArray[np.int64]:
         return predict_dbscan(X, fit.labels, fit.eps, new)
-
-    def check_ready(self) -> None:
-        return None
-
-    def version(self) -> str | None:
-        import importlib.metadata
-
-        return importlib.metadata.version("scikit-learn")
 
 
 def distinct_rows(X: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.int64],

@@ -10,16 +10,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-import pyseg.r._bridge as _rbridge
-from pyseg._errors import RUnavailableError
+from pyseg.methods._r import RMethodEngine
 from pyseg.methods.dbscan._base import NOISE, DbscanFit, check_dbscan_parameters
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
-
-#: The Debian package that provides R's ``dbscan``.
-DBSCAN_FIX = "sudo apt-get install -y r-cran-dbscan"
-_SCRIPT = "dbscan.R"
 
 
 def from_r_clusters(clusters: object) -> NDArray[np.int64]:
@@ -28,17 +23,17 @@ def from_r_clusters(clusters: object) -> NDArray[np.int64]:
     return np.where(values == 0, NOISE, values - 1)
 
 
-class RDbscanEngine:
+class RDbscanEngine(RMethodEngine):
     """R's ``dbscan::dbscan`` (not ``fpc::dbscan``), called in this process."""
 
-    name = "r"
+    SCRIPT = "dbscan.R"
+    PACKAGE = ("dbscan", "--method dbscan")
 
     def fit(self, X: NDArray[np.float64], eps: float, min_points: int) -> DbscanFit:
         eps, min_points = check_dbscan_parameters(eps, min_points)
         self.check_ready()
-        value, warnings = _rbridge.r_call(_SCRIPT, "dbscan_fit",
-                                          np.asfortranarray(X, dtype=np.float64),
-                                          eps=eps, minPts=min_points)
+        value, warnings = self.call("dbscan_fit", np.asfortranarray(X, dtype=np.float64),
+                                    eps=eps, minPts=min_points)
         return DbscanFit(engine=self.name, labels=from_r_clusters(value["cluster"]),
                          core=np.asarray(value["core"]).reshape(-1).astype(bool), eps=eps,
                          min_points=min_points, warnings=warnings)
@@ -46,33 +41,14 @@ class RDbscanEngine:
     def knn_distances(self, X: NDArray[np.float64], k: int) -> NDArray[np.float64]:
         """``dbscan::kNNdist(X, k)``."""
         self.check_ready()
-        value, _ = _rbridge.r_call(_SCRIPT, "knn_distances", np.asfortranarray(X, dtype=np.float64),
-                                   k=int(k))
+        value, _ = self.call("knn_distances", np.asfortranarray(X, dtype=np.float64), k=int(k))
         return np.asarray(value, dtype=np.float64).reshape(-1)
 
     def predict(self, X: NDArray[np.float64], fit: DbscanFit,
                 new: NDArray[np.float64]) -> NDArray[np.int64]:
         """``predict(dbscan(X, eps, minPts), newdata = new, data = X)``."""
         self.check_ready()
-        value, _ = _rbridge.r_call(_SCRIPT, "dbscan_predict",
-                                   np.asfortranarray(X, dtype=np.float64),
-                                   np.asfortranarray(new, dtype=np.float64),
-                                   eps=float(fit.eps), minPts=int(fit.min_points))
+        value, _ = self.call("dbscan_predict", np.asfortranarray(X, dtype=np.float64),
+                             np.asfortranarray(new, dtype=np.float64), eps=float(fit.eps),
+                             minPts=int(fit.min_points))
         return from_r_clusters(value)
-
-    def check_ready(self) -> None:
-        """Load R and check its ``dbscan`` package.
-
-        Raises
-        ------
-        RUnavailableError
-            R, rpy2 or ``dbscan`` is missing; the message holds the fix.
-        """
-        available, _ = _rbridge.r_call(_SCRIPT, "dbscan_available")
-        if not int(np.asarray(available).reshape(-1)[0]):
-            raise RUnavailableError(
-                f"the R package 'dbscan' is not installed (needed for --method dbscan): run "
-                f"`{DBSCAN_FIX}`")
-
-    def version(self) -> str | None:
-        return _rbridge.r_version()

@@ -19,7 +19,7 @@ from pyseg._plots import (
     figure_to_png_bytes,
 )
 from pyseg._report import _Figure, cluster_sizes, size_rows
-from pyseg.methods._base import call_lines
+from pyseg.methods._base import summary_head
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -99,12 +99,8 @@ def summary_lines(run: MethodRun) -> list[str]:
         if "eps" in run.chosen else ""
     count = max(py.n_clusters, r.n_clusters)
     return [
-        f"method    DBSCAN, eps={c.eps:g}{eps_note}, minPts={c.min_points} (the point itself "
-        "counted)",
-        *call_lines(c),
-        "",
-        f"agreement {c.agreement.accuracy:.4%} ({c.agreement.matched}/{py.labels.size} rows, "
-        f"noise with noise counted)   ARI {c.agreement.ari:.6f}",
+        *summary_head(c, f"DBSCAN, eps={c.eps:g}{eps_note}, minPts={c.min_points} (the point "
+                      "itself counted)", ", noise with noise counted"),
         f"clusters  Python {py.n_clusters} (+ {py.n_noise} noise)   "
         f"R {r.n_clusters} (+ {r.n_noise} noise)",
         "",

@@ -8,31 +8,24 @@ from typing import Any
 DESCRIBE = "scikit-learn GaussianMixture / R mclust::Mclust"
 PREDICTION = "most probable component and its probability (pyseg._gmm.predict_gmm)"
 
-#: Engine names :mod:`pyseg.engines` re-exports, by the module of this package that defines them.
 ENGINE_EXPORTS: dict[str, tuple[str, ...]] = {
     "_base": ("COVARIANCES", "MCLUST_MODELS", "GmmEngine", "GmmFit", "check_covariance"),
     "_python": ("SklearnGmmEngine",),
     "_r": ("RGmmEngine",),
     "_record": ("RGmmRecorder", "RecordedGmmEngine", "RecordedGmmFit"),
 }
-#: The R engine class of ``_r.py`` (run in the R worker by this name).
 R_ENGINE = "RGmmEngine"
-#: How ``elbow`` helps choose k for this method: the BIC per k.
+#: ``elbow``: the BIC per k.
 CHOOSE_K = "bic"
-#: ``compare``'s flags for this method (argparse ``add_argument`` keywords; ``flags``: the
-#: names); the help is shown as "<method>: <help>".
 FLAGS: tuple[dict[str, Any], ...] = (
     {"flags": ("--covariance",), "default": "full", "metavar": "{full,diag,spherical,tied}",
      "help": "covariance type (mclust VVV, VVI, VII, EEE; default full)"},
 )
-#: The method's name in prose.
 TITLE = "Gaussian mixtures"
-#: What ``stability --bootstrap`` and ``gap`` refit, and R's own check of it.
 RESAMPLING = ("A Gaussian mixture runs EM in both languages from mclust's hclass(hc(X), k) "
               "partition of each resample, computed by R and shared, for as many iterations as "
               "mclust's me takes; clusterboot's check: noisemclustCBI (nnk = 0), clusGap's: "
               "Mclust(x, G = k)$classification.")
-#: ``elbow --method``'s help for this view, and what ``elbow --help`` says of it.
 CHOOSE_K_HELP = "BIC per k (mclust's convention)"
 CHOOSE_K_TEXT = ("Gaussian mixtures' counterpart: BIC per k of scikit-learn's GaussianMixture "
                  "and mclust's Mclust, in mclust's convention (2 logL - p log n, higher is "
@@ -40,6 +33,5 @@ CHOOSE_K_TEXT = ("Gaussian mixtures' counterpart: BIC per k of scikit-learn's Ga
                  "mclust's partition.")
 #: ``--mode exact`` for this method: both languages start from the same partition.
 EXACT_START = "both start from mclust's partition"
-#: Names :mod:`pyseg` itself re-exports, by the module of this package that defines them.
 PUBLIC: dict[str, tuple[str, ...]] = {
     "_compare": ("compare_gmm", "predict_gmm", "gmm_bic_curve", "GmmComparison")}

@@ -12,7 +12,7 @@ import numpy as np
 
 from pyseg._errors import InputError
 from pyseg._io import json_ready
-from pyseg.methods._base import Fit
+from pyseg.methods._base import Fit, MethodEngine, check_choice
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -94,10 +94,8 @@ class GmmFit(Fit):
 
 
 @runtime_checkable
-class GmmEngine(Protocol):
+class GmmEngine(MethodEngine, Protocol):
     """A Gaussian mixture fitted by EM in one language."""
-
-    name: str
 
     def fit(self, X: NDArray[np.float64], k: int, covariance: str = "full",
             start: NDArray[np.int64] | None = None) -> GmmFit:
@@ -109,23 +107,16 @@ class GmmEngine(Protocol):
         """Membership probabilities of new rows under ``fit``'s parameters, shape (m, k)."""
         ...
 
-    def check_ready(self) -> None:
-        ...
-
 
 def check_covariance(covariance: str) -> str:
     """``covariance`` if known, else one-line :class:`~pyseg.InputError`."""
-    if covariance not in MCLUST_MODELS:
-        names = ", ".join(f"{name} ({model})" for name, model in MCLUST_MODELS.items())
-        raise InputError(f"--covariance {covariance!r}: unknown covariance type; use one of "
-                         f"{names} (mclust's model names in brackets)")
-    return covariance
+    names = ", ".join(f"{name} ({model})" for name, model in MCLUST_MODELS.items())
+    return check_choice("--covariance", covariance, MCLUST_MODELS, "unknown covariance type; ",
+                        names, " (mclust's model names in brackets)")
 
 
 def check_gmm_mode(mode: str) -> str:
-    if mode not in GMM_MODES:
-        raise InputError(f"--mode {mode!r}: use one of {', '.join(GMM_MODES)} for --method gmm")
-    return mode
+    return check_choice("--mode", mode, GMM_MODES, end=" for --method gmm")
 
 
 def n_gmm_parameters(k: int, d: int, covariance: str) -> int:

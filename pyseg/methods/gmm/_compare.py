@@ -72,7 +72,7 @@ from pyseg.methods.kmeans._python import one_thread
 
 if TYPE_CHECKING:
     import os
-    from collections.abc import Iterable, Sequence
+    from collections.abc import Iterable
 
     import pandas as pd
     from numpy.typing import NDArray

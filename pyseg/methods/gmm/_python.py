@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from pyseg._course import PYTHON_COURSE
+from pyseg.methods._base import PythonEngine
 from pyseg.methods.gmm._base import (
     EXACT_MAX_ITER,
     EXACT_TOL,
@@ -47,7 +48,7 @@ def _precisions(covariances: NDArray[np.float64], covariance: str) -> NDArray[np
                       else 1.0 / covariances, dtype=np.float64)
 
 
-class SklearnGmmEngine:
+class SklearnGmmEngine(PythonEngine):
     """scikit-learn's ``GaussianMixture``.
 
     Parameters
@@ -55,8 +56,6 @@ class SklearnGmmEngine:
     seed : int, default=42
         ``random_state`` of course mode (the course's Python seed).
     """
-
-    name = "python"
 
     def __init__(self, seed: int = PYTHON_COURSE.seed) -> None:
         self.seed = seed
@@ -111,11 +110,3 @@ class SklearnGmmEngine:
         model.precisions_cholesky_ = np.stack(
             [np.linalg.cholesky(np.linalg.inv(c)) for c in fit.covariances])
         return model.predict_proba(np.asarray(new, dtype=np.float64))
-
-    def check_ready(self) -> None:
-        return None
-
-    def version(self) -> str | None:
-        import importlib.metadata
-
-        return importlib.metadata.version("scikit-learn")

@@ -13,8 +13,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-import pyseg.r._bridge as _rbridge
-from pyseg._errors import RUnavailableError
+from pyseg.methods._r import RMethodEngine, from_r_index
 from pyseg.methods.gmm._base import (
     EXACT_MAX_ITER,
     EXACT_TOL,
@@ -28,24 +27,21 @@ from pyseg.methods.gmm._base import (
 if TYPE_CHECKING:
     from numpy.typing import NDArray
 
-#: The Debian package that provides R's ``mclust``.
-MCLUST_FIX = "sudo apt-get install -y r-cran-mclust"
-_SCRIPT = "gmm.R"
 
-
-class RGmmEngine:
+class RGmmEngine(RMethodEngine):
     """R's ``mclust`` (``Mclust``, or ``me`` from a partition), called in this process."""
 
-    name = "r"
+    SCRIPT = "gmm.R"
+    PACKAGE = ("mclust", "--method gmm")
 
     def start(self, X: NDArray[np.float64], k: int, covariance: str = "full"
               ) -> NDArray[np.int64]:
         """mclust's starting partition for k components (0-based labels)."""
         self.check_ready()
-        value, _ = _rbridge.r_call(_SCRIPT, "gmm_start", np.asfortranarray(X, dtype=np.float64),
-                                   k=int(k), modelName=MCLUST_MODELS[check_covariance(covariance)],
-                                   seed=R_SUBSET_SEED)
-        return np.asarray(value, dtype=np.int64).reshape(-1) - 1
+        value, _ = self.call("gmm_start", np.asfortranarray(X, dtype=np.float64), k=int(k),
+                             modelName=MCLUST_MODELS[check_covariance(covariance)],
+                             seed=R_SUBSET_SEED)
+        return from_r_index(value)
 
     def fit(self, X: NDArray[np.float64], k: int, covariance: str = "full",
             start: NDArray[np.int64] | None = None) -> GmmFit:
@@ -54,9 +50,8 @@ class RGmmEngine:
         X = np.asfortranarray(X, dtype=np.float64)
         partition = (np.zeros(0, dtype=np.int32) if start is None else
                      np.asarray(start, dtype=np.int32) + 1)
-        value, warnings = _rbridge.r_call(_SCRIPT, "gmm_fit", X, k=int(k), modelName=model,
-                                          start=partition, tol=EXACT_TOL,
-                                          itmax=EXACT_MAX_ITER, seed=R_SUBSET_SEED)
+        value, warnings = self.call("gmm_fit", X, k=int(k), modelName=model, start=partition,
+                                    tol=EXACT_TOL, itmax=EXACT_MAX_ITER, seed=R_SUBSET_SEED)
         n, d = X.shape
         z = np.asarray(value["z"], dtype=np.float64).reshape(n, k)
         sigma = np.asarray(value["sigma"], dtype=np.float64).reshape((d, d, k), order="F")
@@ -77,18 +72,7 @@ class RGmmEngine:
         new = np.asfortranarray(new, dtype=np.float64)
         k = fit.means.shape[0]
         sigma = np.asfortranarray(np.moveaxis(fit.covariances, 0, 2)).reshape(-1, order="F")
-        value, _ = _rbridge.r_call(_SCRIPT, "gmm_predict", new, MCLUST_MODELS[fit.covariance],
-                                   np.asarray(fit.weights, dtype=np.float64),
-                                   np.asarray(fit.means, dtype=np.float64), sigma)
+        value, _ = self.call("gmm_predict", new, MCLUST_MODELS[fit.covariance],
+                             np.asarray(fit.weights, dtype=np.float64),
+                             np.asarray(fit.means, dtype=np.float64), sigma)
         return np.asarray(value, dtype=np.float64).reshape(new.shape[0], k)
-
-    def check_ready(self) -> None:
-        """Load R and check its ``mclust`` package."""
-        available, _ = _rbridge.r_call(_SCRIPT, "mclust_available")
-        if not int(np.asarray(available).reshape(-1)[0]):
-            raise RUnavailableError(
-                f"the R package 'mclust' is not installed (needed for --method gmm): run "
-                f"`{MCLUST_FIX}`")
-
-    def version(self) -> str | None:
-        return _rbridge.r_version()

@@ -14,7 +14,7 @@ from pyseg._choosing_k_report import write_page
 from pyseg._io import json_ready
 from pyseg._plots import figure_to_png_bytes
 from pyseg._report import _data_dict, _Figure, cluster_sizes
-from pyseg.methods._base import call_lines
+from pyseg.methods._base import summary_head
 from pyseg.methods.gmm._base import MCLUST_MODELS
 from pyseg.methods.gmm._plots import (
     ELLIPSE_SIGMAS,
@@ -122,12 +122,8 @@ def summary_lines(run: MethodRun) -> list[str]:
                   else "each starts its own way")
     py_sizes, r_sizes = cluster_sizes(c.python.labels, c.k), cluster_sizes(c.r.labels, c.k)
     return [
-        f"method    Gaussian mixture, k={c.k}, covariance {c.covariance} (mclust "
-        f"{_model(c)}), mode {c.mode}: {from_start}",
-        *call_lines(c),
-        "",
-        f"agreement {c.agreement.accuracy:.4%} ({c.agreement.matched}/{c.python.labels.size} "
-        f"rows)   ARI {c.agreement.ari:.6f}",
+        *summary_head(c, f"Gaussian mixture, k={c.k}, covariance {c.covariance} (mclust "
+                      f"{_model(c)}), mode {c.mode}: {from_start}"),
         f"logL      Python {c.python.loglik:.6f}   R {c.r.loglik:.6f}   "
         f"|d| {abs(c.loglik_diff):.3g}",
         "",

@@ -19,7 +19,7 @@ import numpy as np
 
 from pyseg._errors import InputError
 from pyseg._io import json_ready
-from pyseg.methods._base import Fit
+from pyseg.methods._base import Fit, MethodEngine, check_choice
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -87,26 +87,17 @@ class HierarchicalFit(Fit):
 
 
 @runtime_checkable
-class HierarchicalEngine(Protocol):
+class HierarchicalEngine(MethodEngine, Protocol):
     """Agglomerative hierarchical clustering in one language."""
-
-    name: str
 
     def fit(self, X: NDArray[np.float64], k: int, linkage: str = "ward") -> HierarchicalFit:
         """Build the tree of ``X`` with ``linkage`` and cut it into exactly ``k`` clusters."""
         ...
 
-    def check_ready(self) -> None:
-        """Raise :class:`~pyseg.RUnavailableError` with the fix when the engine cannot run."""
-        ...
-
 
 def check_linkage(linkage: str) -> str:
     """``linkage`` if known, else one-line :class:`~pyseg.InputError`."""
-    if linkage not in LINKAGES:
-        raise InputError(f"--linkage {linkage!r}: unknown linkage; use one of "
-                         f"{', '.join(LINKAGES)}")
-    return linkage
+    return check_choice("--linkage", linkage, LINKAGES, "unknown linkage; ")
 
 
 def use_vector_route(n_rows: int, linkage: str) -> bool:

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 
 from pyseg._errors import RUnavailableError
+from pyseg.methods._base import PythonEngine
 from pyseg.methods.hierarchical._base import HierarchicalFit, check_linkage, choose_route
 
 if TYPE_CHECKING:
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
 FASTCLUSTER_FIX = "pip install fastcluster"
 
 
-class ScipyHierarchicalEngine:
+class ScipyHierarchicalEngine(PythonEngine):
     """scipy ``linkage(X, linkage)`` (or fastcluster for large ward) + a ``cutree``-style cut.
 
     Parameters
@@ -36,7 +37,7 @@ class ScipyHierarchicalEngine:
         forces ``fastcluster.linkage_vector`` (ward only), ``"matrix"`` scipy's ``linkage``.
     """
 
-    name = "python"
+    LIBRARY = "scipy"
 
     def __init__(self, route: str = "auto") -> None:
         self.route = route
@@ -53,14 +54,6 @@ class ScipyHierarchicalEngine:
         return HierarchicalFit(engine=self.name, labels=labels, heights=Z[:, 2].copy(),
                                linkage_matrix=Z, linkage=linkage, route=route,
                                fcluster_clusters=found)
-
-    def check_ready(self) -> None:
-        return None
-
-    def version(self) -> str | None:
-        import importlib.metadata
-
-        return importlib.metadata.version("scipy")
 
 
 def linkage_matrix(X: NDArray[np.float64], linkage: str, route: str = "matrix") -> NDArray[

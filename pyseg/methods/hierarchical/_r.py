@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 import pyseg.r._bridge as _rbridge
-from pyseg._errors import RUnavailableError
+from pyseg.methods._r import RMethodEngine, from_r_index
 from pyseg.methods.hierarchical._base import (
     HierarchicalFit,
     check_linkage,
@@ -25,12 +25,8 @@ from pyseg.methods.hierarchical._base import (
 if TYPE_CHECKING:
     from numpy.typing import NDArray
 
-#: The Debian package that provides R's ``fastcluster``.
-FASTCLUSTER_FIX = "sudo apt-get install -y r-cran-fastcluster"
-_SCRIPT = "hierarchical.R"
 
-
-class RHierarchicalEngine:
+class RHierarchicalEngine(RMethodEngine):
     """R's ``hclust`` + ``cutree`` (``fastcluster::hclust.vector`` for large ward), in process.
 
     Parameters
@@ -39,7 +35,8 @@ class RHierarchicalEngine:
         As :class:`~pyseg.engines.ScipyHierarchicalEngine`'s.
     """
 
-    name = "r"
+    SCRIPT = "hierarchical.R"
+    PACKAGE = ("fastcluster", "ward on many rows")
 
     def __init__(self, route: str = "auto") -> None:
         self.route = route
@@ -48,12 +45,12 @@ class RHierarchicalEngine:
         check_linkage(linkage)
         X = np.asfortranarray(X, dtype=np.float64)
         route = self._route(X.shape[0], linkage)
-        value, warnings = _rbridge.r_call(_SCRIPT, "hierarchical_fit", X, k=int(k),
-                                          linkage=linkage, vector=int(route == "vector"))
+        value, warnings = self.call("hierarchical_fit", X, k=int(k), linkage=linkage,
+                                    vector=int(route == "vector"))
         heights = np.asarray(value["height"], dtype=np.float64).reshape(-1)
         merge = np.asarray(value["merge"], dtype=np.int64).reshape(-1, 2)
         return HierarchicalFit(engine=self.name,
-                               labels=np.asarray(value["cluster"], dtype=np.int64).reshape(-1) - 1,
+                               labels=from_r_index(value["cluster"]),
                                heights=heights, linkage_matrix=merge_to_linkage(merge, heights),
                                linkage=linkage, route=route, warnings=warnings)
 
@@ -73,21 +70,14 @@ class RHierarchicalEngine:
         with tempfile.TemporaryDirectory(prefix="pyseg-dendrogram-") as folder:
             path = Path(folder) / "dendrogram.png"
             # The path and title go to R as character vectors (data), never into R source.
-            _rbridge.r_call(_SCRIPT, "dendrogram_png", np.asfortranarray(X, dtype=np.float64),
-                            np.asarray([str(path)]), linkage=linkage, vector=int(route == "vector"),
-                            main=np.asarray([title]), width=width, height=height, k=int(k))
+            self.call("dendrogram_png", np.asfortranarray(X, dtype=np.float64),
+                      np.asarray([str(path)]), linkage=linkage, vector=int(route == "vector"),
+                      main=np.asarray([title]), width=width, height=height, k=int(k))
             return path.read_bytes()
 
     def check_ready(self, vector: bool = False) -> None:
         """Load R; with ``vector``, also check R's ``fastcluster`` package."""
-        if not vector:
+        if vector:
+            super().check_ready()
+        else:
             _rbridge.r_version()
-            return
-        available, _ = _rbridge.r_call(_SCRIPT, "fastcluster_available")
-        if not int(np.asarray(available).reshape(-1)[0]):
-            raise RUnavailableError(
-                f"the R package 'fastcluster' is not installed (needed for ward on many rows): "
-                f"run `{FASTCLUSTER_FIX}`")
-
-    def version(self) -> str | None:
-        return _rbridge.r_version()

@@ -14,7 +14,7 @@ import numpy as np
 
 from pyseg._plots import LABEL_WRAP, _new_figure, _palette, _wrap, figure_to_png_bytes
 from pyseg._report import _Figure, cluster_sizes, size_rows
-from pyseg.methods._base import call_lines
+from pyseg.methods._base import summary_head
 from pyseg.methods.hierarchical._base import VECTOR_WARD_ROWS
 
 if TYPE_CHECKING:
@@ -85,14 +85,10 @@ def summary_lines(run: MethodRun) -> list[str]:
     c = run.comparison
     py, r = c.python, c.r
     return [
-        f"method    hierarchical, {c.linkage} linkage, k={c.k} (Python: {py.route} route, R: "
-        f"{r.route} route)" + ("" if py.fcluster_clusters in (None, c.k)
-                               else f"; fcluster(maxclust={c.k}) would give "
-                               f"{py.fcluster_clusters}"),
-        *call_lines(c),
-        "",
-        f"agreement {c.agreement.accuracy:.4%} ({c.agreement.matched}/{py.labels.size} rows)   "
-        f"ARI {c.agreement.ari:.6f}",
+        *summary_head(c, f"hierarchical, {c.linkage} linkage, k={c.k} (Python: {py.route} "
+                      f"route, R: {r.route} route)" + (
+                          "" if py.fcluster_clusters in (None, c.k)
+                          else f"; fcluster(maxclust={c.k}) would give {py.fcluster_clusters}")),
         f"heights   max |difference| of the sorted merge heights {c.max_height_diff:.3g}",
         "",
         *size_rows(cluster_sizes(py.labels, c.k), cluster_sizes(r.labels, c.k)),

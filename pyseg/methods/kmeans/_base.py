@@ -14,7 +14,7 @@ import numpy as np
 
 from pyseg._course import CourseSettings
 from pyseg._io import json_ready
-from pyseg.methods._base import Fit
+from pyseg.methods._base import Fit, MethodEngine
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -95,16 +95,13 @@ def silhouette_defined(labels: NDArray[np.int64]) -> bool:
 
 
 @runtime_checkable
-class KMeansEngine(Protocol):
+class KMeansEngine(MethodEngine, Protocol):
     """K-Means in one language, and the few things around it pyseg compares.
 
     Python: :class:`~pyseg.engines.SklearnEngine`. R: :class:`~pyseg.engines.REngine` (in this
     process), :class:`~pyseg.engines.RWorkerEngine` (in a child process) and
     :class:`~pyseg.engines.RecordedREngine` (answers recorded earlier by R).
     """
-
-    #: ``"python"`` or ``"r"``.
-    name: str
 
     def fit(self, X: NDArray[np.float64], k: int, settings: CourseSettings) -> FitResult:
         """Fit ``k`` clusters the way the course does (random starts, best WCSS kept)."""
@@ -128,10 +125,6 @@ class KMeansEngine(Protocol):
         self, X: NDArray[np.float64], centers: NDArray[np.float64]
     ) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
         """0-based index of, and Euclidean distance to, the nearest center of every row."""
-        ...
-
-    def check_ready(self) -> None:
-        """Raise :class:`~pyseg.RUnavailableError` with the fix when the engine cannot run."""
         ...
 
     def version(self) -> str | None:

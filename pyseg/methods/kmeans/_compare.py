@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
@@ -36,7 +36,7 @@ from pyseg.engines import (
 from pyseg.engines._stability_python import Resampler
 from pyseg.methods._agreement import check_k
 from pyseg.methods._base import (
-    ComparisonBase,
+    MethodComparison,
     MethodPrediction,
     MethodSettings,
     check_min_agreement,
@@ -57,24 +57,19 @@ MORE_STARTS_FACTOR = 5
 
 
 @dataclass(frozen=True)
-class Comparison(ComparisonBase):
+class Comparison(MethodComparison):
     """The outcome of :func:`compare`.
 
     Attributes
     ----------
-    dataset : Dataset
-        The data both engines saw.
+    (The shared ones are :class:`~pyseg.methods._base.MethodComparison`'s.)
     k : int
         Number of clusters asked for.
     mode : {"course", "exact"}
         How the engines were started (see :func:`compare`).
-    python : FitResult
-        The scikit-learn fit, in its own numbering.
-    r : FitResult
-        The R fit, relabelled into Python's numbering (labels and centers; surplus R clusters, if
+    python, r : FitResult
+        R's fit is relabelled into Python's numbering (labels and centers; surplus R clusters, if
         any, are numbered after Python's).
-    r_label_mapping : ndarray of shape (n_r_clusters,)
-        ``r_label_mapping[j]`` is the Python cluster that R's (0-based) cluster ``j`` became.
     agreement : Agreement
         Accuracy after alignment, ARI, NMI and the confusion matrix (rows: Python, columns: R).
     max_center_diff : float
@@ -82,32 +77,22 @@ class Comparison(ComparisonBase):
         differ).
     wcss_rel_diff : float
         ``|wcss_py - wcss_r| / max(wcss_py, wcss_r)``.
-    min_agreement : float
-        The accuracy needed to pass.
     passed : bool
         Parity verdict; see :func:`compare`.
-    diagnosis : list of str
-        Plain-language explanation of any difference and what to change.
     settings : dict
         What each side ran with.
-    timings : dict
-        Seconds spent per step (not part of :meth:`to_dict`, which must be deterministic).
     """
 
-    dataset: Dataset
     k: int
     mode: str
     python: FitResult
     r: FitResult
-    r_label_mapping: NDArray[np.int64]
     agreement: Agreement
     max_center_diff: float
     wcss_rel_diff: float
-    min_agreement: float
-    passed: bool
-    diagnosis: list[str]
     settings: dict[str, Any]
-    timings: dict[str, float] = field(default_factory=dict, compare=False)
+
+    METHOD = "kmeans"
 
     def segment_names(self) -> list[str]:
         """Names of Python's clusters (and so of R's aligned ones), from where the centers lie."""
@@ -115,37 +100,24 @@ class Comparison(ComparisonBase):
                                           self.dataset.feature_names)
         return [segment.name for segment in segments]
 
-    def to_dict(self, versions: dict[str, str | None] | None = None) -> dict[str, Any]:
-        """JSON-ready dict; the same inputs always give the same dict (no timings, no clock)."""
-        result: dict[str, Any] = {
-            "n": int(self.python.labels.size),
-            "k": self.k,
-            "mode": self.mode,
-            "features": list(self.dataset.feature_names),
-            "data": {"source": self.dataset.source, "sha256": self.dataset.sha256},
-            "agreement": self.agreement.accuracy,
-            "ari": self.agreement.ari,
-            "nmi": self.agreement.nmi,
-            "max_center_diff": json_ready(self.max_center_diff),
-            "wcss_rel_diff": self.wcss_rel_diff,
-            "min_agreement": self.min_agreement,
-            "passed": self.passed,
-            "python": _fit_dict(self.python, self.settings["python"]),
-            "r": {**_fit_dict(self.r, self.settings["r"]),
-                  "label_mapping": self.r_label_mapping.tolist()},
-            "confusion": self.agreement.alignment.confusion.tolist(),
-            "segments": self.segment_names(),
-            "diagnosis": list(self.diagnosis),
-        }
+    def fit_dict(self, fit: FitResult) -> dict[str, Any]:
+        return {**fit.to_dict(), "settings": self.settings["python" if fit is self.python else "r"]}
+
+    def confusion(self) -> NDArray[np.int64]:
+        return self.agreement.alignment.confusion
+
+    def own_dict(self) -> dict[str, Any]:
+        result = {"k": self.k, "mode": self.mode, "segments": self.segment_names(),
+                  "max_center_diff": json_ready(self.max_center_diff),
+                  "wcss_rel_diff": self.wcss_rel_diff}
         if "initial_centers" in self.settings:
             result["initial_centers"] = json_ready(self.settings["initial_centers"])
-        if versions is not None:
-            result["versions"] = versions
         return result
 
-
-def _fit_dict(fit: FitResult, settings: dict[str, Any]) -> dict[str, Any]:
-    return {**fit.to_dict(), "settings": settings}
+    def to_dict(self, versions: dict[str, str | None] | None = None) -> dict[str, Any]:
+        result = super().to_dict(versions)
+        del result["method"]  # the course's JSON, older than --method, names no method
+        return result
 
 
 def compare(dataset: Dataset, k: int = 5, *, mode: Mode = "course",

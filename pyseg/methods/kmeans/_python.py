@@ -13,13 +13,14 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from pyseg._course import PYTHON_ELBOW, CourseSettings
+from pyseg.methods._base import PythonEngine
 from pyseg.methods.kmeans._base import ElbowFits, FitResult, Silhouette, silhouette_defined
 
 if TYPE_CHECKING:
     from numpy.typing import ArrayLike, NDArray
 
 
-class SklearnEngine:
+class SklearnEngine(PythonEngine):
     """The course's scikit-learn K-Means.
 
     ``fit`` is ``KMeans(n_clusters=k, init="k-means++", n_init=settings.n_starts,
@@ -27,8 +28,6 @@ class SklearnEngine:
     scikit-learn >= 1.4 changed its default from 10 to 1. R: ``set.seed(seed); kmeans(X, k,
     iter.max = max_iter, nstart = n_starts)`` (:class:`~pyseg.engines.REngine`).
     """
-
-    name = "python"
 
     def fit(self, X: NDArray[np.float64], k: int, settings: CourseSettings) -> FitResult:
         from sklearn.cluster import KMeans
@@ -73,14 +72,6 @@ class SklearnEngine:
         self, X: NDArray[np.float64], centers: NDArray[np.float64]
     ) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
         return nearest_center(X, centers)
-
-    def check_ready(self) -> None:
-        return None
-
-    def version(self) -> str | None:
-        import importlib.metadata
-
-        return importlib.metadata.version("scikit-learn")
 
 
 def nearest_center(X: NDArray[np.float64],

@@ -1,8 +1,5 @@
-"""K-Means in R, in this process: the course's R code in ``r_reference/*.R`` through rpy2.
-
-Every method here is one call of a function in an R file (:func:`pyseg.r._bridge.r_call`);
-the R files also run under plain Rscript, and no R source is ever built from Python strings.
-"""
+"""K-Means in R, in this process: the course's R code in ``r_reference/*.R`` through rpy2
+(:mod:`pyseg.methods._r`)."""
 
 from __future__ import annotations
 
@@ -14,7 +11,7 @@ import numpy as np
 
 import pyseg.r._bridge as _rbridge
 from pyseg._course import ELBOW_MAX_ITER, R_ELBOW_SEED, CourseSettings
-from pyseg._errors import RUnavailableError
+from pyseg.methods._r import RMethodEngine, from_r_index, require_package
 from pyseg.methods.kmeans._base import ElbowFits, FitResult, Silhouette, silhouette_defined
 from pyseg.r import _session
 
@@ -23,13 +20,10 @@ if TYPE_CHECKING:
 
     from numpy.typing import ArrayLike, NDArray
 
-#: The Debian package that provides R's ``cluster`` (silhouette, clusplot).
-CLUSTER_FIX = "sudo apt-get install -y r-cran-cluster"
-_KMEANS = "kmeans_course.R"
 _ELBOW = "elbow.R"
 
 
-class REngine:
+class REngine(RMethodEngine):
     """The course's R K-Means, called in this process through rpy2.
 
     ``fit`` is, in R::
@@ -41,18 +35,19 @@ class REngine:
     R's 1-based cluster numbers come back 0-based. Python: :class:`~pyseg.engines.SklearnEngine`.
     """
 
-    name = "r"
+    SCRIPT = "kmeans_course.R"
+    PACKAGE = ("cluster", "silhouettes and clusplot")
 
     def fit(self, X: NDArray[np.float64], k: int, settings: CourseSettings) -> FitResult:
-        value, warnings = _rbridge.r_call(_KMEANS, "course_kmeans", _as_r_matrix(X), k=int(k),
-                                          seed=int(settings.seed), nstart=int(settings.n_starts),
-                                          iter_max=int(settings.max_iter))
+        value, warnings = self.call("course_kmeans", _as_r_matrix(X), k=int(k),
+                                    seed=int(settings.seed), nstart=int(settings.n_starts),
+                                    iter_max=int(settings.max_iter))
         return _fit_result(value, warnings)
 
     def fit_from(self, X: NDArray[np.float64], initial_centers: NDArray[np.float64],
                  max_iter: int) -> FitResult:
-        value, warnings = _rbridge.r_call(_KMEANS, "lloyd_from", _as_r_matrix(X),
-                                          _as_r_matrix(initial_centers), iter_max=int(max_iter))
+        value, warnings = self.call("lloyd_from", _as_r_matrix(X), _as_r_matrix(initial_centers),
+                                    iter_max=int(max_iter))
         return _fit_result(value, warnings)
 
     def elbow(self, X: NDArray[np.float64], k_values: tuple[int, ...], mode: str,
@@ -93,7 +88,7 @@ class REngine:
         value, _ = _rbridge.r_call("predict.R", "predict_nearest",
                                    np.ascontiguousarray(X, dtype=np.float64),
                                    np.ascontiguousarray(centers, dtype=np.float64))
-        index = np.asarray(value["index"], dtype=np.int64).reshape(-1) - 1  # R counts from 1
+        index = from_r_index(value["index"])
         distance = np.asarray(value["distance"], dtype=np.float64).reshape(-1)
         return index, distance
 
@@ -105,15 +100,10 @@ class REngine:
         RUnavailableError
             R, rpy2 or ``cluster`` is missing; the message holds the fix.
         """
-        if not silhouette:
+        if silhouette:
+            require_package(_ELBOW, *self.PACKAGE)
+        else:
             _rbridge.r_version()
-            return
-        available, _ = _rbridge.r_call(_ELBOW, "cluster_available")  # loads R first
-        if not int(available[0]):
-            raise RUnavailableError(
-                f"the R package 'cluster' is not installed (needed for silhouettes and "
-                f"clusplot): run `{CLUSTER_FIX}`"
-            )
 
     def version(self) -> str | None:
         return _session.version()
@@ -153,7 +143,7 @@ class REngine:
 
 def _fit_result(value: dict[str, Any], warnings: tuple[str, ...]) -> FitResult:
     centers = np.asarray(value["centers"], dtype=np.float64)
-    return FitResult(engine="r", labels=np.asarray(value["cluster"], dtype=np.int64) - 1,
+    return FitResult(engine="r", labels=from_r_index(value["cluster"]),
                      centers=centers.reshape(centers.shape[0], -1),
                      wcss=float(value["tot_withinss"][0]), n_iter=int(value["iter"][0]),
                      warnings=warnings)

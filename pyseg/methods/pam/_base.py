@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 import numpy as np
 
 from pyseg._errors import InputError
-from pyseg.methods._base import Fit
+from pyseg.methods._base import Fit, MethodEngine, check_choice
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -101,25 +101,17 @@ class PamFit(Fit):
 
 
 @runtime_checkable
-class PamEngine(Protocol):
+class PamEngine(MethodEngine, Protocol):
     """PAM (BUILD + SWAP) in one language."""
-
-    name: str
 
     def fit(self, data: PamData, k: int) -> PamFit:
         """Cluster ``data`` around ``k`` medoids."""
         ...
 
-    def check_ready(self) -> None:
-        ...
-
 
 def check_distance(distance: str) -> str:
     """``distance`` if known, else one-line :class:`~pyseg.InputError`."""
-    if distance not in DISTANCES:
-        raise InputError(f"--distance {distance!r}: unknown distance; use one of "
-                         f"{', '.join(DISTANCES)}")
-    return distance
+    return check_choice("--distance", distance, DISTANCES, "unknown distance; ")
 
 
 def available_memory() -> int | None:

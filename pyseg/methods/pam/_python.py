@@ -18,6 +18,7 @@ import numpy as np
 
 from pyseg._errors import RUnavailableError
 from pyseg._gower import condensed, euclidean_distances, gower_distances
+from pyseg.methods._base import PythonEngine
 from pyseg.methods.pam._base import (
     MAX_DISTANCE_CHECK_ROWS,
     PamData,
@@ -46,10 +47,10 @@ def pam_result(D: NDArray[np.float64], k: int) -> Any:
     return kmedoids.pam(D, int(k), init="build", max_iter=1000)
 
 
-class KmedoidsPamEngine:
+class KmedoidsPamEngine(PythonEngine):
     """``kmedoids.pam`` (BUILD + SWAP, as ``cluster::pam``) on pyseg's float64 distances."""
 
-    name = "python"
+    LIBRARY = "kmedoids"
 
     def fit(self, data: PamData, k: int) -> PamFit:
         check_pam_size(data.n_rows, data.source)
@@ -70,8 +71,3 @@ class KmedoidsPamEngine:
             raise RUnavailableError(
                 f"kmedoids is not installed (needed for --method pam): run `{KMEDOIDS_FIX}`"
             ) from None
-
-    def version(self) -> str | None:
-        import importlib.metadata
-
-        return importlib.metadata.version("kmedoids")

@@ -12,9 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-import pyseg.r._bridge as _rbridge
-from pyseg._errors import RUnavailableError
 from pyseg._gower import MixedColumns, gower_scale
+from pyseg.methods._r import RMethodEngine, from_r_index
 from pyseg.methods.pam._base import (
     MAX_DISTANCE_CHECK_ROWS,
     PamData,
@@ -25,10 +24,6 @@ from pyseg.methods.pam._base import (
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
-
-#: The Debian package that provides R's ``cluster``.
-CLUSTER_FIX = "sudo apt-get install -y r-cran-cluster"
-_SCRIPT = "pam.R"
 
 
 def mixed_arguments(columns: MixedColumns) -> tuple[Any, Any, Any, Any]:
@@ -45,10 +40,11 @@ def mixed_arguments(columns: MixedColumns) -> tuple[Any, Any, Any, Any]:
             np.asarray(columns.kinds, dtype=str), np.asarray(columns.names, dtype=str))
 
 
-class RPamEngine:
+class RPamEngine(RMethodEngine):
     """R's ``cluster::pam`` on ``daisy(..., metric = "gower")`` or ``dist(X)``, in process."""
 
-    name = "r"
+    SCRIPT = "pam.R"
+    PACKAGE = ("cluster", "--method pam")
 
     def fit(self, data: PamData, k: int) -> PamFit:
         check_distance(data.distance)
@@ -56,15 +52,14 @@ class RPamEngine:
         self.check_ready()
         numeric, text, kinds, names = mixed_arguments(data.columns)
         keep = int(data.n_rows <= MAX_DISTANCE_CHECK_ROWS)
-        value, warnings = _rbridge.r_call(
-            _SCRIPT, "pam_fit_mixed", np.asfortranarray(data.X, dtype=np.float64), numeric,
-            text, kinds, names, k=int(k), distance=data.distance, keep_distances=keep)
+        value, warnings = self.call(
+            "pam_fit_mixed", np.asfortranarray(data.X, dtype=np.float64), numeric, text, kinds,
+            names, k=int(k), distance=data.distance, keep_distances=keep)
         objective = np.asarray(value["objective"], dtype=np.float64).reshape(-1)
         distances = value.get("distances")
         return PamFit(
             engine=self.name,
-            labels=np.asarray(value["cluster"], dtype=np.int64).reshape(-1) - 1,
-            medoids=np.asarray(value["medoids"], dtype=np.int64).reshape(-1) - 1,
+            labels=from_r_index(value["cluster"]), medoids=from_r_index(value["medoids"]),
             loss=float(objective[1]) * data.n_rows, objective=float(objective[1]),
             distance=data.distance,
             distances=None if distances is None else np.asarray(distances, dtype=np.float64),
@@ -80,19 +75,7 @@ class RPamEngine:
         spread = scale.range if scale else np.ones(n_columns)
         medoid_args = mixed_arguments(data.columns.rows(fit.medoids))
         new_args = mixed_arguments(new.columns)
-        value, _ = _rbridge.r_call(_SCRIPT, "pam_nearest_mixed", medoid_args[0], medoid_args[1],
-                                   new_args[0], new_args[1], medoid_args[2],
-                                   np.asarray(minimum, dtype=np.float64),
-                                   np.asarray(spread, dtype=np.float64), distance=fit.distance)
-        return np.asarray(value, dtype=np.int64).reshape(-1) - 1
-
-    def check_ready(self) -> None:
-        """Load R and check its ``cluster`` package."""
-        available, _ = _rbridge.r_call(_SCRIPT, "cluster_available")
-        if not int(np.asarray(available).reshape(-1)[0]):
-            raise RUnavailableError(
-                f"the R package 'cluster' is not installed (needed for --method pam): run "
-                f"`{CLUSTER_FIX}`")
-
-    def version(self) -> str | None:
-        return _rbridge.r_version()
+        value, _ = self.call("pam_nearest_mixed", medoid_args[0], medoid_args[1], new_args[0],
+                             new_args[1], medoid_args[2], np.asarray(minimum, dtype=np.float64),
+                             np.asarray(spread, dtype=np.float64), distance=fit.distance)
+        return from_r_index(value)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from pyseg._report import cluster_sizes
-from pyseg.methods._base import call_lines
+from pyseg.methods._base import summary_head
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -115,13 +115,9 @@ def summary_lines(run: MethodRun) -> list[str]:
     """What ``compare --method pam`` prints about the comparison."""
     c = run.comparison
     lines = [
-        f"method    PAM, k={c.k}, {c.distance} distance"
-        + (" (Python's D: pyseg's Gower distances, daisy's arithmetic)"
-           if c.distance == "gower" else ""),
-        *call_lines(c),
-        "",
-        f"agreement {c.agreement.accuracy:.4%} ({c.agreement.matched}/{c.python.labels.size} "
-        f"rows)   ARI {c.agreement.ari:.6f}",
+        *summary_head(c, f"PAM, k={c.k}, {c.distance} distance" + (
+            " (Python's D: pyseg's Gower distances, daisy's arithmetic)"
+            if c.distance == "gower" else "")),
         f"objective Python {c.python.objective:.12g}   R {c.r.objective:.12g}   (mean distance "
         "to the medoid)",
         "",
