@@ -93,8 +93,8 @@ def run(args: argparse.Namespace) -> int:
     # loads ~0.2 s sooner; the pipeline adopts the process, or ends it if R runs elsewhere.
     worker = start_worker_process() if args.r_results is None and worker_wanted() else None
     try:
-        from pyseg._pipeline import compare_run, write_compare_run_report
-        from pyseg._report import REPORT_HTML, check_report_dir
+        from pyseg._pipeline import compare_run
+        from pyseg._report import REPORT_HTML, check_report_dir, write_report
         from pyseg.methods._base import MethodSettings
 
         if args.report:
@@ -121,7 +121,8 @@ def run(args: argparse.Namespace) -> int:
     for warning in features:  # Gower ranges each column itself; a full covariance any scale
         print(f"pyseg: note: {warning}", file=sys.stderr)
     print_output(args, run.to_json() if args.json else _text(run),
-                 (lambda directory: write_compare_run_report(run, directory), REPORT_HTML))
+                 (lambda directory: write_report(run.comparison, directory, extra=run.report),
+                  REPORT_HTML))
     return int(ExitCode.OK if run.passed else ExitCode.PARITY_FAILED)
 
 
