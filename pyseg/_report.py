@@ -1,10 +1,10 @@
 """The report directory: ``report.json``, a self-contained ``report.html`` and the PNG figures.
 
-One builder and one template (``templates/report.html.j2``) for every report: the course's own
-K-Means run (a :class:`CompareReport`: parity, segment profiles, elbow, R's clusplot), the elbow
-(an :class:`ElbowReport`), a method's or ``--method all``'s comparison, whose sections come from
-each method's ``pyseg/methods/<name>/_report.py`` (see :func:`write_method_report`), and the
-choosing-k pages of :mod:`pyseg._choosing_k_report`. It draws and writes results computed
+One material (:class:`ReportMaterial`), one writer (:func:`write_report`) and one template
+(``templates/report.html.j2``) for every report: the course's own K-Means run (parity, segment
+profiles, elbow, R's clusplot), the elbow, a method's or ``--method all``'s comparison, whose
+sections come from each method's ``pyseg/methods/<name>/_report.py``, and the choosing-k pages
+of :mod:`pyseg._choosing_k_report`. It draws and writes results computed
 beforehand (see :mod:`pyseg._pipeline`). Everything is rendered in memory first, written into a
 fresh temporary directory beside the target and only then moved into place, so a failed run never
 leaves half a report. ``report.json`` is deterministic but for its top-level ``generated_at``
@@ -121,41 +121,47 @@ class _ReportParts:
     notes: list[str] = field(default_factory=list)
 
 
-def _elbow_parts(result: ElbowResult, parts: _ReportParts) -> None:
-    parts.figures.append(_Figure(
-        "elbow.png",
-        "Elbow method and silhouettes, Python and R",
-        f"Left: WCSS per k of both languages ({result.mode} settings); shaded k values are "
-        "where they differ, dotted lines mark each curve's knee (kneed). Right: mean silhouette "
-        "width per k, scikit-learn on Python's labels and cluster::silhouette on R's.",
-        figure_to_png_bytes(elbow_figure(result)),
-    ))
+def _clusters(c: Any, file_name: str, title: str, caption: str, panels: tuple[str, str],
+              plot_title: str, **scatter: Any) -> _Figure:
+    """The scatter of a page or section: both languages' clusters of ``c`` side by side
+    (:func:`pyseg._plots.clusters_figure` with ``panels``, ``plot_title`` and ``scatter``)."""
+    return _Figure(file_name, title, caption, figure_to_png_bytes(clusters_figure(
+        np.asarray(c.dataset.X, dtype=np.float64), (c.python.labels, c.r.labels),
+        list(c.dataset.feature_names), panels, plot_title, **scatter)))
 
 
-def _course_figures(comparison: Comparison, material: ReportMaterial, parts: _ReportParts,
-                    names: tuple[list[str], list[str]]) -> None:
-    """The course page's figures beyond the elbow: the scatter, the confusion matrix, R's
-    clusplot."""
-    X = np.asarray(comparison.dataset.X, dtype=np.float64)
+def _course_figures(comparison: Comparison | None, material: ReportMaterial,
+                    parts: _ReportParts, names: tuple[list[str], list[str]]) -> None:
+    """The course page's figures: the elbow, then (with a comparison) the scatter, the confusion
+    matrix and R's clusplot."""
+    result = material.elbow
+    if result is not None:
+        parts.figures.append(_Figure(
+            "elbow.png",
+            "Elbow method and silhouettes, Python and R",
+            f"Left: WCSS per k of both languages ({result.mode} settings); shaded k values are "
+            "where they differ, dotted lines mark each curve's knee (kneed). Right: mean "
+            "silhouette width per k, scikit-learn on Python's labels and cluster::silhouette on "
+            "R's.",
+            figure_to_png_bytes(elbow_figure(result)),
+        ))
+    if comparison is None:
+        return
     python_names, r_names = names
     features = list(comparison.dataset.feature_names)
     assert material.dataset is not None  # the course's page
     title = clusters_title(features, material.dataset.is_course_schema)
-    if X.shape[1] == 2:
-        parts.figures.append(_Figure(
-            "clusters.png",
-            f"{title}, Python and R",
+    if len(features) == 2:
+        parts.figures.append(_clusters(
+            comparison, "clusters.png", f"{title}, Python and R",
             "Each language's segments, coloured, numbered and named by segment (R's relabelled "
             "to Python's numbering so a colour and a number mean the same cluster), with the "
             "centers marked. Rows R puts in another cluster than Python are ringed.",
-            figure_to_png_bytes(clusters_figure(
-                X, (comparison.python.labels, comparison.r.labels), features, COURSE_PANELS,
-                title, names=names, centers=(comparison.python.centers, comparison.r.centers),
-                **COURSE_SCATTER)),
-        ))
+            COURSE_PANELS, title, names=names,
+            centers=(comparison.python.centers, comparison.r.centers), **COURSE_SCATTER))
     else:
         parts.notes.append(f"The cluster scatter plot needs two features; this data has "
-                           f"{X.shape[1]}.")
+                           f"{len(features)}.")
     confusion = comparison.agreement.alignment.confusion
     extra = confusion.shape[1] - len(r_names)
     column_names = [*r_names, *("R only" for _ in range(extra))]
@@ -254,10 +260,14 @@ def _course_page(comparison: Comparison | None, material: ReportMaterial,
                  parts: _ReportParts) -> dict[str, Any]:
     """The course page's record (parity, segment profiles, elbow), its figures into ``parts``;
     without a comparison, the elbow's page."""
-    assert material.dataset is not None  # the course's page
+    dataset = material.dataset
+    assert dataset is not None  # the course's page
     parts.notes.extend(material.notes)
-    if material.elbow is not None:
-        _elbow_parts(material.elbow, parts)
+    X, features = np.asarray(dataset.X, dtype=np.float64), list(dataset.feature_names)
+    names = ([], []) if comparison is None else (
+        names_or_numbers(comparison.python.centers, X, features),
+        names_or_numbers(comparison.r.centers, X, features))
+    _course_figures(comparison, material, parts, names)
     record: dict[str, Any] = {
         "kind": "elbow", "title": "pyseg elbow report: choosing k in Python and R",
         "elbow": None if material.elbow is None else material.elbow.to_dict(),
@@ -265,18 +275,12 @@ def _course_page(comparison: Comparison | None, material: ReportMaterial,
     }
     if comparison is None:
         return record
-    X = np.asarray(material.dataset.X, dtype=np.float64)
-    features = list(material.dataset.feature_names)
-    names = (names_or_numbers(comparison.python.centers, X, features),
-             names_or_numbers(comparison.r.centers, X, features))
-    _course_figures(comparison, material, parts, names)
     return {**record, "kind": "compare",
             "title": f"pyseg parity report: K-Means with k = {comparison.k} in Python and R",
             "comparison": comparison.to_dict(),
             "segment_names": {"python": names[0], "r": names[1]},
-            "segments": {side: segment_profile(material.dataset, getattr(comparison, side).labels,
-                                               side_names)
-                         for side, side_names in zip(("python", "r"), names, strict=True)}}
+            "segments": {side: segment_profile(dataset, getattr(comparison, side).labels, named)
+                         for side, named in zip(("python", "r"), names, strict=True)}}
 
 
 def cluster_sizes(labels: Any, count: int) -> list[int]:
@@ -299,22 +303,19 @@ def _pct(value: float) -> str:
 def _method_clusters(spec: ModuleType, c: Any, prefix: str) -> _Figure:
     """A method section's scatter: the method's panel titles and marks, cluster means unless it
     marks its own."""
-    X = np.asarray(c.dataset.X, dtype=np.float64)
     features = list(c.dataset.feature_names)
     clustered = spec.clustered_columns(c) if hasattr(spec, "clustered_columns") else features
     marks = getattr(spec, "MARKS", "; crosses mark cluster means")
     shown = plotted_columns(features)[1]
     shown = "" if shown is None else " " + shown.replace("The scatter plots show", "Shown:")
-    return _Figure(
-        f"{prefix}clusters.png", f"{spec.TITLE}: clusters, Python and R",
+    decorate = (spec.decorate(c, np.asarray(c.dataset.X, dtype=np.float64))
+                if hasattr(spec, "decorate") else None)
+    return _clusters(
+        c, f"{prefix}clusters.png", f"{spec.TITLE}: clusters, Python and R",
         f"Each language's clusters, R's relabelled to Python's numbering so that a colour means "
         f"the same cluster in both panels{marks}. Rows R puts elsewhere than Python are ringed."
-        f"{shown}",
-        figure_to_png_bytes(clusters_figure(
-            X, (c.python.labels, c.r.labels), features, spec.PANELS,
-            f"{spec.TITLE} on {', '.join(clustered)}",
-            centers="means" if getattr(spec, "CENTROIDS", True) else None,
-            decorate=spec.decorate(c, X) if hasattr(spec, "decorate") else None)))
+        f"{shown}", spec.PANELS, f"{spec.TITLE} on {', '.join(clustered)}",
+        centers="means" if getattr(spec, "CENTROIDS", True) else None, decorate=decorate)
 
 
 def _section(method: str, c: Any, material: Any, parts: _ReportParts) -> dict[str, Any]:
