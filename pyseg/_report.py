@@ -370,9 +370,8 @@ def write_report(comparison: Any, outdir: Path, *, provenance: dict[str, Any] | 
     """Write the report of ``comparison`` into ``outdir``: created, or replaced if it holds an
     earlier pyseg report (:func:`check_report_dir`), and returned.
 
-    With ``extra.dataset`` it is the course's page (:func:`pyseg._pipeline.compare_report`'s
-    material: parity, segment profiles, elbow, R's clusplot; no ``comparison``: the elbow's
-    page). Otherwise it is the page of a method's (or ``--method all``'s) comparison. Every
+    With ``extra.dataset`` it is the course's page (see :class:`ReportMaterial`; no
+    ``comparison``: the elbow's), else a method's (or ``--method all``'s). Every
     section has the same frame - verdict, agreement, ARI, NMI, diagnosis, and both languages'
     clusters side by side (with more than two features, the first two numeric ones, and the
     report says so) - and the rest comes from the method's ``pyseg/methods/<name>/_report.py``:
@@ -385,10 +384,8 @@ def write_report(comparison: Any, outdir: Path, *, provenance: dict[str, Any] | 
     ``comparison`` is a method's (its ``to_dict()`` names the method; K-Means' says none) or an
     AllComparison (it has ``comparisons``: one section per method).
 
-    ``provenance`` (default: ``extra``'s; :func:`pyseg._provenance.run_provenance`) is shown as
-    given, plus ``method_packages`` from ``extra``
-    (:func:`pyseg._method_pipeline.method_report_material`: R's own plots, curves, packages,
-    notes); without ``extra`` the report shows what needs no engine.
+    ``provenance`` (default: ``extra``'s) is shown as given, plus ``method_packages`` from
+    ``extra``; without ``extra`` the report shows what needs no engine.
     """
     material = extra if extra is not None else ReportMaterial()
     provenance = material.provenance if provenance is None else provenance
