@@ -11,7 +11,8 @@ A cold ``pyseg compare`` goes, for every method::
                        and reads the file while this process imports scikit-learn), any other
                        run its features; R's fit is sent to the worker as soon as they are known
                     -> compare_selected(): the method's run (both fits, alignment, diagnosis)
-                    -> with --report: the course's report or the method's material
+                    -> with --report: the report's material (the course's run: its elbow
+                       and R's clusplot; a method's: its own plots and curves)
 """
 
 from __future__ import annotations

@@ -271,6 +271,7 @@ def _course_page(comparison: Comparison | None, material: ReportMaterial,
     record: dict[str, Any] = {
         "kind": "elbow", "title": "pyseg elbow report: choosing k in Python and R",
         "elbow": None if material.elbow is None else material.elbow.to_dict(),
+        "recorded_r_results": material.recorded_r_results,
         **dict.fromkeys(("comparison", "segment_names", "segments")),
     }
     if comparison is None:
@@ -390,11 +391,8 @@ def write_report(comparison: Any, outdir: Path, *, provenance: dict[str, Any] | 
     material = extra if extra is not None else ReportMaterial()
     provenance = material.provenance if provenance is None else provenance
     parts = _ReportParts()
-    if material.dataset is not None:
-        record = _course_page(comparison, material, parts)
-        record["recorded_r_results"] = material.recorded_r_results
-    else:
-        record = _method_page(comparison, material, parts)
+    page = _course_page if material.dataset is not None else _method_page
+    record = page(comparison, material, parts)
     if provenance is not None and material.packages:
         provenance = {**provenance, "method_packages": material.packages}
     dataset = comparison.dataset if material.dataset is None else material.dataset
