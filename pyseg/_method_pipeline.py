@@ -5,7 +5,7 @@ ran on, the summary of R's recording - computed here, with the engines;
 :mod:`pyseg._report` only draws and writes.
 
     material = method_report_material(comparison)            # R's plots, curves, packages
-    write_method_report(comparison, outdir, provenance=..., extra=material)
+    write_report(comparison, outdir, provenance=..., extra=material)
 
 A method without ``material`` shows nothing beyond its comparison, and its R side is
 not summarised from a recording.
@@ -14,32 +14,15 @@ not summarised from a recording.
 from __future__ import annotations
 
 import contextlib
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from pyseg import methods
 from pyseg._errors import REvaluationError, RUnavailableError
 from pyseg._provenance import dist_version
+from pyseg._report import MethodReportMaterial
 from pyseg.engines import RecordedMethodEngine, REngine
-
-
-@dataclass(frozen=True)
-class MethodReportMaterial:
-    """What :func:`pyseg._report.write_method_report` shows besides the comparison: R's own
-    tree (``plot(hclust)`` with ``rect.hclust``), both languages' k-NN distances and knee, BIC
-    per k; ``packages`` (``{"language", "package", "version", "method", "use"}`` for each
-    package of the methods' ``PACKAGES``; R's omitted when R's side was replayed, as the
-    recording does not hold them), ``notes`` on what was left out and why, the replayed
-    recording's summary, and for ``--method all`` each method's ``sections``."""
-
-    r_dendrogram_png: bytes | None = field(default=None, repr=False)
-    knn: Any = None
-    bic: Any = None
-    packages: list[dict[str, Any]] | None = None
-    notes: tuple[str, ...] = ()
-    recorded_r_results: dict[str, Any] | None = None
-    sections: dict[str, MethodReportMaterial] = field(default_factory=dict)
 
 
 def _method_of(comparison: Any) -> str:

@@ -11,7 +11,8 @@ A cold ``pyseg compare`` goes, for every method::
                        and reads the file while this process imports scikit-learn), any other
                        run its features; R's fit is sent to the worker as soon as they are known
                     -> compare_selected(): the method's run (both fits, alignment, diagnosis)
-                    -> with --report: the course's report or the method's material
+                    -> with --report: the report's material (the course's run: its elbow
+                       and R's clusplot; a method's: its own plots and curves)
 """
 
 from __future__ import annotations
@@ -35,10 +36,10 @@ from pyseg._features import (
     new_rows_table,
 )
 from pyseg._io import json_ready, to_json_text
-from pyseg._method_pipeline import MethodReportMaterial, method_report_material
+from pyseg._method_pipeline import method_report_material
 from pyseg._plots import clusters_title, numbered_names
 from pyseg._provenance import run_provenance, versions
-from pyseg._report import CompareReport, ElbowReport, write_compare_report, write_method_report
+from pyseg._report import CompareReport, ElbowReport, ReportMaterial
 from pyseg._segments import names_or_numbers
 from pyseg.engines import (
     KMeansEngine,
@@ -66,26 +67,6 @@ if TYPE_CHECKING:
     from numpy.typing import NDArray
 
 
-@dataclass(frozen=True)
-class CompareRun:
-    """What :func:`compare_data` computed.
-
-    Attributes
-    ----------
-    dataset : Dataset
-    comparison : Comparison
-    versions : dict
-        :func:`pyseg.versions`, with R's version from the R engine that ran (or was recorded).
-    report : CompareReport or None
-        The report's contents, when asked for.
-    """
-
-    dataset: Dataset
-    comparison: Comparison
-    versions: dict[str, str | None]
-    report: CompareReport | None = None
-
-
 def compare_data(
     data: str | os.PathLike[str] | None = None,
     columns: str | Sequence[str] | None = None,
@@ -111,7 +92,8 @@ def compare_data(
     r_results : path-like, optional
         Take R's side from results recorded by ``pyseg record-r`` instead of running R.
     report : bool, default=False
-        Also compute the report's contents (:func:`compare_report`).
+        Also compute the report's contents (:func:`compare_report`), for
+        :func:`pyseg._report.write_compare_report`.
     command_line : sequence of str or str
         The command as typed, for the report's provenance.
     worker_process : WorkerProcess, optional
@@ -121,6 +103,8 @@ def compare_data(
     Returns
     -------
     CompareRun
+        The course's :class:`MethodRun`: ``dataset``, ``comparison``, ``versions`` (with R's
+        from the R engine that ran, or was recorded) and ``report`` when asked for.
 
     Notes
     -----
@@ -131,9 +115,8 @@ def compare_data(
     settings = MethodSettings(k=k, mode=mode, python_settings=python_settings,
                               r_settings=r_settings, min_agreement=min_agreement,
                               r_results=None if r_results is None else Path(r_results))
-    run = compare_run(data, columns, course_method(), settings, course=True, report=report,
-                      command_line=command_line, worker_process=worker_process)
-    return CompareRun(run.dataset, run.comparison, run.versions, run.report)  # type: ignore[arg-type]
+    return compare_run(data, columns, course_method(), settings, course=True, report=report,
+                       command_line=command_line, worker_process=worker_process)
 
 
 def compare_report(
@@ -185,7 +168,7 @@ class ElbowRun:
 
     dataset: Dataset
     elbow: ElbowResult
-    report: ElbowReport | None = None
+    report: ReportMaterial | None = None
 
 
 def elbow_data(
@@ -219,7 +202,8 @@ class MethodRun:
     comparison (an AllComparison for ``"all"``), the settings the run ``chosen`` itself (``eps``
     from the knee), and :func:`feature_check` (empty when R's side was recorded). With
     ``report=True`` also ``report``, what the report shows beyond the comparison (R's
-    dendrogram, the k-NN curves; the course's run: a CompareReport), and the ``provenance``."""
+    dendrogram, the k-NN curves; the course's run: its elbow and R's clusplot) and the
+    provenance, for :func:`pyseg._report.write_report`."""
 
     dataset: Dataset
     features: Features | None
@@ -228,8 +212,7 @@ class MethodRun:
     versions: dict[str, str | None]
     feature_check: dict[str, float]
     chosen: dict[str, Any] = field(default_factory=dict)
-    report: MethodReportMaterial | CompareReport | None = None
-    provenance: dict[str, Any] | None = None
+    report: ReportMaterial | None = None
 
     @property
     def passed(self) -> bool:
@@ -256,6 +239,10 @@ class MethodRun:
         sides = tuple(side for side in ("python", "r")
                       if isinstance(result.get(side), dict) and "labels" in result[side])
         return to_json_text(result, sides)
+
+
+#: What :func:`compare_data` returns: the course's run.
+CompareRun = MethodRun
 
 
 def feature_check(features: Features, dataset: Dataset, r_engine: RFeaturesEngine
@@ -358,8 +345,7 @@ def _compare(data: str | os.PathLike[str] | None, columns: str | Sequence[str] |
     elif course:  # a K-Means recording states the R it came from
         r_version = RecordedREngine(settings.r_results).version()
     check: dict[str, float] = {}
-    material: Any = None
-    record = None
+    material = None
     if features is not None and settings.r_results is None:
         check = feature_check(features, dataset, RFeaturesEngine() if worker is None
                               else worker.engine("RFeaturesEngine"))
@@ -368,24 +354,16 @@ def _compare(data: str | os.PathLike[str] | None, columns: str | Sequence[str] |
                                   command_line)
     elif report and features is not None:
         material = method_report_material(comparison, r_results=settings.r_results)
-        record = run_provenance(dataset, command_line,
+        record = run_provenance(dataset, command_line,  # after material's R: its packages load
                                 REngine() if settings.r_results is None else None)
-        record["feature_matrix"] = {**features.to_dict(), **check}
+        material = replace(material, provenance={**record, "feature_matrix": {
+            **features.to_dict(), **check}})
     if worker is not None:
         worker.close(wait=False)  # R shuts down while this process gathers its versions
     info = versions()
     info["r"] = r_version
     return MethodRun(dataset, features, method, comparison, info, check, dict(settings.chosen),
-                     material, record)
-
-
-def write_compare_run_report(run: MethodRun, outdir: Path) -> None:
-    """Write ``compare --report``'s directory: the course's report for its own run, else the
-    method's (or the ``--method all``) report."""
-    if isinstance(run.report, CompareReport):  # the course's own run (no features: the course's)
-        write_compare_report(run.report, outdir)
-    else:
-        write_method_report(run.comparison, outdir, provenance=run.provenance, extra=run.report)
+                     material)
 
 
 def start_r_fit(method: str, dataset: Dataset, settings: MethodSettings) -> None:

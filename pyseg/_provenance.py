@@ -75,10 +75,8 @@ def versions(r_engine: KMeansEngine | None = None) -> dict[str, str | None]:
         "blas": blas(),
     }
     if r_engine is not None:
-        try:
+        with contextlib.suppress(RUnavailableError):
             info["r"] = r_engine.version()
-        except RUnavailableError:
-            info["r"] = None
     return info
 
 

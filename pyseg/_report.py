@@ -1,10 +1,10 @@
 """The report directory: ``report.json``, a self-contained ``report.html`` and the PNG figures.
 
-One builder and one template (``templates/report.html.j2``) for every report: the course's own
-K-Means run (a :class:`CompareReport`: parity, segment profiles, elbow, R's clusplot), the elbow
-(an :class:`ElbowReport`), a method's or ``--method all``'s comparison, whose sections come from
-each method's ``pyseg/methods/<name>/_report.py`` (see :func:`write_method_report`), and the
-choosing-k pages of :mod:`pyseg._choosing_k_report`. It draws and writes results computed
+One material (:class:`ReportMaterial`), one writer (:func:`write_report`) and one template
+(``templates/report.html.j2``) for every report: the course's own K-Means run (parity, segment
+profiles, elbow, R's clusplot), the elbow, a method's or ``--method all``'s comparison, whose
+sections come from each method's ``pyseg/methods/<name>/_report.py``, and the choosing-k pages
+of :mod:`pyseg._choosing_k_report`. It draws and writes results computed
 beforehand (see :mod:`pyseg._pipeline`). Everything is rendered in memory first, written into a
 fresh temporary directory beside the target and only then moved into place, so a failed run never
 leaves half a report. ``report.json`` is deterministic but for its top-level ``generated_at``
@@ -41,7 +41,6 @@ if TYPE_CHECKING:
     from types import ModuleType
 
     from pyseg._data import Dataset
-    from pyseg._method_pipeline import MethodReportMaterial
     from pyseg.methods.kmeans._compare import Comparison
     from pyseg.methods.kmeans._elbow import ElbowResult
 
@@ -56,41 +55,49 @@ COURSE_SCATTER: dict[str, Any] = {"center_label": "Centers", "center_size": 220,
 
 
 @dataclass(frozen=True)
-class CompareReport:
-    """Everything a ``compare`` report shows, computed beforehand.
+class ReportMaterial:
+    """Everything a report shows beyond what its comparison says, computed beforehand: the one
+    material of every page :func:`write_report` writes.
 
-    Attributes
-    ----------
-    comparison : Comparison
-    dataset : Dataset
-        The data compared; its ``frame`` supplies age and gender for the profiles.
-    provenance : dict
-        From :func:`pyseg._provenance.run_provenance`.
-    elbow : ElbowResult or None
-    r_clusplot_png : bytes or None
-        R's own course plot, drawn by R.
-    notes : tuple of str
-        What was left out, and why.
-    recorded_r_results : dict or None
-        :meth:`pyseg.engines.RecordedREngine.summary` when R's side was recorded.
+    With a ``dataset``, the course's page (:func:`pyseg._pipeline.compare_report`): the course's
+    own K-Means ``comparison`` (None: the elbow's page), the ``dataset`` compared (its ``frame``
+    supplies age and gender for the segment profiles), the ``elbow`` (an ElbowResult or None)
+    and ``r_clusplot_png``, R's own course plot, drawn by R. Without, a method's sections
+    (:func:`pyseg._method_pipeline.method_report_material`): R's own tree
+    (``r_dendrogram_png``: ``plot(hclust)`` with ``rect.hclust``), both languages' k-NN
+    distances and knee (``knn``), BIC per k (``bic``), the versions of the methods' packages
+    (``packages``: ``{"language", "package", "version", "method", "use"}`` for each package of
+    the methods' ``PACKAGES``; R's omitted when R's side was replayed, as the recording does not
+    hold them), and for ``--method all`` each method's ``sections``. Both: ``provenance``
+    (:func:`pyseg._provenance.run_provenance`), ``notes`` on what was left out and why, and
+    ``recorded_r_results`` (:meth:`pyseg.engines.RecordedREngine.summary` when R's side was
+    recorded).
     """
 
-    comparison: Comparison
-    dataset: Dataset
-    provenance: dict[str, Any]
+    comparison: Any = None
+    dataset: Dataset | None = None
+    provenance: dict[str, Any] | None = None
     elbow: ElbowResult | None = None
     r_clusplot_png: bytes | None = field(default=None, repr=False)
     notes: tuple[str, ...] = ()
     recorded_r_results: dict[str, Any] | None = None
+    r_dendrogram_png: bytes | None = field(default=None, repr=False)
+    knn: Any = None
+    bic: Any = None
+    packages: list[dict[str, Any]] | None = None
+    sections: dict[str, ReportMaterial] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
-class ElbowReport:
-    """Everything an ``elbow`` report shows: the elbow, its data and provenance."""
+#: The course's page (``compare``'s, positionally: comparison, dataset, provenance, elbow,
+#: r_clusplot_png, notes, recorded_r_results) and a method's material are the one type.
+CompareReport = ReportMaterial
+MethodReportMaterial = ReportMaterial
 
-    elbow: ElbowResult
-    dataset: Dataset
-    provenance: dict[str, Any]
+
+def ElbowReport(elbow: ElbowResult, dataset: Dataset, provenance: dict[str, Any]
+                ) -> ReportMaterial:
+    """The elbow's page: the course's page without a comparison."""
+    return ReportMaterial(dataset=dataset, provenance=provenance, elbow=elbow)
 
 
 @dataclass
@@ -114,39 +121,47 @@ class _ReportParts:
     notes: list[str] = field(default_factory=list)
 
 
-def _elbow_parts(result: ElbowResult, parts: _ReportParts) -> None:
-    parts.figures.append(_Figure(
-        "elbow.png",
-        "Elbow method and silhouettes, Python and R",
-        f"Left: WCSS per k of both languages ({result.mode} settings); shaded k values are "
-        "where they differ, dotted lines mark each curve's knee (kneed). Right: mean silhouette "
-        "width per k, scikit-learn on Python's labels and cluster::silhouette on R's.",
-        figure_to_png_bytes(elbow_figure(result)),
-    ))
+def _clusters(c: Any, file_name: str, title: str, caption: str, panels: tuple[str, str],
+              plot_title: str, **scatter: Any) -> _Figure:
+    """The scatter of a page or section: both languages' clusters of ``c`` side by side
+    (:func:`pyseg._plots.clusters_figure` with ``panels``, ``plot_title`` and ``scatter``)."""
+    return _Figure(file_name, title, caption, figure_to_png_bytes(clusters_figure(
+        np.asarray(c.dataset.X, dtype=np.float64), (c.python.labels, c.r.labels),
+        list(c.dataset.feature_names), panels, plot_title, **scatter)))
 
 
-def _compare_figures(report: CompareReport, parts: _ReportParts,
-                     names: tuple[list[str], list[str]]) -> None:
-    comparison, clusplot = report.comparison, report.r_clusplot_png
-    X = np.asarray(comparison.dataset.X, dtype=np.float64)
+def _course_figures(comparison: Comparison | None, material: ReportMaterial,
+                    parts: _ReportParts, names: tuple[list[str], list[str]]) -> None:
+    """The course page's figures: the elbow, then (with a comparison) the scatter, the confusion
+    matrix and R's clusplot."""
+    result = material.elbow
+    if result is not None:
+        parts.figures.append(_Figure(
+            "elbow.png",
+            "Elbow method and silhouettes, Python and R",
+            f"Left: WCSS per k of both languages ({result.mode} settings); shaded k values are "
+            "where they differ, dotted lines mark each curve's knee (kneed). Right: mean "
+            "silhouette width per k, scikit-learn on Python's labels and cluster::silhouette on "
+            "R's.",
+            figure_to_png_bytes(elbow_figure(result)),
+        ))
+    if comparison is None:
+        return
     python_names, r_names = names
     features = list(comparison.dataset.feature_names)
-    title = clusters_title(features, report.dataset.is_course_schema)
-    if X.shape[1] == 2:
-        parts.figures.append(_Figure(
-            "clusters.png",
-            f"{title}, Python and R",
+    assert material.dataset is not None  # the course's page
+    title = clusters_title(features, material.dataset.is_course_schema)
+    if len(features) == 2:
+        parts.figures.append(_clusters(
+            comparison, "clusters.png", f"{title}, Python and R",
             "Each language's segments, coloured, numbered and named by segment (R's relabelled "
             "to Python's numbering so a colour and a number mean the same cluster), with the "
             "centers marked. Rows R puts in another cluster than Python are ringed.",
-            figure_to_png_bytes(clusters_figure(
-                X, (comparison.python.labels, comparison.r.labels), features, COURSE_PANELS,
-                title, names=names, centers=(comparison.python.centers, comparison.r.centers),
-                **COURSE_SCATTER)),
-        ))
+            COURSE_PANELS, title, names=names,
+            centers=(comparison.python.centers, comparison.r.centers), **COURSE_SCATTER))
     else:
         parts.notes.append(f"The cluster scatter plot needs two features; this data has "
-                           f"{X.shape[1]}.")
+                           f"{len(features)}.")
     confusion = comparison.agreement.alignment.confusion
     extra = confusion.shape[1] - len(r_names)
     column_names = [*r_names, *("R only" for _ in range(extra))]
@@ -158,7 +173,7 @@ def _compare_figures(report: CompareReport, parts: _ReportParts,
         figure_to_png_bytes(confusion_figure(confusion, python_names, column_names[
             :confusion.shape[1]])),
     ))
-    if clusplot is not None:
+    if material.r_clusplot_png is not None:
         parts.figures.append(_Figure(
             "r_clusplot.png",
             "R's course plot (cluster::clusplot, drawn by R)",
@@ -167,7 +182,7 @@ def _compare_figures(report: CompareReport, parts: _ReportParts,
             "components, not the features; points carry their row numbers. Each ellipse carries "
             "its segment's number (R's clusters relabelled to Python's numbering, counted from 0 "
             "as everywhere in pyseg), named in the key under the plot.",
-            clusplot,
+            material.r_clusplot_png,
         ))
 
 
@@ -241,58 +256,32 @@ def _write_atomically(outdir: Path, files: dict[str, bytes]) -> None:
     replace_directory(Path(outdir), files)
 
 
-def write_compare_report(report: CompareReport, outdir: Path) -> Path:
-    """Write the parity report of ``pyseg compare`` into ``outdir``.
-
-    Parameters
-    ----------
-    report : CompareReport
-        From :func:`pyseg._pipeline.compare_report`.
-    outdir : Path
-        Report directory; created, or replaced if it holds an earlier pyseg report.
-
-    Returns
-    -------
-    Path
-        ``outdir``.
-    """
-    comparison, dataset = report.comparison, report.dataset
-    X = np.asarray(dataset.X, dtype=np.float64)
-    features = list(dataset.feature_names)
-    python_names = names_or_numbers(comparison.python.centers, X, features)
-    r_names = names_or_numbers(comparison.r.centers, X, features)
-    parts = _ReportParts(notes=list(report.notes))
-    if report.elbow is not None:
-        _elbow_parts(report.elbow, parts)
-    _compare_figures(report, parts, (python_names, r_names))
-    record: dict[str, Any] = {
-        "kind": "compare",
-        "title": f"pyseg parity report: K-Means with k = {comparison.k} in Python and R",
-        "data": _data_dict(dataset),
-        "comparison": comparison.to_dict(),
-        "segment_names": {"python": python_names, "r": r_names},
-        "segments": {
-            "python": segment_profile(dataset, comparison.python.labels, python_names),
-            "r": segment_profile(dataset, comparison.r.labels, r_names),
-        },
-        "elbow": None if report.elbow is None else report.elbow.to_dict(),
-        "provenance": report.provenance,
-        "recorded_r_results": report.recorded_r_results,
-    }
-    return _finish(outdir, record, parts)
-
-
-def write_elbow_report(report: ElbowReport, outdir: Path) -> Path:
-    """Write the report of ``pyseg elbow`` (curves, silhouettes, knees) into ``outdir``."""
-    parts = _ReportParts()
-    _elbow_parts(report.elbow, parts)
+def _course_page(comparison: Comparison | None, material: ReportMaterial,
+                 parts: _ReportParts) -> dict[str, Any]:
+    """The course page's record (parity, segment profiles, elbow), its figures into ``parts``;
+    without a comparison, the elbow's page."""
+    dataset = material.dataset
+    assert dataset is not None  # the course's page
+    parts.notes.extend(material.notes)
+    X, features = np.asarray(dataset.X, dtype=np.float64), list(dataset.feature_names)
+    names = ([], []) if comparison is None else (
+        names_or_numbers(comparison.python.centers, X, features),
+        names_or_numbers(comparison.r.centers, X, features))
+    _course_figures(comparison, material, parts, names)
     record: dict[str, Any] = {
         "kind": "elbow", "title": "pyseg elbow report: choosing k in Python and R",
-        "data": _data_dict(report.dataset), "elbow": report.elbow.to_dict(),
-        "provenance": report.provenance,
-        **dict.fromkeys(("comparison", "segment_names", "segments", "recorded_r_results")),
+        "elbow": None if material.elbow is None else material.elbow.to_dict(),
+        "recorded_r_results": material.recorded_r_results,
+        **dict.fromkeys(("comparison", "segment_names", "segments")),
     }
-    return _finish(outdir, record, parts)
+    if comparison is None:
+        return record
+    return {**record, "kind": "compare",
+            "title": f"pyseg parity report: K-Means with k = {comparison.k} in Python and R",
+            "comparison": comparison.to_dict(),
+            "segment_names": {"python": names[0], "r": names[1]},
+            "segments": {side: segment_profile(dataset, getattr(comparison, side).labels, named)
+                         for side, named in zip(("python", "r"), names, strict=True)}}
 
 
 def cluster_sizes(labels: Any, count: int) -> list[int]:
@@ -315,22 +304,19 @@ def _pct(value: float) -> str:
 def _method_clusters(spec: ModuleType, c: Any, prefix: str) -> _Figure:
     """A method section's scatter: the method's panel titles and marks, cluster means unless it
     marks its own."""
-    X = np.asarray(c.dataset.X, dtype=np.float64)
     features = list(c.dataset.feature_names)
     clustered = spec.clustered_columns(c) if hasattr(spec, "clustered_columns") else features
     marks = getattr(spec, "MARKS", "; crosses mark cluster means")
     shown = plotted_columns(features)[1]
     shown = "" if shown is None else " " + shown.replace("The scatter plots show", "Shown:")
-    return _Figure(
-        f"{prefix}clusters.png", f"{spec.TITLE}: clusters, Python and R",
+    decorate = (spec.decorate(c, np.asarray(c.dataset.X, dtype=np.float64))
+                if hasattr(spec, "decorate") else None)
+    return _clusters(
+        c, f"{prefix}clusters.png", f"{spec.TITLE}: clusters, Python and R",
         f"Each language's clusters, R's relabelled to Python's numbering so that a colour means "
         f"the same cluster in both panels{marks}. Rows R puts elsewhere than Python are ringed."
-        f"{shown}",
-        figure_to_png_bytes(clusters_figure(
-            X, (c.python.labels, c.r.labels), features, spec.PANELS,
-            f"{spec.TITLE} on {', '.join(clustered)}",
-            centers="means" if getattr(spec, "CENTROIDS", True) else None,
-            decorate=spec.decorate(c, X) if hasattr(spec, "decorate") else None)))
+        f"{shown}", spec.PANELS, f"{spec.TITLE} on {', '.join(clustered)}",
+        centers="means" if getattr(spec, "CENTROIDS", True) else None, decorate=decorate)
 
 
 def _section(method: str, c: Any, material: Any, parts: _ReportParts) -> dict[str, Any]:
@@ -353,37 +339,17 @@ def _section(method: str, c: Any, material: Any, parts: _ReportParts) -> dict[st
             **(spec.section(c, material) if hasattr(spec, "section") else {})}
 
 
-def write_method_report(comparison: Any, outdir: Path, *,
-                        provenance: dict[str, Any] | None = None,
-                        extra: MethodReportMaterial | None = None) -> Path:
-    """Write the report of a method's (or ``--method all``'s) comparison into ``outdir``.
-
-    Every section has the same frame - verdict, agreement, ARI, NMI, diagnosis, and both
-    languages' clusters side by side (with more than two features, the first two numeric ones,
-    and the report says so) - and the rest comes from the method's
-    ``pyseg/methods/<name>/_report.py``: ``TITLE``, ``PANELS`` (the scatter's panel titles),
-    ``measures(c, material)`` (its rows after agreement, ARI and NMI) and, optionally, ``MARKS``
-    (the scatter's marks besides clusters, for its caption), ``CENTROIDS = False`` (no cluster
-    means), ``decorate(c, X)`` (its own marks), ``clustered_columns(c)``,
-    ``figure_rows(c, material, prefix, clusters)``, ``section(c, material)`` (its record beyond
-    the frame), ``page_title(c)``, ``PACKAGES`` and its ``compare`` text ``summary_lines(run)``,
-    ``chosen_lines(chosen)``.
-
-    ``comparison`` is a method's (its ``to_dict()`` names the method; K-Means' says none) or an
-    AllComparison (it has ``comparisons``: one section per method). ``outdir`` is created, or
-    replaced if it holds an earlier pyseg report (:func:`check_report_dir`), and returned.
-    ``provenance`` (:func:`pyseg._provenance.run_provenance`) is shown as given, plus
-    ``method_packages`` from ``extra`` (:func:`pyseg._method_pipeline.method_report_material`:
-    R's own plots, curves, packages, notes); without it the report shows what needs no engine.
-    """
+def _method_page(comparison: Any, material: ReportMaterial, parts: _ReportParts
+                 ) -> dict[str, Any]:
+    """A method's (or ``--method all``'s) page: its sections (or one per method, with their
+    table), its figures into ``parts``."""
     every, summary = getattr(comparison, "comparisons", None), comparison.to_dict()
-    parts = _ReportParts()
     plotted = plotted_columns(comparison.dataset.feature_names)[1]
     if plotted is not None:
         parts.notes.append(plotted)
-    recorded = getattr(extra, "recorded_r_results", None)
+    recorded = material.recorded_r_results
     if every is not None:
-        by_method = getattr(extra, "sections", {}) or {}
+        by_method = material.sections
         sections = [_section(name, c, by_method.get(name), parts) for name, c in every.items()]
         table = json_ready(comparison.rows())
         recorded = recorded or next((m.recorded_r_results for m in by_method.values()
@@ -391,17 +357,55 @@ def write_method_report(comparison: Any, outdir: Path, *,
         title = "pyseg parity report: every method on the same features, Python and R"
     else:
         method = str(summary.get("method", "kmeans"))
-        sections, table = [_section(method, comparison, extra, parts)], None
+        sections, table = [_section(method, comparison, material, parts)], None
         spec = methods.part(method, "report")
         title = (spec.page_title(comparison) if hasattr(spec, "page_title")
                  else f"pyseg parity report: {spec.TITLE} in Python and R")
-    packages = getattr(extra, "packages", None)
-    if provenance is not None and packages:
-        provenance = {**provenance, "method_packages": packages}
-    record: dict[str, Any] = {
-        "kind": "method-compare", "method": str(summary.get("method", "kmeans")),
-        "title": title, "data": _data_dict(comparison.dataset), "table": table,
-        "sections": sections, "comparison": summary, "provenance": provenance,
-        "recorded_r_results": recorded,
-    }
+    return {"kind": "method-compare", "method": str(summary.get("method", "kmeans")),
+            "title": title, "table": table, "sections": sections, "comparison": summary,
+            "recorded_r_results": recorded}
+
+
+def write_report(comparison: Any, outdir: Path, *, provenance: dict[str, Any] | None = None,
+                 extra: ReportMaterial | None = None) -> Path:
+    """Write the report of ``comparison`` into ``outdir``: created, or replaced if it holds an
+    earlier pyseg report (:func:`check_report_dir`), and returned.
+
+    With ``extra.dataset`` it is the course's page (see :class:`ReportMaterial`; no
+    ``comparison``: the elbow's), else a method's (or ``--method all``'s). Every
+    section has the same frame - verdict, agreement, ARI, NMI, diagnosis, and both languages'
+    clusters side by side (with more than two features, the first two numeric ones, and the
+    report says so) - and the rest comes from the method's ``pyseg/methods/<name>/_report.py``:
+    ``TITLE``, ``PANELS`` (the scatter's panel titles), ``measures(c, material)`` (its rows
+    after agreement, ARI and NMI) and, optionally, ``MARKS`` (the scatter's marks besides
+    clusters, for its caption), ``CENTROIDS = False`` (no cluster means), ``decorate(c, X)``
+    (its own marks), ``clustered_columns(c)``, ``figure_rows(c, material, prefix, clusters)``,
+    ``section(c, material)`` (its record beyond the frame), ``page_title(c)``, ``PACKAGES`` and
+    its ``compare`` text ``summary_lines(run)``, ``chosen_lines(chosen)``. Such a
+    ``comparison`` is a method's (its ``to_dict()`` names the method; K-Means' says none) or an
+    AllComparison (it has ``comparisons``: one section per method).
+
+    ``provenance`` (default: ``extra``'s) is shown as given, plus ``method_packages`` from
+    ``extra``; without ``extra`` the report shows what needs no engine.
+    """
+    material = extra if extra is not None else ReportMaterial()
+    provenance = material.provenance if provenance is None else provenance
+    parts = _ReportParts()
+    page = _course_page if material.dataset is not None else _method_page
+    record = page(comparison, material, parts)
+    if provenance is not None and material.packages:
+        provenance = {**provenance, "method_packages": material.packages}
+    dataset = comparison.dataset if material.dataset is None else material.dataset
+    record.update(data=_data_dict(dataset), provenance=provenance)
     return _finish(outdir, record, parts)
+
+
+def write_compare_report(report: CompareReport, outdir: Path) -> Path:
+    """Write :func:`pyseg._pipeline.compare_report`'s page (``pyseg compare``'s parity report) or an
+    :func:`ElbowReport` (``pyseg elbow``'s: curves, silhouettes, knees) into ``outdir``; see
+    :func:`write_report`."""
+    return write_report(report.comparison, outdir, extra=report)
+
+
+write_method_report = write_report
+write_elbow_report = write_compare_report

@@ -9,7 +9,7 @@ import textwrap
 from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pyseg._course import (
     CENTER_TOLERANCE,
@@ -31,8 +31,7 @@ from pyseg.cli._args import (
     say_notice,
     starts_int,
 )
-from pyseg.cli._method_text import feature_lines, format_all, format_method_summary
-from pyseg.methods import NAMES, trait
+from pyseg.methods import NAMES, part, trait
 from pyseg.r._process import start_worker_process, worker_wanted
 
 if TYPE_CHECKING:
@@ -93,8 +92,8 @@ def run(args: argparse.Namespace) -> int:
     # loads ~0.2 s sooner; the pipeline adopts the process, or ends it if R runs elsewhere.
     worker = start_worker_process() if args.r_results is None and worker_wanted() else None
     try:
-        from pyseg._pipeline import compare_run, write_compare_run_report
-        from pyseg._report import REPORT_HTML, check_report_dir
+        from pyseg._pipeline import compare_run
+        from pyseg._report import REPORT_HTML, check_report_dir, write_report
         from pyseg.methods._base import MethodSettings
 
         if args.report:
@@ -121,12 +120,16 @@ def run(args: argparse.Namespace) -> int:
     for warning in features:  # Gower ranges each column itself; a full covariance any scale
         print(f"pyseg: note: {warning}", file=sys.stderr)
     print_output(args, run.to_json() if args.json else _text(run),
-                 (lambda directory: write_compare_run_report(run, directory), REPORT_HTML))
+                 (lambda directory: write_report(run.comparison, directory, extra=run.report),
+                  REPORT_HTML))
     return int(ExitCode.OK if run.passed else ExitCode.PARITY_FAILED)
 
 
 def _text(run: MethodRun) -> str:
-    """The text summary: the course's run, the --method all table, or the method's own."""
+    """The text summary: the course's run, the --method all table, or the method's own. Text
+    only: every number comes computed in the :class:`MethodRun`; the lines on one method's
+    comparison are its report part's ``summary_lines(run)`` (``pyseg/methods/<name>/_report.py``).
+    """
     if run.features is None:
         return format_summary(run.comparison, run.versions)
     if run.method not in NAMES:  # all
@@ -135,6 +138,91 @@ def _text(run: MethodRun) -> str:
         summary = format_summary(run.comparison, run.versions).split("\n")
         return "\n".join([*summary[:2], *feature_lines(run), *summary[2:]])
     return format_method_summary(run)
+
+
+def _header(run: MethodRun) -> list[str]:
+    dataset, features = run.dataset, run.features
+    assert features is not None  # the course's own run prints format_summary, not this header
+    scale = "z (R's scale(): centred, divided by the n - 1 standard deviation)" \
+        if features.scale == "z" else "none"
+    lines = [
+        f"data      {dataset.source}",
+        f"          {dataset.n_rows} rows; features {', '.join(dataset.feature_names)}; "
+        f"scale {scale}",
+    ]
+    categorical = [c for c in features.columns if c.kind == "categorical"]
+    for column in categorical:
+        lines.append(f"          {column.name}: one 0/1 column per level "
+                     f"({', '.join(column.levels)}), every level kept")
+    check = run.feature_check
+    if check:
+        shown = f"R holds the same matrix (max |dX| {check['r_received_max_abs_diff']:.3g})"
+        if "r_scale_max_abs_diff" in check:
+            shown += f"; R's own scale() gives max |dX| {check['r_scale_max_abs_diff']:.3g}"
+        lines.append(f"          {shown}")
+    python, r = run.versions.get("scikit_learn"), run.versions.get("r") or "recorded R results"
+    lines.append(f"versions  scikit-learn {python}, scipy {run.versions.get('scipy')}; {r}")
+    return lines
+
+
+def feature_lines(run: MethodRun) -> list[str]:
+    """The lines on scaling, indicators and R's copy of the matrix (K-Means adds them to the
+    course summary)."""
+    return _header(run)[2:-1]
+
+
+def _generic(run: MethodRun) -> list[str]:
+    c = run.comparison
+    name, value = run.measure()
+    return [
+        f"method    {run.method}",
+        "",
+        f"agreement {c.agreement.accuracy:.4%}   ARI {c.agreement.ari:.6f}",
+        f"{name:<9} {value:.6g}",
+    ]
+
+
+def format_method_summary(run: MethodRun) -> str:
+    """The text ``compare --method M`` prints for a method other than K-Means."""
+    c = run.comparison
+    spec = part(run.method, "report")
+    details = spec.summary_lines(run) if hasattr(spec, "summary_lines") else _generic(run)
+    but = ""
+    if not c.passed and c.agreement.accuracy >= c.min_agreement:
+        name, value = run.measure()
+        but = f", but {name} {value:.3g}: see above"
+    return "\n".join([*_header(run), "", *details, *_verdict(c, but)]) + "\n"
+
+
+def _verdict(c: Any, but: str = "") -> list[str]:
+    """The end of a comparison's summary: its diagnosis, then the verdict with the agreement it
+    rests on (and ``but``, what else failed)."""
+    verdict = "PASS: parity holds" if c.passed else "FAIL: parity does not hold"
+    return ["", *(f"- {note}" for note in c.diagnosis), f"{verdict} (agreement "
+            f"{c.agreement.accuracy:.4f}, required >= {c.min_agreement:g}{but})"]
+
+
+def format_all(run: MethodRun) -> str:
+    """The ``--method all`` table: method x (agreement, ARI, the method's own measure, passed)."""
+    lines = _header(run)
+    for name in NAMES:  # what a method chose itself, e.g. from a knee
+        spec = part(name, "report")
+        lines += spec.chosen_lines(run.chosen) if hasattr(spec, "chosen_lines") else []
+    lines += ["", f"{'method':<13} {'agreement':>9} {'ARI':>9}  {'own measure':<28} "
+              f"{'value':>10}  passed"]
+    for row in run.comparison.rows():
+        if "error" in row:
+            lines.append(f"{row['method']:<13} {'-':>9} {'-':>9}  not run: {row['error']}")
+            continue
+        lines.append(
+            f"{row['method']:<13} {row['agreement']:>9.4f} {row['ari']:>9.6f}  "
+            f"{row['measure']:<28} {row['value']:>10.3g}  {'yes' if row['passed'] else 'NO'}")
+    failed = [row["method"] + (" (not run)" if "error" in row else "")
+              for row in run.comparison.rows() if not row["passed"]]
+    verdict = ("PASS: parity holds for every method" if run.comparison.passed
+               else f"FAIL: parity does not hold for {', '.join(failed)}")
+    lines += ["", verdict]
+    return "\n".join(lines) + "\n"
 
 
 def _settings(args: argparse.Namespace) -> tuple[CourseSettings, CourseSettings]:
@@ -210,10 +298,4 @@ def format_summary(comparison: Comparison, version_info: dict[str, str | None]) 
             f"{index:>7}  {name:<{name_width}}  {py_size:>7}  {r_size:>6}  "
             f"{py_center:<{center_width}}  {r_center}"
         )
-    lines.append("")
-    lines += [f"- {note}" for note in c.diagnosis]
-    verdict = "PASS: parity holds" if c.passed else "FAIL: parity does not hold"
-    lines.append(
-        f"{verdict} (agreement {c.agreement.accuracy:.4f}, required >= {c.min_agreement:g})"
-    )
-    return "\n".join(lines) + "\n"
+    return "\n".join([*lines, *_verdict(c)]) + "\n"
