@@ -229,9 +229,8 @@ def _last_line_end(data: bytes) -> int:
 
 
 def _fast_batch(data: bytes, layout: _Layout, first_line: int) -> CustomerBatch | None:
-    """The batch of a plain chunk (ASCII, no quotes, one line end, every row as wide as the
-    header), its feature cells parsed by :func:`numpy.loadtxt`; None when the chunk needs the
-    careful path (anything unusual, or anything wrong)."""
+    """The batch of a chunk on the module's fast path, or None when it needs the careful path
+    (:func:`_checked_batch`)."""
     if b'"' in data or b"\0" in data or not data.isascii():
         return None
     carriages = data.count(b"\r")
@@ -434,9 +433,8 @@ def _labelled_bytes(model: SegmentModel, table: CustomerTable, batch: CustomerBa
 
 @contextlib.contextmanager
 def _labelled_output(path: str | None, write: bool) -> Iterator[IO[bytes] | None]:
-    """Where the labelled rows go: :func:`pyseg._io.atomic_file` for ``path``, or (``path`` None
-    or ``-``) a temporary file copied to stdout at the end; nothing is left, and nothing reaches
-    stdout, if anything fails before."""
+    """Where the labelled rows go (``output`` of :func:`score_customers`): an
+    :func:`pyseg._io.atomic_file`, or a temporary file copied to stdout once all went well."""
     if not write:
         yield None
         return

@@ -540,11 +540,8 @@ class Classification(ParityCounts):
 
 def classify(model: SegmentModel, X: Any, engine: str = "python",
              r_engine: KMeansEngine | None = None) -> Classification:
-    """Nearest centers of ``X`` by ``engine`` (``"both"``: Python and R, with their agreement).
-
-    ``r_engine`` defaults to :class:`~pyseg.REngine` (R's ``predict_nearest`` of
-    ``r_reference/predict.R`` in this process).
-    """
+    """Nearest centers of ``X`` by ``engine`` (``"both"``: Python and R, with their agreement);
+    R's come from ``r_engine``, by default :class:`~pyseg.REngine` (in this process)."""
     if engine not in PREDICT_ENGINES:
         raise InputError(f"engine={engine!r} should be one of {', '.join(PREDICT_ENGINES)}")
     if engine == "python":

@@ -113,9 +113,8 @@ def create_app(model: SegmentModel, points: NDArray[np.float64] | None = None) -
     Returns
     -------
     flask.Flask
-        ``GET /`` shows the form; ``POST /`` with fields ``income`` and ``score`` shows the
-        answer; ``POST /api/predict`` answers in JSON; ``GET /check`` and ``POST /check``
-        check an answer.
+        ``GET /`` shows the form, ``POST /`` (fields ``income``, ``score``) the answer; the
+        other routes are the module's.
     """
     from flask import Flask, request
 
