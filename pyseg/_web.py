@@ -90,14 +90,6 @@ def read_customer(fields: Any) -> tuple[tuple[float, float] | None, dict[str, st
     return (values[0], values[1]), problems
 
 
-def api_payload(model: SegmentModel, customer: tuple[float, float]) -> dict[str, Any]:
-    """The JSON answer of ``POST /api/predict`` for one valid customer."""
-    prediction = model.predict_one(*customer).to_dict()  # name, description, center, distance
-    prediction["segment"] = prediction.pop("index")
-    return {"income": customer[0], "score": customer[1], **prediction,
-            "warnings": model.range_warnings(customer)}
-
-
 def create_app(model: SegmentModel, points: NDArray[np.float64] | None = None) -> Flask:
     """The Flask app of ``pyseg serve``.
 
@@ -219,7 +211,10 @@ def _add_api_routes(app: Flask, model: SegmentModel) -> None:
         customer, problems = read_customer(fields)
         if customer is None:
             return {"errors": list(problems.values())}, 400
-        return api_payload(model, customer), 200
+        prediction = model.predict_one(*customer).to_dict()  # name, description, center, distance
+        prediction["segment"] = prediction.pop("index")
+        return {"income": customer[0], "score": customer[1], **prediction,
+                "warnings": model.range_warnings(customer)}, 200
 
 
 def _checker(model: SegmentModel) -> Checker | str:
