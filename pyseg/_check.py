@@ -274,11 +274,10 @@ def check(answer: Any, data: str | os.PathLike[str] | Dataset | None = None, *,
                                               lambda: r_engine.fit(dataset.X, k, R_COURSE))
     course = agreement(python_fit.labels, learner.labels, python_fit.n_clusters, learner.k)
     r_agreement = agreement(r.labels, learner.labels, r.n_clusters, learner.k).accuracy
-    wcss = partition_wcss(dataset.X, learner.labels)
+    wcss, stable = _wcss_and_stable(dataset.X, learner.labels)
     best = max(candidates, key=lambda c: c.agreement, default=None)
     explained = (best if best is not None and best.agreement >= EQUALS
                  and best.agreement > max(course.accuracy, r_agreement) else None)
-    stable = _stable(dataset.X, learner.labels)
     if max(course.accuracy, r_agreement) == 1.0:
         finding, explained = "match", None
     elif explained is not None:
@@ -359,21 +358,14 @@ def _candidate_settings(dataset: Dataset, k: int, answer_k: int
     return found
 
 
-def partition_wcss(X: NDArray[np.float64], labels: NDArray[np.int64]) -> float:
-    """Within-cluster sum of squares of a partition, around each cluster's mean."""
-    total = 0.0
-    for cluster in np.unique(labels):
-        members = X[labels == cluster]
-        total += float(((members - members.mean(axis=0)) ** 2).sum())
-    return total
-
-
-def _stable(X: NDArray[np.float64], labels: NDArray[np.int64]) -> bool:
-    """Could K-Means stop here: is nearly every row nearest to its own cluster's mean?"""
+def _wcss_and_stable(X: NDArray[np.float64], labels: NDArray[np.int64]) -> tuple[float, bool]:
+    """A partition's within-cluster sum of squares around each cluster's mean, and whether
+    K-Means could stop there: is nearly every row nearest to its own cluster's mean?"""
     clusters = np.unique(labels)
     means = np.asarray([X[labels == c].mean(axis=0) for c in clusters])
+    wcss = sum(float(((X[labels == c] - means[i]) ** 2).sum()) for i, c in enumerate(clusters))
     nearest, _ = nearest_center(X, means)
-    return float(np.mean(clusters[nearest] == labels)) >= EQUALS
+    return wcss, float(np.mean(clusters[nearest] == labels)) >= EQUALS
 
 
 def _describe(candidate: Candidate) -> str:
