@@ -55,6 +55,10 @@ if TYPE_CHECKING:
 EQUALS = 0.98
 #: Every finding, in the order they are tried (match first, unexplained last).
 FINDINGS = ("match", "scaled", "other-columns", "other-k", "local-optimum", "unexplained")
+#: Per language of the advice: its name, the course's settings and call, the scaler it names.
+_LANGUAGES = {
+    "python": ("Python", PYTHON_COURSE, python_kmeans_code, "StandardScaler"),
+    "r": ("R", R_COURSE, r_kmeans_code, "scale()")}
 
 
 @dataclass(frozen=True)
@@ -204,8 +208,8 @@ class CheckResult:
     def advice(self, language: str | None = None) -> list[str]:
         """What to change, as code of ``language`` (default: the answer's, else both)."""
         language = language or self.answer.language
-        languages = [language] if language in ("python", "r") else ["python", "r"]
-        return [line for lang in languages for line in _advice_in(self, lang)]
+        languages = [language] if language in _LANGUAGES else list(_LANGUAGES)
+        return [_advice_in(self, lang) for lang in languages]
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON document of ``pyseg check --json`` (no timings: same inputs, same bytes)."""
@@ -373,10 +377,10 @@ def _describe(candidate: Candidate) -> str:
     return f"{scaled}{' x '.join(candidate.columns)} at k = {candidate.k}"
 
 
-def _advice_in(result: CheckResult, language: str) -> list[str]:
+def _advice_in(result: CheckResult, language: str) -> str:
     k, features = result.k, result.dataset.feature_names
-    settings: CourseSettings = PYTHON_COURSE if language == "python" else R_COURSE
-    fit = python_kmeans_code(k, settings) if language == "python" else r_kmeans_code(k, settings)
+    lang, settings, code, scaler = _LANGUAGES[language]
+    fit = code(k, settings)
     frame = result.dataset.frame
     positions = ([list(frame.columns).index(name) for name in features]
                  if frame is not None else [])
@@ -388,20 +392,16 @@ def _advice_in(result: CheckResult, language: str) -> list[str]:
                   if positions else "X <- dataset[c(" + ", ".join(f'"{f}"' for f in features)
                   + ")]")
         select = select.replace("c(4, 5)", "4:5")
-    lang = "Python" if language == "python" else "R"
     advice = {
-        "match": [f"{lang}: nothing to change."],
-        "local-optimum": [f"{lang}: run several starts and keep the best: {fit}."],
-        "scaled": [f"{lang}: cluster the columns as they are, without "
-                   f"{'StandardScaler' if language == 'python' else 'scale()'}: {select}; "
-                   f"{fit}."],
-        "other-columns": [f"{lang}: cluster the course's columns ({', '.join(features)}): "
-                          f"{select}; {fit}."],
-        "other-k": [f"{lang}: use k = {k}: {fit}."],
-        "unexplained": [f"{lang}: check the rows are in the data's order (or give the "
-                        f"CustomerID column with the labels), then {select}; {fit}."],
+        "match": "nothing to change.",
+        "local-optimum": f"run several starts and keep the best: {fit}.",
+        "scaled": f"cluster the columns as they are, without {scaler}: {select}; {fit}.",
+        "other-columns": f"cluster the course's columns ({', '.join(features)}): {select}; {fit}.",
+        "other-k": f"use k = {k}: {fit}.",
+        "unexplained": (f"check the rows are in the data's order (or give the CustomerID column "
+                        f"with the labels), then {select}; {fit}."),
     }
-    return advice[result.finding]
+    return f"{lang}: {advice[result.finding]}"
 
 
 def check_text_lines(result: CheckResult) -> list[str]:
