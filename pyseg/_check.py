@@ -407,7 +407,7 @@ def _advice_in(result: CheckResult, language: str) -> str:
 def check_text_lines(result: CheckResult) -> list[str]:
     """The learner's report: verdict, why, what to change, and (unexplained) the table."""
     answer = result.answer
-    language = {"python": ", Python", "r": ", R"}.get(answer.language or "", "")
+    language = f", {_LANGUAGES[answer.language][0]}" if answer.language in _LANGUAGES else ""
     lines = [f"read: {answer.kind}: {answer.description}; k = {answer.k}{language}",
              result.verdict(), "", "why:"]
     lines += [f"  - {sentence}" for sentence in result.why()]
