@@ -8,8 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 if TYPE_CHECKING:
-    import numpy as np
     from numpy.typing import ArrayLike, NDArray
 
 
@@ -32,8 +33,6 @@ def contingency_table(
         ``table[i, j]`` is the number of rows labelled ``i`` in ``labels_a`` and ``j`` in
         ``labels_b``.
     """
-    import numpy as np
-
     a = np.asarray(labels_a, dtype=np.int64)
     b = np.asarray(labels_b, dtype=np.int64)
     if a.shape != b.shape or a.ndim != 1:
@@ -71,8 +70,6 @@ class Alignment:
 
     def relabel(self, labels_b: ArrayLike) -> NDArray[np.int64]:
         """Labels of B expressed in A's numbering."""
-        import numpy as np
-
         return self.mapping[np.asarray(labels_b, dtype=np.int64)]
 
 
@@ -88,7 +85,6 @@ def align_labels(
     Ties between equally good assignments are broken the same way every time (SciPy's solver is
     deterministic), so the same labelings always give the same mapping.
     """
-    import numpy as np
     from scipy.optimize import linear_sum_assignment
 
     table = contingency_table(labels_a, labels_b, n_a, n_b)
@@ -133,8 +129,6 @@ def agreement(labels_a: ArrayLike, labels_b: ArrayLike, n_a: int | None = None,
 
     ARI and NMI do not depend on the alignment; accuracy does. Empty labelings are rejected.
     """
-    import numpy as np
-
     a = np.asarray(labels_a, dtype=np.int64)
     if a.size == 0:
         raise ValueError("cannot measure agreement of empty labelings")
@@ -155,8 +149,6 @@ def adjusted_rand_index(table: NDArray[np.int64]) -> float:
     confusion matrix), started from the table that alignment has already counted: scikit-learn's
     function takes labels and sorts them again, a third of a second at a million rows.
     """
-    import numpy as np
-
     table = np.asarray(table, dtype=np.int64)
     n_samples = int(table.sum())
     sum_squares = int((table**2).sum())
@@ -179,7 +171,6 @@ def normalized_mutual_information(table: NDArray[np.int64]) -> float:
     As :func:`sklearn.metrics.normalized_mutual_info_score` with its default normalisation; the
     mutual information itself is scikit-learn's ``mutual_info_score`` given the table.
     """
-    import numpy as np
     from sklearn.metrics import mutual_info_score
 
     table = np.asarray(table, dtype=np.int64)
@@ -195,8 +186,6 @@ def normalized_mutual_information(table: NDArray[np.int64]) -> float:
 
 
 def _entropy(counts: NDArray[np.int64]) -> float:
-    import numpy as np
-
     counts = counts[counts > 0].astype(np.float64)
     if counts.size <= 1:
         return 0.0
@@ -211,8 +200,6 @@ def aligned_centers(
 
     Rows for A-clusters that B has no match for are NaN.
     """
-    import numpy as np
-
     width = alignment.confusion.shape[1]
     out = np.full((width, centers_b.shape[1]), np.nan)
     out[alignment.mapping] = centers_b
@@ -227,8 +214,6 @@ def max_center_difference(
     Returns ``inf`` when the two sides have different numbers of clusters, since some centers then
     have no counterpart.
     """
-    import numpy as np
-
     if centers_a.shape != centers_b_aligned.shape or np.isnan(centers_b_aligned).any():
         return float("inf")
     return float(np.max(np.abs(centers_a - centers_b_aligned))) if centers_a.size else 0.0

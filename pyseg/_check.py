@@ -21,7 +21,6 @@ from __future__ import annotations
 import itertools
 import os
 import threading
-import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -56,6 +55,10 @@ if TYPE_CHECKING:
 EQUALS = 0.98
 #: Every finding, in the order they are tried (match first, unexplained last).
 FINDINGS = ("match", "scaled", "other-columns", "other-k", "local-optimum", "unexplained")
+#: Per language of the advice: its name, the course's settings and call, the scaler it names.
+_LANGUAGES = {
+    "python": ("Python", PYTHON_COURSE, python_kmeans_code, "StandardScaler"),
+    "r": ("R", R_COURSE, r_kmeans_code, "scale()")}
 
 
 @dataclass(frozen=True)
@@ -75,8 +78,6 @@ class Candidate:
     labels : ndarray of shape (n_rows,), dtype int64
     agreement : float
         Fraction of the answer's rows that agree with it after alignment.
-    seconds : float
-        Time of its fit.
     """
 
     finding: str
@@ -85,7 +86,6 @@ class Candidate:
     scaled: bool
     labels: NDArray[np.int64]
     agreement: float
-    seconds: float
 
     def settings(self) -> dict[str, Any]:
         """Its settings as ``--json``'s ``explained_by`` gives them."""
@@ -135,8 +135,6 @@ class CheckResult:
     stable: bool
     candidates: tuple[Candidate, ...]
     explained_by: Candidate | None
-    python_seconds: float = 0.0
-    r_seconds: float = 0.0
 
     @property
     def exit_code(self) -> int:
@@ -152,12 +150,6 @@ class CheckResult:
     def elsewhere(self) -> int:
         """Customers in another cluster than in the course's partition (after alignment)."""
         return self.dataset.n_rows - round(self.agreement * self.dataset.n_rows)
-
-    @property
-    def fits(self) -> dict[str, float]:
-        """Every fit check ran -> its seconds (the course's two, then the candidates)."""
-        return {"course python": self.python_seconds, "course r": self.r_seconds,
-                **{_describe(c): c.seconds for c in self.candidates}}
 
     def verdict(self) -> str:
         """The finding in one sentence."""
@@ -216,8 +208,8 @@ class CheckResult:
     def advice(self, language: str | None = None) -> list[str]:
         """What to change, as code of ``language`` (default: the answer's, else both)."""
         language = language or self.answer.language
-        languages = [language] if language in ("python", "r") else ["python", "r"]
-        return [line for lang in languages for line in _advice_in(self, lang)]
+        languages = [language] if language in _LANGUAGES else list(_LANGUAGES)
+        return [_advice_in(self, lang) for lang in languages]
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON document of ``pyseg check --json`` (no timings: same inputs, same bytes)."""
@@ -282,16 +274,14 @@ def check(answer: Any, data: str | os.PathLike[str] | Dataset | None = None, *,
     check_clusterable(dataset, k)
     learner = answer if isinstance(answer, Answer) else read_answer(answer, dataset)
     r_engine = r_engine if r_engine is not None else REngine()
-    python, r, timings = run_both(lambda: _python_fits(dataset, k, learner),
-                                  lambda: r_engine.fit(dataset.X, k, R_COURSE))
-    python_fit, python_seconds, candidates = python
+    (python_fit, candidates), r, _ = run_both(lambda: _python_fits(dataset, k, learner),
+                                              lambda: r_engine.fit(dataset.X, k, R_COURSE))
     course = agreement(python_fit.labels, learner.labels, python_fit.n_clusters, learner.k)
     r_agreement = agreement(r.labels, learner.labels, r.n_clusters, learner.k).accuracy
-    wcss = partition_wcss(dataset.X, learner.labels)
+    wcss, stable = _wcss_and_stable(dataset.X, learner.labels)
     best = max(candidates, key=lambda c: c.agreement, default=None)
     explained = (best if best is not None and best.agreement >= EQUALS
                  and best.agreement > max(course.accuracy, r_agreement) else None)
-    stable = _stable(dataset.X, learner.labels)
     if max(course.accuracy, r_agreement) == 1.0:
         finding, explained = "match", None
     elif explained is not None:
@@ -301,8 +291,7 @@ def check(answer: Any, data: str | os.PathLike[str] | Dataset | None = None, *,
     else:
         finding = "unexplained"
     return CheckResult(finding, learner, dataset, k, python_fit, r, course, r_agreement, wcss,
-                       python_fit.wcss, stable, tuple(candidates), explained,
-                       python_seconds=python_seconds, r_seconds=timings["r_fit"])
+                       python_fit.wcss, stable, tuple(candidates), explained)
 
 
 class Checker:
@@ -337,22 +326,16 @@ class Checker:
             return self._r_fit
 
 
-def _python_fits(dataset: Dataset, k: int, learner: Answer
-                 ) -> tuple[FitResult, float, list[Candidate]]:
-    """The course's scikit-learn fit, its seconds, and every candidate mistake's."""
+def _python_fits(dataset: Dataset, k: int, learner: Answer) -> tuple[FitResult, list[Candidate]]:
+    """The course's scikit-learn fit and every candidate mistake's."""
     engine = SklearnEngine()
-    start = time.perf_counter()
     course = engine.fit(dataset.X, k, PYTHON_COURSE)
-    seconds = time.perf_counter() - start
     candidates = []
     for finding, columns, X, k_candidate, scaled in _candidate_settings(dataset, k, learner.k):
-        start = time.perf_counter()
         labels = engine.fit(X, k_candidate, PYTHON_COURSE).labels
-        fit_seconds = time.perf_counter() - start
         accuracy = agreement(labels, learner.labels, k_candidate, learner.k).accuracy
-        candidates.append(Candidate(finding, columns, k_candidate, scaled, labels, accuracy,
-                                    fit_seconds))
-    return course, seconds, candidates
+        candidates.append(Candidate(finding, columns, k_candidate, scaled, labels, accuracy))
+    return course, candidates
 
 
 def _candidate_settings(dataset: Dataset, k: int, answer_k: int
@@ -379,21 +362,14 @@ def _candidate_settings(dataset: Dataset, k: int, answer_k: int
     return found
 
 
-def partition_wcss(X: NDArray[np.float64], labels: NDArray[np.int64]) -> float:
-    """Within-cluster sum of squares of a partition, around each cluster's mean."""
-    total = 0.0
-    for cluster in np.unique(labels):
-        members = X[labels == cluster]
-        total += float(((members - members.mean(axis=0)) ** 2).sum())
-    return total
-
-
-def _stable(X: NDArray[np.float64], labels: NDArray[np.int64]) -> bool:
-    """Could K-Means stop here: is nearly every row nearest to its own cluster's mean?"""
+def _wcss_and_stable(X: NDArray[np.float64], labels: NDArray[np.int64]) -> tuple[float, bool]:
+    """A partition's within-cluster sum of squares around each cluster's mean, and whether
+    K-Means could stop there: is nearly every row nearest to its own cluster's mean?"""
     clusters = np.unique(labels)
     means = np.asarray([X[labels == c].mean(axis=0) for c in clusters])
+    wcss = sum(float(((X[labels == c] - means[i]) ** 2).sum()) for i, c in enumerate(clusters))
     nearest, _ = nearest_center(X, means)
-    return float(np.mean(clusters[nearest] == labels)) >= EQUALS
+    return wcss, float(np.mean(clusters[nearest] == labels)) >= EQUALS
 
 
 def _describe(candidate: Candidate) -> str:
@@ -401,10 +377,10 @@ def _describe(candidate: Candidate) -> str:
     return f"{scaled}{' x '.join(candidate.columns)} at k = {candidate.k}"
 
 
-def _advice_in(result: CheckResult, language: str) -> list[str]:
+def _advice_in(result: CheckResult, language: str) -> str:
     k, features = result.k, result.dataset.feature_names
-    settings: CourseSettings = PYTHON_COURSE if language == "python" else R_COURSE
-    fit = python_kmeans_code(k, settings) if language == "python" else r_kmeans_code(k, settings)
+    lang, settings, code, scaler = _LANGUAGES[language]
+    fit = code(k, settings)
     frame = result.dataset.frame
     positions = ([list(frame.columns).index(name) for name in features]
                  if frame is not None else [])
@@ -416,26 +392,22 @@ def _advice_in(result: CheckResult, language: str) -> list[str]:
                   if positions else "X <- dataset[c(" + ", ".join(f'"{f}"' for f in features)
                   + ")]")
         select = select.replace("c(4, 5)", "4:5")
-    lang = "Python" if language == "python" else "R"
     advice = {
-        "match": [f"{lang}: nothing to change."],
-        "local-optimum": [f"{lang}: run several starts and keep the best: {fit}."],
-        "scaled": [f"{lang}: cluster the columns as they are, without "
-                   f"{'StandardScaler' if language == 'python' else 'scale()'}: {select}; "
-                   f"{fit}."],
-        "other-columns": [f"{lang}: cluster the course's columns ({', '.join(features)}): "
-                          f"{select}; {fit}."],
-        "other-k": [f"{lang}: use k = {k}: {fit}."],
-        "unexplained": [f"{lang}: check the rows are in the data's order (or give the "
-                        f"CustomerID column with the labels), then {select}; {fit}."],
+        "match": "nothing to change.",
+        "local-optimum": f"run several starts and keep the best: {fit}.",
+        "scaled": f"cluster the columns as they are, without {scaler}: {select}; {fit}.",
+        "other-columns": f"cluster the course's columns ({', '.join(features)}): {select}; {fit}.",
+        "other-k": f"use k = {k}: {fit}.",
+        "unexplained": (f"check the rows are in the data's order (or give the CustomerID column "
+                        f"with the labels), then {select}; {fit}."),
     }
-    return advice[result.finding]
+    return f"{lang}: {advice[result.finding]}"
 
 
 def check_text_lines(result: CheckResult) -> list[str]:
     """The learner's report: verdict, why, what to change, and (unexplained) the table."""
     answer = result.answer
-    language = {"python": ", Python", "r": ", R"}.get(answer.language or "", "")
+    language = f", {_LANGUAGES[answer.language][0]}" if answer.language in _LANGUAGES else ""
     lines = [f"read: {answer.kind}: {answer.description}; k = {answer.k}{language}",
              result.verdict(), "", "why:"]
     lines += [f"  - {sentence}" for sentence in result.why()]
