@@ -42,6 +42,7 @@ from pyseg.methods._base import (
     check_min_agreement,
     run_both,
 )
+from pyseg.methods.kmeans._elbow import relative_difference
 from pyseg.methods.kmeans._python import one_thread
 
 if TYPE_CHECKING:
@@ -186,7 +187,7 @@ def compare(dataset: Dataset, k: int = 5, *, mode: Mode = "course",
     py_centers = np.full((width, X.shape[1]), np.nan)
     py_centers[: py_fit.n_clusters] = py_fit.centers
     max_diff = max_center_difference(py_centers, r_centers)
-    wcss_rel_diff = _relative_difference(py_fit.wcss, r_fit.wcss)
+    wcss_rel_diff = relative_difference(py_fit.wcss, r_fit.wcss)
     passed = measured.accuracy >= min_agreement and (
         mode != "exact" or max_diff <= CENTER_TOLERANCE
     )
@@ -237,11 +238,6 @@ def _settings_dict(settings: CourseSettings, side: str) -> dict[str, Any]:
                 "max_iter": settings.max_iter, "algorithm": "lloyd"}
     return {"set.seed": settings.seed, "nstart": settings.n_starts, "iter.max": settings.max_iter,
             "algorithm": "Hartigan-Wong"}
-
-
-def _relative_difference(a: float, b: float) -> float:
-    scale = max(abs(a), abs(b))
-    return abs(a - b) / scale if scale > 0 else 0.0
 
 
 #: Plain explanations of R warnings a learner may meet.
