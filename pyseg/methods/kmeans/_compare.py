@@ -175,8 +175,28 @@ def compare(dataset: Dataset, k: int = 5, *, mode: Mode = "course",
         r_engine = REngine()
 
     X = dataset.X
-    py_fit, r_fit, settings, timings = _fit_pair(X, k, mode, (python_engine, r_engine),
-                                                 (python_settings, r_settings))
+    if mode == "exact":
+        start = time.perf_counter()
+        initial = initial_centers_kmeanspp(X, k, python_settings.seed)
+        initial_seconds = time.perf_counter() - start
+        exact = {"init": "k-means++", "seed": python_settings.seed, "algorithm": "Lloyd",
+                 "max_iter": EXACT_MAX_ITER}
+        settings: dict[str, Any] = {"python": exact, "r": exact, "initial_centers": initial}
+        py_fit, r_fit, timings = run_both(
+            lambda: python_engine.fit_from(X, initial, EXACT_MAX_ITER),
+            lambda: r_engine.fit_from(X, initial, EXACT_MAX_ITER),
+        )
+        timings["initial_centers"] = initial_seconds
+    else:
+        settings = {
+            "python": {"init": "k-means++", "random_state": python_settings.seed,
+                       "n_init": python_settings.n_starts, "max_iter": python_settings.max_iter,
+                       "algorithm": "lloyd"},
+            "r": {"set.seed": r_settings.seed, "nstart": r_settings.n_starts,
+                  "iter.max": r_settings.max_iter, "algorithm": "Hartigan-Wong"},
+        }
+        py_fit, r_fit, timings = run_both(lambda: python_engine.fit(X, k, python_settings),
+                                          lambda: r_engine.fit(X, k, r_settings))
 
     start = time.perf_counter()
     measured = measure_agreement(py_fit.labels, r_fit.labels, py_fit.n_clusters, r_fit.n_clusters)
@@ -201,43 +221,6 @@ def compare(dataset: Dataset, k: int = 5, *, mode: Mode = "course",
                       max_center_diff=max_diff, wcss_rel_diff=wcss_rel_diff,
                       min_agreement=min_agreement, passed=passed, diagnosis=diagnosis,
                       settings=settings, timings=timings)
-
-
-def _fit_pair(
-    X: NDArray[np.float64],
-    k: int,
-    mode: str,
-    engines: tuple[KMeansEngine, KMeansEngine],
-    course_settings: tuple[CourseSettings, CourseSettings],
-) -> tuple[FitResult, FitResult, dict[str, Any], dict[str, float]]:
-    """Both fits of ``mode``, the settings each side ran with, and the seconds each step took."""
-    python_engine, r_engine = engines
-    python_settings, r_settings = course_settings
-    if mode == "exact":
-        start = time.perf_counter()
-        initial = initial_centers_kmeanspp(X, k, python_settings.seed)
-        initial_seconds = time.perf_counter() - start
-        exact = {"init": "k-means++", "seed": python_settings.seed, "algorithm": "Lloyd",
-                 "max_iter": EXACT_MAX_ITER}
-        py_fit, r_fit, timings = run_both(
-            lambda: python_engine.fit_from(X, initial, EXACT_MAX_ITER),
-            lambda: r_engine.fit_from(X, initial, EXACT_MAX_ITER),
-        )
-        timings["initial_centers"] = initial_seconds
-        return py_fit, r_fit, {"python": exact, "r": exact, "initial_centers": initial}, timings
-    settings = {"python": _settings_dict(python_settings, "python"),
-                "r": _settings_dict(r_settings, "r")}
-    py_fit, r_fit, timings = run_both(lambda: python_engine.fit(X, k, python_settings),
-                                      lambda: r_engine.fit(X, k, r_settings))
-    return py_fit, r_fit, settings, timings
-
-
-def _settings_dict(settings: CourseSettings, side: str) -> dict[str, Any]:
-    if side == "python":
-        return {"init": "k-means++", "random_state": settings.seed, "n_init": settings.n_starts,
-                "max_iter": settings.max_iter, "algorithm": "lloyd"}
-    return {"set.seed": settings.seed, "nstart": settings.n_starts, "iter.max": settings.max_iter,
-            "algorithm": "Hartigan-Wong"}
 
 
 #: Plain explanations of R warnings a learner may meet.
