@@ -42,6 +42,7 @@ from pyseg.methods._base import (
     check_min_agreement,
     run_both,
 )
+from pyseg.methods.kmeans import PREDICTION
 from pyseg.methods.kmeans._elbow import relative_difference
 from pyseg.methods.kmeans._python import one_thread
 
@@ -335,7 +336,7 @@ def predict(comparison: Comparison, X_new: NDArray[np.float64],
             table: pd.DataFrame) -> MethodPrediction:
     python, _ = nearest_center(X_new, comparison.python.centers)
     r, _ = REngine().nearest_center(X_new, comparison.r.centers)  # R's centers, aligned
-    return MethodPrediction(python, r, "the segment of the nearest center (Euclidean)")
+    return MethodPrediction(python, r, PREDICTION)
 
 
 def r_fit_request(dataset: Dataset, settings: MethodSettings) -> tuple[Any, ...] | None:
