@@ -186,22 +186,17 @@ def recordable(method: str) -> ModuleType:
     return part(method, "record")
 
 
-def load_r_packages(method: str) -> None:
-    """Load the R packages of ``method`` (its R engine's ``check_ready(**READY)``): nothing if
-    one is missing, except for the course's method, whose R every recording needs."""
-    engine = getattr(part(method, "r"), info(method).R_ENGINE)()
-    try:
-        engine.check_ready(**getattr(part(method, "record"), "READY", {}))
-    except RUnavailableError:
-        if trait(method, "COURSE_MODEL", False):
-            raise
-
-
 def settle_r_session() -> None:
-    """Load the R packages of every method (those that are installed), so that
-    ``sessionInfo()`` lists the same packages whatever this process ran before."""
+    """Load the R packages of every method (its R engine's ``check_ready(**READY)``), so that
+    ``sessionInfo()`` lists the same packages whatever this process ran before: a method whose
+    package is missing loads nothing, except the course's method, whose R every recording needs."""
     for name in NAMES:
-        load_r_packages(name)
+        engine = getattr(part(name, "r"), info(name).R_ENGINE)()
+        try:
+            engine.check_ready(**getattr(part(name, "record"), "READY", {}))
+        except RUnavailableError:
+            if trait(name, "COURSE_MODEL", False):
+                raise
 
 
 def arguments_dict(method: str, arguments: tuple[Any, ...]) -> dict[str, Any]:
@@ -343,11 +338,6 @@ def _existing(target: Path, X: NDArray[np.float64], r_version: str) -> dict[str,
     return record
 
 
-def _canonical(dataset: Dataset, method: str, arguments: dict[str, Any], scale: str) -> str:
-    scaled = ("--scale", scale) if scale != "none" else ()
-    return record_command(method, arguments, extra=(*data_flags(dataset), *scaled))
-
-
 def record_method_results(
     dataset: Dataset,
     method: str,
@@ -381,13 +371,14 @@ def record_method_results(
     live_r = REngine()
     settle_r_session()  # before any fit: the same sessionInfo() whatever ran before
     record = _existing(target, X, live_r.version())
+    canonical = (*data_flags(dataset), *(("--scale", scale) if scale != "none" else ()))
     entries = {}
     for arguments in wanted:
         fit = engine.fit(X, *arguments.values())
         entries[json.dumps(arguments, sort_keys=True)] = {
             "method": method, "arguments": arguments, "features_sha256": features_sha256(X),
             "describe": describe_arguments(method, arguments),
-            "recorded_by": command_line or _canonical(dataset, method, arguments, scale),
+            "recorded_by": command_line or record_command(method, arguments, extra=canonical),
             "r_code": r_code_sha256(spec.R_FILES), "fit": encode_fit(fit)}
     if record is None:
         record = new_recording(METHODS_FORMAT, "Fits computed by R from the data below; the data "

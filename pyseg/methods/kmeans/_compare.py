@@ -42,6 +42,8 @@ from pyseg.methods._base import (
     check_min_agreement,
     run_both,
 )
+from pyseg.methods.kmeans import PREDICTION
+from pyseg.methods.kmeans._elbow import relative_difference
 from pyseg.methods.kmeans._python import one_thread
 
 if TYPE_CHECKING:
@@ -174,8 +176,28 @@ def compare(dataset: Dataset, k: int = 5, *, mode: Mode = "course",
         r_engine = REngine()
 
     X = dataset.X
-    py_fit, r_fit, settings, timings = _fit_pair(X, k, mode, (python_engine, r_engine),
-                                                 (python_settings, r_settings))
+    if mode == "exact":
+        start = time.perf_counter()
+        initial = initial_centers_kmeanspp(X, k, python_settings.seed)
+        initial_seconds = time.perf_counter() - start
+        exact = {"init": "k-means++", "seed": python_settings.seed, "algorithm": "Lloyd",
+                 "max_iter": EXACT_MAX_ITER}
+        settings: dict[str, Any] = {"python": exact, "r": exact, "initial_centers": initial}
+        py_fit, r_fit, timings = run_both(
+            lambda: python_engine.fit_from(X, initial, EXACT_MAX_ITER),
+            lambda: r_engine.fit_from(X, initial, EXACT_MAX_ITER),
+        )
+        timings["initial_centers"] = initial_seconds
+    else:
+        settings = {
+            "python": {"init": "k-means++", "random_state": python_settings.seed,
+                       "n_init": python_settings.n_starts, "max_iter": python_settings.max_iter,
+                       "algorithm": "lloyd"},
+            "r": {"set.seed": r_settings.seed, "nstart": r_settings.n_starts,
+                  "iter.max": r_settings.max_iter, "algorithm": "Hartigan-Wong"},
+        }
+        py_fit, r_fit, timings = run_both(lambda: python_engine.fit(X, k, python_settings),
+                                          lambda: r_engine.fit(X, k, r_settings))
 
     start = time.perf_counter()
     measured = measure_agreement(py_fit.labels, r_fit.labels, py_fit.n_clusters, r_fit.n_clusters)
@@ -186,7 +208,7 @@ def compare(dataset: Dataset, k: int = 5, *, mode: Mode = "course",
     py_centers = np.full((width, X.shape[1]), np.nan)
     py_centers[: py_fit.n_clusters] = py_fit.centers
     max_diff = max_center_difference(py_centers, r_centers)
-    wcss_rel_diff = _relative_difference(py_fit.wcss, r_fit.wcss)
+    wcss_rel_diff = relative_difference(py_fit.wcss, r_fit.wcss)
     passed = measured.accuracy >= min_agreement and (
         mode != "exact" or max_diff <= CENTER_TOLERANCE
     )
@@ -200,48 +222,6 @@ def compare(dataset: Dataset, k: int = 5, *, mode: Mode = "course",
                       max_center_diff=max_diff, wcss_rel_diff=wcss_rel_diff,
                       min_agreement=min_agreement, passed=passed, diagnosis=diagnosis,
                       settings=settings, timings=timings)
-
-
-def _fit_pair(
-    X: NDArray[np.float64],
-    k: int,
-    mode: str,
-    engines: tuple[KMeansEngine, KMeansEngine],
-    course_settings: tuple[CourseSettings, CourseSettings],
-) -> tuple[FitResult, FitResult, dict[str, Any], dict[str, float]]:
-    """Both fits of ``mode``, the settings each side ran with, and the seconds each step took."""
-    python_engine, r_engine = engines
-    python_settings, r_settings = course_settings
-    if mode == "exact":
-        start = time.perf_counter()
-        initial = initial_centers_kmeanspp(X, k, python_settings.seed)
-        initial_seconds = time.perf_counter() - start
-        exact = {"init": "k-means++", "seed": python_settings.seed, "algorithm": "Lloyd",
-                 "max_iter": EXACT_MAX_ITER}
-        py_fit, r_fit, timings = run_both(
-            lambda: python_engine.fit_from(X, initial, EXACT_MAX_ITER),
-            lambda: r_engine.fit_from(X, initial, EXACT_MAX_ITER),
-        )
-        timings["initial_centers"] = initial_seconds
-        return py_fit, r_fit, {"python": exact, "r": exact, "initial_centers": initial}, timings
-    settings = {"python": _settings_dict(python_settings, "python"),
-                "r": _settings_dict(r_settings, "r")}
-    py_fit, r_fit, timings = run_both(lambda: python_engine.fit(X, k, python_settings),
-                                      lambda: r_engine.fit(X, k, r_settings))
-    return py_fit, r_fit, settings, timings
-
-
-def _settings_dict(settings: CourseSettings, side: str) -> dict[str, Any]:
-    if side == "python":
-        return {"init": "k-means++", "random_state": settings.seed, "n_init": settings.n_starts,
-                "max_iter": settings.max_iter, "algorithm": "lloyd"}
-    return {"set.seed": settings.seed, "nstart": settings.n_starts, "iter.max": settings.max_iter,
-            "algorithm": "Hartigan-Wong"}
-
-
-def _relative_difference(a: float, b: float) -> float:
-    scale = max(abs(a), abs(b))
-    return abs(a - b) / scale if scale > 0 else 0.0
 
 
 #: Plain explanations of R warnings a learner may meet.
@@ -356,7 +336,7 @@ def predict(comparison: Comparison, X_new: NDArray[np.float64],
             table: pd.DataFrame) -> MethodPrediction:
     python, _ = nearest_center(X_new, comparison.python.centers)
     r, _ = REngine().nearest_center(X_new, comparison.r.centers)  # R's centers, aligned
-    return MethodPrediction(python, r, "the segment of the nearest center (Euclidean)")
+    return MethodPrediction(python, r, PREDICTION)
 
 
 def r_fit_request(dataset: Dataset, settings: MethodSettings) -> tuple[Any, ...] | None:

@@ -204,11 +204,16 @@ def find_knee(k_values: Sequence[int], wcss: Sequence[float]) -> int | None:
     return None if locator.knee is None else int(locator.knee)
 
 
+def relative_difference(a: float, b: float) -> float:
+    """``|a - b| / max(|a|, |b|)`` (0 when both are 0): how far apart two WCSS are."""
+    scale = max(abs(a), abs(b))
+    return abs(a - b) / scale if scale > 0 else 0.0
+
+
 def _difference_reason(mode: str, starts: int, python_wcss: float, r_wcss: float,
                        accuracy: float) -> tuple[str, str]:
     """Which side has the lower WCSS, and the plain reason."""
-    rel = abs(python_wcss - r_wcss) / max(python_wcss, r_wcss, 1e-300)
-    if rel <= WCSS_RELATIVE_TOLERANCE:
+    if relative_difference(python_wcss, r_wcss) <= WCSS_RELATIVE_TOLERANCE:
         if accuracy < 1.0:
             return "same", (
                 f"same WCSS but {accuracy:.1%} of rows in the same segment: two equally good "
@@ -301,20 +306,30 @@ def elbow(dataset: Dataset, k_values: Iterable[int] = range(1, 11), mode: str = 
         bar.set_description_str("elbow: R")
         r_fits = r_engine.elbow(X, ks, mode, starts)
         bar.update()
-        rows, python_labels, r_labels = [], {}, {}
-        check = None
+        rows, python_labels, r_labels, gaps = [], {}, {}, []
         for index, k in enumerate(ks):
             bar.set_description_str(f"elbow: silhouettes k={k}")
-            row, r_aligned, gap = _compare_at_k(
-                X, k, mode, starts, (python_engine, r_engine),
-                (python_fits.labels[:, index], float(python_fits.wcss[index])),
-                (r_fits.labels[:, index], float(r_fits.wcss[index])), bar,
-            )
-            if gap is not None:
-                check = gap if check is None else max(check, gap)
-            rows.append(row)
-            python_labels[k] = python_fits.labels[:, index]
-            r_labels[k] = r_aligned
+            python_k, r_k = python_fits.labels[:, index], r_fits.labels[:, index]
+            python_wcss, r_wcss = float(python_fits.wcss[index]), float(r_fits.wcss[index])
+            both = agreement(python_k, r_k, n_a=k, n_b=k)
+            python_sil = python_engine.silhouette(X, python_k)
+            bar.update()
+            r_sil = r_engine.silhouette(X, r_k)
+            # scikit-learn on R's own labels: both silhouette implementations on the same
+            # partition, the check that they agree.
+            same_labels_sil = python_engine.silhouette(X, r_k)
+            bar.update()
+            if r_sil is not None and same_labels_sil is not None:
+                gaps.append(float(np.max(np.abs(r_sil.widths - same_labels_sil.widths))))
+            lower, reason = _difference_reason(mode, starts, python_wcss, r_wcss, both.accuracy)
+            rows.append(ElbowRow(
+                k=k, python_wcss=python_wcss, r_wcss=r_wcss,
+                wcss_rel_diff=relative_difference(python_wcss, r_wcss), accuracy=both.accuracy,
+                ari=both.ari, python_silhouette=None if python_sil is None else python_sil.mean,
+                r_silhouette=None if r_sil is None else r_sil.mean, lower=lower, reason=reason))
+            bar.update()
+            python_labels[k] = python_k
+            r_labels[k] = both.alignment.relabel(r_k)  # in Python's numbering
     finally:
         bar.close()
 
@@ -328,39 +343,11 @@ def elbow(dataset: Dataset, k_values: Iterable[int] = range(1, 11), mode: str = 
         r_knee=find_knee(ks, [row.r_wcss for row in rows]),
         best_silhouette_k={"python": _best_silhouette(rows, "python_silhouette"),
                            "r": _best_silhouette(rows, "r_silhouette")},
-        silhouette_check=check,
+        silhouette_check=max(gaps, default=None),
         python_labels=python_labels,
         r_labels=r_labels,
         warnings=tuple(dict.fromkeys([*python_fits.warnings, *r_fits.warnings])),
     )
-
-
-def _compare_at_k(X: NDArray[np.float64], k: int, mode: str, starts: int,
-                  engines: tuple[KMeansEngine, KMeansEngine],
-                  python_fit: tuple[NDArray[np.int64], float],
-                  r_fit: tuple[NDArray[np.int64], float],
-                  bar: Any) -> tuple[ElbowRow, NDArray[np.int64], float | None]:
-    """The row of one k; R's labels in Python's numbering; the silhouette cross-check there."""
-    python_engine, r_engine = engines
-    (python_k_labels, python_wcss), (r_k_labels, r_wcss) = python_fit, r_fit
-    both = agreement(python_k_labels, r_k_labels, n_a=k, n_b=k)
-    python_sil = python_engine.silhouette(X, python_k_labels)
-    bar.update()
-    r_sil = r_engine.silhouette(X, r_k_labels)
-    # scikit-learn on R's own labels: both silhouette implementations on the same partition.
-    same_labels_sil = python_engine.silhouette(X, r_k_labels)
-    bar.update()
-    gap = None
-    if r_sil is not None and same_labels_sil is not None:
-        gap = float(np.max(np.abs(r_sil.widths - same_labels_sil.widths)))
-    lower, reason = _difference_reason(mode, starts, python_wcss, r_wcss, both.accuracy)
-    row = ElbowRow(k=k, python_wcss=python_wcss, r_wcss=r_wcss,
-                   wcss_rel_diff=abs(python_wcss - r_wcss) / max(python_wcss, r_wcss, 1e-300),
-                   accuracy=both.accuracy, ari=both.ari,
-                   python_silhouette=None if python_sil is None else python_sil.mean,
-                   r_silhouette=None if r_sil is None else r_sil.mean, lower=lower, reason=reason)
-    bar.update()
-    return row, both.alignment.relabel(r_k_labels), gap
 
 
 def _best_silhouette(rows: Sequence[ElbowRow], attribute: str) -> int | None:

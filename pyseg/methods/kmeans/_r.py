@@ -105,9 +105,6 @@ class REngine(RMethodEngine):
         else:
             _rbridge.r_version()
 
-    def version(self) -> str | None:
-        return _session.version()
-
     # -- R only ------------------------------------------------------------------------------
 
     def clusplot_png(self, X: NDArray[np.float64], labels: ArrayLike,

@@ -11,7 +11,7 @@ itself (reading, the data check, writing) is :mod:`pyseg.engines._recorded`'s.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -186,13 +186,6 @@ def _record_elbows(engine: REngine, X: NDArray[np.float64], ks: list[int], elbow
     return elbows
 
 
-def _fit_from_record(entry: dict[str, Any]) -> FitResult:
-    return FitResult(engine="r", labels=np.asarray(entry["labels"], dtype=np.int64),
-                     centers=np.asarray(entry["centers"], dtype=np.float64),
-                     wcss=float(entry["wcss"]), n_iter=int(entry["n_iter"]),
-                     warnings=tuple(entry.get("warnings", ())))
-
-
 class RecordedREngine(Recorded):
     """The R engine replaced by recorded results (``compare --r-results FILE``).
 
@@ -217,31 +210,34 @@ class RecordedREngine(Recorded):
         return "; ".join(f"{settings} for k = {', '.join(map(str, sorted(ks)))}"
                          for settings, ks in sorted(groups.items())) or "nothing"
 
+    def _fit(self, X: NDArray[np.float64], kind: str, matches: Callable[[dict[str, Any]], bool],
+             missing: str) -> FitResult:
+        """The recorded fit of ``kind`` whose entry ``matches``; else one line: no ``missing``."""
+        entries = self._entries(X, kind)
+        for entry in entries:
+            if matches(entry):
+                return FitResult(engine="r", labels=np.asarray(entry["labels"], dtype=np.int64),
+                                 centers=np.asarray(entry["centers"], dtype=np.float64),
+                                 wcss=float(entry["wcss"]), n_iter=int(entry["n_iter"]),
+                                 warnings=tuple(entry.get("warnings", ())))
+        raise InputError(f"{self.path} has no recorded R {missing}; it records: "
+                         f"{self._recorded_list(entries)}")
+
     def fit(self, X: NDArray[np.float64], k: int, settings: CourseSettings) -> FitResult:
         """The recorded ``set.seed(seed); kmeans(X, k, iter.max, nstart)`` fit."""
-        entries = self._entries(X, "course")
-        for entry in entries:
-            if (entry["k"], entry["seed"], entry["n_starts"], entry["max_iter"]) == (
-                    k, settings.seed, settings.n_starts, settings.max_iter):
-                return _fit_from_record(entry)
-        raise InputError(
-            f"{self.path} has no recorded R fit for k={k}, set.seed({settings.seed}), "
-            f"nstart={settings.n_starts}, iter.max={settings.max_iter}; it records: "
-            f"{self._recorded_list(entries)}"
-        )
+        wanted = (k, settings.seed, settings.n_starts, settings.max_iter)
+        return self._fit(X, "course", lambda e: (e["k"], e["seed"], e["n_starts"],
+                                                 e["max_iter"]) == wanted,
+                         f"fit for k={k}, set.seed({settings.seed}), "
+                         f"nstart={settings.n_starts}, iter.max={settings.max_iter}")
 
     def fit_from(self, X: NDArray[np.float64], initial_centers: NDArray[np.float64],
                  max_iter: int) -> FitResult:
         """The recorded ``kmeans(X, centers, iter.max, algorithm = "Lloyd")`` fit."""
-        entries = self._entries(X, "lloyd")
-        for entry in entries:
-            if entry["max_iter"] == max_iter and np.array_equal(
-                    np.asarray(entry["initial_centers"]), initial_centers):
-                return _fit_from_record(entry)
-        raise InputError(
-            f"{self.path} has no recorded R Lloyd fit from these {len(initial_centers)} initial "
-            f"centers with iter.max={max_iter}; it records: {self._recorded_list(entries)}"
-        )
+        return self._fit(X, "lloyd", lambda e: e["max_iter"] == max_iter and np.array_equal(
+            np.asarray(e["initial_centers"]), initial_centers),
+            f"Lloyd fit from these {len(initial_centers)} initial centers with "
+            f"iter.max={max_iter}")
 
     def elbow(self, X: NDArray[np.float64], k_values: tuple[int, ...], mode: str,
               starts: int) -> ElbowFits:
