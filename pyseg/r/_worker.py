@@ -148,12 +148,10 @@ class RWorkerEngine:
     def fit_async(self, X: NDArray[np.float64] | None, k: int, settings: CourseSettings) -> None:
         """Start R's course fit now (``X=None``: of the data set :meth:`load_dataset_async` is
         reading, as soon as the worker has it); :meth:`fit` with the same request collects it."""
-        if X is not None:
-            self.start("fit", X, k, settings)
-            return
-        self.start("fit_loaded", k, settings)
-        with self._lock:
-            self._pending = ("fit", _LOADED, k, settings)
+        self.start("fit", X, k, settings)
+        if X is None:
+            with self._lock:
+                self._pending = ("fit", _LOADED, k, settings)
 
     # -- KMeansEngine ------------------------------------------------------------------------
 
@@ -324,12 +322,10 @@ def _handle(command: str, args: tuple[Any, ...], state: dict[str, Any]) -> Any:
         dataset = load_dataset(*args, keep_table=False)
         state["X"] = dataset.X
         return dataset
-    if command == "fit_loaded":
-        if "X" not in state:
+    if command == "fit":  # X None: of the data set loaded last
+        if args[0] is None and "X" not in state:
             raise InputError("no data set was loaded in the R worker")
-        return REngine().fit(state["X"], *args)
-    if command == "fit":
-        return REngine().fit(*args)
+        return REngine().fit(state["X"] if args[0] is None else args[0], *args[1:])
     if command == "engine_call":
         name, method, call_args, call_kwargs = args
         module = importlib.import_module(REMOTE_ENGINES[name])
