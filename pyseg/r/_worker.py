@@ -98,19 +98,22 @@ class RWorkerEngine:
             raise payload
         return payload
 
-    def _request(self, *message: Any) -> Any:
+    def _request(self, *message: Any, early: bool = False) -> Any:
         with self._lock:
-            if self._pending is not None:
+            if self._pending is not None:  # one early request at a time; drop an unused one
                 pending, self._pending = self._pending, None
                 try:
                     answer = self._receive()  # the stream is ordered: the early reply comes first
                 except PysegError as exc:
                     answer = exc
-                if _same_request(pending, message):
+                if not early and _same_request(pending, message):
                     if isinstance(answer, PysegError):
                         raise answer
                     return answer
             self._send(*message)
+            if early:
+                self._pending = message
+                return None
             return self._receive()
 
     def start(self, *message: Any) -> None:
@@ -119,13 +122,7 @@ class RWorkerEngine:
         A request is equal when every part is the same object or pickles to the same bytes: the
         same array, or an equal copy of it, and the same settings.
         """
-        with self._lock:
-            if self._pending is not None:  # one early request at a time; drop an unused one
-                self._pending = None
-                with contextlib.suppress(PysegError):
-                    self._receive()
-            self._send(*message)
-            self._pending = message
+        self._request(*message, early=True)
 
     # -- the cold-start pieces ---------------------------------------------------------------
 
