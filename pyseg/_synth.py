@@ -70,10 +70,9 @@ class MallColumns:
 
 
 def _check_size(n: int, seed: int) -> None:
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-        raise InputError(f"number of rows {n!r} should be an integer >= 1")
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise InputError(f"seed {seed!r} should be an integer >= 0")
+    for what, value, least in (("number of rows", n, 1), ("seed", seed, 0)):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < least:
+            raise InputError(f"{what} {value!r} should be an integer >= {least}")
 
 
 def group_sizes(n: int) -> NDArray[np.int64]:
