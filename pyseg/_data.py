@@ -13,9 +13,8 @@ name the file line, the column and the offending text. Every problem becomes one
 
 Rules, where the course exercise does not settle them:
 
-- Income and score columns are recognised by normalised header (lowercase, runs of other characters
-  folded to ``_``): ``Annual Income (k$)``, ``annual_income_k``, ``annual_income``, ``income``;
-  ``Spending Score (1-100)``, ``spending_score_1_100``, ``spending_score``, ``score``.
+- Income and score columns are recognised by header, in the spellings
+  :func:`~pyseg._course.is_income_header` and :func:`~pyseg._course.is_score_header` list.
 - A semicolon- (or tab-) delimited export is read as such when its header line has no comma; in
   such a file ``15,5`` is read as the number 15.5, as a European spreadsheet meant it.
 - Values must be finite and within :data:`MAX_ABS_VALUE` in size. In the course schema income must
