@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from pyseg._course import COURSE_HEADER, SCORE_RANGE
+from pyseg._course import COURSE_HEADER, GENERATED_ROWS, GENERATED_SEED, SCORE_RANGE
 from pyseg._errors import InputError
 from pyseg._io import write_atomic
 
@@ -92,7 +92,7 @@ def group_sizes(n: int) -> NDArray[np.int64]:
     return sizes
 
 
-def generate_columns(n: int = 200, seed: int = 0) -> MallColumns:
+def generate_columns(n: int = GENERATED_ROWS, seed: int = GENERATED_SEED) -> MallColumns:
     """Draw ``n`` mall-like customers as arrays; see :func:`generate_mall_like`."""
     _check_size(n, seed)
     rng = np.random.default_rng(seed)
@@ -114,7 +114,7 @@ def generate_columns(n: int = 200, seed: int = 0) -> MallColumns:
                        age=age[order], income=income[order], score=score[order], group=group[order])
 
 
-def generate_mall_like(n: int = 200, seed: int = 0) -> pd.DataFrame:
+def generate_mall_like(n: int = GENERATED_ROWS, seed: int = GENERATED_SEED) -> pd.DataFrame:
     """Mall-like customers with the course file's exact columns.
 
     Parameters
@@ -185,7 +185,7 @@ def _columns_csv_bytes(columns: MallColumns) -> bytes:
     return (",".join(COURSE_HEADER) + "\n").encode("ascii") + body
 
 
-def mall_like_csv_bytes(n: int = 200, seed: int = 0) -> bytes:
+def mall_like_csv_bytes(n: int = GENERATED_ROWS, seed: int = GENERATED_SEED) -> bytes:
     """The canonical CSV of :func:`generate_mall_like` ``(n, seed)``: what ``pyseg synth`` writes.
 
     UTF-8 (pure ASCII), ``\\n`` line endings, header :data:`COURSE_HEADER`, no index column; the
