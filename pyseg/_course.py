@@ -145,18 +145,13 @@ def r_kmeans_code(k: int, settings: CourseSettings) -> str:
 
 def elbow_code(mode: str, starts: int) -> tuple[str, str]:
     """The Python and R elbow loops that ``mode`` runs (``"course"`` or ``"matched"``)."""
-    if mode == "course":
-        return (
-            f"for k in K: KMeans(n_clusters=k, init='k-means++', n_init={PYTHON_ELBOW.n_starts}, "
-            f"random_state={PYTHON_ELBOW.seed})",
-            f"set.seed({R_ELBOW_SEED}); for (k in K) kmeans(X, k)  # one start per k",
-        )
-    return (
-        f"for k in K: KMeans(n_clusters=k, init='k-means++', n_init={starts}, "
-        f"random_state={PYTHON_ELBOW.seed})",
-        f"for (k in K) {{ set.seed({R_ELBOW_SEED}); kmeans(X, k, iter.max = "
-        f"{ELBOW_MAX_ITER}, nstart = {starts}) }}",
-    )
+    course = mode == "course"
+    python = (f"for k in K: KMeans(n_clusters=k, init='k-means++', n_init="
+              f"{PYTHON_ELBOW.n_starts if course else starts}, random_state={PYTHON_ELBOW.seed})")
+    if course:
+        return python, f"set.seed({R_ELBOW_SEED}); for (k in K) kmeans(X, k)  # one start per k"
+    return python, (f"for (k in K) {{ set.seed({R_ELBOW_SEED}); kmeans(X, k, iter.max = "
+                    f"{ELBOW_MAX_ITER}, nstart = {starts}) }}")
 
 
 #: The course's R cluster plot, as the course wrote it.

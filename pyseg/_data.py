@@ -13,9 +13,8 @@ name the file line, the column and the offending text. Every problem becomes one
 
 Rules, where the course exercise does not settle them:
 
-- Income and score columns are recognised by normalised header (lowercase, runs of other characters
-  folded to ``_``): ``Annual Income (k$)``, ``annual_income_k``, ``annual_income``, ``income``;
-  ``Spending Score (1-100)``, ``spending_score_1_100``, ``spending_score``, ``score``.
+- Income and score columns are recognised by header, in the spellings
+  :func:`~pyseg._course.is_income_header` and :func:`~pyseg._course.is_score_header` list.
 - A semicolon- (or tab-) delimited export is read as such when its header line has no comma; in
   such a file ``15,5`` is read as the number 15.5, as a European spreadsheet meant it.
 - Values must be finite and within :data:`MAX_ABS_VALUE` in size. In the course schema income must
@@ -44,7 +43,6 @@ from pyseg._course import (
     SHORT_NAMES,
     course_rules,
     header_matches,
-    is_course_schema,
     is_income_header,
     is_score_header,
     normalise_header,
@@ -271,14 +269,6 @@ def _quoted_list(names: Sequence[str]) -> str:
     return ", ".join(repr(name) for name in names)
 
 
-@dataclass(frozen=True)
-class _Features:
-    indices: tuple[int, ...]
-    is_course_schema: bool
-    #: Per feature: "income", "score" or "" (no range rule).
-    rules: tuple[str, ...]
-
-
 def _course_columns(names: Sequence[str], source: str) -> tuple[int, int]:
     """The annual-income and the spending-score column, recognised by header."""
     found = {"annual-income": [i for i, name in enumerate(names) if is_income_header(name)],
@@ -331,15 +321,6 @@ def find_column(name: str, names: Sequence[str], source: str, origin: str = "") 
     )
 
 
-def _select_features(
-    names: Sequence[str], columns: str | Sequence[str] | None, source: str
-) -> _Features:
-    indices = (_course_columns(names, source) if columns is None
-               else resolve_columns(columns, names, source))
-    chosen = [names[index] for index in indices]
-    return _Features(indices, is_course_schema(chosen), course_rules(chosen))
-
-
 def header_fields(header: str, row: int, source: str) -> tuple[str, list[str]]:
     """The delimiter and the column names of the header line (file line ``row``); an unreadable
     header or a name given twice is one :class:`InputError` line."""
@@ -388,38 +369,6 @@ def record_values(
     return values
 
 
-def _check_records(
-    text: str, source: str, delimiter: str, names: list[str], features: _Features
-) -> None:
-    """Walk the records after the header; raise the one-line error of the first bad one."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    header_seen = False
-    while True:
-        start = reader.line_num + 1
-        try:
-            record = next(reader)
-        except StopIteration:
-            return
-        except csv.Error:
-            raise InputError(
-                f"{source}: row {start}: unbalanced quote: a '\"' opened on this row is never "
-                f"closed; remove it or close it"
-            ) from None
-        if not record or (len(record) == 1 and not record[0].strip()):
-            continue  # blank line, skipped by pandas too
-        end = reader.line_num
-        if end > start or any("\n" in field or "\r" in field for field in record):
-            raise InputError(
-                f"{source}: row {start}: unbalanced quote: a quoted field opened on this row "
-                f"runs on over the next lines (to row {end}); remove the stray '\"' or close "
-                f"it on row {start}"
-            )
-        if header_seen:
-            record_values(record, start, names, features.indices, features.rules, source,
-                          decimal_comma=delimiter != ",")
-        header_seen = True
-
-
 def _no_line_wider_than(data: bytes, body_start: int, delimiter: str, names: list[str]) -> bool:
     """True when no line after the header can hold more fields than ``names``.
 
@@ -455,13 +404,41 @@ class _Layout:
     body_start: int
     delimiter: str
     names: list[str]
-    features: _Features
+    indices: tuple[int, ...]
+    #: Per feature: "income", "score" or "" (no range rule).
+    rules: tuple[str, ...]
 
     def problem(self, fallback: str) -> InputError:
-        """The fast path saw a problem; the slow pass raises the first bad cell's error."""
+        """The fast path saw a problem; the slow pass, with :mod:`csv`, walks the records after
+        the header and raises the one-line error of the first bad one (else: ``fallback``)."""
+        source = self.source
         text = self.data[self.start:].decode("utf-8")
-        _check_records(text, self.source, self.delimiter, self.names, self.features)
-        return InputError(f"{self.source}: {fallback}")
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=self.delimiter)
+        header_seen = False
+        while True:
+            start = reader.line_num + 1
+            try:
+                record = next(reader)
+            except StopIteration:
+                return InputError(f"{source}: {fallback}")
+            except csv.Error:
+                raise InputError(
+                    f"{source}: row {start}: unbalanced quote: a '\"' opened on this row is "
+                    f"never closed; remove it or close it"
+                ) from None
+            if not record or (len(record) == 1 and not record[0].strip()):
+                continue  # blank line, skipped by pandas too
+            end = reader.line_num
+            if end > start or any("\n" in field or "\r" in field for field in record):
+                raise InputError(
+                    f"{source}: row {start}: unbalanced quote: a quoted field opened on this row "
+                    f"runs on over the next lines (to row {end}); remove the stray '\"' or close "
+                    f"it on row {start}"
+                )
+            if header_seen:
+                record_values(record, start, self.names, self.indices, self.rules, source,
+                              decimal_comma=self.delimiter != ",")
+            header_seen = True
 
     def read_rows(self, **options: Any) -> pd.DataFrame:
         """The rows below the header, by pandas, with header=None: with a header, pandas
@@ -471,7 +448,7 @@ class _Layout:
         text_columns = {
             index: "str"
             for index, name in enumerate(self.names)
-            if normalise_header(name) in _ID_HEADERS and index not in self.features.indices
+            if normalise_header(name) in _ID_HEADERS and index not in self.indices
         }
         buffer = io.BytesIO(self.data)
         buffer.seek(self.body_start)
@@ -492,8 +469,10 @@ def _layout(data: bytes, source: str, columns: str | Sequence[str] | None) -> _L
     if not data[body_start:].strip():
         raise InputError(f"{source}: has a header line but no data rows")
     delimiter, names = header_fields(header, header_row, source)
-    features = _select_features(names, columns, source)
-    return _Layout(data, source, start, body_start, delimiter, names, features)
+    indices = (_course_columns(names, source) if columns is None
+               else resolve_columns(columns, names, source))
+    rules = course_rules([names[index] for index in indices])
+    return _Layout(data, source, start, body_start, delimiter, names, indices, rules)
 
 
 def _read_table(layout: _Layout, keep_table: bool) -> tuple[pd.DataFrame, bool]:
@@ -507,8 +486,7 @@ def _read_table(layout: _Layout, keep_table: bool) -> tuple[pd.DataFrame, bool]:
         layout.data, layout.body_start, layout.delimiter, names
     )
     try:
-        frame = layout.read_rows(**({"usecols": list(layout.features.indices)}
-                                    if features_only else {}))
+        frame = layout.read_rows(**({"usecols": list(layout.indices)} if features_only else {}))
     except (pd.errors.ParserError, ValueError) as exc:
         frame, reason = None, str(exc).splitlines()[0]
     if frame is None:
@@ -555,9 +533,8 @@ def _feature_matrix(
     layout: _Layout, frame: pd.DataFrame, features_only: bool, keep_table: bool
 ) -> NDArray[np.float64]:
     """The feature columns as float64, checked; text cells become numbers in ``frame`` too."""
-    features = layout.features
-    values = np.empty((len(frame), len(features.indices)), dtype=np.float64)
-    for position, index in enumerate(features.indices):
+    values = np.empty((len(frame), len(layout.indices)), dtype=np.float64)
+    for position, index in enumerate(layout.indices):
         # With usecols and no header, pandas labels the columns by their index in the file.
         column = frame[index] if features_only else frame.iloc[:, index]
         if is_text(column):
@@ -570,7 +547,7 @@ def _feature_matrix(
                 frame[frame.columns[index]] = column
         values[:, position] = column.to_numpy(dtype=np.float64)
 
-    if not all(within_rule(values[:, i], rule).all() for i, rule in enumerate(features.rules)):
+    if not all(within_rule(values[:, i], rule).all() for i, rule in enumerate(layout.rules)):
         raise layout.problem("a feature value is missing, not finite or out of range")
     return np.ascontiguousarray(values)
 
@@ -579,14 +556,11 @@ def _numeric_only(layout: _Layout, frame: pd.DataFrame) -> _Layout:
     """``layout`` without its categorical features: text columns (without a range rule) whose
     cells are mostly not numbers. A column of mostly numbers stays numeric, so that its odd
     cell is an error naming it rather than a level."""
-    features = layout.features
-    kept = [position for position, (index, rule) in enumerate(zip(features.indices,
-                                                                    features.rules, strict=True))
+    kept = [(index, rule) for index, rule in zip(layout.indices, layout.rules, strict=True)
             if rule or not is_text(frame.iloc[:, index])
             or _numbers(layout, frame.iloc[:, index]).notna().mean() > 0.5]
-    return replace(layout, features=_Features(
-        tuple(features.indices[p] for p in kept), features.is_course_schema,
-        tuple(features.rules[p] for p in kept)))
+    return replace(layout, indices=tuple(index for index, _ in kept),
+                   rules=tuple(rule for _, rule in kept))
 
 
 def parse_data(
@@ -608,13 +582,13 @@ def parse_data(
     X = _feature_matrix(layout, frame, features_only, keep_table)
     return Dataset(
         X=X,
-        feature_names=tuple(layout.names[index] for index in layout.features.indices),
+        feature_names=tuple(layout.names[index] for index in layout.indices),
         path=path,
         source=source,
         sha256=hashlib.sha256(data).hexdigest(),
         frame=frame if keep_table else None,
         notice=notice,
-        is_course_schema=layout.features.is_course_schema,
+        is_course_schema=any(layout.rules),  # only the course's features have range rules
     )
 
 

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from pyseg._course import course_rules
+from pyseg._course import COURSE_FEATURES, course_rules
 from pyseg._data import (
     Dataset,
     find_column,
@@ -255,9 +255,8 @@ def load_features(path: str | os.PathLike[str] | None, columns: str | Sequence[s
                      categorical=True)
     features = features_from_frame(checked.table, checked.feature_names if columns is None
                                    else columns, scale=scale, source=source)
-    course = (len(features.columns) == 2 and scale == "none" and [
-        normalise_header(c.name) for c in features.columns] == ["annual_income_k",
-                                                                 "spending_score_1_100"])
+    course = scale == "none" and [normalise_header(name) for name in features.names] == [
+        normalise_header(name) for name in COURSE_FEATURES]
     dataset = replace(checked, X=features.X, feature_names=features.names,
                       is_course_schema=course)
     return dataset, features

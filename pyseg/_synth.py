@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from pyseg._course import COURSE_HEADER, SCORE_RANGE
+from pyseg._course import COURSE_HEADER, GENERATED_ROWS, GENERATED_SEED, SCORE_RANGE
 from pyseg._errors import InputError
 from pyseg._io import write_atomic
 
@@ -70,10 +70,9 @@ class MallColumns:
 
 
 def _check_size(n: int, seed: int) -> None:
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-        raise InputError(f"number of rows {n!r} should be an integer >= 1")
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise InputError(f"seed {seed!r} should be an integer >= 0")
+    for what, value, least in (("number of rows", n, 1), ("seed", seed, 0)):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < least:
+            raise InputError(f"{what} {value!r} should be an integer >= {least}")
 
 
 def group_sizes(n: int) -> NDArray[np.int64]:
@@ -93,7 +92,7 @@ def group_sizes(n: int) -> NDArray[np.int64]:
     return sizes
 
 
-def generate_columns(n: int = 200, seed: int = 0) -> MallColumns:
+def generate_columns(n: int = GENERATED_ROWS, seed: int = GENERATED_SEED) -> MallColumns:
     """Draw ``n`` mall-like customers as arrays; see :func:`generate_mall_like`."""
     _check_size(n, seed)
     rng = np.random.default_rng(seed)
@@ -115,7 +114,7 @@ def generate_columns(n: int = 200, seed: int = 0) -> MallColumns:
                        age=age[order], income=income[order], score=score[order], group=group[order])
 
 
-def generate_mall_like(n: int = 200, seed: int = 0) -> pd.DataFrame:
+def generate_mall_like(n: int = GENERATED_ROWS, seed: int = GENERATED_SEED) -> pd.DataFrame:
     """Mall-like customers with the course file's exact columns.
 
     Parameters
@@ -149,17 +148,17 @@ def generate_mall_like(n: int = 200, seed: int = 0) -> pd.DataFrame:
     )
 
 
-def _digits(values: NDArray[np.int64], width: int, *, pad_zeros: bool) -> NDArray[np.uint8]:
-    """ASCII digits of non-negative ints, right-aligned in ``width`` columns.
-
-    Leading positions are ``b"0"`` when ``pad_zeros``, else NUL bytes that the caller drops.
-    """
+def _digits(values: NDArray[np.int64], zero_padded_width: int | None = None) -> NDArray[np.uint8]:
+    """ASCII digits of non-negative ints, right-aligned: in ``zero_padded_width`` columns with
+    leading ``b"0"``, else in as many columns as the largest value has digits, leading positions
+    NUL bytes that the caller drops."""
+    width = zero_padded_width or len(str(int(values.max())))
     out = np.empty((len(values), width), dtype=np.uint8)
     remaining = values.copy()
     for column in range(width - 1, -1, -1):
         out[:, column] = ord("0") + remaining % 10
         remaining //= 10
-    if not pad_zeros:
+    if zero_padded_width is None:
         # A position left of the number's first digit is padding (the last one never is: 0 -> "0").
         place = 10 ** np.arange(width - 1, 0, -1, dtype=np.int64)
         out[:, :-1][values[:, None] < place[None, :]] = 0
@@ -170,12 +169,10 @@ def _columns_csv_bytes(columns: MallColumns) -> bytes:
     # Every row is laid out in a fixed-width byte matrix whose unused cells are NUL; dropping the
     # NULs leaves the CSV. Numpy does this for 10M rows in about a second where to_csv needs ~15 s.
     fields = [
-        _digits(columns.customer_id, columns.id_digits, pad_zeros=True),
+        _digits(columns.customer_id, columns.id_digits),
         np.where(columns.is_female[:, None], np.frombuffer(b"Female", dtype=np.uint8),
                  np.frombuffer(b"Male\0\0", dtype=np.uint8)).astype(np.uint8),
-        _digits(columns.age, len(str(int(columns.age.max()))), pad_zeros=False),
-        _digits(columns.income, len(str(int(columns.income.max()))), pad_zeros=False),
-        _digits(columns.score, len(str(int(columns.score.max()))), pad_zeros=False),
+        *(_digits(values) for values in (columns.age, columns.income, columns.score)),
     ]
     n = len(columns.customer_id)
     separators = [np.full((n, 1), ord(","), dtype=np.uint8)] * (len(fields) - 1)
@@ -188,7 +185,7 @@ def _columns_csv_bytes(columns: MallColumns) -> bytes:
     return (",".join(COURSE_HEADER) + "\n").encode("ascii") + body
 
 
-def mall_like_csv_bytes(n: int = 200, seed: int = 0) -> bytes:
+def mall_like_csv_bytes(n: int = GENERATED_ROWS, seed: int = GENERATED_SEED) -> bytes:
     """The canonical CSV of :func:`generate_mall_like` ``(n, seed)``: what ``pyseg synth`` writes.
 
     UTF-8 (pure ASCII), ``\\n`` line endings, header :data:`COURSE_HEADER`, no index column; the

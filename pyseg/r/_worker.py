@@ -98,19 +98,22 @@ class RWorkerEngine:
             raise payload
         return payload
 
-    def _request(self, *message: Any) -> Any:
+    def _request(self, *message: Any, early: bool = False) -> Any:
         with self._lock:
-            if self._pending is not None:
+            if self._pending is not None:  # one early request at a time; drop an unused one
                 pending, self._pending = self._pending, None
                 try:
                     answer = self._receive()  # the stream is ordered: the early reply comes first
                 except PysegError as exc:
                     answer = exc
-                if _same_request(pending, message):
+                if not early and _same_request(pending, message):
                     if isinstance(answer, PysegError):
                         raise answer
                     return answer
             self._send(*message)
+            if early:
+                self._pending = message
+                return None
             return self._receive()
 
     def start(self, *message: Any) -> None:
@@ -119,13 +122,7 @@ class RWorkerEngine:
         A request is equal when every part is the same object or pickles to the same bytes: the
         same array, or an equal copy of it, and the same settings.
         """
-        with self._lock:
-            if self._pending is not None:  # one early request at a time; drop an unused one
-                self._pending = None
-                with contextlib.suppress(PysegError):
-                    self._receive()
-            self._send(*message)
-            self._pending = message
+        self._request(*message, early=True)
 
     # -- the cold-start pieces ---------------------------------------------------------------
 
@@ -148,12 +145,10 @@ class RWorkerEngine:
     def fit_async(self, X: NDArray[np.float64] | None, k: int, settings: CourseSettings) -> None:
         """Start R's course fit now (``X=None``: of the data set :meth:`load_dataset_async` is
         reading, as soon as the worker has it); :meth:`fit` with the same request collects it."""
-        if X is not None:
-            self.start("fit", X, k, settings)
-            return
-        self.start("fit_loaded", k, settings)
-        with self._lock:
-            self._pending = ("fit", _LOADED, k, settings)
+        self.start("fit", X, k, settings)
+        if X is None:
+            with self._lock:
+                self._pending = ("fit", _LOADED, k, settings)
 
     # -- KMeansEngine ------------------------------------------------------------------------
 
@@ -324,12 +319,10 @@ def _handle(command: str, args: tuple[Any, ...], state: dict[str, Any]) -> Any:
         dataset = load_dataset(*args, keep_table=False)
         state["X"] = dataset.X
         return dataset
-    if command == "fit_loaded":
-        if "X" not in state:
+    if command == "fit":  # X None: of the data set loaded last
+        if args[0] is None and "X" not in state:
             raise InputError("no data set was loaded in the R worker")
-        return REngine().fit(state["X"], *args)
-    if command == "fit":
-        return REngine().fit(*args)
+        return REngine().fit(state["X"] if args[0] is None else args[0], *args[1:])
     if command == "engine_call":
         name, method, call_args, call_kwargs = args
         module = importlib.import_module(REMOTE_ENGINES[name])
