@@ -21,6 +21,7 @@ from __future__ import annotations
 import itertools
 import os
 import threading
+import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -78,6 +79,8 @@ class Candidate:
     labels : ndarray of shape (n_rows,), dtype int64
     agreement : float
         Fraction of the answer's rows that agree with it after alignment.
+    seconds : float
+        Time of its fit.
     """
 
     finding: str
@@ -86,6 +89,7 @@ class Candidate:
     scaled: bool
     labels: NDArray[np.int64]
     agreement: float
+    seconds: float
 
     def settings(self) -> dict[str, Any]:
         """Its settings as ``--json``'s ``explained_by`` gives them."""
@@ -135,6 +139,8 @@ class CheckResult:
     stable: bool
     candidates: tuple[Candidate, ...]
     explained_by: Candidate | None
+    python_seconds: float = 0.0
+    r_seconds: float = 0.0
 
     @property
     def exit_code(self) -> int:
@@ -150,6 +156,12 @@ class CheckResult:
     def elsewhere(self) -> int:
         """Customers in another cluster than in the course's partition (after alignment)."""
         return self.dataset.n_rows - round(self.agreement * self.dataset.n_rows)
+
+    @property
+    def fits(self) -> dict[str, float]:
+        """Every fit check ran -> its seconds (the course's two, then the candidates)."""
+        return {"course python": self.python_seconds, "course r": self.r_seconds,
+                **{_describe(c): c.seconds for c in self.candidates}}
 
     def verdict(self) -> str:
         """The finding in one sentence."""
@@ -274,8 +286,9 @@ def check(answer: Any, data: str | os.PathLike[str] | Dataset | None = None, *,
     check_clusterable(dataset, k)
     learner = answer if isinstance(answer, Answer) else read_answer(answer, dataset)
     r_engine = r_engine if r_engine is not None else REngine()
-    (python_fit, candidates), r, _ = run_both(lambda: _python_fits(dataset, k, learner),
-                                              lambda: r_engine.fit(dataset.X, k, R_COURSE))
+    python, r, timings = run_both(lambda: _python_fits(dataset, k, learner),
+                                  lambda: r_engine.fit(dataset.X, k, R_COURSE))
+    python_fit, python_seconds, candidates = python
     course = agreement(python_fit.labels, learner.labels, python_fit.n_clusters, learner.k)
     r_agreement = agreement(r.labels, learner.labels, r.n_clusters, learner.k).accuracy
     wcss, stable = _wcss_and_stable(dataset.X, learner.labels)
@@ -291,7 +304,8 @@ def check(answer: Any, data: str | os.PathLike[str] | Dataset | None = None, *,
     else:
         finding = "unexplained"
     return CheckResult(finding, learner, dataset, k, python_fit, r, course, r_agreement, wcss,
-                       python_fit.wcss, stable, tuple(candidates), explained)
+                       python_fit.wcss, stable, tuple(candidates), explained,
+                       python_seconds=python_seconds, r_seconds=timings["r_fit"])
 
 
 class Checker:
@@ -326,16 +340,22 @@ class Checker:
             return self._r_fit
 
 
-def _python_fits(dataset: Dataset, k: int, learner: Answer) -> tuple[FitResult, list[Candidate]]:
-    """The course's scikit-learn fit and every candidate mistake's."""
+def _python_fits(dataset: Dataset, k: int, learner: Answer
+                 ) -> tuple[FitResult, float, list[Candidate]]:
+    """The course's scikit-learn fit, its seconds, and every candidate mistake's."""
     engine = SklearnEngine()
+    start = time.perf_counter()
     course = engine.fit(dataset.X, k, PYTHON_COURSE)
+    seconds = time.perf_counter() - start
     candidates = []
     for finding, columns, X, k_candidate, scaled in _candidate_settings(dataset, k, learner.k):
+        start = time.perf_counter()
         labels = engine.fit(X, k_candidate, PYTHON_COURSE).labels
+        fit_seconds = time.perf_counter() - start
         accuracy = agreement(labels, learner.labels, k_candidate, learner.k).accuracy
-        candidates.append(Candidate(finding, columns, k_candidate, scaled, labels, accuracy))
-    return course, candidates
+        candidates.append(Candidate(finding, columns, k_candidate, scaled, labels, accuracy,
+                                    fit_seconds))
+    return course, seconds, candidates
 
 
 def _candidate_settings(dataset: Dataset, k: int, answer_k: int
