@@ -5,7 +5,9 @@ version strings.
 The goldens live in ``tests/golden/<data>/<case>.txt`` (one file per command: the command line,
 the exit code, stdout, stderr, and the SHA-256 of every file the command wrote, after the
 normalisation below). They were taken by running this file as a script on main at 986d24c,
-before any of the restructuring::
+before any of the restructuring (the ``check_*`` cases, for ``pyseg check``, which came later,
+at the end of issue 18's last round of restructuring, after their output had been compared with
+a snapshot taken before that round)::
 
     .venv/bin/python tests/test_golden.py --write
 
@@ -165,6 +167,16 @@ CASES: dict[str, tuple[str, ...]] = {
     "replay_gmm_z_json": ("compare", "--data", "{data}", "--method", "gmm", "--columns",
                           "income,score,age", "--scale", "z", "--k", "4", "--r-results",
                           "{out:record_gmm_z}/gmm.json", "--json"),
+    # check: a learner's answers, made by tests/reference/check_answers.py (scikit-learn and
+    # pandas directly) from the same data, one per finding; {answer:FILE} is one of its files
+    "check_match": ("check", "{answer:py_match.csv}", "--data", "{data}"),
+    "check_centers_json": ("check", "{answer:py_centers.csv}", "--data", "{data}", "--json"),
+    "check_local_optimum": ("check", "{answer:py_local_optimum.csv}", "--data", "{data}"),
+    "check_scaled_json": ("check", "{answer:py_scaled.csv}", "--data", "{data}", "--json"),
+    "check_other_columns": ("check", "{answer:py_other_columns.txt}", "--data", "{data}"),
+    "check_other_k": ("check", "{answer:py_other_k.csv}", "--data", "{data}"),
+    "check_unexplained_json": ("check", "{answer:py_unexplained.txt}", "--data", "{data}",
+                               "--json"),
     # errors: one line, exit 2
     "error_bad_data": ("compare", "--data", "tests/bad_inputs/negative_income.csv"),
     "error_bad_data_method": ("compare", "--data", "tests/bad_inputs/blank_cell.csv",
@@ -226,6 +238,22 @@ def normalise(data: bytes, versions: list[bytes]) -> bytes:
     return data
 
 
+#: The data sets whose learners' answers this run has made (``check`` cases read them).
+_ANSWERED: set[str] = set()
+
+
+def answers(dataset: str) -> Path:
+    """The folder of ``dataset``'s learner answers, made once per run by the reference script."""
+    folder = OUT / dataset / "answers"
+    if dataset not in _ANSWERED:
+        shutil.rmtree(REPO / folder, ignore_errors=True)
+        (REPO / folder).mkdir(parents=True)
+        subprocess.run([sys.executable, "tests/reference/check_answers.py", DATASETS[dataset],
+                        str(folder)], cwd=REPO, check=True, capture_output=True)
+        _ANSWERED.add(dataset)
+    return folder
+
+
 def run_case(name: str, dataset: str, versions: list[bytes]) -> str:
     """One case's golden text."""
     out = OUT / dataset / name
@@ -234,6 +262,7 @@ def run_case(name: str, dataset: str, versions: list[bytes]) -> str:
     for arg in CASES[name]:
         arg = arg.replace("{data}", DATASETS[dataset]).replace("{out}", str(out))
         arg = re.sub(r"\{out:(\w+)\}", lambda m: str(OUT / dataset / m.group(1)), arg)
+        arg = re.sub(r"\{answer:([\w.]+)\}", lambda m: str(answers(dataset) / m.group(1)), arg)
         args.append(arg)
     if "{out}" in " ".join(CASES[name]):
         (REPO / out).mkdir(parents=True, exist_ok=True)
