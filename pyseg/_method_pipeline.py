@@ -21,7 +21,7 @@ from typing import Any
 from pyseg import methods
 from pyseg._errors import REvaluationError, RUnavailableError
 from pyseg._provenance import dist_version
-from pyseg._report import MethodReportMaterial
+from pyseg._report import ReportMaterial
 from pyseg.engines import RecordedMethodEngine, REngine
 
 
@@ -49,7 +49,7 @@ def _packages(names: list[str], with_r: bool) -> list[dict[str, Any]] | None:
 
 
 def method_report_material(comparison: Any, *, r_results: Path | str | None = None
-                           ) -> MethodReportMaterial:
+                           ) -> ReportMaterial:
     """What the report of ``comparison`` (a method's, or an AllComparison with one section per
     method and ``packages`` on the top one) shows besides the comparison itself. With
     ``r_results`` (the file R's side was replayed from), R's own plots and curves are left out
@@ -59,16 +59,16 @@ def method_report_material(comparison: Any, *, r_results: Path | str | None = No
     names = list(comparison.comparisons) if method == "all" else [method]
     packages = _packages(names, with_r=path is None)
     if method == "all":
-        return MethodReportMaterial(packages=packages, sections={
+        return ReportMaterial(packages=packages, sections={
             name: _material(_method_of(c), c, path) for name, c in comparison.comparisons.items()})
     return replace(_material(method, comparison, path), packages=packages)
 
 
-def _material(method: str, comparison: Any, path: Path | None) -> MethodReportMaterial:
+def _material(method: str, comparison: Any, path: Path | None) -> ReportMaterial:
     """The method's own material, and the summary of R's recording when it was replayed."""
     own = getattr(methods.part(method, "compare"), "material", None)
     if own is None:
-        return MethodReportMaterial()
+        return ReportMaterial()
     material = own(comparison, path)
     if path is None:
         return material

@@ -89,9 +89,8 @@ class ReportMaterial:
 
 
 #: The course's page (``compare``'s, positionally: comparison, dataset, provenance, elbow,
-#: r_clusplot_png, notes, recorded_r_results) and a method's material are the one type.
+#: r_clusplot_png, notes, recorded_r_results): pyseg 0.1's public name for :class:`ReportMaterial`.
 CompareReport = ReportMaterial
-MethodReportMaterial = ReportMaterial
 
 
 def ElbowReport(elbow: ElbowResult, dataset: Dataset, provenance: dict[str, Any]

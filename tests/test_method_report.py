@@ -17,8 +17,8 @@ import pytest
 
 from pyseg import InputError
 from pyseg._data import Dataset
-from pyseg._method_pipeline import MethodReportMaterial, method_report_material
-from pyseg._report import write_method_report
+from pyseg._method_pipeline import method_report_material
+from pyseg._report import ReportMaterial, write_method_report
 from pyseg.engines import ScipyHierarchicalEngine, SklearnDbscanEngine
 from pyseg.methods._registry import AllComparison, MethodSettings
 from pyseg.methods.dbscan._compare import compare_dbscan, knn_distance_curves
@@ -108,7 +108,7 @@ def test_dbscan_report_has_the_knn_plot_noise_and_a_note_on_three_features(tmp_p
     comparison = compare_dbscan(dataset, 1.2, 5, r_engine=SklearnAsR())
     assert comparison.python.n_noise > 0
     knn = knn_distance_curves(dataset, 4, with_r=False)
-    outdir = write_method_report(comparison, tmp_path / "r", extra=MethodReportMaterial(knn=knn))
+    outdir = write_method_report(comparison, tmp_path / "r", extra=ReportMaterial(knn=knn))
     record, html, files = report_files(outdir)
     assert files == ["dbscan_clusters.png", "dbscan_knn_distance.png", "report.html",
                      "report.json"]
@@ -302,7 +302,7 @@ def test_gmm_report_shows_measures_ellipses_certainty_and_the_bic_chart(
     dataset, _ = load_features(mall_like_csv, "income,score")
     c = compare_gmm(dataset, 4, min_agreement=0.0, r_engine=SklearnGmmAsR())
     curve = gmm_bic_curve(dataset, range(1, 5), r_engine=SklearnGmmAsR())
-    material = MethodReportMaterial(bic=curve)
+    material = ReportMaterial(bic=curve)
     first = write_method_report(c, tmp_path / "one", extra=material)
     record, html, files = report_files(first)
     assert files == ["gmm_bic.png", "gmm_certainty.png", "gmm_clusters.png", "report.html",
@@ -376,7 +376,7 @@ def test_method_packages_are_shown_in_the_provenance(tmp_path) -> None:
     packages = [{"language": "R", "package": "dbscan", "version": "9.9.9", "method": "dbscan",
                  "use": "dbscan()"}]
     outdir = write_method_report(comparison, tmp_path / "d", provenance={"command_line": "x"},
-                                 extra=MethodReportMaterial(packages=packages))
+                                 extra=ReportMaterial(packages=packages))
     record, html, _ = report_files(outdir)
     assert record["provenance"]["method_packages"] == packages
     assert "R package dbscan" in html and "9.9.9" in html

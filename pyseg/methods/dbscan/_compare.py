@@ -20,8 +20,8 @@ from pyseg._data import Dataset
 from pyseg._errors import InputError
 from pyseg._features import load_features
 from pyseg._io import json_ready
-from pyseg._method_pipeline import MethodReportMaterial
 from pyseg._provenance import data_summary
+from pyseg._report import ReportMaterial
 from pyseg.engines import (
     NOISE,
     DbscanEngine,
@@ -369,7 +369,7 @@ def r_fit_request(dataset: Dataset, settings: MethodSettings) -> tuple[Any, ...]
 # What DBSCAN's report shows beyond the comparison: both languages' k-nearest-neighbour distance
 # curves (k = min_points - 1) and their knee, computed here.
 
-def material(comparison: Any, r_results: Path | None) -> MethodReportMaterial:
+def material(comparison: Any, r_results: Path | None) -> ReportMaterial:
     """The k-NN curves (Python's only when R's side was replayed), or why there are none."""
     k = max(1, comparison.min_points - 1)
     notes: list[str] = []
@@ -379,9 +379,9 @@ def material(comparison: Any, r_results: Path | None) -> MethodReportMaterial:
                      "them).")
     if k >= comparison.dataset.X.shape[0]:
         notes.append(f"No k-nearest-neighbour plot: k = {k} needs more rows.")
-        return MethodReportMaterial(notes=tuple(notes))
+        return ReportMaterial(notes=tuple(notes))
     knn = knn_distance_curves(comparison.dataset, k, with_r=r_results is None)
-    return MethodReportMaterial(knn=knn, notes=tuple(notes))
+    return ReportMaterial(knn=knn, notes=tuple(notes))
 
 
 # -- choosing eps (elbow --method dbscan) -----------------------------------------------------

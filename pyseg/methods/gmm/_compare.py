@@ -36,8 +36,8 @@ from pyseg._em import em_full_many
 from pyseg._errors import InputError, REvaluationError, RUnavailableError
 from pyseg._features import load_features
 from pyseg._io import json_ready, to_json_text
-from pyseg._method_pipeline import MethodReportMaterial
 from pyseg._provenance import data_summary, live_run_provenance
+from pyseg._report import ReportMaterial
 from pyseg.engines import RecordedGmmEngine
 from pyseg.engines._stability_python import Resampler
 from pyseg.engines._stability_r import index_table
@@ -347,12 +347,12 @@ def r_fit_request(dataset: Dataset, settings: MethodSettings) -> tuple[Any, ...]
 BIC_MAX_K = 10
 
 
-def material(comparison: Any, r_results: Path | None) -> MethodReportMaterial:
+def material(comparison: Any, r_results: Path | None) -> ReportMaterial:
     """The BIC per k, or why there is none."""
     from threadpoolctl import threadpool_limits
 
     if r_results is not None:
-        return MethodReportMaterial(notes=(
+        return ReportMaterial(notes=(
             f"No BIC-per-k chart: R's side was replayed from {r_results}, which holds the fit "
             "at this k only (drop --r-results to draw it).",))
     distinct = int(np.unique(np.asarray(comparison.dataset.X), axis=0).shape[0])
@@ -362,8 +362,8 @@ def material(comparison: Any, r_results: Path | None) -> MethodReportMaterial:
             curve = gmm_bic_curve(comparison.dataset, ks, comparison.covariance,
                                   mode=comparison.mode)
     except (InputError, REvaluationError, RUnavailableError) as exc:
-        return MethodReportMaterial(notes=(f"No BIC-per-k chart: {exc}",))
-    return MethodReportMaterial(bic=curve)
+        return ReportMaterial(notes=(f"No BIC-per-k chart: {exc}",))
+    return ReportMaterial(bic=curve)
 
 
 # -- resampling (stability --bootstrap, gap) ------------------------------------------------------

@@ -25,7 +25,7 @@ import numpy as np
 from pyseg._data import Dataset
 from pyseg._errors import RUnavailableError
 from pyseg._io import json_ready
-from pyseg._method_pipeline import MethodReportMaterial
+from pyseg._report import ReportMaterial
 from pyseg.engines import (
     HierarchicalEngine,
     HierarchicalFit,
@@ -328,15 +328,15 @@ def r_fit_request(dataset: Dataset, settings: MethodSettings) -> tuple[Any, ...]
 MAX_R_DENDROGRAM_ROWS = 10_000
 
 
-def material(comparison: Any, r_results: Path | None) -> MethodReportMaterial:
+def material(comparison: Any, r_results: Path | None) -> ReportMaterial:
     """R's dendrogram, or a note on why it is not drawn."""
     X = np.ascontiguousarray(comparison.dataset.X, dtype=np.float64)
     if r_results is not None:
-        return MethodReportMaterial(notes=(
+        return ReportMaterial(notes=(
             f"R's own dendrogram is not shown: R's side was replayed from {r_results}, "
             "which holds R's numbers, not its plots (drop --r-results to draw it).",))
     if X.shape[0] > MAX_R_DENDROGRAM_ROWS:
-        return MethodReportMaterial(notes=(
+        return ReportMaterial(notes=(
             f"R's own plot(hclust) is not drawn for {X.shape[0]:,} rows (more than "
             f"{MAX_R_DENDROGRAM_ROWS:,} leaves cannot be told apart); both languages' trees "
             "are shown truncated to their last merges instead.",))
@@ -347,8 +347,8 @@ def material(comparison: Any, r_results: Path | None) -> MethodReportMaterial:
         png = RHierarchicalEngine().dendrogram_png(X, comparison.linkage, title=title,
                                                    width=750, height=620, k=comparison.k)
     except RUnavailableError as exc:
-        return MethodReportMaterial(notes=(f"R's own dendrogram is not shown: {exc}",))
-    return MethodReportMaterial(r_dendrogram_png=png)
+        return ReportMaterial(notes=(f"R's own dendrogram is not shown: {exc}",))
+    return ReportMaterial(r_dendrogram_png=png)
 
 
 # -- resampling (stability --bootstrap, gap) ------------------------------------------------------

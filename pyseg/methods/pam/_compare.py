@@ -35,7 +35,7 @@ from pyseg._gower import (
     numeric_columns,
 )
 from pyseg._io import json_ready
-from pyseg._method_pipeline import MethodReportMaterial
+from pyseg._report import ReportMaterial
 from pyseg.engines import RecordedPamEngine
 from pyseg.engines._stability_python import Resampler
 from pyseg.methods._agreement import PartitionAgreement, check_k
@@ -421,8 +421,8 @@ def r_fit_request(dataset: Dataset, settings: MethodSettings) -> tuple[Any, ...]
 # The medoids' report needs nothing beyond the comparison; this part says that R's side of it can
 # be replayed, so the report summarises the recording (see :mod:`pyseg._method_pipeline`).
 
-def material(comparison: Any, r_results: Path | None) -> MethodReportMaterial:
-    return MethodReportMaterial()
+def material(comparison: Any, r_results: Path | None) -> ReportMaterial:
+    return ReportMaterial()
 
 
 # -- resampling (stability --bootstrap, gap) ------------------------------------------------------
