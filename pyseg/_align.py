@@ -193,9 +193,7 @@ def _entropy(counts: NDArray[np.int64]) -> float:
     return float(-np.sum((counts / total) * (np.log(counts) - np.log(total))))
 
 
-def aligned_centers(
-    centers_a: NDArray[np.float64], centers_b: NDArray[np.float64], alignment: Alignment
-) -> NDArray[np.float64]:
+def aligned_centers(centers_b: NDArray[np.float64], alignment: Alignment) -> NDArray[np.float64]:
     """B's centers reordered into A's numbering, shape (max(n_a, n_b_aligned), n_features).
 
     Rows for A-clusters that B has no match for are NaN.

@@ -24,8 +24,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from pyseg._course import normalise_header
-from pyseg._data import _ID_HEADERS, Dataset, check_text, csv_delimiter, decoded
+from pyseg._course import ID_HEADERS, normalise_header
+from pyseg._data import Dataset, check_text, csv_delimiter, decoded
 from pyseg._errors import InputError
 from pyseg._io import read_input
 from pyseg.methods.kmeans._python import nearest_center
@@ -224,7 +224,7 @@ def _labels_file(header: tuple[int, list[str]] | None, body: list[tuple[int, lis
 def _id_column(names: list[str], width: int, dataset: Dataset) -> int | None:
     first = normalise_header(str(dataset.frame.columns[0])) if dataset.frame is not None else ""
     for index, name in enumerate(names):
-        if name and (name == first or name in _ID_HEADERS):
+        if name and (name == first or name in ID_HEADERS):
             return index
     if not names and width == 2:
         return 0  # "ID,label" without a header

@@ -31,6 +31,8 @@ SHORT_NAMES: dict[str, tuple[str, ...]] = {
 #: Column names the course file (and common copies of it) uses for age and gender.
 AGE_HEADERS: tuple[str, ...] = SHORT_NAMES["age"]
 GENDER_HEADERS: tuple[str, ...] = SHORT_NAMES["gender"]
+#: Normalised headers of a customer-id column: kept as text, never a feature.
+ID_HEADERS = frozenset({"customerid", "customer_id", "id"})
 
 
 def normalise_header(name: str) -> str:

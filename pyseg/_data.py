@@ -40,6 +40,7 @@ from pyseg._course import (
     COURSE_HEADER,
     GENERATED_ROWS,
     GENERATED_SEED,
+    ID_HEADERS,
     SHORT_NAMES,
     course_rules,
     header_matches,
@@ -66,7 +67,6 @@ DEFAULT_DATA_PATH = Path("data") / "Mall_Customers.csv"
 _BOM = b"\xef\xbb\xbf"
 _COUNT_CHUNK = 4 << 20
 _LINE_END = re.compile(rb"\r\n|\r|\n")
-_ID_HEADERS = frozenset({"customerid", "customer_id", "id"})
 
 
 @dataclass(frozen=True, eq=False)
@@ -448,7 +448,7 @@ class _Layout:
         text_columns = {
             index: "str"
             for index, name in enumerate(self.names)
-            if normalise_header(name) in _ID_HEADERS and index not in self.indices
+            if normalise_header(name) in ID_HEADERS and index not in self.indices
         }
         buffer = io.BytesIO(self.data)
         buffer.seek(self.body_start)

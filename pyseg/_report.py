@@ -405,6 +405,4 @@ def write_compare_report(report: CompareReport, outdir: Path) -> Path:
     :func:`write_report`."""
     return write_report(report.comparison, outdir, extra=report)
 
-
-write_method_report = write_report
 write_elbow_report = write_compare_report

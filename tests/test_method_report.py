@@ -18,7 +18,7 @@ import pytest
 from pyseg import InputError
 from pyseg._data import Dataset
 from pyseg._method_pipeline import method_report_material
-from pyseg._report import ReportMaterial, write_method_report
+from pyseg._report import ReportMaterial, write_report
 from pyseg.engines import ScipyHierarchicalEngine, SklearnDbscanEngine
 from pyseg.methods._registry import AllComparison, MethodSettings
 from pyseg.methods.dbscan._compare import compare_dbscan, knn_distance_curves
@@ -82,7 +82,7 @@ def without_clock(outdir: Path) -> dict:
 
 def test_hierarchical_report_files_figures_and_deterministic_json(tmp_path) -> None:
     comparison = compare_hierarchical(blobs(), 3, "average", r_engine=ScipyAsR())
-    first = write_method_report(comparison, tmp_path / "one", provenance={"command_line": "x"})
+    first = write_report(comparison, tmp_path / "one", provenance={"command_line": "x"})
     record, html, files = report_files(first)
     assert files == ["hierarchical_clusters.png", "hierarchical_dendrogram_python.png",
                      "hierarchical_dendrogram_r.png", "report.html", "report.json"]
@@ -95,7 +95,7 @@ def test_hierarchical_report_files_figures_and_deterministic_json(tmp_path) -> N
     assert 'class="row"' in html and "PASS: parity holds" in html
     # R did not draw its own tree here: R's tree is drawn by matplotlib, and the caption says so
     assert "R did not draw its own here" in html
-    again = write_method_report(comparison, tmp_path / "two", provenance={"command_line": "x"})
+    again = write_report(comparison, tmp_path / "two", provenance={"command_line": "x"})
     assert without_clock(first) == without_clock(again)
     for name in files:
         if name.endswith(".png"):
@@ -108,7 +108,7 @@ def test_dbscan_report_has_the_knn_plot_noise_and_a_note_on_three_features(tmp_p
     comparison = compare_dbscan(dataset, 1.2, 5, r_engine=SklearnAsR())
     assert comparison.python.n_noise > 0
     knn = knn_distance_curves(dataset, 4, with_r=False)
-    outdir = write_method_report(comparison, tmp_path / "r", extra=ReportMaterial(knn=knn))
+    outdir = write_report(comparison, tmp_path / "r", extra=ReportMaterial(knn=knn))
     record, html, files = report_files(outdir)
     assert files == ["dbscan_clusters.png", "dbscan_knn_distance.png", "report.html",
                      "report.json"]
@@ -126,7 +126,7 @@ def test_all_report_has_the_table_and_a_section_per_method(tmp_path) -> None:
         "dbscan": compare_dbscan(dataset, 1.2, 5, r_engine=SklearnAsR()),
     }
     everything = AllComparison(dataset, comparisons, {"kmeans": "no R here"}, MethodSettings())
-    outdir = write_method_report(everything, tmp_path / "all")
+    outdir = write_report(everything, tmp_path / "all")
     record, html, files = report_files(outdir)
     assert [row["method"] for row in record["table"]] == ["kmeans", "hierarchical", "dbscan"]
     assert [s["method"] for s in record["sections"]] == ["hierarchical", "dbscan"]
@@ -140,7 +140,7 @@ def test_a_directory_with_other_files_is_refused_and_left_alone(tmp_path) -> Non
     comparison = compare_dbscan(blobs(), 1.2, 5, r_engine=SklearnAsR())
     (tmp_path / "mine.txt").write_text("keep", encoding="utf-8")
     with pytest.raises(InputError, match="holds files pyseg did not write"):
-        write_method_report(comparison, tmp_path)
+        write_report(comparison, tmp_path)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["mine.txt"]
 
 
@@ -155,7 +155,7 @@ def test_r_draws_its_own_dendrogram_beside_pythons(tmp_path, course_dataset) -> 
     comparison = compare_hierarchical(course_dataset, 5, "ward")
     material = method_report_material(comparison)
     assert material.r_dendrogram_png.startswith(PNG_SIGNATURE)
-    outdir = write_method_report(comparison, tmp_path / "h", extra=material)
+    outdir = write_report(comparison, tmp_path / "h", extra=material)
     record, html, _ = report_files(outdir)
     assert (outdir / "hierarchical_dendrogram_r.png").read_bytes() == material.r_dendrogram_png
     assert "rect.hclust(tree, k = 5)" in html
@@ -172,7 +172,7 @@ def test_replayed_r_side_is_said_and_r_curves_left_out(tmp_path, course_dataset)
                                 MethodSettings(eps=5.0, min_points=5, r_results=path))
     material = method_report_material(comparison, r_results=path)
     assert material.knn is not None and material.knn.r is None
-    outdir = write_method_report(comparison, tmp_path / "d", extra=material)
+    outdir = write_report(comparison, tmp_path / "d", extra=material)
     record, html, _ = report_files(outdir)
     assert record["recorded_r_results"]["file"] == str(path)
     assert any("replayed" in note for note in record["notes"])
@@ -234,7 +234,7 @@ def test_pam_report_shows_the_measures_the_medoid_customers_and_both_scatters(
     dataset, features = load_features(mall_like_csv, "income,score,age,gender")
     c = compare_pam(dataset, 4, features=features, r_engine=KmedoidsAsR())
     assert c.distance == "gower"
-    first = write_method_report(c, tmp_path / "one", provenance={"command_line": "x"})
+    first = write_report(c, tmp_path / "one", provenance={"command_line": "x"})
     record, html, files = report_files(first)
     assert files == ["pam_clusters.png", "report.html", "report.json"]
     assert_figures_embedded(first, record, html)
@@ -264,7 +264,7 @@ def test_pam_report_shows_the_measures_the_medoid_customers_and_both_scatters(
         assert table["rows"][2 * j + 1][-1] == "same row"
         assert customer["CustomerID"] in html_cells
     assert 'id="pam-medoids"' in html and "Medoid customers" in html
-    again = write_method_report(c, tmp_path / "two", provenance={"command_line": "x"})
+    again = write_report(c, tmp_path / "two", provenance={"command_line": "x"})
     assert without_clock(first) == without_clock(again)
     assert (first / "pam_clusters.png").read_bytes() == (again / "pam_clusters.png").read_bytes()
 
@@ -286,7 +286,7 @@ def test_pam_medoid_table_says_when_r_chose_another_customer(tmp_path, mall_like
 
     c = compare_pam(dataset, 4, features=features, r_engine=OtherMedoid())
     assert not c.same_medoids
-    record, _, _ = report_files(write_method_report(c, tmp_path / "p"))
+    record, _, _ = report_files(write_report(c, tmp_path / "p"))
     table = record["sections"][0]["tables"][0]
     r_row = next(row for row in table["rows"] if row[1] == "R" and row[0] == "0")
     assert r_row[-1] == "no" and r_row[3] == str(int(c.r.medoids[0]))
@@ -303,7 +303,7 @@ def test_gmm_report_shows_measures_ellipses_certainty_and_the_bic_chart(
     c = compare_gmm(dataset, 4, min_agreement=0.0, r_engine=SklearnGmmAsR())
     curve = gmm_bic_curve(dataset, range(1, 5), r_engine=SklearnGmmAsR())
     material = ReportMaterial(bic=curve)
-    first = write_method_report(c, tmp_path / "one", extra=material)
+    first = write_report(c, tmp_path / "one", extra=material)
     record, html, files = report_files(first)
     assert files == ["gmm_bic.png", "gmm_certainty.png", "gmm_clusters.png", "report.html",
                      "report.json"]
@@ -330,7 +330,7 @@ def test_gmm_report_shows_measures_ellipses_certainty_and_the_bic_chart(
     assert section["bic"]["ks"] == [1, 2, 3, 4]
     assert section["bic"]["best_k_python"] == 1 + int(np.argmax(curve.python_bic))
     assert "How sure is each assignment" in html and "2-standard-deviation ellipse" in html
-    again = write_method_report(c, tmp_path / "two", extra=material)
+    again = write_report(c, tmp_path / "two", extra=material)
     assert without_clock(first) == without_clock(again)
     for name in ("gmm_bic.png", "gmm_certainty.png", "gmm_clusters.png"):
         assert (first / name).read_bytes() == (again / name).read_bytes(), name
@@ -363,7 +363,7 @@ def test_all_report_has_pam_and_gmm_sections(tmp_path, mall_like_csv) -> None:
     comparisons = {"pam": compare_pam(dataset, 3, features=features, r_engine=KmedoidsAsR()),
                    "gmm": compare_gmm(dataset, 3, min_agreement=0.0, r_engine=SklearnGmmAsR())}
     everything = AllComparison(dataset, comparisons, {}, MethodSettings())
-    outdir = write_method_report(everything, tmp_path / "all")
+    outdir = write_report(everything, tmp_path / "all")
     record, html, files = report_files(outdir)
     assert [s["method"] for s in record["sections"]] == ["pam", "gmm"]
     assert 'id="pam"' in html and 'id="gmm"' in html
@@ -375,12 +375,12 @@ def test_method_packages_are_shown_in_the_provenance(tmp_path) -> None:
     comparison = compare_dbscan(blobs(), 1.2, 5, r_engine=SklearnAsR())
     packages = [{"language": "R", "package": "dbscan", "version": "9.9.9", "method": "dbscan",
                  "use": "dbscan()"}]
-    outdir = write_method_report(comparison, tmp_path / "d", provenance={"command_line": "x"},
+    outdir = write_report(comparison, tmp_path / "d", provenance={"command_line": "x"},
                                  extra=ReportMaterial(packages=packages))
     record, html, _ = report_files(outdir)
     assert record["provenance"]["method_packages"] == packages
     assert "R package dbscan" in html and "9.9.9" in html
-    plain = write_method_report(comparison, tmp_path / "e", provenance={"command_line": "x"})
+    plain = write_report(comparison, tmp_path / "e", provenance={"command_line": "x"})
     assert "method_packages" not in report_files(plain)[0]["provenance"]
 
 
@@ -450,7 +450,7 @@ def test_replayed_pam_and_gmm_reports_say_where_rs_side_came_from(tmp_path,
                              ("gmm", MethodSettings(k=5, mode="exact", r_results=path))):
         comparison = compare_method(method, course_dataset, settings)
         material = method_report_material(comparison, r_results=path)
-        outdir = write_method_report(comparison, tmp_path / method, extra=material)
+        outdir = write_report(comparison, tmp_path / method, extra=material)
         record, html, _ = report_files(outdir)
         assert record["recorded_r_results"]["file"] == str(path), method
         assert "R's side comes from recorded fits" in html

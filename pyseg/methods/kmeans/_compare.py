@@ -202,7 +202,7 @@ def compare(dataset: Dataset, k: int = 5, *, mode: Mode = "course",
     start = time.perf_counter()
     measured = measure_agreement(py_fit.labels, r_fit.labels, py_fit.n_clusters, r_fit.n_clusters)
     alignment = measured.alignment
-    r_centers = aligned_centers(py_fit.centers, r_fit.centers, alignment)
+    r_centers = aligned_centers(r_fit.centers, alignment)
     r_aligned = replace(r_fit, labels=alignment.relabel(r_fit.labels), centers=r_centers)
     width = r_centers.shape[0]
     py_centers = np.full((width, X.shape[1]), np.nan)

@@ -24,7 +24,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from pyseg._data import Dataset, normalise_header
+from pyseg._course import ID_HEADERS, normalise_header
+from pyseg._data import Dataset
 from pyseg._errors import InputError
 from pyseg._features import Features, features_from_frame
 from pyseg._gower import (
@@ -60,8 +61,6 @@ if TYPE_CHECKING:
 OBJECTIVE_TOLERANCE = 1e-12
 #: Largest |dD| between the two sides' distances called "the same".
 DISTANCE_TOLERANCE = 1e-12
-#: Headers (normalised) of a customer-id column, for reporting medoids as customers.
-ID_HEADERS = ("customerid", "customer_id", "id")
 
 
 def _source_columns(dataset: Dataset) -> list[str]:
