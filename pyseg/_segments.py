@@ -212,12 +212,11 @@ def segment_names_for_data(centers: ArrayLike, X: ArrayLike,
     return segment_names(centers, ranges, feature_names)
 
 
-def _column(frame: Any, candidates: Sequence[str]) -> str | None:
-    if frame is None:
-        return None
-    for name in frame.columns:
+def _column(frame: Any, candidates: Sequence[str], dtype: type) -> NDArray[Any] | None:
+    """The first column of ``frame`` named in ``candidates``, as ``dtype`` values, or None."""
+    for name in getattr(frame, "columns", ()):
         if str(name).strip().lower() in candidates:
-            return str(name)
+            return np.asarray(frame[str(name)], dtype=dtype)
     return None
 
 
@@ -244,12 +243,7 @@ def segment_profile(dataset: Dataset, labels: NDArray[np.int64],
         fraction, sorted by value; empty without a gender column).
     """
     frame = getattr(dataset, "frame", None)
-    age_column = _column(frame, AGE_HEADERS)
-    gender_column = _column(frame, GENDER_HEADERS)
-    ages = (None if frame is None or age_column is None
-            else np.asarray(frame[age_column], dtype=np.float64))
-    genders = (None if frame is None or gender_column is None
-               else np.asarray(frame[gender_column]).astype(str))
+    ages, genders = _column(frame, AGE_HEADERS, np.float64), _column(frame, GENDER_HEADERS, str)
     X = np.asarray(dataset.X, dtype=np.float64)
     profile = []
     for segment, name in enumerate(names):
