@@ -248,7 +248,7 @@ def course_loaded_model(course_model_json):
 
 
 def test_form_classifies_reprompts_on_bad_input_and_quits(course_loaded_model):
-    from pyseg._form import run_form
+    from pyseg.cli.predict import run_form
 
     typist = Typist("abc", "-3", "70", "101", "80", "20", "15", "q")
     out = io.StringIO()
@@ -269,7 +269,7 @@ def test_form_classifies_reprompts_on_bad_input_and_quits(course_loaded_model):
 
 @pytest.mark.parametrize("ending", [[], ["quit"], ["55", "q"]])
 def test_form_ends_on_eof_or_quit(loaded_model, ending):
-    from pyseg._form import run_form
+    from pyseg.cli.predict import run_form
 
     out = io.StringIO()
     assert run_form(loaded_model.predict_one, read_line=Typist(*ending), output=out) == 0
@@ -293,7 +293,7 @@ def test_cli_opens_the_form_when_a_terminal_is_attached(capsys, run_cli, course_
 
 def test_an_empty_line_does_not_quit_the_form(course_loaded_model):
     """Item 11: the prompt says "q to quit"; an empty line used to quit at the income prompt."""
-    from pyseg._form import run_form
+    from pyseg.cli.predict import run_form
 
     typist = Typist("", "70", "", "80", "q")
     out = io.StringIO()

@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 import textwrap
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TextIO
 
 import numpy as np
 
@@ -13,9 +14,9 @@ from pyseg._course import COURSE_GRID, is_course_schema
 from pyseg._customers import MAX_GRID, check_grid_size, grid_table, open_customers, score_customers
 from pyseg._data import validate_customer
 from pyseg._errors import ExitCode, InputError, PysegError
-from pyseg._form import format_prediction, run_form
 from pyseg._io import json_ready, json_text
 from pyseg._model import PREDICT_ENGINES, SegmentModel, classify, load_or_fit, range_warnings
+from pyseg._numbers import parse_number
 from pyseg._segments import cluster_means, names_or_numbers, segment_profile
 from pyseg.cli._args import (
     add_command,
@@ -28,6 +29,8 @@ from pyseg.methods import NAMES, course_method, trait
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
+
+    from pyseg._model import Prediction
 
 FIT_DESCRIPTION = """\
 Fit the course's K-Means (scikit-learn, random_state=42, n_init=10), name its segments from where
@@ -377,6 +380,88 @@ def format_method_prediction(run: Any, profile: list[dict[str, Any]]) -> str:
     agree = round(p.agreement * p.python.size)
     lines.append(f"Python and R agree on {agree} of {p.python.size} new rows")
     return "\n".join(lines) + "\n"
+
+
+# -- the terminal form ----------------------------------------------------------------------
+
+
+#: Answers that end the form.
+QUIT_WORDS = frozenset({"q", "quit", "exit"})
+
+
+class _Quit(Exception):
+    """The user asked to leave the form."""
+
+
+def format_prediction(prediction: Prediction, income: float, score: float) -> str:
+    """The one human line ``pyseg predict`` prints for a customer."""
+    center = ", ".join(f"{value:.2f}" for value in prediction.center)
+    # Two decimals as usual; a customer far outside the data gets 1e+99, not 99 digits.
+    distance = prediction.distance
+    shown = f"{distance:.2f}" if distance < 1e9 else f"{distance:.3g}"
+    return (
+        f"income {income:g} k$, spending score {score:g} -> {prediction.name} "
+        f"(segment {prediction.index}, distance {shown} to its center "
+        f"({center})): {prediction.description}"
+    )
+
+
+def run_form(classify: Callable[[float, float], Prediction], *,
+             read_line: Callable[[str], str] | None = None, output: TextIO | None = None) -> int:
+    """The terminal form, which ``pyseg predict`` opens when no numbers are given and a terminal
+    is attached: type an income and a spending score, learn the customer's segment.
+
+    It re-prompts for a bad value (saying what was wrong) and loops until the user quits with
+    ``q`` (as the prompt says), end of input (Ctrl-D) or Ctrl-C; an empty line asks again, it
+    does not quit. Returns the number of customers classified.
+
+    Parameters
+    ----------
+    classify : callable (income, score) -> Prediction
+        Usually ``model.predict_one``; may raise :class:`~pyseg.PysegError` (e.g. the engines
+        disagree), which ends the form by propagating.
+    read_line : callable (prompt) -> str, optional
+        Reads one answer; raises EOFError at end of input. Default: the built-in ``input``.
+        Input and output are injectable so tests can drive the form without a terminal.
+    output : text stream, default=sys.stdout
+        Where answers and messages go.
+    """
+    out = output if output is not None else sys.stdout
+    if read_line is None:
+        read_line = input
+    print("Classify a new customer (q to quit).", file=out)
+    classified = 0
+    try:
+        while True:
+            income = _ask("Annual income (k$): ", read_line, out, "annual income ", "income")
+            score = _ask("Spending score (1-100): ", read_line, out, "spending score ", "score")
+            print(format_prediction(classify(income, score), income, score), file=out, flush=True)
+            classified += 1
+    except _Quit:
+        print("Bye.", file=out)
+    return classified
+
+
+def _ask(prompt: str, read_line: Callable[[str], str], out: TextIO, what: str, rule: str) -> float:
+    """The first answer :func:`pyseg._numbers.parse_number` accepts (``what``, ``rule`` as there);
+    a refused one is said and asked again."""
+    while True:
+        try:
+            out.flush()
+            answer = read_line(prompt)
+        except (EOFError, KeyboardInterrupt):
+            print(file=out)
+            raise _Quit from None
+        text = answer.strip()
+        if text.lower() in QUIT_WORDS:
+            raise _Quit
+        if not text:
+            print("  type a number, or q to quit.", file=out)
+            continue
+        try:
+            return parse_number(text, what, rule)
+        except InputError as exc:
+            print(f"  {exc} - please try again.", file=out)
 
 
 def _interactive(model: SegmentModel, args: argparse.Namespace) -> int:
