@@ -121,7 +121,6 @@ def create_app(model: SegmentModel, points: NDArray[np.float64] | None = None) -
     app.jinja_env.autoescape = True
     drawn = segment_map(model, points)
     form_page = _add_form_routes(app, model, _data_uri(drawn.png), drawn.geometry)
-    _add_api_routes(app, model)
     check_page = _add_check_routes(app, model)  # "Check my answer" (issue 19)
 
     @app.errorhandler(413)
@@ -163,16 +162,14 @@ def _data_uri(png: bytes) -> Any:
 
 def _add_form_routes(app: Flask, model: SegmentModel, plot: Any,
                      geometry: MapGeometry) -> Callable[..., tuple[str, int]]:
-    """``GET /`` and ``POST /``: the page, with the map drawn once and the customer on top;
-    returns the page."""
+    """``GET /`` and ``POST /``: the page, with the map drawn once and the customer on top
+    (returned); ``POST /api/predict``: the same answer as JSON, for programs."""
     from flask import render_template, request
 
     segments = [(s.name, s.description) for s in model.segments_]
     source = model.data_.get("source", "")
 
     def page(status: int = 200, /, **context: Any) -> tuple[str, int]:
-        context.setdefault("income", "")
-        context.setdefault("score", "")
         html = render_template(TEMPLATE, plot=plot, geometry=geometry, segments=segments,
                                data_source=source, **context)
         return html, status
@@ -193,13 +190,6 @@ def _add_form_routes(app: Flask, model: SegmentModel, plot: Any,
         return page(prediction=prediction, warnings=model.range_warnings(customer),
                     customer=customer, marker=marker, **echoed)
 
-    return page
-
-
-def _add_api_routes(app: Flask, model: SegmentModel) -> None:
-    """``POST /api/predict``: JSON for programs."""
-    from flask import request
-
     @app.post(API_PATH)
     def predict() -> tuple[dict[str, Any], int]:
         if request.is_json:
@@ -215,6 +205,8 @@ def _add_api_routes(app: Flask, model: SegmentModel) -> None:
         prediction["segment"] = prediction.pop("index")
         return {"income": customer[0], "score": customer[1], **prediction,
                 "warnings": model.range_warnings(customer)}, 200
+
+    return page
 
 
 def _checker(model: SegmentModel) -> Checker | str:
