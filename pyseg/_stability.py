@@ -92,12 +92,13 @@ def chunks(count: int, parts: int) -> list[range]:
     return [range(int(a), int(b)) for a, b in itertools.pairwise(edges) if b > a]
 
 
-def _warm_up(ready: Callable[[], None] | None) -> None:
-    """A worker's start: the Python side's imports (scikit-learn), then ``ready`` (its R)."""
+def _warm_up(fpc: bool, fit: Resampler | None) -> None:
+    """A worker's start (:func:`resample_both`): the Python side's imports (scikit-learn), then
+    with ``fit`` its R."""
     import pyseg.engines._stability_python  # noqa: F401  (imported once per worker, now)
 
-    if ready is not None:
-        ready()
+    if fit is not None:
+        RResampleEngine().check_ready(fpc, fit)
 
 
 def resample_both(count: int, workers: int | None, description: str, progress: bool,
@@ -117,7 +118,6 @@ def resample_both(count: int, workers: int | None, description: str, progress: b
     """
     workers = default_workers(count) if workers is None else workers
     r_draws = fit is not None and fit.draws_from_r
-    ready = None if fit is None else functools.partial(RResampleEngine().check_ready, fpc, fit)
     pieces = chunks(count, 4 * workers)
     bars = language_bars(description, {"Python": count,
                                        "R": count + int(check is not None) + int(r_draws)},
@@ -125,7 +125,7 @@ def resample_both(count: int, workers: int | None, description: str, progress: b
     #: Per task, the bar it advances and by how many fits.
     steps: list[tuple[str, int]] = [("R", 1)] if check else []
     try:
-        with Workers(workers, functools.partial(_warm_up, ready), dask,
+        with Workers(workers, functools.partial(_warm_up, fpc, fit), dask,
                      lambda i: bars[steps[i][0]].update(steps[i][1])) as pool:
             if check:  # R's check makes its own draws: a worker can run it while this process
                 pool.add([check])  # draws; it is also the costliest task
