@@ -177,15 +177,6 @@ def _rules_text(rules: dict[str, int]) -> str:
     return ", ".join(f"{rule} {k}" for rule, k in rules.items())
 
 
-def check_gap_arguments(X: NDArray[np.float64], k_max: int, reference: str, d_power: int) -> None:
-    if reference not in REFERENCES:
-        raise InputError(f"--reference {reference!r} is not one of {', '.join(REFERENCES)}")
-    if d_power not in (1, 2):
-        raise InputError(f"--d-power {d_power} should be 1 or 2")
-    if k_max < 2:
-        raise InputError(f"K = {k_max} should be >= 2 (clusGap's K.max >= 2)")
-
-
 def gap_statistic(dataset: Dataset, k_max: int = 10, B: int = 100, seed: int = 1,
                   starts: int = 10, reference: str = "scaledPCA", d_power: int = 1,
                   method: str = "kmeans", linkage: str = "ward", clusgap: bool = True,
@@ -194,9 +185,8 @@ def gap_statistic(dataset: Dataset, k_max: int = 10, B: int = 100, seed: int = 1
     """The gap statistic in Python and R on shared references, and ``cluster::clusGap``'s own.
 
     The draws beyond the reference sets are the method's (its ``Resampler.gap_draws``, for
-    k = 2..K; some come from one R call). ``workers`` processes (None: one per core), or the
-    Dask scheduler at ``dask``, run the fits (:mod:`pyseg._parallel`); the result does not
-    depend on them.
+    k = 2..K; some come from one R call). ``workers`` and ``dask``: where the fits run
+    (:func:`~pyseg._stability.resample_both`); the result does not depend on them.
 
     Raises
     ------
@@ -204,8 +194,13 @@ def gap_statistic(dataset: Dataset, k_max: int = 10, B: int = 100, seed: int = 1
         B < 2, K < 2, K not below the number of distinct points, starts < 1, a bad reference,
         d_power, method, linkage or covariance.
     """
+    if reference not in REFERENCES:
+        raise InputError(f"--reference {reference!r} is not one of {', '.join(REFERENCES)}")
+    if d_power not in (1, 2):
+        raise InputError(f"--d-power {d_power} should be 1 or 2")
+    if k_max < 2:
+        raise InputError(f"K = {k_max} should be >= 2 (clusGap's K.max >= 2)")
     X = np.ascontiguousarray(dataset.X, dtype=np.float64)
-    check_gap_arguments(X, k_max, reference, d_power)
     fit, r_engine = check_resample_arguments(X, dataset.source, "--B", B, X.size, k_max, starts,
                                              method, workers, covariance, linkage)
     python_engine = PythonResampleEngine()
