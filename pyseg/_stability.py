@@ -219,7 +219,7 @@ class SeedSweep:
         with how many seeds reached each in each language."""
         found: list[float] = []
         for value in sorted(np.concatenate([self.python_wcss, self.r_wcss])):
-            if not found or abs(value - found[-1]) > OPTIMUM_TOLERANCE * abs(found[-1]):
+            if not found or not self._at(value, found[-1]):
                 found.append(float(value))
         return [{"wcss": value, **self.reaches_best(value)} for value in found]
 
