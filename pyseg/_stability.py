@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from pyseg._align import agreement, align_labels
+from pyseg._align import agreement
 from pyseg._course import COURSE_K, CourseSettings, python_kmeans_code, r_kmeans_code
 from pyseg._data import Dataset, check_points
 from pyseg._errors import InputError
@@ -524,10 +524,9 @@ def bootstrap_stability(dataset: Dataset, k: int = COURSE_K, B: int = 100, seed:
         B, workers, f"stability: bootstrap B={B}", progress, prepare, jobs,
         (r_engine.clusterboot, (X, k, B, seed, fit)) if clusterboot else None, dask, fit,
         clusterboot)
-    r_original = r[0][0]
-    to_python = align_labels(original, r_original, n_a=k, n_b=k).mapping
+    with_r = agreement(original, r[0][0], n_a=k, n_b=k)  # R's original partition
     r_jaccard = np.empty((k, B))
-    r_jaccard[to_python] = np.concatenate([piece[1] for piece in r], axis=1)
+    r_jaccard[with_r.alignment.mapping] = np.concatenate([piece[1] for piece in r], axis=1)
     centers = np.stack([X[original == j].mean(axis=0) for j in range(k)])
     own = None
     if check is not None:
@@ -541,6 +540,6 @@ def bootstrap_stability(dataset: Dataset, k: int = COURSE_K, B: int = 100, seed:
         segments=tuple(names_or_numbers(centers, X, dataset.feature_names)),
         sizes=tuple(int(v) for v in np.bincount(original, minlength=k)),
         python_jaccard=np.concatenate(python, axis=1), r_jaccard=r_jaccard,
-        same_original=bool(agreement(original, r_original, n_a=k, n_b=k).accuracy == 1.0),
+        same_original=bool(with_r.accuracy == 1.0),
         r_failed_starts=int(sum(piece[2] for piece in r)), clusterboot=own,
         covariance=fit.covariance, clusterboot_unavailable=unavailable)
