@@ -32,36 +32,31 @@ if TYPE_CHECKING:
 REFERENCES: tuple[str, ...] = ("scaledPCA", "original")
 
 
-def max_se(f: NDArray[np.float64], se: NDArray[np.float64], rule: str,
-           se_factor: float = 1.0) -> int:
-    """``cluster::maxSE``, ported: the k (1-based) that ``rule`` picks from gap values ``f``."""
+def max_se_rules(f: NDArray[np.float64], se: NDArray[np.float64],
+                 se_factor: float = 1.0) -> dict[str, int]:
+    """``cluster::maxSE``, ported: the k (1-based) each of its rules (:data:`MAXSE_RULES`, in
+    its order) picks from gap values ``f``."""
     f, se = np.asarray(f, dtype=np.float64), se_factor * np.asarray(se, dtype=np.float64)
-    K = f.size
 
-    def first_decrease() -> int:
-        decreasing = np.diff(f) <= 0
-        return int(np.argmax(decreasing)) + 1 if decreasing.any() else K
+    def first(holds: NDArray[np.bool_], otherwise: int) -> int:
+        """The first k where ``holds``, else ``otherwise``."""
+        return int(np.argmax(holds)) + 1 if holds.any() else otherwise
 
     def first_within(nc: int) -> int:
-        within = f[:nc - 1] >= f[nc - 1] - se[nc - 1]
-        return int(np.argmax(within)) + 1 if within.any() else nc
+        return first(f[:nc - 1] >= f[nc - 1] - se[nc - 1], nc)
 
-    if rule == "firstmax":
-        return first_decrease()
-    if rule == "globalmax":
-        return int(np.argmax(f)) + 1
-    if rule == "Tibs2001SEmax":
-        within = f[:-1] >= (f - se)[1:]
-        return int(np.argmax(within)) + 1 if within.any() else K
-    if rule == "firstSEmax":
-        return first_within(first_decrease())
-    if rule == "globalSEmax":
-        return first_within(int(np.argmax(f)) + 1)
-    raise ValueError(f"unknown maxSE rule {rule!r}")
+    first_max, global_max = first(np.diff(f) <= 0, f.size), int(np.argmax(f)) + 1
+    return dict(zip(MAXSE_RULES, (first_within(first_max), first(f[:-1] >= (f - se)[1:], f.size),
+                                  first_within(global_max), first_max, global_max), strict=True))
 
 
-def max_se_rules(f: NDArray[np.float64], se: NDArray[np.float64]) -> dict[str, int]:
-    return {rule: max_se(f, se, rule) for rule in MAXSE_RULES}
+def max_se(f: NDArray[np.float64], se: NDArray[np.float64], rule: str,
+           se_factor: float = 1.0) -> int:
+    """The k (1-based) that ``cluster::maxSE``'s ``rule`` picks (:func:`max_se_rules`)."""
+    rules = max_se_rules(f, se, se_factor)
+    if rule not in rules:
+        raise ValueError(f"unknown maxSE rule {rule!r}")
+    return rules[rule]
 
 
 def reference_sets(X: NDArray[np.float64], B: int, reference: str,
@@ -182,15 +177,6 @@ def _rules_text(rules: dict[str, int]) -> str:
     return ", ".join(f"{rule} {k}" for rule, k in rules.items())
 
 
-def check_gap_arguments(X: NDArray[np.float64], k_max: int, reference: str, d_power: int) -> None:
-    if reference not in REFERENCES:
-        raise InputError(f"--reference {reference!r} is not one of {', '.join(REFERENCES)}")
-    if d_power not in (1, 2):
-        raise InputError(f"--d-power {d_power} should be 1 or 2")
-    if k_max < 2:
-        raise InputError(f"K = {k_max} should be >= 2 (clusGap's K.max >= 2)")
-
-
 def gap_statistic(dataset: Dataset, k_max: int = 10, B: int = 100, seed: int = 1,
                   starts: int = 10, reference: str = "scaledPCA", d_power: int = 1,
                   method: str = "kmeans", linkage: str = "ward", clusgap: bool = True,
@@ -199,9 +185,8 @@ def gap_statistic(dataset: Dataset, k_max: int = 10, B: int = 100, seed: int = 1
     """The gap statistic in Python and R on shared references, and ``cluster::clusGap``'s own.
 
     The draws beyond the reference sets are the method's (its ``Resampler.gap_draws``, for
-    k = 2..K; some come from one R call). ``workers`` processes (None: one per core), or the
-    Dask scheduler at ``dask``, run the fits (:mod:`pyseg._parallel`); the result does not
-    depend on them.
+    k = 2..K; some come from one R call). ``workers`` and ``dask``: where the fits run
+    (:func:`~pyseg._stability.resample_both`); the result does not depend on them.
 
     Raises
     ------
@@ -209,8 +194,13 @@ def gap_statistic(dataset: Dataset, k_max: int = 10, B: int = 100, seed: int = 1
         B < 2, K < 2, K not below the number of distinct points, starts < 1, a bad reference,
         d_power, method, linkage or covariance.
     """
+    if reference not in REFERENCES:
+        raise InputError(f"--reference {reference!r} is not one of {', '.join(REFERENCES)}")
+    if d_power not in (1, 2):
+        raise InputError(f"--d-power {d_power} should be 1 or 2")
+    if k_max < 2:
+        raise InputError(f"K = {k_max} should be >= 2 (clusGap's K.max >= 2)")
     X = np.ascontiguousarray(dataset.X, dtype=np.float64)
-    check_gap_arguments(X, k_max, reference, d_power)
     fit, r_engine = check_resample_arguments(X, dataset.source, "--B", B, X.size, k_max, starts,
                                              method, workers, covariance, linkage)
     python_engine = PythonResampleEngine()

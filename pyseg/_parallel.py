@@ -48,11 +48,8 @@ def default_workers(count: int) -> int:
     return max(1, min(cores(), count))
 
 
-def _ready_worker(ready: Callable[[], None] | None) -> None:
-    """A loky worker's first task, sent before the draws exist: start its R and import what
-    its tasks need while this process draws."""
-    if ready is not None:
-        ready()
+def _nothing() -> None:
+    """The start of a worker that has nothing to prepare."""
 
 
 #: A loky worker's environment: one thread per library, since the worker shares the cores with
@@ -75,7 +72,7 @@ class Workers:
     run, wherever. Use as a context manager.
     """
 
-    def __init__(self, workers: int, ready: Callable[[], None] | None = None,
+    def __init__(self, workers: int, ready: Callable[[], None] = _nothing,
                  dask: str | None = None,
                  done: Callable[[int], None] = lambda index: None) -> None:
         self.workers, self.ready, self.dask, self._done = workers, ready, dask, done
@@ -96,7 +93,7 @@ class Workers:
                 self._executor = get_reusable_executor(max_workers=workers - 1, env=ONE_THREAD)
                 with self._changed:
                     for _ in range(workers - 1):
-                        self._submit(None, _ready_worker, (ready,))
+                        self._submit(None, ready, ())
             except (AttributeError, OSError):
                 # no process could start (e.g. AttributeError: this Python runs on another
                 # build's libpython, as under R's LD_LIBRARY_PATH): this process runs every
@@ -203,17 +200,16 @@ def _dask_client(address: str) -> Any:
                          ) from None
 
 
-def _worker_problem(check: Callable[[], None] | None) -> str | None:
+def _worker_problem(check: Callable[[], None]) -> str | None:
     """On a Dask worker: why it cannot run pyseg's tasks, or None."""
     try:
-        if check is not None:
-            check()
+        check()
     except PysegError as error:
         return str(error)
     return None
 
 
-def _check_workers(client: Any, check: Callable[[], None] | None) -> None:
+def _check_workers(client: Any, check: Callable[[], None]) -> None:
     try:
         problems = client.run(_worker_problem, check)
     except Exception as error:  # a worker without pyseg fails to unpickle the check

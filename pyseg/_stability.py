@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from pyseg._align import agreement, align_labels
+from pyseg._align import agreement
 from pyseg._course import COURSE_K, CourseSettings, python_kmeans_code, r_kmeans_code
 from pyseg._data import Dataset, check_points
 from pyseg._errors import InputError
@@ -92,12 +92,13 @@ def chunks(count: int, parts: int) -> list[range]:
     return [range(int(a), int(b)) for a, b in itertools.pairwise(edges) if b > a]
 
 
-def _warm_up(ready: Callable[[], None] | None) -> None:
-    """A worker's start: the Python side's imports (scikit-learn), then ``ready`` (its R)."""
+def _warm_up(fpc: bool, fit: Resampler | None) -> None:
+    """A worker's start (:func:`resample_both`): the Python side's imports (scikit-learn), then
+    with ``fit`` its R."""
     import pyseg.engines._stability_python  # noqa: F401  (imported once per worker, now)
 
-    if ready is not None:
-        ready()
+    if fit is not None:
+        RResampleEngine().check_ready(fpc, fit)
 
 
 def resample_both(count: int, workers: int | None, description: str, progress: bool,
@@ -117,7 +118,6 @@ def resample_both(count: int, workers: int | None, description: str, progress: b
     """
     workers = default_workers(count) if workers is None else workers
     r_draws = fit is not None and fit.draws_from_r
-    ready = None if fit is None else functools.partial(RResampleEngine().check_ready, fpc, fit)
     pieces = chunks(count, 4 * workers)
     bars = language_bars(description, {"Python": count,
                                        "R": count + int(check is not None) + int(r_draws)},
@@ -125,7 +125,7 @@ def resample_both(count: int, workers: int | None, description: str, progress: b
     #: Per task, the bar it advances and by how many fits.
     steps: list[tuple[str, int]] = [("R", 1)] if check else []
     try:
-        with Workers(workers, functools.partial(_warm_up, ready), dask,
+        with Workers(workers, functools.partial(_warm_up, fpc, fit), dask,
                      lambda i: bars[steps[i][0]].update(steps[i][1])) as pool:
             if check:  # R's check makes its own draws: a worker can run it while this process
                 pool.add([check])  # draws; it is also the costliest task
@@ -219,7 +219,7 @@ class SeedSweep:
         with how many seeds reached each in each language."""
         found: list[float] = []
         for value in sorted(np.concatenate([self.python_wcss, self.r_wcss])):
-            if not found or abs(value - found[-1]) > OPTIMUM_TOLERANCE * abs(found[-1]):
+            if not found or not self._at(value, found[-1]):
                 found.append(float(value))
         return [{"wcss": value, **self.reaches_best(value)} for value in found]
 
@@ -524,10 +524,9 @@ def bootstrap_stability(dataset: Dataset, k: int = COURSE_K, B: int = 100, seed:
         B, workers, f"stability: bootstrap B={B}", progress, prepare, jobs,
         (r_engine.clusterboot, (X, k, B, seed, fit)) if clusterboot else None, dask, fit,
         clusterboot)
-    r_original = r[0][0]
-    to_python = align_labels(original, r_original, n_a=k, n_b=k).mapping
+    with_r = agreement(original, r[0][0], n_a=k, n_b=k)  # R's original partition
     r_jaccard = np.empty((k, B))
-    r_jaccard[to_python] = np.concatenate([piece[1] for piece in r], axis=1)
+    r_jaccard[with_r.alignment.mapping] = np.concatenate([piece[1] for piece in r], axis=1)
     centers = np.stack([X[original == j].mean(axis=0) for j in range(k)])
     own = None
     if check is not None:
@@ -541,6 +540,6 @@ def bootstrap_stability(dataset: Dataset, k: int = COURSE_K, B: int = 100, seed:
         segments=tuple(names_or_numbers(centers, X, dataset.feature_names)),
         sizes=tuple(int(v) for v in np.bincount(original, minlength=k)),
         python_jaccard=np.concatenate(python, axis=1), r_jaccard=r_jaccard,
-        same_original=bool(agreement(original, r_original, n_a=k, n_b=k).accuracy == 1.0),
+        same_original=bool(with_r.accuracy == 1.0),
         r_failed_starts=int(sum(piece[2] for piece in r)), clusterboot=own,
         covariance=fit.covariance, clusterboot_unavailable=unavailable)

@@ -217,11 +217,9 @@ class PythonResampleEngine:
         logw = np.zeros((sets.shape[0], k_max), dtype=np.float64)
         with one_thread():
             partitions = fit.gap_partitions(sets, k_max, draws)
-        for m, X in enumerate(sets):
-            logw[m, 0] = np.log(within_dispersion(X, np.zeros(X.shape[0], dtype=np.int64),
-                                                  d_power))
-            for k, labels in enumerate(partitions[m], start=2):
-                logw[m, k - 1] = np.log(within_dispersion(X, labels, d_power))
+        for m, X in enumerate(sets):  # k = 1: every row in one cluster
+            for k, labels in enumerate([np.zeros(X.shape[0], dtype=np.int64), *partitions[m]]):
+                logw[m, k] = np.log(within_dispersion(X, labels, d_power))
         return logw
 
     def version(self) -> str | None:
