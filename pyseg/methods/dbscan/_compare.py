@@ -343,13 +343,10 @@ def dbscan_eps(dataset: Dataset, settings: MethodSettings) -> float:
     return curves.knee_eps
 
 
-def r_engine(settings: MethodSettings) -> Any:
-    return r_engine_for(settings, lambda path: RecordedMethodEngine(path, "dbscan"), R_ENGINE)
-
-
 def run(dataset: Dataset, settings: MethodSettings) -> DbscanComparison:
     return compare_dbscan(dataset, dbscan_eps(dataset, settings), settings.min_points,
-                          min_agreement=settings.min_agreement, r_engine=r_engine(settings))
+                          min_agreement=settings.min_agreement,
+                          r_engine=r_engine_for(settings, "dbscan", RecordedMethodEngine))
 
 
 def predict(comparison: DbscanComparison, X_new: NDArray[np.float64],

@@ -115,9 +115,6 @@ class GmmComparison(MethodComparison):
 
     METHOD = "gmm"
 
-    def fit_dict(self, fit: GmmFit) -> dict[str, Any]:
-        return fit.to_dict()
-
     @property
     def scale_free(self) -> bool:
         return self.covariance == "full"  # a full covariance takes any scaling of the columns
@@ -310,13 +307,10 @@ def measure(comparison: GmmComparison) -> float:
     return abs(float(comparison.loglik_diff))
 
 
-def r_engine(settings: MethodSettings) -> Any:
-    return r_engine_for(settings, RecordedGmmEngine, R_ENGINE)
-
-
 def run(dataset: Dataset, settings: MethodSettings) -> GmmComparison:
     return compare_gmm(dataset, settings.k, settings.covariance, mode=settings.mode,
-                       min_agreement=settings.min_agreement, r_engine=r_engine(settings))
+                       min_agreement=settings.min_agreement,
+                       r_engine=r_engine_for(settings, "gmm", RecordedGmmEngine))
 
 
 def predict(comparison: GmmComparison, X_new: NDArray[np.float64],

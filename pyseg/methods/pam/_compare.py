@@ -391,13 +391,10 @@ def measure(comparison: PamComparison) -> float:
     return float(comparison.medoids_differing)
 
 
-def r_engine(settings: MethodSettings) -> Any:
-    return r_engine_for(settings, RecordedPamEngine, R_ENGINE)
-
-
 def run(dataset: Dataset, settings: MethodSettings) -> PamComparison:
     return compare_pam(dataset, settings.k, distance=settings.distance,
-                       min_agreement=settings.min_agreement, r_engine=r_engine(settings))
+                       min_agreement=settings.min_agreement,
+                       r_engine=r_engine_for(settings, "pam", RecordedPamEngine))
 
 
 def predict(comparison: PamComparison, X_new: NDArray[np.float64],
