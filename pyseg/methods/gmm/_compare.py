@@ -54,7 +54,7 @@ from pyseg.methods._base import (
     r_engine_for,
     run_both,
 )
-from pyseg.methods.gmm import R_ENGINE
+from pyseg.methods.gmm import PREDICTION, R_ENGINE
 from pyseg.methods.gmm._base import (
     EXACT_MAX_ITER,
     EXACT_TOL,
@@ -265,8 +265,7 @@ def predict_gmm(comparison: GmmComparison, new: NDArray[np.float64], *,
     python = (python_engine or SklearnGmmEngine()).predict(comparison.python, new)
     # comparison.r is already in Python's numbering, so R's columns need no permutation
     z = (r_engine or RGmmEngine()).predict(comparison.r, new)
-    return MethodPrediction(np.argmax(python, axis=1), np.argmax(z, axis=1),
-                            "the most probable mixture component, with its probability",
+    return MethodPrediction(np.argmax(python, axis=1), np.argmax(z, axis=1), PREDICTION,
                             np.max(python, axis=1), np.max(z, axis=1))
 
 

@@ -48,7 +48,7 @@ from pyseg.methods._base import (
     check_min_agreement,
     r_engine_for,
 )
-from pyseg.methods.pam import R_ENGINE
+from pyseg.methods.pam import PREDICTION, R_ENGINE
 from pyseg.methods.pam._base import PamData, PamEngine, PamFit, check_distance, check_pam_size
 from pyseg.methods.pam._python import KmedoidsPamEngine, pam_result
 from pyseg.methods.pam._r import RPamEngine
@@ -378,8 +378,7 @@ def predict_pam(comparison: PamComparison, new: pd.DataFrame | NDArray[np.float6
     rows = new_pam_data(data, new)
     python = np.argmin(medoid_distances(data, comparison.python.medoids, rows), axis=1)
     r = (r_engine or RPamEngine()).nearest_medoid(data, comparison.r, rows)
-    return MethodPrediction(python.astype(np.int64), r, "the segment of the nearest medoid, by "
-                            f"the fit's distance ({data.distance})")
+    return MethodPrediction(python.astype(np.int64), r, f"{PREDICTION} ({data.distance})")
 
 
 # -- the method contract (pyseg.methods._base) -----------------------------------------------
