@@ -18,7 +18,8 @@ import pytest
 from pyseg import InputError
 from pyseg._data import Dataset
 from pyseg.engines import SklearnDbscanEngine
-from pyseg.methods.dbscan._compare import PREDICTION_RULE, compare_dbscan, predict_dbscan
+from pyseg.methods.dbscan import PREDICTION as PREDICTION_RULE
+from pyseg.methods.dbscan._compare import compare_dbscan, predict_dbscan
 
 #: (eps, minPts) on the course file: 87, 22 and 20 noise points.
 COURSE_SETTINGS = [(5.0, 5), (8.0, 4), (10.0, 6)]

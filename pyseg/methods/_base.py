@@ -9,9 +9,10 @@ it cannot do and why); its ``_compare.py`` holds the comparison and, for the pip
 ``MEASURE_NAME``, ``measure(comparison) -> float``
     The method's own parity measure (the ``--method all`` table).
 ``predict(comparison, X_new, table) -> MethodPrediction`` (optional)
-    New rows in both languages; a method without it says why in ``NO_PREDICTION``.
-``r_engine(settings)``
-    Its R engine for this run: in the R worker, in this process, or replayed from a recording.
+    New rows in both languages; a method without it says why in its ``PREDICTION``.
+``r_engine(settings)`` (the course's method, whose report asks R again)
+    Its R engine for this run: in the R worker, in this process, or replayed from a recording
+    (the other methods' ``run`` finds theirs with :func:`r_engine_for`).
 
 Every comparison has ``passed``, ``diagnosis``, ``agreement`` (``accuracy``, ``ari``),
 ``to_dict(versions)`` and ``to_json(versions)``.
@@ -32,6 +33,7 @@ import numpy as np
 from pyseg._course import PYTHON_COURSE, R_COURSE, CourseSettings
 from pyseg._errors import InputError
 from pyseg._io import to_json_text
+from pyseg.methods import info
 from pyseg.methods._agreement import PartitionAgreement, partition_agreement
 
 if TYPE_CHECKING:
@@ -177,8 +179,8 @@ class MethodComparison(ComparisonBase):
     the Python cluster each R cluster became), the agreement, the verdict, the diagnosis and the
     seconds per step (``timings``, not in the deterministic :meth:`to_dict`). A method's
     dataclass names its method in :attr:`METHOD`, adds its own fields (and may narrow ``python``
-    and ``r`` to its fit type), says how a fit reads in :meth:`fit_dict` and adds its measure in
-    :meth:`own_dict`. Constructed by keyword."""
+    and ``r`` to its fit type), may say how a fit reads in :meth:`fit_dict` and adds its measure
+    in :meth:`own_dict`. Constructed by keyword."""
 
     #: The ``--method`` name the dict starts with.
     METHOD: ClassVar[str]
@@ -194,8 +196,9 @@ class MethodComparison(ComparisonBase):
     timings: dict[str, float] = field(default_factory=dict, compare=False, kw_only=True)
 
     def fit_dict(self, fit: Any) -> dict[str, Any]:
-        """One side's fit as JSON-ready values."""
-        raise NotImplementedError
+        """One side's fit as JSON-ready values (the fit's own :meth:`Fit.to_dict` unless the
+        method says more)."""
+        return fit.to_dict()
 
     def own_dict(self) -> dict[str, Any]:
         """The method's own fields and measure (they may replace the shared entries)."""
@@ -245,12 +248,14 @@ def summary_head(comparison: MethodComparison, method: str, counted: str = "") -
             f"agreement {a.accuracy:.4%} ({a.matched}/{n} rows{counted})   ARI {a.ari:.6f}"]
 
 
-def r_engine_for(settings: MethodSettings, recorded: Callable[[Path], Any], engine: str) -> Any:
-    """A method's R engine for this run: replayed from ``settings.r_results`` by ``recorded``,
-    the worker's ``engine`` class, or None (the comparison's own, in this process)."""
+def r_engine_for(settings: MethodSettings, method: str, recorded: Callable[[Path, str], Any]
+                 ) -> Any:
+    """``method``'s R engine for this run: replayed from ``settings.r_results`` by ``recorded``
+    (a :class:`~pyseg.engines.RecordedMethodEngine`), its ``R_ENGINE`` in the worker, or None
+    (the comparison's own, in this process)."""
     if settings.r_results is not None:
-        return recorded(settings.r_results)
-    return None if settings.r_worker is None else settings.r_worker.engine(engine)
+        return recorded(settings.r_results, method)
+    return None if settings.r_worker is None else settings.r_worker.engine(info(method).R_ENGINE)
 
 
 def check_choice(flag: str, value: str, choices: Iterable[str], what: str = "",

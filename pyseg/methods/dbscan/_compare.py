@@ -267,10 +267,6 @@ def knee_index(sorted_distances: NDArray[np.float64]) -> int | None:
     return None if knee is None else int(knee)
 
 
-#: How ``predict`` assigns a new row with DBSCAN, in both languages (dbscan 1.1.11's rule).
-PREDICTION_RULE = PREDICTION
-
-
 def _new_rows(comparison: DbscanComparison, X_new: object) -> NDArray[np.float64]:
     new = np.asarray(X_new, dtype=np.float64)
     if new.ndim == 1:
@@ -292,7 +288,8 @@ def predict_dbscan(comparison: DbscanComparison, X_new: object, *,
 
     R: ``predict(dbscan(X, eps, minPts), newdata = X_new, data = X)`` (R's clusters relabelled
     to Python's numbering with the comparison's alignment); Python: the same rule on
-    scikit-learn's ``NearestNeighbors`` and Python's fit. See :data:`PREDICTION_RULE`.
+    scikit-learn's ``NearestNeighbors`` and Python's fit (dbscan 1.1.11's rule, in words
+    ``pyseg.methods.dbscan.PREDICTION``).
 
     Parameters
     ----------
@@ -317,7 +314,7 @@ def predict_dbscan(comparison: DbscanComparison, X_new: object, *,
     python = (python_engine or SklearnDbscanEngine()).predict(X, comparison.python, new)
     r_own = (r_engine or RDbscanEngine()).predict(X, comparison.r, new)
     return MethodPrediction(np.asarray(python, dtype=np.int64),
-                            comparison.agreement.relabel(r_own), PREDICTION_RULE)
+                            comparison.agreement.relabel(r_own), PREDICTION)
 
 
 # -- the method contract (pyseg.methods._base) -----------------------------------------------
@@ -343,13 +340,10 @@ def dbscan_eps(dataset: Dataset, settings: MethodSettings) -> float:
     return curves.knee_eps
 
 
-def r_engine(settings: MethodSettings) -> Any:
-    return r_engine_for(settings, lambda path: RecordedMethodEngine(path, "dbscan"), R_ENGINE)
-
-
 def run(dataset: Dataset, settings: MethodSettings) -> DbscanComparison:
     return compare_dbscan(dataset, dbscan_eps(dataset, settings), settings.min_points,
-                          min_agreement=settings.min_agreement, r_engine=r_engine(settings))
+                          min_agreement=settings.min_agreement,
+                          r_engine=r_engine_for(settings, "dbscan", RecordedMethodEngine))
 
 
 def predict(comparison: DbscanComparison, X_new: NDArray[np.float64],

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 DESCRIBE = "scikit-learn GaussianMixture / R mclust::Mclust"
-PREDICTION = "most probable component and its probability (pyseg._gmm.predict_gmm)"
+PREDICTION = "the most probable mixture component, with its probability"
 
 ENGINE_EXPORTS: dict[str, tuple[str, ...]] = {
     "_base": ("COVARIANCES", "MCLUST_MODELS", "GmmEngine", "GmmFit", "check_covariance"),

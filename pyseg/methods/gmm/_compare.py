@@ -54,7 +54,7 @@ from pyseg.methods._base import (
     r_engine_for,
     run_both,
 )
-from pyseg.methods.gmm import R_ENGINE
+from pyseg.methods.gmm import PREDICTION, R_ENGINE
 from pyseg.methods.gmm._base import (
     EXACT_MAX_ITER,
     EXACT_TOL,
@@ -114,9 +114,6 @@ class GmmComparison(MethodComparison):
     max_probability_diff: float
 
     METHOD = "gmm"
-
-    def fit_dict(self, fit: GmmFit) -> dict[str, Any]:
-        return fit.to_dict()
 
     @property
     def scale_free(self) -> bool:
@@ -268,8 +265,7 @@ def predict_gmm(comparison: GmmComparison, new: NDArray[np.float64], *,
     python = (python_engine or SklearnGmmEngine()).predict(comparison.python, new)
     # comparison.r is already in Python's numbering, so R's columns need no permutation
     z = (r_engine or RGmmEngine()).predict(comparison.r, new)
-    return MethodPrediction(np.argmax(python, axis=1), np.argmax(z, axis=1),
-                            "the most probable mixture component, with its probability",
+    return MethodPrediction(np.argmax(python, axis=1), np.argmax(z, axis=1), PREDICTION,
                             np.max(python, axis=1), np.max(z, axis=1))
 
 
@@ -310,13 +306,10 @@ def measure(comparison: GmmComparison) -> float:
     return abs(float(comparison.loglik_diff))
 
 
-def r_engine(settings: MethodSettings) -> Any:
-    return r_engine_for(settings, RecordedGmmEngine, R_ENGINE)
-
-
 def run(dataset: Dataset, settings: MethodSettings) -> GmmComparison:
     return compare_gmm(dataset, settings.k, settings.covariance, mode=settings.mode,
-                       min_agreement=settings.min_agreement, r_engine=r_engine(settings))
+                       min_agreement=settings.min_agreement,
+                       r_engine=r_engine_for(settings, "gmm", RecordedGmmEngine))
 
 
 def predict(comparison: GmmComparison, X_new: NDArray[np.float64],

@@ -122,9 +122,6 @@ class HierarchicalComparison(MethodComparison):
 
     METHOD = "hierarchical"
 
-    def fit_dict(self, fit: HierarchicalFit) -> dict[str, Any]:
-        return fit.to_dict()
-
     def calls(self) -> tuple[str, str]:
         if self.python.route == "vector":
             return (f"cut_tree(fastcluster.linkage_vector(X, method='ward'), n_clusters={self.k})",
@@ -298,15 +295,11 @@ def measure(comparison: HierarchicalComparison) -> float:
     return float(comparison.max_height_diff)
 
 
-def r_engine(settings: MethodSettings) -> Any:
-    return r_engine_for(settings, lambda path: RecordedMethodEngine(path, "hierarchical"),
-                        R_ENGINE)
-
-
 def run(dataset: Dataset, settings: MethodSettings) -> HierarchicalComparison:
     return compare_hierarchical(dataset, settings.k, settings.linkage,
                                 min_agreement=settings.min_agreement,
-                                r_engine=r_engine(settings))
+                                r_engine=r_engine_for(settings, "hierarchical",
+                                                        RecordedMethodEngine))
 
 
 def r_fit_request(dataset: Dataset, settings: MethodSettings) -> tuple[Any, ...] | None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 DESCRIBE = "kmedoids.pam / R cluster::pam (daisy Gower or dist)"
-PREDICTION = "nearest medoid, by the fit's distance (pyseg._pam.predict_pam)"
+PREDICTION = "the segment of the nearest medoid, by the fit's distance"
 
 ENGINE_EXPORTS: dict[str, tuple[str, ...]] = {
     "_base": ("DISTANCES", "PamData", "PamEngine", "PamFit", "check_distance"),

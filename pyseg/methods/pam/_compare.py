@@ -48,7 +48,7 @@ from pyseg.methods._base import (
     check_min_agreement,
     r_engine_for,
 )
-from pyseg.methods.pam import R_ENGINE
+from pyseg.methods.pam import PREDICTION, R_ENGINE
 from pyseg.methods.pam._base import PamData, PamEngine, PamFit, check_distance, check_pam_size
 from pyseg.methods.pam._python import KmedoidsPamEngine, pam_result
 from pyseg.methods.pam._r import RPamEngine
@@ -378,8 +378,7 @@ def predict_pam(comparison: PamComparison, new: pd.DataFrame | NDArray[np.float6
     rows = new_pam_data(data, new)
     python = np.argmin(medoid_distances(data, comparison.python.medoids, rows), axis=1)
     r = (r_engine or RPamEngine()).nearest_medoid(data, comparison.r, rows)
-    return MethodPrediction(python.astype(np.int64), r, "the segment of the nearest medoid, by "
-                            f"the fit's distance ({data.distance})")
+    return MethodPrediction(python.astype(np.int64), r, f"{PREDICTION} ({data.distance})")
 
 
 # -- the method contract (pyseg.methods._base) -----------------------------------------------
@@ -391,13 +390,10 @@ def measure(comparison: PamComparison) -> float:
     return float(comparison.medoids_differing)
 
 
-def r_engine(settings: MethodSettings) -> Any:
-    return r_engine_for(settings, RecordedPamEngine, R_ENGINE)
-
-
 def run(dataset: Dataset, settings: MethodSettings) -> PamComparison:
     return compare_pam(dataset, settings.k, distance=settings.distance,
-                       min_agreement=settings.min_agreement, r_engine=r_engine(settings))
+                       min_agreement=settings.min_agreement,
+                       r_engine=r_engine_for(settings, "pam", RecordedPamEngine))
 
 
 def predict(comparison: PamComparison, X_new: NDArray[np.float64],
