@@ -168,9 +168,13 @@ class ComparisonBase:
     def to_dict(self, versions: dict[str, str | None] | None = None) -> dict[str, Any]:
         raise NotImplementedError
 
+    #: The lists of each side that :meth:`to_json` writes on one line.
+    ONE_LINE: ClassVar[tuple[str, ...]] = ("labels",)
+
     def to_json(self, versions: dict[str, str | None] | None = None) -> str:
-        """:meth:`to_dict` as JSON: sorted keys, two-space indent, label lists on one line."""
-        return to_json_text(self.to_dict(versions), ("python", "r"))
+        """:meth:`to_dict` as JSON: sorted keys, two-space indent, each side's ``ONE_LINE``
+        lists (its labels) on one line."""
+        return to_json_text(self.to_dict(versions), ("python", "r"), self.ONE_LINE)
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,6 @@ better (scikit-learn's ``bic()`` is minus this).
 
 from __future__ import annotations
 
-import json
 import time
 import warnings
 from collections.abc import Sequence
@@ -35,7 +34,7 @@ from pyseg._data import Dataset
 from pyseg._em import em_full_many
 from pyseg._errors import InputError, REvaluationError, RUnavailableError
 from pyseg._features import load_features
-from pyseg._io import json_ready, to_json_text
+from pyseg._io import json_ready
 from pyseg._provenance import data_summary, live_run_provenance
 from pyseg._report import ReportMaterial
 from pyseg.engines import RecordedGmmEngine
@@ -82,7 +81,6 @@ if TYPE_CHECKING:
 
 #: Largest |dlogL| called "the same" in exact mode.
 LOGLIK_TOLERANCE = 1e-6
-_PROBABILITIES = "probabilities of "
 
 
 @dataclass(frozen=True)
@@ -103,6 +101,8 @@ class GmmComparison(MethodComparison):
         Python's log-likelihood minus R's.
     max_probability_diff : float
     """
+
+    ONE_LINE = ("labels", "probabilities")  # in to_json: each side's probability matrix too
 
     k: int
     covariance: str
@@ -142,21 +142,6 @@ class GmmComparison(MethodComparison):
                 "bic_convention": "mclust: 2 logL - p log n, higher is better",
                 "loglik_diff": self.loglik_diff,
                 "max_probability_diff": self.max_probability_diff}
-
-    def to_json(self, versions: dict[str, str | None] | None = None) -> str:
-        """:meth:`to_dict` as JSON; label lists and each side's probability matrix on one line."""
-        document = self.to_dict(versions)
-        compact = {}
-        for side in ("python", "r"):
-            placeholder = _PROBABILITIES + side
-            compact[placeholder] = json.dumps(document[side]["probabilities"],
-                                              separators=(",", ":"), allow_nan=False)
-            document[side]["probabilities"] = placeholder
-        text = to_json_text(document, ("python", "r"))
-        for placeholder, matrix in compact.items():
-            text = text.replace(f'"probabilities": "{placeholder}"',
-                                f'"probabilities": {matrix}', 1)
-        return text
 
 
 def compare_gmm(
