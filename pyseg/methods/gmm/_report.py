@@ -28,7 +28,6 @@ from pyseg.methods.gmm._plots import (
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
-    from numpy.typing import NDArray
 
     from pyseg._pipeline import MethodRun
 
@@ -40,7 +39,6 @@ PANELS = ("Python (scikit-learn GaussianMixture)",
 MARKS = (f"; dashed: each component's {ELLIPSE_SIGMAS:g}-standard-deviation ellipse (86.5 % of a "
          "two-dimensional Gaussian lies inside), black plus: its mean, from each language's own "
          "fitted means and covariances")
-CENTROIDS = False
 #: The packages it runs on: (language, package, what for).
 PACKAGES = (("R", "mclust", "Mclust(), and hc() for exact mode's start"),)
 #: How each mode starts EM.
@@ -71,14 +69,10 @@ def measures(c: Any, material: Any) -> list[list[str]]:
                         for n in (c.python.n_iter, c.r.n_iter))]]
 
 
-def decorate(c: Any, X: NDArray[Any]) -> Any:
+def decorate(c: Any, axes: Axes, side: int, shown: list[int], colors: list[Any]) -> None:
     """Draws each language's components (ellipses and means) on its panel of the scatter."""
-    components = ((c.python.means, c.python.covariances), (c.r.means, c.r.covariances))
-
-    def draw(axes: Axes, side: int, shown: list[int], colors: list[Any]) -> None:
-        ellipses(axes, *components[side], shown, colors)
-
-    return draw
+    fit = (c.python, c.r)[side]
+    ellipses(axes, fit.means, fit.covariances, shown, colors)
 
 
 def figure_rows(c: Any, material: Any, prefix: str, clusters: _Figure) -> list[list[_Figure]]:
