@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from pyseg._choosing_k_report import write_page
 from pyseg._io import json_ready
 from pyseg._plots import figure_to_png_bytes
-from pyseg._report import _data_dict, _Figure, cluster_sizes
+from pyseg._report import _Figure, cluster_sizes
 from pyseg.methods._base import summary_head
 from pyseg.methods.gmm._base import MCLUST_MODELS
 from pyseg.methods.gmm._plots import (
@@ -149,8 +149,6 @@ def write_choose_k_report(run: Any, outdir: Path) -> Path:
         "BIC in mclust's convention (2 logL - p log n, higher is better) per number of "
         "components; each side's best k is marked and the k where the two differ are shaded.",
         bic_png(run.curve))
-    record = {"kind": "bic", "title": "pyseg: choosing k - Gaussian mixtures' BIC",
-              "data": _data_dict(run.dataset),
-              "result": {**run.curve.to_dict(), "summary": run.summary},
-              "provenance": run.report_provenance}
-    return write_page(outdir, record, [figure])
+    return write_page(outdir, "bic", "pyseg: choosing k - Gaussian mixtures' BIC", run.dataset,
+                      {**run.curve.to_dict(), "summary": run.summary}, run.report_provenance,
+                      [figure])
