@@ -16,6 +16,7 @@ from __future__ import annotations
 import base64
 import json
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -305,17 +306,16 @@ def _method_clusters(spec: ModuleType, c: Any, prefix: str) -> _Figure:
     marks its own."""
     features = list(c.dataset.feature_names)
     clustered = spec.clustered_columns(c) if hasattr(spec, "clustered_columns") else features
-    marks = getattr(spec, "MARKS", "; crosses mark cluster means")
+    marks = getattr(spec, "MARKS", None)
     shown = plotted_columns(features)[1]
     shown = "" if shown is None else " " + shown.replace("The scatter plots show", "Shown:")
-    decorate = (spec.decorate(c, np.asarray(c.dataset.X, dtype=np.float64))
-                if hasattr(spec, "decorate") else None)
     return _clusters(
         c, f"{prefix}clusters.png", f"{spec.TITLE}: clusters, Python and R",
         f"Each language's clusters, R's relabelled to Python's numbering so that a colour means "
-        f"the same cluster in both panels{marks}. Rows R puts elsewhere than Python are ringed."
-        f"{shown}", spec.PANELS, f"{spec.TITLE} on {', '.join(clustered)}",
-        centers="means" if getattr(spec, "CENTROIDS", True) else None, decorate=decorate)
+        f"the same cluster in both panels{marks or '; crosses mark cluster means'}. Rows R puts "
+        f"elsewhere than Python are ringed.{shown}", spec.PANELS,
+        f"{spec.TITLE} on {', '.join(clustered)}", centers=None if marks else "means",
+        decorate=partial(spec.decorate, c) if hasattr(spec, "decorate") else None)
 
 
 def _section(method: str, c: Any, material: Any, parts: _ReportParts) -> dict[str, Any]:
@@ -376,11 +376,12 @@ def write_report(comparison: Any, outdir: Path, *, provenance: dict[str, Any] | 
     clusters side by side (with more than two features, the first two numeric ones, and the
     report says so) - and the rest comes from the method's ``pyseg/methods/<name>/_report.py``:
     ``TITLE``, ``PANELS`` (the scatter's panel titles), ``measures(c, material)`` (its rows
-    after agreement, ARI and NMI) and, optionally, ``MARKS`` (the scatter's marks besides
-    clusters, for its caption), ``CENTROIDS = False`` (no cluster means), ``decorate(c, X)``
-    (its own marks), ``clustered_columns(c)``, ``figure_rows(c, material, prefix, clusters)``,
-    ``section(c, material)`` (its record beyond the frame), ``page_title(c)``, ``PACKAGES`` and
-    its ``compare`` text ``summary_lines(run)``, ``chosen_lines(chosen)``. Such a
+    after agreement, ARI and NMI) and, optionally, ``MARKS`` (the scatter's own marks, for its
+    caption; without, it marks cluster means), ``decorate(c, axes, side, shown, colors)`` (draws
+    them on each panel, see :func:`pyseg._plots.clusters_figure`), ``clustered_columns(c)``,
+    ``figure_rows(c, material, prefix, clusters)``, ``section(c, material)`` (its record beyond
+    the frame), ``page_title(c)``, ``PACKAGES`` and its ``compare`` text ``summary_lines(run)``,
+    ``chosen_lines(chosen)``. Such a
     ``comparison`` is a method's (its ``to_dict()`` names the method; K-Means' says none) or an
     AllComparison (it has ``comparisons``: one section per method).
 

@@ -15,7 +15,7 @@ import pytest
 
 from pyseg.engines import MCLUST_MODELS, SklearnGmmEngine
 from pyseg.methods.gmm._compare import gmm_bic_curve
-from pyseg.methods.gmm._plots import best_k, bic_figure, bic_png, differing_k
+from pyseg.methods.gmm._report import best_k, bic_figure, bic_png, differing_k
 
 
 def png_size(png: bytes) -> tuple[int, int]:

@@ -337,7 +337,7 @@ def test_gmm_report_shows_measures_ellipses_certainty_and_the_bic_chart(
 
 
 def test_ellipse_axes_follow_the_covariance() -> None:
-    from pyseg.methods.gmm._plots import ellipse_axes
+    from pyseg.methods.gmm._report import ellipse_axes
 
     width, height, angle = ellipse_axes(np.diag([4.0, 1.0]))
     assert (width, height) == (8.0, 4.0) and angle % 180 == 0

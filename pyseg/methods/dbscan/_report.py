@@ -32,7 +32,6 @@ TITLE = "DBSCAN"
 PANELS = ("Python (scikit-learn DBSCAN)", "R (dbscan::dbscan), relabelled to Python's numbering")
 #: What the scatter marks besides the clusters (it has no centers), for its caption.
 MARKS = "; noise is grey crosses"
-CENTROIDS = False
 #: The packages it runs on besides R's stats and scikit-learn: (language, package, what for).
 PACKAGES = (("R", "dbscan", "dbscan() and kNNdist()"),
             ("Python", "kneed", "the knee of the k-NN distance curve"))

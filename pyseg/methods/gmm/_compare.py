@@ -64,9 +64,9 @@ from pyseg.methods.gmm._base import (
     check_covariance,
     check_gmm_mode,
 )
-from pyseg.methods.gmm._plots import best_k, differing_k
 from pyseg.methods.gmm._python import SklearnGmmEngine
 from pyseg.methods.gmm._r import RGmmEngine
+from pyseg.methods.gmm._report import best_k, differing_k
 from pyseg.methods.kmeans._python import one_thread
 
 if TYPE_CHECKING:

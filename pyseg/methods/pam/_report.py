@@ -12,7 +12,6 @@ from pyseg.methods._base import summary_head
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
-    from numpy.typing import NDArray
 
     from pyseg._pipeline import MethodRun
 
@@ -22,7 +21,6 @@ PANELS = ("Python (kmedoids.pam)", "R (cluster::pam), relabelled to Python's num
 #: What the scatter marks besides the clusters, for its caption.
 MARKS = ("; stars mark each language's medoid customers (the medoid of a cluster in the "
          "cluster's colour)")
-CENTROIDS = False
 #: The packages it runs on: (language, package, what for).
 PACKAGES = (("R", "cluster", "pam() and daisy(metric = \"gower\")"),
             ("Python", "kmedoids", "pam(), BUILD + SWAP"))
@@ -54,24 +52,15 @@ def measures(c: Any, material: Any) -> list[list[str]]:
             ["Rows in different clusters that are such ties", str(c.moved_ties)]]
 
 
-def decorate(c: Any, X: NDArray[np.float64]) -> Any:
-    """Draws each language's medoid customers on its panel of the clusters scatter."""
-    medoids = (X[c.python.medoids], X[c.r.medoids])
-
-    def draw(axes: Axes, side: int, shown: list[int], colors: list[Any]) -> None:
-        _stars(axes, np.asarray(medoids[side], dtype=np.float64)[:, shown], colors,
-               "Medoid customers")
-
-    return draw
-
-
-def _stars(axes: Axes, centers: NDArray[np.float64], colors: list[Any], label: str) -> None:
-    """Cluster j's center as a large star in its colour, edged in black (one legend entry)."""
-    for j, (x, y) in enumerate(centers):
+def decorate(c: Any, axes: Axes, side: int, shown: list[int], colors: list[Any]) -> None:
+    """Draws each language's medoid customers on its panel of the clusters scatter: cluster j's
+    as a large star in its colour, edged in black (one legend entry)."""
+    medoids = np.asarray(c.dataset.X, dtype=np.float64)[(c.python, c.r)[side].medoids]
+    for j, (x, y) in enumerate(medoids[:, shown]):
         axes.scatter([x], [y], s=340, marker="*", color=colors[j], edgecolors="black",
                      linewidths=1.3, zorder=4)
     axes.scatter([], [], s=340, marker="*", color="white", edgecolors="black", linewidths=1.3,
-                 label=label)  # the legend's star: colourless, every cluster has one
+                 label="Medoid customers")  # the legend's star: colourless, every cluster has one
 
 
 def _id(cell: str) -> str:
