@@ -49,7 +49,7 @@ from pyseg.engines import (
     RWorkerEngine,
     cold_start,
 )
-from pyseg.engines._recorded import record_methods
+from pyseg.engines._recorded import record_method_results
 from pyseg.methods import course_method, part, trait
 from pyseg.methods._registry import (
     METHODS,
@@ -452,10 +452,19 @@ def record_method_data(
 ) -> tuple[Dataset, Path]:
     """``pyseg record-r --method M``: R's fits of ``method`` on the features (with each k of
     ``k_values`` for the methods that take one), recorded for ``compare --method M --r-results
-    FILE`` (``"all"``: every method in turn, in one file)."""
+    FILE`` (``"all"``: every method records itself into one file, in turn, the default method
+    its :data:`~pyseg.engines._recorded.FORMAT` for k = 1..max(``k_values``))."""
     names = selected(method)
     dataset, _ = load_features(data, columns, scale=scale)
-    path = record_methods(names, dataset, settings, k_values,
-                          Path(output) if output is not None else None, scale=scale,
-                          elbow_starts=elbow_starts)
+    path = Path(output) if output is not None else None
+    for name in names:
+        spec = part(name, "record")
+        if not hasattr(spec, "ARGUMENTS"):
+            path = spec.record_r_results(dataset, path, k_values=range(1, max(k_values) + 1),
+                                         elbow_starts=elbow_starts, progress=False)
+            continue
+        engine = spec.recorder(dataset) if hasattr(spec, "recorder") else None
+        path = record_method_results(dataset, name, spec.runs(dataset, settings, k_values), path,
+                                     scale=scale, engine=engine)
+    assert path is not None
     return dataset, path
