@@ -43,7 +43,7 @@ from pyseg.methods.kmeans._base import ElbowFits, FitResult, Silhouette, silhoue
 from pyseg.methods.kmeans._elbow import check_elbow_arguments
 from pyseg.methods.kmeans._python import initial_centers_kmeanspp
 from pyseg.methods.kmeans._r import REngine
-from pyseg.r._session import r_code_sha256
+from pyseg.r._bridge import r_code_sha256
 
 if TYPE_CHECKING:
     from numpy.typing import ArrayLike, NDArray
