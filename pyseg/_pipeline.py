@@ -49,7 +49,7 @@ from pyseg.engines import (
     RWorkerEngine,
     cold_start,
 )
-from pyseg.engines._recorded import record_methods
+from pyseg.engines._recorded import record_method_results
 from pyseg.methods import course_method, part, trait
 from pyseg.methods._registry import (
     METHODS,
@@ -258,14 +258,6 @@ def feature_check(features: Features, dataset: Dataset, r_engine: RFeaturesEngin
     return check
 
 
-def course_run(method: str, columns: object, scale: str) -> bool:
-    """Whether ``compare`` runs the course's own comparison: its method (K-Means) on the course's
-    two columns as they are. That run reads the data as the course does (the course's ranges
-    checked), starts R's fit in the worker while this process imports scikit-learn, and reports
-    without a feature section."""
-    return bool(trait(method, "COURSE_MODEL", False)) and columns is None and scale == "none"
-
-
 def compare_run(
     data: str | os.PathLike[str] | None,
     columns: str | Sequence[str] | None,
@@ -282,10 +274,13 @@ def compare_run(
     ``columns``, ``scale`` as for :func:`~pyseg._features.load_features`), R (in the worker, in
     this process, or replayed from ``settings.r_results``), the method's comparison, and with
     ``report`` the report's material and provenance (``command_line``: the command as typed).
-    ``course``: the course's own run (:func:`course_run`; None: decided from the arguments).
-    ``worker_process``: the R worker, if the caller started it before loading pyseg's library;
-    R's side runs there (unless ``$PYSEG_R_IN_PROCESS`` is set or R's side is recorded), and
-    R's fit starts as soon as the data is known."""
+    ``course``: whether this is the course's own run, which reads the data as the course does
+    (the course's ranges checked), starts R's fit in the worker while this process imports
+    scikit-learn, and reports without a feature section; None: whether the method is the
+    course's (K-Means) on the course's two columns as they are. ``worker_process``: the R
+    worker, if the caller started it before loading pyseg's library; R's side runs there (unless
+    ``$PYSEG_R_IN_PROCESS`` is set or R's side is recorded), and R's fit starts as soon as the
+    data is known."""
     worker = None
     try:
         selected(method)
@@ -299,7 +294,8 @@ def compare_run(
         if worker_process is not None:
             worker_process.kill()
         raise
-    course = course_run(method, columns, scale) if course is None else course
+    if course is None:
+        course = bool(trait(method, "COURSE_MODEL", False)) and columns is None and scale == "none"
     try:  # _compare tells the worker to stop as soon as R's part is done
         return _compare(data, columns, method, replace(settings, r_worker=worker), scale,
                         course, report, command_line)
@@ -315,12 +311,21 @@ def compare_run(
 def _data(data: str | os.PathLike[str] | None, columns: str | Sequence[str] | None,
           method: str, settings: MethodSettings, scale: str, course: bool,
           keep_table: bool) -> tuple[Dataset, Features | None]:
-    """The data set, with R's fit started in the worker as early as it can be."""
+    """The data set, with R's fit started in the worker as early as it can be: the course's by
+    :func:`~pyseg.engines.cold_start`, another method's (for ``"all"``: the first method's) as
+    soon as the features are built, if the method says what it will be (its
+    ``_compare.r_fit_request``); the comparison collects it."""
     worker = settings.r_worker
     if not course:
         dataset, features = load_features(data, columns, scale=scale)
-        if worker is not None:
-            start_r_fit(method, dataset, settings)
+        request = getattr(part(selected(method)[0], "compare"), "r_fit_request", None)
+        if worker is not None and request is not None:
+            try:
+                message = request(dataset, settings)
+            except InputError:  # bad input for this method: the comparison says why
+                message = None
+            if message is not None:
+                worker.start(*message)
         return dataset, features
     if worker is None:
         return load_dataset(data, columns), None
@@ -338,12 +343,10 @@ def _compare(data: str | os.PathLike[str] | None, columns: str | Sequence[str] |
     dataset, features = _data(data, columns, method, settings, scale, course, report)
     comparison = compare_selected(method, dataset, settings)
     worker = settings.r_worker
-    live_r = worker if worker is not None else REngine()
-    r_version = None
     if settings.r_results is None:
-        r_version = live_r.version()
-    elif course:  # a K-Means recording states the R it came from
-        r_version = RecordedREngine(settings.r_results).version()
+        r_version = (worker if worker is not None else REngine()).version()
+    else:  # a K-Means recording states the R it came from
+        r_version = RecordedREngine(settings.r_results).version() if course else None
     check: dict[str, float] = {}
     material = None
     if features is not None and settings.r_results is None:
@@ -364,22 +367,6 @@ def _compare(data: str | os.PathLike[str] | None, columns: str | Sequence[str] |
     info["r"] = r_version
     return MethodRun(dataset, features, method, comparison, info, check, dict(settings.chosen),
                      material)
-
-
-def start_r_fit(method: str, dataset: Dataset, settings: MethodSettings) -> None:
-    """Send the method's R fit to the worker now (for ``"all"``: the first method's), if the
-    method says what it will be (its ``_compare.r_fit_request``); the comparison collects it."""
-    name = selected(method)[0]
-    request = getattr(part(name, "compare"), "r_fit_request", None)
-    worker = settings.r_worker
-    if request is None or worker is None:
-        return
-    try:
-        message = request(dataset, settings)
-    except InputError:  # bad input for this method: nothing to send, the comparison says why
-        return
-    if message is not None:
-        worker.start(*message)
 
 
 @dataclass(frozen=True)
@@ -452,10 +439,19 @@ def record_method_data(
 ) -> tuple[Dataset, Path]:
     """``pyseg record-r --method M``: R's fits of ``method`` on the features (with each k of
     ``k_values`` for the methods that take one), recorded for ``compare --method M --r-results
-    FILE`` (``"all"``: every method in turn, in one file)."""
+    FILE`` (``"all"``: every method records itself into one file, in turn, the default method
+    its :data:`~pyseg.engines._recorded.FORMAT` for k = 1..max(``k_values``))."""
     names = selected(method)
     dataset, _ = load_features(data, columns, scale=scale)
-    path = record_methods(names, dataset, settings, k_values,
-                          Path(output) if output is not None else None, scale=scale,
-                          elbow_starts=elbow_starts)
+    path = Path(output) if output is not None else None
+    for name in names:
+        spec = part(name, "record")
+        if not hasattr(spec, "ARGUMENTS"):
+            path = spec.record_r_results(dataset, path, k_values=range(1, max(k_values) + 1),
+                                         elbow_starts=elbow_starts, progress=False)
+            continue
+        engine = spec.recorder(dataset) if hasattr(spec, "recorder") else None
+        path = record_method_results(dataset, name, spec.runs(dataset, settings, k_values), path,
+                                     scale=scale, engine=engine)
+    assert path is not None
     return dataset, path

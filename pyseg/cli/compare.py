@@ -135,8 +135,9 @@ def _text(run: MethodRun) -> str:
     if run.method not in NAMES:  # all
         return format_all(run)
     if trait(run.method, "COURSE_MODEL", False):
+        # The course summary, with the header's lines on scaling, indicators and R's matrix.
         summary = format_summary(run.comparison, run.versions).split("\n")
-        return "\n".join([*summary[:2], *feature_lines(run), *summary[2:]])
+        return "\n".join([*summary[:2], *_header(run)[2:-1], *summary[2:]])
     return format_method_summary(run)
 
 
@@ -163,12 +164,6 @@ def _header(run: MethodRun) -> list[str]:
     python, r = run.versions.get("scikit_learn"), run.versions.get("r") or "recorded R results"
     lines.append(f"versions  scikit-learn {python}, scipy {run.versions.get('scipy')}; {r}")
     return lines
-
-
-def feature_lines(run: MethodRun) -> list[str]:
-    """The lines on scaling, indicators and R's copy of the matrix (K-Means adds them to the
-    course summary)."""
-    return _header(run)[2:-1]
 
 
 def _generic(run: MethodRun) -> list[str]:

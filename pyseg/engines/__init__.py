@@ -18,8 +18,7 @@ from pyseg.methods import NAMES, info
 #: Public name -> the module that defines it (besides the methods' own, read from each method's
 #: ``ENGINE_EXPORTS``).
 _SHARED: dict[str, str] = {
-    **dict.fromkeys(("r_reference_dir", "rpy2_version"), "pyseg.r._bridge"),
-    "r_code_sha256": "pyseg.r._session",
+    **dict.fromkeys(("r_code_sha256", "r_reference_dir", "rpy2_version"), "pyseg.r._bridge"),
     **dict.fromkeys(("ColdStart", "RWorkerEngine", "cold_start"), "pyseg.r._worker"),
     "RFeaturesEngine": "pyseg.r._features",
     "RecordedMethodEngine": "pyseg.engines._recorded",

@@ -442,20 +442,3 @@ class RecordedMethodEngine(Recorded):
     def dendrogram_png(self, X: NDArray[np.float64], *args: Any, **kwargs: Any) -> bytes:
         raise self._no("R's plots")
 
-
-def record_methods(names: Sequence[str], dataset: Dataset, settings: Any,
-                   k_values: Sequence[int], path: Path | None = None, *, scale: str = "none",
-                   elbow_starts: int = 10) -> Path:
-    """``record-r --method``: every method of ``names`` records itself into one file, in turn
-    (the default method its :data:`FORMAT`, for k = 1..max(``k_values``))."""
-    for name in names:
-        spec = part(name, "record")
-        if not hasattr(spec, "ARGUMENTS"):
-            path = spec.record_r_results(dataset, path, k_values=range(1, max(k_values) + 1),
-                                         elbow_starts=elbow_starts, progress=False)
-            continue
-        engine = spec.recorder(dataset) if hasattr(spec, "recorder") else None
-        path = record_method_results(dataset, name, spec.runs(dataset, settings, k_values), path,
-                                     scale=scale, engine=engine)
-    assert path is not None
-    return path

@@ -8,6 +8,10 @@ Python strings or user data.
 
 R warnings are collected in R (``pyseg_call`` in ``r_reference/bridge.R``) and returned with the
 value; anything R prints on its console is captured too, so nothing reaches the terminal raw.
+
+The R session's own facts, whichever method ran, are asked here too: R's version, ``sessionInfo()``
+and the versions of R's components, the installed versions of R packages, and the SHA-256 of
+pyseg's R code (recorded results are pinned to it).
 """
 
 from __future__ import annotations
@@ -15,13 +19,14 @@ from __future__ import annotations
 import contextlib
 import functools
 import gc
+import hashlib
 import importlib.resources
 import logging
 import os
 import re
 import shutil
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +42,7 @@ from pyseg.r._compat import (
 
 #: What a new user runs to get R, as Debian/Ubuntu packages.
 APT_FIX = "sudo apt-get install -y r-base-core r-cran-cluster"
+_PROVENANCE = "provenance.R"
 
 _lock = threading.RLock()
 _depth = 0
@@ -278,6 +284,36 @@ def r_version() -> str:
     """R's version string, e.g. ``"R version 4.2.2 Patched (2022-11-10 r83330)"``."""
     value, _ = r_call("bridge.R", "r_version_string")
     return str(value[0])
+
+
+def provenance() -> dict[str, Any]:
+    """``r_components`` (versions of R, cluster, BLAS, LAPACK) and ``r_session_info``
+    (``sessionInfo()`` as printed, without the locale block)."""
+    lines, _ = r_call(_PROVENANCE, "session_info_lines")
+    value, _ = r_call(_PROVENANCE, "r_component_versions")
+    return {"r_components": _versions(value),
+            "r_session_info": [str(line).rstrip() for line in lines]}
+
+
+def package_versions(packages: Sequence[str]) -> dict[str, str | None]:
+    """The installed version of each named R package (None where it is not installed)."""
+    import numpy as np
+
+    value, _ = r_call(_PROVENANCE, "r_package_versions",
+                      np.asarray([str(name) for name in packages], dtype=str))
+    return _versions(value)
+
+
+def _versions(value: dict[str, Any]) -> dict[str, str | None]:
+    # character NA arrives as the string "NA"
+    return {str(key): (None if not items or items[0] == "NA" else str(items[0]))
+            for key, items in value.items()}
+
+
+def r_code_sha256(names: Sequence[str]) -> dict[str, str]:
+    """SHA-256 of each named file of pyseg's R code."""
+    folder = r_reference_dir()
+    return {name: hashlib.sha256((folder / name).read_bytes()).hexdigest() for name in names}
 
 
 def end_r() -> None:

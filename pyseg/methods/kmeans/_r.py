@@ -13,7 +13,6 @@ import pyseg.r._bridge as _rbridge
 from pyseg._course import ELBOW_MAX_ITER, R_ELBOW_SEED, CourseSettings
 from pyseg.methods._r import RMethodEngine, from_r_index, require_package
 from pyseg.methods.kmeans._base import ElbowFits, FitResult, Silhouette, silhouette_defined
-from pyseg.r import _session
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -130,12 +129,12 @@ class REngine(RMethodEngine):
             return path.read_bytes()
 
     def provenance(self) -> dict[str, Any]:
-        """The R session's facts (:func:`pyseg.r._session.provenance`)."""
-        return _session.provenance()
+        """The R session's facts (:func:`pyseg.r._bridge.provenance`)."""
+        return _rbridge.provenance()
 
     def package_versions(self, packages: Sequence[str]) -> dict[str, str | None]:
-        """The installed version of each named R package (None where it is not installed)."""
-        return _session.package_versions(packages)
+        """As :func:`pyseg.r._bridge.package_versions`."""
+        return _rbridge.package_versions(packages)
 
 
 def _fit_result(value: dict[str, Any], warnings: tuple[str, ...]) -> FitResult:

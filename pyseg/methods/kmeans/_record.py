@@ -43,7 +43,7 @@ from pyseg.methods.kmeans._base import ElbowFits, FitResult, Silhouette, silhoue
 from pyseg.methods.kmeans._elbow import check_elbow_arguments
 from pyseg.methods.kmeans._python import initial_centers_kmeanspp
 from pyseg.methods.kmeans._r import REngine
-from pyseg.r._session import r_code_sha256
+from pyseg.r._bridge import r_code_sha256
 
 if TYPE_CHECKING:
     from numpy.typing import ArrayLike, NDArray
@@ -197,10 +197,6 @@ class RecordedREngine(Recorded):
 
     formats = (FORMAT,)
 
-    def _entries(self, X: NDArray[np.float64], kind: str) -> list[dict[str, Any]]:
-        self.check_data(X)
-        return [entry for entry in self.record["fits"] if entry["kind"] == kind]
-
     def _recorded_list(self, entries: Iterable[dict[str, Any]]) -> str:
         """What is recorded, grouped: ``course k = 1, 2, ... with set.seed(29) nstart=10 ...``."""
         groups: dict[str, list[int]] = {}
@@ -213,7 +209,8 @@ class RecordedREngine(Recorded):
     def _fit(self, X: NDArray[np.float64], kind: str, matches: Callable[[dict[str, Any]], bool],
              missing: str) -> FitResult:
         """The recorded fit of ``kind`` whose entry ``matches``; else one line: no ``missing``."""
-        entries = self._entries(X, kind)
+        self.check_data(X)
+        entries = [entry for entry in self.record["fits"] if entry["kind"] == kind]
         for entry in entries:
             if matches(entry):
                 return FitResult(engine="r", labels=np.asarray(entry["labels"], dtype=np.int64),
