@@ -30,6 +30,7 @@ from pyseg._errors import InputError, RUnavailableError
 from pyseg._io import check_writable
 from pyseg._progress import ProgressBar, progress_bar
 from pyseg._provenance import command_line as format_command
+from pyseg.engines import r_code_sha256
 from pyseg.engines._recorded import (
     FORMAT,
     WHAT,
@@ -43,7 +44,6 @@ from pyseg.methods.kmeans._base import ElbowFits, FitResult, Silhouette, silhoue
 from pyseg.methods.kmeans._elbow import check_elbow_arguments
 from pyseg.methods.kmeans._python import initial_centers_kmeanspp
 from pyseg.methods.kmeans._r import REngine
-from pyseg.r._bridge import r_code_sha256
 
 if TYPE_CHECKING:
     from numpy.typing import ArrayLike, NDArray
