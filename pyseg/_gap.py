@@ -46,8 +46,11 @@ def max_se_rules(f: NDArray[np.float64], se: NDArray[np.float64],
         return first(f[:nc - 1] >= f[nc - 1] - se[nc - 1], nc)
 
     first_max, global_max = first(np.diff(f) <= 0, f.size), int(np.argmax(f)) + 1
-    return dict(zip(MAXSE_RULES, (first_within(first_max), first(f[:-1] >= (f - se)[1:], f.size),
-                                  first_within(global_max), first_max, global_max), strict=True))
+    picked = {"firstSEmax": first_within(first_max),
+              "Tibs2001SEmax": first(f[:-1] >= (f - se)[1:], f.size),
+              "globalSEmax": first_within(global_max), "firstmax": first_max,
+              "globalmax": global_max}
+    return {rule: picked[rule] for rule in MAXSE_RULES}
 
 
 def max_se(f: NDArray[np.float64], se: NDArray[np.float64], rule: str,
